@@ -209,6 +209,10 @@ pub struct TypeDef {
     pub source: String,
     pub line: u32,
     pub kind: TypeKind,
+    /// Some response reaches it: read tolerantly (a required field one record lacks reads as its type's
+    /// empty value, see `bkapi_wire::Record::read_response`), never refusing data a server sends.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_responses: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

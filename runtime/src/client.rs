@@ -777,9 +777,10 @@ fn decode<T: Wire>(answer: Answer, body: &str, secrets: &Secrets) -> Result<T, E
     }
 }
 
-/// The response type's empty value (`{}` or `[]`), when it has one.
+/// The response type's empty value (`{}` or `[]`), when it has one: read strictly, so a struct with required
+/// fields has none (not one of placeholders).
 fn empty_value<T: Wire>() -> Option<T> {
     [Value::Object(serde_json::Map::new()), Value::Array(Vec::new())]
         .into_iter()
-        .find_map(|empty| T::from_wire(empty).ok())
+        .find_map(|empty| crate::wire::checking(|| T::from_wire(empty)).ok())
 }

@@ -36,4 +36,7 @@ pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use pages::{Paged, Paging};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+/// The JSON crate the types read and write through (`bkapi::serde_json::json!`, `Value`): the same version, so a
+/// program needs no dependency of its own to build a request from JSON or read an `extra` key.
+pub use serde_json;
 pub use wait::WaitPolicy;

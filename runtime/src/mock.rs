@@ -118,10 +118,11 @@ impl Route {
 const AUTH_FIELDS: &[&str] =
     &["bk_app_code", "bk_app_secret", "app_code", "app_secret", "bk_token", "bk_username", "username", "access_token"];
 
-/// Whether `value` is a request of type `R`: it reads as one, and reading it kept every field it has.
+/// Whether `value` is a request of type `R`: it reads as one as the API's validation reads it (no key and no enum
+/// value the docs do not list: see `wire::checking`), and reading it kept every field it has.
 pub fn check_request<R: Wire>(value: Value) -> Result<(), Refusal> {
-    let request =
-        R::from_wire(value.clone()).map_err(|e: WireError| Refusal { path: e.path(), reason: e.message().into() })?;
+    let request = crate::wire::checking(|| R::from_wire(value.clone()))
+        .map_err(|e: WireError| Refusal { path: e.path(), reason: e.message().into() })?;
     match first_dropped(&value, &request.to_wire(), String::new()) {
         Some(path) => Err(Refusal { path, reason: "unknown field: the API does not document it".into() }),
         None => Ok(()),

@@ -59,7 +59,9 @@ impl EndpointVisitor for EveryApi<'_> {
         let from_example = api
             .example(ExampleKind::Request)
             .and_then(|e| e.value.as_ref())
-            .and_then(|v| E::Request::from_wire(request_params(v)).ok())
+            // An example the API's own validation would refuse (a key or a value its doc does not list, which the
+            // types keep and send) gives way to the sample, as below.
+            .and_then(|v| bkapi::wire::checking(|| E::Request::from_wire(request_params(v))).ok())
             // A body example does not carry the path: then the path parameters come from the sample.
             .filter(|r| E::PATH_PARAMS.iter().all(|p| r.to_wire().get(*p).is_some_and(|v| !v.is_null())));
         let request = from_example
@@ -152,6 +154,17 @@ async fn a_request_the_types_refuse_is_a_400_naming_the_field() {
         post(&mock, "/api/c/compapi/v2/jobv3/fast_execute_script/", auth(json!({"bk_scope_type": "biz"}))).await;
     assert_eq!(status, 400);
     assert!(body["message"].as_str().unwrap().contains("bk_scope_id"), "a missing required field: {body}");
+
+    // A value the docs do not list, which the type would keep as `Unknown(…)`, is refused like a wrong type.
+    let script =
+        auth(json!({"bk_scope_type": "biz", "bk_scope_id": "2", "account_alias": "root", "script_language": 99}));
+    let (status, body) = post(&mock, "/api/c/compapi/v2/jobv3/fast_execute_script/", script.clone()).await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().unwrap().contains("field `script_language`: unknown value `99`"), "{body}");
+    let mut listed = script;
+    listed["script_language"] = json!(1);
+    let (status, body) = post(&mock, "/api/c/compapi/v2/jobv3/fast_execute_script/", listed).await;
+    assert_eq!(status, 200, "{body}");
 
     let (status, _) = post(&mock, "/api/c/compapi/v2/cc/no_such_api/", json!({})).await;
     assert_eq!(status, 404);

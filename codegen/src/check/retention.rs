@@ -95,14 +95,17 @@ pub fn measure(fit: &Fit, table_keys: &BTreeSet<String>, root: &str, example_lin
     for (segments, value) in leaves {
         out.counts.total += 1;
         let back = fit.round_trip.as_ref().and_then(|rt| lookup(rt, &segments));
-        match compare(value, back) {
+        // Back from a struct's `extra` map: returned, but no typed field holds it.
+        let path = render(root, &segments);
+        let untyped = fit.untyped.iter().any(|p| covers(&render_relative(root, p), &path));
+        let fate = if untyped { ValueFate::Lost } else { compare(value, back) };
+        match fate {
             ValueFate::Same => out.counts.kept += 1,
             ValueFate::Normalized => {
                 out.counts.kept += 1;
                 out.counts.normalized += 1;
             }
             ValueFate::Lost => {
-                let path = render(root, &segments);
                 let documented = last_key(&segments).is_some_and(|k| table_keys.contains(k));
                 if documented {
                     out.counts.lost_documented += 1;
@@ -260,10 +263,24 @@ fn number_of(v: &Value) -> Option<f64> {
     }
 }
 
+/// Whether the value at `path` is at or inside `place`.
+fn covers(place: &str, path: &str) -> bool {
+    path == place || path.starts_with(&format!("{place}.")) || path.starts_with(&format!("{place}["))
+}
+
+/// A walker path (`b.c`, or `data.b.c` for a response) as [`render`] writes it under `root`.
+fn render_relative(root: &str, walker_path: &str) -> String {
+    if root.is_empty() || walker_path == root || walker_path.starts_with(&format!("{root}.")) {
+        walker_path.to_string()
+    } else {
+        format!("{root}.{walker_path}")
+    }
+}
+
 /// Why a value was lost, and the doc line to look at: the contradiction nearest above it, else the decode
 /// error, else what came back.
 fn cause(fit: &Fit, path: &str, original: &Value, back: Option<&Value>) -> (String, u32) {
-    let covering = |p: &str| path == p || path.starts_with(&format!("{p}.")) || path.starts_with(&format!("{p}["));
+    let covering = |p: &str| covers(p, path);
     let issue = fit
         .issues
         .iter()
@@ -271,7 +288,7 @@ fn cause(fit: &Fit, path: &str, original: &Value, back: Option<&Value>) -> (Stri
         .max_by_key(|i| (i.path.len(), i.kind == IssueKind::UnknownField));
     if let Some(issue) = issue {
         let what = match issue.kind {
-            IssueKind::UnknownField => "no field of the generated type takes it",
+            IssueKind::UnknownField => "no field of the generated type takes it (kept untyped in `extra`)",
             IssueKind::MissingRequired => "a required field is missing",
             IssueKind::TypeMismatch => "the example's type contradicts the doc's",
             IssueKind::EnumMismatch => "not a documented value",
@@ -294,7 +311,7 @@ mod tests {
     use serde_json::json;
 
     fn fit(subject: Value, round_trip: Option<Value>) -> Fit {
-        Fit { issues: Vec::new(), decode_error: None, round_trip, subject: Some(subject) }
+        Fit { issues: Vec::new(), decode_error: None, round_trip, subject: Some(subject), untyped: Vec::new() }
     }
 
     #[test]
@@ -323,6 +340,17 @@ mod tests {
         let lost = &m.lost[0];
         assert_eq!((lost.path.as_str(), lost.line, lost.documented), ("data.b.c", 9, true));
         assert!(lost.cause.contains("no field of the generated type"), "{}", lost.cause);
+    }
+
+    #[test]
+    fn values_back_from_extra_reach_no_typed_field_and_count_as_lost() {
+        // `b` comes back (the struct's `extra` keeps it) but no field of the type holds it.
+        let subject = json!({"a": 1, "b": {"c": "x"}});
+        let mut f = fit(subject.clone(), Some(subject));
+        f.untyped.push("data.b".into());
+        let m = measure(&f, &BTreeSet::new(), "data", 9).unwrap();
+        assert_eq!((m.counts.kept, m.counts.lost_undocumented), (1, 1));
+        assert_eq!(m.lost[0].path, "data.b.c");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! - *drift* (strict): where the example contradicts the doc's table — unknown keys, missing required fields,
 //!   values of another type than documented, values outside the documented list;
 //! - *decode* (lenient): would the generated types accept it, with the emitted code's serde semantics
-//!   (unknown keys ignored, `Option` fields absent or null, lenient integers and strings, open enums) and the
+//!   (unknown keys kept untyped in `extra`, `Option` fields absent or null, lenient integers and strings, open
+//!   enums, a response's missing required fields read as empty values and left out when written) and the
 //!   runtime's envelope handling;
 //! - *round trip*: the JSON that serializing the decoded value gives back, from which [`crate::check::retention`]
 //!   counts the example values that reach the types unchanged.
@@ -70,6 +71,9 @@ pub struct Fit {
     pub round_trip: Option<Value>,
     /// The part of the example the types see: the request without its auth keys, or the response's `data`.
     pub subject: Option<Value>,
+    /// Where keys no field lists come back from a struct's `extra` map (paths as issues give them): they return,
+    /// but reach no typed field.
+    pub untyped: Vec<String>,
 }
 
 /// Walks one parsed example against its API's types.
@@ -420,13 +424,13 @@ impl<'a> Walker<'a> {
         };
         let def_line = def.line;
         match (&def.kind, v) {
-            (TypeKind::Struct { fields }, Value::Object(map)) => self.object(fields, map, path),
+            (TypeKind::Struct { fields }, Value::Object(map)) => self.object(fields, map, path, def.in_responses),
             (TypeKind::Struct { fields }, Value::Array(items)) => {
                 let msg = format!("the doc defines an object (`{name}`), the example has array");
                 self.issue(IssueKind::TypeMismatch, path, def_line, msg);
                 // Reported once, as a whole: what the positional reading finds inside is no separate drift.
                 let reported = self.fit.issues.len();
-                let out = self.positional(name, fields, items, path);
+                let out = self.positional(name, fields, items, path, def.in_responses);
                 self.fit.issues.truncate(reported);
                 out
             }
@@ -501,8 +505,11 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// A struct from a JSON object: unknown keys are dropped, required fields must be there.
-    fn object(&mut self, fields: &[Field], map: &Map<String, Value>, path: &str) -> Out {
+    /// A struct from a JSON object. Unknown keys are kept in the struct's `extra` map and come back as they were,
+    /// noted as untyped (no typed field holds them); a request's struct refuses one that looks like a typo of a
+    /// listed key. Required fields must be there, except in a type responses reach (`tolerant`), where one whose type
+    /// has an empty value reads as it.
+    fn object(&mut self, fields: &[Field], map: &Map<String, Value>, path: &str, tolerant: bool) -> Out {
         let mut out = Map::new();
         let mut ok = true;
         // Fields that exist only because an example sends them are still keys the doc's table lacks.
@@ -510,6 +517,19 @@ impl<'a> Walker<'a> {
         if !self.in_example_only {
             for key in map.keys().filter(|k| !documented(k)) {
                 self.issue(IssueKind::UnknownField, &at(path, key), 0, unknown_message(key));
+            }
+        }
+        let listed: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        for (key, value) in map.iter().filter(|(k, _)| !listed.contains(&k.as_str())) {
+            match bkapi_wire::near_miss(key, &listed).filter(|_| !tolerant) {
+                Some(meant) => {
+                    ok &=
+                        self.reject(&at(path, key), format!("unknown field `{key}`: did you mean `{meant}`?")).is_ok();
+                }
+                None => {
+                    out.insert(key.clone(), value.clone());
+                    self.fit.untyped.push(at(path, key));
+                }
             }
         }
         for f in fields {
@@ -521,13 +541,29 @@ impl<'a> Walker<'a> {
                     if f.location != crate::ir::ParamLocation::Path {
                         self.issue(IssueKind::MissingRequired, &p, f.line, missing_message(&f.name));
                     }
-                    ok &= self.reject(&p, format!("missing field `{}`", f.name)).is_ok();
+                    if !(tolerant && self.has_placeholder(f)) {
+                        ok &= self.reject(&p, format!("missing field `{}`", f.name)).is_ok();
+                    }
                 }
                 None => {}
                 Some(v) => ok &= self.put_field(f, v, &p, &mut out),
             }
         }
         if ok { Ok(Some(Value::Object(out))) } else { Err(()) }
+    }
+
+    /// Whether a missing required field reads as its type's empty value (`bkapi_wire::Wire::placeholder`):
+    /// scalars, lists, maps and untyped JSON; a struct of optional fields. Not secrets, Base64, enums or other
+    /// structs.
+    fn has_placeholder(&self, f: &Field) -> bool {
+        match &f.ty {
+            Type::String => !f.secret && !f.base64,
+            Type::Named(n) => self.system.type_def(n).is_some_and(|d| match &d.kind {
+                TypeKind::Struct { fields } => fields.iter().all(|g| !g.required),
+                TypeKind::Enum { .. } => false,
+            }),
+            _ => true,
+        }
     }
 
     /// A walker for a strict-only side check (error envelopes, envelope keys): its issues are kept, its
@@ -561,7 +597,7 @@ impl<'a> Walker<'a> {
     }
 
     /// serde-derived structs also read a JSON array as their fields in order (`[]` when all are optional).
-    fn positional(&mut self, name: &str, fields: &[Field], items: &[Value], path: &str) -> Out {
+    fn positional(&mut self, name: &str, fields: &[Field], items: &[Value], path: &str, tolerant: bool) -> Out {
         if items.len() > fields.len() {
             return self.reject(path, format!("invalid length {}, expected struct `{name}`", items.len()));
         }
@@ -570,8 +606,8 @@ impl<'a> Walker<'a> {
         for (i, f) in fields.iter().enumerate() {
             let p = format!("{path}[{i}]");
             match items.get(i) {
-                None if f.required => {
-                    ok &= self.reject(&p, format!("invalid length {i}, expected struct `{name}`")).is_ok();
+                None if f.required && !(tolerant && self.has_placeholder(f)) => {
+                    ok &= self.reject(&p, format!("missing field `{}`", f.name)).is_ok();
                 }
                 None => {}
                 Some(v) => ok &= self.put_field(f, v, &p, &mut out),

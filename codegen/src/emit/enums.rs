@@ -123,7 +123,12 @@ pub(super) fn emit_enum(
             EnumRepr::String => quote!(Self::#unknown(wire) => wire,),
             EnumRepr::Integer => quote!(Self::#unknown(wire) => *wire,),
         };
-        (quote!(#[doc = #unknown_doc] #unknown(#payload),), to, quote!(_ => Self::#unknown(wire),))
+        let error = quote!(crate::wire::WireError::unlisted(#unlisted, #type_name));
+        let from = quote! {
+            _ if crate::wire::is_checking() => return ::std::result::Result::Err(#error),
+            _ => Self::#unknown(wire),
+        };
+        (quote!(#[doc = #unknown_doc] #unknown(#payload),), to, from)
     } else {
         let error = quote!(crate::wire::WireError::unlisted(#unlisted, #type_name));
         (TokenStream::new(), TokenStream::new(), quote!(_ => return ::std::result::Result::Err(#error),))

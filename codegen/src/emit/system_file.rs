@@ -138,8 +138,11 @@ pub(super) fn emit_api_module(system: &System, api: &Api, request_side: &BTreeSe
 
 /// The named types a request is built from: its type and every type its fields reach. They get setters.
 pub(super) fn request_side_types(system: &System) -> BTreeSet<&str> {
+    reachable(system, system.apis.iter().map(|a| a.request.as_str()).collect())
+}
+
+fn reachable<'s>(system: &'s System, mut todo: Vec<&'s str>) -> BTreeSet<&'s str> {
     let mut found: BTreeSet<&str> = BTreeSet::new();
-    let mut todo: Vec<&str> = system.apis.iter().map(|a| a.request.as_str()).collect();
     while let Some(name) = todo.pop() {
         let Some(def) = system.type_def(name) else { continue };
         if !found.insert(def.name.as_str()) {

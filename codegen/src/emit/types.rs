@@ -61,6 +61,7 @@ pub(super) fn emit_setters(name: &Ident, fields: &[Field], idents: &[Ident], nam
     quote!(impl #name { #(#setters)* })
 }
 
+/// `with_setters`: a request's type. A type responses reach is read tolerantly (see `crate::wire::Record`).
 pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> TokenStream {
     let name = format_ident!("{}", def.local);
     let doc = doc_text(&def.doc, &format!("`{}`", def.name));
@@ -70,6 +71,7 @@ pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> 
             let all_optional = fields.iter().all(|f| !f.required);
             let default = all_optional.then(|| quote!(Default,));
             let idents = field_idents(fields);
+            let extra = extra_ident(&idents);
             let field_tokens = fields.iter().zip(&idents).map(|(f, ident)| emit_field(f, ident, names));
             let constructor = (!all_optional).then(|| {
                 // Text and numbers as anything that converts (`new(BkScopeType::Biz, "2")`); lists, maps and named
@@ -92,12 +94,14 @@ pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> 
                         #[allow(clippy::too_many_arguments)]
                         #allow_deprecated
                         pub fn new(#(#params),*) -> Self {
-                            Self { #(#inits),* }
+                            Self { #(#inits,)* #extra: crate::wire::Extra::default() }
                         }
                     }
                 }
             });
-            let wire = emit_struct_wire(&name, fields, &idents);
+            let builder = (with_setters && fields.iter().filter(|f| f.required).count() > BUILDER_FROM)
+                .then(|| emit_builder(&name, fields, &idents, names));
+            let wire = emit_struct_wire(&name, fields, &idents, &extra, def.in_responses);
             let setters = (with_setters && fields.iter().any(|f| !f.required))
                 .then(|| emit_setters(&name, fields, &idents, names));
             quote! {
@@ -107,13 +111,76 @@ pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> 
                 #[derive(Debug, Clone, PartialEq, #default)]
                 pub struct #name {
                     #(#field_tokens)*
+                    /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+                    /// reads one); for a response, also which required fields were absent.
+                    pub #extra: crate::wire::Extra,
                 }
                 #constructor
+                #builder
                 #setters
                 #wire
             }
         }
         TypeKind::Enum { values, open, repr } => emit_enum(&name, &doc, &origin, values, *open, *repr),
+    }
+}
+
+/// Requests with more required fields than this get a builder that names them (`new` takes them by position).
+const BUILDER_FROM: usize = 3;
+
+/// `XRequest::builder().bk_biz_id(2).bk_scope_type(…)…build()?`: each required field set by name, `build`
+/// saying which one is missing. Optional fields are set on the built value, by its setters.
+fn emit_builder(name: &Ident, fields: &[Field], idents: &[Ident], names: Names<'_>) -> TokenStream {
+    let builder = format_ident!("{name}Builder");
+    let required: Vec<(&Field, &Ident)> = fields.iter().zip(idents).filter(|(f, _)| f.required).collect();
+    let slots = required.iter().map(|(f, ident)| {
+        let ty = field_type(f, names);
+        quote!(#ident: Option<#ty>,)
+    });
+    let setters = required.iter().map(|(f, ident)| {
+        let ty = field_type(f, names);
+        let setter = setter_ident(ident);
+        let doc = format!(" Sets `{}` (required).", f.name);
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#ident = Some(value.into());
+                self
+            }
+        }
+    });
+    let takes = required.iter().map(|(f, ident)| {
+        let key = &f.name;
+        quote!(let #ident = self.#ident.ok_or_else(|| crate::wire::WireError::new(format!("missing field `{}`", #key)))?;)
+    });
+    let args = required.iter().map(|(_, ident)| quote!(#ident));
+    let doc = format!(" Builds a [`{name}`], its required fields set by name.");
+    let builder_doc = format!(" Starts a [`{builder}`]: each required field by name, then `build()`.");
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default)]
+        #[must_use]
+        pub struct #builder {
+            #(#slots)*
+        }
+
+        impl #name {
+            #[doc = #builder_doc]
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            /// The value, or an error naming the first required field not set.
+            #[allow(deprecated)]
+            pub fn build(self) -> ::std::result::Result<#name, crate::wire::WireError> {
+                #(#takes)*
+                ::std::result::Result::Ok(#name::new(#(#args),*))
+            }
+        }
     }
 }
 
@@ -162,6 +229,15 @@ pub(super) fn field_type(f: &Field, names: Names<'_>) -> TokenStream {
 
 /// The Rust names of a struct's fields, in order: unique within the struct. Every generator that names a field
 /// (the struct, its setters, doc examples, waiters) takes them from here, so they agree.
+/// The Rust name of a struct's [`crate::wire::Extra`] holder: `extra`, unless a listed field took it.
+pub(super) fn extra_ident(idents: &[Ident]) -> Ident {
+    let mut text = "extra".to_string();
+    while idents.iter().any(|i| i.to_string().trim_start_matches("r#") == text) {
+        text.push('_');
+    }
+    format_ident!("{text}")
+}
+
 pub(super) fn field_idents(fields: &[Field]) -> Vec<Ident> {
     let mut used: BTreeSet<String> = BTreeSet::new();
     fields.iter().map(|f| unique_field_ident(&f.name, &mut used)).collect()

@@ -23,7 +23,15 @@ pub(super) fn field_reader(f: &Field) -> Ident {
 
 /// A struct's `Wire` impl: two small bodies calling the runtime's record reader and writer, far cheaper to
 /// compile than serde's derives (serde's traits come through it, see `emit_system`).
-pub(super) fn emit_struct_wire(name: &Ident, fields: &[Field], idents: &[Ident]) -> TokenStream {
+/// `tolerant`: a response's struct (a missing required field reads as a placeholder, listed in `extra`); else a
+/// request's (strict, refusing keys that look like typos of listed ones).
+pub(super) fn emit_struct_wire(
+    name: &Ident,
+    fields: &[Field],
+    idents: &[Ident],
+    extra: &Ident,
+    tolerant: bool,
+) -> TokenStream {
     let wire_name = name.to_string();
     let reads = fields.iter().zip(idents).map(|(f, ident)| {
         let (key, reader) = (&f.name, field_reader(f));
@@ -34,23 +42,33 @@ pub(super) fn emit_struct_wire(name: &Ident, fields: &[Field], idents: &[Ident])
         quote!(record.field(#key, &self.#ident);)
     });
     let keys = fields.iter().map(|f| &f.name);
-    // A struct without fields reads and writes none.
-    let allow_unused_reader = fields.is_empty().then(|| quote!(#[allow(unused_mut, unused_variables)]));
-    let allow_unused_writer = fields.is_empty().then(|| quote!(#[allow(unused_mut)]));
+    let read = if tolerant { quote!(read_response) } else { quote!(read) };
+    // A struct of optional fields has an empty value: what a response record lacking it reads.
+    let placeholder = fields.iter().all(|f| !f.required).then(|| {
+        quote! {
+            fn placeholder() -> ::std::option::Option<Self> {
+                ::std::option::Option::Some(Self::default())
+            }
+        }
+    });
+    // A struct without fields reads none.
+    let allow_unused_reader = fields.is_empty().then(|| quote!(#[allow(unused_mut)]));
     let allow_deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
     quote! {
         #allow_deprecated
         impl crate::wire::Wire for #name {
             fn from_wire(value: serde_json::Value) -> ::std::result::Result<Self, crate::wire::WireError> {
                 #allow_unused_reader
-                let mut record = crate::wire::Record::read(value, #wire_name, &[#(#keys),*])?;
-                ::std::result::Result::Ok(Self { #(#reads)* })
+                let mut record = crate::wire::Record::#read(value, #wire_name, &[#(#keys),*])?;
+                ::std::result::Result::Ok(Self { #(#reads)* #extra: record.finish()? })
             }
 
+            #placeholder
+
             fn to_wire(&self) -> serde_json::Value {
-                #allow_unused_writer
                 let mut record = crate::wire::RecordWriter::new();
                 #(#writes)*
+                self.#extra.write_into(&mut record);
                 record.finish()
             }
         }

@@ -53,7 +53,24 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
     }
     let mut system = System { name: name.to_string(), flavor, gateway, apis, waiters: Vec::new(), types: space.types };
     public_names(&mut system);
+    mark_response_types(&mut system);
     system
+}
+
+/// Marks every type a response reaches ([`TypeDef::in_responses`]).
+fn mark_response_types(system: &mut System) {
+    let index: HashMap<String, usize> = system.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let mut todo: Vec<usize> =
+        system.apis.iter().filter_map(|a| a.response.named()).filter_map(|n| index.get(n).copied()).collect();
+    while let Some(i) = todo.pop() {
+        let Some(def) = system.types.get_mut(i) else { continue };
+        if std::mem::replace(&mut def.in_responses, true) {
+            continue;
+        }
+        if let TypeKind::Struct { fields } = &def.kind {
+            todo.extend(fields.iter().filter_map(|f| f.ty.named()).filter_map(|n| index.get(n).copied()));
+        }
+    }
 }
 
 /// Names each API's types in the API's module, walking its request then its response in field order: a type
@@ -175,6 +192,7 @@ impl ApiFlattener<'_> {
                     source: self.source.to_string(),
                     line: o.line,
                     kind: TypeKind::Struct { fields },
+                    in_responses: false,
                 };
                 Type::Named(self.space.intern(def, self.prefix))
             }
@@ -187,6 +205,7 @@ impl ApiFlattener<'_> {
                     source: self.source.to_string(),
                     line: e.line,
                     kind: TypeKind::Enum { values: e.values.clone(), open: true, repr: e.repr },
+                    in_responses: false,
                 };
                 Type::Named(self.space.intern(def, self.prefix))
             }

@@ -17,12 +17,18 @@ pub mod add_workitems {
         ///
         /// workitem list, please refer to the Workitem section for detail (Type inferred from the doc's example.)
         pub workitems: Vec<Workitems>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AddWorkitemsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(workitems: Vec<Workitems>) -> Self {
-            Self { workitems }
+            Self {
+                workitems,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for AddWorkitemsRequest {
@@ -36,11 +42,13 @@ pub mod add_workitems {
             )?;
             ::std::result::Result::Ok(Self {
                 workitems: record.field("workitems")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("workitems", &self.workitems);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -67,6 +75,9 @@ pub mod add_workitems {
         ///
         /// approval step (described at line 50) (Not in the doc's table; seen in its example at line 89.)
         pub step: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ApprovalHistory {
         /// Sets `approved_at`.
@@ -99,7 +110,7 @@ pub mod add_workitems {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ApprovalHistory",
                 &["approved_at", "approved_by", "opinion", "result", "step"],
@@ -110,7 +121,11 @@ pub mod add_workitems {
                 opinion: record.opt_text("opinion")?,
                 result: record.opt_int("result")?,
                 step: record.opt_int("step")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -119,6 +134,7 @@ pub mod add_workitems {
             record.field("opinion", &self.opinion);
             record.field("result", &self.result);
             record.field("step", &self.step);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -137,6 +153,9 @@ pub mod add_workitems {
         ///
         /// attachment url (described at line 40) (Not in the doc's table; seen in its example at line 89.)
         pub url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Attachments {
         /// Sets `name`.
@@ -159,7 +178,7 @@ pub mod add_workitems {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Attachments",
                 &["name", "type", "url"],
@@ -168,13 +187,18 @@ pub mod add_workitems {
                 name: record.opt_int("name")?,
                 r#type: record.opt_text("type")?,
                 url: record.opt_text("url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("name", &self.name);
             record.field("type", &self.r#type);
             record.field("url", &self.url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -189,6 +213,9 @@ pub mod add_workitems {
         pub key: Option<crate::Secret>,
         /// `value` (Not in the doc's table; seen in its example at line 89.)
         pub value: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CallbackData {
         /// Sets `key`.
@@ -206,7 +233,7 @@ pub mod add_workitems {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CallbackData",
                 &["key", "value"],
@@ -214,12 +241,17 @@ pub mod add_workitems {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -236,6 +268,9 @@ pub mod add_workitems {
         ///
         /// value (described at line 67) (Not in the doc's table; seen in its example at line 89.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DetailView {
         /// Sets `key`.
@@ -253,7 +288,7 @@ pub mod add_workitems {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DetailView",
                 &["key", "value"],
@@ -261,12 +296,17 @@ pub mod add_workitems {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -315,12 +355,15 @@ pub mod add_workitems {
         ///
         /// title (described at line 22) (Not in the doc's table; seen in its example at line 118.)
         pub title: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &[
@@ -355,7 +398,11 @@ pub mod add_workitems {
                 list_view: record.field("list_view")?,
                 process_inst_id: record.opt_text("process_inst_id")?,
                 title: record.opt_text("title")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -373,6 +420,7 @@ pub mod add_workitems {
             record.field("list_view", &self.list_view);
             record.field("process_inst_id", &self.process_inst_id);
             record.field("title", &self.title);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -389,6 +437,9 @@ pub mod add_workitems {
         ///
         /// value (described at line 67) (Not in the doc's table; seen in its example at line 89.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListView {
         /// Sets `key`.
@@ -406,7 +457,7 @@ pub mod add_workitems {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListView",
                 &["key", "value"],
@@ -414,12 +465,17 @@ pub mod add_workitems {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -466,6 +522,9 @@ pub mod add_workitems {
         ///
         /// title (described at line 22) (Not in the doc's table; seen in its example at line 89.)
         pub title: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Workitems {
         /// Sets `applicant`.
@@ -574,7 +633,11 @@ pub mod add_workitems {
                 list_view: record.field("list_view")?,
                 process_inst_id: record.opt_text("process_inst_id")?,
                 title: record.opt_text("title")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -591,6 +654,7 @@ pub mod add_workitems {
             record.field("list_view", &self.list_view);
             record.field("process_inst_id", &self.process_inst_id);
             record.field("title", &self.title);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -613,12 +677,18 @@ pub mod close_workitems {
         ///
         /// workitem list, please refer to the Workitem section for detail (Type inferred from the doc's example.)
         pub workitems: Vec<Workitems>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CloseWorkitemsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(workitems: Vec<Workitems>) -> Self {
-            Self { workitems }
+            Self {
+                workitems,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for CloseWorkitemsRequest {
@@ -632,11 +702,13 @@ pub mod close_workitems {
             )?;
             ::std::result::Result::Ok(Self {
                 workitems: record.field("workitems")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("workitems", &self.workitems);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -659,6 +731,9 @@ pub mod close_workitems {
         pub process_inst_id: Option<String>,
         /// `result` (Not in the doc's table; seen in its example at line 29.)
         pub result: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Workitems {
         /// Sets `approved_by`.
@@ -696,7 +771,11 @@ pub mod close_workitems {
                 opinion: record.opt_text("opinion")?,
                 process_inst_id: record.opt_text("process_inst_id")?,
                 result: record.opt_int("result")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -704,6 +783,7 @@ pub mod close_workitems {
             record.field("opinion", &self.opinion);
             record.field("process_inst_id", &self.process_inst_id);
             record.field("result", &self.result);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -723,12 +803,18 @@ pub mod discard_workitems {
         ///
         /// workitem list, please refer to the Workitem section for detail (Type inferred from the doc's example.)
         pub workitems: Vec<Workitems>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DiscardWorkitemsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(workitems: Vec<Workitems>) -> Self {
-            Self { workitems }
+            Self {
+                workitems,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DiscardWorkitemsRequest {
@@ -742,11 +828,13 @@ pub mod discard_workitems {
             )?;
             ::std::result::Result::Ok(Self {
                 workitems: record.field("workitems")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("workitems", &self.workitems);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -763,6 +851,9 @@ pub mod discard_workitems {
         ///
         /// process_inst_id (described at line 21) (Not in the doc's table; seen in its example at line 27.)
         pub process_inst_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Workitems {
         /// Sets `approved_by`.
@@ -788,12 +879,17 @@ pub mod discard_workitems {
             ::std::result::Result::Ok(Self {
                 approved_by: record.opt_text("approved_by")?,
                 process_inst_id: record.opt_text("process_inst_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("approved_by", &self.approved_by);
             record.field("process_inst_id", &self.process_inst_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

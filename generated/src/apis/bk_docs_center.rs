@@ -21,6 +21,9 @@ pub mod get_doc_link_by_path {
         ///
         /// Structure path of MD document(For example: ITSM / productwhitepaper / FAQ / faq.md)
         pub md_path: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetDocLinkByPathRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -29,6 +32,7 @@ pub mod get_doc_link_by_path {
             Self {
                 version: version.into(),
                 md_path: md_path.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -44,12 +48,14 @@ pub mod get_doc_link_by_path {
             ::std::result::Result::Ok(Self {
                 version: record.text("version")?,
                 md_path: record.text("md_path")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version", &self.version);
             record.field("md_path", &self.md_path);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -93,6 +93,9 @@ pub mod collectors_fast_create {
         ///
         /// ES Shard count
         pub es_shards: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CollectorsFastCreateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -130,7 +133,139 @@ pub mod collectors_fast_create {
                 allocation_min_days: None,
                 storage_replies: None,
                 es_shards: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CollectorsFastCreateRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CollectorsFastCreateRequestBuilder {
+        bk_biz_id: Option<i64>,
+        collector_config_name: Option<String>,
+        collector_config_name_en: Option<String>,
+        collector_scenario_id: Option<String>,
+        category_id: Option<String>,
+        target_object_type: Option<String>,
+        target_node_type: Option<String>,
+        params: Option<Params>,
+        storage_cluster_id: Option<String>,
+    }
+    impl CollectorsFastCreateRequest {
+        /// Starts a [`CollectorsFastCreateRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CollectorsFastCreateRequestBuilder {
+            CollectorsFastCreateRequestBuilder::default()
+        }
+    }
+    impl CollectorsFastCreateRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `collector_config_name` (required).
+        pub fn collector_config_name(mut self, value: impl Into<String>) -> Self {
+            self.collector_config_name = Some(value.into());
+            self
+        }
+        /// Sets `collector_config_name_en` (required).
+        pub fn collector_config_name_en(mut self, value: impl Into<String>) -> Self {
+            self.collector_config_name_en = Some(value.into());
+            self
+        }
+        /// Sets `collector_scenario_id` (required).
+        pub fn collector_scenario_id(mut self, value: impl Into<String>) -> Self {
+            self.collector_scenario_id = Some(value.into());
+            self
+        }
+        /// Sets `category_id` (required).
+        pub fn category_id(mut self, value: impl Into<String>) -> Self {
+            self.category_id = Some(value.into());
+            self
+        }
+        /// Sets `target_object_type` (required).
+        pub fn target_object_type(mut self, value: impl Into<String>) -> Self {
+            self.target_object_type = Some(value.into());
+            self
+        }
+        /// Sets `target_node_type` (required).
+        pub fn target_node_type(mut self, value: impl Into<String>) -> Self {
+            self.target_node_type = Some(value.into());
+            self
+        }
+        /// Sets `params` (required).
+        pub fn params(mut self, value: impl Into<Params>) -> Self {
+            self.params = Some(value.into());
+            self
+        }
+        /// Sets `storage_cluster_id` (required).
+        pub fn storage_cluster_id(mut self, value: impl Into<String>) -> Self {
+            self.storage_cluster_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CollectorsFastCreateRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let collector_config_name = self
+                .collector_config_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "collector_config_name"),
+                ))?;
+            let collector_config_name_en = self
+                .collector_config_name_en
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "collector_config_name_en"),
+                ))?;
+            let collector_scenario_id = self
+                .collector_scenario_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "collector_scenario_id"),
+                ))?;
+            let category_id = self
+                .category_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "category_id"),
+                ))?;
+            let target_object_type = self
+                .target_object_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "target_object_type"),
+                ))?;
+            let target_node_type = self
+                .target_node_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "target_node_type"),
+                ))?;
+            let params = self
+                .params
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "params"),
+                ))?;
+            let storage_cluster_id = self
+                .storage_cluster_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "storage_cluster_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                CollectorsFastCreateRequest::new(
+                    bk_biz_id,
+                    collector_config_name,
+                    collector_config_name_en,
+                    collector_scenario_id,
+                    category_id,
+                    target_object_type,
+                    target_node_type,
+                    params,
+                    storage_cluster_id,
+                ),
+            )
         }
     }
     impl CollectorsFastCreateRequest {
@@ -251,6 +386,7 @@ pub mod collectors_fast_create {
                 allocation_min_days: record.opt_int("allocation_min_days")?,
                 storage_replies: record.opt_int("storage_replies")?,
                 es_shards: record.opt_int("es_shards")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -276,6 +412,7 @@ pub mod collectors_fast_create {
             record.field("allocation_min_days", &self.allocation_min_days);
             record.field("storage_replies", &self.storage_replies);
             record.field("es_shards", &self.es_shards);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -288,6 +425,9 @@ pub mod collectors_fast_create {
         ///
         /// Filter type, ENum: match, separator (described at line 74) (Not in the doc's table; seen in its example at line 94.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Sets `type`.
@@ -303,11 +443,16 @@ pub mod collectors_fast_create {
             let mut record = crate::wire::Record::read(value, "Conditions", &["type"])?;
             ::std::result::Result::Ok(Self {
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -320,6 +465,9 @@ pub mod collectors_fast_create {
         pub conditions: Option<Conditions>,
         /// `paths` (Not in the doc's table; seen in its example at line 94.)
         pub paths: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Params {
         /// Sets `conditions`.
@@ -345,12 +493,17 @@ pub mod collectors_fast_create {
             ::std::result::Result::Ok(Self {
                 conditions: record.field("conditions")?,
                 paths: record.field("paths")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("conditions", &self.conditions);
             record.field("paths", &self.paths);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -365,6 +518,9 @@ pub mod collectors_fast_create {
         ///
         /// Node instance object (described at line 54) (Not in the doc's table; seen in its example at line 94.)
         pub bk_obj_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TargetNodes {
         /// Sets `bk_inst_id`.
@@ -390,12 +546,17 @@ pub mod collectors_fast_create {
             ::std::result::Result::Ok(Self {
                 bk_inst_id: record.opt_int("bk_inst_id")?,
                 bk_obj_id: record.opt_text("bk_obj_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_inst_id", &self.bk_inst_id);
             record.field("bk_obj_id", &self.bk_obj_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -437,6 +598,9 @@ pub mod collectors_fast_update {
         ///
         /// Path parameter.
         pub collector_config_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CollectorsFastUpdateRequest {
         /// Sets `collector_config_name`.
@@ -541,7 +705,11 @@ pub mod collectors_fast_update {
                 storage_replies: record.opt_int("storage_replies")?,
                 es_shards: record.opt_int("es_shards")?,
                 collector_config_id: record.opt_text("collector_config_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -557,6 +725,7 @@ pub mod collectors_fast_update {
             record.field("storage_replies", &self.storage_replies);
             record.field("es_shards", &self.es_shards);
             record.field("collector_config_id", &self.collector_config_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -600,6 +769,9 @@ pub mod databus_custom_create {
         pub description: Option<String>,
         /// `storage_cluster_id` (Not in the doc's table; seen in its example at line 56.)
         pub storage_cluster_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DatabusCustomCreateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -627,7 +799,91 @@ pub mod databus_custom_create {
                 data_link_id: None,
                 description: None,
                 storage_cluster_id: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`DatabusCustomCreateRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct DatabusCustomCreateRequestBuilder {
+        bk_biz_id: Option<i64>,
+        collector_config_name_en: Option<String>,
+        collector_config_name: Option<String>,
+        custom_type: Option<String>,
+        category_id: Option<String>,
+    }
+    impl DatabusCustomCreateRequest {
+        /// Starts a [`DatabusCustomCreateRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> DatabusCustomCreateRequestBuilder {
+            DatabusCustomCreateRequestBuilder::default()
+        }
+    }
+    impl DatabusCustomCreateRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `collector_config_name_en` (required).
+        pub fn collector_config_name_en(mut self, value: impl Into<String>) -> Self {
+            self.collector_config_name_en = Some(value.into());
+            self
+        }
+        /// Sets `collector_config_name` (required).
+        pub fn collector_config_name(mut self, value: impl Into<String>) -> Self {
+            self.collector_config_name = Some(value.into());
+            self
+        }
+        /// Sets `custom_type` (required).
+        pub fn custom_type(mut self, value: impl Into<String>) -> Self {
+            self.custom_type = Some(value.into());
+            self
+        }
+        /// Sets `category_id` (required).
+        pub fn category_id(mut self, value: impl Into<String>) -> Self {
+            self.category_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<DatabusCustomCreateRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let collector_config_name_en = self
+                .collector_config_name_en
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "collector_config_name_en"),
+                ))?;
+            let collector_config_name = self
+                .collector_config_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "collector_config_name"),
+                ))?;
+            let custom_type = self
+                .custom_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "custom_type"),
+                ))?;
+            let category_id = self
+                .category_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "category_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                DatabusCustomCreateRequest::new(
+                    bk_biz_id,
+                    collector_config_name_en,
+                    collector_config_name,
+                    custom_type,
+                    category_id,
+                ),
+            )
         }
     }
     impl DatabusCustomCreateRequest {
@@ -723,6 +979,7 @@ pub mod databus_custom_create {
                 data_link_id: record.opt_int("data_link_id")?,
                 description: record.opt_text("description")?,
                 storage_cluster_id: record.opt_int("storage_cluster_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -742,6 +999,7 @@ pub mod databus_custom_create {
             record.field("data_link_id", &self.data_link_id);
             record.field("description", &self.description);
             record.field("storage_cluster_id", &self.storage_cluster_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -756,6 +1014,9 @@ pub mod databus_custom_create {
         pub separator: Option<String>,
         /// 正则表达式，当类型为bk_log_regexp时配置
         pub separator_regexp: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EtlParams {
         /// Sets `retain_original_text`.
@@ -787,13 +1048,18 @@ pub mod databus_custom_create {
                 retain_original_text: record.field("retain_original_text")?,
                 separator: record.opt_text("separator")?,
                 separator_regexp: record.opt_text("separator_regexp")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("retain_original_text", &self.retain_original_text);
             record.field("separator", &self.separator);
             record.field("separator_regexp", &self.separator_regexp);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -820,6 +1086,9 @@ pub mod databus_custom_create {
         pub is_delete: Option<bool>,
         /// 是否为维度字段，默认为true，代表字段是可聚合的 (described at line 46) (Not in the doc's table; seen in its example at line 56.)
         pub is_dimension: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Fields {
         /// Sets `alias_name`.
@@ -897,7 +1166,11 @@ pub mod databus_custom_create {
                 is_built_in: record.field("is_built_in")?,
                 is_delete: record.field("is_delete")?,
                 is_dimension: record.field("is_dimension")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -910,6 +1183,7 @@ pub mod databus_custom_create {
             record.field("is_built_in", &self.is_built_in);
             record.field("is_delete", &self.is_delete);
             record.field("is_dimension", &self.is_dimension);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -946,6 +1220,9 @@ pub mod databus_custom_update {
         pub is_time: Option<bool>,
         /// `option` (Not in the doc's table; seen in its example at line 55.)
         pub option: Option<DatabusCustomUpdateOption>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Fields {
         /// Sets `alias_name`.
@@ -1037,7 +1314,11 @@ pub mod databus_custom_update {
                 is_dimension: record.field("is_dimension")?,
                 is_time: record.field("is_time")?,
                 option: record.field("option")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1052,6 +1333,7 @@ pub mod databus_custom_update {
             record.field("is_dimension", &self.is_dimension);
             record.field("is_time", &self.is_time);
             record.field("option", &self.option);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1064,6 +1346,9 @@ pub mod databus_custom_update {
         pub time_format: Option<String>,
         /// `time_zone` (Not in the doc's table; seen in its example at line 55.)
         pub time_zone: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DatabusCustomUpdateOption {
         /// Sets `time_format`.
@@ -1089,12 +1374,17 @@ pub mod databus_custom_update {
             ::std::result::Result::Ok(Self {
                 time_format: record.opt_text("time_format")?,
                 time_zone: record.opt_int("time_zone")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("time_format", &self.time_format);
             record.field("time_zone", &self.time_zone);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1131,6 +1421,9 @@ pub mod databus_custom_update {
         ///
         /// Path parameter.
         pub collector_config_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DatabusCustomUpdateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1154,6 +1447,7 @@ pub mod databus_custom_update {
                 allocation_min_days: None,
                 description: None,
                 collector_config_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1246,6 +1540,7 @@ pub mod databus_custom_update {
                 allocation_min_days: record.opt_int("allocation_min_days")?,
                 description: record.opt_text("description")?,
                 collector_config_id: record.opt_text("collector_config_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1263,6 +1558,7 @@ pub mod databus_custom_update {
             record.field("allocation_min_days", &self.allocation_min_days);
             record.field("description", &self.description);
             record.field("collector_config_id", &self.collector_config_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1280,6 +1576,9 @@ pub mod esquery_search {
     pub struct Fields {
         /// `number_of_fragments` (Not in the doc's table; seen in its example at line 29.)
         pub number_of_fragments: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Fields {
         /// Sets `number_of_fragments`.
@@ -1299,11 +1598,16 @@ pub mod esquery_search {
             )?;
             ::std::result::Result::Ok(Self {
                 number_of_fragments: record.opt_int("number_of_fragments")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("number_of_fragments", &self.number_of_fragments);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1370,6 +1674,9 @@ pub mod esquery_search {
         pub sort_list: Option<Vec<serde_json::Value>>,
         /// `use_time_range` (Not in the doc's table; seen in its example at line 29.)
         pub use_time_range: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EsquerySearchRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1391,6 +1698,7 @@ pub mod esquery_search {
                 highlight: None,
                 sort_list: None,
                 use_time_range: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1510,6 +1818,7 @@ pub mod esquery_search {
                 highlight: record.field("highlight")?,
                 sort_list: record.field("sort_list")?,
                 use_time_range: record.field("use_time_range")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1529,6 +1838,7 @@ pub mod esquery_search {
             record.field("highlight", &self.highlight);
             record.field("sort_list", &self.sort_list);
             record.field("use_time_range", &self.use_time_range);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1545,6 +1855,9 @@ pub mod esquery_search {
         pub pre_tags: Option<Vec<String>>,
         /// `require_field_match` (Not in the doc's table; seen in its example at line 29.)
         pub require_field_match: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Highlight {
         /// Sets `fields`.
@@ -1585,7 +1898,11 @@ pub mod esquery_search {
                 post_tags: record.field("post_tags")?,
                 pre_tags: record.field("pre_tags")?,
                 require_field_match: record.field("require_field_match")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1593,6 +1910,7 @@ pub mod esquery_search {
             record.field("post_tags", &self.post_tags);
             record.field("pre_tags", &self.pre_tags);
             record.field("require_field_match", &self.require_field_match);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1691,6 +2009,9 @@ pub mod fast_create {
         ///
         /// ES Shard count
         pub es_shards: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastCreateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1728,7 +2049,139 @@ pub mod fast_create {
                 allocation_min_days: None,
                 storage_replies: None,
                 es_shards: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`FastCreateRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct FastCreateRequestBuilder {
+        bk_biz_id: Option<i64>,
+        collector_config_name: Option<String>,
+        collector_config_name_en: Option<String>,
+        collector_scenario_id: Option<String>,
+        category_id: Option<String>,
+        target_object_type: Option<String>,
+        target_node_type: Option<String>,
+        params: Option<Params>,
+        storage_cluster_id: Option<String>,
+    }
+    impl FastCreateRequest {
+        /// Starts a [`FastCreateRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> FastCreateRequestBuilder {
+            FastCreateRequestBuilder::default()
+        }
+    }
+    impl FastCreateRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `collector_config_name` (required).
+        pub fn collector_config_name(mut self, value: impl Into<String>) -> Self {
+            self.collector_config_name = Some(value.into());
+            self
+        }
+        /// Sets `collector_config_name_en` (required).
+        pub fn collector_config_name_en(mut self, value: impl Into<String>) -> Self {
+            self.collector_config_name_en = Some(value.into());
+            self
+        }
+        /// Sets `collector_scenario_id` (required).
+        pub fn collector_scenario_id(mut self, value: impl Into<String>) -> Self {
+            self.collector_scenario_id = Some(value.into());
+            self
+        }
+        /// Sets `category_id` (required).
+        pub fn category_id(mut self, value: impl Into<String>) -> Self {
+            self.category_id = Some(value.into());
+            self
+        }
+        /// Sets `target_object_type` (required).
+        pub fn target_object_type(mut self, value: impl Into<String>) -> Self {
+            self.target_object_type = Some(value.into());
+            self
+        }
+        /// Sets `target_node_type` (required).
+        pub fn target_node_type(mut self, value: impl Into<String>) -> Self {
+            self.target_node_type = Some(value.into());
+            self
+        }
+        /// Sets `params` (required).
+        pub fn params(mut self, value: impl Into<Params>) -> Self {
+            self.params = Some(value.into());
+            self
+        }
+        /// Sets `storage_cluster_id` (required).
+        pub fn storage_cluster_id(mut self, value: impl Into<String>) -> Self {
+            self.storage_cluster_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<FastCreateRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let collector_config_name = self
+                .collector_config_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "collector_config_name"),
+                ))?;
+            let collector_config_name_en = self
+                .collector_config_name_en
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "collector_config_name_en"),
+                ))?;
+            let collector_scenario_id = self
+                .collector_scenario_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "collector_scenario_id"),
+                ))?;
+            let category_id = self
+                .category_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "category_id"),
+                ))?;
+            let target_object_type = self
+                .target_object_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "target_object_type"),
+                ))?;
+            let target_node_type = self
+                .target_node_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "target_node_type"),
+                ))?;
+            let params = self
+                .params
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "params"),
+                ))?;
+            let storage_cluster_id = self
+                .storage_cluster_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "storage_cluster_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                FastCreateRequest::new(
+                    bk_biz_id,
+                    collector_config_name,
+                    collector_config_name_en,
+                    collector_scenario_id,
+                    category_id,
+                    target_object_type,
+                    target_node_type,
+                    params,
+                    storage_cluster_id,
+                ),
+            )
         }
     }
     impl FastCreateRequest {
@@ -1849,6 +2302,7 @@ pub mod fast_create {
                 allocation_min_days: record.opt_int("allocation_min_days")?,
                 storage_replies: record.opt_int("storage_replies")?,
                 es_shards: record.opt_int("es_shards")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1874,6 +2328,7 @@ pub mod fast_create {
             record.field("allocation_min_days", &self.allocation_min_days);
             record.field("storage_replies", &self.storage_replies);
             record.field("es_shards", &self.es_shards);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1909,6 +2364,9 @@ pub mod fast_update {
         pub storage_replies: Option<i64>,
         /// ES Shard count
         pub es_shards: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastUpdateRequest {
         /// Sets `collector_config_name`.
@@ -2006,7 +2464,11 @@ pub mod fast_update {
                 allocation_min_days: record.opt_int("allocation_min_days")?,
                 storage_replies: record.opt_int("storage_replies")?,
                 es_shards: record.opt_int("es_shards")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2021,6 +2483,7 @@ pub mod fast_update {
             record.field("allocation_min_days", &self.allocation_min_days);
             record.field("storage_replies", &self.storage_replies);
             record.field("es_shards", &self.es_shards);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -140,6 +140,11 @@ pub mod get_all_users {
                     2i64 => Self::Developer,
                     3i64 => Self::Operator,
                     4i64 => Self::Auditor,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "BkRole"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -159,6 +164,9 @@ pub mod get_all_users {
         ///
         /// User role, 0: staff, 1: superuser, 2: developer, 3: operator, 4: auditor
         pub bk_role: Option<BkRole>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAllUsersRequest {
         /// Sets `bk_role`.
@@ -178,11 +186,16 @@ pub mod get_all_users {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_role: record.field("bk_role")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_role", &self.bk_role);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -227,12 +240,15 @@ pub mod get_all_users {
         ///
         /// username (described at line 62) (Not in the doc's table; seen in its example at line 29.)
         pub bk_username: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAllUsersResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAllUsersResponseItem",
                 &[
@@ -257,7 +273,11 @@ pub mod get_all_users {
                 time_zone: record.opt_text("time_zone")?,
                 bk_role: record.opt_int("bk_role")?,
                 bk_username: record.opt_text("bk_username")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -270,6 +290,7 @@ pub mod get_all_users {
             record.field("time_zone", &self.time_zone);
             record.field("bk_role", &self.bk_role);
             record.field("bk_username", &self.bk_username);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -317,12 +338,15 @@ pub mod get_batch_users {
         ///
         /// wechat enterprise USERID or OPENID (described at line 66) (Not in the doc's table; seen in its example at line 29.)
         pub wx_userid: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Admin {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Admin",
                 &[
@@ -347,7 +371,11 @@ pub mod get_batch_users {
                 qq: record.opt_text("qq")?,
                 time_zone: record.opt_text("time_zone")?,
                 wx_userid: record.opt_text("wx_userid")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -360,6 +388,7 @@ pub mod get_batch_users {
             record.field("qq", &self.qq);
             record.field("time_zone", &self.time_zone);
             record.field("wx_userid", &self.wx_userid);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -374,12 +403,18 @@ pub mod get_batch_users {
         ///
         /// username list (Type inferred from the doc's example.)
         pub bk_username_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetBatchUsersRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(bk_username_list: Vec<String>) -> Self {
-            Self { bk_username_list }
+            Self {
+                bk_username_list,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetBatchUsersRequest {
@@ -393,11 +428,13 @@ pub mod get_batch_users {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_username_list: record.field("bk_username_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_username_list", &self.bk_username_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -436,12 +473,15 @@ pub mod get_batch_users {
         pub time_zone: Option<String>,
         /// `admin` (Not in the doc's table; seen in its example at line 29.)
         pub admin: Option<Admin>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetBatchUsersResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetBatchUsersResponseItem",
                 &[
@@ -464,7 +504,11 @@ pub mod get_batch_users {
                 chname: record.opt_text("chname")?,
                 time_zone: record.opt_text("time_zone")?,
                 admin: record.field("admin")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -476,6 +520,7 @@ pub mod get_batch_users {
             record.field("chname", &self.chname);
             record.field("time_zone", &self.time_zone);
             record.field("admin", &self.admin);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -494,12 +539,15 @@ pub mod get_batch_users_platform_role {
         pub bkdata: Option<Vec<i64>>,
         /// `job` (Not in the doc's table; seen in its example at line 30.)
         pub job: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Admin {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Admin",
                 &["bkdata", "job"],
@@ -507,12 +555,17 @@ pub mod get_batch_users_platform_role {
             ::std::result::Result::Ok(Self {
                 bkdata: record.field("bkdata")?,
                 job: record.field("job")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bkdata", &self.bkdata);
             record.field("job", &self.job);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -527,12 +580,18 @@ pub mod get_batch_users_platform_role {
         ///
         /// username list (Type inferred from the doc's example.)
         pub bk_username_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetBatchUsersPlatformRoleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(bk_username_list: Vec<String>) -> Self {
-            Self { bk_username_list }
+            Self {
+                bk_username_list,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetBatchUsersPlatformRoleRequest {
@@ -546,11 +605,13 @@ pub mod get_batch_users_platform_role {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_username_list: record.field("bk_username_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_username_list", &self.bk_username_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -577,12 +638,15 @@ pub mod get_batch_users_platform_role {
         pub key1_key2_value: Option<Vec<serde_json::Value>>,
         /// `admin` (Not in the doc's table; seen in its example at line 30.)
         pub admin: Option<Admin>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetBatchUsersPlatformRoleResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetBatchUsersPlatformRoleResponseItem",
                 &["key1", "key1.key2", "key1.key2.value", "admin"],
@@ -592,7 +656,11 @@ pub mod get_batch_users_platform_role {
                 key1_key2: record.opt_text("key1.key2")?,
                 key1_key2_value: record.field("key1.key2.value")?,
                 admin: record.field("admin")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -600,6 +668,7 @@ pub mod get_batch_users_platform_role {
             record.field("key1.key2", &self.key1_key2);
             record.field("key1.key2.value", &self.key1_key2_value);
             record.field("admin", &self.admin);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -617,18 +686,25 @@ pub mod get_user {
     ///
     /// Defined in `api-docs/bk_login/zh_hans/get_user.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GetUserRequest {}
+    pub struct GetUserRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for GetUserRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(value, "GetUserRequest", &[])?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -671,12 +747,15 @@ pub mod get_user {
         ///
         /// username (described at line 52) (Not in the doc's table; seen in its example at line 21.)
         pub bk_username: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetUserResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetUserResponseItem",
                 &[
@@ -701,7 +780,11 @@ pub mod get_user {
                 time_zone: record.opt_text("time_zone")?,
                 bk_role: record.opt_int("bk_role")?,
                 bk_username: record.opt_text("bk_username")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -714,6 +797,7 @@ pub mod get_user {
             record.field("time_zone", &self.time_zone);
             record.field("bk_role", &self.bk_role);
             record.field("bk_username", &self.bk_username);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -729,18 +813,25 @@ pub mod is_login {
     ///
     /// Defined in `api-docs/bk_login/zh_hans/is_login.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct IsLoginRequest {}
+    pub struct IsLoginRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for IsLoginRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(value, "IsLoginRequest", &[])?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -753,23 +844,31 @@ pub mod is_login {
         ///
         /// username (described at line 47) (Not in the doc's table; seen in its example at line 24.)
         pub bk_username: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for IsLoginResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "IsLoginResponseItem",
                 &["bk_username"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_username: record.opt_text("bk_username")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_username", &self.bk_username);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -39,6 +39,9 @@ pub mod create_app {
         pub width: Option<i64>,
         /// 应用在桌面打开窗口高度
         pub height: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -56,6 +59,7 @@ pub mod create_app {
                 introduction: None,
                 width: None,
                 height: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -106,6 +110,7 @@ pub mod create_app {
                 introduction: record.opt_text("introduction")?,
                 width: record.opt_int("width")?,
                 height: record.opt_int("height")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -117,6 +122,7 @@ pub mod create_app {
             record.field("introduction", &self.introduction);
             record.field("width", &self.width);
             record.field("height", &self.height);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -127,23 +133,31 @@ pub mod create_app {
     pub struct CreateAppResponse {
         /// `bk_light_app_code` (Not in the doc's table; seen in its example at line 40.)
         pub bk_light_app_code: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateAppResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateAppResponse",
                 &["bk_light_app_code"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_light_app_code: record.opt_text("bk_light_app_code")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_light_app_code", &self.bk_light_app_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -164,6 +178,9 @@ pub mod del_app {
         ///
         /// light application id
         pub bk_light_app_code: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DelAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -171,6 +188,7 @@ pub mod del_app {
         pub fn new(bk_light_app_code: impl Into<String>) -> Self {
             Self {
                 bk_light_app_code: bk_light_app_code.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -185,11 +203,13 @@ pub mod del_app {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_light_app_code: record.text("bk_light_app_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_light_app_code", &self.bk_light_app_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -235,6 +255,9 @@ pub mod edit_app {
         pub width: Option<i64>,
         /// 应用在桌面打开窗口高度
         pub height: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EditAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -249,6 +272,7 @@ pub mod edit_app {
                 introduction: None,
                 width: None,
                 height: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -316,6 +340,7 @@ pub mod edit_app {
                 introduction: record.opt_text("introduction")?,
                 width: record.opt_int("width")?,
                 height: record.opt_int("height")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -328,6 +353,7 @@ pub mod edit_app {
             record.field("introduction", &self.introduction);
             record.field("width", &self.width);
             record.field("height", &self.height);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -351,6 +377,9 @@ pub mod get_app_info {
         ///
         /// return fields, split multiple filds via ;; if empty, will return bk_app_code/bk_app_name. option fields: bk_app_code/bk_app_name/introduction/creator/developer
         pub fields: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAppInfoRequest {
         /// Sets `target_app_code`.
@@ -376,12 +405,17 @@ pub mod get_app_info {
             ::std::result::Result::Ok(Self {
                 target_app_code: record.opt_text("target_app_code")?,
                 fields: record.opt_text("fields")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("target_app_code", &self.target_app_code);
             record.field("fields", &self.fields);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -398,12 +432,15 @@ pub mod get_app_info {
         ///
         /// application code (described at line 58) (Not in the doc's table; seen in its example at line 28.)
         pub bk_app_code: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAppInfoResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAppInfoResponseItem",
                 &["bk_app_name", "bk_app_code"],
@@ -411,12 +448,17 @@ pub mod get_app_info {
             ::std::result::Result::Ok(Self {
                 bk_app_name: record.opt_text("bk_app_name")?,
                 bk_app_code: record.opt_text("bk_app_code")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_app_name", &self.bk_app_name);
             record.field("bk_app_code", &self.bk_app_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -440,6 +482,9 @@ pub mod modify_app_logo {
         ///
         /// logo, png file which encoded with base64
         pub logo: crate::Base64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ModifyAppLogoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -451,6 +496,7 @@ pub mod modify_app_logo {
             Self {
                 bk_light_app_code: bk_light_app_code.into(),
                 logo: logo.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -466,12 +512,14 @@ pub mod modify_app_logo {
             ::std::result::Result::Ok(Self {
                 bk_light_app_code: record.text("bk_light_app_code")?,
                 logo: record.field("logo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_light_app_code", &self.bk_light_app_code);
             record.field("logo", &self.logo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -25,6 +25,9 @@ pub mod cancel_multi_commit {
         ///
         /// multi commit id
         pub multi_commit_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CancelMultiCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -38,6 +41,7 @@ pub mod cancel_multi_commit {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 multi_commit_id: multi_commit_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -54,6 +58,7 @@ pub mod cancel_multi_commit {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 multi_commit_id: record.text("multi_commit_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -61,6 +66,7 @@ pub mod cancel_multi_commit {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("multi_commit_id", &self.multi_commit_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -88,6 +94,9 @@ pub mod cancel_multi_release {
         ///
         /// multi release id
         pub multi_release_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CancelMultiReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -101,6 +110,7 @@ pub mod cancel_multi_release {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 multi_release_id: multi_release_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -117,6 +127,7 @@ pub mod cancel_multi_release {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 multi_release_id: record.text("multi_release_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -124,6 +135,7 @@ pub mod cancel_multi_release {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("multi_release_id", &self.multi_release_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -151,6 +163,9 @@ pub mod confirm_multi_commit {
         ///
         /// multi commit id
         pub multi_commit_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ConfirmMultiCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -164,6 +179,7 @@ pub mod confirm_multi_commit {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 multi_commit_id: multi_commit_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -180,6 +196,7 @@ pub mod confirm_multi_commit {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 multi_commit_id: record.text("multi_commit_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -187,6 +204,7 @@ pub mod confirm_multi_commit {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("multi_commit_id", &self.multi_commit_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -218,6 +236,9 @@ pub mod create_app {
         ///
         /// memo description (max_length: 256)
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -232,6 +253,7 @@ pub mod create_app {
                 name: name.into(),
                 deploy_type,
                 memo: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -256,6 +278,7 @@ pub mod create_app {
                 name: record.text("name")?,
                 deploy_type: record.field("deploy_type")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -264,6 +287,7 @@ pub mod create_app {
             record.field("name", &self.name);
             record.field("deploy_type", &self.deploy_type);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -276,23 +300,31 @@ pub mod create_app {
         ///
         /// new application id
         pub app_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateAppResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateAppResponse",
                 &["app_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 app_id: record.opt_text("app_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("app_id", &self.app_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -382,6 +414,14 @@ pub mod create_app {
                 match wire {
                     1i64 => Self::Container,
                     2i64 => Self::Process,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "DeployType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -419,6 +459,9 @@ pub mod create_commit {
         ///
         /// memo (max_length: 256)
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -433,6 +476,7 @@ pub mod create_commit {
                 app_id: app_id.into(),
                 cfg_id: cfg_id.into(),
                 memo: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -457,6 +501,7 @@ pub mod create_commit {
                 app_id: record.text("app_id")?,
                 cfg_id: record.text("cfg_id")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -465,6 +510,7 @@ pub mod create_commit {
             record.field("app_id", &self.app_id);
             record.field("cfg_id", &self.cfg_id);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -477,23 +523,31 @@ pub mod create_commit {
         ///
         /// this configuration's new commit id
         pub commit_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateCommitResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateCommitResponse",
                 &["commit_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 commit_id: record.opt_text("commit_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("commit_id", &self.commit_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -550,6 +604,9 @@ pub mod create_config {
         ///
         /// memo description (max_length: 256)
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -571,7 +628,74 @@ pub mod create_config {
                 file_format: None,
                 file_mode: None,
                 memo: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateConfigRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateConfigRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        name: Option<String>,
+        fpath: Option<String>,
+    }
+    impl CreateConfigRequest {
+        /// Starts a [`CreateConfigRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateConfigRequestBuilder {
+            CreateConfigRequestBuilder::default()
+        }
+    }
+    impl CreateConfigRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `fpath` (required).
+        pub fn fpath(mut self, value: impl Into<String>) -> Self {
+            self.fpath = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateConfigRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let fpath = self
+                .fpath
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "fpath"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateConfigRequest::new(biz_id, app_id, name, fpath),
+            )
         }
     }
     impl CreateConfigRequest {
@@ -637,6 +761,7 @@ pub mod create_config {
                 file_format: record.opt_text("file_format")?,
                 file_mode: record.field("file_mode")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -651,6 +776,7 @@ pub mod create_config {
             record.field("file_format", &self.file_format);
             record.field("file_mode", &self.file_mode);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -663,23 +789,31 @@ pub mod create_config {
         ///
         /// new config id
         pub cfg_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateConfigResponse",
                 &["cfg_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 cfg_id: record.opt_text("cfg_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cfg_id", &self.cfg_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -785,6 +919,14 @@ pub mod create_config {
                     1i64 => Self::Text,
                     2i64 => Self::Binary,
                     3i64 => Self::Template,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -830,6 +972,9 @@ pub mod create_content {
         ///
         /// remarks (max_length: 256)
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateContentRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -847,7 +992,74 @@ pub mod create_content {
                 content_id: content_id.into(),
                 content_size: None,
                 memo: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateContentRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateContentRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        commit_id: Option<String>,
+        content_id: Option<String>,
+    }
+    impl CreateContentRequest {
+        /// Starts a [`CreateContentRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateContentRequestBuilder {
+            CreateContentRequestBuilder::default()
+        }
+    }
+    impl CreateContentRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `commit_id` (required).
+        pub fn commit_id(mut self, value: impl Into<String>) -> Self {
+            self.commit_id = Some(value.into());
+            self
+        }
+        /// Sets `content_id` (required).
+        pub fn content_id(mut self, value: impl Into<String>) -> Self {
+            self.content_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateContentRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let commit_id = self
+                .commit_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "commit_id"),
+                ))?;
+            let content_id = self
+                .content_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "content_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateContentRequest::new(biz_id, app_id, commit_id, content_id),
+            )
         }
     }
     impl CreateContentRequest {
@@ -878,6 +1090,7 @@ pub mod create_content {
                 content_id: record.text("content_id")?,
                 content_size: record.opt_text("content_size")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -888,6 +1101,7 @@ pub mod create_content {
             record.field("content_id", &self.content_id);
             record.field("content_size", &self.content_size);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -917,6 +1131,9 @@ pub mod create_multi_commit {
         pub memo: Option<String>,
         /// 提交数据, 多个配置的改动数据
         pub metadatas: Vec<Metadatas>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateMultiCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -931,6 +1148,7 @@ pub mod create_multi_commit {
                 app_id: app_id.into(),
                 memo: None,
                 metadatas,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -955,6 +1173,7 @@ pub mod create_multi_commit {
                 app_id: record.text("app_id")?,
                 memo: record.opt_text("memo")?,
                 metadatas: record.field("metadatas")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -963,6 +1182,7 @@ pub mod create_multi_commit {
             record.field("app_id", &self.app_id);
             record.field("memo", &self.memo);
             record.field("metadatas", &self.metadatas);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -975,23 +1195,31 @@ pub mod create_multi_commit {
         ///
         /// this configuration's new multiple commit id
         pub multi_commit_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateMultiCommitResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateMultiCommitResponse",
                 &["multi_commit_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 multi_commit_id: record.opt_text("multi_commit_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("multi_commit_id", &self.multi_commit_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1004,12 +1232,18 @@ pub mod create_multi_commit {
         ///
         /// configuration id (described at line 20)
         pub cfg_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Metadatas {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(cfg_id: impl Into<String>) -> Self {
-            Self { cfg_id: cfg_id.into() }
+            Self {
+                cfg_id: cfg_id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Metadatas {
@@ -1019,11 +1253,13 @@ pub mod create_multi_commit {
             let mut record = crate::wire::Record::read(value, "Metadatas", &["cfg_id"])?;
             ::std::result::Result::Ok(Self {
                 cfg_id: record.text("cfg_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cfg_id", &self.cfg_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1056,6 +1292,9 @@ pub mod create_multi_commit_with_content {
         ///
         /// content index labels AND list
         pub labels_and: Option<Vec<LabelsAnd>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Contents {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1066,6 +1305,7 @@ pub mod create_multi_commit_with_content {
                 content_size: None,
                 labels_or: None,
                 labels_and: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1100,6 +1340,7 @@ pub mod create_multi_commit_with_content {
                 content_size: record.opt_int("content_size")?,
                 labels_or: record.field("labels_or")?,
                 labels_and: record.field("labels_and")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1108,6 +1349,7 @@ pub mod create_multi_commit_with_content {
             record.field("content_size", &self.content_size);
             record.field("labels_or", &self.labels_or);
             record.field("labels_and", &self.labels_and);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1124,6 +1366,9 @@ pub mod create_multi_commit_with_content {
         ///
         /// N contents for one config with index
         pub contents: Vec<Contents>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Metadatas {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1132,6 +1377,7 @@ pub mod create_multi_commit_with_content {
             Self {
                 cfg_id: cfg_id.into(),
                 contents,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1147,12 +1393,14 @@ pub mod create_multi_commit_with_content {
             ::std::result::Result::Ok(Self {
                 cfg_id: record.text("cfg_id")?,
                 contents: record.field("contents")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cfg_id", &self.cfg_id);
             record.field("contents", &self.contents);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1183,6 +1431,9 @@ pub mod create_multi_commit_with_content {
         ///
         /// validate content or not, default: false
         pub validate_content: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateMultiCommitWithContentRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1198,6 +1449,7 @@ pub mod create_multi_commit_with_content {
                 memo: None,
                 metadatas,
                 validate_content: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1228,6 +1480,7 @@ pub mod create_multi_commit_with_content {
                 memo: record.opt_text("memo")?,
                 metadatas: record.field("metadatas")?,
                 validate_content: record.field("validate_content")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1237,6 +1490,7 @@ pub mod create_multi_commit_with_content {
             record.field("memo", &self.memo);
             record.field("metadatas", &self.metadatas);
             record.field("validate_content", &self.validate_content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1249,23 +1503,31 @@ pub mod create_multi_commit_with_content {
         ///
         /// new multi commit id
         pub multi_commit_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateMultiCommitWithContentResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateMultiCommitWithContentResponse",
                 &["multi_commit_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 multi_commit_id: record.opt_text("multi_commit_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("multi_commit_id", &self.multi_commit_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1280,6 +1542,9 @@ pub mod create_multi_commit_with_content {
         pub ip: Option<String>,
         /// `path` (Not in the doc's table; seen in its example at line 41.)
         pub path: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `cloud_id`.
@@ -1311,13 +1576,18 @@ pub mod create_multi_commit_with_content {
                 cloud_id: record.opt_text("cloud_id")?,
                 ip: record.opt_text("ip")?,
                 path: record.opt_text("path")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cloud_id", &self.cloud_id);
             record.field("ip", &self.ip);
             record.field("path", &self.path);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1332,12 +1602,18 @@ pub mod create_multi_commit_with_content {
         ///
         /// labels AND (Type inferred from the doc's example.)
         pub labels: Labels,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl LabelsAnd {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(labels: Labels) -> Self {
-            Self { labels }
+            Self {
+                labels,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for LabelsAnd {
@@ -1347,11 +1623,13 @@ pub mod create_multi_commit_with_content {
             let mut record = crate::wire::Record::read(value, "LabelsAnd", &["labels"])?;
             ::std::result::Result::Ok(Self {
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1364,12 +1642,18 @@ pub mod create_multi_commit_with_content {
         ///
         /// labels OR (Type inferred from the doc's example.)
         pub labels: Labels,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl LabelsOr {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(labels: Labels) -> Self {
-            Self { labels }
+            Self {
+                labels,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for LabelsOr {
@@ -1379,11 +1663,13 @@ pub mod create_multi_commit_with_content {
             let mut record = crate::wire::Record::read(value, "LabelsOr", &["labels"])?;
             ::std::result::Result::Ok(Self {
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1427,6 +1713,9 @@ pub mod create_multi_release {
         ///
         /// memo description (max_length: 256)
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateMultiReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1444,7 +1733,74 @@ pub mod create_multi_release {
                 multi_commit_id: multi_commit_id.into(),
                 strategy_id: None,
                 memo: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateMultiReleaseRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateMultiReleaseRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        name: Option<String>,
+        multi_commit_id: Option<String>,
+    }
+    impl CreateMultiReleaseRequest {
+        /// Starts a [`CreateMultiReleaseRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateMultiReleaseRequestBuilder {
+            CreateMultiReleaseRequestBuilder::default()
+        }
+    }
+    impl CreateMultiReleaseRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `multi_commit_id` (required).
+        pub fn multi_commit_id(mut self, value: impl Into<String>) -> Self {
+            self.multi_commit_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateMultiReleaseRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let multi_commit_id = self
+                .multi_commit_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "multi_commit_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateMultiReleaseRequest::new(biz_id, app_id, name, multi_commit_id),
+            )
         }
     }
     impl CreateMultiReleaseRequest {
@@ -1475,6 +1831,7 @@ pub mod create_multi_release {
                 multi_commit_id: record.text("multi_commit_id")?,
                 strategy_id: record.opt_text("strategy_id")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1485,6 +1842,7 @@ pub mod create_multi_release {
             record.field("multi_commit_id", &self.multi_commit_id);
             record.field("strategy_id", &self.strategy_id);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1497,23 +1855,31 @@ pub mod create_multi_release {
         ///
         /// new multi release id
         pub multi_release_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateMultiReleaseResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateMultiReleaseResponse",
                 &["multi_release_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 multi_release_id: record.opt_text("multi_release_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("multi_release_id", &self.multi_release_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1530,6 +1896,9 @@ pub mod create_procattr {
     pub struct Labels {
         /// `version` (Not in the doc's table; seen in its example at line 25.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `version`.
@@ -1545,11 +1914,16 @@ pub mod create_procattr {
             let mut record = crate::wire::Record::read(value, "Labels", &["version"])?;
             ::std::result::Result::Ok(Self {
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1592,6 +1966,9 @@ pub mod create_procattr {
         ///
         /// override already exist procattr or not, default not override
         pub r#override: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateProcattrRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1613,7 +1990,96 @@ pub mod create_procattr {
                 labels,
                 memo: None,
                 r#override: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateProcattrRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateProcattrRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        cloud_id: Option<String>,
+        ip: Option<String>,
+        path: Option<String>,
+        labels: Option<Labels>,
+    }
+    impl CreateProcattrRequest {
+        /// Starts a [`CreateProcattrRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateProcattrRequestBuilder {
+            CreateProcattrRequestBuilder::default()
+        }
+    }
+    impl CreateProcattrRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `cloud_id` (required).
+        pub fn cloud_id(mut self, value: impl Into<String>) -> Self {
+            self.cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `ip` (required).
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `path` (required).
+        pub fn path(mut self, value: impl Into<String>) -> Self {
+            self.path = Some(value.into());
+            self
+        }
+        /// Sets `labels` (required).
+        pub fn labels(mut self, value: impl Into<Labels>) -> Self {
+            self.labels = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateProcattrRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let cloud_id = self
+                .cloud_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cloud_id"),
+                ))?;
+            let ip = self
+                .ip
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "ip"),
+                ))?;
+            let path = self
+                .path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "path"),
+                ))?;
+            let labels = self
+                .labels
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "labels"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateProcattrRequest::new(biz_id, app_id, cloud_id, ip, path, labels),
+            )
         }
     }
     impl CreateProcattrRequest {
@@ -1655,6 +2121,7 @@ pub mod create_procattr {
                 labels: record.field("labels")?,
                 memo: record.opt_text("memo")?,
                 r#override: record.field("override")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1667,6 +2134,7 @@ pub mod create_procattr {
             record.field("labels", &self.labels);
             record.field("memo", &self.memo);
             record.field("override", &self.r#override);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1690,12 +2158,15 @@ pub mod create_procattr_batch {
         ///
         /// error message (described at line 94) (Not in the doc's table; seen in its example at line 56.)
         pub message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateProcattrBatchFailed {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateProcattrBatchFailed",
                 &["code", "info", "message"],
@@ -1704,13 +2175,18 @@ pub mod create_procattr_batch {
                 code: record.opt_int("code")?,
                 info: record.field("info")?,
                 message: record.opt_text("message")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("info", &self.info);
             record.field("message", &self.message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1737,12 +2213,15 @@ pub mod create_procattr_batch {
         ///
         /// configs cache path of instance (max_length: 256) (described at line 26) (Not in the doc's table; seen in its example at line 56.)
         pub path: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateProcattrBatchInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateProcattrBatchInfo",
                 &["cloud_id", "ip", "labels", "memo", "path"],
@@ -1753,7 +2232,11 @@ pub mod create_procattr_batch {
                 labels: record.field("labels")?,
                 memo: record.opt_text("memo")?,
                 path: record.opt_text("path")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1762,6 +2245,7 @@ pub mod create_procattr_batch {
             record.field("labels", &self.labels);
             record.field("memo", &self.memo);
             record.field("path", &self.path);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1772,6 +2256,9 @@ pub mod create_procattr_batch {
     pub struct Labels {
         /// `version` (Not in the doc's table; seen in its example at line 33.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `version`.
@@ -1784,14 +2271,23 @@ pub mod create_procattr_batch {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Labels", &["version"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Labels",
+                &["version"],
+            )?;
             ::std::result::Result::Ok(Self {
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1814,6 +2310,9 @@ pub mod create_procattr_batch {
         ///
         /// process attribute infos
         pub data: Vec<Data>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateProcattrBatchRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1827,6 +2326,7 @@ pub mod create_procattr_batch {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 data,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1843,6 +2343,7 @@ pub mod create_procattr_batch {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1850,6 +2351,7 @@ pub mod create_procattr_batch {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1860,23 +2362,31 @@ pub mod create_procattr_batch {
     pub struct CreateProcattrBatchResponse {
         /// `failed` (Not in the doc's table; seen in its example at line 56.)
         pub failed: Option<Vec<CreateProcattrBatchFailed>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateProcattrBatchResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateProcattrBatchResponse",
                 &["failed"],
             )?;
             ::std::result::Result::Ok(Self {
                 failed: record.field("failed")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("failed", &self.failed);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1907,6 +2417,9 @@ pub mod create_procattr_batch {
         pub memo: Option<String>,
         /// `failed` (Type inferred from the doc's example.)
         pub failed: Option<Failed>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Data {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1924,7 +2437,70 @@ pub mod create_procattr_batch {
                 labels,
                 memo: None,
                 failed: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Data`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct DataBuilder {
+        cloud_id: Option<String>,
+        ip: Option<String>,
+        path: Option<String>,
+        labels: Option<Labels>,
+    }
+    impl Data {
+        /// Starts a [`DataBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> DataBuilder {
+            DataBuilder::default()
+        }
+    }
+    impl DataBuilder {
+        /// Sets `cloud_id` (required).
+        pub fn cloud_id(mut self, value: impl Into<String>) -> Self {
+            self.cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `ip` (required).
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `path` (required).
+        pub fn path(mut self, value: impl Into<String>) -> Self {
+            self.path = Some(value.into());
+            self
+        }
+        /// Sets `labels` (required).
+        pub fn labels(mut self, value: impl Into<Labels>) -> Self {
+            self.labels = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Data, crate::wire::WireError> {
+            let cloud_id = self
+                .cloud_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cloud_id"),
+                ))?;
+            let ip = self
+                .ip
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "ip"),
+                ))?;
+            let path = self
+                .path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "path"),
+                ))?;
+            let labels = self
+                .labels
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "labels"),
+                ))?;
+            ::std::result::Result::Ok(Data::new(cloud_id, ip, path, labels))
         }
     }
     impl Data {
@@ -1955,6 +2531,7 @@ pub mod create_procattr_batch {
                 labels: record.field("labels")?,
                 memo: record.opt_text("memo")?,
                 failed: record.field("failed")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1965,6 +2542,7 @@ pub mod create_procattr_batch {
             record.field("labels", &self.labels);
             record.field("memo", &self.memo);
             record.field("failed", &self.failed);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1985,6 +2563,9 @@ pub mod create_procattr_batch {
         ///
         /// error message
         pub message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Failed {
         /// Sets `info`.
@@ -2016,13 +2597,18 @@ pub mod create_procattr_batch {
                 info: record.field("info")?,
                 code: record.opt_int("code")?,
                 message: record.opt_text("message")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("info", &self.info);
             record.field("code", &self.code);
             record.field("message", &self.message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2051,6 +2637,9 @@ pub mod create_procattr_batch {
         ///
         /// memo description
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Info {
         /// Sets `cloud_id`.
@@ -2094,7 +2683,11 @@ pub mod create_procattr_batch {
                 path: record.opt_text("path")?,
                 labels: record.field("labels")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2103,6 +2696,7 @@ pub mod create_procattr_batch {
             record.field("path", &self.path);
             record.field("labels", &self.labels);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2126,6 +2720,9 @@ pub mod create_strategy {
         pub labels_or: Option<Vec<Vec<Item>>>,
         /// 满足全部的 \[\]Element 才匹配
         pub labels_and: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `match_all`.
@@ -2157,13 +2754,18 @@ pub mod create_strategy {
                 match_all: record.field("match_all")?,
                 labels_or: record.field("labels_or")?,
                 labels_and: record.field("labels_and")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("match_all", &self.match_all);
             record.field("labels_or", &self.labels_or);
             record.field("labels_and", &self.labels_and);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2178,6 +2780,9 @@ pub mod create_strategy {
         pub k2: Option<String>,
         /// `k3` (Not in the doc's table; seen in its example at line 5.)
         pub k3: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateStrategyLabels {
         /// Sets `k1`.
@@ -2209,13 +2814,18 @@ pub mod create_strategy {
                 k1: record.opt_text("k1")?,
                 k2: record.opt_text("k2")?,
                 k3: record.opt_text("k3")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("k1", &self.k1);
             record.field("k2", &self.k2);
             record.field("k3", &self.k3);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2226,6 +2836,9 @@ pub mod create_strategy {
     pub struct LabelsAnd {
         /// `labels` (Not in the doc's table; seen in its example at line 5.)
         pub labels: Option<CreateStrategyLabels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl LabelsAnd {
         /// Sets `labels`.
@@ -2241,11 +2854,16 @@ pub mod create_strategy {
             let mut record = crate::wire::Record::read(value, "LabelsAnd", &["labels"])?;
             ::std::result::Result::Ok(Self {
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2256,6 +2874,9 @@ pub mod create_strategy {
     pub struct LabelsOr {
         /// `labels` (Not in the doc's table; seen in its example at line 5.)
         pub labels: Option<CreateStrategyLabels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl LabelsOr {
         /// Sets `labels`.
@@ -2271,11 +2892,16 @@ pub mod create_strategy {
             let mut record = crate::wire::Record::read(value, "LabelsOr", &["labels"])?;
             ::std::result::Result::Ok(Self {
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2310,6 +2936,9 @@ pub mod create_strategy {
         pub labels_and: Option<Vec<LabelsAnd>>,
         /// `labels_or` (Not in the doc's table; seen in its example at line 5.)
         pub labels_or: Option<Vec<LabelsOr>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2323,6 +2952,7 @@ pub mod create_strategy {
                 memo: None,
                 labels_and: None,
                 labels_or: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2383,6 +3013,7 @@ pub mod create_strategy {
                 memo: record.opt_text("memo")?,
                 labels_and: record.field("labels_and")?,
                 labels_or: record.field("labels_or")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2394,6 +3025,7 @@ pub mod create_strategy {
             record.field("memo", &self.memo);
             record.field("labels_and", &self.labels_and);
             record.field("labels_or", &self.labels_or);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2406,23 +3038,31 @@ pub mod create_strategy {
         ///
         /// new strategy id
         pub strategy_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateStrategyResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateStrategyResponse",
                 &["strategy_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 strategy_id: record.opt_text("strategy_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("strategy_id", &self.strategy_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2437,6 +3077,9 @@ pub mod create_strategy {
         pub op: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 97.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Item {
         /// Sets `key`.
@@ -2468,13 +3111,18 @@ pub mod create_strategy {
                 key: record.field("key")?,
                 op: record.opt_text("op")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("op", &self.op);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2539,6 +3187,9 @@ pub mod create_template {
         ///
         /// memo description (max_length: 256)
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2567,7 +3218,151 @@ pub mod create_template {
                 file_mode,
                 engine_type,
                 memo: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateTemplateRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateTemplateRequestBuilder {
+        biz_id: Option<String>,
+        name: Option<String>,
+        cfg_name: Option<String>,
+        cfg_fpath: Option<String>,
+        user: Option<String>,
+        user_group: Option<String>,
+        file_privilege: Option<String>,
+        file_format: Option<String>,
+        file_mode: Option<FileMode>,
+        engine_type: Option<EngineType>,
+    }
+    impl CreateTemplateRequest {
+        /// Starts a [`CreateTemplateRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateTemplateRequestBuilder {
+            CreateTemplateRequestBuilder::default()
+        }
+    }
+    impl CreateTemplateRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `cfg_name` (required).
+        pub fn cfg_name(mut self, value: impl Into<String>) -> Self {
+            self.cfg_name = Some(value.into());
+            self
+        }
+        /// Sets `cfg_fpath` (required).
+        pub fn cfg_fpath(mut self, value: impl Into<String>) -> Self {
+            self.cfg_fpath = Some(value.into());
+            self
+        }
+        /// Sets `user` (required).
+        pub fn user(mut self, value: impl Into<String>) -> Self {
+            self.user = Some(value.into());
+            self
+        }
+        /// Sets `user_group` (required).
+        pub fn user_group(mut self, value: impl Into<String>) -> Self {
+            self.user_group = Some(value.into());
+            self
+        }
+        /// Sets `file_privilege` (required).
+        pub fn file_privilege(mut self, value: impl Into<String>) -> Self {
+            self.file_privilege = Some(value.into());
+            self
+        }
+        /// Sets `file_format` (required).
+        pub fn file_format(mut self, value: impl Into<String>) -> Self {
+            self.file_format = Some(value.into());
+            self
+        }
+        /// Sets `file_mode` (required).
+        pub fn file_mode(mut self, value: impl Into<FileMode>) -> Self {
+            self.file_mode = Some(value.into());
+            self
+        }
+        /// Sets `engine_type` (required).
+        pub fn engine_type(mut self, value: impl Into<EngineType>) -> Self {
+            self.engine_type = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateTemplateRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let cfg_name = self
+                .cfg_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cfg_name"),
+                ))?;
+            let cfg_fpath = self
+                .cfg_fpath
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cfg_fpath"),
+                ))?;
+            let user = self
+                .user
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "user"),
+                ))?;
+            let user_group = self
+                .user_group
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "user_group"),
+                ))?;
+            let file_privilege = self
+                .file_privilege
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_privilege"),
+                ))?;
+            let file_format = self
+                .file_format
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_format"),
+                ))?;
+            let file_mode = self
+                .file_mode
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_mode"),
+                ))?;
+            let engine_type = self
+                .engine_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "engine_type"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateTemplateRequest::new(
+                    biz_id,
+                    name,
+                    cfg_name,
+                    cfg_fpath,
+                    user,
+                    user_group,
+                    file_privilege,
+                    file_format,
+                    file_mode,
+                    engine_type,
+                ),
+            )
         }
     }
     impl CreateTemplateRequest {
@@ -2610,6 +3405,7 @@ pub mod create_template {
                 file_mode: record.field("file_mode")?,
                 engine_type: record.field("engine_type")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2625,6 +3421,7 @@ pub mod create_template {
             record.field("file_mode", &self.file_mode);
             record.field("engine_type", &self.engine_type);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2637,23 +3434,31 @@ pub mod create_template {
         ///
         /// new template id
         pub template_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateTemplateResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateTemplateResponse",
                 &["template_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 template_id: record.opt_text("template_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("template_id", &self.template_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2779,6 +3584,14 @@ pub mod create_template {
                     2i64 => Self::Golang,
                     3i64 => Self::PyMako,
                     4i64 => Self::External,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "EngineType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2814,6 +3627,9 @@ pub mod create_template_bind {
         ///
         /// application id
         pub app_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateTemplateBindRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2827,6 +3643,7 @@ pub mod create_template_bind {
                 biz_id: biz_id.into(),
                 template_id: template_id.into(),
                 app_id: app_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2843,6 +3660,7 @@ pub mod create_template_bind {
                 biz_id: record.text("biz_id")?,
                 template_id: record.text("template_id")?,
                 app_id: record.text("app_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2850,6 +3668,7 @@ pub mod create_template_bind {
             record.field("biz_id", &self.biz_id);
             record.field("template_id", &self.template_id);
             record.field("app_id", &self.app_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2862,23 +3681,31 @@ pub mod create_template_bind {
         ///
         /// config id
         pub cfg_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateTemplateBindResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateTemplateBindResponse",
                 &["cfg_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 cfg_id: record.opt_text("cfg_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cfg_id", &self.cfg_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2923,6 +3750,9 @@ pub mod create_template_version {
         ///
         /// validate content or not, default: false
         pub validate_content: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateTemplateVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2942,7 +3772,94 @@ pub mod create_template_version {
                 content_size: content_size.into(),
                 memo: None,
                 validate_content: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateTemplateVersionRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateTemplateVersionRequestBuilder {
+        biz_id: Option<String>,
+        template_id: Option<String>,
+        version_tag: Option<String>,
+        content_id: Option<String>,
+        content_size: Option<i64>,
+    }
+    impl CreateTemplateVersionRequest {
+        /// Starts a [`CreateTemplateVersionRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateTemplateVersionRequestBuilder {
+            CreateTemplateVersionRequestBuilder::default()
+        }
+    }
+    impl CreateTemplateVersionRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `template_id` (required).
+        pub fn template_id(mut self, value: impl Into<String>) -> Self {
+            self.template_id = Some(value.into());
+            self
+        }
+        /// Sets `version_tag` (required).
+        pub fn version_tag(mut self, value: impl Into<String>) -> Self {
+            self.version_tag = Some(value.into());
+            self
+        }
+        /// Sets `content_id` (required).
+        pub fn content_id(mut self, value: impl Into<String>) -> Self {
+            self.content_id = Some(value.into());
+            self
+        }
+        /// Sets `content_size` (required).
+        pub fn content_size(mut self, value: impl Into<i64>) -> Self {
+            self.content_size = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            CreateTemplateVersionRequest,
+            crate::wire::WireError,
+        > {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let template_id = self
+                .template_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "template_id"),
+                ))?;
+            let version_tag = self
+                .version_tag
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "version_tag"),
+                ))?;
+            let content_id = self
+                .content_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "content_id"),
+                ))?;
+            let content_size = self
+                .content_size
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "content_size"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateTemplateVersionRequest::new(
+                    biz_id,
+                    template_id,
+                    version_tag,
+                    content_id,
+                    content_size,
+                ),
+            )
         }
     }
     impl CreateTemplateVersionRequest {
@@ -2982,6 +3899,7 @@ pub mod create_template_version {
                 content_size: record.int("content_size")?,
                 memo: record.opt_text("memo")?,
                 validate_content: record.field("validate_content")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2993,6 +3911,7 @@ pub mod create_template_version {
             record.field("content_size", &self.content_size);
             record.field("memo", &self.memo);
             record.field("validate_content", &self.validate_content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3005,23 +3924,31 @@ pub mod create_template_version {
         ///
         /// template version id
         pub version_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateTemplateVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateTemplateVersionResponse",
                 &["version_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 version_id: record.opt_text("version_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version_id", &self.version_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3060,6 +3987,9 @@ pub mod create_variable {
         ///
         /// memo description (max_length: 256)
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateVariableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3075,6 +4005,7 @@ pub mod create_variable {
                 value: value.into(),
                 var_group_id: None,
                 memo: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3105,6 +4036,7 @@ pub mod create_variable {
                 value: record.text("value")?,
                 var_group_id: record.opt_text("var_group_id")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3114,6 +4046,7 @@ pub mod create_variable {
             record.field("value", &self.value);
             record.field("var_group_id", &self.var_group_id);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3126,23 +4059,31 @@ pub mod create_variable {
         ///
         /// new variable id
         pub var_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateVariableResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateVariableResponse",
                 &["var_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 var_id: record.opt_text("var_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("var_id", &self.var_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3171,6 +4112,9 @@ pub mod create_variable_group {
         ///
         /// memo description (max_length: 256)
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateVariableGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3180,6 +4124,7 @@ pub mod create_variable_group {
                 biz_id: biz_id.into(),
                 name: name.into(),
                 memo: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3203,6 +4148,7 @@ pub mod create_variable_group {
                 biz_id: record.text("biz_id")?,
                 name: record.text("name")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3210,6 +4156,7 @@ pub mod create_variable_group {
             record.field("biz_id", &self.biz_id);
             record.field("name", &self.name);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3222,23 +4169,31 @@ pub mod create_variable_group {
         ///
         /// new variable group id
         pub var_group_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateVariableGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateVariableGroupResponse",
                 &["var_group_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 var_group_id: record.opt_text("var_group_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("var_group_id", &self.var_group_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3263,6 +4218,9 @@ pub mod delete_app {
         ///
         /// application id
         pub app_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3271,6 +4229,7 @@ pub mod delete_app {
             Self {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3286,12 +4245,14 @@ pub mod delete_app {
             ::std::result::Result::Ok(Self {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3319,6 +4280,9 @@ pub mod delete_config {
         ///
         /// config id
         pub cfg_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3332,6 +4296,7 @@ pub mod delete_config {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 cfg_id: cfg_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3348,6 +4313,7 @@ pub mod delete_config {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 cfg_id: record.text("cfg_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3355,6 +4321,7 @@ pub mod delete_config {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("cfg_id", &self.cfg_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3390,6 +4357,9 @@ pub mod delete_procattr {
         ///
         /// configs cache path of instance (max_length: 256)
         pub path: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteProcattrRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3407,7 +4377,85 @@ pub mod delete_procattr {
                 cloud_id: cloud_id.into(),
                 ip: ip.into(),
                 path: path.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`DeleteProcattrRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct DeleteProcattrRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        cloud_id: Option<String>,
+        ip: Option<String>,
+        path: Option<String>,
+    }
+    impl DeleteProcattrRequest {
+        /// Starts a [`DeleteProcattrRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> DeleteProcattrRequestBuilder {
+            DeleteProcattrRequestBuilder::default()
+        }
+    }
+    impl DeleteProcattrRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `cloud_id` (required).
+        pub fn cloud_id(mut self, value: impl Into<String>) -> Self {
+            self.cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `ip` (required).
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `path` (required).
+        pub fn path(mut self, value: impl Into<String>) -> Self {
+            self.path = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<DeleteProcattrRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let cloud_id = self
+                .cloud_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cloud_id"),
+                ))?;
+            let ip = self
+                .ip
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "ip"),
+                ))?;
+            let path = self
+                .path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "path"),
+                ))?;
+            ::std::result::Result::Ok(
+                DeleteProcattrRequest::new(biz_id, app_id, cloud_id, ip, path),
+            )
         }
     }
     impl crate::wire::Wire for DeleteProcattrRequest {
@@ -3425,6 +4473,7 @@ pub mod delete_procattr {
                 cloud_id: record.text("cloud_id")?,
                 ip: record.text("ip")?,
                 path: record.text("path")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3434,6 +4483,7 @@ pub mod delete_procattr {
             record.field("cloud_id", &self.cloud_id);
             record.field("ip", &self.ip);
             record.field("path", &self.path);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3461,6 +4511,9 @@ pub mod delete_strategy {
         ///
         /// strategy id
         pub strategy_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3474,6 +4527,7 @@ pub mod delete_strategy {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 strategy_id: strategy_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3490,6 +4544,7 @@ pub mod delete_strategy {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 strategy_id: record.text("strategy_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3497,6 +4552,7 @@ pub mod delete_strategy {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("strategy_id", &self.strategy_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3520,6 +4576,9 @@ pub mod delete_template {
         ///
         /// template id
         pub template_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3528,6 +4587,7 @@ pub mod delete_template {
             Self {
                 biz_id: biz_id.into(),
                 template_id: template_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3543,12 +4603,14 @@ pub mod delete_template {
             ::std::result::Result::Ok(Self {
                 biz_id: record.text("biz_id")?,
                 template_id: record.text("template_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("biz_id", &self.biz_id);
             record.field("template_id", &self.template_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3576,6 +4638,9 @@ pub mod delete_template_bind {
         ///
         /// application id
         pub app_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteTemplateBindRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3589,6 +4654,7 @@ pub mod delete_template_bind {
                 biz_id: biz_id.into(),
                 template_id: template_id.into(),
                 app_id: app_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3605,6 +4671,7 @@ pub mod delete_template_bind {
                 biz_id: record.text("biz_id")?,
                 template_id: record.text("template_id")?,
                 app_id: record.text("app_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3612,6 +4679,7 @@ pub mod delete_template_bind {
             record.field("biz_id", &self.biz_id);
             record.field("template_id", &self.template_id);
             record.field("app_id", &self.app_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3639,6 +4707,9 @@ pub mod delete_template_version {
         ///
         /// version id
         pub version_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteTemplateVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3652,6 +4723,7 @@ pub mod delete_template_version {
                 biz_id: biz_id.into(),
                 template_id: template_id.into(),
                 version_id: version_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3668,6 +4740,7 @@ pub mod delete_template_version {
                 biz_id: record.text("biz_id")?,
                 template_id: record.text("template_id")?,
                 version_id: record.text("version_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3675,6 +4748,7 @@ pub mod delete_template_version {
             record.field("biz_id", &self.biz_id);
             record.field("template_id", &self.template_id);
             record.field("version_id", &self.version_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3698,6 +4772,9 @@ pub mod delete_variable {
         ///
         /// variable id
         pub var_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteVariableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3706,6 +4783,7 @@ pub mod delete_variable {
             Self {
                 biz_id: biz_id.into(),
                 var_id: var_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3721,12 +4799,14 @@ pub mod delete_variable {
             ::std::result::Result::Ok(Self {
                 biz_id: record.text("biz_id")?,
                 var_id: record.text("var_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("biz_id", &self.biz_id);
             record.field("var_id", &self.var_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3750,6 +4830,9 @@ pub mod delete_variable_group {
         ///
         /// variable group id
         pub var_group_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteVariableGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3758,6 +4841,7 @@ pub mod delete_variable_group {
             Self {
                 biz_id: biz_id.into(),
                 var_group_id: var_group_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3773,12 +4857,14 @@ pub mod delete_variable_group {
             ::std::result::Result::Ok(Self {
                 biz_id: record.text("biz_id")?,
                 var_group_id: record.text("var_group_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("biz_id", &self.biz_id);
             record.field("var_group_id", &self.var_group_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3807,6 +4893,9 @@ pub mod get_app {
         ///
         /// application id
         pub app_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3816,6 +4905,7 @@ pub mod get_app {
                 biz_id: biz_id.into(),
                 name: None,
                 app_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3844,6 +4934,7 @@ pub mod get_app {
                 biz_id: record.text("biz_id")?,
                 name: record.opt_text("name")?,
                 app_id: record.opt_text("app_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3851,6 +4942,7 @@ pub mod get_app {
             record.field("biz_id", &self.biz_id);
             record.field("name", &self.name);
             record.field("app_id", &self.app_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3899,12 +4991,15 @@ pub mod get_app {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAppResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAppResponse",
                 &[
@@ -3931,7 +5026,11 @@ pub mod get_app {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3945,6 +5044,7 @@ pub mod get_app {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3985,6 +5085,9 @@ pub mod get_app_instance_release {
         ///
         /// configs cache path of instance
         pub path: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAppInstanceReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4004,7 +5107,106 @@ pub mod get_app_instance_release {
                 cloud_id: cloud_id.into(),
                 ip: ip.into(),
                 path: path.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetAppInstanceReleaseRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetAppInstanceReleaseRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        cfg_id: Option<String>,
+        cloud_id: Option<String>,
+        ip: Option<String>,
+        path: Option<String>,
+    }
+    impl GetAppInstanceReleaseRequest {
+        /// Starts a [`GetAppInstanceReleaseRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetAppInstanceReleaseRequestBuilder {
+            GetAppInstanceReleaseRequestBuilder::default()
+        }
+    }
+    impl GetAppInstanceReleaseRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `cfg_id` (required).
+        pub fn cfg_id(mut self, value: impl Into<String>) -> Self {
+            self.cfg_id = Some(value.into());
+            self
+        }
+        /// Sets `cloud_id` (required).
+        pub fn cloud_id(mut self, value: impl Into<String>) -> Self {
+            self.cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `ip` (required).
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `path` (required).
+        pub fn path(mut self, value: impl Into<String>) -> Self {
+            self.path = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            GetAppInstanceReleaseRequest,
+            crate::wire::WireError,
+        > {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let cfg_id = self
+                .cfg_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cfg_id"),
+                ))?;
+            let cloud_id = self
+                .cloud_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cloud_id"),
+                ))?;
+            let ip = self
+                .ip
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "ip"),
+                ))?;
+            let path = self
+                .path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "path"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetAppInstanceReleaseRequest::new(
+                    biz_id,
+                    app_id,
+                    cfg_id,
+                    cloud_id,
+                    ip,
+                    path,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for GetAppInstanceReleaseRequest {
@@ -4023,6 +5225,7 @@ pub mod get_app_instance_release {
                 cloud_id: record.text("cloud_id")?,
                 ip: record.text("ip")?,
                 path: record.text("path")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4033,6 +5236,7 @@ pub mod get_app_instance_release {
             record.field("cloud_id", &self.cloud_id);
             record.field("ip", &self.ip);
             record.field("path", &self.path);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4069,12 +5273,15 @@ pub mod get_app_instance_release {
         ///
         /// memo description
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAppInstanceReleaseResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAppInstanceReleaseResponse",
                 &[
@@ -4095,7 +5302,11 @@ pub mod get_app_instance_release {
                 multi_release_id: record.opt_text("multi_release_id")?,
                 multi_commit_id: record.opt_text("multi_commit_id")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4106,6 +5317,7 @@ pub mod get_app_instance_release {
             record.field("multi_release_id", &self.multi_release_id);
             record.field("multi_commit_id", &self.multi_commit_id);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4163,12 +5375,15 @@ pub mod get_app_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -4195,7 +5410,11 @@ pub mod get_app_list {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4209,6 +5428,7 @@ pub mod get_app_list {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4227,6 +5447,9 @@ pub mod get_app_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAppListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4235,6 +5458,7 @@ pub mod get_app_list {
             Self {
                 biz_id: biz_id.into(),
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4250,12 +5474,14 @@ pub mod get_app_list {
             ::std::result::Result::Ok(Self {
                 biz_id: record.text("biz_id")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("biz_id", &self.biz_id);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4272,12 +5498,15 @@ pub mod get_app_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAppListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAppListResponse",
                 &["total_count", "info"],
@@ -4285,12 +5514,17 @@ pub mod get_app_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4311,6 +5545,9 @@ pub mod get_app_list {
         ///
         /// page limit, max is 500
         pub limit: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4320,6 +5557,7 @@ pub mod get_app_list {
                 return_total: None,
                 start: start.into(),
                 limit: limit.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4343,6 +5581,7 @@ pub mod get_app_list {
                 return_total: record.field("return_total")?,
                 start: record.int("start")?,
                 limit: record.int("limit")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4350,6 +5589,7 @@ pub mod get_app_list {
             record.field("return_total", &self.return_total);
             record.field("start", &self.start);
             record.field("limit", &self.limit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4375,12 +5615,15 @@ pub mod get_audit_list {
         pub memo: Option<String>,
         /// `name` (Not in the doc's table; seen in its example at line 49.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CurData {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CurData",
                 &["creator", "deploy_type", "last_modify_by", "memo", "name"],
@@ -4391,7 +5634,11 @@ pub mod get_audit_list {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 memo: record.opt_text("memo")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4400,6 +5647,7 @@ pub mod get_audit_list {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("memo", &self.memo);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4414,12 +5662,15 @@ pub mod get_audit_list {
         pub pre_data: Option<serde_json::Value>,
         /// `update_fields` (Not in the doc's table; seen in its example at line 49.)
         pub update_fields: Option<serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Detail",
                 &["cur_data", "pre_data", "update_fields"],
@@ -4428,13 +5679,18 @@ pub mod get_audit_list {
                 cur_data: record.field("cur_data")?,
                 pre_data: record.field("pre_data")?,
                 update_fields: record.field("update_fields")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cur_data", &self.cur_data);
             record.field("pre_data", &self.pre_data);
             record.field("update_fields", &self.update_fields);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4479,12 +5735,15 @@ pub mod get_audit_list {
         ///
         /// operator time
         pub at_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -4509,7 +5768,11 @@ pub mod get_audit_list {
                 operator: record.opt_text("operator")?,
                 detail: record.field("detail")?,
                 at_time: record.opt_text("at_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4522,6 +5785,7 @@ pub mod get_audit_list {
             record.field("operator", &self.operator);
             record.field("detail", &self.detail);
             record.field("at_time", &self.at_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4550,6 +5814,9 @@ pub mod get_audit_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAuditListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4565,6 +5832,7 @@ pub mod get_audit_list {
                 start_time: None,
                 end_time: None,
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4639,6 +5907,7 @@ pub mod get_audit_list {
                 start_time: record.opt_text("start_time")?,
                 end_time: record.opt_text("end_time")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4652,6 +5921,7 @@ pub mod get_audit_list {
             record.field("start_time", &self.start_time);
             record.field("end_time", &self.end_time);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4668,12 +5938,15 @@ pub mod get_audit_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAuditListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAuditListResponse",
                 &["total_count", "info"],
@@ -4681,12 +5954,17 @@ pub mod get_audit_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4788,6 +6066,14 @@ pub mod get_commit {
                 match wire {
                     0i64 => Self::NotTemplate,
                     1i64 => Self::Template,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "CommitMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4815,6 +6101,9 @@ pub mod get_commit {
         ///
         /// commit id
         pub commit_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4828,6 +6117,7 @@ pub mod get_commit {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 commit_id: commit_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4844,6 +6134,7 @@ pub mod get_commit {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 commit_id: record.text("commit_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4851,6 +6142,7 @@ pub mod get_commit {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("commit_id", &self.commit_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4907,12 +6199,15 @@ pub mod get_commit {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCommitResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCommitResponse",
                 &[
@@ -4943,7 +6238,11 @@ pub mod get_commit {
                 state: record.opt_int("state")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4959,6 +6258,7 @@ pub mod get_commit {
             record.field("state", &self.state);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5023,12 +6323,15 @@ pub mod get_commit_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -5059,7 +6362,11 @@ pub mod get_commit_list {
                 state: record.opt_int("state")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5075,6 +6382,7 @@ pub mod get_commit_list {
             record.field("state", &self.state);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5109,6 +6417,9 @@ pub mod get_commit_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetCommitListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5125,6 +6436,7 @@ pub mod get_commit_list {
                 operator: None,
                 query_type: None,
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5161,6 +6473,7 @@ pub mod get_commit_list {
                 operator: record.opt_text("operator")?,
                 query_type: record.field("query_type")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5171,6 +6484,7 @@ pub mod get_commit_list {
             record.field("operator", &self.operator);
             record.field("query_type", &self.query_type);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5187,12 +6501,15 @@ pub mod get_commit_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCommitListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCommitListResponse",
                 &["total_count", "info"],
@@ -5200,12 +6517,17 @@ pub mod get_commit_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5325,6 +6647,14 @@ pub mod get_commit_list {
                     2i64 => Self::Inited,
                     3i64 => Self::Confirmed,
                     4i64 => Self::Canceled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "QueryType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5443,6 +6773,14 @@ pub mod get_config {
                     0i64 => Self::Text,
                     1i64 => Self::Binary,
                     2i64 => Self::Template,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5478,6 +6816,9 @@ pub mod get_config {
         ///
         /// config file path, e.g. /etc
         pub fpath: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5489,6 +6830,7 @@ pub mod get_config {
                 cfg_id: None,
                 name: None,
                 fpath: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5524,6 +6866,7 @@ pub mod get_config {
                 cfg_id: record.opt_text("cfg_id")?,
                 name: record.opt_text("name")?,
                 fpath: record.opt_text("fpath")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5533,6 +6876,7 @@ pub mod get_config {
             record.field("cfg_id", &self.cfg_id);
             record.field("name", &self.name);
             record.field("fpath", &self.fpath);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5605,12 +6949,15 @@ pub mod get_config {
         ///
         /// config id (described at line 15) (Not in the doc's table; seen in its example at line 48.)
         pub cfg_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetConfigResponse",
                 &[
@@ -5649,7 +6996,11 @@ pub mod get_config {
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
                 cfg_id: record.opt_text("cfg_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5669,6 +7020,7 @@ pub mod get_config {
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
             record.field("cfg_id", &self.cfg_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5781,6 +7133,14 @@ pub mod get_config_list {
                     0i64 => Self::Text,
                     1i64 => Self::Binary,
                     2i64 => Self::Template,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5856,12 +7216,15 @@ pub mod get_config_list {
         pub updated_at: Option<String>,
         /// `cfg_id` (Not in the doc's table; seen in its example at line 44.)
         pub cfg_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -5900,7 +7263,11 @@ pub mod get_config_list {
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
                 cfg_id: record.opt_text("cfg_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5920,6 +7287,7 @@ pub mod get_config_list {
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
             record.field("cfg_id", &self.cfg_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5942,6 +7310,9 @@ pub mod get_config_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetConfigListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5955,6 +7326,7 @@ pub mod get_config_list {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5971,6 +7343,7 @@ pub mod get_config_list {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5978,6 +7351,7 @@ pub mod get_config_list {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5994,12 +7368,15 @@ pub mod get_config_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetConfigListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetConfigListResponse",
                 &["total_count", "info"],
@@ -6007,12 +7384,17 @@ pub mod get_config_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6031,6 +7413,9 @@ pub mod get_content_by_instance {
     pub struct Labels {
         /// `version` (Not in the doc's table; seen in its example at line 25.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `version`.
@@ -6046,11 +7431,16 @@ pub mod get_content_by_instance {
             let mut record = crate::wire::Record::read(value, "Labels", &["version"])?;
             ::std::result::Result::Ok(Self {
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6093,6 +7483,9 @@ pub mod get_content_by_instance {
         ///
         /// labels of instance(JSON raw string) (Type inferred from the doc's example.)
         pub labels: Labels,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetContentByInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6116,7 +7509,127 @@ pub mod get_content_by_instance {
                 ip: ip.into(),
                 path: path.into(),
                 labels,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetContentByInstanceRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetContentByInstanceRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        cfg_id: Option<String>,
+        commit_id: Option<String>,
+        cloud_id: Option<String>,
+        ip: Option<String>,
+        path: Option<String>,
+        labels: Option<Labels>,
+    }
+    impl GetContentByInstanceRequest {
+        /// Starts a [`GetContentByInstanceRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetContentByInstanceRequestBuilder {
+            GetContentByInstanceRequestBuilder::default()
+        }
+    }
+    impl GetContentByInstanceRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `cfg_id` (required).
+        pub fn cfg_id(mut self, value: impl Into<String>) -> Self {
+            self.cfg_id = Some(value.into());
+            self
+        }
+        /// Sets `commit_id` (required).
+        pub fn commit_id(mut self, value: impl Into<String>) -> Self {
+            self.commit_id = Some(value.into());
+            self
+        }
+        /// Sets `cloud_id` (required).
+        pub fn cloud_id(mut self, value: impl Into<String>) -> Self {
+            self.cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `ip` (required).
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `path` (required).
+        pub fn path(mut self, value: impl Into<String>) -> Self {
+            self.path = Some(value.into());
+            self
+        }
+        /// Sets `labels` (required).
+        pub fn labels(mut self, value: impl Into<Labels>) -> Self {
+            self.labels = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<GetContentByInstanceRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let cfg_id = self
+                .cfg_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cfg_id"),
+                ))?;
+            let commit_id = self
+                .commit_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "commit_id"),
+                ))?;
+            let cloud_id = self
+                .cloud_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cloud_id"),
+                ))?;
+            let ip = self
+                .ip
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "ip"),
+                ))?;
+            let path = self
+                .path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "path"),
+                ))?;
+            let labels = self
+                .labels
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "labels"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetContentByInstanceRequest::new(
+                    biz_id,
+                    app_id,
+                    cfg_id,
+                    commit_id,
+                    cloud_id,
+                    ip,
+                    path,
+                    labels,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for GetContentByInstanceRequest {
@@ -6146,6 +7659,7 @@ pub mod get_content_by_instance {
                 ip: record.text("ip")?,
                 path: record.text("path")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6158,6 +7672,7 @@ pub mod get_content_by_instance {
             record.field("ip", &self.ip);
             record.field("path", &self.path);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6214,12 +7729,15 @@ pub mod get_content_by_instance {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetContentByInstanceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetContentByInstanceResponse",
                 &[
@@ -6250,7 +7768,11 @@ pub mod get_content_by_instance {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6266,6 +7788,7 @@ pub mod get_content_by_instance {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6284,6 +7807,9 @@ pub mod get_content_by_labels {
     pub struct Labels {
         /// `version` (Not in the doc's table; seen in its example at line 21.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `version`.
@@ -6299,11 +7825,16 @@ pub mod get_content_by_labels {
             let mut record = crate::wire::Record::read(value, "Labels", &["version"])?;
             ::std::result::Result::Ok(Self {
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6330,6 +7861,9 @@ pub mod get_content_by_labels {
         ///
         /// labels of instance(JSON raw string) (Type inferred from the doc's example.)
         pub labels: Labels,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetContentByLabelsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6345,7 +7879,74 @@ pub mod get_content_by_labels {
                 app_id: app_id.into(),
                 commit_id: commit_id.into(),
                 labels,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetContentByLabelsRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetContentByLabelsRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        commit_id: Option<String>,
+        labels: Option<Labels>,
+    }
+    impl GetContentByLabelsRequest {
+        /// Starts a [`GetContentByLabelsRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetContentByLabelsRequestBuilder {
+            GetContentByLabelsRequestBuilder::default()
+        }
+    }
+    impl GetContentByLabelsRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `commit_id` (required).
+        pub fn commit_id(mut self, value: impl Into<String>) -> Self {
+            self.commit_id = Some(value.into());
+            self
+        }
+        /// Sets `labels` (required).
+        pub fn labels(mut self, value: impl Into<Labels>) -> Self {
+            self.labels = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<GetContentByLabelsRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let commit_id = self
+                .commit_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "commit_id"),
+                ))?;
+            let labels = self
+                .labels
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "labels"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetContentByLabelsRequest::new(biz_id, app_id, commit_id, labels),
+            )
         }
     }
     impl crate::wire::Wire for GetContentByLabelsRequest {
@@ -6362,6 +7963,7 @@ pub mod get_content_by_labels {
                 app_id: record.text("app_id")?,
                 commit_id: record.text("commit_id")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6370,6 +7972,7 @@ pub mod get_content_by_labels {
             record.field("app_id", &self.app_id);
             record.field("commit_id", &self.commit_id);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6424,12 +8027,15 @@ pub mod get_content_by_labels {
         pub updated_at: Option<String>,
         /// content size
         pub content_size: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetContentByLabelsResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetContentByLabelsResponse",
                 &[
@@ -6460,7 +8066,11 @@ pub mod get_content_by_labels {
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
                 content_size: record.opt_int("content_size")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6476,6 +8086,7 @@ pub mod get_content_by_labels {
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
             record.field("content_size", &self.content_size);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6539,12 +8150,15 @@ pub mod get_content_list {
         pub updated_at: Option<String>,
         /// content size
         pub content_size: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -6575,7 +8189,11 @@ pub mod get_content_list {
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
                 content_size: record.opt_int("content_size")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6591,6 +8209,7 @@ pub mod get_content_list {
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
             record.field("content_size", &self.content_size);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6617,6 +8236,9 @@ pub mod get_content_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetContentListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6632,7 +8254,74 @@ pub mod get_content_list {
                 app_id: app_id.into(),
                 commit_id: commit_id.into(),
                 page,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetContentListRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetContentListRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        commit_id: Option<String>,
+        page: Option<Page>,
+    }
+    impl GetContentListRequest {
+        /// Starts a [`GetContentListRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetContentListRequestBuilder {
+            GetContentListRequestBuilder::default()
+        }
+    }
+    impl GetContentListRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `commit_id` (required).
+        pub fn commit_id(mut self, value: impl Into<String>) -> Self {
+            self.commit_id = Some(value.into());
+            self
+        }
+        /// Sets `page` (required).
+        pub fn page(mut self, value: impl Into<Page>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<GetContentListRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let commit_id = self
+                .commit_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "commit_id"),
+                ))?;
+            let page = self
+                .page
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "page"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetContentListRequest::new(biz_id, app_id, commit_id, page),
+            )
         }
     }
     impl crate::wire::Wire for GetContentListRequest {
@@ -6649,6 +8338,7 @@ pub mod get_content_list {
                 app_id: record.text("app_id")?,
                 commit_id: record.text("commit_id")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6657,6 +8347,7 @@ pub mod get_content_list {
             record.field("app_id", &self.app_id);
             record.field("commit_id", &self.commit_id);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6673,12 +8364,15 @@ pub mod get_content_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetContentListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetContentListResponse",
                 &["total_count", "info"],
@@ -6686,12 +8380,17 @@ pub mod get_content_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6771,12 +8470,15 @@ pub mod get_effected_app_instance_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -6815,7 +8517,11 @@ pub mod get_effected_app_instance_list {
                 reload_msg: record.opt_text("reload_msg")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6835,6 +8541,7 @@ pub mod get_effected_app_instance_list {
             record.field("reload_msg", &self.reload_msg);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6869,6 +8576,9 @@ pub mod get_effected_app_instance_list {
         ///
         /// effect timeout second num, default 600
         pub timeout_sec: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetEffectedAppInstanceListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6887,7 +8597,94 @@ pub mod get_effected_app_instance_list {
                 release_id: release_id.into(),
                 page,
                 timeout_sec: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetEffectedAppInstanceListRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetEffectedAppInstanceListRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        cfg_id: Option<String>,
+        release_id: Option<String>,
+        page: Option<Page>,
+    }
+    impl GetEffectedAppInstanceListRequest {
+        /// Starts a [`GetEffectedAppInstanceListRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetEffectedAppInstanceListRequestBuilder {
+            GetEffectedAppInstanceListRequestBuilder::default()
+        }
+    }
+    impl GetEffectedAppInstanceListRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `cfg_id` (required).
+        pub fn cfg_id(mut self, value: impl Into<String>) -> Self {
+            self.cfg_id = Some(value.into());
+            self
+        }
+        /// Sets `release_id` (required).
+        pub fn release_id(mut self, value: impl Into<String>) -> Self {
+            self.release_id = Some(value.into());
+            self
+        }
+        /// Sets `page` (required).
+        pub fn page(mut self, value: impl Into<Page>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            GetEffectedAppInstanceListRequest,
+            crate::wire::WireError,
+        > {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let cfg_id = self
+                .cfg_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cfg_id"),
+                ))?;
+            let release_id = self
+                .release_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "release_id"),
+                ))?;
+            let page = self
+                .page
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "page"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetEffectedAppInstanceListRequest::new(
+                    biz_id,
+                    app_id,
+                    cfg_id,
+                    release_id,
+                    page,
+                ),
+            )
         }
     }
     impl GetEffectedAppInstanceListRequest {
@@ -6913,6 +8710,7 @@ pub mod get_effected_app_instance_list {
                 release_id: record.text("release_id")?,
                 page: record.field("page")?,
                 timeout_sec: record.opt_int("timeout_sec")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6923,6 +8721,7 @@ pub mod get_effected_app_instance_list {
             record.field("release_id", &self.release_id);
             record.field("page", &self.page);
             record.field("timeout_sec", &self.timeout_sec);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6939,12 +8738,15 @@ pub mod get_effected_app_instance_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetEffectedAppInstanceListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetEffectedAppInstanceListResponse",
                 &["total_count", "info"],
@@ -6952,12 +8754,17 @@ pub mod get_effected_app_instance_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7011,12 +8818,15 @@ pub mod get_matched_app_instance_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -7041,7 +8851,11 @@ pub mod get_matched_app_instance_list {
                 state: record.opt_int("state")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7054,6 +8868,7 @@ pub mod get_matched_app_instance_list {
             record.field("state", &self.state);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7088,6 +8903,9 @@ pub mod get_matched_app_instance_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetMatchedAppInstanceListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7104,6 +8922,7 @@ pub mod get_matched_app_instance_list {
                 release_id: None,
                 multi_release_id: None,
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7147,6 +8966,7 @@ pub mod get_matched_app_instance_list {
                 release_id: record.opt_text("release_id")?,
                 multi_release_id: record.opt_text("multi_release_id")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7157,6 +8977,7 @@ pub mod get_matched_app_instance_list {
             record.field("release_id", &self.release_id);
             record.field("multi_release_id", &self.multi_release_id);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7173,12 +8994,15 @@ pub mod get_matched_app_instance_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetMatchedAppInstanceListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetMatchedAppInstanceListResponse",
                 &["total_count", "info"],
@@ -7186,12 +9010,17 @@ pub mod get_matched_app_instance_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7221,12 +9050,15 @@ pub mod get_multi_commit {
         ///
         /// commit mode，0: not template 1: template
         pub commit_mode: Option<CommitMode>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Metadatas {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Metadatas",
                 &["cfg_id", "commit_id", "commit_mode"],
@@ -7235,13 +9067,18 @@ pub mod get_multi_commit {
                 cfg_id: record.opt_text("cfg_id")?,
                 commit_id: record.opt_text("commit_id")?,
                 commit_mode: record.field("commit_mode")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cfg_id", &self.cfg_id);
             record.field("commit_id", &self.commit_id);
             record.field("commit_mode", &self.commit_mode);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7264,6 +9101,9 @@ pub mod get_multi_commit {
         ///
         /// multi commit id
         pub multi_commit_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetMultiCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7277,6 +9117,7 @@ pub mod get_multi_commit {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 multi_commit_id: multi_commit_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7293,6 +9134,7 @@ pub mod get_multi_commit {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 multi_commit_id: record.text("multi_commit_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7300,6 +9142,7 @@ pub mod get_multi_commit {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("multi_commit_id", &self.multi_commit_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7316,12 +9159,15 @@ pub mod get_multi_commit {
         ///
         /// multi commit metadatas
         pub metadatas: Option<Vec<Metadatas>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetMultiCommitResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetMultiCommitResponse",
                 &["multi_commit", "metadatas"],
@@ -7329,12 +9175,17 @@ pub mod get_multi_commit {
             ::std::result::Result::Ok(Self {
                 multi_commit: record.field("multi_commit")?,
                 metadatas: record.field("metadatas")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("multi_commit", &self.multi_commit);
             record.field("metadatas", &self.metadatas);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7375,12 +9226,15 @@ pub mod get_multi_commit {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MultiCommit {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MultiCommit",
                 &[
@@ -7403,7 +9257,11 @@ pub mod get_multi_commit {
                 state: record.opt_int("state")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7415,6 +9273,7 @@ pub mod get_multi_commit {
             record.field("state", &self.state);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7465,12 +9324,15 @@ pub mod get_multi_commit_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -7493,7 +9355,11 @@ pub mod get_multi_commit_list {
                 state: record.opt_int("state")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7505,6 +9371,7 @@ pub mod get_multi_commit_list {
             record.field("state", &self.state);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7535,6 +9402,9 @@ pub mod get_multi_commit_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetMultiCommitListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7550,6 +9420,7 @@ pub mod get_multi_commit_list {
                 operator: None,
                 query_type: None,
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7580,6 +9451,7 @@ pub mod get_multi_commit_list {
                 operator: record.opt_text("operator")?,
                 query_type: record.field("query_type")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7589,6 +9461,7 @@ pub mod get_multi_commit_list {
             record.field("operator", &self.operator);
             record.field("query_type", &self.query_type);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7605,12 +9478,15 @@ pub mod get_multi_commit_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetMultiCommitListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetMultiCommitListResponse",
                 &["total_count", "info"],
@@ -7618,12 +9494,17 @@ pub mod get_multi_commit_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7652,12 +9533,15 @@ pub mod get_multi_release {
         ///
         /// release id
         pub release_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Metadatas {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Metadatas",
                 &["cfg_id", "commit_id", "release_id"],
@@ -7666,13 +9550,18 @@ pub mod get_multi_release {
                 cfg_id: record.opt_text("cfg_id")?,
                 commit_id: record.opt_text("commit_id")?,
                 release_id: record.opt_text("release_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cfg_id", &self.cfg_id);
             record.field("commit_id", &self.commit_id);
             record.field("release_id", &self.release_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7695,6 +9584,9 @@ pub mod get_multi_release {
         ///
         /// multi release id
         pub multi_release_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetMultiReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7708,6 +9600,7 @@ pub mod get_multi_release {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 multi_release_id: multi_release_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7724,6 +9617,7 @@ pub mod get_multi_release {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 multi_release_id: record.text("multi_release_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7731,6 +9625,7 @@ pub mod get_multi_release {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("multi_release_id", &self.multi_release_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7747,12 +9642,15 @@ pub mod get_multi_release {
         ///
         /// config list
         pub metadatas: Option<Vec<Metadatas>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetMultiReleaseResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetMultiReleaseResponse",
                 &["multi_release", "metadatas"],
@@ -7760,12 +9658,17 @@ pub mod get_multi_release {
             ::std::result::Result::Ok(Self {
                 multi_release: record.field("multi_release")?,
                 metadatas: record.field("metadatas")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("multi_release", &self.multi_release);
             record.field("metadatas", &self.metadatas);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7816,12 +9719,15 @@ pub mod get_multi_release {
         pub updated_at: Option<String>,
         /// `name` (Not in the doc's table; seen in its example at line 33.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MultiRelease {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MultiRelease",
                 &[
@@ -7850,7 +9756,11 @@ pub mod get_multi_release {
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7865,6 +9775,7 @@ pub mod get_multi_release {
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7925,12 +9836,15 @@ pub mod get_multi_release_list {
         pub updated_at: Option<String>,
         /// `name` (Not in the doc's table; seen in its example at line 50.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -7959,7 +9873,11 @@ pub mod get_multi_release_list {
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7974,6 +9892,7 @@ pub mod get_multi_release_list {
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8008,6 +9927,9 @@ pub mod get_multi_release_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetMultiReleaseListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8024,6 +9946,7 @@ pub mod get_multi_release_list {
                 query_type: None,
                 order_type: None,
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8060,6 +9983,7 @@ pub mod get_multi_release_list {
                 query_type: record.field("query_type")?,
                 order_type: record.field("order_type")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8070,6 +9994,7 @@ pub mod get_multi_release_list {
             record.field("query_type", &self.query_type);
             record.field("order_type", &self.order_type);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8086,12 +10011,15 @@ pub mod get_multi_release_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetMultiReleaseListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetMultiReleaseListResponse",
                 &["total_count", "info"],
@@ -8099,12 +10027,17 @@ pub mod get_multi_release_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8200,6 +10133,14 @@ pub mod get_multi_release_list {
                 match wire {
                     0i64 => Self::DescBySerid,
                     1i64 => Self::DescByUpdateTime,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "OrderType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8223,19 +10164,31 @@ pub mod get_procattr {
     pub struct Labels {
         /// `version` (Not in the doc's table; seen in its example at line 37.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Labels {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Labels", &["version"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Labels",
+                &["version"],
+            )?;
             ::std::result::Result::Ok(Self {
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8266,6 +10219,9 @@ pub mod get_procattr {
         ///
         /// configs cache path of instance
         pub path: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetProcattrRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8283,7 +10239,85 @@ pub mod get_procattr {
                 cloud_id: cloud_id.into(),
                 ip: ip.into(),
                 path: path.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetProcattrRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetProcattrRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        cloud_id: Option<String>,
+        ip: Option<String>,
+        path: Option<String>,
+    }
+    impl GetProcattrRequest {
+        /// Starts a [`GetProcattrRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetProcattrRequestBuilder {
+            GetProcattrRequestBuilder::default()
+        }
+    }
+    impl GetProcattrRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `cloud_id` (required).
+        pub fn cloud_id(mut self, value: impl Into<String>) -> Self {
+            self.cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `ip` (required).
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `path` (required).
+        pub fn path(mut self, value: impl Into<String>) -> Self {
+            self.path = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<GetProcattrRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let cloud_id = self
+                .cloud_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cloud_id"),
+                ))?;
+            let ip = self
+                .ip
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "ip"),
+                ))?;
+            let path = self
+                .path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "path"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetProcattrRequest::new(biz_id, app_id, cloud_id, ip, path),
+            )
         }
     }
     impl crate::wire::Wire for GetProcattrRequest {
@@ -8301,6 +10335,7 @@ pub mod get_procattr {
                 cloud_id: record.text("cloud_id")?,
                 ip: record.text("ip")?,
                 path: record.text("path")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8310,6 +10345,7 @@ pub mod get_procattr {
             record.field("cloud_id", &self.cloud_id);
             record.field("ip", &self.ip);
             record.field("path", &self.path);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8366,12 +10402,15 @@ pub mod get_procattr {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcattrResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcattrResponse",
                 &[
@@ -8402,7 +10441,11 @@ pub mod get_procattr {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8418,6 +10461,7 @@ pub mod get_procattr {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8481,12 +10525,15 @@ pub mod get_procattr_list_by_app {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -8517,7 +10564,11 @@ pub mod get_procattr_list_by_app {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8533,6 +10584,7 @@ pub mod get_procattr_list_by_app {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8543,19 +10595,31 @@ pub mod get_procattr_list_by_app {
     pub struct Labels {
         /// `version` (Not in the doc's table; seen in its example at line 44.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Labels {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Labels", &["version"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Labels",
+                &["version"],
+            )?;
             ::std::result::Result::Ok(Self {
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8578,6 +10642,9 @@ pub mod get_procattr_list_by_app {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetProcattrListByAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8591,6 +10658,7 @@ pub mod get_procattr_list_by_app {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8607,6 +10675,7 @@ pub mod get_procattr_list_by_app {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8614,6 +10683,7 @@ pub mod get_procattr_list_by_app {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8630,12 +10700,15 @@ pub mod get_procattr_list_by_app {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcattrListByAppResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcattrListByAppResponse",
                 &["total_count", "info"],
@@ -8643,12 +10716,17 @@ pub mod get_procattr_list_by_app {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8714,12 +10792,15 @@ pub mod get_procattr_list_by_host {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -8750,7 +10831,11 @@ pub mod get_procattr_list_by_host {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8766,6 +10851,7 @@ pub mod get_procattr_list_by_host {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8776,19 +10862,31 @@ pub mod get_procattr_list_by_host {
     pub struct Labels {
         /// `version` (Not in the doc's table; seen in its example at line 44.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Labels {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Labels", &["version"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Labels",
+                &["version"],
+            )?;
             ::std::result::Result::Ok(Self {
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8811,6 +10909,9 @@ pub mod get_procattr_list_by_host {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetProcattrListByHostRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8824,6 +10925,7 @@ pub mod get_procattr_list_by_host {
                 cloud_id: cloud_id.into(),
                 ip: ip.into(),
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8840,6 +10942,7 @@ pub mod get_procattr_list_by_host {
                 cloud_id: record.text("cloud_id")?,
                 ip: record.text("ip")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8847,6 +10950,7 @@ pub mod get_procattr_list_by_host {
             record.field("cloud_id", &self.cloud_id);
             record.field("ip", &self.ip);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8863,12 +10967,15 @@ pub mod get_procattr_list_by_host {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcattrListByHostResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcattrListByHostResponse",
                 &["total_count", "info"],
@@ -8876,12 +10983,17 @@ pub mod get_procattr_list_by_host {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8935,12 +11047,15 @@ pub mod get_reachable_app_instance_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -8965,7 +11080,11 @@ pub mod get_reachable_app_instance_list {
                 state: record.opt_int("state")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8978,6 +11097,7 @@ pub mod get_reachable_app_instance_list {
             record.field("state", &self.state);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8992,6 +11112,9 @@ pub mod get_reachable_app_instance_list {
         pub k2: Option<String>,
         /// `k3` (Not in the doc's table; seen in its example at line 55.)
         pub k3: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `k1`.
@@ -9023,13 +11146,18 @@ pub mod get_reachable_app_instance_list {
                 k1: record.opt_text("k1")?,
                 k2: record.opt_text("k2")?,
                 k3: record.opt_text("k3")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("k1", &self.k1);
             record.field("k2", &self.k2);
             record.field("k3", &self.k3);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9042,12 +11170,18 @@ pub mod get_reachable_app_instance_list {
         ///
         /// labels AND (Type inferred from the doc's example.)
         pub labels: Labels,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl LabelsAnd {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(labels: Labels) -> Self {
-            Self { labels }
+            Self {
+                labels,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for LabelsAnd {
@@ -9057,11 +11191,13 @@ pub mod get_reachable_app_instance_list {
             let mut record = crate::wire::Record::read(value, "LabelsAnd", &["labels"])?;
             ::std::result::Result::Ok(Self {
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9074,12 +11210,18 @@ pub mod get_reachable_app_instance_list {
         ///
         /// labels OR (Type inferred from the doc's example.)
         pub labels: Labels,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl LabelsOr {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(labels: Labels) -> Self {
-            Self { labels }
+            Self {
+                labels,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for LabelsOr {
@@ -9089,11 +11231,13 @@ pub mod get_reachable_app_instance_list {
             let mut record = crate::wire::Record::read(value, "LabelsOr", &["labels"])?;
             ::std::result::Result::Ok(Self {
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9124,6 +11268,9 @@ pub mod get_reachable_app_instance_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetReachableAppInstanceListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9139,6 +11286,7 @@ pub mod get_reachable_app_instance_list {
                 labels_or: None,
                 labels_and: None,
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9169,6 +11317,7 @@ pub mod get_reachable_app_instance_list {
                 labels_or: record.field("labels_or")?,
                 labels_and: record.field("labels_and")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9178,6 +11327,7 @@ pub mod get_reachable_app_instance_list {
             record.field("labels_or", &self.labels_or);
             record.field("labels_and", &self.labels_and);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9194,12 +11344,15 @@ pub mod get_reachable_app_instance_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetReachableAppInstanceListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetReachableAppInstanceListResponse",
                 &["total_count", "info"],
@@ -9207,12 +11360,17 @@ pub mod get_reachable_app_instance_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9327,6 +11485,14 @@ pub mod get_release {
                     0i64 => Self::Text,
                     1i64 => Self::Binary,
                     2i64 => Self::Template,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -9354,6 +11520,9 @@ pub mod get_release {
         ///
         /// release id
         pub release_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9367,6 +11536,7 @@ pub mod get_release {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 release_id: release_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9383,6 +11553,7 @@ pub mod get_release {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 release_id: record.text("release_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9390,6 +11561,7 @@ pub mod get_release {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("release_id", &self.release_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9478,12 +11650,15 @@ pub mod get_release {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetReleaseResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetReleaseResponse",
                 &[
@@ -9530,7 +11705,11 @@ pub mod get_release {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9554,6 +11733,7 @@ pub mod get_release {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9667,6 +11847,14 @@ pub mod get_release_list {
                     0i64 => Self::Text,
                     1i64 => Self::Binary,
                     2i64 => Self::Template,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -9760,12 +11948,15 @@ pub mod get_release_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -9812,7 +12003,11 @@ pub mod get_release_list {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9836,6 +12031,7 @@ pub mod get_release_list {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9972,6 +12168,14 @@ pub mod get_release_list {
                     3i64 => Self::Published,
                     4i64 => Self::Canceled,
                     5i64 => Self::Rollbacked,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "QueryType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10015,6 +12219,9 @@ pub mod get_release_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetReleaseListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10033,7 +12240,74 @@ pub mod get_release_list {
                 query_type: None,
                 order_type: None,
                 page,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetReleaseListRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetReleaseListRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        cfg_id: Option<String>,
+        page: Option<Page>,
+    }
+    impl GetReleaseListRequest {
+        /// Starts a [`GetReleaseListRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetReleaseListRequestBuilder {
+            GetReleaseListRequestBuilder::default()
+        }
+    }
+    impl GetReleaseListRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `cfg_id` (required).
+        pub fn cfg_id(mut self, value: impl Into<String>) -> Self {
+            self.cfg_id = Some(value.into());
+            self
+        }
+        /// Sets `page` (required).
+        pub fn page(mut self, value: impl Into<Page>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<GetReleaseListRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let cfg_id = self
+                .cfg_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cfg_id"),
+                ))?;
+            let page = self
+                .page
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "page"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetReleaseListRequest::new(biz_id, app_id, cfg_id, page),
+            )
         }
     }
     impl GetReleaseListRequest {
@@ -10078,6 +12352,7 @@ pub mod get_release_list {
                 query_type: record.field("query_type")?,
                 order_type: record.field("order_type")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10089,6 +12364,7 @@ pub mod get_release_list {
             record.field("query_type", &self.query_type);
             record.field("order_type", &self.order_type);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10105,12 +12381,15 @@ pub mod get_release_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetReleaseListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetReleaseListResponse",
                 &["total_count", "info"],
@@ -10118,12 +12397,17 @@ pub mod get_release_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10158,6 +12442,9 @@ pub mod get_strategy {
         ///
         /// strategy name
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10168,6 +12455,7 @@ pub mod get_strategy {
                 app_id: app_id.into(),
                 strategy_id: None,
                 name: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10197,6 +12485,7 @@ pub mod get_strategy {
                 app_id: record.text("app_id")?,
                 strategy_id: record.opt_text("strategy_id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10205,6 +12494,7 @@ pub mod get_strategy {
             record.field("app_id", &self.app_id);
             record.field("strategy_id", &self.strategy_id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10257,12 +12547,15 @@ pub mod get_strategy {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetStrategyResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetStrategyResponse",
                 &[
@@ -10291,7 +12584,11 @@ pub mod get_strategy {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10306,6 +12603,7 @@ pub mod get_strategy {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10365,12 +12663,15 @@ pub mod get_strategy_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -10399,7 +12700,11 @@ pub mod get_strategy_list {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10414,6 +12719,7 @@ pub mod get_strategy_list {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10436,6 +12742,9 @@ pub mod get_strategy_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetStrategyListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10449,6 +12758,7 @@ pub mod get_strategy_list {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10465,6 +12775,7 @@ pub mod get_strategy_list {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10472,6 +12783,7 @@ pub mod get_strategy_list {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10488,12 +12800,15 @@ pub mod get_strategy_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetStrategyListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetStrategyListResponse",
                 &["total_count", "info"],
@@ -10501,12 +12816,17 @@ pub mod get_strategy_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10633,6 +12953,14 @@ pub mod get_template {
                     1i64 => Self::Golang,
                     2i64 => Self::PyMako,
                     3i64 => Self::External,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "EngineType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10743,6 +13071,14 @@ pub mod get_template {
                     0i64 => Self::Text,
                     1i64 => Self::Binary,
                     2i64 => Self::Template,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10766,6 +13102,9 @@ pub mod get_template {
         ///
         /// template id
         pub template_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10774,6 +13113,7 @@ pub mod get_template {
             Self {
                 biz_id: biz_id.into(),
                 template_id: template_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10789,12 +13129,14 @@ pub mod get_template {
             ::std::result::Result::Ok(Self {
                 biz_id: record.text("biz_id")?,
                 template_id: record.text("template_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("biz_id", &self.biz_id);
             record.field("template_id", &self.template_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10871,12 +13213,15 @@ pub mod get_template {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTemplateResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTemplateResponse",
                 &[
@@ -10917,7 +13262,11 @@ pub mod get_template {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10938,6 +13287,7 @@ pub mod get_template {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10968,6 +13318,9 @@ pub mod get_template_bind {
         ///
         /// application id
         pub app_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTemplateBindRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10981,6 +13334,7 @@ pub mod get_template_bind {
                 biz_id: biz_id.into(),
                 template_id: template_id.into(),
                 app_id: app_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10997,6 +13351,7 @@ pub mod get_template_bind {
                 biz_id: record.text("biz_id")?,
                 template_id: record.text("template_id")?,
                 app_id: record.text("app_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11004,6 +13359,7 @@ pub mod get_template_bind {
             record.field("biz_id", &self.biz_id);
             record.field("template_id", &self.template_id);
             record.field("app_id", &self.app_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11048,12 +13404,15 @@ pub mod get_template_bind {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTemplateBindResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTemplateBindResponse",
                 &[
@@ -11078,7 +13437,11 @@ pub mod get_template_bind {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11091,6 +13454,7 @@ pub mod get_template_bind {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11142,12 +13506,15 @@ pub mod get_template_bind_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -11172,7 +13539,11 @@ pub mod get_template_bind_list {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11185,6 +13556,7 @@ pub mod get_template_bind_list {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11211,6 +13583,9 @@ pub mod get_template_bind_list {
         ///
         /// application id (described at line 98) (Not in the doc's table; seen in its example at line 44.)
         pub app_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTemplateBindListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11221,6 +13596,7 @@ pub mod get_template_bind_list {
                 template_id: None,
                 page,
                 app_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11250,6 +13626,7 @@ pub mod get_template_bind_list {
                 template_id: record.opt_text("template_id")?,
                 page: record.field("page")?,
                 app_id: record.opt_text("app_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11258,6 +13635,7 @@ pub mod get_template_bind_list {
             record.field("template_id", &self.template_id);
             record.field("page", &self.page);
             record.field("app_id", &self.app_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11274,12 +13652,15 @@ pub mod get_template_bind_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTemplateBindListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTemplateBindListResponse",
                 &["total_count", "info"],
@@ -11287,12 +13668,17 @@ pub mod get_template_bind_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11422,6 +13808,14 @@ pub mod get_template_list {
                     1i64 => Self::Golang,
                     2i64 => Self::PyMako,
                     3i64 => Self::External,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "EngineType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11532,6 +13926,14 @@ pub mod get_template_list {
                     0i64 => Self::Text,
                     1i64 => Self::Binary,
                     2i64 => Self::Template,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11613,12 +14015,15 @@ pub mod get_template_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -11659,7 +14064,11 @@ pub mod get_template_list {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11680,6 +14089,7 @@ pub mod get_template_list {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11698,6 +14108,9 @@ pub mod get_template_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTemplateListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11706,6 +14119,7 @@ pub mod get_template_list {
             Self {
                 biz_id: biz_id.into(),
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11721,12 +14135,14 @@ pub mod get_template_list {
             ::std::result::Result::Ok(Self {
                 biz_id: record.text("biz_id")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("biz_id", &self.biz_id);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11743,12 +14159,15 @@ pub mod get_template_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTemplateListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTemplateListResponse",
                 &["total_count", "info"],
@@ -11756,12 +14175,17 @@ pub mod get_template_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11792,6 +14216,9 @@ pub mod get_template_version {
         ///
         /// version id
         pub version_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTemplateVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11805,6 +14232,7 @@ pub mod get_template_version {
                 biz_id: biz_id.into(),
                 template_id: template_id.into(),
                 version_id: version_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11821,6 +14249,7 @@ pub mod get_template_version {
                 biz_id: record.text("biz_id")?,
                 template_id: record.text("template_id")?,
                 version_id: record.text("version_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11828,6 +14257,7 @@ pub mod get_template_version {
             record.field("biz_id", &self.biz_id);
             record.field("template_id", &self.template_id);
             record.field("version_id", &self.version_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11884,12 +14314,15 @@ pub mod get_template_version {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTemplateVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTemplateVersionResponse",
                 &[
@@ -11920,7 +14353,11 @@ pub mod get_template_version {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11936,6 +14373,7 @@ pub mod get_template_version {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11999,12 +14437,15 @@ pub mod get_template_version_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -12035,7 +14476,11 @@ pub mod get_template_version_list {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12051,6 +14496,7 @@ pub mod get_template_version_list {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12073,6 +14519,9 @@ pub mod get_template_version_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTemplateVersionListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12086,6 +14535,7 @@ pub mod get_template_version_list {
                 biz_id: biz_id.into(),
                 template_id: template_id.into(),
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12102,6 +14552,7 @@ pub mod get_template_version_list {
                 biz_id: record.text("biz_id")?,
                 template_id: record.text("template_id")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12109,6 +14560,7 @@ pub mod get_template_version_list {
             record.field("biz_id", &self.biz_id);
             record.field("template_id", &self.template_id);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12125,12 +14577,15 @@ pub mod get_template_version_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTemplateVersionListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTemplateVersionListResponse",
                 &["total_count", "info"],
@@ -12138,12 +14593,17 @@ pub mod get_template_version_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12178,6 +14638,9 @@ pub mod get_variable {
         ///
         /// option， query by target variable group id and variable name
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetVariableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12188,6 +14651,7 @@ pub mod get_variable {
                 var_id: None,
                 var_group_id: None,
                 name: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12222,6 +14686,7 @@ pub mod get_variable {
                 var_id: record.opt_text("var_id")?,
                 var_group_id: record.opt_text("var_group_id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12230,6 +14695,7 @@ pub mod get_variable {
             record.field("var_id", &self.var_id);
             record.field("var_group_id", &self.var_group_id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12278,12 +14744,15 @@ pub mod get_variable {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetVariableResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetVariableResponse",
                 &[
@@ -12310,7 +14779,11 @@ pub mod get_variable {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12324,6 +14797,7 @@ pub mod get_variable {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12352,6 +14826,9 @@ pub mod get_variable_group {
         ///
         /// option, query by variable group name
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetVariableGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12361,6 +14838,7 @@ pub mod get_variable_group {
                 biz_id: biz_id.into(),
                 var_group_id: None,
                 name: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12389,6 +14867,7 @@ pub mod get_variable_group {
                 biz_id: record.text("biz_id")?,
                 var_group_id: record.opt_text("var_group_id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12396,6 +14875,7 @@ pub mod get_variable_group {
             record.field("biz_id", &self.biz_id);
             record.field("var_group_id", &self.var_group_id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12440,12 +14920,15 @@ pub mod get_variable_group {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetVariableGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetVariableGroupResponse",
                 &[
@@ -12470,7 +14953,11 @@ pub mod get_variable_group {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12483,6 +14970,7 @@ pub mod get_variable_group {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12534,12 +15022,15 @@ pub mod get_variable_group_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -12564,7 +15055,11 @@ pub mod get_variable_group_list {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12577,6 +15072,7 @@ pub mod get_variable_group_list {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12595,6 +15091,9 @@ pub mod get_variable_group_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetVariableGroupListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12603,6 +15102,7 @@ pub mod get_variable_group_list {
             Self {
                 biz_id: biz_id.into(),
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12618,12 +15118,14 @@ pub mod get_variable_group_list {
             ::std::result::Result::Ok(Self {
                 biz_id: record.text("biz_id")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("biz_id", &self.biz_id);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12640,12 +15142,15 @@ pub mod get_variable_group_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetVariableGroupListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetVariableGroupListResponse",
                 &["total_count", "info"],
@@ -12653,12 +15158,17 @@ pub mod get_variable_group_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12716,12 +15226,15 @@ pub mod get_variable_list {
         ///
         /// update time
         pub updated_at: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Info",
                 &[
@@ -12748,7 +15261,11 @@ pub mod get_variable_list {
                 last_modify_by: record.opt_text("last_modify_by")?,
                 created_at: record.opt_text("created_at")?,
                 updated_at: record.opt_text("updated_at")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12762,6 +15279,7 @@ pub mod get_variable_list {
             record.field("last_modify_by", &self.last_modify_by);
             record.field("created_at", &self.created_at);
             record.field("updated_at", &self.updated_at);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12784,6 +15302,9 @@ pub mod get_variable_list {
         ///
         /// query page settings
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetVariableListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12793,6 +15314,7 @@ pub mod get_variable_list {
                 biz_id: biz_id.into(),
                 var_group_id: None,
                 page,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12816,6 +15338,7 @@ pub mod get_variable_list {
                 biz_id: record.text("biz_id")?,
                 var_group_id: record.opt_text("var_group_id")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12823,6 +15346,7 @@ pub mod get_variable_list {
             record.field("biz_id", &self.biz_id);
             record.field("var_group_id", &self.var_group_id);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12839,12 +15363,15 @@ pub mod get_variable_list {
         ///
         /// query data
         pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetVariableListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetVariableListResponse",
                 &["total_count", "info"],
@@ -12852,12 +15379,17 @@ pub mod get_variable_list {
             ::std::result::Result::Ok(Self {
                 total_count: record.opt_int("total_count")?,
                 info: record.field("info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total_count", &self.total_count);
             record.field("info", &self.info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12884,6 +15416,9 @@ pub mod get_web_aggregate_data {
         pub web_method: String,
         /// `multi_release_id` (Not in the doc's table; seen in its example at line 19.)
         pub multi_release_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetWebAggregateDataRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12896,6 +15431,7 @@ pub mod get_web_aggregate_data {
                 web_service: web_service.into(),
                 web_method: web_method.into(),
                 multi_release_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12919,6 +15455,7 @@ pub mod get_web_aggregate_data {
                 web_service: record.text("web_service")?,
                 web_method: record.text("web_method")?,
                 multi_release_id: record.opt_text("multi_release_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12926,6 +15463,7 @@ pub mod get_web_aggregate_data {
             record.field("web_service", &self.web_service);
             record.field("web_method", &self.web_method);
             record.field("multi_release_id", &self.multi_release_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12938,12 +15476,15 @@ pub mod get_web_aggregate_data {
         pub effected: Option<i64>,
         /// `failded` (Not in the doc's table; seen in its example at line 30.)
         pub failded: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetWebAggregateDataResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetWebAggregateDataResponse",
                 &["effected", "failded"],
@@ -12951,12 +15492,17 @@ pub mod get_web_aggregate_data {
             ::std::result::Result::Ok(Self {
                 effected: record.opt_int("effected")?,
                 failded: record.opt_int("failded")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("effected", &self.effected);
             record.field("failded", &self.failded);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12985,6 +15531,9 @@ pub mod publish_multi_release {
         ///
         /// multi release id
         pub multi_release_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PublishMultiReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12998,6 +15547,7 @@ pub mod publish_multi_release {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 multi_release_id: multi_release_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13014,6 +15564,7 @@ pub mod publish_multi_release {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 multi_release_id: record.text("multi_release_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13021,6 +15572,7 @@ pub mod publish_multi_release {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("multi_release_id", &self.multi_release_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13052,6 +15604,9 @@ pub mod reload_multi_release {
         ///
         /// it is rollback reload or not(must be true when the release is rollbacked)
         pub rollback: bool,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ReloadMultiReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13067,7 +15622,79 @@ pub mod reload_multi_release {
                 app_id: app_id.into(),
                 multi_release_id: multi_release_id.into(),
                 rollback,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`ReloadMultiReleaseRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ReloadMultiReleaseRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        multi_release_id: Option<String>,
+        rollback: Option<bool>,
+    }
+    impl ReloadMultiReleaseRequest {
+        /// Starts a [`ReloadMultiReleaseRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ReloadMultiReleaseRequestBuilder {
+            ReloadMultiReleaseRequestBuilder::default()
+        }
+    }
+    impl ReloadMultiReleaseRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `multi_release_id` (required).
+        pub fn multi_release_id(mut self, value: impl Into<String>) -> Self {
+            self.multi_release_id = Some(value.into());
+            self
+        }
+        /// Sets `rollback` (required).
+        pub fn rollback(mut self, value: impl Into<bool>) -> Self {
+            self.rollback = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ReloadMultiReleaseRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let multi_release_id = self
+                .multi_release_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "multi_release_id"),
+                ))?;
+            let rollback = self
+                .rollback
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "rollback"),
+                ))?;
+            ::std::result::Result::Ok(
+                ReloadMultiReleaseRequest::new(
+                    biz_id,
+                    app_id,
+                    multi_release_id,
+                    rollback,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for ReloadMultiReleaseRequest {
@@ -13084,6 +15711,7 @@ pub mod reload_multi_release {
                 app_id: record.text("app_id")?,
                 multi_release_id: record.text("multi_release_id")?,
                 rollback: record.field("rollback")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13092,6 +15720,7 @@ pub mod reload_multi_release {
             record.field("app_id", &self.app_id);
             record.field("multi_release_id", &self.multi_release_id);
             record.field("rollback", &self.rollback);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13127,6 +15756,9 @@ pub mod render_template {
         ///
         /// inner variable group id
         pub var_group_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RenderTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13142,6 +15774,7 @@ pub mod render_template {
                 version_id: version_id.into(),
                 variables: None,
                 var_group_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13172,6 +15805,7 @@ pub mod render_template {
                 version_id: record.text("version_id")?,
                 variables: record.opt_text("variables")?,
                 var_group_id: record.opt_text("var_group_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13181,6 +15815,7 @@ pub mod render_template {
             record.field("version_id", &self.version_id);
             record.field("variables", &self.variables);
             record.field("var_group_id", &self.var_group_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13191,23 +15826,31 @@ pub mod render_template {
     pub struct RenderTemplateResponse {
         /// `content_id` (Not in the doc's table; seen in its example at line 36.)
         pub content_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for RenderTemplateResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "RenderTemplateResponse",
                 &["content_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 content_id: record.opt_text("content_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("content_id", &self.content_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13236,6 +15879,9 @@ pub mod rollback_multi_release {
         ///
         /// multi release id
         pub multi_release_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RollbackMultiReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13249,6 +15895,7 @@ pub mod rollback_multi_release {
                 biz_id: biz_id.into(),
                 app_id: app_id.into(),
                 multi_release_id: multi_release_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13265,6 +15912,7 @@ pub mod rollback_multi_release {
                 biz_id: record.text("biz_id")?,
                 app_id: record.text("app_id")?,
                 multi_release_id: record.text("multi_release_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13272,6 +15920,7 @@ pub mod rollback_multi_release {
             record.field("biz_id", &self.biz_id);
             record.field("app_id", &self.app_id);
             record.field("multi_release_id", &self.multi_release_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13308,6 +15957,9 @@ pub mod update_app {
         ///
         /// memo description (max_length: 256)
         pub memo: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateAppRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13325,7 +15977,85 @@ pub mod update_app {
                 name: name.into(),
                 deploy_type,
                 memo: memo.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateAppRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateAppRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        name: Option<String>,
+        deploy_type: Option<DeployType>,
+        memo: Option<String>,
+    }
+    impl UpdateAppRequest {
+        /// Starts a [`UpdateAppRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateAppRequestBuilder {
+            UpdateAppRequestBuilder::default()
+        }
+    }
+    impl UpdateAppRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `deploy_type` (required).
+        pub fn deploy_type(mut self, value: impl Into<DeployType>) -> Self {
+            self.deploy_type = Some(value.into());
+            self
+        }
+        /// Sets `memo` (required).
+        pub fn memo(mut self, value: impl Into<String>) -> Self {
+            self.memo = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateAppRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let deploy_type = self
+                .deploy_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "deploy_type"),
+                ))?;
+            let memo = self
+                .memo
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "memo"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateAppRequest::new(biz_id, app_id, name, deploy_type, memo),
+            )
         }
     }
     impl crate::wire::Wire for UpdateAppRequest {
@@ -13343,6 +16073,7 @@ pub mod update_app {
                 name: record.text("name")?,
                 deploy_type: record.field("deploy_type")?,
                 memo: record.text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13352,6 +16083,7 @@ pub mod update_app {
             record.field("name", &self.name);
             record.field("deploy_type", &self.deploy_type);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13410,6 +16142,9 @@ pub mod update_config {
         pub file_mode: FileMode,
         /// `memo` (Not in the doc's table; seen in its example at line 27.)
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13438,7 +16173,151 @@ pub mod update_config {
                 file_format: file_format.into(),
                 file_mode,
                 memo: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateConfigRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateConfigRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        cfg_id: Option<String>,
+        name: Option<String>,
+        fpath: Option<String>,
+        user: Option<String>,
+        user_group: Option<String>,
+        file_privilege: Option<String>,
+        file_format: Option<String>,
+        file_mode: Option<FileMode>,
+    }
+    impl UpdateConfigRequest {
+        /// Starts a [`UpdateConfigRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateConfigRequestBuilder {
+            UpdateConfigRequestBuilder::default()
+        }
+    }
+    impl UpdateConfigRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `cfg_id` (required).
+        pub fn cfg_id(mut self, value: impl Into<String>) -> Self {
+            self.cfg_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `fpath` (required).
+        pub fn fpath(mut self, value: impl Into<String>) -> Self {
+            self.fpath = Some(value.into());
+            self
+        }
+        /// Sets `user` (required).
+        pub fn user(mut self, value: impl Into<String>) -> Self {
+            self.user = Some(value.into());
+            self
+        }
+        /// Sets `user_group` (required).
+        pub fn user_group(mut self, value: impl Into<String>) -> Self {
+            self.user_group = Some(value.into());
+            self
+        }
+        /// Sets `file_privilege` (required).
+        pub fn file_privilege(mut self, value: impl Into<String>) -> Self {
+            self.file_privilege = Some(value.into());
+            self
+        }
+        /// Sets `file_format` (required).
+        pub fn file_format(mut self, value: impl Into<String>) -> Self {
+            self.file_format = Some(value.into());
+            self
+        }
+        /// Sets `file_mode` (required).
+        pub fn file_mode(mut self, value: impl Into<FileMode>) -> Self {
+            self.file_mode = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateConfigRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let cfg_id = self
+                .cfg_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cfg_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let fpath = self
+                .fpath
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "fpath"),
+                ))?;
+            let user = self
+                .user
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "user"),
+                ))?;
+            let user_group = self
+                .user_group
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "user_group"),
+                ))?;
+            let file_privilege = self
+                .file_privilege
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_privilege"),
+                ))?;
+            let file_format = self
+                .file_format
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_format"),
+                ))?;
+            let file_mode = self
+                .file_mode
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_mode"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateConfigRequest::new(
+                    biz_id,
+                    app_id,
+                    cfg_id,
+                    name,
+                    fpath,
+                    user,
+                    user_group,
+                    file_privilege,
+                    file_format,
+                    file_mode,
+                ),
+            )
         }
     }
     impl UpdateConfigRequest {
@@ -13481,6 +16360,7 @@ pub mod update_config {
                 file_format: record.text("file_format")?,
                 file_mode: record.field("file_mode")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13496,6 +16376,7 @@ pub mod update_config {
             record.field("file_format", &self.file_format);
             record.field("file_mode", &self.file_mode);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13527,6 +16408,9 @@ pub mod update_multi_commit {
         ///
         /// memo description (max_length: 256)
         pub memo: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateMultiCommitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13542,7 +16426,74 @@ pub mod update_multi_commit {
                 app_id: app_id.into(),
                 multi_commit_id: multi_commit_id.into(),
                 memo: memo.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateMultiCommitRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateMultiCommitRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        multi_commit_id: Option<String>,
+        memo: Option<String>,
+    }
+    impl UpdateMultiCommitRequest {
+        /// Starts a [`UpdateMultiCommitRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateMultiCommitRequestBuilder {
+            UpdateMultiCommitRequestBuilder::default()
+        }
+    }
+    impl UpdateMultiCommitRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `multi_commit_id` (required).
+        pub fn multi_commit_id(mut self, value: impl Into<String>) -> Self {
+            self.multi_commit_id = Some(value.into());
+            self
+        }
+        /// Sets `memo` (required).
+        pub fn memo(mut self, value: impl Into<String>) -> Self {
+            self.memo = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateMultiCommitRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let multi_commit_id = self
+                .multi_commit_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "multi_commit_id"),
+                ))?;
+            let memo = self
+                .memo
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "memo"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateMultiCommitRequest::new(biz_id, app_id, multi_commit_id, memo),
+            )
         }
     }
     impl crate::wire::Wire for UpdateMultiCommitRequest {
@@ -13559,6 +16510,7 @@ pub mod update_multi_commit {
                 app_id: record.text("app_id")?,
                 multi_commit_id: record.text("multi_commit_id")?,
                 memo: record.text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13567,6 +16519,7 @@ pub mod update_multi_commit {
             record.field("app_id", &self.app_id);
             record.field("multi_commit_id", &self.multi_commit_id);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13600,6 +16553,9 @@ pub mod update_multi_release {
         pub memo: String,
         /// `name` (Not in the doc's table; seen in its example at line 21.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateMultiReleaseRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13616,7 +16572,74 @@ pub mod update_multi_release {
                 multi_release_id: multi_release_id.into(),
                 memo: memo.into(),
                 name: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateMultiReleaseRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateMultiReleaseRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        multi_release_id: Option<String>,
+        memo: Option<String>,
+    }
+    impl UpdateMultiReleaseRequest {
+        /// Starts a [`UpdateMultiReleaseRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateMultiReleaseRequestBuilder {
+            UpdateMultiReleaseRequestBuilder::default()
+        }
+    }
+    impl UpdateMultiReleaseRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `multi_release_id` (required).
+        pub fn multi_release_id(mut self, value: impl Into<String>) -> Self {
+            self.multi_release_id = Some(value.into());
+            self
+        }
+        /// Sets `memo` (required).
+        pub fn memo(mut self, value: impl Into<String>) -> Self {
+            self.memo = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateMultiReleaseRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let multi_release_id = self
+                .multi_release_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "multi_release_id"),
+                ))?;
+            let memo = self
+                .memo
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "memo"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateMultiReleaseRequest::new(biz_id, app_id, multi_release_id, memo),
+            )
         }
     }
     impl UpdateMultiReleaseRequest {
@@ -13641,6 +16664,7 @@ pub mod update_multi_release {
                 multi_release_id: record.text("multi_release_id")?,
                 memo: record.text("memo")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13650,6 +16674,7 @@ pub mod update_multi_release {
             record.field("multi_release_id", &self.multi_release_id);
             record.field("memo", &self.memo);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13665,6 +16690,9 @@ pub mod update_procattr {
     pub struct Labels {
         /// `version` (Not in the doc's table; seen in its example at line 24.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `version`.
@@ -13680,11 +16708,16 @@ pub mod update_procattr {
             let mut record = crate::wire::Record::read(value, "Labels", &["version"])?;
             ::std::result::Result::Ok(Self {
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13723,6 +16756,9 @@ pub mod update_procattr {
         ///
         /// memo description (max_length: 256)
         pub memo: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateProcattrRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13743,7 +16779,96 @@ pub mod update_procattr {
                 path: path.into(),
                 labels,
                 memo: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateProcattrRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateProcattrRequestBuilder {
+        biz_id: Option<String>,
+        app_id: Option<String>,
+        cloud_id: Option<String>,
+        ip: Option<String>,
+        path: Option<String>,
+        labels: Option<Labels>,
+    }
+    impl UpdateProcattrRequest {
+        /// Starts a [`UpdateProcattrRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateProcattrRequestBuilder {
+            UpdateProcattrRequestBuilder::default()
+        }
+    }
+    impl UpdateProcattrRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `app_id` (required).
+        pub fn app_id(mut self, value: impl Into<String>) -> Self {
+            self.app_id = Some(value.into());
+            self
+        }
+        /// Sets `cloud_id` (required).
+        pub fn cloud_id(mut self, value: impl Into<String>) -> Self {
+            self.cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `ip` (required).
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+        /// Sets `path` (required).
+        pub fn path(mut self, value: impl Into<String>) -> Self {
+            self.path = Some(value.into());
+            self
+        }
+        /// Sets `labels` (required).
+        pub fn labels(mut self, value: impl Into<Labels>) -> Self {
+            self.labels = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateProcattrRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let app_id = self
+                .app_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "app_id"),
+                ))?;
+            let cloud_id = self
+                .cloud_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cloud_id"),
+                ))?;
+            let ip = self
+                .ip
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "ip"),
+                ))?;
+            let path = self
+                .path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "path"),
+                ))?;
+            let labels = self
+                .labels
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "labels"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateProcattrRequest::new(biz_id, app_id, cloud_id, ip, path, labels),
+            )
         }
     }
     impl UpdateProcattrRequest {
@@ -13770,6 +16895,7 @@ pub mod update_procattr {
                 path: record.text("path")?,
                 labels: record.field("labels")?,
                 memo: record.opt_text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13781,6 +16907,7 @@ pub mod update_procattr {
             record.field("path", &self.path);
             record.field("labels", &self.labels);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13903,6 +17030,14 @@ pub mod update_template {
                     1i64 => Self::Golang模板引擎,
                     2i64 => Self::PyMako引擎,
                     3i64 => Self::外部引擎,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "EngineType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -14011,6 +17146,14 @@ pub mod update_template {
                     0i64 => Self::文本文件,
                     1i64 => Self::二进制文件,
                     2i64 => Self::模板文件,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -14074,6 +17217,9 @@ pub mod update_template {
         ///
         /// memo description (max_length: 256)
         pub memo: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14105,7 +17251,175 @@ pub mod update_template {
                 file_mode,
                 engine_type,
                 memo: memo.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateTemplateRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateTemplateRequestBuilder {
+        biz_id: Option<String>,
+        template_id: Option<String>,
+        name: Option<String>,
+        cfg_name: Option<String>,
+        cfg_fpath: Option<String>,
+        user: Option<String>,
+        user_group: Option<String>,
+        file_privilege: Option<String>,
+        file_format: Option<String>,
+        file_mode: Option<FileMode>,
+        engine_type: Option<EngineType>,
+        memo: Option<String>,
+    }
+    impl UpdateTemplateRequest {
+        /// Starts a [`UpdateTemplateRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateTemplateRequestBuilder {
+            UpdateTemplateRequestBuilder::default()
+        }
+    }
+    impl UpdateTemplateRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `template_id` (required).
+        pub fn template_id(mut self, value: impl Into<String>) -> Self {
+            self.template_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `cfg_name` (required).
+        pub fn cfg_name(mut self, value: impl Into<String>) -> Self {
+            self.cfg_name = Some(value.into());
+            self
+        }
+        /// Sets `cfg_fpath` (required).
+        pub fn cfg_fpath(mut self, value: impl Into<String>) -> Self {
+            self.cfg_fpath = Some(value.into());
+            self
+        }
+        /// Sets `user` (required).
+        pub fn user(mut self, value: impl Into<String>) -> Self {
+            self.user = Some(value.into());
+            self
+        }
+        /// Sets `user_group` (required).
+        pub fn user_group(mut self, value: impl Into<String>) -> Self {
+            self.user_group = Some(value.into());
+            self
+        }
+        /// Sets `file_privilege` (required).
+        pub fn file_privilege(mut self, value: impl Into<String>) -> Self {
+            self.file_privilege = Some(value.into());
+            self
+        }
+        /// Sets `file_format` (required).
+        pub fn file_format(mut self, value: impl Into<String>) -> Self {
+            self.file_format = Some(value.into());
+            self
+        }
+        /// Sets `file_mode` (required).
+        pub fn file_mode(mut self, value: impl Into<FileMode>) -> Self {
+            self.file_mode = Some(value.into());
+            self
+        }
+        /// Sets `engine_type` (required).
+        pub fn engine_type(mut self, value: impl Into<EngineType>) -> Self {
+            self.engine_type = Some(value.into());
+            self
+        }
+        /// Sets `memo` (required).
+        pub fn memo(mut self, value: impl Into<String>) -> Self {
+            self.memo = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateTemplateRequest, crate::wire::WireError> {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let template_id = self
+                .template_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "template_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let cfg_name = self
+                .cfg_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cfg_name"),
+                ))?;
+            let cfg_fpath = self
+                .cfg_fpath
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cfg_fpath"),
+                ))?;
+            let user = self
+                .user
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "user"),
+                ))?;
+            let user_group = self
+                .user_group
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "user_group"),
+                ))?;
+            let file_privilege = self
+                .file_privilege
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_privilege"),
+                ))?;
+            let file_format = self
+                .file_format
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_format"),
+                ))?;
+            let file_mode = self
+                .file_mode
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_mode"),
+                ))?;
+            let engine_type = self
+                .engine_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "engine_type"),
+                ))?;
+            let memo = self
+                .memo
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "memo"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateTemplateRequest::new(
+                    biz_id,
+                    template_id,
+                    name,
+                    cfg_name,
+                    cfg_fpath,
+                    user,
+                    user_group,
+                    file_privilege,
+                    file_format,
+                    file_mode,
+                    engine_type,
+                    memo,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for UpdateTemplateRequest {
@@ -14143,6 +17457,7 @@ pub mod update_template {
                 file_mode: record.field("file_mode")?,
                 engine_type: record.field("engine_type")?,
                 memo: record.text("memo")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14159,6 +17474,7 @@ pub mod update_template {
             record.field("file_mode", &self.file_mode);
             record.field("engine_type", &self.engine_type);
             record.field("memo", &self.memo);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14202,6 +17518,9 @@ pub mod update_template_version {
         ///
         /// validate content or not, default: false
         pub validate_content: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateTemplateVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14222,7 +17541,106 @@ pub mod update_template_version {
                 content_size: content_size.into(),
                 memo: memo.into(),
                 validate_content: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateTemplateVersionRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateTemplateVersionRequestBuilder {
+        biz_id: Option<String>,
+        template_id: Option<String>,
+        version_id: Option<String>,
+        content_id: Option<String>,
+        content_size: Option<i64>,
+        memo: Option<String>,
+    }
+    impl UpdateTemplateVersionRequest {
+        /// Starts a [`UpdateTemplateVersionRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateTemplateVersionRequestBuilder {
+            UpdateTemplateVersionRequestBuilder::default()
+        }
+    }
+    impl UpdateTemplateVersionRequestBuilder {
+        /// Sets `biz_id` (required).
+        pub fn biz_id(mut self, value: impl Into<String>) -> Self {
+            self.biz_id = Some(value.into());
+            self
+        }
+        /// Sets `template_id` (required).
+        pub fn template_id(mut self, value: impl Into<String>) -> Self {
+            self.template_id = Some(value.into());
+            self
+        }
+        /// Sets `version_id` (required).
+        pub fn version_id(mut self, value: impl Into<String>) -> Self {
+            self.version_id = Some(value.into());
+            self
+        }
+        /// Sets `content_id` (required).
+        pub fn content_id(mut self, value: impl Into<String>) -> Self {
+            self.content_id = Some(value.into());
+            self
+        }
+        /// Sets `content_size` (required).
+        pub fn content_size(mut self, value: impl Into<i64>) -> Self {
+            self.content_size = Some(value.into());
+            self
+        }
+        /// Sets `memo` (required).
+        pub fn memo(mut self, value: impl Into<String>) -> Self {
+            self.memo = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            UpdateTemplateVersionRequest,
+            crate::wire::WireError,
+        > {
+            let biz_id = self
+                .biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "biz_id"),
+                ))?;
+            let template_id = self
+                .template_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "template_id"),
+                ))?;
+            let version_id = self
+                .version_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "version_id"),
+                ))?;
+            let content_id = self
+                .content_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "content_id"),
+                ))?;
+            let content_size = self
+                .content_size
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "content_size"),
+                ))?;
+            let memo = self
+                .memo
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "memo"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateTemplateVersionRequest::new(
+                    biz_id,
+                    template_id,
+                    version_id,
+                    content_id,
+                    content_size,
+                    memo,
+                ),
+            )
         }
     }
     impl UpdateTemplateVersionRequest {
@@ -14257,6 +17675,7 @@ pub mod update_template_version {
                 content_size: record.int("content_size")?,
                 memo: record.text("memo")?,
                 validate_content: record.field("validate_content")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14268,6 +17687,7 @@ pub mod update_template_version {
             record.field("content_size", &self.content_size);
             record.field("memo", &self.memo);
             record.field("validate_content", &self.validate_content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14295,6 +17715,9 @@ pub mod update_variable {
         ///
         /// variable value (max_length: 2048)
         pub value: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateVariableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14308,6 +17731,7 @@ pub mod update_variable {
                 biz_id: biz_id.into(),
                 var_id: var_id.into(),
                 value: value.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14324,6 +17748,7 @@ pub mod update_variable {
                 biz_id: record.text("biz_id")?,
                 var_id: record.text("var_id")?,
                 value: record.text("value")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14331,6 +17756,7 @@ pub mod update_variable {
             record.field("biz_id", &self.biz_id);
             record.field("var_id", &self.var_id);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -12,22 +12,29 @@ pub mod get_cicdkit_nginx {
     ///
     /// Defined in `api-docs/cicdkit/zh_hans/get_cicdkit_nginx.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GetCicdkitNginxRequest {}
+    pub struct GetCicdkitNginxRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for GetCicdkitNginxRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(
                 value,
                 "GetCicdkitNginxRequest",
                 &[],
             )?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -38,23 +45,31 @@ pub mod get_cicdkit_nginx {
     pub struct GetCicdkitNginxResponse {
         /// `cicdkit_host` (Not in the doc's table; seen in its example at line 22.)
         pub cicdkit_host: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCicdkitNginxResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCicdkitNginxResponse",
                 &["cicdkit_host"],
             )?;
             ::std::result::Result::Ok(Self {
                 cicdkit_host: record.opt_text("cicdkit_host")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cicdkit_host", &self.cicdkit_host);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

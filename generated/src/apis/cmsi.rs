@@ -12,18 +12,25 @@ pub mod get_msg_type {
     ///
     /// Defined in `api-docs/cmsi/zh_hans/get_msg_type.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GetMsgTypeRequest {}
+    pub struct GetMsgTypeRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for GetMsgTypeRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(value, "GetMsgTypeRequest", &[])?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -48,12 +55,15 @@ pub mod get_msg_type {
         ///
         /// message type icon, file in ico format encoded by Base64
         pub icon: Option<crate::Base64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetMsgTypeResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetMsgTypeResponseItem",
                 &["type", "label", "is_active", "icon"],
@@ -63,7 +73,11 @@ pub mod get_msg_type {
                 label: record.opt_text("label")?,
                 is_active: record.field("is_active")?,
                 icon: record.field("icon")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -71,6 +85,7 @@ pub mod get_msg_type {
             record.field("label", &self.label);
             record.field("is_active", &self.is_active);
             record.field("icon", &self.icon);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -104,6 +119,9 @@ pub mod send_mail {
         ///
         /// File Content-ID, effective when the file is an image file; default is ''
         pub content_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Attachments {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -118,6 +136,7 @@ pub mod send_mail {
                 r#type: None,
                 disposition: None,
                 content_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -153,6 +172,7 @@ pub mod send_mail {
                 r#type: record.opt_text("type")?,
                 disposition: record.opt_text("disposition")?,
                 content_id: record.opt_text("content_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -162,6 +182,7 @@ pub mod send_mail {
             record.field("type", &self.r#type);
             record.field("disposition", &self.disposition);
             record.field("content_id", &self.content_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -216,6 +237,9 @@ pub mod send_mail {
         ///
         /// Mail attachment
         pub attachments: Option<Vec<Attachments>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SendMailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -232,6 +256,7 @@ pub mod send_mail {
                 body_format: None,
                 is_content_base64: None,
                 attachments: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -308,6 +333,7 @@ pub mod send_mail {
                 body_format: record.opt_text("body_format")?,
                 is_content_base64: record.field("is_content_base64")?,
                 attachments: record.field("attachments")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -322,6 +348,7 @@ pub mod send_mail {
             record.field("body_format", &self.body_format);
             record.field("is_content_base64", &self.is_content_base64);
             record.field("attachments", &self.attachments);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -392,6 +419,9 @@ pub mod send_msg {
         ///
         /// Notification text content is base64 encoding, default False, no encoding, if encoding, please use base64.b64encode method
         pub is_content_base64: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SendMsgRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -416,7 +446,74 @@ pub mod send_msg {
                 wx_qy_agentid: None,
                 wx_qy_corpsecret: None,
                 is_content_base64: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SendMsgRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SendMsgRequestBuilder {
+        msg_type: Option<String>,
+        receiver_username: Option<String>,
+        title: Option<String>,
+        content: Option<String>,
+    }
+    impl SendMsgRequest {
+        /// Starts a [`SendMsgRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SendMsgRequestBuilder {
+            SendMsgRequestBuilder::default()
+        }
+    }
+    impl SendMsgRequestBuilder {
+        /// Sets `msg_type` (required).
+        pub fn msg_type(mut self, value: impl Into<String>) -> Self {
+            self.msg_type = Some(value.into());
+            self
+        }
+        /// Sets `receiver__username` (required).
+        pub fn receiver_username(mut self, value: impl Into<String>) -> Self {
+            self.receiver_username = Some(value.into());
+            self
+        }
+        /// Sets `title` (required).
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+        /// Sets `content` (required).
+        pub fn content(mut self, value: impl Into<String>) -> Self {
+            self.content = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SendMsgRequest, crate::wire::WireError> {
+            let msg_type = self
+                .msg_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "msg_type"),
+                ))?;
+            let receiver_username = self
+                .receiver_username
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "receiver__username"),
+                ))?;
+            let title = self
+                .title
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "title"),
+                ))?;
+            let content = self
+                .content
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "content"),
+                ))?;
+            ::std::result::Result::Ok(
+                SendMsgRequest::new(msg_type, receiver_username, title, content),
+            )
         }
     }
     impl SendMsgRequest {
@@ -503,6 +600,7 @@ pub mod send_msg {
                 wx_qy_agentid: record.opt_text("wx_qy_agentid")?,
                 wx_qy_corpsecret: record.opt_text("wx_qy_corpsecret")?,
                 is_content_base64: record.field("is_content_base64")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -520,6 +618,7 @@ pub mod send_msg {
             record.field("wx_qy_agentid", &self.wx_qy_agentid);
             record.field("wx_qy_corpsecret", &self.wx_qy_corpsecret);
             record.field("is_content_base64", &self.is_content_base64);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -553,6 +652,9 @@ pub mod send_sms {
         ///
         /// Whether the SMS content is encoded by base64, the default is False, meaning not encoded; please encode by the base64.b64encode method
         pub is_content_base64: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SendSmsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -563,6 +665,7 @@ pub mod send_sms {
                 receiver_username: None,
                 content: content.into(),
                 is_content_base64: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -597,6 +700,7 @@ pub mod send_sms {
                 receiver_username: record.opt_text("receiver__username")?,
                 content: record.text("content")?,
                 is_content_base64: record.field("is_content_base64")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -605,6 +709,7 @@ pub mod send_sms {
             record.field("receiver__username", &self.receiver_username);
             record.field("content", &self.content);
             record.field("is_content_base64", &self.is_content_base64);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -634,6 +739,9 @@ pub mod send_voice_msg {
         ///
         /// Sent as `receiver__username`.
         pub receiver_username: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SendVoiceMsgRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -643,6 +751,7 @@ pub mod send_voice_msg {
                 auto_read_message: auto_read_message.into(),
                 user_list_information: None,
                 receiver_username: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -674,6 +783,7 @@ pub mod send_voice_msg {
                 auto_read_message: record.text("auto_read_message")?,
                 user_list_information: record.field("user_list_information")?,
                 receiver_username: record.opt_text("receiver__username")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -681,6 +791,7 @@ pub mod send_voice_msg {
             record.field("auto_read_message", &self.auto_read_message);
             record.field("user_list_information", &self.user_list_information);
             record.field("receiver__username", &self.receiver_username);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -697,6 +808,9 @@ pub mod send_voice_msg {
         ///
         /// Mobile number of the person notified
         pub mobile_phone: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UserListInformation {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -705,6 +819,7 @@ pub mod send_voice_msg {
             Self {
                 username: username.into(),
                 mobile_phone: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -727,12 +842,14 @@ pub mod send_voice_msg {
             ::std::result::Result::Ok(Self {
                 username: record.text("username")?,
                 mobile_phone: record.opt_text("mobile_phone")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("username", &self.username);
             record.field("mobile_phone", &self.mobile_phone);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -764,6 +881,9 @@ pub mod send_weixin {
         pub remark: Option<String>,
         /// 通知文字message是否base64编码，默认False，不编码，若编码请使用base64.b64encode方法
         pub is_message_base64: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Data {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -775,6 +895,7 @@ pub mod send_weixin {
                 date: None,
                 remark: None,
                 is_message_base64: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -810,6 +931,7 @@ pub mod send_weixin {
                 date: record.opt_text("date")?,
                 remark: record.opt_text("remark")?,
                 is_message_base64: record.field("is_message_base64")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -819,6 +941,7 @@ pub mod send_weixin {
             record.field("date", &self.date);
             record.field("remark", &self.remark);
             record.field("is_message_base64", &self.is_message_base64);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -847,6 +970,9 @@ pub mod send_weixin {
         pub wx_qy_agentid: Option<String>,
         /// secret of WeChat app
         pub wx_qy_corpsecret: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SendWeixinRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -858,6 +984,7 @@ pub mod send_weixin {
                 data,
                 wx_qy_agentid: None,
                 wx_qy_corpsecret: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -904,6 +1031,7 @@ pub mod send_weixin {
                 data: record.field("data")?,
                 wx_qy_agentid: record.opt_text("wx_qy_agentid")?,
                 wx_qy_corpsecret: record.opt_text("wx_qy_corpsecret")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -913,6 +1041,7 @@ pub mod send_weixin {
             record.field("data", &self.data);
             record.field("wx_qy_agentid", &self.wx_qy_agentid);
             record.field("wx_qy_corpsecret", &self.wx_qy_corpsecret);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -13,6 +13,9 @@ pub mod v3_aiops_api_serving_execute {
     pub struct Config {
         /// `predict_args` (Not in the doc's table; seen in its example at line 20.)
         pub predict_args: Option<PredictArgs>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Config {
         /// Sets `predict_args`.
@@ -32,11 +35,16 @@ pub mod v3_aiops_api_serving_execute {
             )?;
             ::std::result::Result::Ok(Self {
                 predict_args: record.field("predict_args")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("predict_args", &self.predict_args);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -47,6 +55,9 @@ pub mod v3_aiops_api_serving_execute {
     pub struct Data {
         /// `inputs` (Not in the doc's table; seen in its example at line 20.)
         pub inputs: Option<Vec<Inputs>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Data {
         /// Sets `inputs`.
@@ -62,11 +73,16 @@ pub mod v3_aiops_api_serving_execute {
             let mut record = crate::wire::Record::read(value, "Data", &["inputs"])?;
             ::std::result::Result::Ok(Self {
                 inputs: record.field("inputs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("inputs", &self.inputs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -79,6 +95,9 @@ pub mod v3_aiops_api_serving_execute {
         pub feature: Option<i64>,
         /// `timestamp` (Not in the doc's table; seen in its example at line 20.)
         pub timestamp: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Inputs {
         /// Sets `feature`.
@@ -104,12 +123,17 @@ pub mod v3_aiops_api_serving_execute {
             ::std::result::Result::Ok(Self {
                 feature: record.opt_int("feature")?,
                 timestamp: record.opt_text("timestamp")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("feature", &self.feature);
             record.field("timestamp", &self.timestamp);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -120,6 +144,9 @@ pub mod v3_aiops_api_serving_execute {
     pub struct PredictArgs {
         /// `predcit_arg` (Not in the doc's table; seen in its example at line 20.)
         pub predcit_arg: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PredictArgs {
         /// Sets `predcit_arg`.
@@ -139,11 +166,16 @@ pub mod v3_aiops_api_serving_execute {
             )?;
             ::std::result::Result::Ok(Self {
                 predcit_arg: record.opt_int("predcit_arg")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("predcit_arg", &self.predcit_arg);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -164,6 +196,9 @@ pub mod v3_aiops_api_serving_execute {
         ///
         /// Path parameter.
         pub result_table_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl V3AiopsApiServingExecuteRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -180,7 +215,82 @@ pub mod v3_aiops_api_serving_execute {
                 data,
                 config,
                 result_table_name: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`V3AiopsApiServingExecuteRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct V3AiopsApiServingExecuteRequestBuilder {
+        bkdata_authentication_method: Option<String>,
+        bkdata_data_token: Option<crate::Secret>,
+        data: Option<Data>,
+        config: Option<Config>,
+    }
+    impl V3AiopsApiServingExecuteRequest {
+        /// Starts a [`V3AiopsApiServingExecuteRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> V3AiopsApiServingExecuteRequestBuilder {
+            V3AiopsApiServingExecuteRequestBuilder::default()
+        }
+    }
+    impl V3AiopsApiServingExecuteRequestBuilder {
+        /// Sets `bkdata_authentication_method` (required).
+        pub fn bkdata_authentication_method(mut self, value: impl Into<String>) -> Self {
+            self.bkdata_authentication_method = Some(value.into());
+            self
+        }
+        /// Sets `bkdata_data_token` (required).
+        pub fn bkdata_data_token(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.bkdata_data_token = Some(value.into());
+            self
+        }
+        /// Sets `data` (required).
+        pub fn data(mut self, value: impl Into<Data>) -> Self {
+            self.data = Some(value.into());
+            self
+        }
+        /// Sets `config` (required).
+        pub fn config(mut self, value: impl Into<Config>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            V3AiopsApiServingExecuteRequest,
+            crate::wire::WireError,
+        > {
+            let bkdata_authentication_method = self
+                .bkdata_authentication_method
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bkdata_authentication_method"),
+                ))?;
+            let bkdata_data_token = self
+                .bkdata_data_token
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bkdata_data_token"),
+                ))?;
+            let data = self
+                .data
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "data"),
+                ))?;
+            let config = self
+                .config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "config"),
+                ))?;
+            ::std::result::Result::Ok(
+                V3AiopsApiServingExecuteRequest::new(
+                    bkdata_authentication_method,
+                    bkdata_data_token,
+                    data,
+                    config,
+                ),
+            )
         }
     }
     impl V3AiopsApiServingExecuteRequest {
@@ -212,6 +322,7 @@ pub mod v3_aiops_api_serving_execute {
                 data: record.field("data")?,
                 config: record.field("config")?,
                 result_table_name: record.opt_text("result_table_name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -225,6 +336,7 @@ pub mod v3_aiops_api_serving_execute {
             record.field("data", &self.data);
             record.field("config", &self.config);
             record.field("result_table_name", &self.result_table_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -244,21 +356,33 @@ pub mod v3_dataquery_query_post {
         pub count: Option<String>,
         /// `ts` (Not in the doc's table; seen in its example at line 54.)
         pub ts: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for List {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "List", &["count", "ts"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "List",
+                &["count", "ts"],
+            )?;
             ::std::result::Result::Ok(Self {
                 count: record.opt_text("count")?,
                 ts: record.opt_text("ts")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("ts", &self.ts);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -285,6 +409,9 @@ pub mod v3_dataquery_query_post {
         ///
         /// the storage to query
         pub prefer_storage: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl V3DataqueryQueryPostRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -299,6 +426,7 @@ pub mod v3_dataquery_query_post {
                 bkdata_data_token: bkdata_data_token.into(),
                 sql: sql.into(),
                 prefer_storage: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -329,6 +457,7 @@ pub mod v3_dataquery_query_post {
                 bkdata_data_token: record.field("bkdata_data_token")?,
                 sql: record.text("sql")?,
                 prefer_storage: record.opt_text("prefer_storage")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -341,6 +470,7 @@ pub mod v3_dataquery_query_post {
             record.field("bkdata_data_token", &self.bkdata_data_token);
             record.field("sql", &self.sql);
             record.field("prefer_storage", &self.prefer_storage);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -367,12 +497,15 @@ pub mod v3_dataquery_query_post {
         ///
         /// queryed time(second)
         pub timetaken: Option<f64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for V3DataqueryQueryPostResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "V3DataqueryQueryPostResponse",
                 &["totalRecords", "select_fields_order", "list", "timetaken"],
@@ -382,7 +515,11 @@ pub mod v3_dataquery_query_post {
                 select_fields_order: record.field("select_fields_order")?,
                 list: record.field("list")?,
                 timetaken: record.field("timetaken")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -390,6 +527,7 @@ pub mod v3_dataquery_query_post {
             record.field("select_fields_order", &self.select_fields_order);
             record.field("list", &self.list);
             record.field("timetaken", &self.timetaken);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -10,22 +10,29 @@ pub mod get_api_public_key {
     ///
     /// Defined in `api-docs/esb/zh_hans/get_api_public_key.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GetApiPublicKeyRequest {}
+    pub struct GetApiPublicKeyRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for GetApiPublicKeyRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(
                 value,
                 "GetApiPublicKeyRequest",
                 &[],
             )?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -36,23 +43,31 @@ pub mod get_api_public_key {
     pub struct GetApiPublicKeyResponse {
         /// 公钥
         pub public_key: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetApiPublicKeyResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetApiPublicKeyResponse",
                 &["public_key"],
             )?;
             ::std::result::Result::Ok(Self {
                 public_key: record.opt_text("public_key")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("public_key", &self.public_key);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -73,12 +88,18 @@ pub mod get_components {
         ///
         /// System name, Available through the component get_systems. (Type inferred from the doc's example.)
         pub system_names: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetComponentsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(system_names: Vec<String>) -> Self {
-            Self { system_names }
+            Self {
+                system_names,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetComponentsRequest {
@@ -92,11 +113,13 @@ pub mod get_components {
             )?;
             ::std::result::Result::Ok(Self {
                 system_names: record.field("system_names")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("system_names", &self.system_names);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -137,12 +160,15 @@ pub mod get_components {
         pub category: Option<String>,
         /// `system_name` (Not in the doc's table; seen in its example at line 29.)
         pub system_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetComponentsResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetComponentsResponseItem",
                 &[
@@ -167,7 +193,11 @@ pub mod get_components {
                 label: record.opt_text("label")?,
                 category: record.opt_text("category")?,
                 system_name: record.opt_text("system_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -180,6 +210,7 @@ pub mod get_components {
             record.field("label", &self.label);
             record.field("category", &self.category);
             record.field("system_name", &self.system_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -194,18 +225,25 @@ pub mod get_systems {
     ///
     /// Defined in `api-docs/esb/zh_hans/get_systems.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GetSystemsRequest {}
+    pub struct GetSystemsRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for GetSystemsRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(value, "GetSystemsRequest", &[])?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -230,12 +268,15 @@ pub mod get_systems {
         ///
         /// remark
         pub remark: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetSystemsResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetSystemsResponseItem",
                 &["id", "name", "label", "remark"],
@@ -245,7 +286,11 @@ pub mod get_systems {
                 name: record.opt_text("name")?,
                 label: record.opt_text("label")?,
                 remark: record.opt_text("remark")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -253,6 +298,7 @@ pub mod get_systems {
             record.field("name", &self.name);
             record.field("label", &self.label);
             record.field("remark", &self.remark);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

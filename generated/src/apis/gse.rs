@@ -21,6 +21,9 @@ pub mod get_agent_info {
         ///
         /// host list
         pub hosts: Vec<Hosts>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAgentInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -29,6 +32,7 @@ pub mod get_agent_info {
             Self {
                 bk_supplier_account: bk_supplier_account.into(),
                 hosts,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -44,12 +48,14 @@ pub mod get_agent_info {
             ::std::result::Result::Ok(Self {
                 bk_supplier_account: record.text("bk_supplier_account")?,
                 hosts: record.field("hosts")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_supplier_account", &self.bk_supplier_account);
             record.field("hosts", &self.hosts);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -78,12 +84,15 @@ pub mod get_agent_info {
         ///
         /// port of agent's parent node
         pub parent_port: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAgentInfoResponseValue {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAgentInfoResponseValue",
                 &["ip", "bk_cloud_id", "version", "parent_ip", "parent_port"],
@@ -94,7 +103,11 @@ pub mod get_agent_info {
                 version: record.opt_text("version")?,
                 parent_ip: record.opt_text("parent_ip")?,
                 parent_port: record.opt_int("parent_port")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -103,6 +116,7 @@ pub mod get_agent_info {
             record.field("version", &self.version);
             record.field("parent_ip", &self.parent_ip);
             record.field("parent_port", &self.parent_port);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -119,6 +133,9 @@ pub mod get_agent_info {
         ///
         /// IP Address
         pub ip: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -127,6 +144,7 @@ pub mod get_agent_info {
             Self {
                 bk_cloud_id: bk_cloud_id.into(),
                 ip: ip.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -142,12 +160,14 @@ pub mod get_agent_info {
             ::std::result::Result::Ok(Self {
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 ip: record.text("ip")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -172,6 +192,9 @@ pub mod get_agent_status {
         ///
         /// host list
         pub hosts: Vec<Hosts>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAgentStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -180,6 +203,7 @@ pub mod get_agent_status {
             Self {
                 bk_supplier_account: bk_supplier_account.into(),
                 hosts,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -195,12 +219,14 @@ pub mod get_agent_status {
             ::std::result::Result::Ok(Self {
                 bk_supplier_account: record.text("bk_supplier_account")?,
                 hosts: record.field("hosts")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_supplier_account", &self.bk_supplier_account);
             record.field("hosts", &self.hosts);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -221,12 +247,15 @@ pub mod get_agent_status {
         ///
         /// agent online status, 0 for offline and 1 for online
         pub bk_agent_alive: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAgentStatusResponseValue {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAgentStatusResponseValue",
                 &["ip", "bk_cloud_id", "bk_agent_alive"],
@@ -235,13 +264,18 @@ pub mod get_agent_status {
                 ip: record.opt_text("ip")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 bk_agent_alive: record.opt_int("bk_agent_alive")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_agent_alive", &self.bk_agent_alive);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -261,12 +295,18 @@ pub mod get_proc_operate_result {
         ///
         /// process operation task ID
         pub task_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetProcOperateResultRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(task_id: impl Into<String>) -> Self {
-            Self { task_id: task_id.into() }
+            Self {
+                task_id: task_id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetProcOperateResultRequest {
@@ -280,11 +320,13 @@ pub mod get_proc_operate_result {
             )?;
             ::std::result::Result::Ok(Self {
                 task_id: record.text("task_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_id", &self.task_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -300,12 +342,18 @@ pub mod get_proc_operate_result_v2 {
     pub struct GetProcOperateResultV2Request {
         /// 内容为进程操作接口返回的任务ID
         pub task_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetProcOperateResultV2Request {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(task_id: impl Into<String>) -> Self {
-            Self { task_id: task_id.into() }
+            Self {
+                task_id: task_id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetProcOperateResultV2Request {
@@ -319,11 +367,13 @@ pub mod get_proc_operate_result_v2 {
             )?;
             ::std::result::Result::Ok(Self {
                 task_id: record.text("task_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_id", &self.task_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -349,6 +399,9 @@ pub mod get_proc_status {
         ///
         /// supplier id
         pub bk_supplier_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -362,6 +415,7 @@ pub mod get_proc_status {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
                 bk_supplier_id: bk_supplier_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -378,6 +432,7 @@ pub mod get_proc_status {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 bk_supplier_id: record.int("bk_supplier_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -385,6 +440,7 @@ pub mod get_proc_status {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_supplier_id", &self.bk_supplier_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -395,23 +451,31 @@ pub mod get_proc_status {
     pub struct GetProcStatusLabels {
         /// `proc_name` (Not in the doc's table; seen in its example at line 56.)
         pub proc_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcStatusLabels {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcStatusLabels",
                 &["proc_name"],
             )?;
             ::std::result::Result::Ok(Self {
                 proc_name: record.opt_text("proc_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_name", &self.proc_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -432,12 +496,15 @@ pub mod get_proc_status {
         ///
         /// process labels, for management convenience (Type inferred from the doc's example.)
         pub labels: Option<GetProcStatusLabels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcStatusMeta {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcStatusMeta",
                 &["namespace", "name", "labels"],
@@ -446,13 +513,18 @@ pub mod get_proc_status {
                 namespace: record.opt_text("namespace")?,
                 name: record.opt_text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -471,12 +543,19 @@ pub mod get_proc_status {
         ///
         /// hosts
         pub hosts: Vec<Hosts>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetProcStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(meta: Meta, hosts: Vec<Hosts>) -> Self {
-            Self { meta, hosts }
+            Self {
+                meta,
+                hosts,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetProcStatusRequest {
@@ -491,12 +570,14 @@ pub mod get_proc_status {
             ::std::result::Result::Ok(Self {
                 meta: record.field("meta")?,
                 hosts: record.field("hosts")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("meta", &self.meta);
             record.field("hosts", &self.hosts);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -509,23 +590,31 @@ pub mod get_proc_status {
         ///
         /// process status information
         pub proc_infos: Option<Vec<ProcInfos>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcStatusResponse",
                 &["proc_infos"],
             )?;
             ::std::result::Result::Ok(Self {
                 proc_infos: record.field("proc_infos")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_infos", &self.proc_infos);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -546,12 +635,15 @@ pub mod get_proc_status {
         ///
         /// supplier id
         pub bk_supplier_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Host {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Host",
                 &["ip", "bk_cloud_id", "bk_supplier_id"],
@@ -560,13 +652,18 @@ pub mod get_proc_status {
                 ip: record.opt_text("ip")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 bk_supplier_id: record.opt_int("bk_supplier_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_supplier_id", &self.bk_supplier_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -577,6 +674,9 @@ pub mod get_proc_status {
     pub struct Labels {
         /// `procname` (Not in the doc's table; seen in its example at line 35.)
         pub procname: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `procname`.
@@ -592,11 +692,16 @@ pub mod get_proc_status {
             let mut record = crate::wire::Record::read(value, "Labels", &["procname"])?;
             ::std::result::Result::Ok(Self {
                 procname: record.opt_text("procname")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("procname", &self.procname);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -617,6 +722,9 @@ pub mod get_proc_status {
         ///
         /// process labels, for management convenience (Type inferred from the doc's example.)
         pub labels: Option<Labels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -626,6 +734,7 @@ pub mod get_proc_status {
                 namespace: namespace.into(),
                 name: name.into(),
                 labels: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -649,6 +758,7 @@ pub mod get_proc_status {
                 namespace: record.text("namespace")?,
                 name: record.text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -656,6 +766,7 @@ pub mod get_proc_status {
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -724,12 +835,15 @@ pub mod get_proc_status {
         ///
         /// network flow used by the process
         pub net: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ProcInfos {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ProcInfos",
                 &[
@@ -766,7 +880,11 @@ pub mod get_proc_status {
                 fd: record.opt_int("fd")?,
                 disk: record.opt_int("disk")?,
                 net: record.opt_int("net")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -785,6 +903,7 @@ pub mod get_proc_status {
             record.field("fd", &self.fd);
             record.field("disk", &self.disk);
             record.field("net", &self.net);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -808,12 +927,15 @@ pub mod get_proc_status_v2 {
         pub ip: Option<String>,
         /// 云区域id
         pub bk_cloud_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Host {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Host",
                 &["ip", "bk_cloud_id"],
@@ -821,12 +943,17 @@ pub mod get_proc_status_v2 {
             ::std::result::Result::Ok(Self {
                 ip: record.opt_text("ip")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -839,6 +966,9 @@ pub mod get_proc_status_v2 {
         pub ip: String,
         /// 云区域id
         pub bk_cloud_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -847,6 +977,7 @@ pub mod get_proc_status_v2 {
             Self {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -862,12 +993,14 @@ pub mod get_proc_status_v2 {
             ::std::result::Result::Ok(Self {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -878,23 +1011,31 @@ pub mod get_proc_status_v2 {
     pub struct GetProcStatusV2Labels {
         /// `proc_name` (Not in the doc's table; seen in its example at line 54.)
         pub proc_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcStatusV2Labels {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcStatusV2Labels",
                 &["proc_name"],
             )?;
             ::std::result::Result::Ok(Self {
                 proc_name: record.opt_text("proc_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_name", &self.proc_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -909,12 +1050,15 @@ pub mod get_proc_status_v2 {
         pub name: Option<String>,
         /// 进程标签，方便用户按标签管理进程，key和value为用户自定义，value为string类型 (Type inferred from the doc's example.)
         pub labels: Option<GetProcStatusV2Labels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcStatusV2Meta {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcStatusV2Meta",
                 &["namespace", "name", "labels"],
@@ -923,13 +1067,18 @@ pub mod get_proc_status_v2 {
                 namespace: record.opt_text("namespace")?,
                 name: record.opt_text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -970,12 +1119,15 @@ pub mod get_proc_status_v2 {
         pub disk: Option<i64>,
         /// 进程使用网络I/O
         pub net: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ProcInfos {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ProcInfos",
                 &[
@@ -1014,7 +1166,11 @@ pub mod get_proc_status_v2 {
                 fd: record.opt_int("fd")?,
                 disk: record.opt_int("disk")?,
                 net: record.opt_int("net")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1034,6 +1190,7 @@ pub mod get_proc_status_v2 {
             record.field("fd", &self.fd);
             record.field("disk", &self.disk);
             record.field("net", &self.net);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1046,12 +1203,19 @@ pub mod get_proc_status_v2 {
         pub meta: Meta,
         /// 主机对象数组，详见hosts定义
         pub hosts: Vec<Hosts>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetProcStatusV2Request {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(meta: Meta, hosts: Vec<Hosts>) -> Self {
-            Self { meta, hosts }
+            Self {
+                meta,
+                hosts,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetProcStatusV2Request {
@@ -1066,12 +1230,14 @@ pub mod get_proc_status_v2 {
             ::std::result::Result::Ok(Self {
                 meta: record.field("meta")?,
                 hosts: record.field("hosts")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("meta", &self.meta);
             record.field("hosts", &self.hosts);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1082,23 +1248,31 @@ pub mod get_proc_status_v2 {
     pub struct GetProcStatusV2Response {
         /// 进程状态信息对象数组，详见data.proc_infos定义
         pub proc_infos: Option<Vec<ProcInfos>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcStatusV2Response {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcStatusV2Response",
                 &["proc_infos"],
             )?;
             ::std::result::Result::Ok(Self {
                 proc_infos: record.field("proc_infos")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_infos", &self.proc_infos);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1129,6 +1303,9 @@ pub mod get_process_group_info {
         ///
         /// supplier id
         pub bk_supplier_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1142,6 +1319,7 @@ pub mod get_process_group_info {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
                 bk_supplier_id: bk_supplier_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1158,6 +1336,7 @@ pub mod get_process_group_info {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 bk_supplier_id: record.int("bk_supplier_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1165,6 +1344,7 @@ pub mod get_process_group_info {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_supplier_id", &self.bk_supplier_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1185,6 +1365,9 @@ pub mod get_process_group_info {
         ///
         /// process labels, for management convenience (Type inferred from the doc's example.)
         pub labels: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1194,6 +1377,7 @@ pub mod get_process_group_info {
                 namespace: namespace.into(),
                 name: None,
                 labels: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1225,6 +1409,7 @@ pub mod get_process_group_info {
                 namespace: record.text("namespace")?,
                 name: record.opt_text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1232,6 +1417,7 @@ pub mod get_process_group_info {
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1252,12 +1438,15 @@ pub mod get_process_group_info {
         ///
         /// process labels, for management convenience (Type inferred from the doc's example.)
         pub labels: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcessGroupInfoMeta {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcessGroupInfoMeta",
                 &["namespace", "name", "labels"],
@@ -1266,13 +1455,18 @@ pub mod get_process_group_info {
                 namespace: record.opt_text("namespace")?,
                 name: record.opt_text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1291,12 +1485,19 @@ pub mod get_process_group_info {
         ///
         /// hosts
         pub hosts: Vec<Hosts>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetProcessGroupInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(meta: Meta, hosts: Vec<Hosts>) -> Self {
-            Self { meta, hosts }
+            Self {
+                meta,
+                hosts,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetProcessGroupInfoRequest {
@@ -1311,12 +1512,14 @@ pub mod get_process_group_info {
             ::std::result::Result::Ok(Self {
                 meta: record.field("meta")?,
                 hosts: record.field("hosts")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("meta", &self.meta);
             record.field("hosts", &self.hosts);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1329,23 +1532,31 @@ pub mod get_process_group_info {
         ///
         /// process group information
         pub process_group_infos: Option<Vec<ProcessGroupInfos>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcessGroupInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcessGroupInfoResponse",
                 &["process_group_infos"],
             )?;
             ::std::result::Result::Ok(Self {
                 process_group_infos: record.field("process_group_infos")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("process_group_infos", &self.process_group_infos);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1370,12 +1581,15 @@ pub mod get_process_group_info {
         ///
         /// process group resource information
         pub resource: Option<Resource>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ProcessGroupInfos {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ProcessGroupInfos",
                 &["meta", "host", "id", "resource"],
@@ -1385,7 +1599,11 @@ pub mod get_process_group_info {
                 host: record.field("host")?,
                 id: record.opt_text("id")?,
                 resource: record.field("resource")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1393,6 +1611,7 @@ pub mod get_process_group_info {
             record.field("host", &self.host);
             record.field("id", &self.id);
             record.field("resource", &self.resource);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1417,12 +1636,15 @@ pub mod get_process_group_info {
         ///
         /// mem weight, 0 or 1. when the value is 0, the process resource score is the mem usage; when the value is 1, the process resource score is composed with the mem limit required and the mem usage
         pub mem_pool_weight: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Resource {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Resource",
                 &[
@@ -1437,7 +1659,11 @@ pub mod get_process_group_info {
                 mem_pool_limit: record.field("mem_pool_limit")?,
                 cpu_pool_weight: record.opt_int("cpu_pool_weight")?,
                 mem_pool_weight: record.opt_int("mem_pool_weight")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1445,6 +1671,7 @@ pub mod get_process_group_info {
             record.field("mem_pool_limit", &self.mem_pool_limit);
             record.field("cpu_pool_weight", &self.cpu_pool_weight);
             record.field("mem_pool_weight", &self.mem_pool_weight);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1639,6 +1866,11 @@ pub mod operate_proc {
                     7i64 => Self::Restart,
                     8i64 => Self::Reload,
                     9i64 => Self::Kill,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "OpType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1664,6 +1896,9 @@ pub mod operate_proc {
         ///
         /// supplier id
         pub bk_supplier_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1677,6 +1912,7 @@ pub mod operate_proc {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
                 bk_supplier_id: bk_supplier_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1693,6 +1929,7 @@ pub mod operate_proc {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 bk_supplier_id: record.int("bk_supplier_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1700,6 +1937,7 @@ pub mod operate_proc {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_supplier_id", &self.bk_supplier_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1710,6 +1948,9 @@ pub mod operate_proc {
     pub struct Labels {
         /// `proc_name` (Not in the doc's table; seen in its example at line 36.)
         pub proc_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `proc_name`.
@@ -1725,11 +1966,16 @@ pub mod operate_proc {
             let mut record = crate::wire::Record::read(value, "Labels", &["proc_name"])?;
             ::std::result::Result::Ok(Self {
                 proc_name: record.opt_text("proc_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_name", &self.proc_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1750,6 +1996,9 @@ pub mod operate_proc {
         ///
         /// process labels, for management convenience (Type inferred from the doc's example.)
         pub labels: Option<Labels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1759,6 +2008,7 @@ pub mod operate_proc {
                 namespace: namespace.into(),
                 name: name.into(),
                 labels: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1782,6 +2032,7 @@ pub mod operate_proc {
                 namespace: record.text("namespace")?,
                 name: record.text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1789,6 +2040,7 @@ pub mod operate_proc {
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1811,12 +2063,20 @@ pub mod operate_proc {
         ///
         /// process operation type. 0:start, 1:stop, 2:check, 3:auto, 4:noauto, 7:restart, 8:reload, 9:kill
         pub op_type: OpType,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateProcRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(meta: Meta, hosts: Vec<Hosts>, op_type: OpType) -> Self {
-            Self { meta, hosts, op_type }
+            Self {
+                meta,
+                hosts,
+                op_type,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for OperateProcRequest {
@@ -1832,6 +2092,7 @@ pub mod operate_proc {
                 meta: record.field("meta")?,
                 hosts: record.field("hosts")?,
                 op_type: record.field("op_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1839,6 +2100,7 @@ pub mod operate_proc {
             record.field("meta", &self.meta);
             record.field("hosts", &self.hosts);
             record.field("op_type", &self.op_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1851,23 +2113,31 @@ pub mod operate_proc {
         ///
         /// process operation task ID
         pub task_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperateProcResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperateProcResponse",
                 &["task_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 task_id: record.opt_text("task_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_id", &self.task_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1897,6 +2167,9 @@ pub mod operate_proc_multi {
         pub start_retries: Option<i64>,
         /// 停止命令执行后开始检查进程存活的时间，单位秒 (described at line 78) (Not in the doc's table; seen in its example at line 100.)
         pub stop_check_secs: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AliveMonitorPolicy {
         /// Sets `auto_type`.
@@ -1953,7 +2226,11 @@ pub mod operate_proc_multi {
                 start_interval: record.opt_int("start_interval")?,
                 start_retries: record.opt_int("start_retries")?,
                 stop_check_secs: record.opt_int("stop_check_secs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1963,6 +2240,7 @@ pub mod operate_proc_multi {
             record.field("start_interval", &self.start_interval);
             record.field("start_retries", &self.start_retries);
             record.field("stop_check_secs", &self.stop_check_secs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1975,6 +2253,9 @@ pub mod operate_proc_multi {
         pub md5: Option<String>,
         /// 配置路径（绝对路径） (described at line 94) (Not in the doc's table; seen in its example at line 100.)
         pub path: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Configmap {
         /// Sets `md5`.
@@ -2000,12 +2281,17 @@ pub mod operate_proc_multi {
             ::std::result::Result::Ok(Self {
                 md5: record.opt_text("md5")?,
                 path: record.opt_text("path")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("md5", &self.md5);
             record.field("path", &self.path);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2028,6 +2314,9 @@ pub mod operate_proc_multi {
         pub stop_cmd: Option<String>,
         /// 进程版本查询命令 (described at line 69) (Not in the doc's table; seen in its example at line 100.)
         pub version_cmd: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Control {
         /// Sets `health_cmd`.
@@ -2091,7 +2380,11 @@ pub mod operate_proc_multi {
                 start_cmd: record.opt_text("start_cmd")?,
                 stop_cmd: record.opt_text("stop_cmd")?,
                 version_cmd: record.opt_text("version_cmd")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2102,6 +2395,7 @@ pub mod operate_proc_multi {
             record.field("start_cmd", &self.start_cmd);
             record.field("stop_cmd", &self.stop_cmd);
             record.field("version_cmd", &self.version_cmd);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2124,6 +2418,9 @@ pub mod operate_proc_multi {
         pub setup_path: Option<String>,
         /// 进程所属系统账户，如root或Administrator (described at line 58) (Not in the doc's table; seen in its example at line 100.)
         pub user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Identity {
         /// Sets `config_path`.
@@ -2187,7 +2484,11 @@ pub mod operate_proc_multi {
                 proc_name: record.opt_text("proc_name")?,
                 setup_path: record.opt_text("setup_path")?,
                 user: record.opt_text("user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2198,6 +2499,7 @@ pub mod operate_proc_multi {
             record.field("proc_name", &self.proc_name);
             record.field("setup_path", &self.setup_path);
             record.field("user", &self.user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2210,6 +2512,9 @@ pub mod operate_proc_multi {
         pub bk_cloud_id: Option<i64>,
         /// IP地址 (described at line 36) (Not in the doc's table; seen in its example at line 100.)
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Sets `bk_cloud_id`.
@@ -2235,12 +2540,17 @@ pub mod operate_proc_multi {
             ::std::result::Result::Ok(Self {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2251,6 +2561,9 @@ pub mod operate_proc_multi {
     pub struct Labels {
         /// 进程二进制文件名 (described at line 53) (Not in the doc's table; seen in its example at line 100.)
         pub proc_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `proc_name`.
@@ -2266,11 +2579,16 @@ pub mod operate_proc_multi {
             let mut record = crate::wire::Record::read(value, "Labels", &["proc_name"])?;
             ::std::result::Result::Ok(Self {
                 proc_name: record.opt_text("proc_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_name", &self.proc_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2285,6 +2603,9 @@ pub mod operate_proc_multi {
         pub name: Option<String>,
         /// 命名空间，用于进程分组管理 (described at line 28) (Not in the doc's table; seen in its example at line 100.)
         pub namespace: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Sets `labels`.
@@ -2316,13 +2637,18 @@ pub mod operate_proc_multi {
                 labels: record.field("labels")?,
                 name: record.opt_text("name")?,
                 namespace: record.opt_text("namespace")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("labels", &self.labels);
             record.field("name", &self.name);
             record.field("namespace", &self.namespace);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2333,12 +2659,18 @@ pub mod operate_proc_multi {
     pub struct OperateProcMultiRequest {
         /// 进程对象数组，详见process定义
         pub proc_operate_req: Vec<Process>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateProcMultiRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(proc_operate_req: Vec<Process>) -> Self {
-            Self { proc_operate_req }
+            Self {
+                proc_operate_req,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for OperateProcMultiRequest {
@@ -2352,11 +2684,13 @@ pub mod operate_proc_multi {
             )?;
             ::std::result::Result::Ok(Self {
                 proc_operate_req: record.field("proc_operate_req")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_operate_req", &self.proc_operate_req);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2367,23 +2701,31 @@ pub mod operate_proc_multi {
     pub struct OperateProcMultiResponse {
         /// 进程操作实例ID
         pub task_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperateProcMultiResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperateProcMultiResponse",
                 &["task_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 task_id: record.opt_text("task_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_id", &self.task_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2400,12 +2742,83 @@ pub mod operate_proc_multi {
         pub op_type: OpType,
         /// 进程详细信息，详见spec定义 (Type inferred from the doc's example.)
         pub spec: Spec,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Process {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(meta: Meta, hosts: Vec<Hosts>, op_type: OpType, spec: Spec) -> Self {
-            Self { meta, hosts, op_type, spec }
+            Self {
+                meta,
+                hosts,
+                op_type,
+                spec,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    /// Builds a [`Process`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ProcessBuilder {
+        meta: Option<Meta>,
+        hosts: Option<Vec<Hosts>>,
+        op_type: Option<OpType>,
+        spec: Option<Spec>,
+    }
+    impl Process {
+        /// Starts a [`ProcessBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ProcessBuilder {
+            ProcessBuilder::default()
+        }
+    }
+    impl ProcessBuilder {
+        /// Sets `meta` (required).
+        pub fn meta(mut self, value: impl Into<Meta>) -> Self {
+            self.meta = Some(value.into());
+            self
+        }
+        /// Sets `hosts` (required).
+        pub fn hosts(mut self, value: impl Into<Vec<Hosts>>) -> Self {
+            self.hosts = Some(value.into());
+            self
+        }
+        /// Sets `op_type` (required).
+        pub fn op_type(mut self, value: impl Into<OpType>) -> Self {
+            self.op_type = Some(value.into());
+            self
+        }
+        /// Sets `spec` (required).
+        pub fn spec(mut self, value: impl Into<Spec>) -> Self {
+            self.spec = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Process, crate::wire::WireError> {
+            let meta = self
+                .meta
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "meta"),
+                ))?;
+            let hosts = self
+                .hosts
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "hosts"),
+                ))?;
+            let op_type = self
+                .op_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "op_type"),
+                ))?;
+            let spec = self
+                .spec
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "spec"),
+                ))?;
+            ::std::result::Result::Ok(Process::new(meta, hosts, op_type, spec))
         }
     }
     impl crate::wire::Wire for Process {
@@ -2422,6 +2835,7 @@ pub mod operate_proc_multi {
                 hosts: record.field("hosts")?,
                 op_type: record.field("op_type")?,
                 spec: record.field("spec")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2430,6 +2844,7 @@ pub mod operate_proc_multi {
             record.field("hosts", &self.hosts);
             record.field("op_type", &self.op_type);
             record.field("spec", &self.spec);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2448,6 +2863,9 @@ pub mod operate_proc_multi {
         pub identity: Option<Identity>,
         /// `warn_report_policy` (Not in the doc's table; seen in its example at line 100.)
         pub warn_report_policy: Option<WarnReportPolicy>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Spec {
         /// Sets `alive_monitor_policy`.
@@ -2500,7 +2918,11 @@ pub mod operate_proc_multi {
                 control: record.field("control")?,
                 identity: record.field("identity")?,
                 warn_report_policy: record.field("warn_report_policy")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2509,6 +2931,7 @@ pub mod operate_proc_multi {
             record.field("control", &self.control);
             record.field("identity", &self.identity);
             record.field("warn_report_policy", &self.warn_report_policy);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2519,6 +2942,9 @@ pub mod operate_proc_multi {
     pub struct WarnReportPolicy {
         /// 告警ID (described at line 88) (Not in the doc's table; seen in its example at line 100.)
         pub report_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl WarnReportPolicy {
         /// Sets `report_id`.
@@ -2538,11 +2964,16 @@ pub mod operate_proc_multi {
             )?;
             ::std::result::Result::Ok(Self {
                 report_id: record.opt_int("report_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("report_id", &self.report_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2579,6 +3010,9 @@ pub mod operate_proc_v2 {
         pub op_timeout: Option<i64>,
         /// `crotab_rule` (Not in the doc's table; seen in its example at line 94.)
         pub crotab_rule: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AliveMonitorPolicy {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2593,6 +3027,7 @@ pub mod operate_proc_v2 {
                 crontab_rule: None,
                 op_timeout: None,
                 crotab_rule: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2660,6 +3095,7 @@ pub mod operate_proc_v2 {
                 crontab_rule: record.opt_text("crontab_rule")?,
                 op_timeout: record.opt_int("op_timeout")?,
                 crotab_rule: record.opt_text("crotab_rule")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2672,6 +3108,7 @@ pub mod operate_proc_v2 {
             record.field("crontab_rule", &self.crontab_rule);
             record.field("op_timeout", &self.op_timeout);
             record.field("crotab_rule", &self.crotab_rule);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2684,6 +3121,9 @@ pub mod operate_proc_v2 {
         pub path: Option<String>,
         /// 配置文件的md5
         pub md5: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Configmap {
         /// Sets `path`.
@@ -2709,12 +3149,17 @@ pub mod operate_proc_v2 {
             ::std::result::Result::Ok(Self {
                 path: record.opt_text("path")?,
                 md5: record.opt_text("md5")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("path", &self.path);
             record.field("md5", &self.md5);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2737,6 +3182,9 @@ pub mod operate_proc_v2 {
         pub version_cmd: Option<String>,
         /// 进程健康检查命令
         pub health_cmd: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Control {
         /// Sets `start_cmd`.
@@ -2800,7 +3248,11 @@ pub mod operate_proc_v2 {
                 kill_cmd: record.opt_text("kill_cmd")?,
                 version_cmd: record.opt_text("version_cmd")?,
                 health_cmd: record.opt_text("health_cmd")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2811,6 +3263,7 @@ pub mod operate_proc_v2 {
             record.field("kill_cmd", &self.kill_cmd);
             record.field("version_cmd", &self.version_cmd);
             record.field("health_cmd", &self.health_cmd);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2823,6 +3276,9 @@ pub mod operate_proc_v2 {
         pub ip: String,
         /// 云区域id
         pub bk_cloud_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2831,6 +3287,7 @@ pub mod operate_proc_v2 {
             Self {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2846,12 +3303,14 @@ pub mod operate_proc_v2 {
             ::std::result::Result::Ok(Self {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2874,6 +3333,9 @@ pub mod operate_proc_v2 {
         pub user: String,
         /// `index_key` (Not in the doc's table; seen in its example at line 94.)
         pub index_key: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Identity {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2892,7 +3354,72 @@ pub mod operate_proc_v2 {
                 log_path: None,
                 user: user.into(),
                 index_key: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Identity`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct IdentityBuilder {
+        proc_name: Option<String>,
+        setup_path: Option<String>,
+        pid_path: Option<String>,
+        user: Option<String>,
+    }
+    impl Identity {
+        /// Starts a [`IdentityBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> IdentityBuilder {
+            IdentityBuilder::default()
+        }
+    }
+    impl IdentityBuilder {
+        /// Sets `proc_name` (required).
+        pub fn proc_name(mut self, value: impl Into<String>) -> Self {
+            self.proc_name = Some(value.into());
+            self
+        }
+        /// Sets `setup_path` (required).
+        pub fn setup_path(mut self, value: impl Into<String>) -> Self {
+            self.setup_path = Some(value.into());
+            self
+        }
+        /// Sets `pid_path` (required).
+        pub fn pid_path(mut self, value: impl Into<String>) -> Self {
+            self.pid_path = Some(value.into());
+            self
+        }
+        /// Sets `user` (required).
+        pub fn user(mut self, value: impl Into<String>) -> Self {
+            self.user = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Identity, crate::wire::WireError> {
+            let proc_name = self
+                .proc_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "proc_name"),
+                ))?;
+            let setup_path = self
+                .setup_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "setup_path"),
+                ))?;
+            let pid_path = self
+                .pid_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "pid_path"),
+                ))?;
+            let user = self
+                .user
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "user"),
+                ))?;
+            ::std::result::Result::Ok(
+                Identity::new(proc_name, setup_path, pid_path, user),
+            )
         }
     }
     impl Identity {
@@ -2937,6 +3464,7 @@ pub mod operate_proc_v2 {
                 log_path: record.opt_text("log_path")?,
                 user: record.text("user")?,
                 index_key: record.opt_text("index_key")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2948,6 +3476,7 @@ pub mod operate_proc_v2 {
             record.field("log_path", &self.log_path);
             record.field("user", &self.user);
             record.field("index_key", &self.index_key);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2958,6 +3487,9 @@ pub mod operate_proc_v2 {
     pub struct Labels {
         /// 进程二进制文件名 (described at line 47) (Not in the doc's table; seen in its example at line 94.)
         pub proc_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `proc_name`.
@@ -2973,11 +3505,16 @@ pub mod operate_proc_v2 {
             let mut record = crate::wire::Record::read(value, "Labels", &["proc_name"])?;
             ::std::result::Result::Ok(Self {
                 proc_name: record.opt_text("proc_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_name", &self.proc_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2992,6 +3529,9 @@ pub mod operate_proc_v2 {
         pub name: String,
         /// 进程标签，方便用户按标签管理进程，key和value为用户自定义，value为string类型。默认为空 (Type inferred from the doc's example.)
         pub labels: Option<Labels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3001,6 +3541,7 @@ pub mod operate_proc_v2 {
                 namespace: namespace.into(),
                 name: name.into(),
                 labels: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3024,6 +3565,7 @@ pub mod operate_proc_v2 {
                 namespace: record.text("namespace")?,
                 name: record.text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3031,6 +3573,7 @@ pub mod operate_proc_v2 {
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3047,12 +3590,87 @@ pub mod operate_proc_v2 {
         pub op_type: OpType,
         /// 进程详细信息，详见spec定义
         pub spec: Spec,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateProcV2Request {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(meta: Meta, hosts: Vec<Hosts>, op_type: OpType, spec: Spec) -> Self {
-            Self { meta, hosts, op_type, spec }
+            Self {
+                meta,
+                hosts,
+                op_type,
+                spec,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    /// Builds a [`OperateProcV2Request`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct OperateProcV2RequestBuilder {
+        meta: Option<Meta>,
+        hosts: Option<Vec<Hosts>>,
+        op_type: Option<OpType>,
+        spec: Option<Spec>,
+    }
+    impl OperateProcV2Request {
+        /// Starts a [`OperateProcV2RequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> OperateProcV2RequestBuilder {
+            OperateProcV2RequestBuilder::default()
+        }
+    }
+    impl OperateProcV2RequestBuilder {
+        /// Sets `meta` (required).
+        pub fn meta(mut self, value: impl Into<Meta>) -> Self {
+            self.meta = Some(value.into());
+            self
+        }
+        /// Sets `hosts` (required).
+        pub fn hosts(mut self, value: impl Into<Vec<Hosts>>) -> Self {
+            self.hosts = Some(value.into());
+            self
+        }
+        /// Sets `op_type` (required).
+        pub fn op_type(mut self, value: impl Into<OpType>) -> Self {
+            self.op_type = Some(value.into());
+            self
+        }
+        /// Sets `spec` (required).
+        pub fn spec(mut self, value: impl Into<Spec>) -> Self {
+            self.spec = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<OperateProcV2Request, crate::wire::WireError> {
+            let meta = self
+                .meta
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "meta"),
+                ))?;
+            let hosts = self
+                .hosts
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "hosts"),
+                ))?;
+            let op_type = self
+                .op_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "op_type"),
+                ))?;
+            let spec = self
+                .spec
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "spec"),
+                ))?;
+            ::std::result::Result::Ok(
+                OperateProcV2Request::new(meta, hosts, op_type, spec),
+            )
         }
     }
     impl crate::wire::Wire for OperateProcV2Request {
@@ -3069,6 +3687,7 @@ pub mod operate_proc_v2 {
                 hosts: record.field("hosts")?,
                 op_type: record.field("op_type")?,
                 spec: record.field("spec")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3077,6 +3696,7 @@ pub mod operate_proc_v2 {
             record.field("hosts", &self.hosts);
             record.field("op_type", &self.op_type);
             record.field("spec", &self.spec);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3087,23 +3707,31 @@ pub mod operate_proc_v2 {
     pub struct OperateProcV2Response {
         /// 进程操作实例ID
         pub task_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperateProcV2Response {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperateProcV2Response",
                 &["task_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 task_id: record.opt_text("task_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_id", &self.task_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3122,6 +3750,9 @@ pub mod operate_proc_v2 {
         pub warn_report_policy: Option<WarnReportPolicy>,
         /// 预留字段。配置信息，详见spec.configmap定义
         pub configmap: Option<Vec<Configmap>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Spec {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3137,6 +3768,7 @@ pub mod operate_proc_v2 {
                 alive_monitor_policy,
                 warn_report_policy: None,
                 configmap: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3173,6 +3805,7 @@ pub mod operate_proc_v2 {
                 alive_monitor_policy: record.field("alive_monitor_policy")?,
                 warn_report_policy: record.field("warn_report_policy")?,
                 configmap: record.field("configmap")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3182,6 +3815,7 @@ pub mod operate_proc_v2 {
             record.field("alive_monitor_policy", &self.alive_monitor_policy);
             record.field("warn_report_policy", &self.warn_report_policy);
             record.field("configmap", &self.configmap);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3226,6 +3860,9 @@ pub mod register_proc_info {
         pub crontab_rule: Option<String>,
         /// `crotab_rule` (Not in the doc's table; seen in its example at line 104.)
         pub crotab_rule: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MonitorPolicy {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3239,6 +3876,7 @@ pub mod register_proc_info {
                 start_interval: None,
                 crontab_rule: None,
                 crotab_rule: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3299,6 +3937,7 @@ pub mod register_proc_info {
                 start_interval: record.opt_int("start_interval")?,
                 crontab_rule: record.opt_text("crontab_rule")?,
                 crotab_rule: record.opt_text("crotab_rule")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3310,6 +3949,7 @@ pub mod register_proc_info {
             record.field("start_interval", &self.start_interval);
             record.field("crontab_rule", &self.crontab_rule);
             record.field("crotab_rule", &self.crotab_rule);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3326,6 +3966,9 @@ pub mod register_proc_info {
         ///
         /// config md5
         pub md5: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Configmap {
         /// Sets `path`.
@@ -3351,12 +3994,17 @@ pub mod register_proc_info {
             ::std::result::Result::Ok(Self {
                 path: record.opt_text("path")?,
                 md5: record.opt_text("md5")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("path", &self.path);
             record.field("md5", &self.md5);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3393,6 +4041,9 @@ pub mod register_proc_info {
         ///
         /// health check command
         pub health_cmd: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Control {
         /// Sets `start_cmd`.
@@ -3456,7 +4107,11 @@ pub mod register_proc_info {
                 kill_cmd: record.opt_text("kill_cmd")?,
                 version_cmd: record.opt_text("version_cmd")?,
                 health_cmd: record.opt_text("health_cmd")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3467,6 +4122,7 @@ pub mod register_proc_info {
             record.field("kill_cmd", &self.kill_cmd);
             record.field("version_cmd", &self.version_cmd);
             record.field("health_cmd", &self.health_cmd);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3487,6 +4143,9 @@ pub mod register_proc_info {
         ///
         /// supplier id
         pub bk_supplier_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3500,6 +4159,7 @@ pub mod register_proc_info {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
                 bk_supplier_id: bk_supplier_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3516,6 +4176,7 @@ pub mod register_proc_info {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 bk_supplier_id: record.int("bk_supplier_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3523,6 +4184,7 @@ pub mod register_proc_info {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_supplier_id", &self.bk_supplier_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3557,6 +4219,9 @@ pub mod register_proc_info {
         pub user: String,
         /// `index_key` (Not in the doc's table; seen in its example at line 104.)
         pub index_key: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Identity {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3575,7 +4240,72 @@ pub mod register_proc_info {
                 log_path: None,
                 user: user.into(),
                 index_key: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Identity`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct IdentityBuilder {
+        proc_name: Option<String>,
+        setup_path: Option<String>,
+        pid_path: Option<String>,
+        user: Option<String>,
+    }
+    impl Identity {
+        /// Starts a [`IdentityBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> IdentityBuilder {
+            IdentityBuilder::default()
+        }
+    }
+    impl IdentityBuilder {
+        /// Sets `proc_name` (required).
+        pub fn proc_name(mut self, value: impl Into<String>) -> Self {
+            self.proc_name = Some(value.into());
+            self
+        }
+        /// Sets `setup_path` (required).
+        pub fn setup_path(mut self, value: impl Into<String>) -> Self {
+            self.setup_path = Some(value.into());
+            self
+        }
+        /// Sets `pid_path` (required).
+        pub fn pid_path(mut self, value: impl Into<String>) -> Self {
+            self.pid_path = Some(value.into());
+            self
+        }
+        /// Sets `user` (required).
+        pub fn user(mut self, value: impl Into<String>) -> Self {
+            self.user = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Identity, crate::wire::WireError> {
+            let proc_name = self
+                .proc_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "proc_name"),
+                ))?;
+            let setup_path = self
+                .setup_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "setup_path"),
+                ))?;
+            let pid_path = self
+                .pid_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "pid_path"),
+                ))?;
+            let user = self
+                .user
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "user"),
+                ))?;
+            ::std::result::Result::Ok(
+                Identity::new(proc_name, setup_path, pid_path, user),
+            )
         }
     }
     impl Identity {
@@ -3620,6 +4350,7 @@ pub mod register_proc_info {
                 log_path: record.opt_text("log_path")?,
                 user: record.text("user")?,
                 index_key: record.opt_text("index_key")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3631,6 +4362,7 @@ pub mod register_proc_info {
             record.field("log_path", &self.log_path);
             record.field("user", &self.user);
             record.field("index_key", &self.index_key);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3643,6 +4375,9 @@ pub mod register_proc_info {
         ///
         /// process binary file name (described at line 48) (Not in the doc's table; seen in its example at line 104.)
         pub proc_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `proc_name`.
@@ -3658,11 +4393,16 @@ pub mod register_proc_info {
             let mut record = crate::wire::Record::read(value, "Labels", &["proc_name"])?;
             ::std::result::Result::Ok(Self {
                 proc_name: record.opt_text("proc_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_name", &self.proc_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3683,6 +4423,9 @@ pub mod register_proc_info {
         ///
         /// process labels, for management convenience (Type inferred from the doc's example.)
         pub labels: Option<Labels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3692,6 +4435,7 @@ pub mod register_proc_info {
                 namespace: namespace.into(),
                 name: name.into(),
                 labels: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3715,6 +4459,7 @@ pub mod register_proc_info {
                 namespace: record.text("namespace")?,
                 name: record.text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3722,6 +4467,7 @@ pub mod register_proc_info {
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3744,12 +4490,20 @@ pub mod register_proc_info {
         ///
         /// process specification
         pub spec: Spec,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RegisterProcInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(meta: Meta, hosts: Vec<Hosts>, spec: Spec) -> Self {
-            Self { meta, hosts, spec }
+            Self {
+                meta,
+                hosts,
+                spec,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for RegisterProcInfoRequest {
@@ -3765,6 +4519,7 @@ pub mod register_proc_info {
                 meta: record.field("meta")?,
                 hosts: record.field("hosts")?,
                 spec: record.field("spec")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3772,6 +4527,7 @@ pub mod register_proc_info {
             record.field("meta", &self.meta);
             record.field("hosts", &self.hosts);
             record.field("spec", &self.spec);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3800,6 +4556,9 @@ pub mod register_proc_info {
         ///
         /// reserved field. limit of network flow
         pub net: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Resource {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3811,6 +4570,7 @@ pub mod register_proc_info {
                 fd: None,
                 disk: None,
                 net: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3846,6 +4606,7 @@ pub mod register_proc_info {
                 fd: record.opt_int("fd")?,
                 disk: record.opt_int("disk")?,
                 net: record.opt_int("net")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3855,6 +4616,7 @@ pub mod register_proc_info {
             record.field("fd", &self.fd);
             record.field("disk", &self.disk);
             record.field("net", &self.net);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3887,6 +4649,9 @@ pub mod register_proc_info {
         ///
         /// config specification
         pub configmap: Option<Vec<Configmap>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Spec {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3904,7 +4669,72 @@ pub mod register_proc_info {
                 monitor_policy,
                 warn_report_policy: None,
                 configmap: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Spec`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SpecBuilder {
+        identity: Option<Identity>,
+        control: Option<Control>,
+        resource: Option<Resource>,
+        monitor_policy: Option<MonitorPolicy>,
+    }
+    impl Spec {
+        /// Starts a [`SpecBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SpecBuilder {
+            SpecBuilder::default()
+        }
+    }
+    impl SpecBuilder {
+        /// Sets `identity` (required).
+        pub fn identity(mut self, value: impl Into<Identity>) -> Self {
+            self.identity = Some(value.into());
+            self
+        }
+        /// Sets `control` (required).
+        pub fn control(mut self, value: impl Into<Control>) -> Self {
+            self.control = Some(value.into());
+            self
+        }
+        /// Sets `resource` (required).
+        pub fn resource(mut self, value: impl Into<Resource>) -> Self {
+            self.resource = Some(value.into());
+            self
+        }
+        /// Sets `monitor_policy` (required).
+        pub fn monitor_policy(mut self, value: impl Into<MonitorPolicy>) -> Self {
+            self.monitor_policy = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Spec, crate::wire::WireError> {
+            let identity = self
+                .identity
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "identity"),
+                ))?;
+            let control = self
+                .control
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "control"),
+                ))?;
+            let resource = self
+                .resource
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "resource"),
+                ))?;
+            let monitor_policy = self
+                .monitor_policy
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "monitor_policy"),
+                ))?;
+            ::std::result::Result::Ok(
+                Spec::new(identity, control, resource, monitor_policy),
+            )
         }
     }
     impl Spec {
@@ -3942,6 +4772,7 @@ pub mod register_proc_info {
                 monitor_policy: record.field("monitor_policy")?,
                 warn_report_policy: record.field("warn_report_policy")?,
                 configmap: record.field("configmap")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3952,6 +4783,7 @@ pub mod register_proc_info {
             record.field("monitor_policy", &self.monitor_policy);
             record.field("warn_report_policy", &self.warn_report_policy);
             record.field("configmap", &self.configmap);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3976,12 +4808,19 @@ pub mod set_process_group_info {
         ///
         /// process group resource information
         pub resource: Resource,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ProcessGroup {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<String>, resource: Resource) -> Self {
-            Self { id: id.into(), resource }
+            Self {
+                id: id.into(),
+                resource,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for ProcessGroup {
@@ -3996,12 +4835,14 @@ pub mod set_process_group_info {
             ::std::result::Result::Ok(Self {
                 id: record.text("id")?,
                 resource: record.field("resource")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("resource", &self.resource);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4022,6 +4863,9 @@ pub mod set_process_group_info {
         ///
         /// supplier id
         pub bk_supplier_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4035,6 +4879,7 @@ pub mod set_process_group_info {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
                 bk_supplier_id: bk_supplier_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4051,6 +4896,7 @@ pub mod set_process_group_info {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 bk_supplier_id: record.int("bk_supplier_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4058,6 +4904,7 @@ pub mod set_process_group_info {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_supplier_id", &self.bk_supplier_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4078,6 +4925,9 @@ pub mod set_process_group_info {
         ///
         /// process labels, for management convenience (Type inferred from the doc's example.)
         pub labels: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4087,6 +4937,7 @@ pub mod set_process_group_info {
                 namespace: namespace.into(),
                 name: None,
                 labels: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4118,6 +4969,7 @@ pub mod set_process_group_info {
                 namespace: record.text("namespace")?,
                 name: record.opt_text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4125,6 +4977,7 @@ pub mod set_process_group_info {
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4147,12 +5000,20 @@ pub mod set_process_group_info {
         ///
         /// process specification
         pub spec: Spec,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SetProcessGroupInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(meta: Meta, hosts: Vec<Hosts>, spec: Spec) -> Self {
-            Self { meta, hosts, spec }
+            Self {
+                meta,
+                hosts,
+                spec,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for SetProcessGroupInfoRequest {
@@ -4168,6 +5029,7 @@ pub mod set_process_group_info {
                 meta: record.field("meta")?,
                 hosts: record.field("hosts")?,
                 spec: record.field("spec")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4175,6 +5037,7 @@ pub mod set_process_group_info {
             record.field("meta", &self.meta);
             record.field("hosts", &self.hosts);
             record.field("spec", &self.spec);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4199,6 +5062,9 @@ pub mod set_process_group_info {
         ///
         /// mem weight, 0 or 1. when the value is 0, the process resource score is the mem usage; when the value is 1, the process resource score is composed with the mem limit required and the mem usage
         pub mem_pool_weight: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Resource {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4214,7 +5080,77 @@ pub mod set_process_group_info {
                 mem_pool_limit: mem_pool_limit.into(),
                 cpu_pool_weight: cpu_pool_weight.into(),
                 mem_pool_weight: mem_pool_weight.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Resource`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ResourceBuilder {
+        cpu_pool_limit: Option<f64>,
+        mem_pool_limit: Option<f64>,
+        cpu_pool_weight: Option<i64>,
+        mem_pool_weight: Option<i64>,
+    }
+    impl Resource {
+        /// Starts a [`ResourceBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ResourceBuilder {
+            ResourceBuilder::default()
+        }
+    }
+    impl ResourceBuilder {
+        /// Sets `cpu_pool_limit` (required).
+        pub fn cpu_pool_limit(mut self, value: impl Into<f64>) -> Self {
+            self.cpu_pool_limit = Some(value.into());
+            self
+        }
+        /// Sets `mem_pool_limit` (required).
+        pub fn mem_pool_limit(mut self, value: impl Into<f64>) -> Self {
+            self.mem_pool_limit = Some(value.into());
+            self
+        }
+        /// Sets `cpu_pool_weight` (required).
+        pub fn cpu_pool_weight(mut self, value: impl Into<i64>) -> Self {
+            self.cpu_pool_weight = Some(value.into());
+            self
+        }
+        /// Sets `mem_pool_weight` (required).
+        pub fn mem_pool_weight(mut self, value: impl Into<i64>) -> Self {
+            self.mem_pool_weight = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Resource, crate::wire::WireError> {
+            let cpu_pool_limit = self
+                .cpu_pool_limit
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cpu_pool_limit"),
+                ))?;
+            let mem_pool_limit = self
+                .mem_pool_limit
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "mem_pool_limit"),
+                ))?;
+            let cpu_pool_weight = self
+                .cpu_pool_weight
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cpu_pool_weight"),
+                ))?;
+            let mem_pool_weight = self
+                .mem_pool_weight
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "mem_pool_weight"),
+                ))?;
+            ::std::result::Result::Ok(
+                Resource::new(
+                    cpu_pool_limit,
+                    mem_pool_limit,
+                    cpu_pool_weight,
+                    mem_pool_weight,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Resource {
@@ -4236,6 +5172,7 @@ pub mod set_process_group_info {
                 mem_pool_limit: record.field("mem_pool_limit")?,
                 cpu_pool_weight: record.int("cpu_pool_weight")?,
                 mem_pool_weight: record.int("mem_pool_weight")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4244,6 +5181,7 @@ pub mod set_process_group_info {
             record.field("mem_pool_limit", &self.mem_pool_limit);
             record.field("cpu_pool_weight", &self.cpu_pool_weight);
             record.field("mem_pool_weight", &self.mem_pool_weight);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4256,12 +5194,18 @@ pub mod set_process_group_info {
         ///
         /// process group specification
         pub process_group: Vec<ProcessGroup>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Spec {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(process_group: Vec<ProcessGroup>) -> Self {
-            Self { process_group }
+            Self {
+                process_group,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Spec {
@@ -4275,11 +5219,13 @@ pub mod set_process_group_info {
             )?;
             ::std::result::Result::Ok(Self {
                 process_group: record.field("process_group")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("process_group", &self.process_group);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4300,6 +5246,9 @@ pub mod sync_proc_status {
         pub start: i64,
         /// 每页限制条数，最大1000
         pub limit: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Page {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4308,6 +5257,7 @@ pub mod sync_proc_status {
             Self {
                 start: start.into(),
                 limit: limit.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4323,12 +5273,14 @@ pub mod sync_proc_status {
             ::std::result::Result::Ok(Self {
                 start: record.int("start")?,
                 limit: record.int("limit")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("start", &self.start);
             record.field("limit", &self.limit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4339,19 +5291,31 @@ pub mod sync_proc_status {
     pub struct Labels {
         /// `proc_name` (Not in the doc's table; seen in its example at line 46.)
         pub proc_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Labels {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Labels", &["proc_name"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Labels",
+                &["proc_name"],
+            )?;
             ::std::result::Result::Ok(Self {
                 proc_name: record.opt_text("proc_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_name", &self.proc_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4362,6 +5326,9 @@ pub mod sync_proc_status {
     pub struct Meta {
         /// 命名空间，用于进程分组管理
         pub namespace: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4369,6 +5336,7 @@ pub mod sync_proc_status {
         pub fn new(namespace: impl Into<String>) -> Self {
             Self {
                 namespace: namespace.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4379,11 +5347,13 @@ pub mod sync_proc_status {
             let mut record = crate::wire::Record::read(value, "Meta", &["namespace"])?;
             ::std::result::Result::Ok(Self {
                 namespace: record.text("namespace")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("namespace", &self.namespace);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4398,12 +5368,15 @@ pub mod sync_proc_status {
         pub name: Option<String>,
         /// 进程标签，方便用户按标签管理进程，key和value为用户自定义，value为string类型 (Type inferred from the doc's example.)
         pub labels: Option<Labels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SyncProcStatusMeta {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SyncProcStatusMeta",
                 &["namespace", "name", "labels"],
@@ -4412,13 +5385,18 @@ pub mod sync_proc_status {
                 namespace: record.opt_text("namespace")?,
                 name: record.opt_text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4457,12 +5435,15 @@ pub mod sync_proc_status {
         pub disk: Option<i64>,
         /// 进程使用网络I/O
         pub net: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ProcInfos {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ProcInfos",
                 &[
@@ -4499,7 +5480,11 @@ pub mod sync_proc_status {
                 fd: record.opt_int("fd")?,
                 disk: record.opt_int("disk")?,
                 net: record.opt_int("net")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4518,6 +5503,7 @@ pub mod sync_proc_status {
             record.field("fd", &self.fd);
             record.field("disk", &self.disk);
             record.field("net", &self.net);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4530,12 +5516,19 @@ pub mod sync_proc_status {
         pub meta: Meta,
         /// 分页查询条件，详见page定义
         pub page: Page,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SyncProcStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(meta: Meta, page: Page) -> Self {
-            Self { meta, page }
+            Self {
+                meta,
+                page,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for SyncProcStatusRequest {
@@ -4550,12 +5543,14 @@ pub mod sync_proc_status {
             ::std::result::Result::Ok(Self {
                 meta: record.field("meta")?,
                 page: record.field("page")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("meta", &self.meta);
             record.field("page", &self.page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4568,12 +5563,15 @@ pub mod sync_proc_status {
         pub count: Option<i64>,
         /// 进程状态信息对象数组，详见data.proc_infos定义
         pub proc_infos: Option<Vec<ProcInfos>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SyncProcStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SyncProcStatusResponse",
                 &["count", "proc_infos"],
@@ -4581,12 +5579,17 @@ pub mod sync_proc_status {
             ::std::result::Result::Ok(Self {
                 count: record.opt_int("count")?,
                 proc_infos: record.field("proc_infos")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("proc_infos", &self.proc_infos);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4616,6 +5619,9 @@ pub mod unregister_proc_info {
         ///
         /// supplier id
         pub bk_supplier_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4629,6 +5635,7 @@ pub mod unregister_proc_info {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
                 bk_supplier_id: bk_supplier_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4645,6 +5652,7 @@ pub mod unregister_proc_info {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 bk_supplier_id: record.int("bk_supplier_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4652,6 +5660,7 @@ pub mod unregister_proc_info {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_supplier_id", &self.bk_supplier_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4662,6 +5671,9 @@ pub mod unregister_proc_info {
     pub struct Labels {
         /// `proc_name` (Not in the doc's table; seen in its example at line 35.)
         pub proc_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `proc_name`.
@@ -4677,11 +5689,16 @@ pub mod unregister_proc_info {
             let mut record = crate::wire::Record::read(value, "Labels", &["proc_name"])?;
             ::std::result::Result::Ok(Self {
                 proc_name: record.opt_text("proc_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_name", &self.proc_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4702,6 +5719,9 @@ pub mod unregister_proc_info {
         ///
         /// process labels, for management convenience (Type inferred from the doc's example.)
         pub labels: Option<Labels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4711,6 +5731,7 @@ pub mod unregister_proc_info {
                 namespace: namespace.into(),
                 name: name.into(),
                 labels: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4734,6 +5755,7 @@ pub mod unregister_proc_info {
                 namespace: record.text("namespace")?,
                 name: record.text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4741,6 +5763,7 @@ pub mod unregister_proc_info {
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4759,12 +5782,19 @@ pub mod unregister_proc_info {
         ///
         /// hosts
         pub hosts: Vec<Hosts>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UnregisterProcInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(meta: Meta, hosts: Vec<Hosts>) -> Self {
-            Self { meta, hosts }
+            Self {
+                meta,
+                hosts,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for UnregisterProcInfoRequest {
@@ -4779,12 +5809,14 @@ pub mod unregister_proc_info {
             ::std::result::Result::Ok(Self {
                 meta: record.field("meta")?,
                 hosts: record.field("hosts")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("meta", &self.meta);
             record.field("hosts", &self.hosts);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4808,6 +5840,9 @@ pub mod update_proc_info {
         ///
         /// config md5
         pub md5: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Configmap {
         /// Sets `path`.
@@ -4833,12 +5868,17 @@ pub mod update_proc_info {
             ::std::result::Result::Ok(Self {
                 path: record.opt_text("path")?,
                 md5: record.opt_text("md5")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("path", &self.path);
             record.field("md5", &self.md5);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4875,6 +5915,9 @@ pub mod update_proc_info {
         ///
         /// health check command
         pub health_cmd: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Control {
         /// Sets `start_cmd`.
@@ -4938,7 +5981,11 @@ pub mod update_proc_info {
                 kill_cmd: record.opt_text("kill_cmd")?,
                 version_cmd: record.opt_text("version_cmd")?,
                 health_cmd: record.opt_text("health_cmd")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4949,6 +5996,7 @@ pub mod update_proc_info {
             record.field("kill_cmd", &self.kill_cmd);
             record.field("version_cmd", &self.version_cmd);
             record.field("health_cmd", &self.health_cmd);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4969,6 +6017,9 @@ pub mod update_proc_info {
         ///
         /// supplier id
         pub bk_supplier_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4982,6 +6033,7 @@ pub mod update_proc_info {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
                 bk_supplier_id: bk_supplier_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4998,6 +6050,7 @@ pub mod update_proc_info {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 bk_supplier_id: record.int("bk_supplier_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5005,6 +6058,7 @@ pub mod update_proc_info {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_supplier_id", &self.bk_supplier_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5039,6 +6093,9 @@ pub mod update_proc_info {
         pub user: String,
         /// `index_key` (Not in the doc's table; seen in its example at line 104.)
         pub index_key: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Identity {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5057,7 +6114,72 @@ pub mod update_proc_info {
                 log_path: None,
                 user: user.into(),
                 index_key: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Identity`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct IdentityBuilder {
+        proc_name: Option<String>,
+        setup_path: Option<String>,
+        pid_path: Option<String>,
+        user: Option<String>,
+    }
+    impl Identity {
+        /// Starts a [`IdentityBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> IdentityBuilder {
+            IdentityBuilder::default()
+        }
+    }
+    impl IdentityBuilder {
+        /// Sets `proc_name` (required).
+        pub fn proc_name(mut self, value: impl Into<String>) -> Self {
+            self.proc_name = Some(value.into());
+            self
+        }
+        /// Sets `setup_path` (required).
+        pub fn setup_path(mut self, value: impl Into<String>) -> Self {
+            self.setup_path = Some(value.into());
+            self
+        }
+        /// Sets `pid_path` (required).
+        pub fn pid_path(mut self, value: impl Into<String>) -> Self {
+            self.pid_path = Some(value.into());
+            self
+        }
+        /// Sets `user` (required).
+        pub fn user(mut self, value: impl Into<String>) -> Self {
+            self.user = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Identity, crate::wire::WireError> {
+            let proc_name = self
+                .proc_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "proc_name"),
+                ))?;
+            let setup_path = self
+                .setup_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "setup_path"),
+                ))?;
+            let pid_path = self
+                .pid_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "pid_path"),
+                ))?;
+            let user = self
+                .user
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "user"),
+                ))?;
+            ::std::result::Result::Ok(
+                Identity::new(proc_name, setup_path, pid_path, user),
+            )
         }
     }
     impl Identity {
@@ -5102,6 +6224,7 @@ pub mod update_proc_info {
                 log_path: record.opt_text("log_path")?,
                 user: record.text("user")?,
                 index_key: record.opt_text("index_key")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5113,6 +6236,7 @@ pub mod update_proc_info {
             record.field("log_path", &self.log_path);
             record.field("user", &self.user);
             record.field("index_key", &self.index_key);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5125,6 +6249,9 @@ pub mod update_proc_info {
         ///
         /// process binary file name (described at line 48) (Not in the doc's table; seen in its example at line 104.)
         pub proc_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Labels {
         /// Sets `proc_name`.
@@ -5140,11 +6267,16 @@ pub mod update_proc_info {
             let mut record = crate::wire::Record::read(value, "Labels", &["proc_name"])?;
             ::std::result::Result::Ok(Self {
                 proc_name: record.opt_text("proc_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("proc_name", &self.proc_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5165,6 +6297,9 @@ pub mod update_proc_info {
         ///
         /// process labels, for management convenience (Type inferred from the doc's example.)
         pub labels: Option<Labels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5174,6 +6309,7 @@ pub mod update_proc_info {
                 namespace: namespace.into(),
                 name: name.into(),
                 labels: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5197,6 +6333,7 @@ pub mod update_proc_info {
                 namespace: record.text("namespace")?,
                 name: record.text("name")?,
                 labels: record.field("labels")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5204,6 +6341,7 @@ pub mod update_proc_info {
             record.field("namespace", &self.namespace);
             record.field("name", &self.name);
             record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5226,12 +6364,20 @@ pub mod update_proc_info {
         ///
         /// process specification
         pub spec: Spec,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateProcInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(meta: Meta, hosts: Vec<Hosts>, spec: Spec) -> Self {
-            Self { meta, hosts, spec }
+            Self {
+                meta,
+                hosts,
+                spec,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for UpdateProcInfoRequest {
@@ -5247,6 +6393,7 @@ pub mod update_proc_info {
                 meta: record.field("meta")?,
                 hosts: record.field("hosts")?,
                 spec: record.field("spec")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5254,6 +6401,7 @@ pub mod update_proc_info {
             record.field("meta", &self.meta);
             record.field("hosts", &self.hosts);
             record.field("spec", &self.spec);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5282,6 +6430,9 @@ pub mod update_proc_info {
         ///
         /// reserved field. limit of network flow
         pub net: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Resource {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5293,6 +6444,7 @@ pub mod update_proc_info {
                 fd: None,
                 disk: None,
                 net: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5328,6 +6480,7 @@ pub mod update_proc_info {
                 fd: record.opt_int("fd")?,
                 disk: record.opt_int("disk")?,
                 net: record.opt_int("net")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5337,6 +6490,7 @@ pub mod update_proc_info {
             record.field("fd", &self.fd);
             record.field("disk", &self.disk);
             record.field("net", &self.net);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5369,6 +6523,9 @@ pub mod update_proc_info {
         ///
         /// config specification
         pub configmap: Option<Vec<Configmap>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Spec {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5386,7 +6543,72 @@ pub mod update_proc_info {
                 monitor_policy,
                 warn_report_policy: None,
                 configmap: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Spec`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SpecBuilder {
+        identity: Option<Identity>,
+        control: Option<Control>,
+        resource: Option<Resource>,
+        monitor_policy: Option<MonitorPolicy>,
+    }
+    impl Spec {
+        /// Starts a [`SpecBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SpecBuilder {
+            SpecBuilder::default()
+        }
+    }
+    impl SpecBuilder {
+        /// Sets `identity` (required).
+        pub fn identity(mut self, value: impl Into<Identity>) -> Self {
+            self.identity = Some(value.into());
+            self
+        }
+        /// Sets `control` (required).
+        pub fn control(mut self, value: impl Into<Control>) -> Self {
+            self.control = Some(value.into());
+            self
+        }
+        /// Sets `resource` (required).
+        pub fn resource(mut self, value: impl Into<Resource>) -> Self {
+            self.resource = Some(value.into());
+            self
+        }
+        /// Sets `monitor_policy` (required).
+        pub fn monitor_policy(mut self, value: impl Into<MonitorPolicy>) -> Self {
+            self.monitor_policy = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Spec, crate::wire::WireError> {
+            let identity = self
+                .identity
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "identity"),
+                ))?;
+            let control = self
+                .control
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "control"),
+                ))?;
+            let resource = self
+                .resource
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "resource"),
+                ))?;
+            let monitor_policy = self
+                .monitor_policy
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "monitor_policy"),
+                ))?;
+            ::std::result::Result::Ok(
+                Spec::new(identity, control, resource, monitor_policy),
+            )
         }
     }
     impl Spec {
@@ -5424,6 +6646,7 @@ pub mod update_proc_info {
                 monitor_policy: record.field("monitor_policy")?,
                 warn_report_policy: record.field("warn_report_policy")?,
                 configmap: record.field("configmap")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5434,6 +6657,7 @@ pub mod update_proc_info {
             record.field("monitor_policy", &self.monitor_policy);
             record.field("warn_report_policy", &self.warn_report_policy);
             record.field("configmap", &self.configmap);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -13,6 +13,9 @@ pub mod access_overview {
     pub struct AccessOverviewRequest {
         /// 业务ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AccessOverviewRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -20,6 +23,7 @@ pub mod access_overview {
         pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -34,11 +38,13 @@ pub mod access_overview {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -53,12 +59,15 @@ pub mod access_overview {
         pub process: Option<bool>,
         /// 是否已接入配置相关功能
         pub configfile: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AccessOverviewResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AccessOverviewResponse",
                 &["is_access", "process", "configfile"],
@@ -67,13 +76,18 @@ pub mod access_overview {
                 is_access: record.field("is_access")?,
                 process: record.field("process")?,
                 configfile: record.field("configfile")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("is_access", &self.is_access);
             record.field("process", &self.process);
             record.field("configfile", &self.configfile);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -94,6 +108,9 @@ pub mod config_template_list {
         pub page: Option<i64>,
         /// 每页数量，最大为1000，默认为10
         pub pagesize: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ConfigTemplateListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -103,6 +120,7 @@ pub mod config_template_list {
                 bk_biz_id: bk_biz_id.into(),
                 page: None,
                 pagesize: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -131,6 +149,7 @@ pub mod config_template_list {
                 bk_biz_id: record.int("bk_biz_id")?,
                 page: record.opt_int("page")?,
                 pagesize: record.opt_int("pagesize")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -138,6 +157,7 @@ pub mod config_template_list {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("page", &self.page);
             record.field("pagesize", &self.pagesize);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -244,6 +264,14 @@ pub mod create_job {
                     1i64 => Self::测试,
                     2i64 => Self::体验,
                     3i64 => Self::正式,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "BkSetEnv",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -267,6 +295,9 @@ pub mod create_job {
         pub scope: Option<Scope>,
         /// 操作范围表达式，详见expression_scope定义 操作范围表达式, 和scope同时传入时, 优先使用scope
         pub expression_scope: Option<ExpressionScope>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateJobRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -282,6 +313,7 @@ pub mod create_job {
                 job_action: job_action.into(),
                 scope: None,
                 expression_scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -312,6 +344,7 @@ pub mod create_job {
                 job_action: record.text("job_action")?,
                 scope: record.field("scope")?,
                 expression_scope: record.field("expression_scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -321,6 +354,7 @@ pub mod create_job {
             record.field("job_action", &self.job_action);
             record.field("scope", &self.scope);
             record.field("expression_scope", &self.expression_scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -331,23 +365,31 @@ pub mod create_job {
     pub struct CreateJobResponse {
         /// 任务ID
         pub job_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateJobResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateJobResponse",
                 &["job_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 job_id: record.opt_int("job_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_id", &self.job_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -368,6 +410,9 @@ pub mod create_job {
         pub bk_process_name: Option<String>,
         /// 进程ID表达式，默认为*，表示全选
         pub bk_process_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExpressionScope {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -380,6 +425,7 @@ pub mod create_job {
                 service_instance_name: None,
                 bk_process_name: None,
                 bk_process_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -433,6 +479,7 @@ pub mod create_job {
                 service_instance_name: record.opt_text("service_instance_name")?,
                 bk_process_name: record.opt_text("bk_process_name")?,
                 bk_process_id: record.opt_text("bk_process_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -443,6 +490,7 @@ pub mod create_job {
             record.field("service_instance_name", &self.service_instance_name);
             record.field("bk_process_name", &self.bk_process_name);
             record.field("bk_process_id", &self.bk_process_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -463,6 +511,9 @@ pub mod create_job {
         pub bk_process_names: Option<Vec<serde_json::Value>>,
         /// 进程ID列表 (Type inferred from the doc's example.)
         pub bk_process_ids: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Scope {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -475,6 +526,7 @@ pub mod create_job {
                 bk_service_ids: None,
                 bk_process_names: None,
                 bk_process_ids: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -540,6 +592,7 @@ pub mod create_job {
                 bk_service_ids: record.field("bk_service_ids")?,
                 bk_process_names: record.field("bk_process_names")?,
                 bk_process_ids: record.field("bk_process_ids")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -550,6 +603,7 @@ pub mod create_job {
             record.field("bk_service_ids", &self.bk_service_ids);
             record.field("bk_process_names", &self.bk_process_names);
             record.field("bk_process_ids", &self.bk_process_ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -568,6 +622,9 @@ pub mod flush_process {
     pub struct FlushProcessRequest {
         /// 业务ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FlushProcessRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -575,6 +632,7 @@ pub mod flush_process {
         pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -589,11 +647,13 @@ pub mod flush_process {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -613,6 +673,9 @@ pub mod job_status {
         pub job_id: i64,
         /// 任务详细ID列表， 缺省返回任务下所有job_task (Type inferred from the doc's example.)
         pub job_task_id_list: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl JobStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -622,6 +685,7 @@ pub mod job_status {
                 bk_biz_id: bk_biz_id.into(),
                 job_id: job_id.into(),
                 job_task_id_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -645,6 +709,7 @@ pub mod job_status {
                 bk_biz_id: record.int("bk_biz_id")?,
                 job_id: record.int("job_id")?,
                 job_task_id_list: record.field("job_task_id_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -652,6 +717,7 @@ pub mod job_status {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("job_id", &self.job_id);
             record.field("job_task_id_list", &self.job_task_id_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -761,6 +827,14 @@ pub mod process_status {
                     0i64 => Self::未注册,
                     1i64 => Self::运行中,
                     2i64 => Self::已终止,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ProcessStatus",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -794,6 +868,9 @@ pub mod process_status {
         pub page: i64,
         /// 每页数量，最大为1000
         pub pagesize: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ProcessStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -814,6 +891,7 @@ pub mod process_status {
                 searches: None,
                 page: page.into(),
                 pagesize: pagesize.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -888,6 +966,7 @@ pub mod process_status {
                 searches: record.field("searches")?,
                 page: record.int("page")?,
                 pagesize: record.int("pagesize")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -902,6 +981,7 @@ pub mod process_status {
             record.field("searches", &self.searches);
             record.field("page", &self.page);
             record.field("pagesize", &self.pagesize);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -917,6 +997,9 @@ pub mod sync_process_status {
     pub struct SyncProcessStatusRequest {
         /// 业务ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SyncProcessStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -924,6 +1007,7 @@ pub mod sync_process_status {
         pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -938,11 +1022,13 @@ pub mod sync_process_status {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -19,6 +19,9 @@ pub mod application {
         ///
         /// action related resource type
         pub related_resource_types: Vec<RelatedResourceTypes>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Actions {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -30,6 +33,7 @@ pub mod application {
             Self {
                 id: id.into(),
                 related_resource_types,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -45,12 +49,14 @@ pub mod application {
             ::std::result::Result::Ok(Self {
                 id: record.text("id")?,
                 related_resource_types: record.field("related_resource_types")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("related_resource_types", &self.related_resource_types);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -69,6 +75,9 @@ pub mod application {
         ///
         /// permission actions
         pub actions: Vec<Actions>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ApplicationRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -77,6 +86,7 @@ pub mod application {
             Self {
                 system_id: system_id.into(),
                 actions,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -92,12 +102,14 @@ pub mod application {
             ::std::result::Result::Ok(Self {
                 system_id: record.text("system_id")?,
                 actions: record.field("actions")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("system_id", &self.system_id);
             record.field("actions", &self.actions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -110,23 +122,31 @@ pub mod application {
         ///
         /// permission request redirect url
         pub url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ApplicationResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ApplicationResponse",
                 &["url"],
             )?;
             ::std::result::Result::Ok(Self {
                 url: record.opt_text("url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("url", &self.url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -147,6 +167,9 @@ pub mod application {
         ///
         /// attribute values
         pub values: Vec<Values>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Attributes {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -160,6 +183,7 @@ pub mod application {
                 id: id.into(),
                 name: name.into(),
                 values,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -176,6 +200,7 @@ pub mod application {
                 id: record.text("id")?,
                 name: record.text("name")?,
                 values: record.field("values")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -183,6 +208,7 @@ pub mod application {
             record.field("id", &self.id);
             record.field("name", &self.name);
             record.field("values", &self.values);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -203,6 +229,9 @@ pub mod application {
         ///
         /// resource type id (described at line 28) (Not in the doc's table; seen in its example at line 58.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Item {
         /// Sets `id`.
@@ -234,13 +263,18 @@ pub mod application {
                 id: record.opt_text("id")?,
                 name: record.opt_text("name")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -265,6 +299,9 @@ pub mod application {
         ///
         /// attribute
         pub attributes: Option<Vec<Attributes>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RelatedResourceTypes {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -275,6 +312,7 @@ pub mod application {
                 r#type: r#type.into(),
                 instances: None,
                 attributes: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -304,6 +342,7 @@ pub mod application {
                 r#type: record.text("type")?,
                 instances: record.field("instances")?,
                 attributes: record.field("attributes")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -312,6 +351,7 @@ pub mod application {
             record.field("type", &self.r#type);
             record.field("instances", &self.instances);
             record.field("attributes", &self.attributes);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -328,6 +368,9 @@ pub mod application {
         ///
         /// attribute value name
         pub name: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Values {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -336,6 +379,7 @@ pub mod application {
             Self {
                 id: id.into(),
                 name: name.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -351,12 +395,14 @@ pub mod application {
             ::std::result::Result::Ok(Self {
                 id: record.text("id")?,
                 name: record.text("name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -378,6 +424,9 @@ pub mod authorization_batch_instance {
         ///
         /// action id (described at line 24) (Not in the doc's table; seen in its example at line 81.)
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Action {
         /// Sets `id`.
@@ -390,12 +439,23 @@ pub mod authorization_batch_instance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Action", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Action",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -408,12 +468,18 @@ pub mod authorization_batch_instance {
         ///
         /// action id
         pub id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Actions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<String>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Actions {
@@ -421,11 +487,15 @@ pub mod authorization_batch_instance {
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(value, "Actions", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.text("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.text("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -460,6 +530,9 @@ pub mod authorization_batch_instance {
         ///
         /// resource instance
         pub resources: Vec<Resources>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AuthorizationBatchInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -479,7 +552,106 @@ pub mod authorization_batch_instance {
                 actions,
                 subject: subject.into(),
                 resources,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`AuthorizationBatchInstanceRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct AuthorizationBatchInstanceRequestBuilder {
+        asynchronous: Option<bool>,
+        operate: Option<String>,
+        system: Option<String>,
+        actions: Option<Vec<Actions>>,
+        subject: Option<String>,
+        resources: Option<Vec<Resources>>,
+    }
+    impl AuthorizationBatchInstanceRequest {
+        /// Starts a [`AuthorizationBatchInstanceRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> AuthorizationBatchInstanceRequestBuilder {
+            AuthorizationBatchInstanceRequestBuilder::default()
+        }
+    }
+    impl AuthorizationBatchInstanceRequestBuilder {
+        /// Sets `asynchronous` (required).
+        pub fn asynchronous(mut self, value: impl Into<bool>) -> Self {
+            self.asynchronous = Some(value.into());
+            self
+        }
+        /// Sets `operate` (required).
+        pub fn operate(mut self, value: impl Into<String>) -> Self {
+            self.operate = Some(value.into());
+            self
+        }
+        /// Sets `system` (required).
+        pub fn system(mut self, value: impl Into<String>) -> Self {
+            self.system = Some(value.into());
+            self
+        }
+        /// Sets `actions` (required).
+        pub fn actions(mut self, value: impl Into<Vec<Actions>>) -> Self {
+            self.actions = Some(value.into());
+            self
+        }
+        /// Sets `subject` (required).
+        pub fn subject(mut self, value: impl Into<String>) -> Self {
+            self.subject = Some(value.into());
+            self
+        }
+        /// Sets `resources` (required).
+        pub fn resources(mut self, value: impl Into<Vec<Resources>>) -> Self {
+            self.resources = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            AuthorizationBatchInstanceRequest,
+            crate::wire::WireError,
+        > {
+            let asynchronous = self
+                .asynchronous
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "asynchronous"),
+                ))?;
+            let operate = self
+                .operate
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operate"),
+                ))?;
+            let system = self
+                .system
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "system"),
+                ))?;
+            let actions = self
+                .actions
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "actions"),
+                ))?;
+            let subject = self
+                .subject
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "subject"),
+                ))?;
+            let resources = self
+                .resources
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "resources"),
+                ))?;
+            ::std::result::Result::Ok(
+                AuthorizationBatchInstanceRequest::new(
+                    asynchronous,
+                    operate,
+                    system,
+                    actions,
+                    subject,
+                    resources,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for AuthorizationBatchInstanceRequest {
@@ -498,6 +670,7 @@ pub mod authorization_batch_instance {
                 actions: record.field("actions")?,
                 subject: record.text("subject")?,
                 resources: record.field("resources")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -508,6 +681,7 @@ pub mod authorization_batch_instance {
             record.field("actions", &self.actions);
             record.field("subject", &self.subject);
             record.field("resources", &self.resources);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -524,12 +698,15 @@ pub mod authorization_batch_instance {
         ///
         /// action information (Type inferred from the doc's example.)
         pub action: Option<Action>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AuthorizationBatchInstanceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AuthorizationBatchInstanceResponse",
                 &["policy_id", "action"],
@@ -537,12 +714,17 @@ pub mod authorization_batch_instance {
             ::std::result::Result::Ok(Self {
                 policy_id: record.field("policy_id")?,
                 action: record.field("action")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("policy_id", &self.policy_id);
             record.field("action", &self.action);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -559,6 +741,9 @@ pub mod authorization_batch_instance {
         ///
         /// resource instance name
         pub name: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Instances {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -567,6 +752,7 @@ pub mod authorization_batch_instance {
             Self {
                 id: id.into(),
                 name: name.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -582,12 +768,14 @@ pub mod authorization_batch_instance {
             ::std::result::Result::Ok(Self {
                 id: record.text("id")?,
                 name: record.text("name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -608,6 +796,9 @@ pub mod authorization_batch_instance {
         ///
         /// batch resource information
         pub instances: Vec<Instances>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Resources {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -621,6 +812,7 @@ pub mod authorization_batch_instance {
                 system: system.into(),
                 r#type: r#type.into(),
                 instances,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -637,6 +829,7 @@ pub mod authorization_batch_instance {
                 system: record.text("system")?,
                 r#type: record.text("type")?,
                 instances: record.field("instances")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -644,6 +837,7 @@ pub mod authorization_batch_instance {
             record.field("system", &self.system);
             record.field("type", &self.r#type);
             record.field("instances", &self.instances);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -665,12 +859,18 @@ pub mod authorization_batch_path {
         ///
         /// action id
         pub id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Actions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<String>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Actions {
@@ -678,11 +878,15 @@ pub mod authorization_batch_path {
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(value, "Actions", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.text("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.text("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -717,6 +921,9 @@ pub mod authorization_batch_path {
         ///
         /// resource instance
         pub resources: Vec<Resources>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AuthorizationBatchPathRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -736,7 +943,106 @@ pub mod authorization_batch_path {
                 actions,
                 subject,
                 resources,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`AuthorizationBatchPathRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct AuthorizationBatchPathRequestBuilder {
+        asynchronous: Option<bool>,
+        operate: Option<String>,
+        system: Option<String>,
+        actions: Option<Vec<Actions>>,
+        subject: Option<Subject>,
+        resources: Option<Vec<Resources>>,
+    }
+    impl AuthorizationBatchPathRequest {
+        /// Starts a [`AuthorizationBatchPathRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> AuthorizationBatchPathRequestBuilder {
+            AuthorizationBatchPathRequestBuilder::default()
+        }
+    }
+    impl AuthorizationBatchPathRequestBuilder {
+        /// Sets `asynchronous` (required).
+        pub fn asynchronous(mut self, value: impl Into<bool>) -> Self {
+            self.asynchronous = Some(value.into());
+            self
+        }
+        /// Sets `operate` (required).
+        pub fn operate(mut self, value: impl Into<String>) -> Self {
+            self.operate = Some(value.into());
+            self
+        }
+        /// Sets `system` (required).
+        pub fn system(mut self, value: impl Into<String>) -> Self {
+            self.system = Some(value.into());
+            self
+        }
+        /// Sets `actions` (required).
+        pub fn actions(mut self, value: impl Into<Vec<Actions>>) -> Self {
+            self.actions = Some(value.into());
+            self
+        }
+        /// Sets `subject` (required).
+        pub fn subject(mut self, value: impl Into<Subject>) -> Self {
+            self.subject = Some(value.into());
+            self
+        }
+        /// Sets `resources` (required).
+        pub fn resources(mut self, value: impl Into<Vec<Resources>>) -> Self {
+            self.resources = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            AuthorizationBatchPathRequest,
+            crate::wire::WireError,
+        > {
+            let asynchronous = self
+                .asynchronous
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "asynchronous"),
+                ))?;
+            let operate = self
+                .operate
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operate"),
+                ))?;
+            let system = self
+                .system
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "system"),
+                ))?;
+            let actions = self
+                .actions
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "actions"),
+                ))?;
+            let subject = self
+                .subject
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "subject"),
+                ))?;
+            let resources = self
+                .resources
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "resources"),
+                ))?;
+            ::std::result::Result::Ok(
+                AuthorizationBatchPathRequest::new(
+                    asynchronous,
+                    operate,
+                    system,
+                    actions,
+                    subject,
+                    resources,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for AuthorizationBatchPathRequest {
@@ -755,6 +1061,7 @@ pub mod authorization_batch_path {
                 actions: record.field("actions")?,
                 subject: record.field("subject")?,
                 resources: record.field("resources")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -765,6 +1072,7 @@ pub mod authorization_batch_path {
             record.field("actions", &self.actions);
             record.field("subject", &self.subject);
             record.field("resources", &self.resources);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -785,6 +1093,9 @@ pub mod authorization_batch_path {
         ///
         /// batch resource topological
         pub paths: Vec<Vec<Paths>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Resources {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -798,6 +1109,7 @@ pub mod authorization_batch_path {
                 system: system.into(),
                 r#type: r#type.into(),
                 paths,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -814,6 +1126,7 @@ pub mod authorization_batch_path {
                 system: record.text("system")?,
                 r#type: record.text("type")?,
                 paths: record.field("paths")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -821,6 +1134,7 @@ pub mod authorization_batch_path {
             record.field("system", &self.system);
             record.field("type", &self.r#type);
             record.field("paths", &self.paths);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -837,12 +1151,15 @@ pub mod authorization_batch_path {
         ///
         /// action information (Type inferred from the doc's example.)
         pub action: Option<Action>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AuthorizationBatchPathResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AuthorizationBatchPathResponse",
                 &["policy_id", "action"],
@@ -850,12 +1167,17 @@ pub mod authorization_batch_path {
             ::std::result::Result::Ok(Self {
                 policy_id: record.field("policy_id")?,
                 action: record.field("action")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("policy_id", &self.policy_id);
             record.field("action", &self.action);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -876,6 +1198,9 @@ pub mod authorization_batch_path {
         ///
         /// topological node name
         pub name: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Paths {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -889,6 +1214,7 @@ pub mod authorization_batch_path {
                 r#type: r#type.into(),
                 id: id.into(),
                 name: name.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -905,6 +1231,7 @@ pub mod authorization_batch_path {
                 r#type: record.text("type")?,
                 id: record.text("id")?,
                 name: record.text("name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -912,6 +1239,7 @@ pub mod authorization_batch_path {
             record.field("type", &self.r#type);
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -928,6 +1256,9 @@ pub mod authorization_batch_path {
         ///
         /// subject type (Not in the doc's table; seen in its example at line 52.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Subject {
         /// Sets `id`.
@@ -953,12 +1284,17 @@ pub mod authorization_batch_path {
             ::std::result::Result::Ok(Self {
                 id: record.opt_text("id")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -982,6 +1318,9 @@ pub mod authorization_batch_resource_creator_action {
         pub r#type: String,
         /// 祖先资源实例的唯一标识
         pub id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Ancestors {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -995,6 +1334,7 @@ pub mod authorization_batch_resource_creator_action {
                 system: system.into(),
                 r#type: r#type.into(),
                 id: id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1011,6 +1351,7 @@ pub mod authorization_batch_resource_creator_action {
                 system: record.text("system")?,
                 r#type: record.text("type")?,
                 id: record.text("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1018,6 +1359,7 @@ pub mod authorization_batch_resource_creator_action {
             record.field("system", &self.system);
             record.field("type", &self.r#type);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1036,6 +1378,9 @@ pub mod authorization_batch_resource_creator_action {
         ///
         /// resource instance ancestors，not required, If there may be different topology levels for resource instances and some actions need to be authenticated according to the topology level, this field needs to be filled in.
         pub ancestors: Option<Vec<Ancestors>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Instances {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1045,6 +1390,7 @@ pub mod authorization_batch_resource_creator_action {
                 id: id.into(),
                 name: None,
                 ancestors: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1073,6 +1419,7 @@ pub mod authorization_batch_resource_creator_action {
                 id: record.text("id")?,
                 name: record.opt_text("name")?,
                 ancestors: record.field("ancestors")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1080,6 +1427,7 @@ pub mod authorization_batch_resource_creator_action {
             record.field("id", &self.id);
             record.field("name", &self.name);
             record.field("ancestors", &self.ancestors);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1104,6 +1452,9 @@ pub mod authorization_batch_resource_creator_action {
         ///
         /// batch resource isntance, max length=1000
         pub instances: Vec<Instances>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AuthorizationBatchResourceCreatorActionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1118,6 +1469,7 @@ pub mod authorization_batch_resource_creator_action {
                 r#type: r#type.into(),
                 creator: creator.into(),
                 instances,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1142,6 +1494,7 @@ pub mod authorization_batch_resource_creator_action {
                 r#type: record.text("type")?,
                 creator: record.text("creator")?,
                 instances: record.field("instances")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1150,6 +1503,7 @@ pub mod authorization_batch_resource_creator_action {
             record.field("type", &self.r#type);
             record.field("creator", &self.creator);
             record.field("instances", &self.instances);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1164,12 +1518,15 @@ pub mod authorization_batch_resource_creator_action {
         ///
         /// creator authorized policy id (described at line 134)
         pub policy_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AuthorizationBatchResourceCreatorActionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AuthorizationBatchResourceCreatorActionResponse",
                 &["action", "policy_id"],
@@ -1177,12 +1534,17 @@ pub mod authorization_batch_resource_creator_action {
             ::std::result::Result::Ok(Self {
                 action: record.field("action")?,
                 policy_id: record.opt_int("policy_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("action", &self.action);
             record.field("policy_id", &self.policy_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1227,6 +1589,9 @@ pub mod authorization_instance {
         ///
         /// resource instance
         pub resources: Vec<Resources>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AuthorizationInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1246,7 +1611,106 @@ pub mod authorization_instance {
                 action,
                 subject,
                 resources,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`AuthorizationInstanceRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct AuthorizationInstanceRequestBuilder {
+        asynchronous: Option<bool>,
+        operate: Option<String>,
+        system: Option<String>,
+        action: Option<Action>,
+        subject: Option<Subject>,
+        resources: Option<Vec<Resources>>,
+    }
+    impl AuthorizationInstanceRequest {
+        /// Starts a [`AuthorizationInstanceRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> AuthorizationInstanceRequestBuilder {
+            AuthorizationInstanceRequestBuilder::default()
+        }
+    }
+    impl AuthorizationInstanceRequestBuilder {
+        /// Sets `asynchronous` (required).
+        pub fn asynchronous(mut self, value: impl Into<bool>) -> Self {
+            self.asynchronous = Some(value.into());
+            self
+        }
+        /// Sets `operate` (required).
+        pub fn operate(mut self, value: impl Into<String>) -> Self {
+            self.operate = Some(value.into());
+            self
+        }
+        /// Sets `system` (required).
+        pub fn system(mut self, value: impl Into<String>) -> Self {
+            self.system = Some(value.into());
+            self
+        }
+        /// Sets `action` (required).
+        pub fn action(mut self, value: impl Into<Action>) -> Self {
+            self.action = Some(value.into());
+            self
+        }
+        /// Sets `subject` (required).
+        pub fn subject(mut self, value: impl Into<Subject>) -> Self {
+            self.subject = Some(value.into());
+            self
+        }
+        /// Sets `resources` (required).
+        pub fn resources(mut self, value: impl Into<Vec<Resources>>) -> Self {
+            self.resources = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            AuthorizationInstanceRequest,
+            crate::wire::WireError,
+        > {
+            let asynchronous = self
+                .asynchronous
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "asynchronous"),
+                ))?;
+            let operate = self
+                .operate
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operate"),
+                ))?;
+            let system = self
+                .system
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "system"),
+                ))?;
+            let action = self
+                .action
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "action"),
+                ))?;
+            let subject = self
+                .subject
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "subject"),
+                ))?;
+            let resources = self
+                .resources
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "resources"),
+                ))?;
+            ::std::result::Result::Ok(
+                AuthorizationInstanceRequest::new(
+                    asynchronous,
+                    operate,
+                    system,
+                    action,
+                    subject,
+                    resources,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for AuthorizationInstanceRequest {
@@ -1265,6 +1729,7 @@ pub mod authorization_instance {
                 action: record.field("action")?,
                 subject: record.field("subject")?,
                 resources: record.field("resources")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1275,6 +1740,7 @@ pub mod authorization_instance {
             record.field("action", &self.action);
             record.field("subject", &self.subject);
             record.field("resources", &self.resources);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1299,6 +1765,9 @@ pub mod authorization_instance {
         ///
         /// resource instance name
         pub name: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Resources {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1314,7 +1783,70 @@ pub mod authorization_instance {
                 r#type: r#type.into(),
                 id: id.into(),
                 name: name.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Resources`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ResourcesBuilder {
+        system: Option<String>,
+        r#type: Option<String>,
+        id: Option<String>,
+        name: Option<String>,
+    }
+    impl Resources {
+        /// Starts a [`ResourcesBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ResourcesBuilder {
+            ResourcesBuilder::default()
+        }
+    }
+    impl ResourcesBuilder {
+        /// Sets `system` (required).
+        pub fn system(mut self, value: impl Into<String>) -> Self {
+            self.system = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Resources, crate::wire::WireError> {
+            let system = self
+                .system
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "system"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            ::std::result::Result::Ok(Resources::new(system, r#type, id, name))
         }
     }
     impl crate::wire::Wire for Resources {
@@ -1331,6 +1863,7 @@ pub mod authorization_instance {
                 r#type: record.text("type")?,
                 id: record.text("id")?,
                 name: record.text("name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1339,6 +1872,7 @@ pub mod authorization_instance {
             record.field("type", &self.r#type);
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1355,12 +1889,15 @@ pub mod authorization_instance {
         ///
         /// permission expression (Type inferred from the doc's example.)
         pub expression: Option<Expression>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AuthorizationInstanceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AuthorizationInstanceResponse",
                 &["policy_id", "expression"],
@@ -1368,12 +1905,17 @@ pub mod authorization_instance {
             ::std::result::Result::Ok(Self {
                 policy_id: record.field("policy_id")?,
                 expression: record.field("expression")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("policy_id", &self.policy_id);
             record.field("expression", &self.expression);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1388,12 +1930,15 @@ pub mod authorization_instance {
         pub op: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 68.)
         pub value: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Expression {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Expression",
                 &["field", "op", "value"],
@@ -1402,13 +1947,18 @@ pub mod authorization_instance {
                 field: record.opt_text("field")?,
                 op: record.opt_text("op")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("field", &self.field);
             record.field("op", &self.op);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1432,12 +1982,15 @@ pub mod authorization_path {
         pub content: Option<Vec<Content>>,
         /// `op` (Not in the doc's table; seen in its example at line 86.)
         pub op: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Expression {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Expression",
                 &["content", "op"],
@@ -1445,12 +1998,17 @@ pub mod authorization_path {
             ::std::result::Result::Ok(Self {
                 content: record.field("content")?,
                 op: record.opt_text("op")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("content", &self.content);
             record.field("op", &self.op);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1485,6 +2043,9 @@ pub mod authorization_path {
         ///
         /// resource instance
         pub resources: Vec<Resources>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AuthorizationPathRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1504,7 +2065,103 @@ pub mod authorization_path {
                 action,
                 subject,
                 resources,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`AuthorizationPathRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct AuthorizationPathRequestBuilder {
+        asynchronous: Option<bool>,
+        operate: Option<String>,
+        system: Option<String>,
+        action: Option<Action>,
+        subject: Option<Subject>,
+        resources: Option<Vec<Resources>>,
+    }
+    impl AuthorizationPathRequest {
+        /// Starts a [`AuthorizationPathRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> AuthorizationPathRequestBuilder {
+            AuthorizationPathRequestBuilder::default()
+        }
+    }
+    impl AuthorizationPathRequestBuilder {
+        /// Sets `asynchronous` (required).
+        pub fn asynchronous(mut self, value: impl Into<bool>) -> Self {
+            self.asynchronous = Some(value.into());
+            self
+        }
+        /// Sets `operate` (required).
+        pub fn operate(mut self, value: impl Into<String>) -> Self {
+            self.operate = Some(value.into());
+            self
+        }
+        /// Sets `system` (required).
+        pub fn system(mut self, value: impl Into<String>) -> Self {
+            self.system = Some(value.into());
+            self
+        }
+        /// Sets `action` (required).
+        pub fn action(mut self, value: impl Into<Action>) -> Self {
+            self.action = Some(value.into());
+            self
+        }
+        /// Sets `subject` (required).
+        pub fn subject(mut self, value: impl Into<Subject>) -> Self {
+            self.subject = Some(value.into());
+            self
+        }
+        /// Sets `resources` (required).
+        pub fn resources(mut self, value: impl Into<Vec<Resources>>) -> Self {
+            self.resources = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<AuthorizationPathRequest, crate::wire::WireError> {
+            let asynchronous = self
+                .asynchronous
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "asynchronous"),
+                ))?;
+            let operate = self
+                .operate
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operate"),
+                ))?;
+            let system = self
+                .system
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "system"),
+                ))?;
+            let action = self
+                .action
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "action"),
+                ))?;
+            let subject = self
+                .subject
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "subject"),
+                ))?;
+            let resources = self
+                .resources
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "resources"),
+                ))?;
+            ::std::result::Result::Ok(
+                AuthorizationPathRequest::new(
+                    asynchronous,
+                    operate,
+                    system,
+                    action,
+                    subject,
+                    resources,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for AuthorizationPathRequest {
@@ -1523,6 +2180,7 @@ pub mod authorization_path {
                 action: record.field("action")?,
                 subject: record.field("subject")?,
                 resources: record.field("resources")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1533,6 +2191,7 @@ pub mod authorization_path {
             record.field("action", &self.action);
             record.field("subject", &self.subject);
             record.field("resources", &self.resources);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1553,6 +2212,9 @@ pub mod authorization_path {
         ///
         /// resource topological
         pub path: Vec<Path>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Resources {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1566,6 +2228,7 @@ pub mod authorization_path {
                 system: system.into(),
                 r#type: r#type.into(),
                 path,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1582,6 +2245,7 @@ pub mod authorization_path {
                 system: record.text("system")?,
                 r#type: record.text("type")?,
                 path: record.field("path")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1589,6 +2253,7 @@ pub mod authorization_path {
             record.field("system", &self.system);
             record.field("type", &self.r#type);
             record.field("path", &self.path);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1605,12 +2270,15 @@ pub mod authorization_path {
         ///
         /// permission expression (Type inferred from the doc's example.)
         pub expression: Option<Expression>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AuthorizationPathResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AuthorizationPathResponse",
                 &["policy_id", "expression"],
@@ -1618,12 +2286,17 @@ pub mod authorization_path {
             ::std::result::Result::Ok(Self {
                 policy_id: record.field("policy_id")?,
                 expression: record.field("expression")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("policy_id", &self.policy_id);
             record.field("expression", &self.expression);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1638,12 +2311,15 @@ pub mod authorization_path {
         pub op: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 86.)
         pub value: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Content {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Content",
                 &["field", "op", "value"],
@@ -1652,13 +2328,18 @@ pub mod authorization_path {
                 field: record.opt_text("field")?,
                 op: record.opt_text("op")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("field", &self.field);
             record.field("op", &self.op);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1679,6 +2360,9 @@ pub mod authorization_path {
         ///
         /// topological node name
         pub name: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Path {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1692,6 +2376,7 @@ pub mod authorization_path {
                 r#type: r#type.into(),
                 id: id.into(),
                 name: name.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1708,6 +2393,7 @@ pub mod authorization_path {
                 r#type: record.text("type")?,
                 id: record.text("id")?,
                 name: record.text("name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1715,6 +2401,7 @@ pub mod authorization_path {
             record.field("type", &self.r#type);
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1756,6 +2443,9 @@ pub mod authorization_resource_creator_action {
         ///
         /// resource instance ancestors，not required, If there may be different topology levels for resource instances and some actions need to be authenticated according to the topology level, this field needs to be filled in.
         pub ancestors: Option<Vec<Ancestors>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AuthorizationResourceCreatorActionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1772,6 +2462,7 @@ pub mod authorization_resource_creator_action {
                 name: None,
                 creator: creator.into(),
                 ancestors: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1808,6 +2499,7 @@ pub mod authorization_resource_creator_action {
                 name: record.opt_text("name")?,
                 creator: record.text("creator")?,
                 ancestors: record.field("ancestors")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1818,6 +2510,7 @@ pub mod authorization_resource_creator_action {
             record.field("name", &self.name);
             record.field("creator", &self.creator);
             record.field("ancestors", &self.ancestors);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1832,12 +2525,15 @@ pub mod authorization_resource_creator_action {
         ///
         /// creator authorized policy id (described at line 101)
         pub policy_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AuthorizationResourceCreatorActionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AuthorizationResourceCreatorActionResponse",
                 &["action", "policy_id"],
@@ -1845,12 +2541,17 @@ pub mod authorization_resource_creator_action {
             ::std::result::Result::Ok(Self {
                 action: record.field("action")?,
                 policy_id: record.opt_int("policy_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("action", &self.action);
             record.field("policy_id", &self.policy_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1886,6 +2587,9 @@ pub mod authorization_resource_creator_action_attribute {
         ///
         /// resource attribute list, The permission logic between multiple attributes is AND
         pub attributes: Vec<Attributes>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AuthorizationResourceCreatorActionAttributeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1900,6 +2604,7 @@ pub mod authorization_resource_creator_action_attribute {
                 r#type: r#type.into(),
                 creator: creator.into(),
                 attributes,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1924,6 +2629,7 @@ pub mod authorization_resource_creator_action_attribute {
                 r#type: record.text("type")?,
                 creator: record.text("creator")?,
                 attributes: record.field("attributes")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1932,6 +2638,7 @@ pub mod authorization_resource_creator_action_attribute {
             record.field("type", &self.r#type);
             record.field("creator", &self.creator);
             record.field("attributes", &self.attributes);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1946,12 +2653,15 @@ pub mod authorization_resource_creator_action_attribute {
         ///
         /// creator authorized policy id (described at line 99)
         pub policy_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AuthorizationResourceCreatorActionAttributeResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AuthorizationResourceCreatorActionAttributeResponse",
                 &["action", "policy_id"],
@@ -1959,12 +2669,17 @@ pub mod authorization_resource_creator_action_attribute {
             ::std::result::Result::Ok(Self {
                 action: record.field("action")?,
                 policy_id: record.opt_int("policy_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("action", &self.action);
             record.field("policy_id", &self.policy_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

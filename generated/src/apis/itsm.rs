@@ -12,22 +12,29 @@ pub mod callback_failed_ticket {
     ///
     /// Defined in `api-docs/itsm/zh_hans/callback_failed_ticket.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct CallbackFailedTicketRequest {}
+    pub struct CallbackFailedTicketRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for CallbackFailedTicketRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(
                 value,
                 "CallbackFailedTicketRequest",
                 &[],
             )?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -61,6 +68,9 @@ pub mod comment_ticket {
         ///
         /// operator
         pub operator: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CommentTicketRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -78,7 +88,85 @@ pub mod comment_ticket {
                 comments: comments.into(),
                 source: source.into(),
                 operator: operator.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CommentTicketRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CommentTicketRequestBuilder {
+        sn: Option<String>,
+        stars: Option<String>,
+        comments: Option<String>,
+        source: Option<String>,
+        operator: Option<String>,
+    }
+    impl CommentTicketRequest {
+        /// Starts a [`CommentTicketRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CommentTicketRequestBuilder {
+            CommentTicketRequestBuilder::default()
+        }
+    }
+    impl CommentTicketRequestBuilder {
+        /// Sets `sn` (required).
+        pub fn sn(mut self, value: impl Into<String>) -> Self {
+            self.sn = Some(value.into());
+            self
+        }
+        /// Sets `stars` (required).
+        pub fn stars(mut self, value: impl Into<String>) -> Self {
+            self.stars = Some(value.into());
+            self
+        }
+        /// Sets `comments` (required).
+        pub fn comments(mut self, value: impl Into<String>) -> Self {
+            self.comments = Some(value.into());
+            self
+        }
+        /// Sets `source` (required).
+        pub fn source(mut self, value: impl Into<String>) -> Self {
+            self.source = Some(value.into());
+            self
+        }
+        /// Sets `operator` (required).
+        pub fn operator(mut self, value: impl Into<String>) -> Self {
+            self.operator = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CommentTicketRequest, crate::wire::WireError> {
+            let sn = self
+                .sn
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "sn"),
+                ))?;
+            let stars = self
+                .stars
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "stars"),
+                ))?;
+            let comments = self
+                .comments
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "comments"),
+                ))?;
+            let source = self
+                .source
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "source"),
+                ))?;
+            let operator = self
+                .operator
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operator"),
+                ))?;
+            ::std::result::Result::Ok(
+                CommentTicketRequest::new(sn, stars, comments, source, operator),
+            )
         }
     }
     impl crate::wire::Wire for CommentTicketRequest {
@@ -96,6 +184,7 @@ pub mod comment_ticket {
                 comments: record.text("comments")?,
                 source: record.text("source")?,
                 operator: record.text("operator")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -105,6 +194,7 @@ pub mod comment_ticket {
             record.field("comments", &self.comments);
             record.field("source", &self.source);
             record.field("operator", &self.operator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -138,6 +228,9 @@ pub mod create_service_catalog {
         ///
         /// project_id, default "0"
         pub project_key: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateServiceCatalogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -152,6 +245,7 @@ pub mod create_service_catalog {
                 name: name.into(),
                 desc: None,
                 project_key: project_key.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -176,6 +270,7 @@ pub mod create_service_catalog {
                 name: record.text("name")?,
                 desc: record.opt_text("desc")?,
                 project_key: record.text("project_key")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -184,6 +279,7 @@ pub mod create_service_catalog {
             record.field("name", &self.name);
             record.field("desc", &self.desc);
             record.field("project_key", &self.project_key);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -219,6 +315,9 @@ pub mod create_ticket {
         ///
         /// extend
         pub meta: Option<Meta>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateTicketRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -230,6 +329,7 @@ pub mod create_ticket {
                 fields,
                 fast_approval: None,
                 meta: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -265,6 +365,7 @@ pub mod create_ticket {
                 fields: record.field("fields")?,
                 fast_approval: record.field("fast_approval")?,
                 meta: record.field("meta")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -274,6 +375,7 @@ pub mod create_ticket {
             record.field("fields", &self.fields);
             record.field("fast_approval", &self.fast_approval);
             record.field("meta", &self.meta);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -294,12 +396,15 @@ pub mod create_ticket {
         ///
         /// ticket url
         pub ticket_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateTicketResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateTicketResponse",
                 &["sn", "id", "ticket_url"],
@@ -308,13 +413,18 @@ pub mod create_ticket {
                 sn: record.opt_text("sn")?,
                 id: record.opt_int("id")?,
                 ticket_url: record.opt_text("ticket_url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("sn", &self.sn);
             record.field("id", &self.id);
             record.field("ticket_url", &self.ticket_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -331,6 +441,9 @@ pub mod create_ticket {
         ///
         /// Bill of lading field value (described at line 24) (Not in the doc's table; seen in its example at line 37.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Fields {
         /// Sets `key`.
@@ -356,12 +469,17 @@ pub mod create_ticket {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -378,6 +496,9 @@ pub mod create_ticket {
         ///
         /// state processors, instantiate at execution time (Type inferred from the doc's example.)
         pub state_processors: Option<std::collections::BTreeMap<String, String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Sets `callback_url`.
@@ -406,12 +527,17 @@ pub mod create_ticket {
             ::std::result::Result::Ok(Self {
                 callback_url: record.opt_text("callback_url")?,
                 state_processors: record.field("state_processors")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("callback_url", &self.callback_url);
             record.field("state_processors", &self.state_processors);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -438,12 +564,15 @@ pub mod get_service_catalogs {
         pub level: Option<i64>,
         /// `name` (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetServiceCatalogsChildren4 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetServiceCatalogsChildren4",
                 &["children", "desc", "id", "key", "level", "name"],
@@ -455,7 +584,11 @@ pub mod get_service_catalogs {
                 key: record.field("key")?,
                 level: record.opt_int("level")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -465,6 +598,7 @@ pub mod get_service_catalogs {
             record.field("key", &self.key);
             record.field("level", &self.level);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -485,12 +619,15 @@ pub mod get_service_catalogs {
         pub level: Option<i64>,
         /// `name` (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetServiceCatalogsChildren3 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetServiceCatalogsChildren3",
                 &["children", "desc", "id", "key", "level", "name"],
@@ -502,7 +639,11 @@ pub mod get_service_catalogs {
                 key: record.field("key")?,
                 level: record.opt_int("level")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -512,6 +653,7 @@ pub mod get_service_catalogs {
             record.field("key", &self.key);
             record.field("level", &self.level);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -542,12 +684,15 @@ pub mod get_service_catalogs {
         ///
         /// service catalog name (described at line 81) (Not in the doc's table; seen in its example at line 32.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetServiceCatalogsChildren {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetServiceCatalogsChildren",
                 &["children", "desc", "id", "key", "level", "name"],
@@ -559,7 +704,11 @@ pub mod get_service_catalogs {
                 key: record.field("key")?,
                 level: record.opt_int("level")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -569,6 +718,7 @@ pub mod get_service_catalogs {
             record.field("key", &self.key);
             record.field("level", &self.level);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -601,12 +751,15 @@ pub mod get_service_catalogs {
         ///
         /// service sub catalog (Type inferred from the doc's example.)
         pub children: Option<Vec<GetServiceCatalogsChildren>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Children {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Children",
                 &["id", "key", "name", "level", "desc", "children"],
@@ -618,7 +771,11 @@ pub mod get_service_catalogs {
                 level: record.opt_int("level")?,
                 desc: record.opt_text("desc")?,
                 children: record.field("children")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -628,6 +785,7 @@ pub mod get_service_catalogs {
             record.field("level", &self.level);
             record.field("desc", &self.desc);
             record.field("children", &self.children);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -646,6 +804,9 @@ pub mod get_service_catalogs {
         ///
         /// service key bind to catalogs: change(change)，event(event)，request(request)，question(question)
         pub service_key: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetServiceCatalogsRequest {
         /// Sets `has_service`.
@@ -671,12 +832,17 @@ pub mod get_service_catalogs {
             ::std::result::Result::Ok(Self {
                 has_service: record.opt_text("has_service")?,
                 service_key: record.opt_text("service_key")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("has_service", &self.has_service);
             record.field("service_key", &self.service_key);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -709,12 +875,15 @@ pub mod get_service_catalogs {
         ///
         /// service sub catalog
         pub children: Option<Vec<Children>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetServiceCatalogsResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetServiceCatalogsResponseItem",
                 &["id", "key", "name", "level", "desc", "children"],
@@ -726,7 +895,11 @@ pub mod get_service_catalogs {
                 level: record.opt_int("level")?,
                 desc: record.opt_text("desc")?,
                 children: record.field("children")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -736,6 +909,7 @@ pub mod get_service_catalogs {
             record.field("level", &self.level);
             record.field("desc", &self.desc);
             record.field("children", &self.children);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -761,12 +935,15 @@ pub mod get_service_detail {
         ///
         /// service name (described at line 126) (Not in the doc's table; seen in its example at line 29.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Choice {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Choice",
                 &["key", "name"],
@@ -774,12 +951,17 @@ pub mod get_service_detail {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -802,12 +984,15 @@ pub mod get_service_detail {
         ///
         /// service name (described at line 126) (Not in the doc's table; seen in its example at line 29.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Columns {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Columns",
                 &["choice", "display", "key", "name"],
@@ -817,7 +1002,11 @@ pub mod get_service_detail {
                 display: record.opt_text("display")?,
                 key: record.field("key")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -825,6 +1014,7 @@ pub mod get_service_detail {
             record.field("display", &self.display);
             record.field("key", &self.key);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -865,12 +1055,15 @@ pub mod get_service_detail {
         ///
         /// field validation type (described at line 141) (Not in the doc's table; seen in its example at line 29.)
         pub validate_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Fields {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
                 &[
@@ -895,7 +1088,11 @@ pub mod get_service_detail {
                 regex: record.opt_text("regex")?,
                 r#type: record.opt_text("type")?,
                 validate_type: record.opt_text("validate_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -908,6 +1105,7 @@ pub mod get_service_detail {
             record.field("regex", &self.regex);
             record.field("type", &self.r#type);
             record.field("validate_type", &self.validate_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -918,19 +1116,31 @@ pub mod get_service_detail {
     pub struct Meta {
         /// `columns` (Not in the doc's table; seen in its example at line 29.)
         pub columns: Option<Vec<Columns>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Meta {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Meta", &["columns"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Meta",
+                &["columns"],
+            )?;
             ::std::result::Result::Ok(Self {
                 columns: record.field("columns")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("columns", &self.columns);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -945,6 +1155,9 @@ pub mod get_service_detail {
         ///
         /// service id, Get from the data\["id"\] field in the get_services interface
         pub service_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetServiceDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -952,6 +1165,7 @@ pub mod get_service_detail {
         pub fn new(service_id: impl Into<i64>) -> Self {
             Self {
                 service_id: service_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -966,11 +1180,13 @@ pub mod get_service_detail {
             )?;
             ::std::result::Result::Ok(Self {
                 service_id: record.int("service_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("service_id", &self.service_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1003,12 +1219,15 @@ pub mod get_service_detail {
         ///
         /// ticket fields (Type inferred from the doc's example.)
         pub fields: Option<Vec<Fields>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetServiceDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetServiceDetailResponse",
                 &["service_id", "workflow_id", "name", "service_type", "desc", "fields"],
@@ -1020,7 +1239,11 @@ pub mod get_service_detail {
                 service_type: record.opt_text("service_type")?,
                 desc: record.opt_text("desc")?,
                 fields: record.field("fields")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1030,6 +1253,7 @@ pub mod get_service_detail {
             record.field("service_type", &self.service_type);
             record.field("desc", &self.desc);
             record.field("fields", &self.fields);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1056,6 +1280,9 @@ pub mod get_service_roles {
         ///
         /// ticket creator，used when instantiating the leader and myself
         pub ticket_creator: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetServiceRolesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1064,6 +1291,7 @@ pub mod get_service_roles {
             Self {
                 service_id: service_id.into(),
                 ticket_creator: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1086,12 +1314,14 @@ pub mod get_service_roles {
             ::std::result::Result::Ok(Self {
                 service_id: record.text("service_id")?,
                 ticket_creator: record.opt_text("ticket_creator")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("service_id", &self.service_id);
             record.field("ticket_creator", &self.ticket_creator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1120,12 +1350,15 @@ pub mod get_service_roles {
         ///
         /// sign type，“or”: any one passed is passed，“and”: all passed is passed
         pub sign_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetServiceRolesResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetServiceRolesResponseItem",
                 &["id", "name", "processors_type", "processors", "sign_type"],
@@ -1136,7 +1369,11 @@ pub mod get_service_roles {
                 processors_type: record.opt_text("processors_type")?,
                 processors: record.opt_text("processors")?,
                 sign_type: record.opt_text("sign_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1145,6 +1382,7 @@ pub mod get_service_roles {
             record.field("processors_type", &self.processors_type);
             record.field("processors", &self.processors);
             record.field("sign_type", &self.sign_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1176,6 +1414,9 @@ pub mod get_services {
         ///
         /// display range: display_type is the role ID when ORGANIZATION, GENERAL/API is the system unique identification
         pub display_role: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetServicesRequest {
         /// Sets `catalog_id`.
@@ -1213,7 +1454,11 @@ pub mod get_services {
                 service_type: record.opt_text("service_type")?,
                 display_type: record.opt_text("display_type")?,
                 display_role: record.opt_text("display_role")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1221,6 +1466,7 @@ pub mod get_services {
             record.field("service_type", &self.service_type);
             record.field("display_type", &self.display_type);
             record.field("display_role", &self.display_role);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1245,12 +1491,15 @@ pub mod get_services {
         ///
         /// service type
         pub service_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetServicesResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetServicesResponseItem",
                 &["id", "name", "desc", "service_type"],
@@ -1260,7 +1509,11 @@ pub mod get_services {
                 name: record.opt_text("name")?,
                 desc: record.opt_text("desc")?,
                 service_type: record.opt_text("service_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1268,6 +1521,7 @@ pub mod get_services {
             record.field("name", &self.name);
             record.field("desc", &self.desc);
             record.field("service_type", &self.service_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1305,12 +1559,15 @@ pub mod get_ticket_info {
         ///
         /// state instance
         pub status: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CurrentSteps {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CurrentSteps",
                 &[
@@ -1329,7 +1586,11 @@ pub mod get_ticket_info {
                 processors_type: record.opt_text("processors_type")?,
                 state_id: record.opt_int("state_id")?,
                 status: record.opt_text("status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1339,6 +1600,7 @@ pub mod get_ticket_info {
             record.field("processors_type", &self.processors_type);
             record.field("state_id", &self.state_id);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1375,12 +1637,15 @@ pub mod get_ticket_info {
         ///
         /// field value (described at line 150) (Not in the doc's table; seen in its example at line 29.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Fields {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
                 &["desc", "display_value", "id", "key", "name", "type", "value"],
@@ -1393,7 +1658,11 @@ pub mod get_ticket_info {
                 name: record.opt_text("name")?,
                 r#type: record.opt_text("type")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1404,6 +1673,7 @@ pub mod get_ticket_info {
             record.field("name", &self.name);
             record.field("type", &self.r#type);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1418,12 +1688,18 @@ pub mod get_ticket_info {
         ///
         /// ticket number
         pub sn: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTicketInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(sn: impl Into<String>) -> Self {
-            Self { sn: sn.into() }
+            Self {
+                sn: sn.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetTicketInfoRequest {
@@ -1435,11 +1711,15 @@ pub mod get_ticket_info {
                 "GetTicketInfoRequest",
                 &["sn"],
             )?;
-            ::std::result::Result::Ok(Self { sn: record.text("sn")? })
+            ::std::result::Result::Ok(Self {
+                sn: record.text("sn")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("sn", &self.sn);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1522,12 +1802,15 @@ pub mod get_ticket_info {
         pub fields: Option<Vec<Fields>>,
         /// `service_type` (Not in the doc's table; seen in its example at line 29.)
         pub service_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTicketInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTicketInfoResponse",
                 &[
@@ -1572,7 +1855,11 @@ pub mod get_ticket_info {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 fields: record.field("fields")?,
                 service_type: record.opt_text("service_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1595,6 +1882,7 @@ pub mod get_ticket_info {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("fields", &self.fields);
             record.field("service_type", &self.service_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1617,12 +1905,18 @@ pub mod get_ticket_logs {
         ///
         /// ticket number
         pub sn: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTicketLogsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(sn: impl Into<String>) -> Self {
-            Self { sn: sn.into() }
+            Self {
+                sn: sn.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetTicketLogsRequest {
@@ -1634,11 +1928,15 @@ pub mod get_ticket_logs {
                 "GetTicketLogsRequest",
                 &["sn"],
             )?;
-            ::std::result::Result::Ok(Self { sn: record.text("sn")? })
+            ::std::result::Result::Ok(Self {
+                sn: record.text("sn")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("sn", &self.sn);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1667,12 +1965,15 @@ pub mod get_ticket_logs {
         ///
         /// ticket logs list
         pub logs: Option<Vec<Logs>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTicketLogsResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTicketLogsResponse",
                 &["sn", "title", "create_at", "creator", "logs"],
@@ -1683,7 +1984,11 @@ pub mod get_ticket_logs {
                 create_at: record.opt_text("create_at")?,
                 creator: record.opt_text("creator")?,
                 logs: record.field("logs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1692,6 +1997,7 @@ pub mod get_ticket_logs {
             record.field("create_at", &self.create_at);
             record.field("creator", &self.creator);
             record.field("logs", &self.logs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1716,12 +2022,15 @@ pub mod get_ticket_logs {
         ///
         /// operate source，include：WEB（on pc）/MOBILE（on phone）/API（call api）/SYS（system auto process）
         pub source: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Logs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Logs",
                 &["operator", "message", "operate_at", "source"],
@@ -1731,7 +2040,11 @@ pub mod get_ticket_logs {
                 message: record.opt_text("message")?,
                 operate_at: record.opt_text("operate_at")?,
                 source: record.opt_text("source")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1739,6 +2052,7 @@ pub mod get_ticket_logs {
             record.field("message", &self.message);
             record.field("operate_at", &self.operate_at);
             record.field("source", &self.source);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1786,12 +2100,15 @@ pub mod get_ticket_status {
         ///
         /// fields of ticket current step (Type inferred from the doc's example.)
         pub fields: Option<Vec<Fields>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CurrentSteps {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CurrentSteps",
                 &[
@@ -1814,7 +2131,11 @@ pub mod get_ticket_status {
                 status: record.opt_text("status")?,
                 operations: record.field("operations")?,
                 fields: record.field("fields")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1826,6 +2147,7 @@ pub mod get_ticket_status {
             record.field("status", &self.status);
             record.field("operations", &self.operations);
             record.field("fields", &self.fields);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1882,12 +2204,15 @@ pub mod get_ticket_status {
         pub validate_type: Option<String>,
         /// `workflow_id` (Not in the doc's table; seen in its example at line 29.)
         pub workflow_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Fields {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
                 &[
@@ -1926,7 +2251,11 @@ pub mod get_ticket_status {
                 r#type: record.opt_text("type")?,
                 validate_type: record.opt_text("validate_type")?,
                 workflow_id: record.opt_int("workflow_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1946,6 +2275,7 @@ pub mod get_ticket_status {
             record.field("type", &self.r#type);
             record.field("validate_type", &self.validate_type);
             record.field("workflow_id", &self.workflow_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1960,12 +2290,18 @@ pub mod get_ticket_status {
         ///
         /// ticket number
         pub sn: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTicketStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(sn: impl Into<String>) -> Self {
-            Self { sn: sn.into() }
+            Self {
+                sn: sn.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetTicketStatusRequest {
@@ -1977,11 +2313,15 @@ pub mod get_ticket_status {
                 "GetTicketStatusRequest",
                 &["sn"],
             )?;
-            ::std::result::Result::Ok(Self { sn: record.text("sn")? })
+            ::std::result::Result::Ok(Self {
+                sn: record.text("sn")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("sn", &self.sn);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2010,12 +2350,15 @@ pub mod get_ticket_status {
         ///
         /// ticket detail url
         pub ticket_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTicketStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTicketStatusResponse",
                 &[
@@ -2032,7 +2375,11 @@ pub mod get_ticket_status {
                 operations: record.field("operations")?,
                 is_commented: record.field("is_commented")?,
                 ticket_url: record.opt_text("ticket_url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2041,6 +2388,7 @@ pub mod get_ticket_status {
             record.field("operations", &self.operations);
             record.field("is_commented", &self.is_commented);
             record.field("ticket_url", &self.ticket_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2061,12 +2409,15 @@ pub mod get_ticket_status {
         ///
         /// can operate or not (always true)
         pub can_operate: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Operations {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Operations",
                 &["key", "name", "can_operate"],
@@ -2075,13 +2426,18 @@ pub mod get_ticket_status {
                 key: record.field("key")?,
                 name: record.opt_text("name")?,
                 can_operate: record.field("can_operate")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("name", &self.name);
             record.field("can_operate", &self.can_operate);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2132,6 +2488,9 @@ pub mod get_tickets {
         ///
         /// Filter the user's to-do，records per page, default is 10，most 10000
         pub username: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTicketsRequest {
         /// Sets `sns`.
@@ -2195,7 +2554,11 @@ pub mod get_tickets {
                 page: record.opt_int("page")?,
                 page_size: record.opt_int("page_size")?,
                 username: record.opt_text("username")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2206,6 +2569,7 @@ pub mod get_tickets {
             record.field("page", &self.page);
             record.field("page_size", &self.page_size);
             record.field("username", &self.username);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2238,12 +2602,15 @@ pub mod get_tickets {
         ///
         /// total pages
         pub total_page: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTicketsResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTicketsResponse",
                 &["count", "next", "previous", "items", "page", "total_page"],
@@ -2255,7 +2622,11 @@ pub mod get_tickets {
                 items: record.field("items")?,
                 page: record.opt_int("page")?,
                 total_page: record.opt_int("total_page")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2265,6 +2636,7 @@ pub mod get_tickets {
             record.field("items", &self.items);
             record.field("page", &self.page);
             record.field("total_page", &self.total_page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2345,12 +2717,15 @@ pub mod get_tickets {
         pub service_type: Option<String>,
         /// `ticket_url` (Not in the doc's table; seen in its example at line 40.)
         pub ticket_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Items {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Items",
                 &[
@@ -2395,7 +2770,11 @@ pub mod get_tickets {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 service_type: record.opt_text("service_type")?,
                 ticket_url: record.opt_text("ticket_url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2418,6 +2797,7 @@ pub mod get_tickets {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("service_type", &self.service_type);
             record.field("ticket_url", &self.ticket_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2440,12 +2820,15 @@ pub mod get_tickets_by_user {
         pub name: Option<String>,
         /// `tag` (Not in the doc's table; seen in its example at line 49.)
         pub tag: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CurrentSteps {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CurrentSteps",
                 &["id", "name", "tag"],
@@ -2454,13 +2837,18 @@ pub mod get_tickets_by_user {
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
                 tag: record.opt_text("tag")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
             record.field("tag", &self.tag);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2601,12 +2989,15 @@ pub mod get_tickets_by_user {
         pub current_processors: Option<String>,
         /// `meta` (Not in the doc's table; seen in its example at line 49.)
         pub meta: Option<Meta>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Items {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Items",
                 &[
@@ -2681,7 +3072,11 @@ pub mod get_tickets_by_user {
                 sla_color: record.opt_text("sla_color")?,
                 current_processors: record.opt_text("current_processors")?,
                 meta: record.field("meta")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2719,6 +3114,7 @@ pub mod get_tickets_by_user {
             record.field("sla_color", &self.sla_color);
             record.field("current_processors", &self.current_processors);
             record.field("meta", &self.meta);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2729,19 +3125,31 @@ pub mod get_tickets_by_user {
     pub struct Meta {
         /// `priority` (Not in the doc's table; seen in its example at line 49.)
         pub priority: Option<Priority>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Meta {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Meta", &["priority"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Meta",
+                &["priority"],
+            )?;
             ::std::result::Result::Ok(Self {
                 priority: record.field("priority")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("priority", &self.priority);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2790,6 +3198,9 @@ pub mod get_tickets_by_user {
         pub app_code: Option<String>,
         /// `app_secret` (Not in the doc's table; seen in its example at line 39.)
         pub app_secret: Option<crate::Secret>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTicketsByUserRequest {
         /// Sets `user`.
@@ -2874,7 +3285,11 @@ pub mod get_tickets_by_user {
                 page_size: record.opt_int("page_size")?,
                 app_code: record.opt_text("app_code")?,
                 app_secret: record.field("app_secret")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2888,6 +3303,7 @@ pub mod get_tickets_by_user {
             record.field("page_size", &self.page_size);
             record.field("app_code", &self.app_code);
             record.field("app_secret", &self.app_secret);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2920,12 +3336,15 @@ pub mod get_tickets_by_user {
         ///
         /// total pages
         pub total_page: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTicketsByUserResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTicketsByUserResponse",
                 &["count", "next", "previous", "items", "page", "total_page"],
@@ -2937,7 +3356,11 @@ pub mod get_tickets_by_user {
                 items: record.field("items")?,
                 page: record.opt_int("page")?,
                 total_page: record.opt_int("total_page")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2947,6 +3370,7 @@ pub mod get_tickets_by_user {
             record.field("items", &self.items);
             record.field("page", &self.page);
             record.field("total_page", &self.total_page);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2961,12 +3385,15 @@ pub mod get_tickets_by_user {
         pub name: Option<String>,
         /// `order` (Not in the doc's table; seen in its example at line 49.)
         pub order: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Priority {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Priority",
                 &["key", "name", "order"],
@@ -2975,13 +3402,18 @@ pub mod get_tickets_by_user {
                 key: record.field("key")?,
                 name: record.opt_text("name")?,
                 order: record.opt_int("order")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("name", &self.name);
             record.field("order", &self.order);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3006,12 +3438,15 @@ pub mod get_workflow_detail {
         ///
         /// field type (described at line 453) (Not in the doc's table; seen in its example at line 29.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Condition {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Condition",
                 &["expressions", "type"],
@@ -3019,12 +3454,17 @@ pub mod get_workflow_detail {
             ::std::result::Result::Ok(Self {
                 expressions: record.field("expressions")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("expressions", &self.expressions);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3051,12 +3491,15 @@ pub mod get_workflow_detail {
         ///
         /// field type (described at line 453) (Not in the doc's table; seen in its example at line 29.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetWorkflowDetailExpressions {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetWorkflowDetailExpressions",
                 &["condition", "key", "value", "choiceList", "source", "type"],
@@ -3068,7 +3511,11 @@ pub mod get_workflow_detail {
                 choice_list: record.field("choiceList")?,
                 source: record.opt_text("source")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3078,6 +3525,7 @@ pub mod get_workflow_detail {
             record.field("choiceList", &self.choice_list);
             record.field("source", &self.source);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3096,12 +3544,15 @@ pub mod get_workflow_detail {
         ///
         /// Sent as `checkInfo`.
         pub check_info: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Expressions {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Expressions",
                 &["expressions", "type", "checkInfo"],
@@ -3110,13 +3561,18 @@ pub mod get_workflow_detail {
                 expressions: record.field("expressions")?,
                 r#type: record.opt_text("type")?,
                 check_info: record.field("checkInfo")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("expressions", &self.expressions);
             record.field("type", &self.r#type);
             record.field("checkInfo", &self.check_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3173,12 +3629,15 @@ pub mod get_workflow_detail {
         ///
         /// service's workflow id, Get from the data\["workflow_id"\] field in the get_service_detail interface (described at line 13) (Not in the doc's table; seen in its example at line 29.)
         pub workflow_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Fields {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
                 &[
@@ -3217,7 +3676,11 @@ pub mod get_workflow_detail {
                 r#type: record.opt_text("type")?,
                 validate_type: record.opt_text("validate_type")?,
                 workflow_id: record.opt_int("workflow_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3237,6 +3700,7 @@ pub mod get_workflow_detail {
             record.field("type", &self.r#type);
             record.field("validate_type", &self.validate_type);
             record.field("workflow_id", &self.workflow_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3251,6 +3715,9 @@ pub mod get_workflow_detail {
         ///
         /// service's workflow id, Get from the data\["workflow_id"\] field in the get_service_detail interface
         pub workflow_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetWorkflowDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3258,6 +3725,7 @@ pub mod get_workflow_detail {
         pub fn new(workflow_id: impl Into<i64>) -> Self {
             Self {
                 workflow_id: workflow_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3272,11 +3740,13 @@ pub mod get_workflow_detail {
             )?;
             ::std::result::Result::Ok(Self {
                 workflow_id: record.int("workflow_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("workflow_id", &self.workflow_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3311,12 +3781,15 @@ pub mod get_workflow_detail {
         pub fields: Option<Vec<Fields>>,
         /// `version_number` (Not in the doc's table; seen in its example at line 29.)
         pub version_number: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetWorkflowDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetWorkflowDetailResponse",
                 &[
@@ -3337,7 +3810,11 @@ pub mod get_workflow_detail {
                 transitions: record.field("transitions")?,
                 fields: record.field("fields")?,
                 version_number: record.opt_text("version_number")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3348,6 +3825,7 @@ pub mod get_workflow_detail {
             record.field("transitions", &self.transitions);
             record.field("fields", &self.fields);
             record.field("version_number", &self.version_number);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3400,12 +3878,15 @@ pub mod get_workflow_detail {
         pub processors_type: Option<String>,
         /// `workflow` (Not in the doc's table; seen in its example at line 29.)
         pub workflow: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for States {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "States",
                 &[
@@ -3446,7 +3927,11 @@ pub mod get_workflow_detail {
                 processors: record.opt_text("processors")?,
                 processors_type: record.opt_text("processors_type")?,
                 workflow: record.opt_int("workflow")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3467,6 +3952,7 @@ pub mod get_workflow_detail {
             record.field("processors", &self.processors);
             record.field("processors_type", &self.processors_type);
             record.field("workflow", &self.workflow);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3505,12 +3991,15 @@ pub mod get_workflow_detail {
         pub to_state: Option<i64>,
         /// `workflow` (Not in the doc's table; seen in its example at line 29.)
         pub workflow: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Transitions {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Transitions",
                 &[
@@ -3537,7 +4026,11 @@ pub mod get_workflow_detail {
                 from_state: record.opt_int("from_state")?,
                 to_state: record.opt_int("to_state")?,
                 workflow: record.opt_int("workflow")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3551,6 +4044,7 @@ pub mod get_workflow_detail {
             record.field("from_state", &self.from_state);
             record.field("to_state", &self.to_state);
             record.field("workflow", &self.workflow);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3618,6 +4112,9 @@ pub mod import_service {
         ///
         /// workflow data (Type inferred from the doc's example.)
         pub workflow: serde_json::Map<String, serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportServiceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3647,7 +4144,154 @@ pub mod import_service {
                 source: source.into(),
                 project_key: project_key.into(),
                 workflow,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`ImportServiceRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ImportServiceRequestBuilder {
+        key: Option<String>,
+        name: Option<String>,
+        catalog_id: Option<i64>,
+        can_ticket_agency: Option<bool>,
+        is_valid: Option<bool>,
+        display_type: Option<String>,
+        display_role: Option<String>,
+        source: Option<String>,
+        project_key: Option<String>,
+        workflow: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    impl ImportServiceRequest {
+        /// Starts a [`ImportServiceRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ImportServiceRequestBuilder {
+            ImportServiceRequestBuilder::default()
+        }
+    }
+    impl ImportServiceRequestBuilder {
+        /// Sets `key` (required).
+        pub fn key(mut self, value: impl Into<String>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `catalog_id` (required).
+        pub fn catalog_id(mut self, value: impl Into<i64>) -> Self {
+            self.catalog_id = Some(value.into());
+            self
+        }
+        /// Sets `can_ticket_agency` (required).
+        pub fn can_ticket_agency(mut self, value: impl Into<bool>) -> Self {
+            self.can_ticket_agency = Some(value.into());
+            self
+        }
+        /// Sets `is_valid` (required).
+        pub fn is_valid(mut self, value: impl Into<bool>) -> Self {
+            self.is_valid = Some(value.into());
+            self
+        }
+        /// Sets `display_type` (required).
+        pub fn display_type(mut self, value: impl Into<String>) -> Self {
+            self.display_type = Some(value.into());
+            self
+        }
+        /// Sets `display_role` (required).
+        pub fn display_role(mut self, value: impl Into<String>) -> Self {
+            self.display_role = Some(value.into());
+            self
+        }
+        /// Sets `source` (required).
+        pub fn source(mut self, value: impl Into<String>) -> Self {
+            self.source = Some(value.into());
+            self
+        }
+        /// Sets `project_key` (required).
+        pub fn project_key(mut self, value: impl Into<String>) -> Self {
+            self.project_key = Some(value.into());
+            self
+        }
+        /// Sets `workflow` (required).
+        pub fn workflow(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.workflow = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ImportServiceRequest, crate::wire::WireError> {
+            let key = self
+                .key
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "key"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let catalog_id = self
+                .catalog_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "catalog_id"),
+                ))?;
+            let can_ticket_agency = self
+                .can_ticket_agency
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "can_ticket_agency"),
+                ))?;
+            let is_valid = self
+                .is_valid
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_valid"),
+                ))?;
+            let display_type = self
+                .display_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "display_type"),
+                ))?;
+            let display_role = self
+                .display_role
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "display_role"),
+                ))?;
+            let source = self
+                .source
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "source"),
+                ))?;
+            let project_key = self
+                .project_key
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "project_key"),
+                ))?;
+            let workflow = self
+                .workflow
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "workflow"),
+                ))?;
+            ::std::result::Result::Ok(
+                ImportServiceRequest::new(
+                    key,
+                    name,
+                    catalog_id,
+                    can_ticket_agency,
+                    is_valid,
+                    display_type,
+                    display_role,
+                    source,
+                    project_key,
+                    workflow,
+                ),
+            )
         }
     }
     impl ImportServiceRequest {
@@ -3697,6 +4341,7 @@ pub mod import_service {
                 source: record.text("source")?,
                 project_key: record.text("project_key")?,
                 workflow: record.field("workflow")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3713,6 +4358,7 @@ pub mod import_service {
             record.field("source", &self.source);
             record.field("project_key", &self.project_key);
             record.field("workflow", &self.workflow);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3729,12 +4375,15 @@ pub mod import_service {
         pub service_type: Option<String>,
         /// 服务描述
         pub desc: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportServiceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportServiceResponse",
                 &["id", "name", "service_type", "desc"],
@@ -3744,7 +4393,11 @@ pub mod import_service {
                 name: record.opt_text("name")?,
                 service_type: record.opt_text("service_type")?,
                 desc: record.opt_text("desc")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3752,6 +4405,7 @@ pub mod import_service {
             record.field("name", &self.name);
             record.field("service_type", &self.service_type);
             record.field("desc", &self.desc);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3801,6 +4455,9 @@ pub mod operate_node {
         ///
         /// operate message（deliver）
         pub action_message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateNodeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3820,7 +4477,74 @@ pub mod operate_node {
                 processors_type: None,
                 processors: None,
                 action_message: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`OperateNodeRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct OperateNodeRequestBuilder {
+        sn: Option<String>,
+        operator: Option<String>,
+        state_id: Option<i64>,
+        action_type: Option<String>,
+    }
+    impl OperateNodeRequest {
+        /// Starts a [`OperateNodeRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> OperateNodeRequestBuilder {
+            OperateNodeRequestBuilder::default()
+        }
+    }
+    impl OperateNodeRequestBuilder {
+        /// Sets `sn` (required).
+        pub fn sn(mut self, value: impl Into<String>) -> Self {
+            self.sn = Some(value.into());
+            self
+        }
+        /// Sets `operator` (required).
+        pub fn operator(mut self, value: impl Into<String>) -> Self {
+            self.operator = Some(value.into());
+            self
+        }
+        /// Sets `state_id` (required).
+        pub fn state_id(mut self, value: impl Into<i64>) -> Self {
+            self.state_id = Some(value.into());
+            self
+        }
+        /// Sets `action_type` (required).
+        pub fn action_type(mut self, value: impl Into<String>) -> Self {
+            self.action_type = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<OperateNodeRequest, crate::wire::WireError> {
+            let sn = self
+                .sn
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "sn"),
+                ))?;
+            let operator = self
+                .operator
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operator"),
+                ))?;
+            let state_id = self
+                .state_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "state_id"),
+                ))?;
+            let action_type = self
+                .action_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "action_type"),
+                ))?;
+            ::std::result::Result::Ok(
+                OperateNodeRequest::new(sn, operator, state_id, action_type),
+            )
         }
     }
     impl OperateNodeRequest {
@@ -3872,6 +4596,7 @@ pub mod operate_node {
                 processors_type: record.opt_text("processors_type")?,
                 processors: record.opt_text("processors")?,
                 action_message: record.opt_text("action_message")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3884,6 +4609,7 @@ pub mod operate_node {
             record.field("processors_type", &self.processors_type);
             record.field("processors", &self.processors);
             record.field("action_message", &self.action_message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3915,6 +4641,9 @@ pub mod operate_ticket {
         ///
         /// ticket operate message（suspend and terminate）
         pub action_message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateTicketRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3929,6 +4658,7 @@ pub mod operate_ticket {
                 operator: operator.into(),
                 action_type: action_type.into(),
                 action_message: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3953,6 +4683,7 @@ pub mod operate_ticket {
                 operator: record.text("operator")?,
                 action_type: record.text("action_type")?,
                 action_message: record.opt_text("action_message")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3961,6 +4692,7 @@ pub mod operate_ticket {
             record.field("operator", &self.operator);
             record.field("action_type", &self.action_type);
             record.field("action_message", &self.action_message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3980,12 +4712,18 @@ pub mod ticket_approval_result {
         ///
         /// ticket number (Type inferred from the doc's example.)
         pub sn: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TicketApprovalResultRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(sn: Vec<String>) -> Self {
-            Self { sn }
+            Self {
+                sn,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for TicketApprovalResultRequest {
@@ -3997,11 +4735,15 @@ pub mod ticket_approval_result {
                 "TicketApprovalResultRequest",
                 &["sn"],
             )?;
-            ::std::result::Result::Ok(Self { sn: record.field("sn")? })
+            ::std::result::Result::Ok(Self {
+                sn: record.field("sn")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("sn", &self.sn);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4042,12 +4784,15 @@ pub mod ticket_approval_result {
         ///
         /// approve result，True is pass,False is reject
         pub approve_result: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TicketApprovalResultResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TicketApprovalResultResponseItem",
                 &[
@@ -4070,7 +4815,11 @@ pub mod ticket_approval_result {
                 updated_by: record.opt_text("updated_by")?,
                 update_at: record.opt_text("update_at")?,
                 approve_result: record.field("approve_result")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4082,6 +4831,7 @@ pub mod ticket_approval_result {
             record.field("updated_by", &self.updated_by);
             record.field("update_at", &self.update_at);
             record.field("approve_result", &self.approve_result);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4103,12 +4853,18 @@ pub mod token_verify {
         ///
         /// itsm generate encrypted token
         pub token: crate::Secret,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TokenVerifyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(token: impl Into<crate::Secret>) -> Self {
-            Self { token: token.into() }
+            Self {
+                token: token.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for TokenVerifyRequest {
@@ -4122,11 +4878,13 @@ pub mod token_verify {
             )?;
             ::std::result::Result::Ok(Self {
                 token: record.field("token")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("token", &self.token);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4139,23 +4897,31 @@ pub mod token_verify {
         ///
         /// is validate
         pub is_passed: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TokenVerifyResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TokenVerifyResponse",
                 &["is_passed"],
             )?;
             ::std::result::Result::Ok(Self {
                 is_passed: record.field("is_passed")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("is_passed", &self.is_passed);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4224,6 +4990,9 @@ pub mod update_service {
         ///
         /// workflow data (Type inferred from the doc's example.)
         pub workflow: serde_json::Map<String, serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateServiceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4255,7 +5024,166 @@ pub mod update_service {
                 source: source.into(),
                 project_key: project_key.into(),
                 workflow,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateServiceRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateServiceRequestBuilder {
+        id: Option<i64>,
+        key: Option<crate::Secret>,
+        name: Option<String>,
+        catalog_id: Option<i64>,
+        can_ticket_agency: Option<bool>,
+        is_valid: Option<bool>,
+        display_type: Option<String>,
+        display_role: Option<String>,
+        source: Option<String>,
+        project_key: Option<String>,
+        workflow: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    impl UpdateServiceRequest {
+        /// Starts a [`UpdateServiceRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateServiceRequestBuilder {
+            UpdateServiceRequestBuilder::default()
+        }
+    }
+    impl UpdateServiceRequestBuilder {
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `key` (required).
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `catalog_id` (required).
+        pub fn catalog_id(mut self, value: impl Into<i64>) -> Self {
+            self.catalog_id = Some(value.into());
+            self
+        }
+        /// Sets `can_ticket_agency` (required).
+        pub fn can_ticket_agency(mut self, value: impl Into<bool>) -> Self {
+            self.can_ticket_agency = Some(value.into());
+            self
+        }
+        /// Sets `is_valid` (required).
+        pub fn is_valid(mut self, value: impl Into<bool>) -> Self {
+            self.is_valid = Some(value.into());
+            self
+        }
+        /// Sets `display_type` (required).
+        pub fn display_type(mut self, value: impl Into<String>) -> Self {
+            self.display_type = Some(value.into());
+            self
+        }
+        /// Sets `display_role` (required).
+        pub fn display_role(mut self, value: impl Into<String>) -> Self {
+            self.display_role = Some(value.into());
+            self
+        }
+        /// Sets `source` (required).
+        pub fn source(mut self, value: impl Into<String>) -> Self {
+            self.source = Some(value.into());
+            self
+        }
+        /// Sets `project_key` (required).
+        pub fn project_key(mut self, value: impl Into<String>) -> Self {
+            self.project_key = Some(value.into());
+            self
+        }
+        /// Sets `workflow` (required).
+        pub fn workflow(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.workflow = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateServiceRequest, crate::wire::WireError> {
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let key = self
+                .key
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "key"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let catalog_id = self
+                .catalog_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "catalog_id"),
+                ))?;
+            let can_ticket_agency = self
+                .can_ticket_agency
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "can_ticket_agency"),
+                ))?;
+            let is_valid = self
+                .is_valid
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_valid"),
+                ))?;
+            let display_type = self
+                .display_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "display_type"),
+                ))?;
+            let display_role = self
+                .display_role
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "display_role"),
+                ))?;
+            let source = self
+                .source
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "source"),
+                ))?;
+            let project_key = self
+                .project_key
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "project_key"),
+                ))?;
+            let workflow = self
+                .workflow
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "workflow"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateServiceRequest::new(
+                    id,
+                    key,
+                    name,
+                    catalog_id,
+                    can_ticket_agency,
+                    is_valid,
+                    display_type,
+                    display_role,
+                    source,
+                    project_key,
+                    workflow,
+                ),
+            )
         }
     }
     impl UpdateServiceRequest {
@@ -4307,6 +5235,7 @@ pub mod update_service {
                 source: record.text("source")?,
                 project_key: record.text("project_key")?,
                 workflow: record.field("workflow")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4324,6 +5253,7 @@ pub mod update_service {
             record.field("source", &self.source);
             record.field("project_key", &self.project_key);
             record.field("workflow", &self.workflow);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4340,12 +5270,15 @@ pub mod update_service {
         pub service_type: Option<String>,
         /// 服务描述
         pub desc: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateServiceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateServiceResponse",
                 &["id", "name", "service_type", "desc"],
@@ -4355,7 +5288,11 @@ pub mod update_service {
                 name: record.opt_text("name")?,
                 service_type: record.opt_text("service_type")?,
                 desc: record.opt_text("desc")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4363,6 +5300,7 @@ pub mod update_service {
             record.field("name", &self.name);
             record.field("service_type", &self.service_type);
             record.field("desc", &self.desc);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

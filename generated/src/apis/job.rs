@@ -25,6 +25,9 @@ pub mod callback_protocol {
         ///
         /// Job step instance status info Array
         pub step_instances: Vec<StepInstances>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CallbackProtocolRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -38,6 +41,7 @@ pub mod callback_protocol {
                 job_instance_id: job_instance_id.into(),
                 status,
                 step_instances,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -54,6 +58,7 @@ pub mod callback_protocol {
                 job_instance_id: record.int("job_instance_id")?,
                 status: record.field("status")?,
                 step_instances: record.field("step_instances")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -61,6 +66,7 @@ pub mod callback_protocol {
             record.field("job_instance_id", &self.job_instance_id);
             record.field("status", &self.status);
             record.field("step_instances", &self.step_instances);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -308,6 +314,11 @@ pub mod callback_protocol {
                     9i64 => Self::AbnormalStatus,
                     10i64 => Self::StepForcedTermination,
                     11i64 => Self::StepForcedTerminationSucceeded,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -329,6 +340,9 @@ pub mod callback_protocol {
         ///
         /// Step status code, 1. Not executed; 2. In execution; 3. Execution succeeded; 4. Execution failed; 5. Skip; 6. Ignore the error; 7. Wait for the user; 8. Manually end it; 9. Abnormal status; 10. Step forced termination; 11. Step forced termination succeeded; 12. Steps forced termination failed
         pub status: Status,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl StepInstances {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -337,6 +351,7 @@ pub mod callback_protocol {
             Self {
                 step_instance_id: step_instance_id.into(),
                 status,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -352,12 +367,14 @@ pub mod callback_protocol {
             ::std::result::Result::Ok(Self {
                 step_instance_id: record.int("step_instance_id")?,
                 status: record.field("status")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("step_instance_id", &self.step_instance_id);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -389,6 +406,9 @@ pub mod execute_job {
         ///
         /// Callback URL, when the task is completed, JOB will call the URL to inform the task execution results. Callback protocol reference callback_protocol component documentation
         pub bk_callback_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExecuteJobRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -399,6 +419,7 @@ pub mod execute_job {
                 bk_job_id: bk_job_id.into(),
                 global_vars: None,
                 bk_callback_url: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -428,6 +449,7 @@ pub mod execute_job {
                 bk_job_id: record.int("bk_job_id")?,
                 global_vars: record.field("global_vars")?,
                 bk_callback_url: record.opt_text("bk_callback_url")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -436,6 +458,7 @@ pub mod execute_job {
             record.field("bk_job_id", &self.bk_job_id);
             record.field("global_vars", &self.global_vars);
             record.field("bk_callback_url", &self.bk_callback_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -448,12 +471,15 @@ pub mod execute_job {
         pub job_instance_id: Option<i64>,
         /// `job_instance_name` (Not in the doc's table; seen in its example at line 87.)
         pub job_instance_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExecuteJobResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExecuteJobResponse",
                 &["job_instance_id", "job_instance_name"],
@@ -461,12 +487,17 @@ pub mod execute_job {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -503,6 +534,9 @@ pub mod execute_job {
         pub ip_list: Option<Vec<Ip>>,
         /// 目标服务器
         pub target_server: Option<TargetServer>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GlobalVars {
         /// Sets `id`.
@@ -564,7 +598,11 @@ pub mod execute_job {
                 custom_query_id: record.field("custom_query_id")?,
                 ip_list: record.field("ip_list")?,
                 target_server: record.field("target_server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -574,6 +612,7 @@ pub mod execute_job {
             record.field("custom_query_id", &self.custom_query_id);
             record.field("ip_list", &self.ip_list);
             record.field("target_server", &self.target_server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -590,6 +629,9 @@ pub mod execute_job {
         ///
         /// IP Address
         pub ip: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Ip {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -598,6 +640,7 @@ pub mod execute_job {
             Self {
                 bk_cloud_id: bk_cloud_id.into(),
                 ip: ip.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -605,7 +648,7 @@ pub mod execute_job {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Ip",
                 &["bk_cloud_id", "ip"],
@@ -613,12 +656,14 @@ pub mod execute_job {
             ::std::result::Result::Ok(Self {
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 ip: record.text("ip")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -633,6 +678,9 @@ pub mod execute_job {
         pub dynamic_group_id_list: Option<Vec<String>>,
         /// 动态topo节点列表
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TargetServer {
         /// Sets `ip_list`.
@@ -655,7 +703,7 @@ pub mod execute_job {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TargetServer",
                 &["ip_list", "dynamic_group_id_list", "topo_node_list"],
@@ -664,13 +712,18 @@ pub mod execute_job {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_id_list: record.field("dynamic_group_id_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_id_list", &self.dynamic_group_id_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -683,6 +736,9 @@ pub mod execute_job {
         pub id: i64,
         /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
         pub node_type: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TopoNode {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -691,6 +747,7 @@ pub mod execute_job {
             Self {
                 id: id.into(),
                 node_type: node_type.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -698,7 +755,7 @@ pub mod execute_job {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TopoNode",
                 &["id", "node_type"],
@@ -706,12 +763,14 @@ pub mod execute_job {
             ::std::result::Result::Ok(Self {
                 id: record.int("id")?,
                 node_type: record.text("node_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -751,6 +810,9 @@ pub mod execute_platform_job {
         ///
         /// Callback URL, when the task is completed, JOB will call the URL to inform the task execution results. Callback protocol reference callback_protocol component documentation
         pub bk_callback_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExecutePlatformJobRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -766,6 +828,7 @@ pub mod execute_platform_job {
                 target_bk_biz_id: target_bk_biz_id.into(),
                 steps: None,
                 bk_callback_url: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -802,6 +865,7 @@ pub mod execute_platform_job {
                 target_bk_biz_id: record.int("target_bk_biz_id")?,
                 steps: record.field("steps")?,
                 bk_callback_url: record.opt_text("bk_callback_url")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -811,6 +875,7 @@ pub mod execute_platform_job {
             record.field("target_bk_biz_id", &self.target_bk_biz_id);
             record.field("steps", &self.steps);
             record.field("bk_callback_url", &self.bk_callback_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -823,12 +888,15 @@ pub mod execute_platform_job {
         pub job_instance_id: Option<i64>,
         /// `job_instance_name` (Not in the doc's table; seen in its example at line 130.)
         pub job_instance_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExecutePlatformJobResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExecutePlatformJobResponse",
                 &["job_instance_id", "job_instance_name"],
@@ -836,12 +904,17 @@ pub mod execute_platform_job {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -866,6 +939,9 @@ pub mod execute_platform_job {
         ///
         /// IP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
         pub ip_list: Option<Vec<Ip>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FileSource {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -876,6 +952,7 @@ pub mod execute_platform_job {
                 account: account.into(),
                 custom_query_id: None,
                 ip_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -905,6 +982,7 @@ pub mod execute_platform_job {
                 account: record.text("account")?,
                 custom_query_id: record.field("custom_query_id")?,
                 ip_list: record.field("ip_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -913,6 +991,7 @@ pub mod execute_platform_job {
             record.field("account", &self.account);
             record.field("custom_query_id", &self.custom_query_id);
             record.field("ip_list", &self.ip_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1047,6 +1126,14 @@ pub mod execute_platform_job {
                     3i64 => Self::Perl,
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1104,6 +1191,9 @@ pub mod execute_platform_job {
         ///
         /// IP Object Array. See ip_list Description. Select one of ip_list and custom_query_id, or coexist, ip data will be merged
         pub ip_list: Option<Vec<Ip>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Steps {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1121,6 +1211,7 @@ pub mod execute_platform_job {
                 file_source: None,
                 custom_query_id: None,
                 ip_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1209,6 +1300,7 @@ pub mod execute_platform_job {
                 file_source: record.field("file_source")?,
                 custom_query_id: record.field("custom_query_id")?,
                 ip_list: record.field("ip_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1224,6 +1316,7 @@ pub mod execute_platform_job {
             record.field("file_source", &self.file_source);
             record.field("custom_query_id", &self.custom_query_id);
             record.field("ip_list", &self.ip_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1303,6 +1396,9 @@ pub mod fast_execute_script {
         ///
         /// Callback URL, when the task is completed, JOB will call the URL to inform the task execution results. Callback protocol reference callback_protocol component documentation
         pub bk_callback_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastExecuteScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1323,6 +1419,7 @@ pub mod fast_execute_script {
                 ip_list: None,
                 target_server: None,
                 bk_callback_url: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1432,6 +1529,7 @@ pub mod fast_execute_script {
                 ip_list: record.field("ip_list")?,
                 target_server: record.field("target_server")?,
                 bk_callback_url: record.opt_text("bk_callback_url")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1449,6 +1547,7 @@ pub mod fast_execute_script {
             record.field("ip_list", &self.ip_list);
             record.field("target_server", &self.target_server);
             record.field("bk_callback_url", &self.bk_callback_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1461,12 +1560,15 @@ pub mod fast_execute_script {
         pub job_instance_id: Option<i64>,
         /// `job_instance_name` (Not in the doc's table; seen in its example at line 85.)
         pub job_instance_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastExecuteScriptResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastExecuteScriptResponse",
                 &["job_instance_id", "job_instance_name"],
@@ -1474,12 +1576,17 @@ pub mod fast_execute_script {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1569,6 +1676,14 @@ pub mod fast_execute_script {
                 match wire {
                     0i64 => Self::No,
                     1i64 => Self::Yes,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "IsParamSensitive",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1635,6 +1750,9 @@ pub mod fast_execute_sql {
         ///
         /// Callback URL, when the task is completed, JOB will call the URL to inform the task execution results. Callback protocol reference callback_protocol component documentation
         pub bk_callback_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastExecuteSqlRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1651,6 +1769,7 @@ pub mod fast_execute_sql {
                 ip_list: None,
                 target_server: None,
                 bk_callback_url: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1732,6 +1851,7 @@ pub mod fast_execute_sql {
                 ip_list: record.field("ip_list")?,
                 target_server: record.field("target_server")?,
                 bk_callback_url: record.opt_text("bk_callback_url")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1745,6 +1865,7 @@ pub mod fast_execute_sql {
             record.field("ip_list", &self.ip_list);
             record.field("target_server", &self.target_server);
             record.field("bk_callback_url", &self.bk_callback_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1757,12 +1878,15 @@ pub mod fast_execute_sql {
         pub job_instance_id: Option<i64>,
         /// `job_instance_name` (Not in the doc's table; seen in its example at line 77.)
         pub job_instance_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastExecuteSqlResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastExecuteSqlResponse",
                 &["job_instance_id", "job_instance_name"],
@@ -1770,12 +1894,17 @@ pub mod fast_execute_sql {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1817,6 +1946,9 @@ pub mod fast_push_file {
         pub ip_list: Option<Vec<Ip>>,
         /// 目标服务器
         pub target_server: Option<TargetServer>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FileSource {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1829,6 +1961,7 @@ pub mod fast_push_file {
                 custom_query_id: None,
                 ip_list: None,
                 target_server: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1876,6 +2009,7 @@ pub mod fast_push_file {
                 custom_query_id: record.field("custom_query_id")?,
                 ip_list: record.field("ip_list")?,
                 target_server: record.field("target_server")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1885,6 +2019,7 @@ pub mod fast_push_file {
             record.field("custom_query_id", &self.custom_query_id);
             record.field("ip_list", &self.ip_list);
             record.field("target_server", &self.target_server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1943,6 +2078,9 @@ pub mod fast_push_file {
         ///
         /// Callback URL, when the task is completed, JOB will call the URL to inform the task execution results. Callback protocol reference callback_protocol component documentation
         pub bk_callback_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastPushFileRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1966,7 +2104,79 @@ pub mod fast_push_file {
                 ip_list: None,
                 target_server: None,
                 bk_callback_url: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`FastPushFileRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct FastPushFileRequestBuilder {
+        bk_biz_id: Option<i64>,
+        account: Option<String>,
+        file_target_path: Option<String>,
+        file_source: Option<Vec<FileSource>>,
+    }
+    impl FastPushFileRequest {
+        /// Starts a [`FastPushFileRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> FastPushFileRequestBuilder {
+            FastPushFileRequestBuilder::default()
+        }
+    }
+    impl FastPushFileRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `account` (required).
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `file_target_path` (required).
+        pub fn file_target_path(mut self, value: impl Into<String>) -> Self {
+            self.file_target_path = Some(value.into());
+            self
+        }
+        /// Sets `file_source` (required).
+        pub fn file_source(mut self, value: impl Into<Vec<FileSource>>) -> Self {
+            self.file_source = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<FastPushFileRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let account = self
+                .account
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "account"),
+                ))?;
+            let file_target_path = self
+                .file_target_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_target_path"),
+                ))?;
+            let file_source = self
+                .file_source
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_source"),
+                ))?;
+            ::std::result::Result::Ok(
+                FastPushFileRequest::new(
+                    bk_biz_id,
+                    account,
+                    file_target_path,
+                    file_source,
+                ),
+            )
         }
     }
     impl FastPushFileRequest {
@@ -2051,6 +2261,7 @@ pub mod fast_push_file {
                 ip_list: record.field("ip_list")?,
                 target_server: record.field("target_server")?,
                 bk_callback_url: record.opt_text("bk_callback_url")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2066,6 +2277,7 @@ pub mod fast_push_file {
             record.field("ip_list", &self.ip_list);
             record.field("target_server", &self.target_server);
             record.field("bk_callback_url", &self.bk_callback_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2078,12 +2290,15 @@ pub mod fast_push_file {
         pub job_instance_id: Option<i64>,
         /// `job_instance_name` (Not in the doc's table; seen in its example at line 111.)
         pub job_instance_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastPushFileResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastPushFileResponse",
                 &["job_instance_id", "job_instance_name"],
@@ -2091,12 +2306,17 @@ pub mod fast_push_file {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2193,6 +2413,14 @@ pub mod get_agent_status {
                 match wire {
                     1i64 => Self::Normal,
                     0i64 => Self::Abnormal,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "BkAgentAlive",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2216,6 +2444,9 @@ pub mod get_agent_status {
         ///
         /// IP Object Array. See ip_list Description
         pub ip_list: Vec<Ip>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAgentStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2224,6 +2455,7 @@ pub mod get_agent_status {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 ip_list,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2239,12 +2471,14 @@ pub mod get_agent_status {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 ip_list: record.field("ip_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("ip_list", &self.ip_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2265,12 +2499,15 @@ pub mod get_agent_status {
         ///
         /// Host Agent status code, 1: normal; 0: abnormal
         pub bk_agent_alive: Option<BkAgentAlive>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAgentStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAgentStatusResponse",
                 &["bk_cloud_id", "ip", "bk_agent_alive"],
@@ -2279,13 +2516,18 @@ pub mod get_agent_status {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
                 bk_agent_alive: record.field("bk_agent_alive")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
             record.field("bk_agent_alive", &self.bk_agent_alive);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2382,6 +2624,14 @@ pub mod get_cron_list {
                 match wire {
                     1i64 => Self::Started,
                     2i64 => Self::Paused,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "CronStatus",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2445,6 +2695,9 @@ pub mod get_cron_list {
         ///
         /// Return the number of records, Return all by default
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetCronListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2463,6 +2716,7 @@ pub mod get_cron_list {
                 last_modify_time_end: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2558,6 +2812,7 @@ pub mod get_cron_list {
                 last_modify_time_end: record.opt_text("last_modify_time_end")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2574,6 +2829,7 @@ pub mod get_cron_list {
             record.field("last_modify_time_end", &self.last_modify_time_end);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2626,12 +2882,15 @@ pub mod get_cron_list {
         ///
         /// Last modification time, in YYYY-MM-DD HH:mm:ss format
         pub last_modify_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCronListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCronListResponse",
                 &[
@@ -2660,7 +2919,11 @@ pub mod get_cron_list {
                 create_time: record.opt_text("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_text("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2675,6 +2938,7 @@ pub mod get_cron_list {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2804,6 +3068,14 @@ pub mod get_job_detail {
                     2i64 => Self::ContextParam,
                     3i64 => Self::Ip,
                     4i64 => Self::密码,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "Category",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2841,13 +3113,16 @@ pub mod get_job_detail {
         pub custom_query_id: Option<Vec<serde_json::Value>>,
         /// 目标服务器
         pub target_server: Option<TargetServer>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     #[allow(deprecated)]
     impl crate::wire::Wire for FileSource {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileSource",
                 &["files", "account", "ip_list", "custom_query_id", "target_server"],
@@ -2858,7 +3133,11 @@ pub mod get_job_detail {
                 ip_list: record.field("ip_list")?,
                 custom_query_id: record.field("custom_query_id")?,
                 target_server: record.field("target_server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2867,6 +3146,7 @@ pub mod get_job_detail {
             record.field("ip_list", &self.ip_list);
             record.field("custom_query_id", &self.custom_query_id);
             record.field("target_server", &self.target_server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2917,13 +3197,16 @@ pub mod get_job_detail {
         pub step_ids: Option<Vec<i64>>,
         /// Global variable data type: 1:String, 2:IP, 3:Index Array, 4: Associative Array
         pub r#type: Option<GetJobDetailType>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     #[allow(deprecated)]
     impl crate::wire::Wire for GlobalVars {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GlobalVars",
                 &[
@@ -2950,7 +3233,11 @@ pub mod get_job_detail {
                 target_server: record.field("target_server")?,
                 step_ids: record.field("step_ids")?,
                 r#type: record.field("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2964,6 +3251,7 @@ pub mod get_job_detail {
             record.field("target_server", &self.target_server);
             record.field("step_ids", &self.step_ids);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2982,6 +3270,9 @@ pub mod get_job_detail {
         ///
         /// Job execution plan ID
         pub bk_job_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2990,6 +3281,7 @@ pub mod get_job_detail {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 bk_job_id: bk_job_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3005,12 +3297,14 @@ pub mod get_job_detail {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 bk_job_id: record.int("bk_job_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("bk_job_id", &self.bk_job_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3059,12 +3353,15 @@ pub mod get_job_detail {
         pub tag_id: Option<String>,
         /// Number of steps
         pub step_num: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobDetailResponse",
                 &[
@@ -3093,7 +3390,11 @@ pub mod get_job_detail {
                 global_vars: record.field("global_vars")?,
                 tag_id: record.opt_text("tag_id")?,
                 step_num: record.opt_int("step_num")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3108,6 +3409,7 @@ pub mod get_job_detail {
             record.field("global_vars", &self.global_vars);
             record.field("tag_id", &self.tag_id);
             record.field("step_num", &self.step_num);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3256,6 +3558,14 @@ pub mod get_job_detail {
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
                     6i64 => Self::Sql,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3361,13 +3671,16 @@ pub mod get_job_detail {
         pub pause: Option<Pause>,
         /// The order of the current step in the step block
         pub order: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     #[allow(deprecated)]
     impl crate::wire::Wire for Steps {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Steps",
                 &[
@@ -3422,7 +3735,11 @@ pub mod get_job_detail {
                 block_name: record.opt_text("block_name")?,
                 pause: record.field("pause")?,
                 order: record.opt_int("order")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3450,6 +3767,7 @@ pub mod get_job_detail {
             record.field("block_name", &self.block_name);
             record.field("pause", &self.pause);
             record.field("order", &self.order);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3565,6 +3883,14 @@ pub mod get_job_detail {
                     2i64 => Self::Ip,
                     3i64 => Self::IndexArray,
                     4i64 => Self::AssociativeArray,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "GetJobDetailType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3657,6 +3983,11 @@ pub mod get_job_detail {
                 match wire {
                     0i64 => Self::ExecutedWithoutPause,
                     1i64 => Self::Paused,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Pause"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3765,6 +4096,11 @@ pub mod get_job_detail {
                     1i64 => Self::脚本步骤,
                     2i64 => Self::文件步骤,
                     3i64 => Self::人工确认步骤,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3895,6 +4231,14 @@ pub mod get_job_instance_global_var_value {
                     2i64 => Self::Ip,
                     3i64 => Self::IndexArray,
                     4i64 => Self::AssociativeArray,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "DataType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3918,6 +4262,9 @@ pub mod get_job_instance_global_var_value {
         ///
         /// Job instance ID
         pub job_instance_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobInstanceGlobalVarValueRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3926,6 +4273,7 @@ pub mod get_job_instance_global_var_value {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 job_instance_id: job_instance_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3941,12 +4289,14 @@ pub mod get_job_instance_global_var_value {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 job_instance_id: record.int("job_instance_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3979,12 +4329,15 @@ pub mod get_job_instance_global_var_value {
         pub job_instance_var_values: Option<Vec<JobInstanceVarValues>>,
         /// variable data type,1:string,2:ip,3:index array,4:associative array
         pub data_type: Option<DataType>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceGlobalVarValueResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceGlobalVarValueResponse",
                 &[
@@ -4005,7 +4358,11 @@ pub mod get_job_instance_global_var_value {
                 category: record.field("category")?,
                 job_instance_var_values: record.field("job_instance_var_values")?,
                 data_type: record.field("data_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4016,6 +4373,7 @@ pub mod get_job_instance_global_var_value {
             record.field("category", &self.category);
             record.field("job_instance_var_values", &self.job_instance_var_values);
             record.field("data_type", &self.data_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4028,12 +4386,15 @@ pub mod get_job_instance_global_var_value {
         pub step_instance_id: Option<i64>,
         /// `step_instance_var_values` (Not in the doc's table; seen in its example at line 31.)
         pub step_instance_var_values: Option<Vec<StepInstanceVarValues>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobInstanceVarValues {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobInstanceVarValues",
                 &["step_instance_id", "step_instance_var_values"],
@@ -4041,12 +4402,17 @@ pub mod get_job_instance_global_var_value {
             ::std::result::Result::Ok(Self {
                 step_instance_id: record.opt_int("step_instance_id")?,
                 step_instance_var_values: record.field("step_instance_var_values")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("step_instance_id", &self.step_instance_id);
             record.field("step_instance_var_values", &self.step_instance_var_values);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4061,12 +4427,15 @@ pub mod get_job_instance_global_var_value {
         pub name: Option<String>,
         /// 变量值 (described at line 77) (Not in the doc's table; seen in its example at line 31.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepInstanceVarValues {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepInstanceVarValues",
                 &["category", "name", "value"],
@@ -4075,13 +4444,18 @@ pub mod get_job_instance_global_var_value {
                 category: record.opt_int("category")?,
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("category", &self.category);
             record.field("name", &self.name);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4110,6 +4484,9 @@ pub mod get_job_instance_log {
         ///
         /// Job instance ID
         pub job_instance_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobInstanceLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4118,6 +4495,7 @@ pub mod get_job_instance_log {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 job_instance_id: job_instance_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4133,12 +4511,14 @@ pub mod get_job_instance_log {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 job_instance_id: record.int("job_instance_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4167,12 +4547,15 @@ pub mod get_job_instance_log {
         ///
         /// All ip execution logs in the current step (Type inferred from the doc's example.)
         pub step_results: Option<Vec<StepResults>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceLogResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceLogResponse",
                 &["is_finished", "step_instance_id", "name", "status", "step_results"],
@@ -4183,7 +4566,11 @@ pub mod get_job_instance_log {
                 name: record.opt_text("name")?,
                 status: record.field("status")?,
                 step_results: record.field("step_results")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4192,6 +4579,7 @@ pub mod get_job_instance_log {
             record.field("name", &self.name);
             record.field("status", &self.status);
             record.field("step_results", &self.step_results);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4236,12 +4624,15 @@ pub mod get_job_instance_log {
         ///
         /// Job execute total time (seconds) (described at line 90) (Not in the doc's table; seen in its example at line 31.)
         pub total_time: Option<f64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for IpLogs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "IpLogs",
                 &[
@@ -4266,7 +4657,11 @@ pub mod get_job_instance_log {
                 retry_count: record.opt_int("retry_count")?,
                 start_time: record.opt_text("start_time")?,
                 total_time: record.field("total_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4279,6 +4674,7 @@ pub mod get_job_instance_log {
             record.field("retry_count", &self.retry_count);
             record.field("start_time", &self.start_time);
             record.field("total_time", &self.total_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4297,12 +4693,15 @@ pub mod get_job_instance_log {
         ///
         /// Script returns with job_success / job_fail function label content (described at line 81) (Not in the doc's table; seen in its example at line 31.)
         pub tag: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepResults {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepResults",
                 &["ip_logs", "ip_status", "tag"],
@@ -4311,13 +4710,18 @@ pub mod get_job_instance_log {
                 ip_logs: record.field("ip_logs")?,
                 ip_status: record.opt_int("ip_status")?,
                 tag: record.opt_text("tag")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip_logs", &self.ip_logs);
             record.field("ip_status", &self.ip_status);
             record.field("tag", &self.tag);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4345,12 +4749,15 @@ pub mod get_job_instance_status {
         pub block_order: Option<i64>,
         /// Job step block name
         pub block_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Blocks {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Blocks",
                 &["step_instances", "type", "block_order", "block_name"],
@@ -4360,7 +4767,11 @@ pub mod get_job_instance_status {
                 r#type: record.opt_int("type")?,
                 block_order: record.opt_int("block_order")?,
                 block_name: record.opt_text("block_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4368,6 +4779,7 @@ pub mod get_job_instance_status {
             record.field("type", &self.r#type);
             record.field("block_order", &self.block_order);
             record.field("block_name", &self.block_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4386,6 +4798,9 @@ pub mod get_job_instance_status {
         ///
         /// Job instance ID
         pub job_instance_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobInstanceStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4394,6 +4809,7 @@ pub mod get_job_instance_status {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 job_instance_id: job_instance_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4409,12 +4825,14 @@ pub mod get_job_instance_status {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 job_instance_id: record.int("job_instance_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4435,12 +4853,15 @@ pub mod get_job_instance_status {
         ///
         /// Job step instance block info Array (Type inferred from the doc's example.)
         pub blocks: Option<Vec<Blocks>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceStatusResponse",
                 &["is_finished", "job_instance", "blocks"],
@@ -4449,13 +4870,18 @@ pub mod get_job_instance_status {
                 is_finished: record.field("is_finished")?,
                 job_instance: record.field("job_instance")?,
                 blocks: record.field("blocks")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("is_finished", &self.is_finished);
             record.field("job_instance", &self.job_instance);
             record.field("blocks", &self.blocks);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4516,12 +4942,15 @@ pub mod get_job_instance_status {
         pub order: Option<i64>,
         /// Current step operation instruction Array
         pub operation_list: Option<Vec<Operation>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepInstances {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepInstances",
                 &[
@@ -4558,7 +4987,11 @@ pub mod get_job_instance_status {
                 pause: record.field("pause")?,
                 order: record.opt_int("order")?,
                 operation_list: record.field("operation_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4577,6 +5010,7 @@ pub mod get_job_instance_status {
             record.field("pause", &self.pause);
             record.field("order", &self.order);
             record.field("operation_list", &self.operation_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4633,12 +5067,15 @@ pub mod get_job_instance_status {
         ///
         /// The currently executing step instance ID
         pub current_step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobInstance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobInstance",
                 &[
@@ -4669,7 +5106,11 @@ pub mod get_job_instance_status {
                 bk_job_id: record.opt_int("bk_job_id")?,
                 job_instance_id: record.opt_int("job_instance_id")?,
                 current_step_instance_id: record.opt_int("current_step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4685,6 +5126,7 @@ pub mod get_job_instance_status {
             record.field("bk_job_id", &self.bk_job_id);
             record.field("job_instance_id", &self.job_instance_id);
             record.field("current_step_instance_id", &self.current_step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4697,12 +5139,15 @@ pub mod get_job_instance_status {
         pub operation_code: Option<i64>,
         /// opeartion name
         pub operation_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Operation {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Operation",
                 &["operation_code", "operation_name"],
@@ -4710,12 +5155,17 @@ pub mod get_job_instance_status {
             ::std::result::Result::Ok(Self {
                 operation_code: record.opt_int("operation_code")?,
                 operation_name: record.opt_text("operation_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("operation_code", &self.operation_code);
             record.field("operation_name", &self.operation_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4819,6 +5269,14 @@ pub mod get_job_instance_status {
                     1i64 => Self::Web,
                     2i64 => Self::Api,
                     3i64 => Self::Timed,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "StartWay",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4844,12 +5302,15 @@ pub mod get_job_instance_status {
         ///
         /// Job execution status: 1. Agent exception; 5. Waiting for execution; 7. Executing; 9. Execution succeeded; 11. Execution failed; 12. Task failed to deliver; 403. Task forced termination succeeded; 404. Task forced termination failed (Not in the doc's table; seen in its example at line 31.)
         pub status: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepIpStatus {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepIpStatus",
                 &["bk_cloud_id", "ip", "status"],
@@ -4858,13 +5319,18 @@ pub mod get_job_instance_status {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
                 status: record.opt_int("status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4924,6 +5390,9 @@ pub mod get_job_list {
         ///
         /// Return the number of records, Return all by default
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4940,6 +5409,7 @@ pub mod get_job_list {
                 last_modify_time_end: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5021,6 +5491,7 @@ pub mod get_job_list {
                 last_modify_time_end: record.opt_text("last_modify_time_end")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5035,6 +5506,7 @@ pub mod get_job_list {
             record.field("last_modify_time_end", &self.last_modify_time_end);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5073,12 +5545,15 @@ pub mod get_job_list {
         pub last_modify_time: Option<String>,
         /// Job execution plan Step Num
         pub step_num: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobListResponse",
                 &[
@@ -5101,7 +5576,11 @@ pub mod get_job_list {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_text("last_modify_time")?,
                 step_num: record.opt_int("step_num")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5113,6 +5592,7 @@ pub mod get_job_list {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("step_num", &self.step_num);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5132,6 +5612,9 @@ pub mod get_os_account {
         ///
         /// Business ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetOsAccountRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5139,6 +5622,7 @@ pub mod get_os_account {
         pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5153,11 +5637,13 @@ pub mod get_os_account {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5194,12 +5680,15 @@ pub mod get_os_account {
         ///
         /// account create time
         pub create_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetOsAccountResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetOsAccountResponse",
                 &["id", "account", "creator", "os", "alias", "bk_biz_id", "create_time"],
@@ -5212,7 +5701,11 @@ pub mod get_os_account {
                 alias: record.opt_text("alias")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 create_time: record.opt_text("create_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5223,6 +5716,7 @@ pub mod get_os_account {
             record.field("alias", &self.alias);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("create_time", &self.create_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5250,6 +5744,9 @@ pub mod get_own_db_account_list {
         ///
         /// Return the number of records, Return all by default
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetOwnDbAccountListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5259,6 +5756,7 @@ pub mod get_own_db_account_list {
                 bk_biz_id: bk_biz_id.into(),
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5287,6 +5785,7 @@ pub mod get_own_db_account_list {
                 bk_biz_id: record.int("bk_biz_id")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5294,6 +5793,7 @@ pub mod get_own_db_account_list {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5310,12 +5810,15 @@ pub mod get_own_db_account_list {
         ///
         /// db account alias
         pub db_alias: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetOwnDbAccountListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetOwnDbAccountListResponse",
                 &["db_account_id", "db_alias"],
@@ -5323,12 +5826,17 @@ pub mod get_own_db_account_list {
             ::std::result::Result::Ok(Self {
                 db_account_id: record.opt_int("db_account_id")?,
                 db_alias: record.opt_text("db_alias")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("db_account_id", &self.db_account_id);
             record.field("db_alias", &self.db_alias);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5352,12 +5860,15 @@ pub mod get_proc_result {
         pub utctime: Option<String>,
         /// `utctime2` (Not in the doc's table; seen in its example at line 31.)
         pub utctime2: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Content {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Content",
                 &["ip", "process", "timezone", "utctime", "utctime2"],
@@ -5368,7 +5879,11 @@ pub mod get_proc_result {
                 timezone: record.opt_int("timezone")?,
                 utctime: record.opt_text("utctime")?,
                 utctime2: record.opt_text("utctime2")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5377,6 +5892,7 @@ pub mod get_proc_result {
             record.field("timezone", &self.timezone);
             record.field("utctime", &self.utctime);
             record.field("utctime2", &self.utctime2);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5395,6 +5911,9 @@ pub mod get_proc_result {
         ///
         /// GSE Task ID
         pub bk_gse_taskid: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetProcResultRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5403,6 +5922,7 @@ pub mod get_proc_result {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 bk_gse_taskid: bk_gse_taskid.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5418,12 +5938,14 @@ pub mod get_proc_result {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 bk_gse_taskid: record.text("bk_gse_taskid")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("bk_gse_taskid", &self.bk_gse_taskid);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5440,12 +5962,15 @@ pub mod get_proc_result {
         ///
         /// result data (Type inferred from the doc's example.)
         pub result: Option<std::collections::BTreeMap<String, GetProcResultResult>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcResultResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcResultResponse",
                 &["status", "result"],
@@ -5453,12 +5978,17 @@ pub mod get_proc_result {
             ::std::result::Result::Ok(Self {
                 status: record.opt_int("status")?,
                 result: record.field("result")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("status", &self.status);
             record.field("result", &self.result);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5473,12 +6003,15 @@ pub mod get_proc_result {
         pub error_code: Option<i64>,
         /// `error_msg` (Not in the doc's table; seen in its example at line 31.)
         pub error_msg: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetProcResultResult {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetProcResultResult",
                 &["content", "error_code", "error_msg"],
@@ -5487,13 +6020,18 @@ pub mod get_proc_result {
                 content: record.field("content")?,
                 error_code: record.opt_int("error_code")?,
                 error_msg: record.opt_text("error_msg")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("content", &self.content);
             record.field("error_code", &self.error_code);
             record.field("error_msg", &self.error_msg);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5552,12 +6090,15 @@ pub mod get_proc_result {
         pub use_phy_mem: Option<i64>,
         /// `utime` (Not in the doc's table; seen in its example at line 31.)
         pub utime: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Instance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Instance",
                 &[
@@ -5594,7 +6135,11 @@ pub mod get_proc_result {
                 thread_count: record.opt_int("threadCount")?,
                 use_phy_mem: record.opt_int("usePhyMem")?,
                 utime: record.opt_text("utime")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5613,6 +6158,7 @@ pub mod get_proc_result {
             record.field("threadCount", &self.thread_count);
             record.field("usePhyMem", &self.use_phy_mem);
             record.field("utime", &self.utime);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5625,12 +6171,15 @@ pub mod get_proc_result {
         pub instance: Option<Vec<Instance>>,
         /// `procname` (Not in the doc's table; seen in its example at line 31.)
         pub procname: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Process {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Process",
                 &["instance", "procname"],
@@ -5638,12 +6187,17 @@ pub mod get_proc_result {
             ::std::result::Result::Ok(Self {
                 instance: record.field("instance")?,
                 procname: record.opt_text("procname")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("instance", &self.instance);
             record.field("procname", &self.procname);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5705,12 +6259,15 @@ pub mod get_public_script_list {
         ///
         /// script version (described at line 84) (Not in the doc's table; seen in its example at line 36.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -5739,7 +6296,11 @@ pub mod get_public_script_list {
                 tag: record.opt_text("tag")?,
                 r#type: record.opt_int("type")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5754,6 +6315,7 @@ pub mod get_public_script_list {
             record.field("tag", &self.tag);
             record.field("type", &self.r#type);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5784,6 +6346,9 @@ pub mod get_public_script_list {
         ///
         /// script name
         pub script_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetPublicScriptListRequest {
         /// Sets `return_script_content`.
@@ -5833,7 +6398,11 @@ pub mod get_public_script_list {
                 length: record.opt_int("length")?,
                 script_type: record.field("script_type")?,
                 script_name: record.opt_text("script_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5842,6 +6411,7 @@ pub mod get_public_script_list {
             record.field("length", &self.length);
             record.field("script_type", &self.script_type);
             record.field("script_name", &self.script_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5908,12 +6478,15 @@ pub mod get_public_script_list {
         pub start: Option<i64>,
         /// `total_record_size` (Not in the doc's table; seen in its example at line 36.)
         pub total_record_size: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPublicScriptListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPublicScriptListResponse",
                 &[
@@ -5952,7 +6525,11 @@ pub mod get_public_script_list {
                 page_size: record.opt_int("page_size")?,
                 start: record.opt_int("start")?,
                 total_record_size: record.opt_int("total_record_size")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5972,6 +6549,7 @@ pub mod get_public_script_list {
             record.field("page_size", &self.page_size);
             record.field("start", &self.start);
             record.field("total_record_size", &self.total_record_size);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6129,6 +6707,14 @@ pub mod get_public_script_list {
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
                     6i64 => Self::Sql,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -6160,6 +6746,9 @@ pub mod get_script_detail {
         ///
         /// Script ID
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetScriptDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6168,6 +6757,7 @@ pub mod get_script_detail {
             Self {
                 bk_biz_id: None,
                 id: id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6190,12 +6780,14 @@ pub mod get_script_detail {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 id: record.int("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6252,12 +6844,15 @@ pub mod get_script_detail {
         ///
         /// script content
         pub content: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetScriptDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetScriptDetailResponse",
                 &[
@@ -6288,7 +6883,11 @@ pub mod get_script_detail {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_text("last_modify_time")?,
                 content: record.opt_text("content")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6304,6 +6903,7 @@ pub mod get_script_detail {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("content", &self.content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6347,6 +6947,9 @@ pub mod get_script_list {
         pub script_name: Option<String>,
         /// is_public_script.true:public script;false:application script.default:false (Not in the doc's table; seen in its example at line 23.)
         pub is_public: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetScriptListRequest {
         /// Sets `bk_biz_id`.
@@ -6410,7 +7013,11 @@ pub mod get_script_list {
                 script_type: record.field("script_type")?,
                 script_name: record.opt_text("script_name")?,
                 is_public: record.field("is_public")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6421,6 +7028,7 @@ pub mod get_script_list {
             record.field("script_type", &self.script_type);
             record.field("script_name", &self.script_name);
             record.field("is_public", &self.is_public);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6487,12 +7095,15 @@ pub mod get_script_list {
         pub start: Option<i64>,
         /// `total_record_size` (Not in the doc's table; seen in its example at line 38.)
         pub total_record_size: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetScriptListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetScriptListResponse",
                 &[
@@ -6531,7 +7142,11 @@ pub mod get_script_list {
                 page_size: record.opt_int("page_size")?,
                 start: record.opt_int("start")?,
                 total_record_size: record.opt_int("total_record_size")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6551,6 +7166,7 @@ pub mod get_script_list {
             record.field("page_size", &self.page_size);
             record.field("start", &self.start);
             record.field("total_record_size", &self.total_record_size);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6708,6 +7324,14 @@ pub mod get_script_list {
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
                     6i64 => Self::Sql,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -6739,6 +7363,9 @@ pub mod get_step_instance_status {
         ///
         /// Parameter Structure
         pub params: Params,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetStepInstanceStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6747,6 +7374,7 @@ pub mod get_step_instance_status {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 params,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6762,12 +7390,14 @@ pub mod get_step_instance_status {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 params: record.field("params")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("params", &self.params);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6790,12 +7420,15 @@ pub mod get_step_instance_status {
         pub step_instance_analyse_result: Option<
             Vec<serde_json::Map<String, serde_json::Value>>,
         >,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetStepInstanceStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetStepInstanceStatusResponse",
                 &["is_finished", "step_instance_detail", "step_instance_analyse_result"],
@@ -6805,7 +7438,11 @@ pub mod get_step_instance_status {
                 step_instance_detail: record.field("step_instance_detail")?,
                 step_instance_analyse_result: record
                     .field("step_instance_analyse_result")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6816,6 +7453,7 @@ pub mod get_step_instance_status {
                     "step_instance_analyse_result",
                     &self.step_instance_analyse_result,
                 );
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6832,6 +7470,9 @@ pub mod get_step_instance_status {
         ///
         /// Job step instance ID
         pub step_instance_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Params {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6843,6 +7484,7 @@ pub mod get_step_instance_status {
             Self {
                 job_instance_id: job_instance_id.into(),
                 step_instance_id: step_instance_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6858,12 +7500,14 @@ pub mod get_step_instance_status {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.int("job_instance_id")?,
                 step_instance_id: record.int("step_instance_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6948,12 +7592,15 @@ pub mod get_step_instance_status {
         ///
         /// Number of servers with successful job execution
         pub success_ip_num: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepInstanceDetail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepInstanceDetail",
                 &[
@@ -6998,7 +7645,11 @@ pub mod get_step_instance_status {
                 running_ip_num: record.opt_int("running_ip_num")?,
                 fail_ip_num: record.opt_int("fail_ip_num")?,
                 success_ip_num: record.opt_int("success_ip_num")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7021,6 +7672,7 @@ pub mod get_step_instance_status {
             record.field("running_ip_num", &self.running_ip_num);
             record.field("fail_ip_num", &self.fail_ip_num);
             record.field("success_ip_num", &self.success_ip_num);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7042,12 +7694,15 @@ pub mod import_job {
         pub new_id: Option<i64>,
         /// 原始ID (described at line 85) (Not in the doc's table; seen in its example at line 43.)
         pub original_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GlobalVarIdMapping {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GlobalVarIdMapping",
                 &["new_id", "original_id"],
@@ -7055,12 +7710,17 @@ pub mod import_job {
             ::std::result::Result::Ok(Self {
                 new_id: record.opt_int("new_id")?,
                 original_id: record.opt_int("original_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("new_id", &self.new_id);
             record.field("original_id", &self.original_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7075,6 +7735,9 @@ pub mod import_job {
         pub password: crate::Secret,
         /// 如果作业名称冲突，是否需要重命名。默认为true
         pub rename: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Params {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7087,6 +7750,7 @@ pub mod import_job {
                 content: content.into(),
                 password: password.into(),
                 rename: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7110,6 +7774,7 @@ pub mod import_job {
                 content: record.field("content")?,
                 password: record.field("password")?,
                 rename: record.field("rename")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7117,6 +7782,7 @@ pub mod import_job {
             record.field("content", &self.content);
             record.field("password", &self.password);
             record.field("rename", &self.rename);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7129,6 +7795,9 @@ pub mod import_job {
         pub bk_biz_id: i64,
         /// 请求参数
         pub params: Params,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportJobRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7137,6 +7806,7 @@ pub mod import_job {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 params,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7152,12 +7822,14 @@ pub mod import_job {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 params: record.field("params")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("params", &self.params);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7178,12 +7850,15 @@ pub mod import_job {
         pub step_id_mapping: Option<Vec<StepIdMapping>>,
         /// 导入前后全局变量ID的映射关系 (Type inferred from the doc's example.)
         pub global_var_id_mapping: Option<Vec<GlobalVarIdMapping>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportJobResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportJobResponse",
                 &[
@@ -7202,7 +7877,11 @@ pub mod import_job {
                 new_job_name: record.opt_text("new_job_name")?,
                 step_id_mapping: record.field("step_id_mapping")?,
                 global_var_id_mapping: record.field("global_var_id_mapping")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7212,6 +7891,7 @@ pub mod import_job {
             record.field("new_job_name", &self.new_job_name);
             record.field("step_id_mapping", &self.step_id_mapping);
             record.field("global_var_id_mapping", &self.global_var_id_mapping);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7224,12 +7904,15 @@ pub mod import_job {
         pub new_id: Option<i64>,
         /// 原始ID (described at line 85) (Not in the doc's table; seen in its example at line 43.)
         pub original_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepIdMapping {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepIdMapping",
                 &["new_id", "original_id"],
@@ -7237,12 +7920,17 @@ pub mod import_job {
             ::std::result::Result::Ok(Self {
                 new_id: record.opt_int("new_id")?,
                 original_id: record.opt_int("original_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("new_id", &self.new_id);
             record.field("original_id", &self.original_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7273,6 +7961,9 @@ pub mod manage_proc {
         ///
         /// Process operation parameters array. See process_infos Description
         pub process_infos: Vec<ProcessInfos>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ManageProcRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7286,6 +7977,7 @@ pub mod manage_proc {
                 bk_biz_id: bk_biz_id.into(),
                 op_type,
                 process_infos,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7302,6 +7994,7 @@ pub mod manage_proc {
                 bk_biz_id: record.int("bk_biz_id")?,
                 op_type: record.field("op_type")?,
                 process_infos: record.field("process_infos")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7309,6 +8002,7 @@ pub mod manage_proc {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("op_type", &self.op_type);
             record.field("process_infos", &self.process_infos);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7321,23 +8015,31 @@ pub mod manage_proc {
         ///
         /// GSE Task ID
         pub bk_gse_taskid: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ManageProcResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ManageProcResponse",
                 &["bk_gse_taskid"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_gse_taskid: record.opt_text("bk_gse_taskid")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_gse_taskid", &self.bk_gse_taskid);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7450,6 +8152,11 @@ pub mod manage_proc {
                     0i64 => Self::PeriodicExecutionProcess,
                     1i64 => Self::ResidentProcess,
                     2i64 => Self::单次执行进程,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7550,6 +8257,11 @@ pub mod manage_proc {
                 match wire {
                     1i64 => Self::RegistrationManagedProcess,
                     2i64 => Self::UnmanagedProcess,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "OpType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7651,6 +8363,9 @@ pub mod manage_proc {
         ///
         /// IP Object Array. See ip_list Description
         pub ip_list: Vec<Ip>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ProcessInfos {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7684,6 +8399,7 @@ pub mod manage_proc {
                 start_check_begin_time: None,
                 start_check_end_time: None,
                 ip_list,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7846,6 +8562,7 @@ pub mod manage_proc {
                 start_check_begin_time: record.opt_int("start_check_begin_time")?,
                 start_check_end_time: record.opt_int("start_check_end_time")?,
                 ip_list: record.field("ip_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7873,6 +8590,7 @@ pub mod manage_proc {
             record.field("start_check_begin_time", &self.start_check_begin_time);
             record.field("start_check_end_time", &self.start_check_end_time);
             record.field("ip_list", &self.ip_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7895,6 +8613,9 @@ pub mod operate_job_instance {
         pub job_instance_id: i64,
         /// 操作类型：1、终止作业
         pub operation_code: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateJobInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7908,6 +8629,7 @@ pub mod operate_job_instance {
                 bk_biz_id: bk_biz_id.into(),
                 job_instance_id: job_instance_id.into(),
                 operation_code: operation_code.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7924,6 +8646,7 @@ pub mod operate_job_instance {
                 bk_biz_id: record.int("bk_biz_id")?,
                 job_instance_id: record.int("job_instance_id")?,
                 operation_code: record.int("operation_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7931,6 +8654,7 @@ pub mod operate_job_instance {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("job_instance_id", &self.job_instance_id);
             record.field("operation_code", &self.operation_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7941,23 +8665,31 @@ pub mod operate_job_instance {
     pub struct OperateJobInstanceResponse {
         /// 作业实例ID (described at line 14) (Not in the doc's table; seen in its example at line 33.)
         pub job_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperateJobInstanceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperateJobInstanceResponse",
                 &["job_instance_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8162,6 +8894,11 @@ pub mod operate_proc {
                     7i64 => Self::RestartProcess,
                     8i64 => Self::ReloadProcess,
                     9i64 => Self::KillProcess,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "OpType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8205,6 +8942,9 @@ pub mod operate_proc {
         ///
         /// IP Object Array. See ip_list Description
         pub ip_list: Vec<Ip>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ProcessInfos {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8224,7 +8964,74 @@ pub mod operate_proc {
                 cpu_lmt: None,
                 mem_lmt: None,
                 ip_list,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`ProcessInfos`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ProcessInfosBuilder {
+        setup_path: Option<String>,
+        proc_name: Option<String>,
+        pid_path: Option<String>,
+        ip_list: Option<Vec<Ip>>,
+    }
+    impl ProcessInfos {
+        /// Starts a [`ProcessInfosBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ProcessInfosBuilder {
+            ProcessInfosBuilder::default()
+        }
+    }
+    impl ProcessInfosBuilder {
+        /// Sets `setup_path` (required).
+        pub fn setup_path(mut self, value: impl Into<String>) -> Self {
+            self.setup_path = Some(value.into());
+            self
+        }
+        /// Sets `proc_name` (required).
+        pub fn proc_name(mut self, value: impl Into<String>) -> Self {
+            self.proc_name = Some(value.into());
+            self
+        }
+        /// Sets `pid_path` (required).
+        pub fn pid_path(mut self, value: impl Into<String>) -> Self {
+            self.pid_path = Some(value.into());
+            self
+        }
+        /// Sets `ip_list` (required).
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ProcessInfos, crate::wire::WireError> {
+            let setup_path = self
+                .setup_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "setup_path"),
+                ))?;
+            let proc_name = self
+                .proc_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "proc_name"),
+                ))?;
+            let pid_path = self
+                .pid_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "pid_path"),
+                ))?;
+            let ip_list = self
+                .ip_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "ip_list"),
+                ))?;
+            ::std::result::Result::Ok(
+                ProcessInfos::new(setup_path, proc_name, pid_path, ip_list),
+            )
         }
     }
     impl ProcessInfos {
@@ -8276,6 +9083,7 @@ pub mod operate_proc {
                 cpu_lmt: record.opt_int("cpu_lmt")?,
                 mem_lmt: record.opt_int("mem_lmt")?,
                 ip_list: record.field("ip_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8288,6 +9096,7 @@ pub mod operate_proc {
             record.field("cpu_lmt", &self.cpu_lmt);
             record.field("mem_lmt", &self.mem_lmt);
             record.field("ip_list", &self.ip_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8310,6 +9119,9 @@ pub mod operate_proc {
         ///
         /// Process operation parameters array. See process_infos Description
         pub process_infos: Vec<ProcessInfos>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateProcRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8323,6 +9135,7 @@ pub mod operate_proc {
                 bk_biz_id: bk_biz_id.into(),
                 op_type,
                 process_infos,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8339,6 +9152,7 @@ pub mod operate_proc {
                 bk_biz_id: record.int("bk_biz_id")?,
                 op_type: record.field("op_type")?,
                 process_infos: record.field("process_infos")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8346,6 +9160,7 @@ pub mod operate_proc {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("op_type", &self.op_type);
             record.field("process_infos", &self.process_infos);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8358,23 +9173,31 @@ pub mod operate_proc {
         ///
         /// GSE Task ID
         pub bk_gse_taskid: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperateProcResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperateProcResponse",
                 &["bk_gse_taskid"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_gse_taskid: record.opt_text("bk_gse_taskid")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_gse_taskid", &self.bk_gse_taskid);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8581,6 +9404,11 @@ pub mod operate_process {
                     7i64 => Self::RestartProcess,
                     8i64 => Self::ReloadProcess,
                     9i64 => Self::KillProcess,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "OpType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8656,6 +9484,9 @@ pub mod operate_process {
         ///
         /// IP Object Array. See ip_list Description
         pub ip_list: Vec<Ip>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ProcessInfos {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8691,7 +9522,74 @@ pub mod operate_process {
                 cpu_lmt: None,
                 mem_lmt: None,
                 ip_list,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`ProcessInfos`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ProcessInfosBuilder {
+        setup_path: Option<String>,
+        proc_name: Option<String>,
+        pid_path: Option<String>,
+        ip_list: Option<Vec<Ip>>,
+    }
+    impl ProcessInfos {
+        /// Starts a [`ProcessInfosBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ProcessInfosBuilder {
+            ProcessInfosBuilder::default()
+        }
+    }
+    impl ProcessInfosBuilder {
+        /// Sets `setup_path` (required).
+        pub fn setup_path(mut self, value: impl Into<String>) -> Self {
+            self.setup_path = Some(value.into());
+            self
+        }
+        /// Sets `proc_name` (required).
+        pub fn proc_name(mut self, value: impl Into<String>) -> Self {
+            self.proc_name = Some(value.into());
+            self
+        }
+        /// Sets `pid_path` (required).
+        pub fn pid_path(mut self, value: impl Into<String>) -> Self {
+            self.pid_path = Some(value.into());
+            self
+        }
+        /// Sets `ip_list` (required).
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<ProcessInfos, crate::wire::WireError> {
+            let setup_path = self
+                .setup_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "setup_path"),
+                ))?;
+            let proc_name = self
+                .proc_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "proc_name"),
+                ))?;
+            let pid_path = self
+                .pid_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "pid_path"),
+                ))?;
+            let ip_list = self
+                .ip_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "ip_list"),
+                ))?;
+            ::std::result::Result::Ok(
+                ProcessInfos::new(setup_path, proc_name, pid_path, ip_list),
+            )
         }
     }
     impl ProcessInfos {
@@ -8855,6 +9753,7 @@ pub mod operate_process {
                 cpu_lmt: record.opt_int("cpu_lmt")?,
                 mem_lmt: record.opt_int("mem_lmt")?,
                 ip_list: record.field("ip_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8883,6 +9782,7 @@ pub mod operate_process {
             record.field("cpu_lmt", &self.cpu_lmt);
             record.field("mem_lmt", &self.mem_lmt);
             record.field("ip_list", &self.ip_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8905,6 +9805,9 @@ pub mod operate_process {
         ///
         /// Process operation parameters array. See process_infos Description
         pub process_infos: Vec<ProcessInfos>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateProcessRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8918,6 +9821,7 @@ pub mod operate_process {
                 bk_biz_id: bk_biz_id.into(),
                 op_type,
                 process_infos,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8934,6 +9838,7 @@ pub mod operate_process {
                 bk_biz_id: record.int("bk_biz_id")?,
                 op_type: record.field("op_type")?,
                 process_infos: record.field("process_infos")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8941,6 +9846,7 @@ pub mod operate_process {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("op_type", &self.op_type);
             record.field("process_infos", &self.process_infos);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8953,23 +9859,31 @@ pub mod operate_process {
         ///
         /// GSE Task ID
         pub bk_gse_taskid: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperateProcessResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperateProcessResponse",
                 &["bk_gse_taskid"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_gse_taskid: record.opt_text("bk_gse_taskid")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_gse_taskid", &self.bk_gse_taskid);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8994,6 +9908,9 @@ pub mod operate_step_instance {
         pub step_instance_id: i64,
         /// 操作类型：2、失败IP重做，3、忽略错误，4、执行，5、跳过，6、确认继续 8、全部重试，9、终止确认流程，10-重新发起确认
         pub operation_code: OperationCode,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateStepInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9009,7 +9926,79 @@ pub mod operate_step_instance {
                 job_instance_id: job_instance_id.into(),
                 step_instance_id: step_instance_id.into(),
                 operation_code,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`OperateStepInstanceRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct OperateStepInstanceRequestBuilder {
+        bk_biz_id: Option<i64>,
+        job_instance_id: Option<i64>,
+        step_instance_id: Option<i64>,
+        operation_code: Option<OperationCode>,
+    }
+    impl OperateStepInstanceRequest {
+        /// Starts a [`OperateStepInstanceRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> OperateStepInstanceRequestBuilder {
+            OperateStepInstanceRequestBuilder::default()
+        }
+    }
+    impl OperateStepInstanceRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id` (required).
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `operation_code` (required).
+        pub fn operation_code(mut self, value: impl Into<OperationCode>) -> Self {
+            self.operation_code = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<OperateStepInstanceRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let step_instance_id = self
+                .step_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "step_instance_id"),
+                ))?;
+            let operation_code = self
+                .operation_code
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operation_code"),
+                ))?;
+            ::std::result::Result::Ok(
+                OperateStepInstanceRequest::new(
+                    bk_biz_id,
+                    job_instance_id,
+                    step_instance_id,
+                    operation_code,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for OperateStepInstanceRequest {
@@ -9026,6 +10015,7 @@ pub mod operate_step_instance {
                 job_instance_id: record.int("job_instance_id")?,
                 step_instance_id: record.int("step_instance_id")?,
                 operation_code: record.field("operation_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9034,6 +10024,7 @@ pub mod operate_step_instance {
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_id", &self.step_instance_id);
             record.field("operation_code", &self.operation_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9046,12 +10037,15 @@ pub mod operate_step_instance {
         pub job_instance_id: Option<i64>,
         /// 步骤实例ID (described at line 15) (Not in the doc's table; seen in its example at line 35.)
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperateStepInstanceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperateStepInstanceResponse",
                 &["job_instance_id", "step_instance_id"],
@@ -9059,12 +10053,17 @@ pub mod operate_step_instance {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9236,6 +10235,14 @@ pub mod operate_step_instance {
                     8i64 => Self::全部重试,
                     9i64 => Self::终止确认流程,
                     10i64 => Self::重新发起确认,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "OperationCode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -9266,6 +10273,9 @@ pub mod push_config_file {
         ///
         /// file content with base64.
         pub content: crate::Base64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl File {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9277,6 +10287,7 @@ pub mod push_config_file {
             Self {
                 file_name: file_name.into(),
                 content: content.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9292,12 +10303,14 @@ pub mod push_config_file {
             ::std::result::Result::Ok(Self {
                 file_name: record.text("file_name")?,
                 content: record.field("content")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("file_name", &self.file_name);
             record.field("content", &self.content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9328,6 +10341,9 @@ pub mod push_config_file {
         ///
         /// IP Object Array. See ip_list Description
         pub ip_list: Vec<Ip>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PushConfigFileRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9345,7 +10361,91 @@ pub mod push_config_file {
                 file_target_path: file_target_path.into(),
                 file_list,
                 ip_list,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`PushConfigFileRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct PushConfigFileRequestBuilder {
+        bk_biz_id: Option<i64>,
+        account: Option<String>,
+        file_target_path: Option<String>,
+        file_list: Option<Vec<File>>,
+        ip_list: Option<Vec<Ip>>,
+    }
+    impl PushConfigFileRequest {
+        /// Starts a [`PushConfigFileRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> PushConfigFileRequestBuilder {
+            PushConfigFileRequestBuilder::default()
+        }
+    }
+    impl PushConfigFileRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `account` (required).
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `file_target_path` (required).
+        pub fn file_target_path(mut self, value: impl Into<String>) -> Self {
+            self.file_target_path = Some(value.into());
+            self
+        }
+        /// Sets `file_list` (required).
+        pub fn file_list(mut self, value: impl Into<Vec<File>>) -> Self {
+            self.file_list = Some(value.into());
+            self
+        }
+        /// Sets `ip_list` (required).
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<PushConfigFileRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let account = self
+                .account
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "account"),
+                ))?;
+            let file_target_path = self
+                .file_target_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_target_path"),
+                ))?;
+            let file_list = self
+                .file_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_list"),
+                ))?;
+            let ip_list = self
+                .ip_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "ip_list"),
+                ))?;
+            ::std::result::Result::Ok(
+                PushConfigFileRequest::new(
+                    bk_biz_id,
+                    account,
+                    file_target_path,
+                    file_list,
+                    ip_list,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for PushConfigFileRequest {
@@ -9363,6 +10463,7 @@ pub mod push_config_file {
                 file_target_path: record.text("file_target_path")?,
                 file_list: record.field("file_list")?,
                 ip_list: record.field("ip_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9372,6 +10473,7 @@ pub mod push_config_file {
             record.field("file_target_path", &self.file_target_path);
             record.field("file_list", &self.file_list);
             record.field("ip_list", &self.ip_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9384,12 +10486,15 @@ pub mod push_config_file {
         pub job_instance_id: Option<i64>,
         /// `job_instance_name` (Not in the doc's table; seen in its example at line 61.)
         pub job_instance_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PushConfigFileResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PushConfigFileResponse",
                 &["job_instance_id", "job_instance_name"],
@@ -9397,12 +10502,17 @@ pub mod push_config_file {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9439,6 +10549,9 @@ pub mod save_cron {
         ///
         /// Cron rules for the cron job crontab, the meaning of each field: minute, day, month, week, year (optional), such as: 0/5 * * * * indicates execution once every 5 minutes. Caution: ? not supported.
         pub cron_expression: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveCronRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9450,6 +10563,7 @@ pub mod save_cron {
                 cron_id: None,
                 cron_name: None,
                 cron_expression: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9485,6 +10599,7 @@ pub mod save_cron {
                 cron_id: record.opt_int("cron_id")?,
                 cron_name: record.opt_text("cron_name")?,
                 cron_expression: record.opt_text("cron_expression")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9494,6 +10609,7 @@ pub mod save_cron {
             record.field("cron_id", &self.cron_id);
             record.field("cron_name", &self.cron_name);
             record.field("cron_expression", &self.cron_expression);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9532,12 +10648,15 @@ pub mod save_cron {
         pub last_modify_time: Option<String>,
         /// `last_modify_user` (Not in the doc's table; seen in its example at line 36.)
         pub last_modify_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveCronResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveCronResponse",
                 &[
@@ -9564,7 +10683,11 @@ pub mod save_cron {
                 cron_status: record.opt_int("cron_status")?,
                 last_modify_time: record.opt_text("last_modify_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9578,6 +10701,7 @@ pub mod save_cron {
             record.field("cron_status", &self.cron_status);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("last_modify_user", &self.last_modify_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9635,6 +10759,9 @@ pub mod set_base_report {
         ///
         /// IP Object Array. See ip_list Description
         pub ip_list: Vec<Ip>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SetBaseReportRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9662,7 +10789,151 @@ pub mod set_base_report {
                 crontab_id: crontab_id.into(),
                 iptables_id: iptables_id.into(),
                 ip_list,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SetBaseReportRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SetBaseReportRequestBuilder {
+        bk_biz_id: Option<i64>,
+        sys_id: Option<i64>,
+        cpu_id: Option<i64>,
+        mem_id: Option<i64>,
+        net_id: Option<i64>,
+        disk_id: Option<i64>,
+        proc_id: Option<i64>,
+        crontab_id: Option<i64>,
+        iptables_id: Option<i64>,
+        ip_list: Option<Vec<Ip>>,
+    }
+    impl SetBaseReportRequest {
+        /// Starts a [`SetBaseReportRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SetBaseReportRequestBuilder {
+            SetBaseReportRequestBuilder::default()
+        }
+    }
+    impl SetBaseReportRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `sys_id` (required).
+        pub fn sys_id(mut self, value: impl Into<i64>) -> Self {
+            self.sys_id = Some(value.into());
+            self
+        }
+        /// Sets `cpu_id` (required).
+        pub fn cpu_id(mut self, value: impl Into<i64>) -> Self {
+            self.cpu_id = Some(value.into());
+            self
+        }
+        /// Sets `mem_id` (required).
+        pub fn mem_id(mut self, value: impl Into<i64>) -> Self {
+            self.mem_id = Some(value.into());
+            self
+        }
+        /// Sets `net_id` (required).
+        pub fn net_id(mut self, value: impl Into<i64>) -> Self {
+            self.net_id = Some(value.into());
+            self
+        }
+        /// Sets `disk_id` (required).
+        pub fn disk_id(mut self, value: impl Into<i64>) -> Self {
+            self.disk_id = Some(value.into());
+            self
+        }
+        /// Sets `proc_id` (required).
+        pub fn proc_id(mut self, value: impl Into<i64>) -> Self {
+            self.proc_id = Some(value.into());
+            self
+        }
+        /// Sets `crontab_id` (required).
+        pub fn crontab_id(mut self, value: impl Into<i64>) -> Self {
+            self.crontab_id = Some(value.into());
+            self
+        }
+        /// Sets `iptables_id` (required).
+        pub fn iptables_id(mut self, value: impl Into<i64>) -> Self {
+            self.iptables_id = Some(value.into());
+            self
+        }
+        /// Sets `ip_list` (required).
+        pub fn ip_list(mut self, value: impl Into<Vec<Ip>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SetBaseReportRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let sys_id = self
+                .sys_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "sys_id"),
+                ))?;
+            let cpu_id = self
+                .cpu_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cpu_id"),
+                ))?;
+            let mem_id = self
+                .mem_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "mem_id"),
+                ))?;
+            let net_id = self
+                .net_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "net_id"),
+                ))?;
+            let disk_id = self
+                .disk_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "disk_id"),
+                ))?;
+            let proc_id = self
+                .proc_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "proc_id"),
+                ))?;
+            let crontab_id = self
+                .crontab_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "crontab_id"),
+                ))?;
+            let iptables_id = self
+                .iptables_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "iptables_id"),
+                ))?;
+            let ip_list = self
+                .ip_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "ip_list"),
+                ))?;
+            ::std::result::Result::Ok(
+                SetBaseReportRequest::new(
+                    bk_biz_id,
+                    sys_id,
+                    cpu_id,
+                    mem_id,
+                    net_id,
+                    disk_id,
+                    proc_id,
+                    crontab_id,
+                    iptables_id,
+                    ip_list,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for SetBaseReportRequest {
@@ -9696,6 +10967,7 @@ pub mod set_base_report {
                 crontab_id: record.int("crontab_id")?,
                 iptables_id: record.int("iptables_id")?,
                 ip_list: record.field("ip_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9710,6 +10982,7 @@ pub mod set_base_report {
             record.field("crontab_id", &self.crontab_id);
             record.field("iptables_id", &self.iptables_id);
             record.field("ip_list", &self.ip_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9722,23 +10995,31 @@ pub mod set_base_report {
         ///
         /// GSE Task ID
         pub bk_gse_taskid: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SetBaseReportResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SetBaseReportResponse",
                 &["bk_gse_taskid"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_gse_taskid: record.opt_text("bk_gse_taskid")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_gse_taskid", &self.bk_gse_taskid);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9768,6 +11049,9 @@ pub mod update_cron_status {
         ///
         /// Cron job ID
         pub cron_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateCronStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9781,6 +11065,7 @@ pub mod update_cron_status {
                 bk_biz_id: bk_biz_id.into(),
                 cron_status,
                 cron_id: cron_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9797,6 +11082,7 @@ pub mod update_cron_status {
                 bk_biz_id: record.int("bk_biz_id")?,
                 cron_status: record.field("cron_status")?,
                 cron_id: record.int("cron_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9804,6 +11090,7 @@ pub mod update_cron_status {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("cron_status", &self.cron_status);
             record.field("cron_id", &self.cron_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9816,23 +11103,31 @@ pub mod update_cron_status {
         ///
         /// Cron job ID (described at line 15) (Not in the doc's table; seen in its example at line 33.)
         pub cron_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateCronStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateCronStatusResponse",
                 &["cron_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 cron_id: record.opt_int("cron_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cron_id", &self.cron_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -17,12 +17,15 @@ pub mod batch_get_job_instance_ip_log {
         pub bk_cloud_id: Option<i64>,
         /// IP地址
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for BatchGetJobInstanceIpLogIp {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "BatchGetJobInstanceIpLogIp",
                 &["bk_host_id", "bk_cloud_id", "ip"],
@@ -31,13 +34,18 @@ pub mod batch_get_job_instance_ip_log {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -66,6 +74,9 @@ pub mod batch_get_job_instance_ip_log {
             note = "deprecated in the doc: 不推荐使用，建议使用host_id_list参数;如果host_id_list与ip_list同时存在，将忽略ip_list参数。主机IP 列表，定义见ip"
         )]
         pub ip_list: Option<Vec<Ip>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl BatchGetJobInstanceIpLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -85,7 +96,82 @@ pub mod batch_get_job_instance_ip_log {
                 step_instance_id: step_instance_id.into(),
                 host_id_list: None,
                 ip_list: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`BatchGetJobInstanceIpLogRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct BatchGetJobInstanceIpLogRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        step_instance_id: Option<i64>,
+    }
+    impl BatchGetJobInstanceIpLogRequest {
+        /// Starts a [`BatchGetJobInstanceIpLogRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> BatchGetJobInstanceIpLogRequestBuilder {
+            BatchGetJobInstanceIpLogRequestBuilder::default()
+        }
+    }
+    impl BatchGetJobInstanceIpLogRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id` (required).
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            BatchGetJobInstanceIpLogRequest,
+            crate::wire::WireError,
+        > {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let step_instance_id = self
+                .step_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "step_instance_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                BatchGetJobInstanceIpLogRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    step_instance_id,
+                ),
+            )
         }
     }
     impl BatchGetJobInstanceIpLogRequest {
@@ -139,6 +225,7 @@ pub mod batch_get_job_instance_ip_log {
                 step_instance_id: record.int("step_instance_id")?,
                 host_id_list: record.field("host_id_list")?,
                 ip_list: record.field("ip_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -150,6 +237,7 @@ pub mod batch_get_job_instance_ip_log {
             record.field("step_instance_id", &self.step_instance_id);
             record.field("host_id_list", &self.host_id_list);
             record.field("ip_list", &self.ip_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -168,12 +256,15 @@ pub mod batch_get_job_instance_ip_log {
         pub script_task_logs: Option<Vec<ScriptTaskLog>>,
         /// 文件分发任务日志。定义见file_task_log
         pub file_task_logs: Option<Vec<FileTaskLog>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for BatchGetJobInstanceIpLogResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "BatchGetJobInstanceIpLogResponse",
                 &[
@@ -190,7 +281,11 @@ pub mod batch_get_job_instance_ip_log {
                 log_type: record.field("log_type")?,
                 script_task_logs: record.field("script_task_logs")?,
                 file_task_logs: record.field("file_task_logs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -199,6 +294,7 @@ pub mod batch_get_job_instance_ip_log {
             record.field("log_type", &self.log_type);
             record.field("script_task_logs", &self.script_task_logs);
             record.field("file_task_logs", &self.file_task_logs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -286,6 +382,11 @@ pub mod batch_get_job_instance_ip_log {
                 match wire.as_str() {
                     "biz" => Self::Biz,
                     "biz_set" => Self::BizSet,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "BkScopeType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -319,12 +420,15 @@ pub mod batch_get_job_instance_ip_log {
         pub speed: Option<String>,
         /// 文件传输进度
         pub process: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileLog",
                 &[
@@ -351,7 +455,11 @@ pub mod batch_get_job_instance_ip_log {
                 size: record.opt_text("size")?,
                 speed: record.opt_text("speed")?,
                 process: record.opt_text("process")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -365,6 +473,7 @@ pub mod batch_get_job_instance_ip_log {
             record.field("size", &self.size);
             record.field("speed", &self.speed);
             record.field("process", &self.process);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -381,12 +490,15 @@ pub mod batch_get_job_instance_ip_log {
         pub ip: Option<String>,
         /// 文件分发日志内容。定义见file_log
         pub file_logs: Option<Vec<FileLog>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileTaskLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileTaskLog",
                 &["bk_host_id", "bk_cloud_id", "ip", "file_logs"],
@@ -396,7 +508,11 @@ pub mod batch_get_job_instance_ip_log {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
                 file_logs: record.field("file_logs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -404,6 +520,7 @@ pub mod batch_get_job_instance_ip_log {
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
             record.field("file_logs", &self.file_logs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -416,6 +533,9 @@ pub mod batch_get_job_instance_ip_log {
         pub bk_cloud_id: i64,
         /// IP地址
         pub ip: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Ip {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -424,6 +544,7 @@ pub mod batch_get_job_instance_ip_log {
             Self {
                 bk_cloud_id: bk_cloud_id.into(),
                 ip: ip.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -431,7 +552,7 @@ pub mod batch_get_job_instance_ip_log {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Ip",
                 &["bk_cloud_id", "ip"],
@@ -439,12 +560,14 @@ pub mod batch_get_job_instance_ip_log {
             ::std::result::Result::Ok(Self {
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 ip: record.text("ip")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -534,6 +657,14 @@ pub mod batch_get_job_instance_ip_log {
                 match wire {
                     1i64 => Self::脚本执行任务日志,
                     2i64 => Self::文件分发任务日志,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "LogType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -626,6 +757,11 @@ pub mod batch_get_job_instance_ip_log {
                 match wire {
                     0i64 => Self::上传,
                     1i64 => Self::下载,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Mode"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -649,12 +785,15 @@ pub mod batch_get_job_instance_ip_log {
         pub ipv6: Option<String>,
         /// 脚本执行日志内容
         pub log_content: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ScriptTaskLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ScriptTaskLog",
                 &["bk_host_id", "bk_cloud_id", "ip", "ipv6", "log_content"],
@@ -665,7 +804,11 @@ pub mod batch_get_job_instance_ip_log {
                 ip: record.opt_text("ip")?,
                 ipv6: record.opt_text("ipv6")?,
                 log_content: record.opt_text("log_content")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -674,6 +817,7 @@ pub mod batch_get_job_instance_ip_log {
             record.field("ip", &self.ip);
             record.field("ipv6", &self.ipv6);
             record.field("log_content", &self.log_content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -803,6 +947,11 @@ pub mod batch_get_job_instance_ip_log {
                     3i64 => Self::下载中,
                     4i64 => Self::成功,
                     5i64 => Self::失败,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -836,12 +985,15 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         pub container_uid: Option<String>,
         /// 容器名称
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Container {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Container",
                 &["id", "container_uid", "name"],
@@ -850,13 +1002,18 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
                 id: record.opt_int("id")?,
                 container_uid: record.opt_text("container_uid")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("container_uid", &self.container_uid);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -873,12 +1030,15 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         pub host: Option<Host>,
         /// 容器详情，执行对象是容器时存在，定义见 container
         pub container: Option<Container>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExecuteObject {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExecuteObject",
                 &["type", "resource_id", "host", "container"],
@@ -888,7 +1048,11 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
                 resource_id: record.opt_text("resource_id")?,
                 host: record.field("host")?,
                 container: record.field("container")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -896,6 +1060,7 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
             record.field("resource_id", &self.resource_id);
             record.field("host", &self.host);
             record.field("container", &self.container);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -908,6 +1073,9 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         pub r#type: Type,
         /// 执行对象资源 ID（比如主机对应的资源 ID 为 bk_host_id)
         pub resource_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExeucteObject {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -916,6 +1084,7 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
             Self {
                 r#type,
                 resource_id: resource_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -931,12 +1100,14 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
             ::std::result::Result::Ok(Self {
                 r#type: record.field("type")?,
                 resource_id: record.text("resource_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("type", &self.r#type);
             record.field("resource_id", &self.resource_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -965,12 +1136,15 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         pub speed: Option<String>,
         /// 文件传输进度
         pub process: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileAtomicTaskLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileAtomicTaskLog",
                 &[
@@ -997,7 +1171,11 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
                 size: record.opt_text("size")?,
                 speed: record.opt_text("speed")?,
                 process: record.opt_text("process")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1011,6 +1189,7 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
             record.field("size", &self.size);
             record.field("speed", &self.speed);
             record.field("process", &self.process);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1023,12 +1202,15 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         pub execute_object: Option<ExecuteObject>,
         /// 文件分发原子任务，指一个文件从一个源执行对象分发到一个目标执行对象的任务。定义见 file_atomic_task_log
         pub file_atomic_task_logs: Option<Vec<FileAtomicTaskLog>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileExecuteObjectTaskLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileExecuteObjectTaskLog",
                 &["execute_object", "file_atomic_task_logs"],
@@ -1036,12 +1218,17 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
             ::std::result::Result::Ok(Self {
                 execute_object: record.field("execute_object")?,
                 file_atomic_task_logs: record.field("file_atomic_task_logs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("execute_object", &self.execute_object);
             record.field("file_atomic_task_logs", &self.file_atomic_task_logs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1056,6 +1243,9 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         pub bk_cloud_id: Option<i64>,
         /// Ipv4
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Host {
         /// Sets `bk_host_id`.
@@ -1078,7 +1268,7 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Host",
                 &["bk_host_id", "bk_cloud_id", "ip"],
@@ -1087,13 +1277,18 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1106,12 +1301,15 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         pub execute_object: Option<ExecuteObject>,
         /// 脚本执行日志内容
         pub log_content: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ScriptExecuteObjectTaskLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ScriptExecuteObjectTaskLog",
                 &["execute_object", "log_content"],
@@ -1119,12 +1317,17 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
             ::std::result::Result::Ok(Self {
                 execute_object: record.field("execute_object")?,
                 log_content: record.opt_text("log_content")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("execute_object", &self.execute_object);
             record.field("log_content", &self.log_content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1148,6 +1351,9 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         pub step_instance_id: i64,
         /// 执行对象列表，定义见 exeucte_object
         pub execute_object_list: Option<Vec<ExeucteObject>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1166,7 +1372,82 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
                 job_instance_id: job_instance_id.into(),
                 step_instance_id: step_instance_id.into(),
                 execute_object_list: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        step_instance_id: Option<i64>,
+    }
+    impl SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest {
+        /// Starts a [`SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequestBuilder {
+            SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequestBuilder::default()
+        }
+    }
+    impl SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id` (required).
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest,
+            crate::wire::WireError,
+        > {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let step_instance_id = self
+                .step_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "step_instance_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    step_instance_id,
+                ),
+            )
         }
     }
     impl SystemBkciPluginBatchGetJobInstanceExecuteObjectLogRequest {
@@ -1213,6 +1494,7 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
                 job_instance_id: record.int("job_instance_id")?,
                 step_instance_id: record.int("step_instance_id")?,
                 execute_object_list: record.field("execute_object_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1223,6 +1505,7 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_id", &self.step_instance_id);
             record.field("execute_object_list", &self.execute_object_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1241,13 +1524,16 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
         pub script_execute_object_task_logs: Option<Vec<ScriptExecuteObjectTaskLog>>,
         /// 文件分发任务日志。定义见 file_execute_object_task_log
         pub file_execute_object_task_logs: Option<Vec<FileExecuteObjectTaskLog>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire
     for SystemBkciPluginBatchGetJobInstanceExecuteObjectLogResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SystemBkciPluginBatchGetJobInstanceExecuteObjectLogResponse",
                 &[
@@ -1266,7 +1552,11 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
                     .field("script_execute_object_task_logs")?,
                 file_execute_object_task_logs: record
                     .field("file_execute_object_task_logs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1283,6 +1573,7 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
                     "file_execute_object_task_logs",
                     &self.file_execute_object_task_logs,
                 );
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1370,6 +1661,11 @@ pub mod system_bkci_plugin_batch_get_job_instance_execute_object_log {
                 match wire {
                     1i64 => Self::主机,
                     2i64 => Self::容器,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1398,12 +1694,18 @@ pub mod system_bkci_plugin_fast_execute_script {
     pub struct Callback {
         /// 回调URL
         pub url: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Callback {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(url: impl Into<String>) -> Self {
-            Self { url: url.into() }
+            Self {
+                url: url.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Callback {
@@ -1411,11 +1713,15 @@ pub mod system_bkci_plugin_fast_execute_script {
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(value, "Callback", &["url"])?;
-            ::std::result::Result::Ok(Self { url: record.text("url")? })
+            ::std::result::Result::Ok(Self {
+                url: record.text("url")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("url", &self.url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1426,12 +1732,18 @@ pub mod system_bkci_plugin_fast_execute_script {
     pub struct DynamicGroup {
         /// CMDB动态分组ID
         pub id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DynamicGroup {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<String>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DynamicGroup {
@@ -1439,11 +1751,15 @@ pub mod system_bkci_plugin_fast_execute_script {
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.text("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.text("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1460,6 +1776,9 @@ pub mod system_bkci_plugin_fast_execute_script {
         pub host_topo_node_list: Option<Vec<HostTopoNode>>,
         /// 容器过滤器，多个过滤器为 OR 关系，取容器并集。定义见 kube_container_filter
         pub kube_container_filters: Option<Vec<KubeContainerFilter>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExecuteTarget {
         /// Sets `host_list`.
@@ -1511,7 +1830,11 @@ pub mod system_bkci_plugin_fast_execute_script {
                 host_dynamic_group_list: record.field("host_dynamic_group_list")?,
                 host_topo_node_list: record.field("host_topo_node_list")?,
                 kube_container_filters: record.field("kube_container_filters")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1519,6 +1842,7 @@ pub mod system_bkci_plugin_fast_execute_script {
             record.field("host_dynamic_group_list", &self.host_dynamic_group_list);
             record.field("host_topo_node_list", &self.host_topo_node_list);
             record.field("kube_container_filters", &self.kube_container_filters);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1531,6 +1855,9 @@ pub mod system_bkci_plugin_fast_execute_script {
         pub id: i64,
         /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
         pub node_type: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl HostTopoNode {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1539,6 +1866,7 @@ pub mod system_bkci_plugin_fast_execute_script {
             Self {
                 id: id.into(),
                 node_type: node_type.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1554,12 +1882,14 @@ pub mod system_bkci_plugin_fast_execute_script {
             ::std::result::Result::Ok(Self {
                 id: record.int("id")?,
                 node_type: record.text("node_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1570,12 +1900,18 @@ pub mod system_bkci_plugin_fast_execute_script {
     pub struct KubeClusterFilter {
         /// 集群ID列表, 例如: "BCS-K8S-00001" (Type inferred from the doc's example.)
         pub cluster_uid_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubeClusterFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(cluster_uid_list: Vec<String>) -> Self {
-            Self { cluster_uid_list }
+            Self {
+                cluster_uid_list,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for KubeClusterFilter {
@@ -1589,11 +1925,13 @@ pub mod system_bkci_plugin_fast_execute_script {
             )?;
             ::std::result::Result::Ok(Self {
                 cluster_uid_list: record.field("cluster_uid_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cluster_uid_list", &self.cluster_uid_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1616,6 +1954,9 @@ pub mod system_bkci_plugin_fast_execute_script {
         pub is_empty_filter: Option<bool>,
         /// 是否从过滤结果集中选择任意一个容器作为执行对象（只有一个容器会被执行）；默认为 false
         pub fetch_any_one_container: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubeContainerFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1629,6 +1970,7 @@ pub mod system_bkci_plugin_fast_execute_script {
                 kube_container_prop_filter,
                 is_empty_filter: None,
                 fetch_any_one_container: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1698,6 +2040,7 @@ pub mod system_bkci_plugin_fast_execute_script {
                 kube_container_prop_filter: record.field("kube_container_prop_filter")?,
                 is_empty_filter: record.field("is_empty_filter")?,
                 fetch_any_one_container: record.field("fetch_any_one_container")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1709,6 +2052,7 @@ pub mod system_bkci_plugin_fast_execute_script {
             record.field("kube_container_prop_filter", &self.kube_container_prop_filter);
             record.field("is_empty_filter", &self.is_empty_filter);
             record.field("fetch_any_one_container", &self.fetch_any_one_container);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1719,12 +2063,18 @@ pub mod system_bkci_plugin_fast_execute_script {
     pub struct KubeContainerPropFilter {
         /// 容器名称列表 (Type inferred from the doc's example.)
         pub container_name_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubeContainerPropFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(container_name_list: Vec<String>) -> Self {
-            Self { container_name_list }
+            Self {
+                container_name_list,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for KubeContainerPropFilter {
@@ -1738,11 +2088,13 @@ pub mod system_bkci_plugin_fast_execute_script {
             )?;
             ::std::result::Result::Ok(Self {
                 container_name_list: record.field("container_name_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("container_name_list", &self.container_name_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1753,12 +2105,18 @@ pub mod system_bkci_plugin_fast_execute_script {
     pub struct KubeNamespaceFilter {
         /// namespace 名称列表 (Type inferred from the doc's example.)
         pub namespace_name_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubeNamespaceFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(namespace_name_list: Vec<String>) -> Self {
-            Self { namespace_name_list }
+            Self {
+                namespace_name_list,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for KubeNamespaceFilter {
@@ -1772,11 +2130,13 @@ pub mod system_bkci_plugin_fast_execute_script {
             )?;
             ::std::result::Result::Ok(Self {
                 namespace_name_list: record.field("namespace_name_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("namespace_name_list", &self.namespace_name_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1789,6 +2149,9 @@ pub mod system_bkci_plugin_fast_execute_script {
         pub label_selector: Option<Vec<LabelSelector>>,
         /// `pod_name_list` (Not in the doc's table; seen in its example at line 138.)
         pub pod_name_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubePodFilter {
         /// Sets `label_selector`.
@@ -1814,12 +2177,17 @@ pub mod system_bkci_plugin_fast_execute_script {
             ::std::result::Result::Ok(Self {
                 label_selector: record.field("label_selector")?,
                 pod_name_list: record.field("pod_name_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("label_selector", &self.label_selector);
             record.field("pod_name_list", &self.pod_name_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1832,6 +2200,9 @@ pub mod system_bkci_plugin_fast_execute_script {
         pub kind: String,
         /// workload 名称列表 (Type inferred from the doc's example.)
         pub workload_name_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubeWorkloadFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1840,6 +2211,7 @@ pub mod system_bkci_plugin_fast_execute_script {
             Self {
                 kind: kind.into(),
                 workload_name_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1862,12 +2234,14 @@ pub mod system_bkci_plugin_fast_execute_script {
             ::std::result::Result::Ok(Self {
                 kind: record.text("kind")?,
                 workload_name_list: record.field("workload_name_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("kind", &self.kind);
             record.field("workload_name_list", &self.workload_name_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1884,6 +2258,9 @@ pub mod system_bkci_plugin_fast_execute_script {
         pub operator: Option<String>,
         /// `label_value` (Not in the doc's table; seen in its example at line 138.)
         pub label_value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl LabelSelector {
         /// Sets `label_key`.
@@ -1921,7 +2298,11 @@ pub mod system_bkci_plugin_fast_execute_script {
                 label_values: record.field("label_values")?,
                 operator: record.opt_text("operator")?,
                 label_value: record.opt_text("label_value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1929,6 +2310,7 @@ pub mod system_bkci_plugin_fast_execute_script {
             record.field("label_values", &self.label_values);
             record.field("operator", &self.operator);
             record.field("label_value", &self.label_value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1941,6 +2323,9 @@ pub mod system_bkci_plugin_fast_execute_script {
         pub expression: String,
         /// 滚动机制,1-执行失败则暂停；2-忽略失败，自动滚动下一批；3-人工确认
         pub mode: Mode,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RollingConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1949,6 +2334,7 @@ pub mod system_bkci_plugin_fast_execute_script {
             Self {
                 expression: expression.into(),
                 mode,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1964,12 +2350,14 @@ pub mod system_bkci_plugin_fast_execute_script {
             ::std::result::Result::Ok(Self {
                 expression: record.text("expression")?,
                 mode: record.field("mode")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("expression", &self.expression);
             record.field("mode", &self.mode);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2099,6 +2487,14 @@ pub mod system_bkci_plugin_fast_execute_script {
                     3i64 => Self::Perl,
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2205,6 +2601,11 @@ pub mod system_bkci_plugin_fast_execute_script {
                     1i64 => Self::执行失败则暂停,
                     2i64 => Self::忽略失败,
                     3i64 => Self::人工确认,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Mode"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2255,6 +2656,9 @@ pub mod system_bkci_plugin_fast_execute_script {
         pub callback: Option<Callback>,
         /// 滚动配置，见rolling_config定义
         pub rolling_config: Option<RollingConfig>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SystemBkciPluginFastExecuteScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2283,6 +2687,7 @@ pub mod system_bkci_plugin_fast_execute_script {
                 execute_target,
                 callback: None,
                 rolling_config: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2408,6 +2813,7 @@ pub mod system_bkci_plugin_fast_execute_script {
                 execute_target: record.field("execute_target")?,
                 callback: record.field("callback")?,
                 rolling_config: record.field("rolling_config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2429,6 +2835,7 @@ pub mod system_bkci_plugin_fast_execute_script {
             record.field("execute_target", &self.execute_target);
             record.field("callback", &self.callback);
             record.field("rolling_config", &self.rolling_config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2443,12 +2850,15 @@ pub mod system_bkci_plugin_fast_execute_script {
         pub job_instance_name: Option<String>,
         /// 步骤实例ID
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SystemBkciPluginFastExecuteScriptResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SystemBkciPluginFastExecuteScriptResponse",
                 &["job_instance_id", "job_instance_name", "step_instance_id"],
@@ -2457,13 +2867,18 @@ pub mod system_bkci_plugin_fast_execute_script {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2596,6 +3011,14 @@ pub mod system_bkci_plugin_get_job_instance_status {
                     115i64 => Self::执行中,
                     126i64 => Self::任务强制终止,
                     1i64 => Self::其他错误类型,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ErrorCode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2625,12 +3048,15 @@ pub mod system_bkci_plugin_get_job_instance_status {
         pub end_time: Option<i64>,
         /// 总耗时，单位毫秒
         pub total_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExecuteObjectResult {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExecuteObjectResult",
                 &[
@@ -2653,7 +3079,11 @@ pub mod system_bkci_plugin_get_job_instance_status {
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
                 total_time: record.opt_int("total_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2665,6 +3095,7 @@ pub mod system_bkci_plugin_get_job_instance_status {
             record.field("start_time", &self.start_time);
             record.field("end_time", &self.end_time);
             record.field("total_time", &self.total_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2691,12 +3122,15 @@ pub mod system_bkci_plugin_get_job_instance_status {
         pub bk_scope_id: Option<String>,
         /// 作业实例ID
         pub job_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobInstance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobInstance",
                 &[
@@ -2721,7 +3155,11 @@ pub mod system_bkci_plugin_get_job_instance_status {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.opt_text("bk_scope_id")?,
                 job_instance_id: record.opt_int("job_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2734,6 +3172,7 @@ pub mod system_bkci_plugin_get_job_instance_status {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2762,12 +3201,15 @@ pub mod system_bkci_plugin_get_job_instance_status {
         pub execute_count: Option<i64>,
         /// 每个主机的任务执行结果，return_ip_result参数为true时才可能存在,定义见 execute_object_result
         pub execute_object_result_list: Option<Vec<ExecuteObjectResult>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepInstance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepInstance",
                 &[
@@ -2794,7 +3236,11 @@ pub mod system_bkci_plugin_get_job_instance_status {
                 total_time: record.opt_int("total_time")?,
                 execute_count: record.opt_int("execute_count")?,
                 execute_object_result_list: record.field("execute_object_result_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2808,6 +3254,7 @@ pub mod system_bkci_plugin_get_job_instance_status {
             record.field("total_time", &self.total_time);
             record.field("execute_count", &self.execute_count);
             record.field("execute_object_result_list", &self.execute_object_result_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2829,6 +3276,9 @@ pub mod system_bkci_plugin_get_job_instance_status {
         pub job_instance_id: i64,
         /// 是否返回每个执行对象上的任务详情，对应返回结果中的 step_execute_object_result_list 。默认值为false。
         pub include_execute_object_task_result: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SystemBkciPluginGetJobInstanceStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2845,6 +3295,7 @@ pub mod system_bkci_plugin_get_job_instance_status {
                 bk_biz_id: None,
                 job_instance_id: job_instance_id.into(),
                 include_execute_object_task_result: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2890,6 +3341,7 @@ pub mod system_bkci_plugin_get_job_instance_status {
                 job_instance_id: record.int("job_instance_id")?,
                 include_execute_object_task_result: record
                     .field("include_execute_object_task_result")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2903,6 +3355,7 @@ pub mod system_bkci_plugin_get_job_instance_status {
                     "include_execute_object_task_result",
                     &self.include_execute_object_task_result,
                 );
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2917,12 +3370,15 @@ pub mod system_bkci_plugin_get_job_instance_status {
         pub job_instance: Option<JobInstance>,
         /// 作业步骤列表。见step_instance定义
         pub step_instance_list: Option<Vec<StepInstance>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SystemBkciPluginGetJobInstanceStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SystemBkciPluginGetJobInstanceStatusResponse",
                 &["finished", "job_instance", "step_instance_list"],
@@ -2931,13 +3387,18 @@ pub mod system_bkci_plugin_get_job_instance_status {
                 finished: record.field("finished")?,
                 job_instance: record.field("job_instance")?,
                 step_instance_list: record.field("step_instance_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("finished", &self.finished);
             record.field("job_instance", &self.job_instance);
             record.field("step_instance_list", &self.step_instance_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3194,6 +3655,11 @@ pub mod system_bkci_plugin_get_job_instance_status {
                     13i64 => Self::确认终止,
                     14i64 => Self::被丢弃,
                     15i64 => Self::滚动等待,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3470,6 +3936,14 @@ pub mod system_bkci_plugin_get_job_instance_status {
                     13i64 => Self::确认终止,
                     14i64 => Self::被丢弃,
                     15i64 => Self::滚动等待,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "SystemBkciPluginGetJobInstanceStatusStatus",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3985,6 +4459,14 @@ pub mod system_bkci_plugin_get_job_instance_status {
                     403i64 => Self::任务强制终止成功,
                     404i64 => Self::任务强制终止失败,
                     500i64 => Self::未知状态,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "SystemBkciPluginGetJobInstanceStatusStatus3",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4105,6 +4587,11 @@ pub mod system_bkci_plugin_get_job_instance_status {
                     2i64 => Self::文件步骤,
                     3i64 => Self::人工确认步骤,
                     4i64 => Self::SQL步骤,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4136,6 +4623,9 @@ pub mod callback_protocol {
         pub status: Status,
         /// 步骤块中包含的各个步骤执行状态 (Type inferred from the doc's example.)
         pub step_instance_list: Vec<StepInstance>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CallbackProtocolRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4149,6 +4639,7 @@ pub mod callback_protocol {
                 job_instance_id: job_instance_id.into(),
                 status,
                 step_instance_list,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4165,6 +4656,7 @@ pub mod callback_protocol {
                 job_instance_id: record.int("job_instance_id")?,
                 status: record.field("status")?,
                 step_instance_list: record.field("step_instance_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4172,6 +4664,7 @@ pub mod callback_protocol {
             record.field("job_instance_id", &self.job_instance_id);
             record.field("status", &self.status);
             record.field("step_instance_list", &self.step_instance_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4399,6 +4892,11 @@ pub mod callback_protocol {
                     10i64 => Self::强制终止中,
                     11i64 => Self::强制终止成功,
                     13i64 => Self::确认终止,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4416,6 +4914,9 @@ pub mod callback_protocol {
         pub status: Option<i64>,
         /// 作业步骤实例ID (described at line 25) (Not in the doc's table; seen in its example at line 31.)
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl StepInstance {
         /// Sets `status`.
@@ -4441,12 +4942,17 @@ pub mod callback_protocol {
             ::std::result::Result::Ok(Self {
                 status: record.opt_int("status")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("status", &self.status);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4541,6 +5047,14 @@ pub mod create_account {
                 match wire {
                     1i64 => Self::系统账号,
                     2i64 => Self::DB账号,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "Category",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4575,6 +5089,9 @@ pub mod create_account {
         pub alias: Option<String>,
         /// 描述
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateAccountRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4597,7 +5114,91 @@ pub mod create_account {
                 password: None,
                 alias: None,
                 description: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateAccountRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateAccountRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        account: Option<String>,
+        r#type: Option<Type>,
+        category: Option<i64>,
+    }
+    impl CreateAccountRequest {
+        /// Starts a [`CreateAccountRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateAccountRequestBuilder {
+            CreateAccountRequestBuilder::default()
+        }
+    }
+    impl CreateAccountRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `account` (required).
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
+        pub fn r#type(mut self, value: impl Into<Type>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `category` (required).
+        pub fn category(mut self, value: impl Into<i64>) -> Self {
+            self.category = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateAccountRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let account = self
+                .account
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "account"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            let category = self
+                .category
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "category"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateAccountRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    account,
+                    r#type,
+                    category,
+                ),
+            )
         }
     }
     impl CreateAccountRequest {
@@ -4656,6 +5257,7 @@ pub mod create_account {
                 password: record.field("password")?,
                 alias: record.opt_text("alias")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4669,6 +5271,7 @@ pub mod create_account {
             record.field("password", &self.password);
             record.field("alias", &self.alias);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4705,12 +5308,15 @@ pub mod create_account {
         pub last_modify_user: Option<String>,
         /// 最近一次修改时间Unix时间戳（ms）
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateAccountResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateAccountResponse",
                 &[
@@ -4745,7 +5351,11 @@ pub mod create_account {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4763,6 +5373,7 @@ pub mod create_account {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4892,6 +5503,14 @@ pub mod create_account {
                     9i64 => Self::MySql,
                     10i64 => Self::Oracle,
                     11i64 => Self::Db2,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "CreateAccountType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4926,6 +5545,9 @@ pub mod delete_account {
         pub bk_biz_id: Option<i64>,
         /// 账号ID
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteAccountRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4937,6 +5559,7 @@ pub mod delete_account {
                 bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4971,6 +5594,7 @@ pub mod delete_account {
                 bk_scope_id: record.text("bk_scope_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 id: record.opt_int("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4979,6 +5603,7 @@ pub mod delete_account {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5015,12 +5640,15 @@ pub mod delete_account {
         pub last_modify_user: Option<String>,
         /// 最近一次修改时间Unix时间戳（ms）
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DeleteAccountResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DeleteAccountResponse",
                 &[
@@ -5055,7 +5683,11 @@ pub mod delete_account {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5073,6 +5705,7 @@ pub mod delete_account {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5202,6 +5835,11 @@ pub mod delete_account {
                     9i64 => Self::MySql,
                     10i64 => Self::Oracle,
                     11i64 => Self::Db2,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5233,6 +5871,9 @@ pub mod delete_cron {
         pub bk_biz_id: Option<i64>,
         /// 定时任务ID
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteCronRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5244,6 +5885,7 @@ pub mod delete_cron {
                 bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5278,6 +5920,7 @@ pub mod delete_cron {
                 bk_scope_id: record.text("bk_scope_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 id: record.opt_int("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5286,6 +5929,7 @@ pub mod delete_cron {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5317,6 +5961,9 @@ pub mod execute_job_plan {
         pub global_var_list: Option<Vec<GlobalVar>>,
         /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
         pub callback_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExecuteJobPlanRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5334,6 +5981,7 @@ pub mod execute_job_plan {
                 job_plan_id: job_plan_id.into(),
                 global_var_list: None,
                 callback_url: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5382,6 +6030,7 @@ pub mod execute_job_plan {
                 job_plan_id: record.int("job_plan_id")?,
                 global_var_list: record.field("global_var_list")?,
                 callback_url: record.opt_text("callback_url")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5392,6 +6041,7 @@ pub mod execute_job_plan {
             record.field("job_plan_id", &self.job_plan_id);
             record.field("global_var_list", &self.global_var_list);
             record.field("callback_url", &self.callback_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5404,12 +6054,15 @@ pub mod execute_job_plan {
         pub job_instance_id: Option<i64>,
         /// 作业实例名称
         pub job_instance_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExecuteJobPlanResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExecuteJobPlanResponse",
                 &["job_instance_id", "job_instance_name"],
@@ -5417,12 +6070,17 @@ pub mod execute_job_plan {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5439,6 +6097,9 @@ pub mod execute_job_plan {
         pub value: Option<String>,
         /// 主机类型全局变量的值，见server定义
         pub server: Option<Server>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GlobalVar {
         /// Sets `id`.
@@ -5476,7 +6137,11 @@ pub mod execute_job_plan {
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5484,6 +6149,7 @@ pub mod execute_job_plan {
             record.field("name", &self.name);
             record.field("value", &self.value);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5500,6 +6166,9 @@ pub mod execute_job_plan {
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
         /// 动态 topo 节点列表，定义见topo_node
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Server {
         /// Sets `host_id_list`.
@@ -5540,7 +6209,11 @@ pub mod execute_job_plan {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5548,6 +6221,7 @@ pub mod execute_job_plan {
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5560,6 +6234,9 @@ pub mod execute_job_plan {
         pub id: i64,
         /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
         pub node_type: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TopoNode {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5568,6 +6245,7 @@ pub mod execute_job_plan {
             Self {
                 id: id.into(),
                 node_type: node_type.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5583,12 +6261,14 @@ pub mod execute_job_plan {
             ::std::result::Result::Ok(Self {
                 id: record.int("id")?,
                 node_type: record.text("node_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5703,6 +6383,11 @@ pub mod fast_execute_script {
                     1i64 => Self::执行失败则暂停,
                     2i64 => Self::忽略失败,
                     3i64 => Self::人工确认,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Mode"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5755,6 +6440,9 @@ pub mod fast_execute_script {
         pub rolling_config: Option<RollingConfig>,
         /// windows主机密码，见host_password_list定义。该字段默认情况下无需填写，默认使用在作业平台中配置的指定账号对应密码，只有在各主机账号相同密码不同的情况下才需要填写。
         pub host_password_list: Option<Vec<HostPassword>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastExecuteScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5780,6 +6468,7 @@ pub mod fast_execute_script {
                 callback_url: None,
                 rolling_config: None,
                 host_password_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5920,6 +6609,7 @@ pub mod fast_execute_script {
                 callback_url: record.opt_text("callback_url")?,
                 rolling_config: record.field("rolling_config")?,
                 host_password_list: record.field("host_password_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5942,6 +6632,7 @@ pub mod fast_execute_script {
             record.field("callback_url", &self.callback_url);
             record.field("rolling_config", &self.rolling_config);
             record.field("host_password_list", &self.host_password_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5956,12 +6647,15 @@ pub mod fast_execute_script {
         pub job_instance_name: Option<String>,
         /// 步骤实例ID
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastExecuteScriptResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastExecuteScriptResponse",
                 &["job_instance_id", "job_instance_name", "step_instance_id"],
@@ -5970,13 +6664,18 @@ pub mod fast_execute_script {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5989,6 +6688,9 @@ pub mod fast_execute_script {
         pub expression: String,
         /// 滚动机制,1-执行失败则暂停；2-忽略失败，自动滚动下一批；3-人工确认
         pub mode: Mode,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RollingConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5997,6 +6699,7 @@ pub mod fast_execute_script {
             Self {
                 expression: expression.into(),
                 mode,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6012,12 +6715,14 @@ pub mod fast_execute_script {
             ::std::result::Result::Ok(Self {
                 expression: record.text("expression")?,
                 mode: record.field("mode")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("expression", &self.expression);
             record.field("mode", &self.mode);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6037,6 +6742,9 @@ pub mod fast_execute_script {
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
         /// 动态 topo 节点列表，定义见topo_node
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Server {
         /// Sets `host_id_list`.
@@ -6082,7 +6790,11 @@ pub mod fast_execute_script {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6090,6 +6802,7 @@ pub mod fast_execute_script {
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6106,6 +6819,9 @@ pub mod fast_execute_script {
         pub host_id: Option<i64>,
         /// 加密后的密码
         pub encrypted_password: crate::Secret,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl HostPassword {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6116,6 +6832,7 @@ pub mod fast_execute_script {
                 ip: None,
                 host_id: None,
                 encrypted_password: encrypted_password.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6150,6 +6867,7 @@ pub mod fast_execute_script {
                 ip: record.opt_text("ip")?,
                 host_id: record.opt_int("host_id")?,
                 encrypted_password: record.field("encrypted_password")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6158,6 +6876,7 @@ pub mod fast_execute_script {
             record.field("ip", &self.ip);
             record.field("host_id", &self.host_id);
             record.field("encrypted_password", &self.encrypted_password);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6245,6 +6964,14 @@ pub mod fast_execute_script {
                 match wire {
                     0i64 => Self::不是,
                     1i64 => Self::是,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "IsParamSensitive",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -6296,6 +7023,9 @@ pub mod fast_execute_sql {
         pub target_server: Option<Server>,
         /// 回调URL，当任务执行完成后，JOB会调用该URL告知任务执行结果。回调协议参考callback_protocol组件文档
         pub callback_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastExecuteSqlRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6318,6 +7048,7 @@ pub mod fast_execute_sql {
                 db_account_id: db_account_id.into(),
                 target_server: None,
                 callback_url: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6401,6 +7132,7 @@ pub mod fast_execute_sql {
                 db_account_id: record.int("db_account_id")?,
                 target_server: record.field("target_server")?,
                 callback_url: record.opt_text("callback_url")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6416,6 +7148,7 @@ pub mod fast_execute_sql {
             record.field("db_account_id", &self.db_account_id);
             record.field("target_server", &self.target_server);
             record.field("callback_url", &self.callback_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6430,12 +7163,15 @@ pub mod fast_execute_sql {
         pub job_instance_name: Option<String>,
         /// 步骤实例ID
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastExecuteSqlResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastExecuteSqlResponse",
                 &["job_instance_id", "job_instance_name", "step_instance_id"],
@@ -6444,13 +7180,18 @@ pub mod fast_execute_sql {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6470,6 +7211,9 @@ pub mod fast_execute_sql {
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
         /// 动态 topo 节点列表，定义见topo_node
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Server {
         /// Sets `host_id_list`.
@@ -6515,7 +7259,11 @@ pub mod fast_execute_sql {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6523,6 +7271,7 @@ pub mod fast_execute_sql {
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6546,6 +7295,9 @@ pub mod fast_transfer_file {
         pub id: Option<i64>,
         /// 源执行账号别名，可从账号页面获取，推荐使用。与alias必须存在一个。当同时存在alias和id时，id优先。
         pub alias: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Account {
         /// Sets `id`.
@@ -6571,12 +7323,17 @@ pub mod fast_transfer_file {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 alias: record.opt_text("alias")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("alias", &self.alias);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6589,6 +7346,9 @@ pub mod fast_transfer_file {
         pub max_execute_object_num_in_batch: Option<i64>,
         /// 单主机/容器最大并发文件数，不填写表示不限制
         pub max_file_num_of_single_execute_object: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastTransferFileFileSource {
         /// Sets `max_execute_object_num_in_batch`.
@@ -6622,7 +7382,11 @@ pub mod fast_transfer_file {
                     .opt_int("max_execute_object_num_in_batch")?,
                 max_file_num_of_single_execute_object: record
                     .opt_int("max_file_num_of_single_execute_object")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6636,6 +7400,7 @@ pub mod fast_transfer_file {
                     "max_file_num_of_single_execute_object",
                     &self.max_file_num_of_single_execute_object,
                 );
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6737,6 +7502,11 @@ pub mod fast_transfer_file {
                     1i64 => Self::执行失败则暂停,
                     2i64 => Self::忽略失败,
                     3i64 => Self::人工确认,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Mode"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -6783,6 +7553,9 @@ pub mod fast_transfer_file {
         pub callback_url: Option<String>,
         /// 滚动配置，见rolling_config定义
         pub rolling_config: Option<RollingConfig>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastTransferFileRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6810,7 +7583,79 @@ pub mod fast_transfer_file {
                 target_server: None,
                 callback_url: None,
                 rolling_config: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`FastTransferFileRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct FastTransferFileRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        file_target_path: Option<String>,
+        file_source_list: Option<Vec<FileSource>>,
+    }
+    impl FastTransferFileRequest {
+        /// Starts a [`FastTransferFileRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> FastTransferFileRequestBuilder {
+            FastTransferFileRequestBuilder::default()
+        }
+    }
+    impl FastTransferFileRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `file_target_path` (required).
+        pub fn file_target_path(mut self, value: impl Into<String>) -> Self {
+            self.file_target_path = Some(value.into());
+            self
+        }
+        /// Sets `file_source_list` (required).
+        pub fn file_source_list(mut self, value: impl Into<Vec<FileSource>>) -> Self {
+            self.file_source_list = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<FastTransferFileRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let file_target_path = self
+                .file_target_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_target_path"),
+                ))?;
+            let file_source_list = self
+                .file_source_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_source_list"),
+                ))?;
+            ::std::result::Result::Ok(
+                FastTransferFileRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    file_target_path,
+                    file_source_list,
+                ),
+            )
         }
     }
     impl FastTransferFileRequest {
@@ -6916,6 +7761,7 @@ pub mod fast_transfer_file {
                 target_server: record.field("target_server")?,
                 callback_url: record.opt_text("callback_url")?,
                 rolling_config: record.field("rolling_config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6935,6 +7781,7 @@ pub mod fast_transfer_file {
             record.field("target_server", &self.target_server);
             record.field("callback_url", &self.callback_url);
             record.field("rolling_config", &self.rolling_config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6949,12 +7796,15 @@ pub mod fast_transfer_file {
         pub job_instance_name: Option<String>,
         /// 步骤实例ID
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastTransferFileResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastTransferFileResponse",
                 &["job_instance_id", "job_instance_name", "step_instance_id"],
@@ -6963,13 +7813,18 @@ pub mod fast_transfer_file {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6986,6 +7841,9 @@ pub mod fast_transfer_file {
         pub expression: Option<String>,
         /// 滚动对象为【源文件】时必填，源文件滚动配置，见rolling_config.file_source定义，不支持与传输目标同时滚动，配置该项后源文件类型仅支持服务器文件
         pub file_source: Option<FastTransferFileFileSource>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RollingConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6996,6 +7854,7 @@ pub mod fast_transfer_file {
                 mode,
                 expression: None,
                 file_source: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7033,6 +7892,7 @@ pub mod fast_transfer_file {
                 mode: record.field("mode")?,
                 expression: record.opt_text("expression")?,
                 file_source: record.field("file_source")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7041,6 +7901,7 @@ pub mod fast_transfer_file {
             record.field("mode", &self.mode);
             record.field("expression", &self.expression);
             record.field("file_source", &self.file_source);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7060,6 +7921,9 @@ pub mod fast_transfer_file {
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
         /// 动态 topo 节点列表，定义见topo_node
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Server {
         /// Sets `host_id_list`.
@@ -7105,7 +7969,11 @@ pub mod fast_transfer_file {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7113,6 +7981,7 @@ pub mod fast_transfer_file {
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7133,6 +8002,9 @@ pub mod fast_transfer_file {
         pub file_source_id: Option<i64>,
         /// file_type为3时，file_source_id与file_source_code选择一个填写，若都填写，优先使用file_source_id，第三方文件源标识，可从作业平台的文件分发页面-&gt;选择文件源文件弹框中获取
         pub file_source_code: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FileSource {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7145,6 +8017,7 @@ pub mod fast_transfer_file {
                 file_type: None,
                 file_source_id: None,
                 file_source_code: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7198,6 +8071,7 @@ pub mod fast_transfer_file {
                 file_type: record.field("file_type")?,
                 file_source_id: record.opt_int("file_source_id")?,
                 file_source_code: record.opt_text("file_source_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7208,6 +8082,7 @@ pub mod fast_transfer_file {
             record.field("file_type", &self.file_type);
             record.field("file_source_id", &self.file_source_id);
             record.field("file_source_code", &self.file_source_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7296,6 +8171,14 @@ pub mod fast_transfer_file {
                 match wire {
                     1i64 => Self::服务器文件,
                     3i64 => Self::第三方文件源文件,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7388,6 +8271,14 @@ pub mod fast_transfer_file {
                 match wire {
                     1i64 => Self::严谨模式,
                     2i64 => Self::强制模式,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "TransferMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7437,12 +8328,15 @@ pub mod get_account_list {
         pub os: Option<String>,
         /// 账号类型（1：Linux，2：Windows，9：MySQL，10：Oracle，11：DB2） (described at line 98) (Not in the doc's table; seen in its example at line 41.)
         pub r#type: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -7473,7 +8367,11 @@ pub mod get_account_list {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 os: record.opt_text("os")?,
                 r#type: record.opt_int("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7489,6 +8387,7 @@ pub mod get_account_list {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("os", &self.os);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7532,6 +8431,9 @@ pub mod get_account_list {
         ///
         /// Query parameter.
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAccountListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7547,6 +8449,7 @@ pub mod get_account_list {
                 alias: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7614,6 +8517,7 @@ pub mod get_account_list {
                 alias: record.opt_text("alias")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7626,6 +8530,7 @@ pub mod get_account_list {
             record.field("alias", &self.alias);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7642,12 +8547,15 @@ pub mod get_account_list {
         pub data: Option<Vec<Data>>,
         /// 单次返回最大记录数，最大1000，不传默认为20 (described at line 28) (Not in the doc's table; seen in its example at line 41.)
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAccountListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAccountListResponse",
                 &["start", "total", "data", "length"],
@@ -7657,7 +8565,11 @@ pub mod get_account_list {
                 total: record.opt_int("total")?,
                 data: record.field("data")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7665,6 +8577,7 @@ pub mod get_account_list {
             record.field("total", &self.total);
             record.field("data", &self.data);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7683,6 +8596,9 @@ pub mod get_account_password_encryption_metadata {
         pub bk_scope_id: Option<String>,
         /// `bk_scope_type` (Not in the doc's table; seen in its example at line 16.)
         pub bk_scope_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAccountPasswordEncryptionMetadataRequest {
         /// Sets `bk_scope_id`.
@@ -7708,12 +8624,17 @@ pub mod get_account_password_encryption_metadata {
             ::std::result::Result::Ok(Self {
                 bk_scope_id: record.opt_text("bk_scope_id")?,
                 bk_scope_type: record.opt_text("bk_scope_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("bk_scope_type", &self.bk_scope_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7726,12 +8647,15 @@ pub mod get_account_password_encryption_metadata {
         pub public_key: Option<crate::Base64>,
         /// 加密算法，支持经典密码算法（RSA、AES）和国家商用密码算法（SM2、SM4）
         pub encrypt_algorithm: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAccountPasswordEncryptionMetadataResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAccountPasswordEncryptionMetadataResponse",
                 &["public_key", "encrypt_algorithm"],
@@ -7739,12 +8663,17 @@ pub mod get_account_password_encryption_metadata {
             ::std::result::Result::Ok(Self {
                 public_key: record.field("public_key")?,
                 encrypt_algorithm: record.opt_text("encrypt_algorithm")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("public_key", &self.public_key);
             record.field("encrypt_algorithm", &self.encrypt_algorithm);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7782,6 +8711,9 @@ pub mod get_credential_detail {
         ///
         /// Query parameter.
         pub id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetCredentialDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7797,6 +8729,7 @@ pub mod get_credential_detail {
                 bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 id: id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7826,6 +8759,7 @@ pub mod get_credential_detail {
                 bk_scope_id: record.text("bk_scope_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 id: record.text("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7834,6 +8768,7 @@ pub mod get_credential_detail {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7862,12 +8797,15 @@ pub mod get_credential_detail {
         pub last_modify_user: Option<String>,
         /// 最后修改时间，Unix时间戳（ms）
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCredentialDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCredentialDetailResponse",
                 &[
@@ -7894,7 +8832,11 @@ pub mod get_credential_detail {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7908,6 +8850,7 @@ pub mod get_credential_detail {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7925,17 +8868,31 @@ pub mod get_cron_detail {
     pub struct DynamicGroup {
         /// 动态分组 ID
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DynamicGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DynamicGroup",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7954,12 +8911,15 @@ pub mod get_cron_detail {
         pub value: Option<String>,
         /// 主机类型全局变量的值
         pub server: Option<Server>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GlobalVar {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GlobalVar",
                 &["id", "name", "type", "value", "server"],
@@ -7970,7 +8930,11 @@ pub mod get_cron_detail {
                 r#type: record.opt_int("type")?,
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7979,6 +8943,7 @@ pub mod get_cron_detail {
             record.field("type", &self.r#type);
             record.field("value", &self.value);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7993,12 +8958,15 @@ pub mod get_cron_detail {
         pub ip: Option<String>,
         /// `bk_host_id` (Not in the doc's table; seen in its example at line 37.)
         pub bk_host_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Ip {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Ip",
                 &["bk_cloud_id", "ip", "bk_host_id"],
@@ -8007,13 +8975,18 @@ pub mod get_cron_detail {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
                 bk_host_id: record.opt_int("bk_host_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
             record.field("bk_host_id", &self.bk_host_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8041,6 +9014,9 @@ pub mod get_cron_detail {
         ///
         /// Query parameter.
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetCronDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8052,6 +9028,7 @@ pub mod get_cron_detail {
                 bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8086,6 +9063,7 @@ pub mod get_cron_detail {
                 bk_scope_id: record.text("bk_scope_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 id: record.opt_int("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8094,6 +9072,7 @@ pub mod get_cron_detail {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8130,12 +9109,15 @@ pub mod get_cron_detail {
         pub execute_time_zone: Option<String>,
         /// 全局变量信息，定义见global_var
         pub global_var_list: Option<Vec<GlobalVar>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCronDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCronDetailResponse",
                 &[
@@ -8170,7 +9152,11 @@ pub mod get_cron_detail {
                 execute_time: record.opt_int("execute_time")?,
                 execute_time_zone: record.opt_text("execute_time_zone")?,
                 global_var_list: record.field("global_var_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8188,6 +9174,7 @@ pub mod get_cron_detail {
             record.field("execute_time", &self.execute_time);
             record.field("execute_time_zone", &self.execute_time_zone);
             record.field("global_var_list", &self.global_var_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8206,12 +9193,15 @@ pub mod get_cron_detail {
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
         /// 动态topo节点列表
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Server {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Server",
                 &[
@@ -8228,7 +9218,11 @@ pub mod get_cron_detail {
                 host_id_list: record.field("host_id_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8237,6 +9231,7 @@ pub mod get_cron_detail {
             record.field("host_id_list", &self.host_id_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8249,12 +9244,15 @@ pub mod get_cron_detail {
         pub id: Option<i64>,
         /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
         pub node_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TopoNode {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TopoNode",
                 &["id", "node_type"],
@@ -8262,12 +9260,17 @@ pub mod get_cron_detail {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 node_type: record.opt_text("node_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8310,12 +9313,15 @@ pub mod get_cron_list {
         pub last_modify_user: Option<String>,
         /// 最后修改时间，Unix 时间戳(s)
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -8346,7 +9352,11 @@ pub mod get_cron_list {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8362,6 +9372,7 @@ pub mod get_cron_list {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8429,6 +9440,9 @@ pub mod get_cron_list {
         ///
         /// Query parameter.
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetCronListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8450,6 +9464,7 @@ pub mod get_cron_list {
                 last_modify_time_end: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8559,6 +9574,7 @@ pub mod get_cron_list {
                 last_modify_time_end: record.opt_int("last_modify_time_end")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8577,6 +9593,7 @@ pub mod get_cron_list {
             record.field("last_modify_time_end", &self.last_modify_time_end);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8593,12 +9610,15 @@ pub mod get_cron_list {
         pub start: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 47.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCronListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCronListResponse",
                 &["data", "length", "start", "total"],
@@ -8608,7 +9628,11 @@ pub mod get_cron_list {
                 length: record.opt_int("length")?,
                 start: record.opt_int("start")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8616,6 +9640,7 @@ pub mod get_cron_list {
             record.field("length", &self.length);
             record.field("start", &self.start);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8703,6 +9728,11 @@ pub mod get_cron_list {
                 match wire {
                     1i64 => Self::已启动,
                     2i64 => Self::已暂停,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8742,6 +9772,9 @@ pub mod get_file_source_detail {
         ///
         /// Query parameter.
         pub code: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetFileSourceDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8757,6 +9790,7 @@ pub mod get_file_source_detail {
                 bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 code: code.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8786,6 +9820,7 @@ pub mod get_file_source_detail {
                 bk_scope_id: record.text("bk_scope_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 code: record.text("code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8794,6 +9829,7 @@ pub mod get_file_source_detail {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("code", &self.code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8830,12 +9866,15 @@ pub mod get_file_source_detail {
         pub last_modify_user: Option<String>,
         /// 最后修改时间，Unix时间戳（ms）
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetFileSourceDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetFileSourceDetailResponse",
                 &[
@@ -8870,7 +9909,11 @@ pub mod get_file_source_detail {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8888,6 +9931,7 @@ pub mod get_file_source_detail {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8911,12 +9955,15 @@ pub mod get_job_instance_global_var_value {
         pub value: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 37.)
         pub r#type: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GlobalVar {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GlobalVar",
                 &["id", "name", "value", "type"],
@@ -8926,7 +9973,11 @@ pub mod get_job_instance_global_var_value {
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
                 r#type: record.opt_int("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8934,6 +9985,7 @@ pub mod get_job_instance_global_var_value {
             record.field("name", &self.name);
             record.field("value", &self.value);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8961,6 +10013,9 @@ pub mod get_job_instance_global_var_value {
         ///
         /// Query parameter.
         pub job_instance_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobInstanceGlobalVarValueRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8976,6 +10031,7 @@ pub mod get_job_instance_global_var_value {
                 bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 job_instance_id: job_instance_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9005,6 +10061,7 @@ pub mod get_job_instance_global_var_value {
                 bk_scope_id: record.text("bk_scope_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 job_instance_id: record.int("job_instance_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9013,6 +10070,7 @@ pub mod get_job_instance_global_var_value {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9025,12 +10083,15 @@ pub mod get_job_instance_global_var_value {
         pub job_instance_id: Option<i64>,
         /// 作业步骤实例全局变量值。定义见step_instance_var
         pub step_instance_var_list: Option<Vec<StepInstanceVar>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceGlobalVarValueResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceGlobalVarValueResponse",
                 &["job_instance_id", "step_instance_var_list"],
@@ -9038,12 +10099,17 @@ pub mod get_job_instance_global_var_value {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 step_instance_var_list: record.field("step_instance_var_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_var_list", &self.step_instance_var_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9056,12 +10122,15 @@ pub mod get_job_instance_global_var_value {
         pub step_instance_id: Option<i64>,
         /// 全局变量值列表，定义见global_var
         pub global_var_list: Option<Vec<GlobalVar>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepInstanceVar {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepInstanceVar",
                 &["step_instance_id", "global_var_list"],
@@ -9069,12 +10138,17 @@ pub mod get_job_instance_global_var_value {
             ::std::result::Result::Ok(Self {
                 step_instance_id: record.opt_int("step_instance_id")?,
                 global_var_list: record.field("global_var_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("step_instance_id", &self.step_instance_id);
             record.field("global_var_list", &self.global_var_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9110,12 +10184,15 @@ pub mod get_job_instance_ip_log {
         pub status: Option<Status>,
         /// 文件分发日志内容
         pub log_content: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileLog",
                 &[
@@ -9136,7 +10213,11 @@ pub mod get_job_instance_ip_log {
                 dest_path: record.opt_text("dest_path")?,
                 status: record.field("status")?,
                 log_content: record.opt_text("log_content")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9147,6 +10228,7 @@ pub mod get_job_instance_ip_log {
             record.field("dest_path", &self.dest_path);
             record.field("status", &self.status);
             record.field("log_content", &self.log_content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9161,12 +10243,15 @@ pub mod get_job_instance_ip_log {
         pub bk_cloud_id: Option<i64>,
         /// IP地址
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Ip {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Ip",
                 &["bk_host_id", "bk_cloud_id", "ip"],
@@ -9175,13 +10260,18 @@ pub mod get_job_instance_ip_log {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9225,6 +10315,9 @@ pub mod get_job_instance_ip_log {
         ///
         /// Query parameter.
         pub host_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobInstanceIpLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9245,7 +10338,79 @@ pub mod get_job_instance_ip_log {
                 bk_cloud_id: None,
                 ip: None,
                 host_id: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetJobInstanceIpLogRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetJobInstanceIpLogRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        step_instance_id: Option<i64>,
+    }
+    impl GetJobInstanceIpLogRequest {
+        /// Starts a [`GetJobInstanceIpLogRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetJobInstanceIpLogRequestBuilder {
+            GetJobInstanceIpLogRequestBuilder::default()
+        }
+    }
+    impl GetJobInstanceIpLogRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id` (required).
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<GetJobInstanceIpLogRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let step_instance_id = self
+                .step_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "step_instance_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetJobInstanceIpLogRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    step_instance_id,
+                ),
+            )
         }
     }
     impl GetJobInstanceIpLogRequest {
@@ -9302,6 +10467,7 @@ pub mod get_job_instance_ip_log {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
                 host_id: record.opt_int("host_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9314,6 +10480,7 @@ pub mod get_job_instance_ip_log {
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
             record.field("host_id", &self.host_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9334,12 +10501,15 @@ pub mod get_job_instance_ip_log {
         pub log_content: Option<String>,
         /// 文件分发任务日志。定义见file_log
         pub file_logs: Option<Vec<FileLog>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceIpLogResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceIpLogResponse",
                 &[
@@ -9358,7 +10528,11 @@ pub mod get_job_instance_ip_log {
                 log_type: record.field("log_type")?,
                 log_content: record.opt_text("log_content")?,
                 file_logs: record.field("file_logs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9368,6 +10542,7 @@ pub mod get_job_instance_ip_log {
             record.field("log_type", &self.log_type);
             record.field("log_content", &self.log_content);
             record.field("file_logs", &self.file_logs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9417,12 +10592,15 @@ pub mod get_job_instance_list {
         pub task_status: Option<i64>,
         /// `task_type` (Not in the doc's table; seen in its example at line 48.)
         pub task_type: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -9461,7 +10639,11 @@ pub mod get_job_instance_list {
                 total_time: record.opt_int("total_time")?,
                 task_status: record.opt_int("task_status")?,
                 task_type: record.opt_int("task_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9481,6 +10663,7 @@ pub mod get_job_instance_list {
             record.field("total_time", &self.total_time);
             record.field("task_status", &self.task_status);
             record.field("task_type", &self.task_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9552,6 +10735,9 @@ pub mod get_job_instance_list {
         ///
         /// Query parameter.
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobInstanceListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9579,7 +10765,79 @@ pub mod get_job_instance_list {
                 ip: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetJobInstanceListRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetJobInstanceListRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        create_time_start: Option<i64>,
+        create_time_end: Option<i64>,
+    }
+    impl GetJobInstanceListRequest {
+        /// Starts a [`GetJobInstanceListRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetJobInstanceListRequestBuilder {
+            GetJobInstanceListRequestBuilder::default()
+        }
+    }
+    impl GetJobInstanceListRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `create_time_start` (required).
+        pub fn create_time_start(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_start = Some(value.into());
+            self
+        }
+        /// Sets `create_time_end` (required).
+        pub fn create_time_end(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_end = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<GetJobInstanceListRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let create_time_start = self
+                .create_time_start
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "create_time_start"),
+                ))?;
+            let create_time_end = self
+                .create_time_end
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "create_time_end"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetJobInstanceListRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    create_time_start,
+                    create_time_end,
+                ),
+            )
         }
     }
     impl GetJobInstanceListRequest {
@@ -9685,6 +10943,7 @@ pub mod get_job_instance_list {
                 ip: record.opt_text("ip")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9704,6 +10963,7 @@ pub mod get_job_instance_list {
             record.field("ip", &self.ip);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9720,12 +10980,15 @@ pub mod get_job_instance_list {
         pub length: Option<i64>,
         /// 返回的数据列表，见data.data
         pub data: Option<Vec<Data>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceListResponse",
                 &["start", "total", "length", "data"],
@@ -9735,7 +10998,11 @@ pub mod get_job_instance_list {
                 total: record.opt_int("total")?,
                 length: record.opt_int("length")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9743,6 +11010,7 @@ pub mod get_job_instance_list {
             record.field("total", &self.total);
             record.field("length", &self.length);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9914,6 +11182,11 @@ pub mod get_job_instance_list {
                     10i64 => Self::强制终止中,
                     11i64 => Self::强制终止成功,
                     13i64 => Self::确认终止,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10118,6 +11391,14 @@ pub mod get_job_instance_list {
                     13i64 => Self::确认终止,
                     14i64 => Self::被丢弃,
                     15i64 => Self::滚动等待,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "GetJobInstanceListStatus",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10224,6 +11505,11 @@ pub mod get_job_instance_list {
                     0i64 => Self::作业执行,
                     1i64 => Self::脚本执行,
                     2i64 => Self::文件分发,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10330,6 +11616,14 @@ pub mod get_job_instance_list {
                     1i64 => Self::页面执行,
                     2i64 => Self::API调用,
                     3i64 => Self::定时执行,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "LaunchMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10372,12 +11666,15 @@ pub mod get_job_instance_status {
         pub bk_scope_id: Option<String>,
         /// 作业实例ID
         pub job_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobInstance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobInstance",
                 &[
@@ -10402,7 +11699,11 @@ pub mod get_job_instance_status {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.opt_text("bk_scope_id")?,
                 job_instance_id: record.opt_int("job_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10415,6 +11716,7 @@ pub mod get_job_instance_status {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10446,6 +11748,9 @@ pub mod get_job_instance_status {
         ///
         /// Query parameter.
         pub return_ip_result: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobInstanceStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10462,6 +11767,7 @@ pub mod get_job_instance_status {
                 bk_biz_id: None,
                 job_instance_id: job_instance_id.into(),
                 return_ip_result: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10503,6 +11809,7 @@ pub mod get_job_instance_status {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 job_instance_id: record.int("job_instance_id")?,
                 return_ip_result: record.field("return_ip_result")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10512,6 +11819,7 @@ pub mod get_job_instance_status {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("job_instance_id", &self.job_instance_id);
             record.field("return_ip_result", &self.return_ip_result);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10526,12 +11834,15 @@ pub mod get_job_instance_status {
         pub job_instance: Option<JobInstance>,
         /// 作业步骤列表。见step_instance定义
         pub step_instance_list: Option<Vec<StepInstance>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceStatusResponse",
                 &["finished", "job_instance", "step_instance_list"],
@@ -10540,13 +11851,18 @@ pub mod get_job_instance_status {
                 finished: record.field("finished")?,
                 job_instance: record.field("job_instance")?,
                 step_instance_list: record.field("step_instance_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("finished", &self.finished);
             record.field("job_instance", &self.job_instance);
             record.field("step_instance_list", &self.step_instance_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10803,6 +12119,11 @@ pub mod get_job_instance_status {
                     13i64 => Self::确认终止,
                     14i64 => Self::被丢弃,
                     15i64 => Self::滚动等待,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11079,6 +12400,14 @@ pub mod get_job_instance_status {
                     13i64 => Self::确认终止,
                     14i64 => Self::被丢弃,
                     15i64 => Self::滚动等待,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "GetJobInstanceStatusStatus",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11594,6 +12923,14 @@ pub mod get_job_instance_status {
                     403i64 => Self::任务强制终止成功,
                     404i64 => Self::任务强制终止失败,
                     500i64 => Self::未知状态,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "GetJobInstanceStatusStatus3",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11627,12 +12964,15 @@ pub mod get_job_instance_status {
         pub execute_count: Option<i64>,
         /// 每个主机的任务执行结果，return_ip_result参数为true时才可能存在，定义见step_ip_result
         pub step_ip_result_list: Option<Vec<StepIpResult>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepInstance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepInstance",
                 &[
@@ -11659,7 +12999,11 @@ pub mod get_job_instance_status {
                 total_time: record.opt_int("total_time")?,
                 execute_count: record.opt_int("execute_count")?,
                 step_ip_result_list: record.field("step_ip_result_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11673,6 +13017,7 @@ pub mod get_job_instance_status {
             record.field("total_time", &self.total_time);
             record.field("execute_count", &self.execute_count);
             record.field("step_ip_result_list", &self.step_ip_result_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11788,6 +13133,11 @@ pub mod get_job_instance_status {
                     2i64 => Self::文件步骤,
                     3i64 => Self::人工确认步骤,
                     4i64 => Self::SQL步骤,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11821,12 +13171,15 @@ pub mod get_job_instance_status {
         pub end_time: Option<i64>,
         /// 总耗时，单位毫秒
         pub total_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepIpResult {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepIpResult",
                 &[
@@ -11853,7 +13206,11 @@ pub mod get_job_instance_status {
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
                 total_time: record.opt_int("total_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11867,6 +13224,7 @@ pub mod get_job_instance_status {
             record.field("start_time", &self.start_time);
             record.field("end_time", &self.end_time);
             record.field("total_time", &self.total_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11893,12 +13251,15 @@ pub mod get_job_plan_detail {
         pub account: Option<GetJobPlanDetailAccount>,
         /// 目标服务器
         pub server: Option<Server>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileDestination {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileDestination",
                 &["path", "account", "server"],
@@ -11907,13 +13268,18 @@ pub mod get_job_plan_detail {
                 path: record.opt_text("path")?,
                 account: record.field("account")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("path", &self.path);
             record.field("account", &self.account);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11936,12 +13302,15 @@ pub mod get_job_plan_detail {
         pub download_speed_limit: Option<i64>,
         /// `file_source` (Not in the doc's table; seen in its example at line 37.)
         pub file_source: Option<Vec<GetJobPlanDetailFileSource>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileInfo",
                 &[
@@ -11962,7 +13331,11 @@ pub mod get_job_plan_detail {
                 upload_speed_limit: record.opt_int("upload_speed_limit")?,
                 download_speed_limit: record.opt_int("download_speed_limit")?,
                 file_source: record.field("file_source")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11973,6 +13346,7 @@ pub mod get_job_plan_detail {
             record.field("upload_speed_limit", &self.upload_speed_limit);
             record.field("download_speed_limit", &self.download_speed_limit);
             record.field("file_source", &self.file_source);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11983,17 +13357,31 @@ pub mod get_job_plan_detail {
     pub struct Account {
         /// 账号 ID
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Account {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Account", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Account",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12006,12 +13394,15 @@ pub mod get_job_plan_detail {
         pub id: Option<i64>,
         /// 作业名称 (described at line 215) (Not in the doc's table; seen in its example at line 37.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobPlanDetailAccount {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobPlanDetailAccount",
                 &["id", "name"],
@@ -12019,12 +13410,17 @@ pub mod get_job_plan_detail {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12035,17 +13431,31 @@ pub mod get_job_plan_detail {
     pub struct DynamicGroup {
         /// 动态分组 ID
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DynamicGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DynamicGroup",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12064,12 +13474,15 @@ pub mod get_job_plan_detail {
         pub file_type: Option<FileType>,
         /// 文件源类型为第三方文件源文件时的第三方文件源Id
         pub file_source_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileSource {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileSource",
                 &["file_list", "account", "server", "file_type", "file_source_id"],
@@ -12080,7 +13493,11 @@ pub mod get_job_plan_detail {
                 server: record.field("server")?,
                 file_type: record.field("file_type")?,
                 file_source_id: record.opt_int("file_source_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12089,6 +13506,7 @@ pub mod get_job_plan_detail {
             record.field("server", &self.server);
             record.field("file_type", &self.file_type);
             record.field("file_source_id", &self.file_source_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12107,12 +13525,15 @@ pub mod get_job_plan_detail {
         pub server: Option<GetJobPlanDetailServer>,
         /// 文件源类型为第三方文件源文件时的第三方文件源Id (described at line 317) (Not in the doc's table; seen in its example at line 37.)
         pub file_source_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobPlanDetailFileSource {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobPlanDetailFileSource",
                 &["account", "file_list", "file_type", "server", "file_source_id"],
@@ -12123,7 +13544,11 @@ pub mod get_job_plan_detail {
                 file_type: record.opt_int("file_type")?,
                 server: record.field("server")?,
                 file_source_id: record.opt_int("file_source_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12132,6 +13557,7 @@ pub mod get_job_plan_detail {
             record.field("file_type", &self.file_type);
             record.field("server", &self.server);
             record.field("file_source_id", &self.file_source_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12234,6 +13660,14 @@ pub mod get_job_plan_detail {
                     1i64 => Self::服务器文件,
                     2i64 => Self::本地文件,
                     3i64 => Self::第三方文件源文件,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12263,12 +13697,15 @@ pub mod get_job_plan_detail {
         pub server: Option<Server>,
         /// 变量是否被执行方案引用
         pub used: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GlobalVar {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GlobalVar",
                 &[
@@ -12291,7 +13728,11 @@ pub mod get_job_plan_detail {
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
                 used: record.field("used")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12303,6 +13744,7 @@ pub mod get_job_plan_detail {
             record.field("value", &self.value);
             record.field("server", &self.server);
             record.field("used", &self.used);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12317,12 +13759,15 @@ pub mod get_job_plan_detail {
         pub bk_cloud_id: Option<i64>,
         /// IP地址
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Ip {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Ip",
                 &["bk_host_id", "bk_cloud_id", "ip"],
@@ -12331,13 +13776,18 @@ pub mod get_job_plan_detail {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12365,6 +13815,9 @@ pub mod get_job_plan_detail {
         ///
         /// Query parameter.
         pub job_plan_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobPlanDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12380,6 +13833,7 @@ pub mod get_job_plan_detail {
                 bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 job_plan_id: job_plan_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12409,6 +13863,7 @@ pub mod get_job_plan_detail {
                 bk_scope_id: record.text("bk_scope_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 job_plan_id: record.int("job_plan_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12417,6 +13872,7 @@ pub mod get_job_plan_detail {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("job_plan_id", &self.job_plan_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12445,12 +13901,15 @@ pub mod get_job_plan_detail {
         pub step_list: Option<Vec<Step>>,
         /// 全局变量信息
         pub global_var_list: Option<Vec<GlobalVar>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobPlanDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobPlanDetailResponse",
                 &[
@@ -12477,7 +13936,11 @@ pub mod get_job_plan_detail {
                 last_modify_time: record.opt_int("last_modify_time")?,
                 step_list: record.field("step_list")?,
                 global_var_list: record.field("global_var_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12491,6 +13954,7 @@ pub mod get_job_plan_detail {
             record.field("last_modify_time", &self.last_modify_time);
             record.field("step_list", &self.step_list);
             record.field("global_var_list", &self.global_var_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12634,6 +14098,14 @@ pub mod get_job_plan_detail {
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
                     6i64 => Self::Sql,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12655,12 +14127,15 @@ pub mod get_job_plan_detail {
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
         /// 动态 topo 节点列表
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Server {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Server",
                 &["variable", "ip_list", "dynamic_group_list", "topo_node_list"],
@@ -12670,7 +14145,11 @@ pub mod get_job_plan_detail {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12678,6 +14157,7 @@ pub mod get_job_plan_detail {
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12688,23 +14168,31 @@ pub mod get_job_plan_detail {
     pub struct GetJobPlanDetailServer {
         /// 引用的变量名 (described at line 277) (Not in the doc's table; seen in its example at line 37.)
         pub variable: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobPlanDetailServer {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobPlanDetailServer",
                 &["variable"],
             )?;
             ::std::result::Result::Ok(Self {
                 variable: record.opt_text("variable")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("variable", &self.variable);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12717,12 +14205,15 @@ pub mod get_job_plan_detail {
         pub id: Option<i64>,
         /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
         pub node_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TopoNode {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TopoNode",
                 &["id", "node_type"],
@@ -12730,12 +14221,17 @@ pub mod get_job_plan_detail {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 node_type: record.opt_text("node_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12837,6 +14333,11 @@ pub mod get_job_plan_detail {
                     1i64 => Self::脚本步骤,
                     2i64 => Self::文件步骤,
                     3i64 => Self::人工确认步骤,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12870,12 +14371,15 @@ pub mod get_job_plan_detail {
         pub account: Option<String>,
         /// 目标主机
         pub server: Option<Server>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ScriptInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ScriptInfo",
                 &[
@@ -12902,7 +14406,11 @@ pub mod get_job_plan_detail {
                 is_param_sensitive: record.field("is_param_sensitive")?,
                 account: record.opt_text("account")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12916,6 +14424,7 @@ pub mod get_job_plan_detail {
             record.field("is_param_sensitive", &self.is_param_sensitive);
             record.field("account", &self.account);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12936,12 +14445,15 @@ pub mod get_job_plan_detail {
         pub file_info: Option<FileInfo>,
         /// 人工确认步骤步骤信息。当 type=3 时才有这个字段
         pub approval_info: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Step {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Step",
                 &["id", "name", "type", "script_info", "file_info", "approval_info"],
@@ -12953,7 +14465,11 @@ pub mod get_job_plan_detail {
                 script_info: record.field("script_info")?,
                 file_info: record.field("file_info")?,
                 approval_info: record.field("approval_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12963,6 +14479,7 @@ pub mod get_job_plan_detail {
             record.field("script_info", &self.script_info);
             record.field("file_info", &self.file_info);
             record.field("approval_info", &self.approval_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13003,12 +14520,15 @@ pub mod get_job_plan_list {
         pub last_modify_time: Option<i64>,
         /// 是否需要从作业模版同步
         pub need_update: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -13035,7 +14555,11 @@ pub mod get_job_plan_list {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
                 need_update: record.field("need_update")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13049,6 +14573,7 @@ pub mod get_job_plan_list {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("need_update", &self.need_update);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13112,6 +14637,9 @@ pub mod get_job_plan_list {
         ///
         /// Query parameter.
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobPlanListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13132,6 +14660,7 @@ pub mod get_job_plan_list {
                 last_modify_time_end: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13234,6 +14763,7 @@ pub mod get_job_plan_list {
                 last_modify_time_end: record.opt_int("last_modify_time_end")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13251,6 +14781,7 @@ pub mod get_job_plan_list {
             record.field("last_modify_time_end", &self.last_modify_time_end);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13267,12 +14798,15 @@ pub mod get_job_plan_list {
         pub length: Option<i64>,
         /// 返回的数据列表，见data.data
         pub data: Option<Vec<Data>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobPlanListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobPlanListResponse",
                 &["start", "total", "length", "data"],
@@ -13282,7 +14816,11 @@ pub mod get_job_plan_list {
                 total: record.opt_int("total")?,
                 length: record.opt_int("length")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13290,6 +14828,7 @@ pub mod get_job_plan_list {
             record.field("total", &self.total);
             record.field("length", &self.length);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13321,12 +14860,15 @@ pub mod get_job_template_list {
         pub last_modify_user: Option<String>,
         /// 最后修改时间，Unix 时间戳
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -13349,7 +14891,11 @@ pub mod get_job_template_list {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13361,6 +14907,7 @@ pub mod get_job_template_list {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13420,6 +14967,9 @@ pub mod get_job_template_list {
         ///
         /// Query parameter.
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobTemplateListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13439,6 +14989,7 @@ pub mod get_job_template_list {
                 last_modify_time_end: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13534,6 +15085,7 @@ pub mod get_job_template_list {
                 last_modify_time_end: record.opt_int("last_modify_time_end")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13550,6 +15102,7 @@ pub mod get_job_template_list {
             record.field("last_modify_time_end", &self.last_modify_time_end);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13566,12 +15119,15 @@ pub mod get_job_template_list {
         pub length: Option<i64>,
         /// 返回的数据列表，见data.data
         pub data: Option<Vec<Data>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobTemplateListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobTemplateListResponse",
                 &["start", "total", "length", "data"],
@@ -13581,7 +15137,11 @@ pub mod get_job_template_list {
                 total: record.opt_int("total")?,
                 length: record.opt_int("length")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13589,6 +15149,7 @@ pub mod get_job_template_list {
             record.field("total", &self.total);
             record.field("length", &self.length);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13604,22 +15165,29 @@ pub mod system_get_latest_service_version {
     ///
     /// Defined in `api-docs/job_v3/zh/get_latest_service_version.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SystemGetLatestServiceVersionRequest {}
+    pub struct SystemGetLatestServiceVersionRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for SystemGetLatestServiceVersionRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(
                 value,
                 "SystemGetLatestServiceVersionRequest",
                 &[],
             )?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13630,23 +15198,31 @@ pub mod system_get_latest_service_version {
     pub struct SystemGetLatestServiceVersionResponse {
         /// 服务最新版本号
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SystemGetLatestServiceVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SystemGetLatestServiceVersionResponse",
                 &["version"],
             )?;
             ::std::result::Result::Ok(Self {
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13672,6 +15248,9 @@ pub mod get_notify_config {
         ///
         /// Query parameter.
         pub bk_scope_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetNotifyConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13680,6 +15259,7 @@ pub mod get_notify_config {
             Self {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13695,12 +15275,14 @@ pub mod get_notify_config {
             ::std::result::Result::Ok(Self {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.text("bk_scope_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13721,12 +15303,15 @@ pub mod get_notify_config {
         pub resource_status_channel_map: Option<
             std::collections::BTreeMap<String, std::collections::BTreeMap<String, bool>>,
         >,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetNotifyConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetNotifyConfigResponse",
                 &[
@@ -13742,8 +15327,13 @@ pub mod get_notify_config {
                 resource_type_list: record.field("resource_type_list")?,
                 role_list: record.field("role_list")?,
                 extra_observer_list: record.field("extra_observer_list")?,
-                resource_status_channel_map: record.field("resource_status_channel_map")?,
+                resource_status_channel_map: record
+                    .field("resource_status_channel_map")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13753,6 +15343,7 @@ pub mod get_notify_config {
             record.field("extra_observer_list", &self.extra_observer_list);
             record
                 .field("resource_status_channel_map", &self.resource_status_channel_map);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13786,12 +15377,15 @@ pub mod get_public_script_list {
         pub description: Option<String>,
         /// `public` (Not in the doc's table; seen in its example at line 37.)
         pub public: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -13818,7 +15412,11 @@ pub mod get_public_script_list {
                 last_modify_time: record.opt_int("last_modify_time")?,
                 description: record.opt_text("description")?,
                 public: record.field("public")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13832,6 +15430,7 @@ pub mod get_public_script_list {
             record.field("last_modify_time", &self.last_modify_time);
             record.field("description", &self.description);
             record.field("public", &self.public);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13856,6 +15455,9 @@ pub mod get_public_script_list {
         ///
         /// Query parameter.
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetPublicScriptListRequest {
         /// Sets `name`.
@@ -13893,7 +15495,11 @@ pub mod get_public_script_list {
                 script_language: record.field("script_language")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13901,6 +15507,7 @@ pub mod get_public_script_list {
             record.field("script_language", &self.script_language);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13917,12 +15524,15 @@ pub mod get_public_script_list {
         pub length: Option<i64>,
         /// 返回的数据列表，见data.data
         pub data: Option<Vec<Data>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPublicScriptListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPublicScriptListResponse",
                 &["start", "total", "length", "data"],
@@ -13932,7 +15542,11 @@ pub mod get_public_script_list {
                 total: record.opt_int("total")?,
                 length: record.opt_int("length")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13940,6 +15554,7 @@ pub mod get_public_script_list {
             record.field("total", &self.total);
             record.field("length", &self.length);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14083,6 +15698,14 @@ pub mod get_public_script_list {
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
                     6i64 => Self::Sql,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -14117,6 +15740,9 @@ pub mod get_public_script_version_detail {
         ///
         /// Query parameter.
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetPublicScriptVersionDetailRequest {
         /// Sets `id`.
@@ -14148,13 +15774,18 @@ pub mod get_public_script_version_detail {
                 id: record.opt_int("id")?,
                 script_id: record.opt_text("script_id")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("script_id", &self.script_id);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14189,12 +15820,15 @@ pub mod get_public_script_version_detail {
         pub description: Option<String>,
         /// `public_script` (Not in the doc's table; seen in its example at line 36.)
         pub public_script: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPublicScriptVersionDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPublicScriptVersionDetailResponse",
                 &[
@@ -14227,7 +15861,11 @@ pub mod get_public_script_version_detail {
                 script_language: record.field("script_language")?,
                 description: record.opt_text("description")?,
                 public_script: record.field("public_script")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14244,6 +15882,7 @@ pub mod get_public_script_version_detail {
             record.field("script_language", &self.script_language);
             record.field("description", &self.description);
             record.field("public_script", &self.public_script);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14359,6 +15998,11 @@ pub mod get_public_script_version_detail {
                     1i64 => Self::已上线,
                     2i64 => Self::已下线,
                     3i64 => Self::已禁用,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -14407,12 +16051,15 @@ pub mod get_public_script_version_list {
         pub description: Option<String>,
         /// `public_script` (Not in the doc's table; seen in its example at line 37.)
         pub public_script: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -14445,7 +16092,11 @@ pub mod get_public_script_version_list {
                 script_language: record.field("script_language")?,
                 description: record.opt_text("description")?,
                 public_script: record.field("public_script")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14462,6 +16113,7 @@ pub mod get_public_script_version_list {
             record.field("script_language", &self.script_language);
             record.field("description", &self.description);
             record.field("public_script", &self.public_script);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14486,6 +16138,9 @@ pub mod get_public_script_version_list {
         ///
         /// Query parameter.
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetPublicScriptVersionListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14496,6 +16151,7 @@ pub mod get_public_script_version_list {
                 return_script_content: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14530,6 +16186,7 @@ pub mod get_public_script_version_list {
                 return_script_content: record.field("return_script_content")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14538,6 +16195,7 @@ pub mod get_public_script_version_list {
             record.field("return_script_content", &self.return_script_content);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14554,12 +16212,15 @@ pub mod get_public_script_version_list {
         pub length: Option<i64>,
         /// 返回的数据列表，见data.data
         pub data: Option<Vec<Data>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPublicScriptVersionListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPublicScriptVersionListResponse",
                 &["start", "total", "length", "data"],
@@ -14569,7 +16230,11 @@ pub mod get_public_script_version_list {
                 total: record.opt_int("total")?,
                 length: record.opt_int("length")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14577,6 +16242,7 @@ pub mod get_public_script_version_list {
             record.field("total", &self.total);
             record.field("length", &self.length);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14692,6 +16358,11 @@ pub mod get_public_script_version_list {
                     1i64 => Self::已上线,
                     2i64 => Self::已下线,
                     3i64 => Self::已禁用,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -14737,12 +16408,15 @@ pub mod get_script_list {
         pub last_modify_time: Option<i64>,
         /// 脚本描述
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -14771,7 +16445,11 @@ pub mod get_script_list {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14786,6 +16464,7 @@ pub mod get_script_list {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14825,6 +16504,9 @@ pub mod get_script_list {
         ///
         /// Query parameter.
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetScriptListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14839,6 +16521,7 @@ pub mod get_script_list {
                 script_language: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14899,6 +16582,7 @@ pub mod get_script_list {
                 script_language: record.field("script_language")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14910,6 +16594,7 @@ pub mod get_script_list {
             record.field("script_language", &self.script_language);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14926,12 +16611,15 @@ pub mod get_script_list {
         pub length: Option<i64>,
         /// 返回的数据列表，见data.data
         pub data: Option<Vec<Data>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetScriptListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetScriptListResponse",
                 &["start", "total", "length", "data"],
@@ -14941,7 +16629,11 @@ pub mod get_script_list {
                 total: record.opt_int("total")?,
                 length: record.opt_int("length")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14949,6 +16641,7 @@ pub mod get_script_list {
             record.field("total", &self.total);
             record.field("length", &self.length);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15106,6 +16799,14 @@ pub mod get_script_list {
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
                     6i64 => Self::Sql,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -15254,6 +16955,14 @@ pub mod get_script_list {
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
                     6i64 => Self::Sql,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "GetScriptListScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -15305,6 +17014,9 @@ pub mod get_script_version_detail {
         ///
         /// Query parameter.
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetScriptVersionDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15318,6 +17030,7 @@ pub mod get_script_version_detail {
                 id: None,
                 script_id: None,
                 version: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15371,6 +17084,7 @@ pub mod get_script_version_detail {
                 id: record.opt_int("id")?,
                 script_id: record.opt_text("script_id")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15381,6 +17095,7 @@ pub mod get_script_version_detail {
             record.field("id", &self.id);
             record.field("script_id", &self.script_id);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15419,12 +17134,15 @@ pub mod get_script_version_detail {
         pub description: Option<String>,
         /// `public_script` (Not in the doc's table; seen in its example at line 39.)
         pub public_script: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetScriptVersionDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetScriptVersionDetailResponse",
                 &[
@@ -15461,7 +17179,11 @@ pub mod get_script_version_detail {
                 script_language: record.field("script_language")?,
                 description: record.opt_text("description")?,
                 public_script: record.field("public_script")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15480,6 +17202,7 @@ pub mod get_script_version_detail {
             record.field("script_language", &self.script_language);
             record.field("description", &self.description);
             record.field("public_script", &self.public_script);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15595,6 +17318,11 @@ pub mod get_script_version_detail {
                     1i64 => Self::已上线,
                     2i64 => Self::已下线,
                     3i64 => Self::已禁用,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -15648,12 +17376,15 @@ pub mod get_script_version_list {
         pub description: Option<String>,
         /// `public_script` (Not in the doc's table; seen in its example at line 40.)
         pub public_script: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -15690,7 +17421,11 @@ pub mod get_script_version_list {
                 script_language: record.field("script_language")?,
                 description: record.opt_text("description")?,
                 public_script: record.field("public_script")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15709,6 +17444,7 @@ pub mod get_script_version_list {
             record.field("script_language", &self.script_language);
             record.field("description", &self.description);
             record.field("public_script", &self.public_script);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15748,6 +17484,9 @@ pub mod get_script_version_list {
         ///
         /// Query parameter.
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetScriptVersionListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15766,6 +17505,7 @@ pub mod get_script_version_list {
                 return_script_content: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15821,6 +17561,7 @@ pub mod get_script_version_list {
                 return_script_content: record.field("return_script_content")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15832,6 +17573,7 @@ pub mod get_script_version_list {
             record.field("return_script_content", &self.return_script_content);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15848,12 +17590,15 @@ pub mod get_script_version_list {
         pub length: Option<i64>,
         /// 返回的数据列表，见data.data
         pub data: Option<Vec<Data>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetScriptVersionListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetScriptVersionListResponse",
                 &["start", "total", "length", "data"],
@@ -15863,7 +17608,11 @@ pub mod get_script_version_list {
                 total: record.opt_int("total")?,
                 length: record.opt_int("length")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15871,6 +17620,7 @@ pub mod get_script_version_list {
             record.field("total", &self.total);
             record.field("length", &self.length);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15986,6 +17736,11 @@ pub mod get_script_version_list {
                     1i64 => Self::已上线,
                     2i64 => Self::已下线,
                     3i64 => Self::已禁用,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -16012,23 +17767,31 @@ pub mod get_step_instance_detail {
     pub struct ApprovalInfo {
         /// 确认消息
         pub approval_message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ApprovalInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ApprovalInfo",
                 &["approval_message"],
             )?;
             ::std::result::Result::Ok(Self {
                 approval_message: record.opt_text("approval_message")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("approval_message", &self.approval_message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16041,12 +17804,15 @@ pub mod get_step_instance_detail {
         pub id: Option<i64>,
         /// 账号名称
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Account {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Account",
                 &["id", "name"],
@@ -16054,12 +17820,17 @@ pub mod get_step_instance_detail {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16070,17 +17841,31 @@ pub mod get_step_instance_detail {
     pub struct DynamicGroup {
         /// CMDB动态分组ID
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DynamicGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DynamicGroup",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16095,12 +17880,15 @@ pub mod get_step_instance_detail {
         pub account: Option<Account>,
         /// 分发目标机器，详情见server对象定义
         pub server: Option<GetStepInstanceDetailServer4>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileDestination {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileDestination",
                 &["path", "account", "server"],
@@ -16109,13 +17897,18 @@ pub mod get_step_instance_detail {
                 path: record.opt_text("path")?,
                 account: record.field("account")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("path", &self.path);
             record.field("account", &self.account);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16138,12 +17931,15 @@ pub mod get_step_instance_detail {
         pub transfer_mode: Option<TransferMode>,
         /// 是否忽略错误：0-不忽略，1-忽略
         pub is_ignore_error: Option<IsIgnoreError>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileInfo",
                 &[
@@ -16164,7 +17960,11 @@ pub mod get_step_instance_detail {
                 destination_speed_limit: record.opt_int("destination_speed_limit")?,
                 transfer_mode: record.field("transfer_mode")?,
                 is_ignore_error: record.field("is_ignore_error")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -16175,6 +17975,7 @@ pub mod get_step_instance_detail {
             record.field("destination_speed_limit", &self.destination_speed_limit);
             record.field("transfer_mode", &self.transfer_mode);
             record.field("is_ignore_error", &self.is_ignore_error);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16193,12 +17994,15 @@ pub mod get_step_instance_detail {
         pub account: Option<Account>,
         /// 第三方文件源ID
         pub file_source_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileSource {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileSource",
                 &["file_type", "file_list", "server", "account", "file_source_id"],
@@ -16209,7 +18013,11 @@ pub mod get_step_instance_detail {
                 server: record.field("server")?,
                 account: record.field("account")?,
                 file_source_id: record.opt_int("file_source_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -16218,6 +18026,7 @@ pub mod get_step_instance_detail {
             record.field("server", &self.server);
             record.field("account", &self.account);
             record.field("file_source_id", &self.file_source_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16319,6 +18128,14 @@ pub mod get_step_instance_detail {
                     1i64 => Self::服务器文件,
                     2i64 => Self::本地文件,
                     3i64 => Self::文件源文件,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -16344,6 +18161,9 @@ pub mod get_step_instance_detail {
         pub bk_cloud_name: Option<String>,
         /// 主机ID (described at line 225) (Not in the doc's table; seen in its example at line 38.)
         pub bk_host_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Ip {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16356,6 +18176,7 @@ pub mod get_step_instance_detail {
                 bk_agent_id: None,
                 bk_cloud_name: None,
                 bk_host_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16363,7 +18184,7 @@ pub mod get_step_instance_detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Ip",
                 &[
@@ -16382,6 +18203,7 @@ pub mod get_step_instance_detail {
                 bk_agent_id: record.opt_text("bk_agent_id")?,
                 bk_cloud_name: record.opt_text("bk_cloud_name")?,
                 bk_host_id: record.opt_int("bk_host_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16392,6 +18214,7 @@ pub mod get_step_instance_detail {
             record.field("bk_agent_id", &self.bk_agent_id);
             record.field("bk_cloud_name", &self.bk_cloud_name);
             record.field("bk_host_id", &self.bk_host_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16414,12 +18237,15 @@ pub mod get_step_instance_detail {
         pub ip: Option<String>,
         /// IPv6 (described at line 229) (Not in the doc's table; seen in its example at line 38.)
         pub ipv6: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetStepInstanceDetailIp3 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetStepInstanceDetailIp3",
                 &[
@@ -16440,7 +18266,11 @@ pub mod get_step_instance_detail {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 ip: record.opt_text("ip")?,
                 ipv6: record.opt_text("ipv6")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -16451,6 +18281,7 @@ pub mod get_step_instance_detail {
             record.field("bk_host_id", &self.bk_host_id);
             record.field("ip", &self.ip);
             record.field("ipv6", &self.ipv6);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16473,6 +18304,9 @@ pub mod get_step_instance_detail {
         pub bk_host_id: Option<i64>,
         /// IPv6 (described at line 229) (Not in the doc's table; seen in its example at line 38.)
         pub ipv6: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetStepInstanceDetailIp4 {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16486,6 +18320,7 @@ pub mod get_step_instance_detail {
                 bk_cloud_name: None,
                 bk_host_id: None,
                 ipv6: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16493,7 +18328,7 @@ pub mod get_step_instance_detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetStepInstanceDetailIp4",
                 &[
@@ -16514,6 +18349,7 @@ pub mod get_step_instance_detail {
                 bk_cloud_name: record.opt_text("bk_cloud_name")?,
                 bk_host_id: record.opt_int("bk_host_id")?,
                 ipv6: record.opt_text("ipv6")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16525,6 +18361,7 @@ pub mod get_step_instance_detail {
             record.field("bk_cloud_name", &self.bk_cloud_name);
             record.field("bk_host_id", &self.bk_host_id);
             record.field("ipv6", &self.ipv6);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16556,6 +18393,9 @@ pub mod get_step_instance_detail {
         ///
         /// Query parameter.
         pub step_instance_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetStepInstanceDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16573,7 +18413,82 @@ pub mod get_step_instance_detail {
                 bk_biz_id: None,
                 job_instance_id: job_instance_id.into(),
                 step_instance_id: step_instance_id.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetStepInstanceDetailRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetStepInstanceDetailRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        step_instance_id: Option<i64>,
+    }
+    impl GetStepInstanceDetailRequest {
+        /// Starts a [`GetStepInstanceDetailRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetStepInstanceDetailRequestBuilder {
+            GetStepInstanceDetailRequestBuilder::default()
+        }
+    }
+    impl GetStepInstanceDetailRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id` (required).
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            GetStepInstanceDetailRequest,
+            crate::wire::WireError,
+        > {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let step_instance_id = self
+                .step_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "step_instance_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetStepInstanceDetailRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    step_instance_id,
+                ),
+            )
         }
     }
     impl GetStepInstanceDetailRequest {
@@ -16609,6 +18524,7 @@ pub mod get_step_instance_detail {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 job_instance_id: record.int("job_instance_id")?,
                 step_instance_id: record.int("step_instance_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16618,6 +18534,7 @@ pub mod get_step_instance_detail {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16638,12 +18555,15 @@ pub mod get_step_instance_detail {
         pub file_info: Option<FileInfo>,
         /// 审批步骤信息
         pub approval_info: Option<ApprovalInfo>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetStepInstanceDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetStepInstanceDetailResponse",
                 &["id", "name", "type", "script_info", "file_info", "approval_info"],
@@ -16655,7 +18575,11 @@ pub mod get_step_instance_detail {
                 script_info: record.field("script_info")?,
                 file_info: record.field("file_info")?,
                 approval_info: record.field("approval_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -16665,6 +18589,7 @@ pub mod get_step_instance_detail {
             record.field("script_info", &self.script_info);
             record.field("file_info", &self.file_info);
             record.field("approval_info", &self.approval_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16695,12 +18620,15 @@ pub mod get_step_instance_detail {
         pub is_param_sensitive: Option<IsParamSensitive>,
         /// 是否忽略错误：0-不忽略，1-忽略
         pub is_ignore_error: Option<IsIgnoreError>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ScriptInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ScriptInfo",
                 &[
@@ -16729,7 +18657,11 @@ pub mod get_step_instance_detail {
                 server: record.field("server")?,
                 is_param_sensitive: record.field("is_param_sensitive")?,
                 is_ignore_error: record.field("is_ignore_error")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -16744,6 +18676,7 @@ pub mod get_step_instance_detail {
             record.field("server", &self.server);
             record.field("is_param_sensitive", &self.is_param_sensitive);
             record.field("is_ignore_error", &self.is_ignore_error);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16887,6 +18820,14 @@ pub mod get_step_instance_detail {
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
                     6i64 => Self::Sql,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -16908,12 +18849,15 @@ pub mod get_step_instance_detail {
         pub topo_node_list: Option<Vec<TopoNode>>,
         /// 动态分组列表，元素详情见dynamic_group对象定义
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Server {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Server",
                 &["variable", "ip_list", "topo_node_list", "dynamic_group_list"],
@@ -16923,7 +18867,11 @@ pub mod get_step_instance_detail {
                 ip_list: record.field("ip_list")?,
                 topo_node_list: record.field("topo_node_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -16931,6 +18879,7 @@ pub mod get_step_instance_detail {
             record.field("ip_list", &self.ip_list);
             record.field("topo_node_list", &self.topo_node_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16945,12 +18894,15 @@ pub mod get_step_instance_detail {
         pub ip_list: Option<Vec<GetStepInstanceDetailIp3>>,
         /// `topo_node_list` (Not in the doc's table; seen in its example at line 38.)
         pub topo_node_list: Option<Vec<GetStepInstanceDetailTopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetStepInstanceDetailServer3 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetStepInstanceDetailServer3",
                 &["dynamic_group_list", "ip_list", "topo_node_list"],
@@ -16959,13 +18911,18 @@ pub mod get_step_instance_detail {
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 ip_list: record.field("ip_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("ip_list", &self.ip_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16984,12 +18941,15 @@ pub mod get_step_instance_detail {
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
         /// `server` (Not in the doc's table; seen in its example at line 38.)
         pub server: Option<GetStepInstanceDetailServer3>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetStepInstanceDetailServer {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetStepInstanceDetailServer",
                 &[
@@ -17006,7 +18966,11 @@ pub mod get_step_instance_detail {
                 topo_node_list: record.field("topo_node_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -17015,6 +18979,7 @@ pub mod get_step_instance_detail {
             record.field("topo_node_list", &self.topo_node_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17031,12 +18996,15 @@ pub mod get_step_instance_detail {
         pub topo_node_list: Option<Vec<TopoNode>>,
         /// 动态分组列表，元素详情见dynamic_group对象定义
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetStepInstanceDetailServer4 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetStepInstanceDetailServer4",
                 &["variable", "ip_list", "topo_node_list", "dynamic_group_list"],
@@ -17046,7 +19014,11 @@ pub mod get_step_instance_detail {
                 ip_list: record.field("ip_list")?,
                 topo_node_list: record.field("topo_node_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -17054,6 +19026,7 @@ pub mod get_step_instance_detail {
             record.field("ip_list", &self.ip_list);
             record.field("topo_node_list", &self.topo_node_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17066,12 +19039,15 @@ pub mod get_step_instance_detail {
         pub node_type: Option<String>,
         /// 动态topo节点ID，对应CMDB API中的 bk_inst_id
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TopoNode {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TopoNode",
                 &["node_type", "id"],
@@ -17079,12 +19055,17 @@ pub mod get_step_instance_detail {
             ::std::result::Result::Ok(Self {
                 node_type: record.opt_text("node_type")?,
                 id: record.opt_int("id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("node_type", &self.node_type);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17097,12 +19078,15 @@ pub mod get_step_instance_detail {
         pub id: Option<i64>,
         /// 动态topo节点类型，对应CMDB API中的 bk_obj_id，例如module、set等 (described at line 237) (Not in the doc's table; seen in its example at line 38.)
         pub node_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetStepInstanceDetailTopoNode {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetStepInstanceDetailTopoNode",
                 &["id", "node_type"],
@@ -17110,12 +19094,17 @@ pub mod get_step_instance_detail {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 node_type: record.opt_text("node_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17217,6 +19206,14 @@ pub mod get_step_instance_detail {
                     1i64 => Self::严谨模式,
                     2i64 => Self::强制模式,
                     3i64 => Self::安全模式,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "TransferMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -17323,6 +19320,11 @@ pub mod get_step_instance_detail {
                     1i64 => Self::脚本,
                     2i64 => Self::文件,
                     3i64 => Self::人工确认,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -17415,6 +19417,14 @@ pub mod get_step_instance_detail {
                 match wire {
                     0i64 => Self::不忽略,
                     1i64 => Self::忽略,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "IsIgnoreError",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -17521,6 +19531,14 @@ pub mod get_step_instance_detail {
                     1i64 => Self::本地脚本,
                     2i64 => Self::引用业务脚本,
                     3i64 => Self::引用公共脚本,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -17599,6 +19617,9 @@ pub mod get_step_instance_status {
         ///
         /// Query parameter.
         pub tag: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetStepInstanceStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17623,7 +19644,82 @@ pub mod get_step_instance_status {
                 search_ip: None,
                 status: None,
                 tag: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetStepInstanceStatusRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetStepInstanceStatusRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        step_instance_id: Option<i64>,
+    }
+    impl GetStepInstanceStatusRequest {
+        /// Starts a [`GetStepInstanceStatusRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetStepInstanceStatusRequestBuilder {
+            GetStepInstanceStatusRequestBuilder::default()
+        }
+    }
+    impl GetStepInstanceStatusRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id` (required).
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            GetStepInstanceStatusRequest,
+            crate::wire::WireError,
+        > {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let step_instance_id = self
+                .step_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "step_instance_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetStepInstanceStatusRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    step_instance_id,
+                ),
+            )
         }
     }
     impl GetStepInstanceStatusRequest {
@@ -17708,6 +19804,7 @@ pub mod get_step_instance_status {
                 search_ip: record.opt_text("search_ip")?,
                 status: record.field("status")?,
                 tag: record.opt_text("tag")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17724,6 +19821,7 @@ pub mod get_step_instance_status {
             record.field("search_ip", &self.search_ip);
             record.field("status", &self.status);
             record.field("tag", &self.tag);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17752,12 +19850,15 @@ pub mod get_step_instance_status {
         pub total_time: Option<i64>,
         /// 任务执行结果分组列表，元素定义见step_result_group
         pub step_result_group_list: Option<Vec<StepResultGroup>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetStepInstanceStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetStepInstanceStatusResponse",
                 &[
@@ -17784,7 +19885,11 @@ pub mod get_step_instance_status {
                 end_time: record.opt_int("end_time")?,
                 total_time: record.opt_int("total_time")?,
                 step_result_group_list: record.field("step_result_group_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -17798,6 +19903,7 @@ pub mod get_step_instance_status {
             record.field("end_time", &self.end_time);
             record.field("total_time", &self.total_time);
             record.field("step_result_group_list", &self.step_result_group_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18306,6 +20412,11 @@ pub mod get_step_instance_status {
                     403i64 => Self::任务强制终止成功,
                     404i64 => Self::任务强制终止失败,
                     500i64 => Self::未知状态,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -18540,6 +20651,14 @@ pub mod get_step_instance_status {
                     10i64 => Self::步骤强制终止中,
                     11i64 => Self::步骤强制终止成功,
                     12i64 => Self::步骤强制终止失败,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "GetStepInstanceStatusStatus",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -18646,6 +20765,11 @@ pub mod get_step_instance_status {
                     1i64 => Self::脚本步骤,
                     2i64 => Self::文件步骤,
                     4i64 => Self::SQL步骤,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -18685,12 +20809,15 @@ pub mod get_step_instance_status {
         pub end_time: Option<i64>,
         /// 总耗时，单位毫秒
         pub total_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for HostResult {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "HostResult",
                 &[
@@ -18723,7 +20850,11 @@ pub mod get_step_instance_status {
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
                 total_time: record.opt_int("total_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18740,6 +20871,7 @@ pub mod get_step_instance_status {
             record.field("start_time", &self.start_time);
             record.field("end_time", &self.end_time);
             record.field("total_time", &self.total_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18758,12 +20890,15 @@ pub mod get_step_instance_status {
         pub host_size: Option<i64>,
         /// 每个分组内的主机任务执行结果列表，元素定义见host_result
         pub host_result_list: Option<Vec<HostResult>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepResultGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepResultGroup",
                 &[
@@ -18780,7 +20915,11 @@ pub mod get_step_instance_status {
                 tag: record.opt_text("tag")?,
                 host_size: record.opt_int("host_size")?,
                 host_result_list: record.field("host_result_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18789,6 +20928,7 @@ pub mod get_step_instance_status {
             record.field("tag", &self.tag);
             record.field("host_size", &self.host_size);
             record.field("host_result_list", &self.host_result_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18820,6 +20960,9 @@ pub mod operate_job_instance {
         pub job_instance_id: i64,
         /// 操作类型：1、终止作业
         pub operation_code: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateJobInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -18837,7 +20980,79 @@ pub mod operate_job_instance {
                 bk_biz_id: None,
                 job_instance_id: job_instance_id.into(),
                 operation_code: operation_code.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`OperateJobInstanceRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct OperateJobInstanceRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        operation_code: Option<i64>,
+    }
+    impl OperateJobInstanceRequest {
+        /// Starts a [`OperateJobInstanceRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> OperateJobInstanceRequestBuilder {
+            OperateJobInstanceRequestBuilder::default()
+        }
+    }
+    impl OperateJobInstanceRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `operation_code` (required).
+        pub fn operation_code(mut self, value: impl Into<i64>) -> Self {
+            self.operation_code = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<OperateJobInstanceRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let operation_code = self
+                .operation_code
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operation_code"),
+                ))?;
+            ::std::result::Result::Ok(
+                OperateJobInstanceRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    operation_code,
+                ),
+            )
         }
     }
     impl OperateJobInstanceRequest {
@@ -18873,6 +21088,7 @@ pub mod operate_job_instance {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 job_instance_id: record.int("job_instance_id")?,
                 operation_code: record.int("operation_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -18882,6 +21098,7 @@ pub mod operate_job_instance {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("job_instance_id", &self.job_instance_id);
             record.field("operation_code", &self.operation_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18892,23 +21109,31 @@ pub mod operate_job_instance {
     pub struct OperateJobInstanceResponse {
         /// 作业实例ID
         pub job_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperateJobInstanceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperateJobInstanceResponse",
                 &["job_instance_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18939,6 +21164,9 @@ pub mod operate_step_instance {
         pub step_instance_id: i64,
         /// 操作类型：2、失败IP重做，3、忽略错误，4、执行，5、跳过，6、确认继续 8、全部重试，9、终止确认流程，10-重新发起确认
         pub operation_code: OperationCode,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateStepInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -18958,7 +21186,91 @@ pub mod operate_step_instance {
                 job_instance_id: job_instance_id.into(),
                 step_instance_id: step_instance_id.into(),
                 operation_code,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`OperateStepInstanceRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct OperateStepInstanceRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        step_instance_id: Option<i64>,
+        operation_code: Option<OperationCode>,
+    }
+    impl OperateStepInstanceRequest {
+        /// Starts a [`OperateStepInstanceRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> OperateStepInstanceRequestBuilder {
+            OperateStepInstanceRequestBuilder::default()
+        }
+    }
+    impl OperateStepInstanceRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id` (required).
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `operation_code` (required).
+        pub fn operation_code(mut self, value: impl Into<OperationCode>) -> Self {
+            self.operation_code = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<OperateStepInstanceRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let step_instance_id = self
+                .step_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "step_instance_id"),
+                ))?;
+            let operation_code = self
+                .operation_code
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operation_code"),
+                ))?;
+            ::std::result::Result::Ok(
+                OperateStepInstanceRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    step_instance_id,
+                    operation_code,
+                ),
+            )
         }
     }
     impl OperateStepInstanceRequest {
@@ -18996,6 +21308,7 @@ pub mod operate_step_instance {
                 job_instance_id: record.int("job_instance_id")?,
                 step_instance_id: record.int("step_instance_id")?,
                 operation_code: record.field("operation_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -19006,6 +21319,7 @@ pub mod operate_step_instance {
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_id", &self.step_instance_id);
             record.field("operation_code", &self.operation_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19018,12 +21332,15 @@ pub mod operate_step_instance {
         pub job_instance_id: Option<i64>,
         /// 步骤实例ID
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperateStepInstanceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperateStepInstanceResponse",
                 &["job_instance_id", "step_instance_id"],
@@ -19031,12 +21348,17 @@ pub mod operate_step_instance {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19208,6 +21530,14 @@ pub mod operate_step_instance {
                     8i64 => Self::全部重试,
                     9i64 => Self::终止确认流程,
                     10i64 => Self::重新发起确认,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "OperationCode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -19237,6 +21567,9 @@ pub mod push_config_file {
         pub file_name: String,
         /// 文件内容Base64
         pub content: crate::Base64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl File {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -19248,6 +21581,7 @@ pub mod push_config_file {
             Self {
                 file_name: file_name.into(),
                 content: content.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -19263,12 +21597,14 @@ pub mod push_config_file {
             ::std::result::Result::Ok(Self {
                 file_name: record.text("file_name")?,
                 content: record.field("content")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("file_name", &self.file_name);
             record.field("content", &self.content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19298,6 +21634,9 @@ pub mod push_config_file {
         pub target_server: Server,
         /// 请求ID，请求唯一标识 (described at line 111) (Not in the doc's table; seen in its example at line 71.)
         pub job_request_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PushConfigFileRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -19321,7 +21660,103 @@ pub mod push_config_file {
                 file_list,
                 target_server,
                 job_request_id: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`PushConfigFileRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct PushConfigFileRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        account_alias: Option<String>,
+        file_target_path: Option<String>,
+        file_list: Option<Vec<File>>,
+        target_server: Option<Server>,
+    }
+    impl PushConfigFileRequest {
+        /// Starts a [`PushConfigFileRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> PushConfigFileRequestBuilder {
+            PushConfigFileRequestBuilder::default()
+        }
+    }
+    impl PushConfigFileRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `account_alias` (required).
+        pub fn account_alias(mut self, value: impl Into<String>) -> Self {
+            self.account_alias = Some(value.into());
+            self
+        }
+        /// Sets `file_target_path` (required).
+        pub fn file_target_path(mut self, value: impl Into<String>) -> Self {
+            self.file_target_path = Some(value.into());
+            self
+        }
+        /// Sets `file_list` (required).
+        pub fn file_list(mut self, value: impl Into<Vec<File>>) -> Self {
+            self.file_list = Some(value.into());
+            self
+        }
+        /// Sets `target_server` (required).
+        pub fn target_server(mut self, value: impl Into<Server>) -> Self {
+            self.target_server = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<PushConfigFileRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let account_alias = self
+                .account_alias
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "account_alias"),
+                ))?;
+            let file_target_path = self
+                .file_target_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_target_path"),
+                ))?;
+            let file_list = self
+                .file_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_list"),
+                ))?;
+            let target_server = self
+                .target_server
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "target_server"),
+                ))?;
+            ::std::result::Result::Ok(
+                PushConfigFileRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    account_alias,
+                    file_target_path,
+                    file_list,
+                    target_server,
+                ),
+            )
         }
     }
     impl PushConfigFileRequest {
@@ -19375,6 +21810,7 @@ pub mod push_config_file {
                 file_list: record.field("file_list")?,
                 target_server: record.field("target_server")?,
                 job_request_id: record.opt_text("job_request_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -19388,6 +21824,7 @@ pub mod push_config_file {
             record.field("file_list", &self.file_list);
             record.field("target_server", &self.target_server);
             record.field("job_request_id", &self.job_request_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19407,6 +21844,9 @@ pub mod push_config_file {
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
         /// 动态 topo 节点列表，定义见topo_node
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Server {
         /// Sets `host_id_list`.
@@ -19452,7 +21892,11 @@ pub mod push_config_file {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19460,6 +21904,7 @@ pub mod push_config_file {
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19480,12 +21925,15 @@ pub mod system_query_agent_info {
         pub status: Option<Status>,
         /// Agent的版本
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AgentInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AgentInfo",
                 &["bk_host_id", "status", "version"],
@@ -19494,13 +21942,18 @@ pub mod system_query_agent_info {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 status: record.field("status")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("status", &self.status);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19520,6 +21973,9 @@ pub mod system_query_agent_info {
         pub bk_biz_id: Option<i64>,
         /// 主机ID数组，单次查询主机数量不可超过5000 (Type inferred from the doc's example.)
         pub host_id_list: Vec<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SystemQueryAgentInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -19535,6 +21991,7 @@ pub mod system_query_agent_info {
                 bk_scope_id: bk_scope_id.into(),
                 bk_biz_id: None,
                 host_id_list,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -19564,6 +22021,7 @@ pub mod system_query_agent_info {
                 bk_scope_id: record.text("bk_scope_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 host_id_list: record.field("host_id_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -19572,6 +22030,7 @@ pub mod system_query_agent_info {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("host_id_list", &self.host_id_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19582,23 +22041,31 @@ pub mod system_query_agent_info {
     pub struct SystemQueryAgentInfoResponse {
         /// 元素为Agent信息，详情见agent_info对象定义，若传入的host_id在返回结果的列表中不存在，则表示未查询到该主机的agent信息
         pub agent_info_list: Option<Vec<AgentInfo>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SystemQueryAgentInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SystemQueryAgentInfoResponse",
                 &["agent_info_list"],
             )?;
             ::std::result::Result::Ok(Self {
                 agent_info_list: record.field("agent_info_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("agent_info_list", &self.agent_info_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19686,6 +22153,11 @@ pub mod system_query_agent_info {
                 match wire {
                     0i64 => Self::异常,
                     1i64 => Self::正常,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -19712,6 +22184,9 @@ pub mod save_cron {
     pub struct DynamicGroup {
         /// 动态分组 ID
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DynamicGroup {
         /// Sets `id`.
@@ -19724,12 +22199,23 @@ pub mod save_cron {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DynamicGroup",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19746,6 +22232,9 @@ pub mod save_cron {
         pub value: Option<String>,
         /// 主机类型全局变量的值
         pub server: Option<Server>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GlobalVar {
         /// Sets `id`.
@@ -19783,7 +22272,11 @@ pub mod save_cron {
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19791,6 +22284,7 @@ pub mod save_cron {
             record.field("name", &self.name);
             record.field("value", &self.value);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19809,12 +22303,15 @@ pub mod save_cron {
         pub value: Option<String>,
         /// 主机类型全局变量的值
         pub server: Option<SaveCronServer>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveCronGlobalVar {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveCronGlobalVar",
                 &["id", "name", "type", "value", "server"],
@@ -19825,7 +22322,11 @@ pub mod save_cron {
                 r#type: record.opt_int("type")?,
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19834,6 +22335,7 @@ pub mod save_cron {
             record.field("type", &self.r#type);
             record.field("value", &self.value);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19848,12 +22350,15 @@ pub mod save_cron {
         pub ip: Option<String>,
         /// `bk_host_id` (Not in the doc's table; seen in its example at line 167.)
         pub bk_host_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveCronIp {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveCronIp",
                 &["bk_cloud_id", "ip", "bk_host_id"],
@@ -19862,13 +22367,18 @@ pub mod save_cron {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
                 bk_host_id: record.opt_int("bk_host_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
             record.field("bk_host_id", &self.bk_host_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19902,6 +22412,9 @@ pub mod save_cron {
         pub global_var_list: Option<Vec<GlobalVar>>,
         /// 请求ID，请求唯一标识 (described at line 312) (Not in the doc's table; seen in its example at line 71.)
         pub job_request_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveCronRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -19924,6 +22437,7 @@ pub mod save_cron {
                 execute_time_zone: None,
                 global_var_list: None,
                 job_request_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -20007,6 +22521,7 @@ pub mod save_cron {
                 execute_time_zone: record.opt_text("execute_time_zone")?,
                 global_var_list: record.field("global_var_list")?,
                 job_request_id: record.opt_text("job_request_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -20022,6 +22537,7 @@ pub mod save_cron {
             record.field("execute_time_zone", &self.execute_time_zone);
             record.field("global_var_list", &self.global_var_list);
             record.field("job_request_id", &self.job_request_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20058,12 +22574,15 @@ pub mod save_cron {
         pub execute_time_zone: Option<String>,
         /// 全局变量信息，定义见global_var
         pub global_var_list: Option<Vec<SaveCronGlobalVar>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveCronResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveCronResponse",
                 &[
@@ -20098,7 +22617,11 @@ pub mod save_cron {
                 execute_time: record.opt_int("execute_time")?,
                 execute_time_zone: record.opt_text("execute_time_zone")?,
                 global_var_list: record.field("global_var_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20116,6 +22639,7 @@ pub mod save_cron {
             record.field("execute_time", &self.execute_time);
             record.field("execute_time_zone", &self.execute_time_zone);
             record.field("global_var_list", &self.global_var_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20135,6 +22659,9 @@ pub mod save_cron {
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
         /// 动态 topo 节点列表
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Server {
         /// Sets `host_id_list`.
@@ -20180,7 +22707,11 @@ pub mod save_cron {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20188,6 +22719,7 @@ pub mod save_cron {
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20206,12 +22738,15 @@ pub mod save_cron {
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
         /// 动态topo节点列表
         pub topo_node_list: Option<Vec<SaveCronTopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveCronServer {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveCronServer",
                 &[
@@ -20228,7 +22763,11 @@ pub mod save_cron {
                 host_id_list: record.field("host_id_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20237,6 +22776,7 @@ pub mod save_cron {
             record.field("host_id_list", &self.host_id_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20249,12 +22789,15 @@ pub mod save_cron {
         pub id: Option<i64>,
         /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
         pub node_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveCronTopoNode {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveCronTopoNode",
                 &["id", "node_type"],
@@ -20262,12 +22805,17 @@ pub mod save_cron {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 node_type: record.opt_text("node_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20299,6 +22847,9 @@ pub mod update_account {
         pub alias: Option<String>,
         /// 账号描述
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateAccountRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -20315,6 +22866,7 @@ pub mod update_account {
                 password: None,
                 alias: None,
                 description: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -20358,6 +22910,7 @@ pub mod update_account {
                 password: record.field("password")?,
                 alias: record.opt_text("alias")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -20368,6 +22921,7 @@ pub mod update_account {
             record.field("password", &self.password);
             record.field("alias", &self.alias);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20402,12 +22956,15 @@ pub mod update_account {
         pub last_modify_user: Option<String>,
         /// 最近一次修改时间Unix时间戳（ms）
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateAccountResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateAccountResponse",
                 &[
@@ -20440,7 +22997,11 @@ pub mod update_account {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20457,6 +23018,7 @@ pub mod update_account {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20586,6 +23148,11 @@ pub mod update_account {
                     9i64 => Self::MySql,
                     10i64 => Self::Oracle,
                     11i64 => Self::Db2,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -20619,6 +23186,9 @@ pub mod update_cron_status {
         pub id: i64,
         /// 定时状态，1.启动、2.暂停
         pub status: Status,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateCronStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -20636,7 +23206,74 @@ pub mod update_cron_status {
                 bk_biz_id: None,
                 id: id.into(),
                 status,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateCronStatusRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateCronStatusRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        id: Option<i64>,
+        status: Option<Status>,
+    }
+    impl UpdateCronStatusRequest {
+        /// Starts a [`UpdateCronStatusRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateCronStatusRequestBuilder {
+            UpdateCronStatusRequestBuilder::default()
+        }
+    }
+    impl UpdateCronStatusRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `status` (required).
+        pub fn status(mut self, value: impl Into<Status>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateCronStatusRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let status = self
+                .status
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "status"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateCronStatusRequest::new(bk_scope_type, bk_scope_id, id, status),
+            )
         }
     }
     impl UpdateCronStatusRequest {
@@ -20666,6 +23303,7 @@ pub mod update_cron_status {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 id: record.int("id")?,
                 status: record.field("status")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -20675,6 +23313,7 @@ pub mod update_cron_status {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("id", &self.id);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20762,6 +23401,11 @@ pub mod update_cron_status {
                 match wire {
                     1i64 => Self::启动,
                     2i64 => Self::暂停,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )

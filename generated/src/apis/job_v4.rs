@@ -90,6 +90,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                 match wire.as_str() {
                     "biz" => Self::Biz,
                     "biz_set" => Self::BizSet,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "BkScopeType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -107,6 +112,9 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         pub bk_cloud_id: i64,
         /// 主机IP
         pub ip: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CloudIp {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -115,6 +123,7 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             Self {
                 bk_cloud_id: bk_cloud_id.into(),
                 ip: ip.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -130,12 +139,14 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             ::std::result::Result::Ok(Self {
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 ip: record.text("ip")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -152,12 +163,15 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         pub name: Option<String>,
         /// 容器所在节点主机ID
         pub node_host_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Container {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Container",
                 &["id", "container_id", "name", "node_host_id"],
@@ -167,7 +181,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                 container_id: record.opt_text("container_id")?,
                 name: record.opt_text("name")?,
                 node_host_id: record.opt_int("node_host_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -175,6 +193,7 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             record.field("container_id", &self.container_id);
             record.field("name", &self.name);
             record.field("node_host_id", &self.node_host_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -191,12 +210,15 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         pub host: Option<Host>,
         /// 容器详情，执行对象是容器时存在，定义见 container
         pub container: Option<Container>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExecuteObject {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExecuteObject",
                 &["type", "resource_id", "host", "container"],
@@ -206,7 +228,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                 resource_id: record.opt_text("resource_id")?,
                 host: record.field("host")?,
                 container: record.field("container")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -214,6 +240,7 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             record.field("resource_id", &self.resource_id);
             record.field("host", &self.host);
             record.field("container", &self.container);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -228,12 +255,15 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         pub upload_log: Option<Vec<FileTaskLog>>,
         /// 当执行对象是分发任务的目标时，下载的日志。定义见file_task_log
         pub download_log: Option<Vec<FileTaskLog>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileStepExecuteObjectLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileStepExecuteObjectLog",
                 &["execute_object", "upload_log", "download_log"],
@@ -242,13 +272,18 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                 execute_object: record.field("execute_object")?,
                 upload_log: record.field("upload_log")?,
                 download_log: record.field("download_log")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("execute_object", &self.execute_object);
             record.field("upload_log", &self.upload_log);
             record.field("download_log", &self.download_log);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -277,12 +312,15 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         pub speed: Option<String>,
         /// 上传/下载进度
         pub process: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileTaskLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileTaskLog",
                 &[
@@ -309,7 +347,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                 size: record.opt_text("size")?,
                 speed: record.opt_text("speed")?,
                 process: record.opt_text("process")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -323,6 +365,7 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             record.field("size", &self.size);
             record.field("speed", &self.speed);
             record.field("process", &self.process);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -337,6 +380,9 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         pub bk_cloud_id: Option<i64>,
         /// IP地址。
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Host {
         /// Sets `bk_host_id`.
@@ -359,7 +405,7 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Host",
                 &["bk_host_id", "bk_cloud_id", "ip"],
@@ -368,13 +414,18 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -464,6 +515,14 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                 match wire {
                     1i64 => Self::脚本执行任务日志,
                     2i64 => Self::文件分发任务日志,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "LogType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -556,6 +615,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                 match wire {
                     0i64 => Self::上传,
                     1i64 => Self::下载,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Mode"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -573,12 +637,15 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         pub execute_object: Option<ExecuteObject>,
         /// 日志内容
         pub log_content: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ScriptStepExecuteObjectLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ScriptStepExecuteObjectLog",
                 &["execute_object", "log_content"],
@@ -586,12 +653,17 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             ::std::result::Result::Ok(Self {
                 execute_object: record.field("execute_object")?,
                 log_content: record.opt_text("log_content")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("execute_object", &self.execute_object);
             record.field("log_content", &self.log_content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -735,6 +807,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                     3i64 => Self::下载中,
                     4i64 => Self::完成,
                     5i64 => Self::失败,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -827,6 +904,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                 match wire {
                     1i64 => Self::主机,
                     2i64 => Self::容器,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -854,6 +936,9 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         pub ip_list: Option<Vec<CloudIp>>,
         /// 容器ID列表(BKCC中的容器UID)，最多50个。每个元素为long。优先级host_id_list &gt; ip_list &gt; container_id_list (Type inferred from the doc's example.)
         pub container_id_list: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl V4BatchGetJobInstanceExecuteObjectLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -872,7 +957,82 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                 host_id_list: None,
                 ip_list: None,
                 container_id_list: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`V4BatchGetJobInstanceExecuteObjectLogRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct V4BatchGetJobInstanceExecuteObjectLogRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        step_instance_id: Option<i64>,
+    }
+    impl V4BatchGetJobInstanceExecuteObjectLogRequest {
+        /// Starts a [`V4BatchGetJobInstanceExecuteObjectLogRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> V4BatchGetJobInstanceExecuteObjectLogRequestBuilder {
+            V4BatchGetJobInstanceExecuteObjectLogRequestBuilder::default()
+        }
+    }
+    impl V4BatchGetJobInstanceExecuteObjectLogRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id` (required).
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            V4BatchGetJobInstanceExecuteObjectLogRequest,
+            crate::wire::WireError,
+        > {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let step_instance_id = self
+                .step_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "step_instance_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                V4BatchGetJobInstanceExecuteObjectLogRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    step_instance_id,
+                ),
+            )
         }
     }
     impl V4BatchGetJobInstanceExecuteObjectLogRequest {
@@ -917,6 +1077,7 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                 host_id_list: record.field("host_id_list")?,
                 ip_list: record.field("ip_list")?,
                 container_id_list: record.field("container_id_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -928,6 +1089,7 @@ pub mod v4_batch_get_job_instance_execute_object_log {
             record.field("host_id_list", &self.host_id_list);
             record.field("ip_list", &self.ip_list);
             record.field("container_id_list", &self.container_id_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -946,12 +1108,15 @@ pub mod v4_batch_get_job_instance_execute_object_log {
         pub script_step_execute_object_logs: Option<Vec<ScriptStepExecuteObjectLog>>,
         /// 文件分发任务日志。定义见file_step_execute_object_log
         pub file_step_execute_object_logs: Option<Vec<FileStepExecuteObjectLog>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for V4BatchGetJobInstanceExecuteObjectLogResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "V4BatchGetJobInstanceExecuteObjectLogResponse",
                 &[
@@ -970,7 +1135,11 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                     .field("script_step_execute_object_logs")?,
                 file_step_execute_object_logs: record
                     .field("file_step_execute_object_logs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -987,6 +1156,7 @@ pub mod v4_batch_get_job_instance_execute_object_log {
                     "file_step_execute_object_logs",
                     &self.file_step_execute_object_logs,
                 );
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1011,12 +1181,18 @@ pub mod v4_fast_execute_script {
     pub struct DynamicGroup {
         /// 动态分组ID
         pub id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DynamicGroup {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<String>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DynamicGroup {
@@ -1024,11 +1200,15 @@ pub mod v4_fast_execute_script {
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.text("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.text("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1045,6 +1225,9 @@ pub mod v4_fast_execute_script {
         pub topo_node_list: Option<Vec<TopoNode>>,
         /// 容器过滤器列表，见kube_container_filter定义
         pub kube_container_filters: Option<Vec<KubeContainerFilter>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExecuteTarget {
         /// Sets `host_list`.
@@ -1093,7 +1276,11 @@ pub mod v4_fast_execute_script {
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
                 kube_container_filters: record.field("kube_container_filters")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1101,6 +1288,7 @@ pub mod v4_fast_execute_script {
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
             record.field("kube_container_filters", &self.kube_container_filters);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1113,6 +1301,9 @@ pub mod v4_fast_execute_script {
         pub max_execute_object_num_in_batch: Option<i64>,
         /// 单主机/容器最大并发文件数，不填写表示不限制
         pub max_file_num_of_single_execute_object: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FileSource {
         /// Sets `max_execute_object_num_in_batch`.
@@ -1146,7 +1337,11 @@ pub mod v4_fast_execute_script {
                     .opt_int("max_execute_object_num_in_batch")?,
                 max_file_num_of_single_execute_object: record
                     .opt_int("max_file_num_of_single_execute_object")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1160,6 +1355,7 @@ pub mod v4_fast_execute_script {
                     "max_file_num_of_single_execute_object",
                     &self.max_file_num_of_single_execute_object,
                 );
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1176,6 +1372,9 @@ pub mod v4_fast_execute_script {
         pub host_id: Option<i64>,
         /// 加密后的密码
         pub encrypted_password: crate::Secret,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl HostPassword {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1186,6 +1385,7 @@ pub mod v4_fast_execute_script {
                 ip: None,
                 host_id: None,
                 encrypted_password: encrypted_password.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1220,6 +1420,7 @@ pub mod v4_fast_execute_script {
                 ip: record.opt_text("ip")?,
                 host_id: record.opt_int("host_id")?,
                 encrypted_password: record.field("encrypted_password")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1228,6 +1429,7 @@ pub mod v4_fast_execute_script {
             record.field("ip", &self.ip);
             record.field("host_id", &self.host_id);
             record.field("encrypted_password", &self.encrypted_password);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1238,12 +1440,18 @@ pub mod v4_fast_execute_script {
     pub struct KubeClusterFilter {
         /// 集群UID列表 (Type inferred from the doc's example.)
         pub cluster_uid_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubeClusterFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(cluster_uid_list: Vec<String>) -> Self {
-            Self { cluster_uid_list }
+            Self {
+                cluster_uid_list,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for KubeClusterFilter {
@@ -1257,11 +1465,13 @@ pub mod v4_fast_execute_script {
             )?;
             ::std::result::Result::Ok(Self {
                 cluster_uid_list: record.field("cluster_uid_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cluster_uid_list", &self.cluster_uid_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1282,6 +1492,9 @@ pub mod v4_fast_execute_script {
         pub kube_container_prop_filter: Option<KubeContainerPropFilter>,
         /// 是否在整个集群内执行，默认为false。设置为true则忽略kube_namespace_filter、kube_workload_filter、kube_pod_filter、kube_container_prop_filter
         pub execute_in_whole_cluster: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubeContainerFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1294,6 +1507,7 @@ pub mod v4_fast_execute_script {
                 kube_pod_filter: None,
                 kube_container_prop_filter: None,
                 execute_in_whole_cluster: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1356,6 +1570,7 @@ pub mod v4_fast_execute_script {
                 kube_pod_filter: record.field("kube_pod_filter")?,
                 kube_container_prop_filter: record.field("kube_container_prop_filter")?,
                 execute_in_whole_cluster: record.field("execute_in_whole_cluster")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1366,6 +1581,7 @@ pub mod v4_fast_execute_script {
             record.field("kube_pod_filter", &self.kube_pod_filter);
             record.field("kube_container_prop_filter", &self.kube_container_prop_filter);
             record.field("execute_in_whole_cluster", &self.execute_in_whole_cluster);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1376,12 +1592,18 @@ pub mod v4_fast_execute_script {
     pub struct KubeContainerPropFilter {
         /// 容器名称列表 (Type inferred from the doc's example.)
         pub container_name_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubeContainerPropFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(container_name_list: Vec<String>) -> Self {
-            Self { container_name_list }
+            Self {
+                container_name_list,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for KubeContainerPropFilter {
@@ -1395,11 +1617,13 @@ pub mod v4_fast_execute_script {
             )?;
             ::std::result::Result::Ok(Self {
                 container_name_list: record.field("container_name_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("container_name_list", &self.container_name_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1410,12 +1634,18 @@ pub mod v4_fast_execute_script {
     pub struct KubeNamespaceFilter {
         /// namespace名称列表 (Type inferred from the doc's example.)
         pub namespace_name_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubeNamespaceFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(namespace_name_list: Vec<String>) -> Self {
-            Self { namespace_name_list }
+            Self {
+                namespace_name_list,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for KubeNamespaceFilter {
@@ -1429,11 +1659,13 @@ pub mod v4_fast_execute_script {
             )?;
             ::std::result::Result::Ok(Self {
                 namespace_name_list: record.field("namespace_name_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("namespace_name_list", &self.namespace_name_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1448,6 +1680,9 @@ pub mod v4_fast_execute_script {
         pub label_selector: Option<Vec<LabelSelector>>,
         /// label selector表达式
         pub label_selector_expr: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubePodFilter {
         /// Sets `pod_name_list`.
@@ -1485,13 +1720,18 @@ pub mod v4_fast_execute_script {
                 pod_name_list: record.field("pod_name_list")?,
                 label_selector: record.field("label_selector")?,
                 label_selector_expr: record.field("label_selector_expr")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("pod_name_list", &self.pod_name_list);
             record.field("label_selector", &self.label_selector);
             record.field("label_selector_expr", &self.label_selector_expr);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1504,6 +1744,9 @@ pub mod v4_fast_execute_script {
         pub kind: String,
         /// workload名称列表 (Type inferred from the doc's example.)
         pub workload_name_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl KubeWorkloadFilter {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1512,6 +1755,7 @@ pub mod v4_fast_execute_script {
             Self {
                 kind: kind.into(),
                 workload_name_list,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1527,12 +1771,14 @@ pub mod v4_fast_execute_script {
             ::std::result::Result::Ok(Self {
                 kind: record.text("kind")?,
                 workload_name_list: record.field("workload_name_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("kind", &self.kind);
             record.field("workload_name_list", &self.workload_name_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1547,6 +1793,9 @@ pub mod v4_fast_execute_script {
         pub operator: Operator,
         /// label value列表，当operator为in或not_in时必填
         pub values: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl LabelSelector {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1556,6 +1805,7 @@ pub mod v4_fast_execute_script {
                 key: key.into(),
                 operator,
                 values: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1579,6 +1829,7 @@ pub mod v4_fast_execute_script {
                 key: record.field("key")?,
                 operator: record.field("operator")?,
                 values: record.field("values")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1586,6 +1837,7 @@ pub mod v4_fast_execute_script {
             record.field("key", &self.key);
             record.field("operator", &self.operator);
             record.field("values", &self.values);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1763,6 +2015,11 @@ pub mod v4_fast_execute_script {
                     "exists" => Self::Exists,
                     "gt" => Self::Gt,
                     "lt" => Self::Lt,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "Operator"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1784,6 +2041,9 @@ pub mod v4_fast_execute_script {
         pub expression: Option<String>,
         /// 滚动对象为【源文件】时必填，源文件滚动配置，见rolling_config.file_source定义，不支持与传输目标同时滚动，配置该项后源文件类型仅支持服务器文件
         pub file_source: Option<FileSource>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RollingConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1794,6 +2054,7 @@ pub mod v4_fast_execute_script {
                 mode,
                 expression: None,
                 file_source: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1828,6 +2089,7 @@ pub mod v4_fast_execute_script {
                 mode: record.field("mode")?,
                 expression: record.opt_text("expression")?,
                 file_source: record.field("file_source")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1836,6 +2098,7 @@ pub mod v4_fast_execute_script {
             record.field("mode", &self.mode);
             record.field("expression", &self.expression);
             record.field("file_source", &self.file_source);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1965,6 +2228,14 @@ pub mod v4_fast_execute_script {
                     3i64 => Self::Perl,
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1982,6 +2253,9 @@ pub mod v4_fast_execute_script {
         pub id: i64,
         /// 拓扑节点类型，可选值：module(模块)、set(集群)
         pub node_type: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TopoNode {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1990,6 +2264,7 @@ pub mod v4_fast_execute_script {
             Self {
                 id: id.into(),
                 node_type: node_type.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2005,12 +2280,14 @@ pub mod v4_fast_execute_script {
             ::std::result::Result::Ok(Self {
                 id: record.int("id")?,
                 node_type: record.text("node_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2112,6 +2389,11 @@ pub mod v4_fast_execute_script {
                     1i64 => Self::执行失败则暂停,
                     2i64 => Self::忽略失败,
                     3i64 => Self::人工确认,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Mode"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2161,6 +2443,9 @@ pub mod v4_fast_execute_script {
         pub start_task: Option<bool>,
         /// windows主机密码，见host_password_list定义。该字段默认情况下无需填写，默认使用在作业平台中配置的指定账号对应密码，只有在各主机账号相同密码不同的情况下才需要填写。
         pub host_password_list: Option<Vec<HostPassword>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl V4FastExecuteScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2185,6 +2470,7 @@ pub mod v4_fast_execute_script {
                 rolling_config: None,
                 start_task: None,
                 host_password_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2320,6 +2606,7 @@ pub mod v4_fast_execute_script {
                 rolling_config: record.field("rolling_config")?,
                 start_task: record.field("start_task")?,
                 host_password_list: record.field("host_password_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2342,6 +2629,7 @@ pub mod v4_fast_execute_script {
             record.field("rolling_config", &self.rolling_config);
             record.field("start_task", &self.start_task);
             record.field("host_password_list", &self.host_password_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2356,12 +2644,15 @@ pub mod v4_fast_execute_script {
         pub job_instance_name: Option<String>,
         /// 步骤实例ID
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for V4FastExecuteScriptResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "V4FastExecuteScriptResponse",
                 &["job_instance_id", "job_instance_name", "step_instance_id"],
@@ -2370,13 +2661,18 @@ pub mod v4_fast_execute_script {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2425,12 +2721,15 @@ pub mod v4_get_job_instance_list {
         pub end_time: Option<i64>,
         /// 任务执行时间，Unix 时间戳，单位毫秒
         pub total_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobInstance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobInstance",
                 &[
@@ -2465,7 +2764,11 @@ pub mod v4_get_job_instance_list {
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
                 total_time: record.opt_int("total_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2483,6 +2786,7 @@ pub mod v4_get_job_instance_list {
             record.field("start_time", &self.start_time);
             record.field("end_time", &self.end_time);
             record.field("total_time", &self.total_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2584,6 +2888,14 @@ pub mod v4_get_job_instance_list {
                     1i64 => Self::页面执行,
                     2i64 => Self::API调用,
                     3i64 => Self::定时执行,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "LaunchMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2653,6 +2965,9 @@ pub mod v4_get_job_instance_list {
         ///
         /// Query parameter.
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl V4GetJobInstanceListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2678,7 +2993,79 @@ pub mod v4_get_job_instance_list {
                 ip: None,
                 offset: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`V4GetJobInstanceListRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct V4GetJobInstanceListRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        create_time_start: Option<i64>,
+        create_time_end: Option<i64>,
+    }
+    impl V4GetJobInstanceListRequest {
+        /// Starts a [`V4GetJobInstanceListRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> V4GetJobInstanceListRequestBuilder {
+            V4GetJobInstanceListRequestBuilder::default()
+        }
+    }
+    impl V4GetJobInstanceListRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `create_time_start` (required).
+        pub fn create_time_start(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_start = Some(value.into());
+            self
+        }
+        /// Sets `create_time_end` (required).
+        pub fn create_time_end(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_end = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<V4GetJobInstanceListRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let create_time_start = self
+                .create_time_start
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "create_time_start"),
+                ))?;
+            let create_time_end = self
+                .create_time_end
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "create_time_end"),
+                ))?;
+            ::std::result::Result::Ok(
+                V4GetJobInstanceListRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    create_time_start,
+                    create_time_end,
+                ),
+            )
         }
     }
     impl V4GetJobInstanceListRequest {
@@ -2772,6 +3159,7 @@ pub mod v4_get_job_instance_list {
                 ip: record.opt_text("ip")?,
                 offset: record.opt_int("offset")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2790,6 +3178,7 @@ pub mod v4_get_job_instance_list {
             record.field("ip", &self.ip);
             record.field("offset", &self.offset);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2800,23 +3189,31 @@ pub mod v4_get_job_instance_list {
     pub struct V4GetJobInstanceListResponse {
         /// 任务执行历史列表，按从新到老的顺序排序
         pub job_instance_list: Option<Vec<JobInstance>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for V4GetJobInstanceListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "V4GetJobInstanceListResponse",
                 &["job_instance_list"],
             )?;
             ::std::result::Result::Ok(Self {
                 job_instance_list: record.field("job_instance_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_list", &self.job_instance_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2918,6 +3315,11 @@ pub mod v4_get_job_instance_list {
                     0i64 => Self::作业执行,
                     1i64 => Self::脚本执行,
                     2i64 => Self::文件分发,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2961,12 +3363,15 @@ pub mod v4_get_job_instance_status {
         pub total_time: Option<i64>,
         /// `error_code` (Not in the doc's table; seen in its example at line 87.)
         pub error_code: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepExecuteObjectResult {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepExecuteObjectResult",
                 &[
@@ -2989,7 +3394,11 @@ pub mod v4_get_job_instance_status {
                 end_time: record.opt_int("end_time")?,
                 total_time: record.opt_int("total_time")?,
                 error_code: record.opt_int("error_code")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3001,6 +3410,7 @@ pub mod v4_get_job_instance_status {
             record.field("end_time", &self.end_time);
             record.field("total_time", &self.total_time);
             record.field("error_code", &self.error_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3029,12 +3439,15 @@ pub mod v4_get_job_instance_status {
         pub execute_count: Option<i64>,
         /// 每个执行对象（主机/容器）的任务执行结果，return_execute_object_result参数为true时才可能存在，定义见step_execute_object_result
         pub step_execute_object_result_list: Option<Vec<StepExecuteObjectResult>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepInstance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepInstance",
                 &[
@@ -3062,7 +3475,11 @@ pub mod v4_get_job_instance_status {
                 execute_count: record.opt_int("execute_count")?,
                 step_execute_object_result_list: record
                     .field("step_execute_object_result_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3080,6 +3497,7 @@ pub mod v4_get_job_instance_status {
                     "step_execute_object_result_list",
                     &self.step_execute_object_result_list,
                 );
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3106,12 +3524,15 @@ pub mod v4_get_job_instance_status {
         pub bk_scope_id: Option<String>,
         /// 作业实例ID
         pub job_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobInstance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobInstance",
                 &[
@@ -3136,7 +3557,11 @@ pub mod v4_get_job_instance_status {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.opt_text("bk_scope_id")?,
                 job_instance_id: record.opt_int("job_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3149,6 +3574,7 @@ pub mod v4_get_job_instance_status {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3175,6 +3601,9 @@ pub mod v4_get_job_instance_status {
         pub return_execute_object_result: Option<bool>,
         /// `return_ip_result` (Not in the doc's table; seen in its example at line 29.)
         pub return_ip_result: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl V4GetJobInstanceStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3190,6 +3619,7 @@ pub mod v4_get_job_instance_status {
                 job_instance_id: job_instance_id.into(),
                 return_execute_object_result: None,
                 return_ip_result: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3227,6 +3657,7 @@ pub mod v4_get_job_instance_status {
                 return_execute_object_result: record
                     .field("return_execute_object_result")?,
                 return_ip_result: record.opt_text("return_ip_result")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3240,6 +3671,7 @@ pub mod v4_get_job_instance_status {
                     &self.return_execute_object_result,
                 );
             record.field("return_ip_result", &self.return_ip_result);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3254,12 +3686,15 @@ pub mod v4_get_job_instance_status {
         pub job_instance: Option<JobInstance>,
         /// 作业步骤列表。见step_instance定义
         pub step_instance_list: Option<Vec<StepInstance>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for V4GetJobInstanceStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "V4GetJobInstanceStatusResponse",
                 &["finished", "job_instance", "step_instance_list"],
@@ -3268,13 +3703,18 @@ pub mod v4_get_job_instance_status {
                 finished: record.field("finished")?,
                 job_instance: record.field("job_instance")?,
                 step_instance_list: record.field("step_instance_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("finished", &self.finished);
             record.field("job_instance", &self.job_instance);
             record.field("step_instance_list", &self.step_instance_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3390,6 +3830,11 @@ pub mod v4_get_job_instance_status {
                     2i64 => Self::文件步骤,
                     3i64 => Self::人工确认步骤,
                     4i64 => Self::SQL步骤,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )

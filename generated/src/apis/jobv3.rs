@@ -17,12 +17,15 @@ pub mod batch_get_job_instance_ip_log {
         pub bk_cloud_id: Option<i64>,
         /// IP地址
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for BatchGetJobInstanceIpLogIp {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "BatchGetJobInstanceIpLogIp",
                 &["bk_host_id", "bk_cloud_id", "ip"],
@@ -31,13 +34,18 @@ pub mod batch_get_job_instance_ip_log {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -75,6 +83,9 @@ pub mod batch_get_job_instance_ip_log {
             note = "deprecated in the doc: 不推荐使用，建议使用host_id_list参数;如果host_id_list与ip_list同时存在，将忽略ip_list参数。主机IP 列表，定义见ip\n\nHost IP list. Deprecated, it is recommended to use the host_id_list parameter; if host_id_list and ip_list exist at the same time, the ip_list parameter will be ignored."
         )]
         pub ip_list: Option<Vec<Ip>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl BatchGetJobInstanceIpLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -93,7 +104,82 @@ pub mod batch_get_job_instance_ip_log {
                 step_instance_id: step_instance_id.into(),
                 host_id_list: None,
                 ip_list: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`BatchGetJobInstanceIpLogRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct BatchGetJobInstanceIpLogRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        step_instance_id: Option<i64>,
+    }
+    impl BatchGetJobInstanceIpLogRequest {
+        /// Starts a [`BatchGetJobInstanceIpLogRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> BatchGetJobInstanceIpLogRequestBuilder {
+            BatchGetJobInstanceIpLogRequestBuilder::default()
+        }
+    }
+    impl BatchGetJobInstanceIpLogRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id` (required).
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            BatchGetJobInstanceIpLogRequest,
+            crate::wire::WireError,
+        > {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let step_instance_id = self
+                .step_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "step_instance_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                BatchGetJobInstanceIpLogRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    step_instance_id,
+                ),
+            )
         }
     }
     impl BatchGetJobInstanceIpLogRequest {
@@ -136,6 +222,7 @@ pub mod batch_get_job_instance_ip_log {
                 step_instance_id: record.int("step_instance_id")?,
                 host_id_list: record.field("host_id_list")?,
                 ip_list: record.field("ip_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -146,6 +233,7 @@ pub mod batch_get_job_instance_ip_log {
             record.field("step_instance_id", &self.step_instance_id);
             record.field("host_id_list", &self.host_id_list);
             record.field("ip_list", &self.ip_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -186,12 +274,15 @@ pub mod batch_get_job_instance_ip_log {
         ///
         /// Step instance ID (described at line 16) (Not in the doc's table; seen in its example at line 49.)
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for BatchGetJobInstanceIpLogResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "BatchGetJobInstanceIpLogResponse",
                 &[
@@ -214,7 +305,11 @@ pub mod batch_get_job_instance_ip_log {
                 file_task_logs: record.field("file_task_logs")?,
                 job_instance_id: record.opt_int("job_instance_id")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -226,6 +321,7 @@ pub mod batch_get_job_instance_ip_log {
             record.field("file_task_logs", &self.file_task_logs);
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -313,6 +409,11 @@ pub mod batch_get_job_instance_ip_log {
                 match wire.as_str() {
                     "biz" => Self::Biz,
                     "biz_set" => Self::BizSet,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "BkScopeType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -346,12 +447,15 @@ pub mod batch_get_job_instance_ip_log {
         pub speed: Option<String>,
         /// 文件传输进度
         pub process: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileLog",
                 &[
@@ -378,7 +482,11 @@ pub mod batch_get_job_instance_ip_log {
                 size: record.opt_text("size")?,
                 speed: record.opt_text("speed")?,
                 process: record.opt_text("process")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -392,6 +500,7 @@ pub mod batch_get_job_instance_ip_log {
             record.field("size", &self.size);
             record.field("speed", &self.speed);
             record.field("process", &self.process);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -408,12 +517,15 @@ pub mod batch_get_job_instance_ip_log {
         pub ip: Option<String>,
         /// 文件分发日志内容。定义见file_log
         pub file_logs: Option<Vec<FileLog>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileTaskLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileTaskLog",
                 &["bk_host_id", "bk_cloud_id", "ip", "file_logs"],
@@ -423,7 +535,11 @@ pub mod batch_get_job_instance_ip_log {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
                 file_logs: record.field("file_logs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -431,6 +547,7 @@ pub mod batch_get_job_instance_ip_log {
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
             record.field("file_logs", &self.file_logs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -447,6 +564,9 @@ pub mod batch_get_job_instance_ip_log {
         ///
         /// IP address
         pub ip: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Ip {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -455,6 +575,7 @@ pub mod batch_get_job_instance_ip_log {
             Self {
                 bk_cloud_id: bk_cloud_id.into(),
                 ip: ip.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -470,12 +591,14 @@ pub mod batch_get_job_instance_ip_log {
             ::std::result::Result::Ok(Self {
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 ip: record.text("ip")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -571,6 +694,14 @@ pub mod batch_get_job_instance_ip_log {
                 match wire {
                     1i64 => Self::ScriptExecutionTaskLog,
                     2i64 => Self::FileDistributionTaskLog,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "LogType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -600,12 +731,15 @@ pub mod batch_get_job_instance_ip_log {
         ///
         /// Script execution log content (described at line 172)
         pub log_content: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ScriptTaskLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ScriptTaskLog",
                 &["bk_host_id", "bk_cloud_id", "ip", "log_content"],
@@ -615,7 +749,11 @@ pub mod batch_get_job_instance_ip_log {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
                 log_content: record.opt_text("log_content")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -623,6 +761,7 @@ pub mod batch_get_job_instance_ip_log {
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
             record.field("log_content", &self.log_content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -752,6 +891,11 @@ pub mod batch_get_job_instance_ip_log {
                     3i64 => Self::下载中,
                     4i64 => Self::成功,
                     5i64 => Self::失败,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -789,6 +933,9 @@ pub mod callback_protocol {
         ///
         /// The execution result of steps (Type inferred from the doc's example.)
         pub step_instance_list: Vec<StepInstance>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CallbackProtocolRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -802,6 +949,7 @@ pub mod callback_protocol {
                 job_instance_id: job_instance_id.into(),
                 status,
                 step_instance_list,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -818,6 +966,7 @@ pub mod callback_protocol {
                 job_instance_id: record.int("job_instance_id")?,
                 status: record.field("status")?,
                 step_instance_list: record.field("step_instance_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -825,6 +974,7 @@ pub mod callback_protocol {
             record.field("job_instance_id", &self.job_instance_id);
             record.field("status", &self.status);
             record.field("step_instance_list", &self.step_instance_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1073,6 +1223,11 @@ pub mod callback_protocol {
                     10i64 => Self::Terminating,
                     11i64 => Self::TerminateSuccess,
                     13i64 => Self::TerminationConfirmed,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1094,6 +1249,9 @@ pub mod callback_protocol {
         ///
         /// Job step instance ID (described at line 18) (Not in the doc's table; seen in its example at line 25.)
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl StepInstance {
         /// Sets `status`.
@@ -1119,12 +1277,17 @@ pub mod callback_protocol {
             ::std::result::Result::Ok(Self {
                 status: record.opt_int("status")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("status", &self.status);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1148,6 +1311,9 @@ pub mod check_script {
         ///
         /// Script content, requiring Base64 encoding
         pub content: crate::Base64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CheckScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1159,6 +1325,7 @@ pub mod check_script {
             Self {
                 script_language,
                 content: content.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1174,12 +1341,14 @@ pub mod check_script {
             ::std::result::Result::Ok(Self {
                 script_language: record.field("script_language")?,
                 content: record.field("content")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("script_language", &self.script_language);
             record.field("content", &self.content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1208,12 +1377,15 @@ pub mod check_script {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CheckScriptResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CheckScriptResponse",
                 &["line", "line_content", "match_content", "level", "description"],
@@ -1224,7 +1396,11 @@ pub mod check_script {
                 match_content: record.opt_text("match_content")?,
                 level: record.field("level")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1233,6 +1409,7 @@ pub mod check_script {
             record.field("match_content", &self.match_content);
             record.field("level", &self.level);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1336,6 +1513,11 @@ pub mod check_script {
                     1i64 => Self::Warning,
                     2i64 => Self::Error,
                     3i64 => Self::Fatal,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Level"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1486,6 +1668,14 @@ pub mod check_script {
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
                     6i64 => Self::Sql,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1523,6 +1713,9 @@ pub mod create_account {
         pub alias: Option<String>,
         /// 描述
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateAccountRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1543,7 +1736,91 @@ pub mod create_account {
                 password: None,
                 alias: None,
                 description: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateAccountRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateAccountRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        account: Option<String>,
+        r#type: Option<Type>,
+        category: Option<i64>,
+    }
+    impl CreateAccountRequest {
+        /// Starts a [`CreateAccountRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateAccountRequestBuilder {
+            CreateAccountRequestBuilder::default()
+        }
+    }
+    impl CreateAccountRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `account` (required).
+        pub fn account(mut self, value: impl Into<String>) -> Self {
+            self.account = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
+        pub fn r#type(mut self, value: impl Into<Type>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `category` (required).
+        pub fn category(mut self, value: impl Into<i64>) -> Self {
+            self.category = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateAccountRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let account = self
+                .account
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "account"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            let category = self
+                .category
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "category"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateAccountRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    account,
+                    r#type,
+                    category,
+                ),
+            )
         }
     }
     impl CreateAccountRequest {
@@ -1590,6 +1867,7 @@ pub mod create_account {
                 password: record.field("password")?,
                 alias: record.opt_text("alias")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1602,6 +1880,7 @@ pub mod create_account {
             record.field("password", &self.password);
             record.field("alias", &self.alias);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1636,12 +1915,15 @@ pub mod create_account {
         pub last_modify_user: Option<String>,
         /// 最近一次修改时间Unix时间戳（ms）
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateAccountResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateAccountResponse",
                 &[
@@ -1674,7 +1956,11 @@ pub mod create_account {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1691,6 +1977,7 @@ pub mod create_account {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1778,6 +2065,11 @@ pub mod create_account {
                 match wire {
                     1i64 => Self::Linux,
                     2i64 => Self::Windows,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1836,6 +2128,9 @@ pub mod create_credential {
         ///
         /// When the credential type is USERNAME_PASSWORD/PASSWORD, required
         pub credential_password: Option<crate::Secret>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateCredentialRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1856,7 +2151,74 @@ pub mod create_credential {
                 credential_secret_key: None,
                 credential_username: None,
                 credential_password: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateCredentialRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateCredentialRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        name: Option<String>,
+        r#type: Option<String>,
+    }
+    impl CreateCredentialRequest {
+        /// Starts a [`CreateCredentialRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateCredentialRequestBuilder {
+            CreateCredentialRequestBuilder::default()
+        }
+    }
+    impl CreateCredentialRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateCredentialRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateCredentialRequest::new(bk_scope_type, bk_scope_id, name, r#type),
+            )
         }
     }
     impl CreateCredentialRequest {
@@ -1915,6 +2277,7 @@ pub mod create_credential {
                 credential_secret_key: record.opt_text("credential_secret_key")?,
                 credential_username: record.opt_text("credential_username")?,
                 credential_password: record.field("credential_password")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1928,6 +2291,7 @@ pub mod create_credential {
             record.field("credential_secret_key", &self.credential_secret_key);
             record.field("credential_username", &self.credential_username);
             record.field("credential_password", &self.credential_password);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1940,21 +2304,31 @@ pub mod create_credential {
         ///
         /// Credential ID
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateCredentialResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateCredentialResponse",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2050,6 +2424,11 @@ pub mod create_dangerous_rule {
                 match wire {
                     1i64 => Self::Scan,
                     2i64 => Self::Intercept,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Action"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2081,6 +2460,9 @@ pub mod create_dangerous_rule {
         ///
         /// Processing actions: 1- Scan, 2- Intercept
         pub action: Action,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateDangerousRuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2096,7 +2478,79 @@ pub mod create_dangerous_rule {
                 script_language_list,
                 description: description.into(),
                 action,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateDangerousRuleRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateDangerousRuleRequestBuilder {
+        expression: Option<String>,
+        script_language_list: Option<Vec<i64>>,
+        description: Option<String>,
+        action: Option<Action>,
+    }
+    impl CreateDangerousRuleRequest {
+        /// Starts a [`CreateDangerousRuleRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateDangerousRuleRequestBuilder {
+            CreateDangerousRuleRequestBuilder::default()
+        }
+    }
+    impl CreateDangerousRuleRequestBuilder {
+        /// Sets `expression` (required).
+        pub fn expression(mut self, value: impl Into<String>) -> Self {
+            self.expression = Some(value.into());
+            self
+        }
+        /// Sets `script_language_list` (required).
+        pub fn script_language_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.script_language_list = Some(value.into());
+            self
+        }
+        /// Sets `description` (required).
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `action` (required).
+        pub fn action(mut self, value: impl Into<Action>) -> Self {
+            self.action = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateDangerousRuleRequest, crate::wire::WireError> {
+            let expression = self
+                .expression
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "expression"),
+                ))?;
+            let script_language_list = self
+                .script_language_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_language_list"),
+                ))?;
+            let description = self
+                .description
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "description"),
+                ))?;
+            let action = self
+                .action
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "action"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateDangerousRuleRequest::new(
+                    expression,
+                    script_language_list,
+                    description,
+                    action,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for CreateDangerousRuleRequest {
@@ -2113,6 +2567,7 @@ pub mod create_dangerous_rule {
                 script_language_list: record.field("script_language_list")?,
                 description: record.text("description")?,
                 action: record.field("action")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2121,6 +2576,7 @@ pub mod create_dangerous_rule {
             record.field("script_language_list", &self.script_language_list);
             record.field("description", &self.description);
             record.field("action", &self.action);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2169,12 +2625,15 @@ pub mod create_dangerous_rule {
         ///
         /// Last modified time, Unix timestamp
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateDangerousRuleResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateDangerousRuleResponse",
                 &[
@@ -2201,7 +2660,11 @@ pub mod create_dangerous_rule {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2215,6 +2678,7 @@ pub mod create_dangerous_rule {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2304,6 +2768,11 @@ pub mod create_dangerous_rule {
                 match wire {
                     0i64 => Self::Disabled,
                     1i64 => Self::Enabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2330,6 +2799,9 @@ pub mod create_file_source {
         ///
         /// The root url of the BlueKing Repository instance, for example: https://bkrepo.com (Not in the doc's table; seen in its example at line 41.)
         pub base_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AccessParams {
         /// Sets `base_url`.
@@ -2349,11 +2821,16 @@ pub mod create_file_source {
             )?;
             ::std::result::Result::Ok(Self {
                 base_url: record.opt_text("base_url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("base_url", &self.base_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2396,6 +2873,9 @@ pub mod create_file_source {
         ///
         /// JOB prefix for files distributed from this source, no prefix by default
         pub file_prefix: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateFileSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2417,7 +2897,103 @@ pub mod create_file_source {
                 access_params,
                 credential_id: None,
                 file_prefix: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateFileSourceRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateFileSourceRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        code: Option<String>,
+        alias: Option<String>,
+        r#type: Option<String>,
+        access_params: Option<AccessParams>,
+    }
+    impl CreateFileSourceRequest {
+        /// Starts a [`CreateFileSourceRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateFileSourceRequestBuilder {
+            CreateFileSourceRequestBuilder::default()
+        }
+    }
+    impl CreateFileSourceRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `code` (required).
+        pub fn code(mut self, value: impl Into<String>) -> Self {
+            self.code = Some(value.into());
+            self
+        }
+        /// Sets `alias` (required).
+        pub fn alias(mut self, value: impl Into<String>) -> Self {
+            self.alias = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `access_params` (required).
+        pub fn access_params(mut self, value: impl Into<AccessParams>) -> Self {
+            self.access_params = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateFileSourceRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let code = self
+                .code
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "code"),
+                ))?;
+            let alias = self
+                .alias
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alias"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            let access_params = self
+                .access_params
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "access_params"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateFileSourceRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    code,
+                    alias,
+                    r#type,
+                    access_params,
+                ),
+            )
         }
     }
     impl CreateFileSourceRequest {
@@ -2459,6 +3035,7 @@ pub mod create_file_source {
                 access_params: record.field("access_params")?,
                 credential_id: record.opt_text("credential_id")?,
                 file_prefix: record.opt_text("file_prefix")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2471,6 +3048,7 @@ pub mod create_file_source {
             record.field("access_params", &self.access_params);
             record.field("credential_id", &self.credential_id);
             record.field("file_prefix", &self.file_prefix);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2483,21 +3061,31 @@ pub mod create_file_source {
         ///
         /// File Source ID
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateFileSourceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateFileSourceResponse",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2541,6 +3129,9 @@ pub mod create_public_script {
         ///
         /// Version Description
         pub version_desc: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreatePublicScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2558,7 +3149,74 @@ pub mod create_public_script {
                 content: content.into(),
                 version: version.into(),
                 version_desc: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreatePublicScriptRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreatePublicScriptRequestBuilder {
+        name: Option<String>,
+        script_language: Option<ScriptLanguage>,
+        content: Option<crate::Base64>,
+        version: Option<String>,
+    }
+    impl CreatePublicScriptRequest {
+        /// Starts a [`CreatePublicScriptRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreatePublicScriptRequestBuilder {
+            CreatePublicScriptRequestBuilder::default()
+        }
+    }
+    impl CreatePublicScriptRequestBuilder {
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `script_language` (required).
+        pub fn script_language(mut self, value: impl Into<ScriptLanguage>) -> Self {
+            self.script_language = Some(value.into());
+            self
+        }
+        /// Sets `content` (required).
+        pub fn content(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.content = Some(value.into());
+            self
+        }
+        /// Sets `version` (required).
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreatePublicScriptRequest, crate::wire::WireError> {
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let script_language = self
+                .script_language
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_language"),
+                ))?;
+            let content = self
+                .content
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "content"),
+                ))?;
+            let version = self
+                .version
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "version"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreatePublicScriptRequest::new(name, script_language, content, version),
+            )
         }
     }
     impl CreatePublicScriptRequest {
@@ -2596,6 +3254,7 @@ pub mod create_public_script {
                 content: record.field("content")?,
                 version: record.text("version")?,
                 version_desc: record.opt_text("version_desc")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2606,6 +3265,7 @@ pub mod create_public_script {
             record.field("content", &self.content);
             record.field("version", &self.version);
             record.field("version_desc", &self.version_desc);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2666,12 +3326,15 @@ pub mod create_public_script {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreatePublicScriptResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreatePublicScriptResponse",
                 &[
@@ -2704,7 +3367,11 @@ pub mod create_public_script {
                 version_desc: record.opt_text("version_desc")?,
                 status: record.field("status")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2721,6 +3388,7 @@ pub mod create_public_script {
             record.field("version_desc", &self.version_desc);
             record.field("status", &self.status);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2838,6 +3506,11 @@ pub mod create_public_script {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2878,6 +3551,9 @@ pub mod create_public_script_version {
         ///
         /// Version Description
         pub version_desc: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreatePublicScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2892,6 +3568,7 @@ pub mod create_public_script_version {
                 content: content.into(),
                 version: version.into(),
                 version_desc: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2916,6 +3593,7 @@ pub mod create_public_script_version {
                 content: record.field("content")?,
                 version: record.text("version")?,
                 version_desc: record.opt_text("version_desc")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2924,6 +3602,7 @@ pub mod create_public_script_version {
             record.field("content", &self.content);
             record.field("version", &self.version);
             record.field("version_desc", &self.version_desc);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2984,12 +3663,15 @@ pub mod create_public_script_version {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreatePublicScriptVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreatePublicScriptVersionResponse",
                 &[
@@ -3022,7 +3704,11 @@ pub mod create_public_script_version {
                 version_desc: record.opt_text("version_desc")?,
                 status: record.field("status")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3039,6 +3725,7 @@ pub mod create_public_script_version {
             record.field("version_desc", &self.version_desc);
             record.field("status", &self.status);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3156,6 +3843,11 @@ pub mod create_public_script_version {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3213,6 +3905,9 @@ pub mod create_script {
         ///
         /// Version Description
         pub version_desc: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3234,7 +3929,103 @@ pub mod create_script {
                 content: content.into(),
                 version: version.into(),
                 version_desc: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateScriptRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateScriptRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        name: Option<String>,
+        script_language: Option<ScriptLanguage>,
+        content: Option<crate::Base64>,
+        version: Option<String>,
+    }
+    impl CreateScriptRequest {
+        /// Starts a [`CreateScriptRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateScriptRequestBuilder {
+            CreateScriptRequestBuilder::default()
+        }
+    }
+    impl CreateScriptRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `script_language` (required).
+        pub fn script_language(mut self, value: impl Into<ScriptLanguage>) -> Self {
+            self.script_language = Some(value.into());
+            self
+        }
+        /// Sets `content` (required).
+        pub fn content(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.content = Some(value.into());
+            self
+        }
+        /// Sets `version` (required).
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateScriptRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let script_language = self
+                .script_language
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_language"),
+                ))?;
+            let content = self
+                .content
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "content"),
+                ))?;
+            let version = self
+                .version
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "version"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateScriptRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    name,
+                    script_language,
+                    content,
+                    version,
+                ),
+            )
         }
     }
     impl CreateScriptRequest {
@@ -3276,6 +4067,7 @@ pub mod create_script {
                 content: record.field("content")?,
                 version: record.text("version")?,
                 version_desc: record.opt_text("version_desc")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3288,6 +4080,7 @@ pub mod create_script {
             record.field("content", &self.content);
             record.field("version", &self.version);
             record.field("version_desc", &self.version_desc);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3356,12 +4149,15 @@ pub mod create_script {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateScriptResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateScriptResponse",
                 &[
@@ -3398,7 +4194,11 @@ pub mod create_script {
                 version_desc: record.opt_text("version_desc")?,
                 status: record.field("status")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3417,6 +4217,7 @@ pub mod create_script {
             record.field("version_desc", &self.version_desc);
             record.field("status", &self.status);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3548,6 +4349,14 @@ pub mod create_script {
                     3i64 => Self::Perl,
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "CreateScriptScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3670,6 +4479,11 @@ pub mod create_script {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3719,6 +4533,9 @@ pub mod create_script_version {
         ///
         /// Version Description
         pub version_desc: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3737,7 +4554,91 @@ pub mod create_script_version {
                 content: content.into(),
                 version: version.into(),
                 version_desc: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreateScriptVersionRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreateScriptVersionRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        script_id: Option<String>,
+        content: Option<crate::Base64>,
+        version: Option<String>,
+    }
+    impl CreateScriptVersionRequest {
+        /// Starts a [`CreateScriptVersionRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreateScriptVersionRequestBuilder {
+            CreateScriptVersionRequestBuilder::default()
+        }
+    }
+    impl CreateScriptVersionRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `script_id` (required).
+        pub fn script_id(mut self, value: impl Into<String>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `content` (required).
+        pub fn content(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.content = Some(value.into());
+            self
+        }
+        /// Sets `version` (required).
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreateScriptVersionRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let script_id = self
+                .script_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_id"),
+                ))?;
+            let content = self
+                .content
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "content"),
+                ))?;
+            let version = self
+                .version
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "version"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreateScriptVersionRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    script_id,
+                    content,
+                    version,
+                ),
+            )
         }
     }
     impl CreateScriptVersionRequest {
@@ -3770,6 +4671,7 @@ pub mod create_script_version {
                 content: record.field("content")?,
                 version: record.text("version")?,
                 version_desc: record.opt_text("version_desc")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3780,6 +4682,7 @@ pub mod create_script_version {
             record.field("content", &self.content);
             record.field("version", &self.version);
             record.field("version_desc", &self.version_desc);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3848,12 +4751,15 @@ pub mod create_script_version {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateScriptVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateScriptVersionResponse",
                 &[
@@ -3890,7 +4796,11 @@ pub mod create_script_version {
                 version_desc: record.opt_text("version_desc")?,
                 status: record.field("status")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3909,6 +4819,7 @@ pub mod create_script_version {
             record.field("version_desc", &self.version_desc);
             record.field("status", &self.status);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4026,6 +4937,11 @@ pub mod create_script_version {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4127,6 +5043,14 @@ pub mod delete_account {
                 match wire {
                     1i64 => Self::系统账号,
                     2i64 => Self::数据库账号,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "Category",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4146,6 +5070,9 @@ pub mod delete_account {
         pub bk_scope_id: String,
         /// 账号ID
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteAccountRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4155,6 +5082,7 @@ pub mod delete_account {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
                 id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4178,6 +5106,7 @@ pub mod delete_account {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.text("bk_scope_id")?,
                 id: record.opt_int("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4185,6 +5114,7 @@ pub mod delete_account {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4221,12 +5151,15 @@ pub mod delete_account {
         pub last_modify_user: Option<String>,
         /// 最近一次修改时间Unix时间戳（ms）
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DeleteAccountResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DeleteAccountResponse",
                 &[
@@ -4261,7 +5194,11 @@ pub mod delete_account {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4279,6 +5216,7 @@ pub mod delete_account {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4408,6 +5346,11 @@ pub mod delete_account {
                     9i64 => Self::MySql,
                     10i64 => Self::Oracle,
                     11i64 => Self::Db2,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4444,6 +5387,9 @@ pub mod delete_cron {
         ///
         /// cron job id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteCronRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4457,6 +5403,7 @@ pub mod delete_cron {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
                 id: id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4473,6 +5420,7 @@ pub mod delete_cron {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.text("bk_scope_id")?,
                 id: record.int("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4480,6 +5428,7 @@ pub mod delete_cron {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4499,12 +5448,18 @@ pub mod delete_dangerous_rule {
         ///
         /// Rule id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteDangerousRuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteDangerousRuleRequest {
@@ -4516,11 +5471,15 @@ pub mod delete_dangerous_rule {
                 "DeleteDangerousRuleRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4540,6 +5499,9 @@ pub mod delete_public_script {
         ///
         /// Public script id
         pub script_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeletePublicScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4547,6 +5509,7 @@ pub mod delete_public_script {
         pub fn new(script_id: impl Into<String>) -> Self {
             Self {
                 script_id: script_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4561,11 +5524,13 @@ pub mod delete_public_script {
             )?;
             ::std::result::Result::Ok(Self {
                 script_id: record.text("script_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("script_id", &self.script_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4589,6 +5554,9 @@ pub mod delete_public_script_version {
         ///
         /// Public script version id
         pub script_version_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeletePublicScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4600,6 +5568,7 @@ pub mod delete_public_script_version {
             Self {
                 script_id: script_id.into(),
                 script_version_id: script_version_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4615,12 +5584,14 @@ pub mod delete_public_script_version {
             ::std::result::Result::Ok(Self {
                 script_id: record.text("script_id")?,
                 script_version_id: record.int("script_version_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("script_id", &self.script_id);
             record.field("script_version_id", &self.script_version_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4649,6 +5620,9 @@ pub mod delete_script {
         ///
         /// Script id
         pub script_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4662,6 +5636,7 @@ pub mod delete_script {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
                 script_id: script_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4678,6 +5653,7 @@ pub mod delete_script {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.text("bk_scope_id")?,
                 script_id: record.text("script_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4685,6 +5661,7 @@ pub mod delete_script {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("script_id", &self.script_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4717,6 +5694,9 @@ pub mod delete_script_version {
         ///
         /// Script version id
         pub script_version_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4732,7 +5712,79 @@ pub mod delete_script_version {
                 bk_scope_id: bk_scope_id.into(),
                 script_id: script_id.into(),
                 script_version_id: script_version_id.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`DeleteScriptVersionRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct DeleteScriptVersionRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        script_id: Option<String>,
+        script_version_id: Option<i64>,
+    }
+    impl DeleteScriptVersionRequest {
+        /// Starts a [`DeleteScriptVersionRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> DeleteScriptVersionRequestBuilder {
+            DeleteScriptVersionRequestBuilder::default()
+        }
+    }
+    impl DeleteScriptVersionRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `script_id` (required).
+        pub fn script_id(mut self, value: impl Into<String>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `script_version_id` (required).
+        pub fn script_version_id(mut self, value: impl Into<i64>) -> Self {
+            self.script_version_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<DeleteScriptVersionRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let script_id = self
+                .script_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_id"),
+                ))?;
+            let script_version_id = self
+                .script_version_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_version_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                DeleteScriptVersionRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    script_id,
+                    script_version_id,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for DeleteScriptVersionRequest {
@@ -4749,6 +5801,7 @@ pub mod delete_script_version {
                 bk_scope_id: record.text("bk_scope_id")?,
                 script_id: record.text("script_id")?,
                 script_version_id: record.int("script_version_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4757,6 +5810,7 @@ pub mod delete_script_version {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("script_id", &self.script_id);
             record.field("script_version_id", &self.script_version_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4776,12 +5830,18 @@ pub mod disable_dangerous_rule {
         ///
         /// Rule id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DisableDangerousRuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DisableDangerousRuleRequest {
@@ -4793,11 +5853,15 @@ pub mod disable_dangerous_rule {
                 "DisableDangerousRuleRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4814,12 +5878,15 @@ pub mod disable_dangerous_rule {
         ///
         /// Enabling status: 0- disabled, 1- enabled
         pub status: Option<Status>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DisableDangerousRuleResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DisableDangerousRuleResponse",
                 &["id", "status"],
@@ -4827,12 +5894,17 @@ pub mod disable_dangerous_rule {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 status: record.field("status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4922,6 +5994,11 @@ pub mod disable_dangerous_rule {
                 match wire {
                     0i64 => Self::Disabled,
                     1i64 => Self::Enabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4953,6 +6030,9 @@ pub mod disable_public_script_version {
         ///
         /// Public script version id
         pub script_version_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DisablePublicScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4964,6 +6044,7 @@ pub mod disable_public_script_version {
             Self {
                 script_id: script_id.into(),
                 script_version_id: script_version_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4979,12 +6060,14 @@ pub mod disable_public_script_version {
             ::std::result::Result::Ok(Self {
                 script_id: record.text("script_id")?,
                 script_version_id: record.int("script_version_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("script_id", &self.script_id);
             record.field("script_version_id", &self.script_version_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5005,12 +6088,15 @@ pub mod disable_public_script_version {
         ///
         /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
         pub status: Option<Status>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DisablePublicScriptVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DisablePublicScriptVersionResponse",
                 &["script_id", "id", "status"],
@@ -5019,13 +6105,18 @@ pub mod disable_public_script_version {
                 script_id: record.opt_text("script_id")?,
                 id: record.opt_int("id")?,
                 status: record.field("status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("script_id", &self.script_id);
             record.field("id", &self.id);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5143,6 +6234,11 @@ pub mod disable_public_script_version {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5183,6 +6279,9 @@ pub mod disable_script_version {
         ///
         /// Script version id
         pub script_version_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DisableScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5198,7 +6297,79 @@ pub mod disable_script_version {
                 bk_scope_id: bk_scope_id.into(),
                 script_id: script_id.into(),
                 script_version_id: script_version_id.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`DisableScriptVersionRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct DisableScriptVersionRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        script_id: Option<String>,
+        script_version_id: Option<i64>,
+    }
+    impl DisableScriptVersionRequest {
+        /// Starts a [`DisableScriptVersionRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> DisableScriptVersionRequestBuilder {
+            DisableScriptVersionRequestBuilder::default()
+        }
+    }
+    impl DisableScriptVersionRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `script_id` (required).
+        pub fn script_id(mut self, value: impl Into<String>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `script_version_id` (required).
+        pub fn script_version_id(mut self, value: impl Into<i64>) -> Self {
+            self.script_version_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<DisableScriptVersionRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let script_id = self
+                .script_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_id"),
+                ))?;
+            let script_version_id = self
+                .script_version_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_version_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                DisableScriptVersionRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    script_id,
+                    script_version_id,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for DisableScriptVersionRequest {
@@ -5215,6 +6386,7 @@ pub mod disable_script_version {
                 bk_scope_id: record.text("bk_scope_id")?,
                 script_id: record.text("script_id")?,
                 script_version_id: record.int("script_version_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5223,6 +6395,7 @@ pub mod disable_script_version {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("script_id", &self.script_id);
             record.field("script_version_id", &self.script_version_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5243,12 +6416,15 @@ pub mod disable_script_version {
         ///
         /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
         pub status: Option<Status>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DisableScriptVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DisableScriptVersionResponse",
                 &["script_id", "id", "status"],
@@ -5257,13 +6433,18 @@ pub mod disable_script_version {
                 script_id: record.opt_text("script_id")?,
                 id: record.opt_int("id")?,
                 status: record.field("status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("script_id", &self.script_id);
             record.field("id", &self.id);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5381,6 +6562,11 @@ pub mod disable_script_version {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5408,12 +6594,18 @@ pub mod enable_dangerous_rule {
         ///
         /// Rule id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EnableDangerousRuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for EnableDangerousRuleRequest {
@@ -5425,11 +6617,15 @@ pub mod enable_dangerous_rule {
                 "EnableDangerousRuleRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5446,12 +6642,15 @@ pub mod enable_dangerous_rule {
         ///
         /// Enabling status: 0- disabled, 1- enabled
         pub status: Option<Status>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EnableDangerousRuleResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EnableDangerousRuleResponse",
                 &["id", "status"],
@@ -5459,12 +6658,17 @@ pub mod enable_dangerous_rule {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 status: record.field("status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5554,6 +6758,11 @@ pub mod enable_dangerous_rule {
                 match wire {
                     0i64 => Self::Disabled,
                     1i64 => Self::Enabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5581,24 +6790,38 @@ pub mod execute_job_plan {
         ///
         /// CMDB Dynamic Group ID
         pub id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DynamicGroup {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<String>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DynamicGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.text("id")? })
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DynamicGroup",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.text("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5629,6 +6852,9 @@ pub mod execute_job_plan {
         ///
         /// Callback URL, when the task execution is completed, JOB will call this URL to inform the task execution result. The callback protocol refers to the callback_protocol component documentation
         pub callback_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExecuteJobPlanRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5644,6 +6870,7 @@ pub mod execute_job_plan {
                 job_plan_id: job_plan_id.into(),
                 global_var_list: None,
                 callback_url: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5680,6 +6907,7 @@ pub mod execute_job_plan {
                 job_plan_id: record.int("job_plan_id")?,
                 global_var_list: record.field("global_var_list")?,
                 callback_url: record.opt_text("callback_url")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5689,6 +6917,7 @@ pub mod execute_job_plan {
             record.field("job_plan_id", &self.job_plan_id);
             record.field("global_var_list", &self.global_var_list);
             record.field("callback_url", &self.callback_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5705,12 +6934,15 @@ pub mod execute_job_plan {
         ///
         /// Job instance name
         pub job_instance_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExecuteJobPlanResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExecuteJobPlanResponse",
                 &["job_instance_id", "job_instance_name"],
@@ -5718,12 +6950,17 @@ pub mod execute_job_plan {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5748,6 +6985,9 @@ pub mod execute_job_plan {
         ///
         /// The value of the global variable of the Host type, see server definition
         pub server: Option<Server>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GlobalVar {
         /// Sets `id`.
@@ -5785,7 +7025,11 @@ pub mod execute_job_plan {
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5793,6 +7037,7 @@ pub mod execute_job_plan {
             record.field("name", &self.name);
             record.field("value", &self.value);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5820,6 +7065,9 @@ pub mod execute_job_plan {
         ///
         /// Dynamic topo node list, see topo_node for definition
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Server {
         /// Sets `host_id_list`.
@@ -5865,7 +7113,11 @@ pub mod execute_job_plan {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5873,6 +7125,7 @@ pub mod execute_job_plan {
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5889,6 +7142,9 @@ pub mod execute_job_plan {
         ///
         /// Dynamic topo node type, corresponding to bk_obj_id in CMDB API, such as "module", "set"
         pub node_type: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TopoNode {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5897,6 +7153,7 @@ pub mod execute_job_plan {
             Self {
                 id: id.into(),
                 node_type: node_type.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5904,7 +7161,7 @@ pub mod execute_job_plan {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TopoNode",
                 &["id", "node_type"],
@@ -5912,12 +7169,14 @@ pub mod execute_job_plan {
             ::std::result::Result::Ok(Self {
                 id: record.int("id")?,
                 node_type: record.text("node_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5998,6 +7257,9 @@ pub mod fast_execute_script {
         ///
         /// Callback URL, when the task execution is completed, the JOB will call this URL to inform the task execution result. Callback protocol refer to the callback_protocol component documentation
         pub callback_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastExecuteScriptRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6018,6 +7280,7 @@ pub mod fast_execute_script {
                 script_language: None,
                 target_server: None,
                 callback_url: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6122,6 +7385,7 @@ pub mod fast_execute_script {
                 script_language: record.field("script_language")?,
                 target_server: record.field("target_server")?,
                 callback_url: record.opt_text("callback_url")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6140,6 +7404,7 @@ pub mod fast_execute_script {
             record.field("script_language", &self.script_language);
             record.field("target_server", &self.target_server);
             record.field("callback_url", &self.callback_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6160,12 +7425,15 @@ pub mod fast_execute_script {
         ///
         /// Step instance ID
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastExecuteScriptResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastExecuteScriptResponse",
                 &["job_instance_id", "job_instance_name", "step_instance_id"],
@@ -6174,13 +7442,18 @@ pub mod fast_execute_script {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6318,6 +7591,14 @@ pub mod fast_execute_script {
                     3i64 => Self::Perl,
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -6412,6 +7693,14 @@ pub mod fast_execute_script {
                 match wire {
                     0i64 => Self::No,
                     1i64 => Self::Yes,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "IsParamSensitive",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -6477,6 +7766,9 @@ pub mod fast_execute_sql {
         ///
         /// Callback URL, when the task execution is completed, the JOB will call this URL to inform the task execution result. Callback protocol refer to the callback_protocol component documentation
         pub callback_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastExecuteSqlRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6496,6 +7788,7 @@ pub mod fast_execute_sql {
                 db_account_id: db_account_id.into(),
                 target_server: None,
                 callback_url: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6560,6 +7853,7 @@ pub mod fast_execute_sql {
                 db_account_id: record.int("db_account_id")?,
                 target_server: record.field("target_server")?,
                 callback_url: record.opt_text("callback_url")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6573,6 +7867,7 @@ pub mod fast_execute_sql {
             record.field("db_account_id", &self.db_account_id);
             record.field("target_server", &self.target_server);
             record.field("callback_url", &self.callback_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6593,12 +7888,15 @@ pub mod fast_execute_sql {
         ///
         /// Step instance ID
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastExecuteSqlResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastExecuteSqlResponse",
                 &["job_instance_id", "job_instance_name", "step_instance_id"],
@@ -6607,13 +7905,18 @@ pub mod fast_execute_sql {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6641,6 +7944,9 @@ pub mod fast_transfer_file {
         ///
         /// Source execution account alias. When alias and id exist at the same time, id takes precedence.
         pub alias: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Account {
         /// Sets `id`.
@@ -6666,12 +7972,17 @@ pub mod fast_transfer_file {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 alias: record.opt_text("alias")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("alias", &self.alias);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6730,6 +8041,9 @@ pub mod fast_transfer_file {
         ///
         /// Callback URL, when the task execution is completed, the JOB will call this URL to inform the task execution result. Callback protocol refer to the callback_protocol component documentation
         pub callback_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastTransferFileRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6753,7 +8067,79 @@ pub mod fast_transfer_file {
                 transfer_mode: None,
                 target_server: None,
                 callback_url: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`FastTransferFileRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct FastTransferFileRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        file_target_path: Option<String>,
+        file_source_list: Option<Vec<FileSource>>,
+    }
+    impl FastTransferFileRequest {
+        /// Starts a [`FastTransferFileRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> FastTransferFileRequestBuilder {
+            FastTransferFileRequestBuilder::default()
+        }
+    }
+    impl FastTransferFileRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `file_target_path` (required).
+        pub fn file_target_path(mut self, value: impl Into<String>) -> Self {
+            self.file_target_path = Some(value.into());
+            self
+        }
+        /// Sets `file_source_list` (required).
+        pub fn file_source_list(mut self, value: impl Into<Vec<FileSource>>) -> Self {
+            self.file_source_list = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<FastTransferFileRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let file_target_path = self
+                .file_target_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_target_path"),
+                ))?;
+            let file_source_list = self
+                .file_source_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_source_list"),
+                ))?;
+            ::std::result::Result::Ok(
+                FastTransferFileRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    file_target_path,
+                    file_source_list,
+                ),
+            )
         }
     }
     impl FastTransferFileRequest {
@@ -6833,6 +8219,7 @@ pub mod fast_transfer_file {
                 transfer_mode: record.field("transfer_mode")?,
                 target_server: record.field("target_server")?,
                 callback_url: record.opt_text("callback_url")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6849,6 +8236,7 @@ pub mod fast_transfer_file {
             record.field("transfer_mode", &self.transfer_mode);
             record.field("target_server", &self.target_server);
             record.field("callback_url", &self.callback_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6869,12 +8257,15 @@ pub mod fast_transfer_file {
         ///
         /// Step instance ID
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastTransferFileResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastTransferFileResponse",
                 &["job_instance_id", "job_instance_name", "step_instance_id"],
@@ -6883,13 +8274,18 @@ pub mod fast_transfer_file {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6922,6 +8318,9 @@ pub mod fast_transfer_file {
         ///
         /// File source code. When file_type is 3, select one of file_source_id and file_source_code to fill in. If both of them are filled in, file_source_id, the third-party file source ID, is preferred. It can be obtained from the file distribution page&gt; Select File source file pop-up box of the operation platform
         pub file_source_code: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FileSource {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6934,6 +8333,7 @@ pub mod fast_transfer_file {
                 file_type: None,
                 file_source_id: None,
                 file_source_code: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6987,6 +8387,7 @@ pub mod fast_transfer_file {
                 file_type: record.field("file_type")?,
                 file_source_id: record.opt_int("file_source_id")?,
                 file_source_code: record.opt_text("file_source_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6997,6 +8398,7 @@ pub mod fast_transfer_file {
             record.field("file_type", &self.file_type);
             record.field("file_source_id", &self.file_source_id);
             record.field("file_source_code", &self.file_source_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7095,6 +8497,14 @@ pub mod fast_transfer_file {
                 match wire {
                     1i64 => Self::ServerFile,
                     3i64 => Self::第三方文件源文件,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7195,6 +8605,14 @@ pub mod fast_transfer_file {
                 match wire {
                     1i64 => Self::StrictMode,
                     2i64 => Self::强制模式,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "TransferMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7232,6 +8650,9 @@ pub mod generate_local_file_upload_url {
         ///
         /// List of file names to upload
         pub file_name_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GenerateLocalFileUploadUrlRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7245,6 +8666,7 @@ pub mod generate_local_file_upload_url {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
                 file_name_list,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7261,6 +8683,7 @@ pub mod generate_local_file_upload_url {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.text("bk_scope_id")?,
                 file_name_list: record.field("file_name_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7268,6 +8691,7 @@ pub mod generate_local_file_upload_url {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("file_name_list", &self.file_name_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7280,23 +8704,31 @@ pub mod generate_local_file_upload_url {
         ///
         /// key: file name passed in, value: Upload_url is the file upload address with credentials, and path is the path to the file distribution interface when distributing the file (Type inferred from the doc's example.)
         pub url_map: Option<std::collections::BTreeMap<String, UrlMap>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GenerateLocalFileUploadUrlResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GenerateLocalFileUploadUrlResponse",
                 &["url_map"],
             )?;
             ::std::result::Result::Ok(Self {
                 url_map: record.field("url_map")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("url_map", &self.url_map);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7309,12 +8741,15 @@ pub mod generate_local_file_upload_url {
         pub path: Option<String>,
         /// `upload_url` (Not in the doc's table; seen in its example at line 37.)
         pub upload_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UrlMap {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UrlMap",
                 &["path", "upload_url"],
@@ -7322,12 +8757,17 @@ pub mod generate_local_file_upload_url {
             ::std::result::Result::Ok(Self {
                 path: record.opt_text("path")?,
                 upload_url: record.opt_text("upload_url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("path", &self.path);
             record.field("upload_url", &self.upload_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7402,12 +8842,15 @@ pub mod get_account_list {
         ///
         /// Last modified time Unix timestamp (ms)
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -7442,7 +8885,11 @@ pub mod get_account_list {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7460,6 +8907,7 @@ pub mod get_account_list {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7494,6 +8942,9 @@ pub mod get_account_list {
         ///
         /// The maximum number of records returned in a single time is 1000 at most, default 20
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAccountListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7507,6 +8958,7 @@ pub mod get_account_list {
                 alias: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7562,6 +9014,7 @@ pub mod get_account_list {
                 alias: record.opt_text("alias")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7573,6 +9026,7 @@ pub mod get_account_list {
             record.field("alias", &self.alias);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7593,12 +9047,15 @@ pub mod get_account_list {
         pub start: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 41.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAccountListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAccountListResponse",
                 &["data", "length", "start", "total"],
@@ -7608,7 +9065,11 @@ pub mod get_account_list {
                 length: record.opt_int("length")?,
                 start: record.opt_int("start")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7616,6 +9077,7 @@ pub mod get_account_list {
             record.field("length", &self.length);
             record.field("start", &self.start);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7747,6 +9209,11 @@ pub mod get_account_list {
                     9i64 => Self::MySql,
                     10i64 => Self::Oracle,
                     11i64 => Self::Db2,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -7786,12 +9253,15 @@ pub mod get_cron_detail {
         ///
         /// Host type global variable value
         pub server: Option<Server>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GlobalVar {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GlobalVar",
                 &["id", "name", "value", "server"],
@@ -7801,7 +9271,11 @@ pub mod get_cron_detail {
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7809,6 +9283,7 @@ pub mod get_cron_detail {
             record.field("name", &self.name);
             record.field("value", &self.value);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7827,12 +9302,15 @@ pub mod get_cron_detail {
         ///
         /// IP Address
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Ip {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Ip",
                 &["bk_host_id", "bk_cloud_id", "ip"],
@@ -7841,13 +9319,18 @@ pub mod get_cron_detail {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7870,6 +9353,9 @@ pub mod get_cron_detail {
         ///
         /// Cron Job ID
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetCronDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7879,6 +9365,7 @@ pub mod get_cron_detail {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
                 id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7902,6 +9389,7 @@ pub mod get_cron_detail {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.text("bk_scope_id")?,
                 id: record.opt_int("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7909,6 +9397,7 @@ pub mod get_cron_detail {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7965,12 +9454,15 @@ pub mod get_cron_detail {
         ///
         /// Last modified time, Unix timestamp
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCronDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCronDetailResponse",
                 &[
@@ -8001,7 +9493,11 @@ pub mod get_cron_detail {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8017,6 +9513,7 @@ pub mod get_cron_detail {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8037,12 +9534,15 @@ pub mod get_cron_detail {
         ///
         /// Dynamic topo node list
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Server {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Server",
                 &["ip_list", "dynamic_group_list", "topo_node_list"],
@@ -8051,13 +9551,18 @@ pub mod get_cron_detail {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8147,6 +9652,11 @@ pub mod get_cron_detail {
                 match wire {
                     1i64 => Self::Started,
                     2i64 => Self::Paused,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8168,12 +9678,15 @@ pub mod get_cron_detail {
         ///
         /// Dynamic topo node type, corresponding to bk_obj_id in CMDB API, such as "module" and "set"
         pub node_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TopoNode {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TopoNode",
                 &["id", "node_type"],
@@ -8181,12 +9694,17 @@ pub mod get_cron_detail {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 node_type: record.opt_text("node_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8259,6 +9777,9 @@ pub mod get_cron_list {
         ///
         /// The maximum number of records returned in a single time is 1000 at most, default 20
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetCronListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8278,6 +9799,7 @@ pub mod get_cron_list {
                 last_modify_time_end: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8375,6 +9897,7 @@ pub mod get_cron_list {
                 last_modify_time_end: record.opt_int("last_modify_time_end")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8392,6 +9915,7 @@ pub mod get_cron_list {
             record.field("last_modify_time_end", &self.last_modify_time_end);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8412,12 +9936,15 @@ pub mod get_cron_list {
         pub start: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 53.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCronListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCronListResponse",
                 &["data", "length", "start", "total"],
@@ -8427,7 +9954,11 @@ pub mod get_cron_list {
                 length: record.opt_int("length")?,
                 start: record.opt_int("start")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8435,6 +9966,7 @@ pub mod get_cron_list {
             record.field("length", &self.length);
             record.field("start", &self.start);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8487,12 +10019,15 @@ pub mod get_cron_list {
         ///
         /// Last modified time, Unix timestamp
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCronListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCronListResponseItem",
                 &[
@@ -8521,7 +10056,11 @@ pub mod get_cron_list {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8536,6 +10075,7 @@ pub mod get_cron_list {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8625,6 +10165,11 @@ pub mod get_cron_list {
                 match wire {
                     1i64 => Self::Started,
                     2i64 => Self::Paused,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8665,6 +10210,9 @@ pub mod get_dangerous_rule_list {
         ///
         /// Processing actions: 1- Scan, 2- Intercept
         pub action: Option<Action>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetDangerousRuleListRequest {
         /// Sets `expression`.
@@ -8702,7 +10250,11 @@ pub mod get_dangerous_rule_list {
                 script_language_list: record.field("script_language_list")?,
                 description: record.opt_text("description")?,
                 action: record.field("action")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8710,6 +10262,7 @@ pub mod get_dangerous_rule_list {
             record.field("script_language_list", &self.script_language_list);
             record.field("description", &self.description);
             record.field("action", &self.action);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8758,12 +10311,15 @@ pub mod get_dangerous_rule_list {
         ///
         /// Last modified time, Unix timestamp
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetDangerousRuleListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetDangerousRuleListResponse",
                 &[
@@ -8790,7 +10346,11 @@ pub mod get_dangerous_rule_list {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8804,6 +10364,7 @@ pub mod get_dangerous_rule_list {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8893,6 +10454,11 @@ pub mod get_dangerous_rule_list {
                 match wire {
                     0i64 => Self::Disabled,
                     1i64 => Self::Enabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -8934,12 +10500,15 @@ pub mod get_job_instance_global_var_value {
         pub server: Option<Server>,
         /// `type` (Not in the doc's table; seen in its example at line 33.)
         pub r#type: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GlobalVar {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GlobalVar",
                 &["id", "name", "value", "server", "type"],
@@ -8950,7 +10519,11 @@ pub mod get_job_instance_global_var_value {
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
                 r#type: record.opt_int("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8959,6 +10532,7 @@ pub mod get_job_instance_global_var_value {
             record.field("value", &self.value);
             record.field("server", &self.server);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8977,6 +10551,9 @@ pub mod get_job_instance_global_var_value {
         ///
         /// IP Address
         pub ip: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Ip {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8986,6 +10563,7 @@ pub mod get_job_instance_global_var_value {
                 bk_host_id: None,
                 bk_cloud_id: bk_cloud_id.into(),
                 ip: ip.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8993,7 +10571,7 @@ pub mod get_job_instance_global_var_value {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Ip",
                 &["bk_host_id", "bk_cloud_id", "ip"],
@@ -9002,6 +10580,7 @@ pub mod get_job_instance_global_var_value {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 ip: record.text("ip")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9009,6 +10588,7 @@ pub mod get_job_instance_global_var_value {
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9031,6 +10611,9 @@ pub mod get_job_instance_global_var_value {
         ///
         /// Job instance ID
         pub job_instance_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobInstanceGlobalVarValueRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9044,6 +10627,7 @@ pub mod get_job_instance_global_var_value {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
                 job_instance_id: job_instance_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9060,6 +10644,7 @@ pub mod get_job_instance_global_var_value {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.text("bk_scope_id")?,
                 job_instance_id: record.int("job_instance_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9067,6 +10652,7 @@ pub mod get_job_instance_global_var_value {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9083,12 +10669,15 @@ pub mod get_job_instance_global_var_value {
         ///
         /// Job step instance global variable value. See step_instance_var for definitions
         pub step_instance_var_list: Option<Vec<StepInstanceVar>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceGlobalVarValueResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceGlobalVarValueResponse",
                 &["job_instance_id", "step_instance_var_list"],
@@ -9096,12 +10685,17 @@ pub mod get_job_instance_global_var_value {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 step_instance_var_list: record.field("step_instance_var_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_var_list", &self.step_instance_var_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9122,12 +10716,15 @@ pub mod get_job_instance_global_var_value {
         ///
         /// For dynamic topo node list, see topo_node for definition
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Server {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Server",
                 &["ip_list", "dynamic_group_list", "topo_node_list"],
@@ -9136,13 +10733,18 @@ pub mod get_job_instance_global_var_value {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9159,12 +10761,15 @@ pub mod get_job_instance_global_var_value {
         ///
         /// For global variable value list, see global_var for definition
         pub global_var_list: Option<Vec<GlobalVar>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepInstanceVar {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepInstanceVar",
                 &["step_instance_id", "global_var_list"],
@@ -9172,12 +10777,17 @@ pub mod get_job_instance_global_var_value {
             ::std::result::Result::Ok(Self {
                 step_instance_id: record.opt_int("step_instance_id")?,
                 global_var_list: record.field("global_var_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("step_instance_id", &self.step_instance_id);
             record.field("global_var_list", &self.global_var_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9212,12 +10822,15 @@ pub mod get_job_instance_ip_log {
         pub status: Option<Status>,
         /// 文件分发日志内容
         pub log_content: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileLog {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileLog",
                 &[
@@ -9238,7 +10851,11 @@ pub mod get_job_instance_ip_log {
                 dest_path: record.opt_text("dest_path")?,
                 status: record.field("status")?,
                 log_content: record.opt_text("log_content")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9249,6 +10866,7 @@ pub mod get_job_instance_ip_log {
             record.field("dest_path", &self.dest_path);
             record.field("status", &self.status);
             record.field("log_content", &self.log_content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9293,6 +10911,9 @@ pub mod get_job_instance_ip_log {
             note = "deprecated in the doc: 不推荐使用，建议使用host_id参数，如果存在bk_host_id将忽略该参数。目标主机IP\n\nDestination server IP. ***Deprecated, it is recommended to use the bk_host_id parameter"
         )]
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobInstanceIpLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9312,7 +10933,79 @@ pub mod get_job_instance_ip_log {
                 bk_host_id: None,
                 bk_cloud_id: None,
                 ip: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetJobInstanceIpLogRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetJobInstanceIpLogRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        step_instance_id: Option<i64>,
+    }
+    impl GetJobInstanceIpLogRequest {
+        /// Starts a [`GetJobInstanceIpLogRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetJobInstanceIpLogRequestBuilder {
+            GetJobInstanceIpLogRequestBuilder::default()
+        }
+    }
+    impl GetJobInstanceIpLogRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id` (required).
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<GetJobInstanceIpLogRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let step_instance_id = self
+                .step_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "step_instance_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetJobInstanceIpLogRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    step_instance_id,
+                ),
+            )
         }
     }
     impl GetJobInstanceIpLogRequest {
@@ -9366,6 +11059,7 @@ pub mod get_job_instance_ip_log {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9377,6 +11071,7 @@ pub mod get_job_instance_ip_log {
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9407,12 +11102,15 @@ pub mod get_job_instance_ip_log {
         ///
         /// File distribution task log. See file_log for definition
         pub file_logs: Option<Vec<FileLog>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceIpLogResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceIpLogResponse",
                 &[
@@ -9431,7 +11129,11 @@ pub mod get_job_instance_ip_log {
                 log_type: record.field("log_type")?,
                 log_content: record.opt_text("log_content")?,
                 file_logs: record.field("file_logs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9441,6 +11143,7 @@ pub mod get_job_instance_ip_log {
             record.field("log_type", &self.log_type);
             record.field("log_content", &self.log_content);
             record.field("file_logs", &self.file_logs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9455,12 +11158,15 @@ pub mod get_job_instance_ip_log {
         pub bk_cloud_id: Option<i64>,
         /// IP地址
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Host {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Host",
                 &["bk_host_id", "bk_cloud_id", "ip"],
@@ -9469,13 +11175,18 @@ pub mod get_job_instance_ip_log {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9551,6 +11262,9 @@ pub mod get_job_instance_list {
         ///
         /// The maximum number of records returned in a single time is 1000 at most, default 20
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobInstanceListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9576,7 +11290,79 @@ pub mod get_job_instance_list {
                 ip: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetJobInstanceListRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetJobInstanceListRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        create_time_start: Option<i64>,
+        create_time_end: Option<i64>,
+    }
+    impl GetJobInstanceListRequest {
+        /// Starts a [`GetJobInstanceListRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetJobInstanceListRequestBuilder {
+            GetJobInstanceListRequestBuilder::default()
+        }
+    }
+    impl GetJobInstanceListRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `create_time_start` (required).
+        pub fn create_time_start(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_start = Some(value.into());
+            self
+        }
+        /// Sets `create_time_end` (required).
+        pub fn create_time_end(mut self, value: impl Into<i64>) -> Self {
+            self.create_time_end = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<GetJobInstanceListRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let create_time_start = self
+                .create_time_start
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "create_time_start"),
+                ))?;
+            let create_time_end = self
+                .create_time_end
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "create_time_end"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetJobInstanceListRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    create_time_start,
+                    create_time_end,
+                ),
+            )
         }
     }
     impl GetJobInstanceListRequest {
@@ -9670,6 +11456,7 @@ pub mod get_job_instance_list {
                 ip: record.opt_text("ip")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9688,6 +11475,7 @@ pub mod get_job_instance_list {
             record.field("ip", &self.ip);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9708,12 +11496,15 @@ pub mod get_job_instance_list {
         pub start: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 52.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceListResponse",
                 &["data", "length", "start", "total"],
@@ -9723,7 +11514,11 @@ pub mod get_job_instance_list {
                 length: record.opt_int("length")?,
                 start: record.opt_int("start")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9731,6 +11526,7 @@ pub mod get_job_instance_list {
             record.field("length", &self.length);
             record.field("start", &self.start);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9799,12 +11595,15 @@ pub mod get_job_instance_list {
         pub task_status: Option<i64>,
         /// `task_type` (Not in the doc's table; seen in its example at line 52.)
         pub task_type: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceListResponseItem",
                 &[
@@ -9843,7 +11642,11 @@ pub mod get_job_instance_list {
                 total_time: record.opt_int("total_time")?,
                 task_status: record.opt_int("task_status")?,
                 task_type: record.opt_int("task_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9863,6 +11666,7 @@ pub mod get_job_instance_list {
             record.field("total_time", &self.total_time);
             record.field("task_status", &self.task_status);
             record.field("task_type", &self.task_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10048,6 +11852,11 @@ pub mod get_job_instance_list {
                     10i64 => Self::Terminating,
                     11i64 => Self::TerminateSuccess,
                     13i64 => Self::TerminationConfirmed,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10165,6 +11974,11 @@ pub mod get_job_instance_list {
                     0i64 => Self::JobExecution,
                     1i64 => Self::ScriptExecution,
                     2i64 => Self::FileTransfer,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10274,6 +12088,14 @@ pub mod get_job_instance_list {
                     1i64 => Self::WebUi,
                     2i64 => Self::Api,
                     3i64 => Self::CronJob,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "LaunchMode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10644,6 +12466,14 @@ pub mod get_job_instance_status {
                     321i64 => Self::文件超出限制,
                     329i64 => Self::文件传输错误,
                     399i64 => Self::任务执行出错,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ErrorCode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10675,6 +12505,9 @@ pub mod get_job_instance_status {
         ///
         /// Whether to return the task details on each ip corresponds to step_ip_result_list in the return result. The default value is false.
         pub return_ip_result: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobInstanceStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10689,6 +12522,7 @@ pub mod get_job_instance_status {
                 bk_scope_id: bk_scope_id.into(),
                 job_instance_id: job_instance_id.into(),
                 return_ip_result: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10713,6 +12547,7 @@ pub mod get_job_instance_status {
                 bk_scope_id: record.text("bk_scope_id")?,
                 job_instance_id: record.int("job_instance_id")?,
                 return_ip_result: record.field("return_ip_result")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10721,6 +12556,7 @@ pub mod get_job_instance_status {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("job_instance_id", &self.job_instance_id);
             record.field("return_ip_result", &self.return_ip_result);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10741,12 +12577,15 @@ pub mod get_job_instance_status {
         ///
         /// List of job steps. See step_instance definition
         pub step_instance_list: Option<Vec<StepInstance>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobInstanceStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobInstanceStatusResponse",
                 &["finished", "job_instance", "step_instance_list"],
@@ -10755,13 +12594,18 @@ pub mod get_job_instance_status {
                 finished: record.field("finished")?,
                 job_instance: record.field("job_instance")?,
                 step_instance_list: record.field("step_instance_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("finished", &self.finished);
             record.field("job_instance", &self.job_instance);
             record.field("step_instance_list", &self.step_instance_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10993,6 +12837,11 @@ pub mod get_job_instance_status {
                     9i64 => Self::Abnormal,
                     10i64 => Self::Terminating,
                     11i64 => Self::TerminateSuccess,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11229,6 +13078,14 @@ pub mod get_job_instance_status {
                     10i64 => Self::步骤强制终止中,
                     11i64 => Self::步骤强制终止成功,
                     12i64 => Self::步骤强制终止失败,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "GetJobInstanceStatusStatus",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11416,6 +13273,14 @@ pub mod get_job_instance_status {
                     12i64 => Self::任务下发失败,
                     403i64 => Self::任务强制终止成功,
                     404i64 => Self::ForcedTerminationOfTaskFailed,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "GetJobInstanceStatusStatus3",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11469,12 +13334,15 @@ pub mod get_job_instance_status {
         ///
         /// See step_ip_result for the task execution result of each host
         pub step_ip_result_list: Option<Vec<StepIpResult>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepInstance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepInstance",
                 &[
@@ -11501,7 +13369,11 @@ pub mod get_job_instance_status {
                 total_time: record.opt_int("total_time")?,
                 execute_count: record.opt_int("execute_count")?,
                 step_ip_result_list: record.field("step_ip_result_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11515,6 +13387,7 @@ pub mod get_job_instance_status {
             record.field("total_time", &self.total_time);
             record.field("execute_count", &self.execute_count);
             record.field("step_ip_result_list", &self.step_ip_result_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11622,6 +13495,11 @@ pub mod get_job_instance_status {
                     1i64 => Self::ScriptStep,
                     2i64 => Self::FileStep,
                     4i64 => Self::SqlStep,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -11671,12 +13549,15 @@ pub mod get_job_instance_status {
         ///
         /// Job instance ID
         pub job_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobInstance {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobInstance",
                 &[
@@ -11701,7 +13582,11 @@ pub mod get_job_instance_status {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.opt_text("bk_scope_id")?,
                 job_instance_id: record.opt_int("job_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11714,6 +13599,7 @@ pub mod get_job_instance_status {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11760,12 +13646,15 @@ pub mod get_job_instance_status {
         ///
         /// Total elapsed time in milliseconds
         pub total_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StepIpResult {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StepIpResult",
                 &[
@@ -11792,7 +13681,11 @@ pub mod get_job_instance_status {
                 start_time: record.opt_int("start_time")?,
                 end_time: record.opt_int("end_time")?,
                 total_time: record.opt_int("total_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11806,6 +13699,7 @@ pub mod get_job_instance_status {
             record.field("start_time", &self.start_time);
             record.field("end_time", &self.end_time);
             record.field("total_time", &self.total_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11839,12 +13733,15 @@ pub mod get_job_plan_detail {
         ///
         /// Target server
         pub server: Option<Server>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileDestination {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileDestination",
                 &["path", "account", "server"],
@@ -11853,13 +13750,18 @@ pub mod get_job_plan_detail {
                 path: record.opt_text("path")?,
                 account: record.field("account")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("path", &self.path);
             record.field("account", &self.account);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11894,12 +13796,15 @@ pub mod get_job_plan_detail {
         pub download_speed_limit: Option<i64>,
         /// `file_source` (Not in the doc's table; seen in its example at line 32.)
         pub file_source: Option<Vec<GetJobPlanDetailFileSource>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileInfo",
                 &[
@@ -11920,7 +13825,11 @@ pub mod get_job_plan_detail {
                 upload_speed_limit: record.opt_int("upload_speed_limit")?,
                 download_speed_limit: record.opt_int("download_speed_limit")?,
                 file_source: record.field("file_source")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11931,6 +13840,7 @@ pub mod get_job_plan_detail {
             record.field("upload_speed_limit", &self.upload_speed_limit);
             record.field("download_speed_limit", &self.download_speed_limit);
             record.field("file_source", &self.file_source);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11947,12 +13857,15 @@ pub mod get_job_plan_detail {
         ///
         /// Account name
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Account {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Account",
                 &["id", "name"],
@@ -11960,12 +13873,17 @@ pub mod get_job_plan_detail {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11978,17 +13896,31 @@ pub mod get_job_plan_detail {
         ///
         /// Dynamic Group ID
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DynamicGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DynamicGroup",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12017,12 +13949,15 @@ pub mod get_job_plan_detail {
         ///
         /// Third-party file source Id when file source type is third-party file source file
         pub file_source_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FileSource {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FileSource",
                 &["file_list", "account", "server", "file_type", "file_source_id"],
@@ -12033,7 +13968,11 @@ pub mod get_job_plan_detail {
                 server: record.field("server")?,
                 file_type: record.field("file_type")?,
                 file_source_id: record.opt_int("file_source_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12042,6 +13981,7 @@ pub mod get_job_plan_detail {
             record.field("server", &self.server);
             record.field("file_type", &self.file_type);
             record.field("file_source_id", &self.file_source_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12064,12 +14004,15 @@ pub mod get_job_plan_detail {
         ///
         /// Third-party file source Id when file source type is third-party file source file (described at line 304) (Not in the doc's table; seen in its example at line 32.)
         pub file_source_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobPlanDetailFileSource {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobPlanDetailFileSource",
                 &["account", "file_list", "file_type", "server", "file_source_id"],
@@ -12080,7 +14023,11 @@ pub mod get_job_plan_detail {
                 file_type: record.opt_int("file_type")?,
                 server: record.field("server")?,
                 file_source_id: record.opt_int("file_source_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12089,6 +14036,7 @@ pub mod get_job_plan_detail {
             record.field("file_type", &self.file_type);
             record.field("server", &self.server);
             record.field("file_source_id", &self.file_source_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12201,6 +14149,14 @@ pub mod get_job_plan_detail {
                     1i64 => Self::ServerFile,
                     2i64 => Self::LocalFiles,
                     3i64 => Self::ThirdPartyFileSourceFiles,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "FileType",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12242,12 +14198,15 @@ pub mod get_job_plan_detail {
         ///
         /// Value of global variable of Host type
         pub server: Option<Server>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GlobalVar {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GlobalVar",
                 &["id", "name", "description", "type", "required", "value", "server"],
@@ -12260,7 +14219,11 @@ pub mod get_job_plan_detail {
                 required: record.opt_int("required")?,
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12271,6 +14234,7 @@ pub mod get_job_plan_detail {
             record.field("required", &self.required);
             record.field("value", &self.value);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12291,12 +14255,15 @@ pub mod get_job_plan_detail {
         ///
         /// IP Address
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Ip {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Ip",
                 &["bk_host_id", "bk_cloud_id", "ip"],
@@ -12305,13 +14272,18 @@ pub mod get_job_plan_detail {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12334,6 +14306,9 @@ pub mod get_job_plan_detail {
         ///
         /// Job Plan ID
         pub job_plan_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobPlanDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12347,6 +14322,7 @@ pub mod get_job_plan_detail {
                 bk_scope_type,
                 bk_scope_id: bk_scope_id.into(),
                 job_plan_id: job_plan_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12363,6 +14339,7 @@ pub mod get_job_plan_detail {
                 bk_scope_type: record.field("bk_scope_type")?,
                 bk_scope_id: record.text("bk_scope_id")?,
                 job_plan_id: record.int("job_plan_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12370,6 +14347,7 @@ pub mod get_job_plan_detail {
             record.field("bk_scope_type", &self.bk_scope_type);
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("job_plan_id", &self.job_plan_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12418,12 +14396,15 @@ pub mod get_job_plan_detail {
         ///
         /// Global variable information
         pub global_var_list: Option<Vec<GlobalVar>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobPlanDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobPlanDetailResponse",
                 &[
@@ -12450,7 +14431,11 @@ pub mod get_job_plan_detail {
                 last_modify_time: record.opt_int("last_modify_time")?,
                 step_list: record.field("step_list")?,
                 global_var_list: record.field("global_var_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12464,6 +14449,7 @@ pub mod get_job_plan_detail {
             record.field("last_modify_time", &self.last_modify_time);
             record.field("step_list", &self.step_list);
             record.field("global_var_list", &self.global_var_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12488,12 +14474,15 @@ pub mod get_job_plan_detail {
         ///
         /// Dynamic topo node list
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Server {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Server",
                 &["variable", "ip_list", "dynamic_group_list", "topo_node_list"],
@@ -12503,7 +14492,11 @@ pub mod get_job_plan_detail {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12511,6 +14504,7 @@ pub mod get_job_plan_detail {
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12523,23 +14517,31 @@ pub mod get_job_plan_detail {
         ///
         /// Referenced variable name (described at line 268) (Not in the doc's table; seen in its example at line 32.)
         pub variable: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobPlanDetailServer {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobPlanDetailServer",
                 &["variable"],
             )?;
             ::std::result::Result::Ok(Self {
                 variable: record.opt_text("variable")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("variable", &self.variable);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12556,12 +14558,15 @@ pub mod get_job_plan_detail {
         ///
         /// Dynamic topo node type, corresponding to bk_obj_id in CMDB API, such as "module" and "set"
         pub node_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TopoNode {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TopoNode",
                 &["id", "node_type"],
@@ -12569,12 +14574,17 @@ pub mod get_job_plan_detail {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 node_type: record.opt_text("node_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12676,6 +14686,11 @@ pub mod get_job_plan_detail {
                     1i64 => Self::脚本步骤,
                     2i64 => Self::文件步骤,
                     3i64 => Self::人工确认步骤,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12725,12 +14740,15 @@ pub mod get_job_plan_detail {
         ///
         /// Execution account name/alias
         pub account: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ScriptInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ScriptInfo",
                 &[
@@ -12755,7 +14773,11 @@ pub mod get_job_plan_detail {
                 script_timeout: record.opt_int("script_timeout")?,
                 is_param_sensitive: record.field("is_param_sensitive")?,
                 account: record.opt_text("account")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12768,6 +14790,7 @@ pub mod get_job_plan_detail {
             record.field("script_timeout", &self.script_timeout);
             record.field("is_param_sensitive", &self.is_param_sensitive);
             record.field("account", &self.account);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12796,12 +14819,15 @@ pub mod get_job_plan_detail {
         ///
         /// File transfer step information. This field is only available when type=2
         pub file_info: Option<FileInfo>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Step {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Step",
                 &["id", "name", "type", "script_info", "file_info"],
@@ -12812,7 +14838,11 @@ pub mod get_job_plan_detail {
                 r#type: record.field("type")?,
                 script_info: record.field("script_info")?,
                 file_info: record.field("file_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12821,6 +14851,7 @@ pub mod get_job_plan_detail {
             record.field("type", &self.r#type);
             record.field("script_info", &self.script_info);
             record.field("file_info", &self.file_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12891,6 +14922,9 @@ pub mod get_job_plan_list {
         ///
         /// The maximum number of records returned in a single time is 1000 at most, default 20
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobPlanListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12909,6 +14943,7 @@ pub mod get_job_plan_list {
                 last_modify_time_end: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12999,6 +15034,7 @@ pub mod get_job_plan_list {
                 last_modify_time_end: record.opt_int("last_modify_time_end")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13015,6 +15051,7 @@ pub mod get_job_plan_list {
             record.field("last_modify_time_end", &self.last_modify_time_end);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13035,12 +15072,15 @@ pub mod get_job_plan_list {
         pub start: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 51.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobPlanListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobPlanListResponse",
                 &["data", "length", "start", "total"],
@@ -13050,7 +15090,11 @@ pub mod get_job_plan_list {
                 length: record.opt_int("length")?,
                 start: record.opt_int("start")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13058,6 +15102,7 @@ pub mod get_job_plan_list {
             record.field("length", &self.length);
             record.field("start", &self.start);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13102,12 +15147,15 @@ pub mod get_job_plan_list {
         ///
         /// Last modified time, Unix timestamp
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobPlanListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobPlanListResponseItem",
                 &[
@@ -13132,7 +15180,11 @@ pub mod get_job_plan_list {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13145,6 +15197,7 @@ pub mod get_job_plan_list {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13208,6 +15261,9 @@ pub mod get_job_template_list {
         ///
         /// The maximum number of records returned in a single time is 1000 at most, default 20
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobTemplateListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13225,6 +15281,7 @@ pub mod get_job_template_list {
                 last_modify_time_end: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13308,6 +15365,7 @@ pub mod get_job_template_list {
                 last_modify_time_end: record.opt_int("last_modify_time_end")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13323,6 +15381,7 @@ pub mod get_job_template_list {
             record.field("last_modify_time_end", &self.last_modify_time_end);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13343,12 +15402,15 @@ pub mod get_job_template_list {
         pub start: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 49.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobTemplateListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobTemplateListResponse",
                 &["data", "length", "start", "total"],
@@ -13358,7 +15420,11 @@ pub mod get_job_template_list {
                 length: record.opt_int("length")?,
                 start: record.opt_int("start")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13366,6 +15432,7 @@ pub mod get_job_template_list {
             record.field("length", &self.length);
             record.field("start", &self.start);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13406,12 +15473,15 @@ pub mod get_job_template_list {
         ///
         /// Last modified time, Unix timestamp
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobTemplateListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobTemplateListResponseItem",
                 &[
@@ -13434,7 +15504,11 @@ pub mod get_job_template_list {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13446,6 +15520,7 @@ pub mod get_job_template_list {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13464,22 +15539,29 @@ pub mod get_latest_service_version {
     ///
     /// Defined in `api-docs/jobv3/zh_hans/get_latest_service_version.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GetLatestServiceVersionRequest {}
+    pub struct GetLatestServiceVersionRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for GetLatestServiceVersionRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(
                 value,
                 "GetLatestServiceVersionRequest",
                 &[],
             )?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13492,23 +15574,31 @@ pub mod get_latest_service_version {
         ///
         /// The latest version number of the service
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetLatestServiceVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetLatestServiceVersionResponse",
                 &["version"],
             )?;
             ::std::result::Result::Ok(Self {
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13544,6 +15634,9 @@ pub mod get_public_script_list {
         ///
         /// The maximum number of records returned in a single time is 1000 at most, default 20
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetPublicScriptListRequest {
         /// Sets `name`.
@@ -13581,7 +15674,11 @@ pub mod get_public_script_list {
                 script_language: record.field("script_language")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13589,6 +15686,7 @@ pub mod get_public_script_list {
             record.field("script_language", &self.script_language);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13609,12 +15707,15 @@ pub mod get_public_script_list {
         pub start: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 35.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPublicScriptListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPublicScriptListResponse",
                 &["data", "length", "start", "total"],
@@ -13624,7 +15725,11 @@ pub mod get_public_script_list {
                 length: record.opt_int("length")?,
                 start: record.opt_int("start")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13632,6 +15737,7 @@ pub mod get_public_script_list {
             record.field("length", &self.length);
             record.field("start", &self.start);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13672,12 +15778,15 @@ pub mod get_public_script_list {
         ///
         /// Last modified time Unix timestamp (ms)
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPublicScriptListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPublicScriptListResponseItem",
                 &[
@@ -13700,7 +15809,11 @@ pub mod get_public_script_list {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13712,6 +15825,7 @@ pub mod get_public_script_list {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13743,6 +15857,9 @@ pub mod get_public_script_version_detail {
         ///
         /// Script version (can be passed in with script_id to locate a script version)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetPublicScriptVersionDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13752,6 +15869,7 @@ pub mod get_public_script_version_detail {
                 id: id.into(),
                 script_id: None,
                 version: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13780,6 +15898,7 @@ pub mod get_public_script_version_detail {
                 id: record.int("id")?,
                 script_id: record.opt_text("script_id")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13787,6 +15906,7 @@ pub mod get_public_script_version_detail {
             record.field("id", &self.id);
             record.field("script_id", &self.script_id);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13843,12 +15963,15 @@ pub mod get_public_script_version_detail {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPublicScriptVersionDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPublicScriptVersionDetailResponse",
                 &[
@@ -13879,7 +16002,11 @@ pub mod get_public_script_version_detail {
                 last_modify_time: record.opt_int("last_modify_time")?,
                 script_language: record.field("script_language")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13895,6 +16022,7 @@ pub mod get_public_script_version_detail {
             record.field("last_modify_time", &self.last_modify_time);
             record.field("script_language", &self.script_language);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14026,6 +16154,14 @@ pub mod get_public_script_version_detail {
                     3i64 => Self::Perl,
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -14148,6 +16284,11 @@ pub mod get_public_script_version_detail {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -14188,6 +16329,9 @@ pub mod get_public_script_version_list {
         ///
         /// The maximum number of records returned in a single time is 1000 at most, default 20
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetPublicScriptVersionListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14198,6 +16342,7 @@ pub mod get_public_script_version_list {
                 return_script_content: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14232,6 +16377,7 @@ pub mod get_public_script_version_list {
                 return_script_content: record.field("return_script_content")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14240,6 +16386,7 @@ pub mod get_public_script_version_list {
             record.field("return_script_content", &self.return_script_content);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14260,12 +16407,15 @@ pub mod get_public_script_version_list {
         pub start: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 35.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPublicScriptVersionListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPublicScriptVersionListResponse",
                 &["data", "length", "start", "total"],
@@ -14275,7 +16425,11 @@ pub mod get_public_script_version_list {
                 length: record.opt_int("length")?,
                 start: record.opt_int("start")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14283,6 +16437,7 @@ pub mod get_public_script_version_list {
             record.field("length", &self.length);
             record.field("start", &self.start);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14339,12 +16494,15 @@ pub mod get_public_script_version_list {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPublicScriptVersionListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPublicScriptVersionListResponseItem",
                 &[
@@ -14375,7 +16533,11 @@ pub mod get_public_script_version_list {
                 last_modify_time: record.opt_int("last_modify_time")?,
                 script_language: record.field("script_language")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14391,6 +16553,7 @@ pub mod get_public_script_version_list {
             record.field("last_modify_time", &self.last_modify_time);
             record.field("script_language", &self.script_language);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14522,6 +16685,14 @@ pub mod get_public_script_version_list {
                     3i64 => Self::Perl,
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -14644,6 +16815,11 @@ pub mod get_public_script_version_list {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -14694,6 +16870,9 @@ pub mod get_script_list {
         ///
         /// The maximum number of records returned in a single time is 1000 at most, default 20
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetScriptListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14706,6 +16885,7 @@ pub mod get_script_list {
                 script_language: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14754,6 +16934,7 @@ pub mod get_script_list {
                 script_language: record.field("script_language")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14764,6 +16945,7 @@ pub mod get_script_list {
             record.field("script_language", &self.script_language);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14784,12 +16966,15 @@ pub mod get_script_list {
         pub start: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 39.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetScriptListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetScriptListResponse",
                 &["data", "length", "start", "total"],
@@ -14799,7 +16984,11 @@ pub mod get_script_list {
                 length: record.opt_int("length")?,
                 start: record.opt_int("start")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14807,6 +16996,7 @@ pub mod get_script_list {
             record.field("length", &self.length);
             record.field("start", &self.start);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14855,12 +17045,15 @@ pub mod get_script_list {
         ///
         /// Last modified time Unix timestamp (ms)
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetScriptListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetScriptListResponseItem",
                 &[
@@ -14887,7 +17080,11 @@ pub mod get_script_list {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14901,6 +17098,7 @@ pub mod get_script_list {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15063,6 +17261,14 @@ pub mod get_script_list {
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
                     6i64 => Self::Sql,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -15108,6 +17314,9 @@ pub mod get_script_version_detail {
         ///
         /// Script version (can be passed in with script_id to locate a script version)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetScriptVersionDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15123,6 +17332,7 @@ pub mod get_script_version_detail {
                 id: id.into(),
                 script_id: None,
                 version: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15153,6 +17363,7 @@ pub mod get_script_version_detail {
                 id: record.int("id")?,
                 script_id: record.opt_text("script_id")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15162,6 +17373,7 @@ pub mod get_script_version_detail {
             record.field("id", &self.id);
             record.field("script_id", &self.script_id);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15226,12 +17438,15 @@ pub mod get_script_version_detail {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetScriptVersionDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetScriptVersionDetailResponse",
                 &[
@@ -15266,7 +17481,11 @@ pub mod get_script_version_detail {
                 last_modify_time: record.opt_int("last_modify_time")?,
                 script_language: record.field("script_language")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15284,6 +17503,7 @@ pub mod get_script_version_detail {
             record.field("last_modify_time", &self.last_modify_time);
             record.field("script_language", &self.script_language);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15415,6 +17635,14 @@ pub mod get_script_version_detail {
                     3i64 => Self::Perl,
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -15537,6 +17765,11 @@ pub mod get_script_version_detail {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -15586,6 +17819,9 @@ pub mod get_script_version_list {
         ///
         /// The maximum number of records returned in a single time is 1000 at most, default 20
         pub length: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetScriptVersionListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15602,6 +17838,7 @@ pub mod get_script_version_list {
                 return_script_content: None,
                 start: None,
                 length: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15645,6 +17882,7 @@ pub mod get_script_version_list {
                 return_script_content: record.field("return_script_content")?,
                 start: record.opt_int("start")?,
                 length: record.opt_int("length")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15655,6 +17893,7 @@ pub mod get_script_version_list {
             record.field("return_script_content", &self.return_script_content);
             record.field("start", &self.start);
             record.field("length", &self.length);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15675,12 +17914,15 @@ pub mod get_script_version_list {
         pub start: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 39.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetScriptVersionListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetScriptVersionListResponse",
                 &["data", "length", "start", "total"],
@@ -15690,7 +17932,11 @@ pub mod get_script_version_list {
                 length: record.opt_int("length")?,
                 start: record.opt_int("start")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15698,6 +17944,7 @@ pub mod get_script_version_list {
             record.field("length", &self.length);
             record.field("start", &self.start);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15762,12 +18009,15 @@ pub mod get_script_version_list {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetScriptVersionListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetScriptVersionListResponseItem",
                 &[
@@ -15802,7 +18052,11 @@ pub mod get_script_version_list {
                 last_modify_time: record.opt_int("last_modify_time")?,
                 script_language: record.field("script_language")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15820,6 +18074,7 @@ pub mod get_script_version_list {
             record.field("last_modify_time", &self.last_modify_time);
             record.field("script_language", &self.script_language);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15951,6 +18206,14 @@ pub mod get_script_version_list {
                     3i64 => Self::Perl,
                     4i64 => Self::Python,
                     5i64 => Self::Powershell,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "ScriptLanguage",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -16073,6 +18336,11 @@ pub mod get_script_version_list {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -16114,6 +18382,9 @@ pub mod operate_job_instance {
         ///
         /// Operation Code: 1. Terminate job
         pub operation_code: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateJobInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16129,7 +18400,79 @@ pub mod operate_job_instance {
                 bk_scope_id: bk_scope_id.into(),
                 job_instance_id: job_instance_id.into(),
                 operation_code: operation_code.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`OperateJobInstanceRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct OperateJobInstanceRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        operation_code: Option<i64>,
+    }
+    impl OperateJobInstanceRequest {
+        /// Starts a [`OperateJobInstanceRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> OperateJobInstanceRequestBuilder {
+            OperateJobInstanceRequestBuilder::default()
+        }
+    }
+    impl OperateJobInstanceRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `operation_code` (required).
+        pub fn operation_code(mut self, value: impl Into<i64>) -> Self {
+            self.operation_code = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<OperateJobInstanceRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let operation_code = self
+                .operation_code
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operation_code"),
+                ))?;
+            ::std::result::Result::Ok(
+                OperateJobInstanceRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    operation_code,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for OperateJobInstanceRequest {
@@ -16146,6 +18489,7 @@ pub mod operate_job_instance {
                 bk_scope_id: record.text("bk_scope_id")?,
                 job_instance_id: record.int("job_instance_id")?,
                 operation_code: record.int("operation_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16154,6 +18498,7 @@ pub mod operate_job_instance {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("job_instance_id", &self.job_instance_id);
             record.field("operation_code", &self.operation_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16166,23 +18511,31 @@ pub mod operate_job_instance {
         ///
         /// Job instance ID
         pub job_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperateJobInstanceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperateJobInstanceResponse",
                 &["job_instance_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16220,6 +18573,9 @@ pub mod operate_step_instance {
         ///
         /// Operation Code: 2. Retry failed IP; 3. Ignore error; 6. Confirm continue; 8. Retry all ; 9. Terminate the confirmation process; 10. Restart the confirmation; 11. Enter the next step; 12. Forcibly skip
         pub operation_code: OperationCode,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateStepInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16237,7 +18593,91 @@ pub mod operate_step_instance {
                 job_instance_id: job_instance_id.into(),
                 step_instance_id: step_instance_id.into(),
                 operation_code,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`OperateStepInstanceRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct OperateStepInstanceRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        job_instance_id: Option<i64>,
+        step_instance_id: Option<i64>,
+        operation_code: Option<OperationCode>,
+    }
+    impl OperateStepInstanceRequest {
+        /// Starts a [`OperateStepInstanceRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> OperateStepInstanceRequestBuilder {
+            OperateStepInstanceRequestBuilder::default()
+        }
+    }
+    impl OperateStepInstanceRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `job_instance_id` (required).
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id` (required).
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `operation_code` (required).
+        pub fn operation_code(mut self, value: impl Into<OperationCode>) -> Self {
+            self.operation_code = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<OperateStepInstanceRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let job_instance_id = self
+                .job_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "job_instance_id"),
+                ))?;
+            let step_instance_id = self
+                .step_instance_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "step_instance_id"),
+                ))?;
+            let operation_code = self
+                .operation_code
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operation_code"),
+                ))?;
+            ::std::result::Result::Ok(
+                OperateStepInstanceRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    job_instance_id,
+                    step_instance_id,
+                    operation_code,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for OperateStepInstanceRequest {
@@ -16261,6 +18701,7 @@ pub mod operate_step_instance {
                 job_instance_id: record.int("job_instance_id")?,
                 step_instance_id: record.int("step_instance_id")?,
                 operation_code: record.field("operation_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16270,6 +18711,7 @@ pub mod operate_step_instance {
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_id", &self.step_instance_id);
             record.field("operation_code", &self.operation_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16286,12 +18728,15 @@ pub mod operate_step_instance {
         ///
         /// Step instance ID
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperateStepInstanceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperateStepInstanceResponse",
                 &["job_instance_id", "step_instance_id"],
@@ -16299,12 +18744,17 @@ pub mod operate_step_instance {
             ::std::result::Result::Ok(Self {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16504,6 +18954,14 @@ pub mod operate_step_instance {
                     10i64 => Self::RestartTheConfirmation,
                     11i64 => Self::EnterTheNextStep,
                     12i64 => Self::ForciblySkip,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "OperationCode",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -16535,6 +18993,9 @@ pub mod publish_public_script_version {
         ///
         /// Public script version id
         pub script_version_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PublishPublicScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16546,6 +19007,7 @@ pub mod publish_public_script_version {
             Self {
                 script_id: script_id.into(),
                 script_version_id: script_version_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16561,12 +19023,14 @@ pub mod publish_public_script_version {
             ::std::result::Result::Ok(Self {
                 script_id: record.text("script_id")?,
                 script_version_id: record.int("script_version_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("script_id", &self.script_id);
             record.field("script_version_id", &self.script_version_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16587,12 +19051,15 @@ pub mod publish_public_script_version {
         ///
         /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
         pub status: Option<Status>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PublishPublicScriptVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PublishPublicScriptVersionResponse",
                 &["script_id", "id", "status"],
@@ -16601,13 +19068,18 @@ pub mod publish_public_script_version {
                 script_id: record.opt_text("script_id")?,
                 id: record.opt_int("id")?,
                 status: record.field("status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("script_id", &self.script_id);
             record.field("id", &self.id);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16725,6 +19197,11 @@ pub mod publish_public_script_version {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -16765,6 +19242,9 @@ pub mod publish_script_version {
         ///
         /// Script version id
         pub script_version_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PublishScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16780,7 +19260,79 @@ pub mod publish_script_version {
                 bk_scope_id: bk_scope_id.into(),
                 script_id: script_id.into(),
                 script_version_id: script_version_id.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`PublishScriptVersionRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct PublishScriptVersionRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        script_id: Option<String>,
+        script_version_id: Option<i64>,
+    }
+    impl PublishScriptVersionRequest {
+        /// Starts a [`PublishScriptVersionRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> PublishScriptVersionRequestBuilder {
+            PublishScriptVersionRequestBuilder::default()
+        }
+    }
+    impl PublishScriptVersionRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `script_id` (required).
+        pub fn script_id(mut self, value: impl Into<String>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `script_version_id` (required).
+        pub fn script_version_id(mut self, value: impl Into<i64>) -> Self {
+            self.script_version_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<PublishScriptVersionRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let script_id = self
+                .script_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_id"),
+                ))?;
+            let script_version_id = self
+                .script_version_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_version_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                PublishScriptVersionRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    script_id,
+                    script_version_id,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for PublishScriptVersionRequest {
@@ -16797,6 +19349,7 @@ pub mod publish_script_version {
                 bk_scope_id: record.text("bk_scope_id")?,
                 script_id: record.text("script_id")?,
                 script_version_id: record.int("script_version_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16805,6 +19358,7 @@ pub mod publish_script_version {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("script_id", &self.script_id);
             record.field("script_version_id", &self.script_version_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16825,12 +19379,15 @@ pub mod publish_script_version {
         ///
         /// Script version status (0: Not online, 1: Online, 2: Offline, 3: Disabled)
         pub status: Option<Status>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PublishScriptVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PublishScriptVersionResponse",
                 &["script_id", "id", "status"],
@@ -16839,13 +19396,18 @@ pub mod publish_script_version {
                 script_id: record.opt_text("script_id")?,
                 id: record.opt_int("id")?,
                 status: record.field("status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("script_id", &self.script_id);
             record.field("id", &self.id);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16963,6 +19525,11 @@ pub mod publish_script_version {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -16997,6 +19564,9 @@ pub mod push_config_file {
         ///
         /// File content Base64
         pub content: crate::Base64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl File {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17008,6 +19578,7 @@ pub mod push_config_file {
             Self {
                 file_name: file_name.into(),
                 content: content.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17023,12 +19594,14 @@ pub mod push_config_file {
             ::std::result::Result::Ok(Self {
                 file_name: record.text("file_name")?,
                 content: record.field("content")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("file_name", &self.file_name);
             record.field("content", &self.content);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17067,6 +19640,9 @@ pub mod push_config_file {
         ///
         /// Target server, see server definition
         pub target_server: Server,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PushConfigFileRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17087,7 +19663,103 @@ pub mod push_config_file {
                 file_target_path: file_target_path.into(),
                 file_list,
                 target_server,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`PushConfigFileRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct PushConfigFileRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        account_alias: Option<String>,
+        file_target_path: Option<String>,
+        file_list: Option<Vec<File>>,
+        target_server: Option<Server>,
+    }
+    impl PushConfigFileRequest {
+        /// Starts a [`PushConfigFileRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> PushConfigFileRequestBuilder {
+            PushConfigFileRequestBuilder::default()
+        }
+    }
+    impl PushConfigFileRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `account_alias` (required).
+        pub fn account_alias(mut self, value: impl Into<String>) -> Self {
+            self.account_alias = Some(value.into());
+            self
+        }
+        /// Sets `file_target_path` (required).
+        pub fn file_target_path(mut self, value: impl Into<String>) -> Self {
+            self.file_target_path = Some(value.into());
+            self
+        }
+        /// Sets `file_list` (required).
+        pub fn file_list(mut self, value: impl Into<Vec<File>>) -> Self {
+            self.file_list = Some(value.into());
+            self
+        }
+        /// Sets `target_server` (required).
+        pub fn target_server(mut self, value: impl Into<Server>) -> Self {
+            self.target_server = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<PushConfigFileRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let account_alias = self
+                .account_alias
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "account_alias"),
+                ))?;
+            let file_target_path = self
+                .file_target_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_target_path"),
+                ))?;
+            let file_list = self
+                .file_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "file_list"),
+                ))?;
+            let target_server = self
+                .target_server
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "target_server"),
+                ))?;
+            ::std::result::Result::Ok(
+                PushConfigFileRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    account_alias,
+                    file_target_path,
+                    file_list,
+                    target_server,
+                ),
+            )
         }
     }
     impl PushConfigFileRequest {
@@ -17122,6 +19794,7 @@ pub mod push_config_file {
                 file_target_path: record.text("file_target_path")?,
                 file_list: record.field("file_list")?,
                 target_server: record.field("target_server")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17133,6 +19806,7 @@ pub mod push_config_file {
             record.field("file_target_path", &self.file_target_path);
             record.field("file_list", &self.file_list);
             record.field("target_server", &self.target_server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17153,12 +19827,15 @@ pub mod push_config_file {
         ///
         /// Step instance ID
         pub step_instance_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PushConfigFileResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PushConfigFileResponse",
                 &["job_instance_id", "job_instance_name", "step_instance_id"],
@@ -17167,13 +19844,18 @@ pub mod push_config_file {
                 job_instance_id: record.opt_int("job_instance_id")?,
                 job_instance_name: record.opt_text("job_instance_name")?,
                 step_instance_id: record.opt_int("step_instance_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("job_instance_name", &self.job_instance_name);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17195,6 +19877,9 @@ pub mod save_cron {
         ///
         /// Dynamic Group ID
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DynamicGroup {
         /// Sets `id`.
@@ -17207,12 +19892,23 @@ pub mod save_cron {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DynamicGroup",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17237,6 +19933,9 @@ pub mod save_cron {
         ///
         /// The value of the host type global variable
         pub server: Option<Server>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GlobalVar {
         /// Sets `id`.
@@ -17274,7 +19973,11 @@ pub mod save_cron {
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -17282,6 +19985,7 @@ pub mod save_cron {
             record.field("name", &self.name);
             record.field("value", &self.value);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17318,12 +20022,15 @@ pub mod save_cron {
         ///
         /// Host type global variable value
         pub server: Option<SaveCronServer>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveCronGlobalVar {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveCronGlobalVar",
                 &["id", "name", "description", "type", "required", "value", "server"],
@@ -17336,7 +20043,11 @@ pub mod save_cron {
                 required: record.opt_int("required")?,
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -17347,6 +20058,7 @@ pub mod save_cron {
             record.field("required", &self.required);
             record.field("value", &self.value);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17367,12 +20079,15 @@ pub mod save_cron {
         ///
         /// IP Address
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveCronIp {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveCronIp",
                 &["bk_host_id", "bk_cloud_id", "ip"],
@@ -17381,13 +20096,18 @@ pub mod save_cron {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17430,6 +20150,9 @@ pub mod save_cron {
         ///
         /// Global variable information, you can use the Query Job Plan Details interface to query the variable information which can be set for the plan
         pub global_var_list: Option<Vec<GlobalVar>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveCronRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17448,6 +20171,7 @@ pub mod save_cron {
                 expression: None,
                 execute_time: None,
                 global_var_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17505,6 +20229,7 @@ pub mod save_cron {
                 expression: record.opt_text("expression")?,
                 execute_time: record.opt_int("execute_time")?,
                 global_var_list: record.field("global_var_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17517,6 +20242,7 @@ pub mod save_cron {
             record.field("expression", &self.expression);
             record.field("execute_time", &self.execute_time);
             record.field("global_var_list", &self.global_var_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17577,12 +20303,15 @@ pub mod save_cron {
         ///
         /// For global variable information, see global_var
         pub global_var_list: Option<Vec<SaveCronGlobalVar>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveCronResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveCronResponse",
                 &[
@@ -17615,7 +20344,11 @@ pub mod save_cron {
                 expression: record.opt_text("expression")?,
                 execute_time: record.opt_int("execute_time")?,
                 global_var_list: record.field("global_var_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -17632,6 +20365,7 @@ pub mod save_cron {
             record.field("expression", &self.expression);
             record.field("execute_time", &self.execute_time);
             record.field("global_var_list", &self.global_var_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17659,6 +20393,9 @@ pub mod save_cron {
         ///
         /// Dynamic topo node list, see topo_node for definition
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Server {
         /// Sets `host_id_list`.
@@ -17704,7 +20441,11 @@ pub mod save_cron {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -17712,6 +20453,7 @@ pub mod save_cron {
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17740,12 +20482,15 @@ pub mod save_cron {
         ///
         /// Dynamic topo node list
         pub topo_node_list: Option<Vec<SaveCronTopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveCronServer {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveCronServer",
                 &[
@@ -17762,7 +20507,11 @@ pub mod save_cron {
                 host_id_list: record.field("host_id_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -17771,6 +20520,7 @@ pub mod save_cron {
             record.field("host_id_list", &self.host_id_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17787,12 +20537,15 @@ pub mod save_cron {
         ///
         /// Dynamic topo node type, corresponding to bk_obj_id in CMDB API, such as "module" and "set"
         pub node_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveCronTopoNode {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveCronTopoNode",
                 &["id", "node_type"],
@@ -17800,12 +20553,17 @@ pub mod save_cron {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 node_type: record.opt_text("node_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17866,6 +20624,9 @@ pub mod update_credential {
         ///
         /// Required when the credential type is USERNAME_PASSWORD/PASSWORD
         pub credential_password: Option<crate::Secret>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateCredentialRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17886,6 +20647,7 @@ pub mod update_credential {
                 credential_secret_key: None,
                 credential_username: None,
                 credential_password: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17957,6 +20719,7 @@ pub mod update_credential {
                 credential_secret_key: record.opt_text("credential_secret_key")?,
                 credential_username: record.opt_text("credential_username")?,
                 credential_password: record.field("credential_password")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17971,6 +20734,7 @@ pub mod update_credential {
             record.field("credential_secret_key", &self.credential_secret_key);
             record.field("credential_username", &self.credential_username);
             record.field("credential_password", &self.credential_password);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17983,21 +20747,31 @@ pub mod update_credential {
         ///
         /// Credential ID
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateCredentialResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateCredentialResponse",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18015,17 +20789,31 @@ pub mod update_cron_status {
     pub struct DynamicGroup {
         /// 动态分组 ID
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DynamicGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "DynamicGroup", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.opt_text("id")? })
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DynamicGroup",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18048,12 +20836,15 @@ pub mod update_cron_status {
         pub value: Option<String>,
         /// 主机类型全局变量的值
         pub server: Option<Server>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GlobalVar {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GlobalVar",
                 &["id", "name", "description", "type", "required", "value", "server"],
@@ -18066,7 +20857,11 @@ pub mod update_cron_status {
                 required: record.opt_int("required")?,
                 value: record.opt_text("value")?,
                 server: record.field("server")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18077,6 +20872,7 @@ pub mod update_cron_status {
             record.field("required", &self.required);
             record.field("value", &self.value);
             record.field("server", &self.server);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18089,12 +20885,15 @@ pub mod update_cron_status {
         pub bk_cloud_id: Option<i64>,
         /// IP地址
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Ip {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Ip",
                 &["bk_cloud_id", "ip"],
@@ -18102,12 +20901,17 @@ pub mod update_cron_status {
             ::std::result::Result::Ok(Self {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18134,6 +20938,9 @@ pub mod update_cron_status {
         ///
         /// State, 1. Start, 2. Paused
         pub status: Status,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateCronStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -18149,7 +20956,74 @@ pub mod update_cron_status {
                 bk_scope_id: bk_scope_id.into(),
                 id: id.into(),
                 status,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateCronStatusRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateCronStatusRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        id: Option<i64>,
+        status: Option<Status>,
+    }
+    impl UpdateCronStatusRequest {
+        /// Starts a [`UpdateCronStatusRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateCronStatusRequestBuilder {
+            UpdateCronStatusRequestBuilder::default()
+        }
+    }
+    impl UpdateCronStatusRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `status` (required).
+        pub fn status(mut self, value: impl Into<Status>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateCronStatusRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let status = self
+                .status
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "status"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateCronStatusRequest::new(bk_scope_type, bk_scope_id, id, status),
+            )
         }
     }
     impl crate::wire::Wire for UpdateCronStatusRequest {
@@ -18166,6 +21040,7 @@ pub mod update_cron_status {
                 bk_scope_id: record.text("bk_scope_id")?,
                 id: record.int("id")?,
                 status: record.field("status")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -18174,6 +21049,7 @@ pub mod update_cron_status {
             record.field("bk_scope_id", &self.bk_scope_id);
             record.field("id", &self.id);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18206,12 +21082,15 @@ pub mod update_cron_status {
         pub execute_time: Option<i64>,
         /// 全局变量信息，定义见global_var
         pub global_var_list: Option<Vec<GlobalVar>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateCronStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateCronStatusResponse",
                 &[
@@ -18242,7 +21121,11 @@ pub mod update_cron_status {
                 expression: record.opt_text("expression")?,
                 execute_time: record.opt_int("execute_time")?,
                 global_var_list: record.field("global_var_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18258,6 +21141,7 @@ pub mod update_cron_status {
             record.field("expression", &self.expression);
             record.field("execute_time", &self.execute_time);
             record.field("global_var_list", &self.global_var_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18274,12 +21158,15 @@ pub mod update_cron_status {
         pub dynamic_group_list: Option<Vec<DynamicGroup>>,
         /// 动态 topo 节点列表
         pub topo_node_list: Option<Vec<TopoNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Server {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Server",
                 &["variable", "ip_list", "dynamic_group_list", "topo_node_list"],
@@ -18289,7 +21176,11 @@ pub mod update_cron_status {
                 ip_list: record.field("ip_list")?,
                 dynamic_group_list: record.field("dynamic_group_list")?,
                 topo_node_list: record.field("topo_node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18297,6 +21188,7 @@ pub mod update_cron_status {
             record.field("ip_list", &self.ip_list);
             record.field("dynamic_group_list", &self.dynamic_group_list);
             record.field("topo_node_list", &self.topo_node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18386,6 +21278,11 @@ pub mod update_cron_status {
                 match wire {
                     1i64 => Self::Start,
                     2i64 => Self::Paused,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -18403,12 +21300,15 @@ pub mod update_cron_status {
         pub id: Option<i64>,
         /// 动态topo节点类型，对应CMDB API 中的 bk_obj_id,比如"module","set"
         pub node_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TopoNode {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TopoNode",
                 &["id", "node_type"],
@@ -18416,12 +21316,17 @@ pub mod update_cron_status {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 node_type: record.opt_text("node_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18462,6 +21367,9 @@ pub mod update_dangerous_rule {
         ///
         /// Processing actions: 1- Scan, 2- Intercept
         pub action: Action,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateDangerousRuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -18479,7 +21387,91 @@ pub mod update_dangerous_rule {
                 script_language_list,
                 description: description.into(),
                 action,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateDangerousRuleRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateDangerousRuleRequestBuilder {
+        id: Option<i64>,
+        expression: Option<String>,
+        script_language_list: Option<Vec<i64>>,
+        description: Option<String>,
+        action: Option<Action>,
+    }
+    impl UpdateDangerousRuleRequest {
+        /// Starts a [`UpdateDangerousRuleRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateDangerousRuleRequestBuilder {
+            UpdateDangerousRuleRequestBuilder::default()
+        }
+    }
+    impl UpdateDangerousRuleRequestBuilder {
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `expression` (required).
+        pub fn expression(mut self, value: impl Into<String>) -> Self {
+            self.expression = Some(value.into());
+            self
+        }
+        /// Sets `script_language_list` (required).
+        pub fn script_language_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.script_language_list = Some(value.into());
+            self
+        }
+        /// Sets `description` (required).
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `action` (required).
+        pub fn action(mut self, value: impl Into<Action>) -> Self {
+            self.action = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateDangerousRuleRequest, crate::wire::WireError> {
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let expression = self
+                .expression
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "expression"),
+                ))?;
+            let script_language_list = self
+                .script_language_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_language_list"),
+                ))?;
+            let description = self
+                .description
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "description"),
+                ))?;
+            let action = self
+                .action
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "action"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateDangerousRuleRequest::new(
+                    id,
+                    expression,
+                    script_language_list,
+                    description,
+                    action,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for UpdateDangerousRuleRequest {
@@ -18497,6 +21489,7 @@ pub mod update_dangerous_rule {
                 script_language_list: record.field("script_language_list")?,
                 description: record.text("description")?,
                 action: record.field("action")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -18506,6 +21499,7 @@ pub mod update_dangerous_rule {
             record.field("script_language_list", &self.script_language_list);
             record.field("description", &self.description);
             record.field("action", &self.action);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18554,12 +21548,15 @@ pub mod update_dangerous_rule {
         ///
         /// Last modified time, Unix timestamp
         pub last_modify_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateDangerousRuleResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateDangerousRuleResponse",
                 &[
@@ -18586,7 +21583,11 @@ pub mod update_dangerous_rule {
                 create_time: record.opt_int("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18600,6 +21601,7 @@ pub mod update_dangerous_rule {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18689,6 +21691,11 @@ pub mod update_dangerous_rule {
                 match wire {
                     0i64 => Self::Disabled,
                     1i64 => Self::Enabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -18748,6 +21755,9 @@ pub mod update_file_source {
         pub file_prefix: Option<String>,
         /// File source ID, at least one of which is required with code, and id preferred
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateFileSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -18767,6 +21777,7 @@ pub mod update_file_source {
                 credential_id: None,
                 file_prefix: None,
                 id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -18831,6 +21842,7 @@ pub mod update_file_source {
                 credential_id: record.opt_text("credential_id")?,
                 file_prefix: record.opt_text("file_prefix")?,
                 id: record.opt_int("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -18844,6 +21856,7 @@ pub mod update_file_source {
             record.field("credential_id", &self.credential_id);
             record.field("file_prefix", &self.file_prefix);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18856,21 +21869,31 @@ pub mod update_file_source {
         ///
         /// File source ID
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateFileSourceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateFileSourceResponse",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18900,6 +21923,9 @@ pub mod update_public_script_basic {
         ///
         /// Script description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdatePublicScriptBasicRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -18909,6 +21935,7 @@ pub mod update_public_script_basic {
                 script_id: script_id.into(),
                 name: name.into(),
                 description: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -18932,6 +21959,7 @@ pub mod update_public_script_basic {
                 script_id: record.text("script_id")?,
                 name: record.text("name")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -18939,6 +21967,7 @@ pub mod update_public_script_basic {
             record.field("script_id", &self.script_id);
             record.field("name", &self.name);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18979,12 +22008,15 @@ pub mod update_public_script_basic {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdatePublicScriptBasicResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdatePublicScriptBasicResponse",
                 &[
@@ -19007,7 +22039,11 @@ pub mod update_public_script_basic {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19019,6 +22055,7 @@ pub mod update_public_script_basic {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19054,6 +22091,9 @@ pub mod update_public_script_version {
         ///
         /// Version Description
         pub version_desc: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdatePublicScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -19068,6 +22108,7 @@ pub mod update_public_script_version {
                 script_version_id: script_version_id.into(),
                 content: content.into(),
                 version_desc: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -19092,6 +22133,7 @@ pub mod update_public_script_version {
                 script_version_id: record.int("script_version_id")?,
                 content: record.field("content")?,
                 version_desc: record.opt_text("version_desc")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -19100,6 +22142,7 @@ pub mod update_public_script_version {
             record.field("script_version_id", &self.script_version_id);
             record.field("content", &self.content);
             record.field("version_desc", &self.version_desc);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19160,12 +22203,15 @@ pub mod update_public_script_version {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdatePublicScriptVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdatePublicScriptVersionResponse",
                 &[
@@ -19198,7 +22244,11 @@ pub mod update_public_script_version {
                 version_desc: record.opt_text("version_desc")?,
                 status: record.field("status")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19215,6 +22265,7 @@ pub mod update_public_script_version {
             record.field("version_desc", &self.version_desc);
             record.field("status", &self.status);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19332,6 +22383,11 @@ pub mod update_public_script_version {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -19377,6 +22433,9 @@ pub mod update_script_basic {
         ///
         /// Script description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateScriptBasicRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -19393,7 +22452,79 @@ pub mod update_script_basic {
                 script_id: script_id.into(),
                 name: name.into(),
                 description: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateScriptBasicRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateScriptBasicRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        script_id: Option<String>,
+        name: Option<String>,
+    }
+    impl UpdateScriptBasicRequest {
+        /// Starts a [`UpdateScriptBasicRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateScriptBasicRequestBuilder {
+            UpdateScriptBasicRequestBuilder::default()
+        }
+    }
+    impl UpdateScriptBasicRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `script_id` (required).
+        pub fn script_id(mut self, value: impl Into<String>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateScriptBasicRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let script_id = self
+                .script_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateScriptBasicRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    script_id,
+                    name,
+                ),
+            )
         }
     }
     impl UpdateScriptBasicRequest {
@@ -19418,6 +22549,7 @@ pub mod update_script_basic {
                 script_id: record.text("script_id")?,
                 name: record.text("name")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -19427,6 +22559,7 @@ pub mod update_script_basic {
             record.field("script_id", &self.script_id);
             record.field("name", &self.name);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19475,12 +22608,15 @@ pub mod update_script_basic {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateScriptBasicResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateScriptBasicResponse",
                 &[
@@ -19507,7 +22643,11 @@ pub mod update_script_basic {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_int("last_modify_time")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19521,6 +22661,7 @@ pub mod update_script_basic {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19563,6 +22704,9 @@ pub mod update_script_version {
         ///
         /// Version Description
         pub version_desc: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateScriptVersionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -19581,7 +22725,91 @@ pub mod update_script_version {
                 script_version_id: script_version_id.into(),
                 content: content.into(),
                 version_desc: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`UpdateScriptVersionRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct UpdateScriptVersionRequestBuilder {
+        bk_scope_type: Option<BkScopeType>,
+        bk_scope_id: Option<String>,
+        script_id: Option<String>,
+        script_version_id: Option<i64>,
+        content: Option<crate::Base64>,
+    }
+    impl UpdateScriptVersionRequest {
+        /// Starts a [`UpdateScriptVersionRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> UpdateScriptVersionRequestBuilder {
+            UpdateScriptVersionRequestBuilder::default()
+        }
+    }
+    impl UpdateScriptVersionRequestBuilder {
+        /// Sets `bk_scope_type` (required).
+        pub fn bk_scope_type(mut self, value: impl Into<BkScopeType>) -> Self {
+            self.bk_scope_type = Some(value.into());
+            self
+        }
+        /// Sets `bk_scope_id` (required).
+        pub fn bk_scope_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_scope_id = Some(value.into());
+            self
+        }
+        /// Sets `script_id` (required).
+        pub fn script_id(mut self, value: impl Into<String>) -> Self {
+            self.script_id = Some(value.into());
+            self
+        }
+        /// Sets `script_version_id` (required).
+        pub fn script_version_id(mut self, value: impl Into<i64>) -> Self {
+            self.script_version_id = Some(value.into());
+            self
+        }
+        /// Sets `content` (required).
+        pub fn content(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.content = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<UpdateScriptVersionRequest, crate::wire::WireError> {
+            let bk_scope_type = self
+                .bk_scope_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_type"),
+                ))?;
+            let bk_scope_id = self
+                .bk_scope_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_scope_id"),
+                ))?;
+            let script_id = self
+                .script_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_id"),
+                ))?;
+            let script_version_id = self
+                .script_version_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "script_version_id"),
+                ))?;
+            let content = self
+                .content
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "content"),
+                ))?;
+            ::std::result::Result::Ok(
+                UpdateScriptVersionRequest::new(
+                    bk_scope_type,
+                    bk_scope_id,
+                    script_id,
+                    script_version_id,
+                    content,
+                ),
+            )
         }
     }
     impl UpdateScriptVersionRequest {
@@ -19614,6 +22842,7 @@ pub mod update_script_version {
                 script_version_id: record.int("script_version_id")?,
                 content: record.field("content")?,
                 version_desc: record.opt_text("version_desc")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -19624,6 +22853,7 @@ pub mod update_script_version {
             record.field("script_version_id", &self.script_version_id);
             record.field("content", &self.content);
             record.field("version_desc", &self.version_desc);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19692,12 +22922,15 @@ pub mod update_script_version {
         ///
         /// Description
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateScriptVersionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateScriptVersionResponse",
                 &[
@@ -19734,7 +22967,11 @@ pub mod update_script_version {
                 version_desc: record.opt_text("version_desc")?,
                 status: record.field("status")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19753,6 +22990,7 @@ pub mod update_script_version {
             record.field("version_desc", &self.version_desc);
             record.field("status", &self.status);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19870,6 +23108,11 @@ pub mod update_script_version {
                     1i64 => Self::Online,
                     2i64 => Self::Offline,
                     3i64 => Self::Disabled,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )

@@ -15,6 +15,9 @@ pub mod esquery_search {
         pub docs_per_minute: Option<DocsPerMinute>,
         /// `top_ip` (Not in the doc's table; seen in its example at line 31.)
         pub top_ip: Option<TopIp>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Aggs {
         /// Sets `docs_per_minute`.
@@ -40,12 +43,17 @@ pub mod esquery_search {
             ::std::result::Result::Ok(Self {
                 docs_per_minute: record.field("docs_per_minute")?,
                 top_ip: record.field("top_ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("docs_per_minute", &self.docs_per_minute);
             record.field("top_ip", &self.top_ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -60,6 +68,9 @@ pub mod esquery_search {
         pub interval: Option<String>,
         /// `time_zone` (Not in the doc's table; seen in its example at line 31.)
         pub time_zone: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DateHistogram {
         /// Sets `field`.
@@ -91,13 +102,18 @@ pub mod esquery_search {
                 field: record.opt_text("field")?,
                 interval: record.opt_text("interval")?,
                 time_zone: record.opt_text("time_zone")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("field", &self.field);
             record.field("interval", &self.interval);
             record.field("time_zone", &self.time_zone);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -108,6 +124,9 @@ pub mod esquery_search {
     pub struct DocsPerMinute {
         /// `date_histogram` (Not in the doc's table; seen in its example at line 31.)
         pub date_histogram: Option<DateHistogram>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DocsPerMinute {
         /// Sets `date_histogram`.
@@ -127,11 +146,16 @@ pub mod esquery_search {
             )?;
             ::std::result::Result::Ok(Self {
                 date_histogram: record.field("date_histogram")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("date_histogram", &self.date_histogram);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -146,12 +170,15 @@ pub mod esquery_search {
         pub max_score: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 85.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Hits {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Hits",
                 &["hits", "max_score", "total"],
@@ -160,13 +187,18 @@ pub mod esquery_search {
                 hits: record.field("hits")?,
                 max_score: record.opt_int("max_score")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hits", &self.hits);
             record.field("max_score", &self.max_score);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -205,6 +237,9 @@ pub mod esquery_search {
         pub keyword: Option<String>,
         /// `sort_list` (Not in the doc's table; seen in its example at line 31.)
         pub sort_list: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EsquerySearchRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -226,6 +261,7 @@ pub mod esquery_search {
                 highlight: None,
                 keyword: None,
                 sort_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -342,6 +378,7 @@ pub mod esquery_search {
                 highlight: record.field("highlight")?,
                 keyword: record.opt_text("keyword")?,
                 sort_list: record.field("sort_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -361,6 +398,7 @@ pub mod esquery_search {
             record.field("highlight", &self.highlight);
             record.field("keyword", &self.keyword);
             record.field("sort_list", &self.sort_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -379,12 +417,15 @@ pub mod esquery_search {
         pub timed_out: Option<bool>,
         /// `took` (Not in the doc's table; seen in its example at line 85.)
         pub took: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EsquerySearchResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EsquerySearchResponse",
                 &["_shards", "hits", "timed_out", "took"],
@@ -394,7 +435,11 @@ pub mod esquery_search {
                 hits: record.field("hits")?,
                 timed_out: record.field("timed_out")?,
                 took: record.opt_int("took")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -402,6 +447,7 @@ pub mod esquery_search {
             record.field("hits", &self.hits);
             record.field("timed_out", &self.timed_out);
             record.field("took", &self.took);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -416,6 +462,9 @@ pub mod esquery_search {
         pub operator: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 31.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Filter {
         /// Sets `field`.
@@ -447,13 +496,18 @@ pub mod esquery_search {
                 field: record.opt_text("field")?,
                 operator: record.opt_text("operator")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("field", &self.field);
             record.field("operator", &self.operator);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -475,6 +529,9 @@ pub mod esquery_search {
         pub pre_tags: Option<Vec<String>>,
         /// `require_field_match` (Not in the doc's table; seen in its example at line 31.)
         pub require_field_match: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Highlight {
         /// Sets `fields`.
@@ -520,7 +577,11 @@ pub mod esquery_search {
                 post_tags: record.field("post_tags")?,
                 pre_tags: record.field("pre_tags")?,
                 require_field_match: record.field("require_field_match")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -528,6 +589,7 @@ pub mod esquery_search {
             record.field("post_tags", &self.post_tags);
             record.field("pre_tags", &self.pre_tags);
             record.field("require_field_match", &self.require_field_match);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -556,12 +618,15 @@ pub mod esquery_search {
         ///
         /// Sent as `_type`.
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EsquerySearchHits {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EsquerySearchHits",
                 &["_id", "_index", "_score", "_source", "_type"],
@@ -572,7 +637,11 @@ pub mod esquery_search {
                 score: record.opt_int("_score")?,
                 source: record.field("_source")?,
                 r#type: record.opt_text("_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -581,6 +650,7 @@ pub mod esquery_search {
             record.field("_score", &self.score);
             record.field("_source", &self.source);
             record.field("_type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -595,12 +665,15 @@ pub mod esquery_search {
         pub successful: Option<i64>,
         /// `total` (Not in the doc's table; seen in its example at line 85.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Shards {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Shards",
                 &["failed", "successful", "total"],
@@ -609,13 +682,18 @@ pub mod esquery_search {
                 failed: record.opt_int("failed")?,
                 successful: record.opt_int("successful")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("failed", &self.failed);
             record.field("successful", &self.successful);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -642,12 +720,15 @@ pub mod esquery_search {
         pub path: Option<String>,
         /// `report_time` (Not in the doc's table; seen in its example at line 85.)
         pub report_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Source {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Source",
                 &[
@@ -668,7 +749,11 @@ pub mod esquery_search {
                 log: record.opt_text("log")?,
                 path: record.opt_text("path")?,
                 report_time: record.opt_text("report_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -679,6 +764,7 @@ pub mod esquery_search {
             record.field("log", &self.log);
             record.field("path", &self.path);
             record.field("report_time", &self.report_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -691,6 +777,9 @@ pub mod esquery_search {
         pub field: Option<String>,
         /// 条数（非必填，控制返回条目，默认为500） (described at line 23) (Not in the doc's table; seen in its example at line 31.)
         pub size: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Terms {
         /// Sets `field`.
@@ -716,12 +805,17 @@ pub mod esquery_search {
             ::std::result::Result::Ok(Self {
                 field: record.opt_text("field")?,
                 size: record.opt_int("size")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("field", &self.field);
             record.field("size", &self.size);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -732,6 +826,9 @@ pub mod esquery_search {
     pub struct TopIp {
         /// `terms` (Not in the doc's table; seen in its example at line 31.)
         pub terms: Option<Terms>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TopIp {
         /// Sets `terms`.
@@ -747,11 +844,16 @@ pub mod esquery_search {
             let mut record = crate::wire::Record::read(value, "TopIp", &["terms"])?;
             ::std::result::Result::Ok(Self {
                 terms: record.field("terms")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("terms", &self.terms);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -45,6 +45,9 @@ pub mod add_alarm_source {
         pub alarm_type: Option<String>,
         /// `src_type` (Not in the doc's table; seen in its example at line 62.)
         pub src_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AddAlarmSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -68,6 +71,7 @@ pub mod add_alarm_source {
                 timeout: None,
                 alarm_type: None,
                 src_type: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -193,6 +197,7 @@ pub mod add_alarm_source {
                 timeout: record.opt_int("timeout")?,
                 alarm_type: record.opt_text("alarm_type")?,
                 src_type: record.opt_text("src_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -214,6 +219,7 @@ pub mod add_alarm_source {
             record.field("timeout", &self.timeout);
             record.field("alarm_type", &self.alarm_type);
             record.field("src_type", &self.src_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -270,12 +276,15 @@ pub mod add_alarm_source {
         pub is_enabled: Option<bool>,
         /// `src_type` (Not in the doc's table; seen in its example at line 88.)
         pub src_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AddAlarmSourceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AddAlarmSourceResponse",
                 &[
@@ -330,7 +339,11 @@ pub mod add_alarm_source {
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
                 src_type: record.opt_text("src_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -358,6 +371,7 @@ pub mod add_alarm_source {
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
             record.field("src_type", &self.src_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -378,6 +392,9 @@ pub mod add_converge_config {
         pub alarm_source_id: Option<i64>,
         /// 收敛id，默认为0
         pub converge_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AddConvergeConfigRequest {
         /// Sets `config`.
@@ -409,13 +426,18 @@ pub mod add_converge_config {
                 config: record.opt_text("config")?,
                 alarm_source_id: record.opt_int("alarm_source_id")?,
                 converge_id: record.opt_int("converge_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("config", &self.config);
             record.field("alarm_source_id", &self.alarm_source_id);
             record.field("converge_id", &self.converge_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -444,12 +466,15 @@ pub mod add_converge_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AddConvergeConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AddConvergeConfigResponse",
                 &[
@@ -476,7 +501,11 @@ pub mod add_converge_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -490,6 +519,7 @@ pub mod add_converge_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -510,6 +540,9 @@ pub mod add_detect_algorithm_config {
         pub algorithm_id: Option<AlgorithmId>,
         /// 算法配置，默认为""
         pub config: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AddDetectAlgorithmConfigRequest {
         /// Sets `monitor_item_id`.
@@ -541,13 +574,18 @@ pub mod add_detect_algorithm_config {
                 monitor_item_id: record.opt_int("monitor_item_id")?,
                 algorithm_id: record.field("algorithm_id")?,
                 config: record.opt_text("config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("monitor_item_id", &self.monitor_item_id);
             record.field("algorithm_id", &self.algorithm_id);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -576,12 +614,15 @@ pub mod add_detect_algorithm_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AddDetectAlgorithmConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AddDetectAlgorithmConfigResponse",
                 &[
@@ -608,7 +649,11 @@ pub mod add_detect_algorithm_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -622,6 +667,7 @@ pub mod add_detect_algorithm_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -814,6 +860,14 @@ pub mod add_detect_algorithm_config {
                     5000i64 => Self::进程端口监控检测策略,
                     5001i64 => Self::系统重新启动监控策略,
                     6000i64 => Self::自定义字符型告警,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "AlgorithmId",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -857,6 +911,9 @@ pub mod add_monitor_item {
         pub is_recovery: Option<bool>,
         /// 监控等级，1致命，2预警，3提醒，默认为3
         pub monitor_level: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AddMonitorItemRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -874,6 +931,7 @@ pub mod add_monitor_item {
                 condition: None,
                 is_recovery: None,
                 monitor_level: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -957,6 +1015,7 @@ pub mod add_monitor_item {
                 condition: record.opt_text("condition")?,
                 is_recovery: record.field("is_recovery")?,
                 monitor_level: record.opt_int("monitor_level")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -972,6 +1031,7 @@ pub mod add_monitor_item {
             record.field("condition", &self.condition);
             record.field("is_recovery", &self.is_recovery);
             record.field("monitor_level", &self.monitor_level);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1016,12 +1076,15 @@ pub mod add_monitor_item {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AddMonitorItemResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AddMonitorItemResponse",
                 &[
@@ -1064,7 +1127,11 @@ pub mod add_monitor_item {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1086,6 +1153,7 @@ pub mod add_monitor_item {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1110,6 +1178,9 @@ pub mod add_monitor_item_group {
         pub monitor_group_id: i64,
         /// 监控等级，1致命，2预警，3提醒，默认为3
         pub monitor_level: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AddMonitorItemGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1125,6 +1196,7 @@ pub mod add_monitor_item_group {
                 monitor_item_id: monitor_item_id.into(),
                 monitor_group_id: monitor_group_id.into(),
                 monitor_level: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1161,6 +1233,7 @@ pub mod add_monitor_item_group {
                 monitor_item_id: record.int("monitor_item_id")?,
                 monitor_group_id: record.int("monitor_group_id")?,
                 monitor_level: record.opt_int("monitor_level")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1170,6 +1243,7 @@ pub mod add_monitor_item_group {
             record.field("monitor_item_id", &self.monitor_item_id);
             record.field("monitor_group_id", &self.monitor_group_id);
             record.field("monitor_level", &self.monitor_level);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1202,12 +1276,15 @@ pub mod add_monitor_item_group {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AddMonitorItemGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AddMonitorItemGroupResponse",
                 &[
@@ -1238,7 +1315,11 @@ pub mod add_monitor_item_group {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1254,6 +1335,7 @@ pub mod add_monitor_item_group {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1288,6 +1370,9 @@ pub mod add_monitor_source {
         pub stat_source_info: Option<String>,
         /// `src_type` (Not in the doc's table; seen in its example at line 43.)
         pub src_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AddMonitorSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1304,6 +1389,7 @@ pub mod add_monitor_source {
                 stat_source_type: None,
                 stat_source_info: None,
                 src_type: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1380,6 +1466,7 @@ pub mod add_monitor_source {
                 stat_source_type: record.opt_text("stat_source_type")?,
                 stat_source_info: record.opt_text("stat_source_info")?,
                 src_type: record.opt_text("src_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1394,6 +1481,7 @@ pub mod add_monitor_source {
             record.field("stat_source_type", &self.stat_source_type);
             record.field("stat_source_info", &self.stat_source_info);
             record.field("src_type", &self.src_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1436,12 +1524,15 @@ pub mod add_monitor_source {
         pub is_enabled: Option<bool>,
         /// `src_type` (Not in the doc's table; seen in its example at line 62.)
         pub src_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AddMonitorSourceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AddMonitorSourceResponse",
                 &[
@@ -1482,7 +1573,11 @@ pub mod add_monitor_source {
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
                 src_type: record.opt_text("src_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1503,6 +1598,7 @@ pub mod add_monitor_source {
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
             record.field("src_type", &self.src_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1529,6 +1625,9 @@ pub mod add_notice_config {
         pub notify_config: Option<String>,
         /// 告警源id，默认为0
         pub alarm_source_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AddNoticeConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1545,6 +1644,7 @@ pub mod add_notice_config {
                 alarm_end_time: alarm_end_time.into(),
                 notify_config: None,
                 alarm_source_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1588,6 +1688,7 @@ pub mod add_notice_config {
                 alarm_end_time: record.text("alarm_end_time")?,
                 notify_config: record.opt_text("notify_config")?,
                 alarm_source_id: record.opt_int("alarm_source_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1598,6 +1699,7 @@ pub mod add_notice_config {
             record.field("alarm_end_time", &self.alarm_end_time);
             record.field("notify_config", &self.notify_config);
             record.field("alarm_source_id", &self.alarm_source_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1632,12 +1734,15 @@ pub mod add_notice_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AddNoticeConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AddNoticeConfigResponse",
                 &[
@@ -1670,7 +1775,11 @@ pub mod add_notice_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1687,6 +1796,7 @@ pub mod add_notice_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1723,12 +1833,15 @@ pub mod alarm_instance {
         pub time: Option<String>,
         /// `title` (Not in the doc's table; seen in its example at line 64.)
         pub title: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AlarmContent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AlarmContent",
                 &[
@@ -1757,7 +1870,11 @@ pub mod alarm_instance {
                 subject: record.opt_text("subject")?,
                 time: record.opt_text("time")?,
                 title: record.opt_text("title")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1772,6 +1889,7 @@ pub mod alarm_instance {
             record.field("subject", &self.subject);
             record.field("time", &self.time);
             record.field("title", &self.title);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1782,12 +1900,18 @@ pub mod alarm_instance {
     pub struct AlarmInstanceRequest {
         /// 告警
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AlarmInstanceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for AlarmInstanceRequest {
@@ -1799,11 +1923,15 @@ pub mod alarm_instance {
                 "AlarmInstanceRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1894,12 +2022,15 @@ pub mod alarm_instance {
         pub solution_type: Option<serde_json::Value>,
         /// `status_strategy_id` (Not in the doc's table; seen in its example at line 64.)
         pub status_strategy_id: Option<serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AlarmInstanceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AlarmInstanceResponse",
                 &[
@@ -1988,7 +2119,11 @@ pub mod alarm_instance {
                 snap_solution: record.field("snap_solution")?,
                 solution_type: record.field("solution_type")?,
                 status_strategy_id: record.field("status_strategy_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2033,6 +2168,7 @@ pub mod alarm_instance {
             record.field("snap_solution", &self.snap_solution);
             record.field("solution_type", &self.solution_type);
             record.field("status_strategy_id", &self.status_strategy_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2047,12 +2183,15 @@ pub mod alarm_instance {
         pub task_id: Option<String>,
         /// `url` (Not in the doc's table; seen in its example at line 64.)
         pub url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Dimensions {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Dimensions",
                 &["biz_id", "task_id", "url"],
@@ -2061,13 +2200,18 @@ pub mod alarm_instance {
                 biz_id: record.opt_int("biz_id")?,
                 task_id: record.opt_text("task_id")?,
                 url: record.opt_text("url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("biz_id", &self.biz_id);
             record.field("task_id", &self.task_id);
             record.field("url", &self.url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2078,23 +2222,31 @@ pub mod alarm_instance {
     pub struct ExtraInfo {
         /// `check_value` (Not in the doc's table; seen in its example at line 64.)
         pub check_value: Option<f64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExtraInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExtraInfo",
                 &["check_value"],
             )?;
             ::std::result::Result::Ok(Self {
                 check_value: record.field("check_value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("check_value", &self.check_value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2113,12 +2265,15 @@ pub mod alarm_instance {
         pub task_id: Option<String>,
         /// `url` (Not in the doc's table; seen in its example at line 64.)
         pub url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MatchDimension {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MatchDimension",
                 &["alarm_attr_id", "alarm_source_id", "biz_id", "task_id", "url"],
@@ -2129,7 +2284,11 @@ pub mod alarm_instance {
                 biz_id: record.opt_int("biz_id")?,
                 task_id: record.opt_text("task_id")?,
                 url: record.opt_text("url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2138,6 +2297,7 @@ pub mod alarm_instance {
             record.field("biz_id", &self.biz_id);
             record.field("task_id", &self.task_id);
             record.field("url", &self.url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2200,12 +2360,15 @@ pub mod alarm_instance {
         pub source_id: Option<String>,
         /// 告警源类型 (described at line 52) (Not in the doc's table; seen in its example at line 64.)
         pub source_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MatchInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MatchInfo",
                 &[
@@ -2266,7 +2429,11 @@ pub mod alarm_instance {
                 solution: record.opt_int("solution")?,
                 source_id: record.opt_text("source_id")?,
                 source_type: record.opt_text("source_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2297,6 +2464,7 @@ pub mod alarm_instance {
             record.field("solution", &self.solution);
             record.field("source_id", &self.source_id);
             record.field("source_type", &self.source_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2321,12 +2489,15 @@ pub mod alarm_instance {
         pub unit_conversion: Option<f64>,
         /// `where_sql` (Not in the doc's table; seen in its example at line 64.)
         pub where_sql: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MonitorSourceInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MonitorSourceInfo",
                 &[
@@ -2349,7 +2520,11 @@ pub mod alarm_instance {
                 unit: record.opt_text("unit")?,
                 unit_conversion: record.field("unit_conversion")?,
                 where_sql: record.opt_text("where_sql")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2361,6 +2536,7 @@ pub mod alarm_instance {
             record.field("unit", &self.unit);
             record.field("unit_conversion", &self.unit_conversion);
             record.field("where_sql", &self.where_sql);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2441,12 +2617,15 @@ pub mod alarm_instance {
         pub value: Option<f64>,
         /// `values` (Not in the doc's table; seen in its example at line 64.)
         pub values: Option<Values>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OriginAlarm {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OriginAlarm",
                 &[
@@ -2523,7 +2702,11 @@ pub mod alarm_instance {
                 unit: record.opt_text("unit")?,
                 value: record.field("value")?,
                 values: record.field("values")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2562,6 +2745,7 @@ pub mod alarm_instance {
             record.field("unit", &self.unit);
             record.field("value", &self.value);
             record.field("values", &self.values);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2616,12 +2800,15 @@ pub mod alarm_instance {
         pub update_time: Option<String>,
         /// `update_user` (Not in the doc's table; seen in its example at line 64.)
         pub update_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SnapAlarmSource {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SnapAlarmSource",
                 &[
@@ -2674,7 +2861,11 @@ pub mod alarm_instance {
                 title: record.opt_text("title")?,
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2701,6 +2892,7 @@ pub mod alarm_instance {
             record.field("title", &self.title);
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2733,12 +2925,15 @@ pub mod alarm_instance {
         pub update_time: Option<String>,
         /// `update_user` (Not in the doc's table; seen in its example at line 64.)
         pub update_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SnapCollect {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SnapCollect",
                 &[
@@ -2769,7 +2964,11 @@ pub mod alarm_instance {
                 title: record.opt_text("title")?,
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2785,6 +2984,7 @@ pub mod alarm_instance {
             record.field("title", &self.title);
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2799,12 +2999,15 @@ pub mod alarm_instance {
         pub config: Option<String>,
         /// 告警 (described at line 15) (Not in the doc's table; seen in its example at line 64.)
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SnapConverge {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SnapConverge",
                 &["alarm_source_id", "config", "id"],
@@ -2813,13 +3016,18 @@ pub mod alarm_instance {
                 alarm_source_id: record.opt_int("alarm_source_id")?,
                 config: record.opt_text("config")?,
                 id: record.opt_int("id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("alarm_source_id", &self.alarm_source_id);
             record.field("config", &self.config);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2854,12 +3062,15 @@ pub mod alarm_instance {
         pub update_time: Option<String>,
         /// `update_user` (Not in the doc's table; seen in its example at line 64.)
         pub update_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SnapNotice {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SnapNotice",
                 &[
@@ -2892,7 +3103,11 @@ pub mod alarm_instance {
                 title: record.opt_text("title")?,
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2909,6 +3124,7 @@ pub mod alarm_instance {
             record.field("title", &self.title);
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2923,12 +3139,15 @@ pub mod alarm_instance {
         pub strategy_name: Option<String>,
         /// `strategy_option` (Not in the doc's table; seen in its example at line 64.)
         pub strategy_option: Option<StrategyOption>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StrategyContexts {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StrategyContexts",
                 &["anomaly_message", "strategy_name", "strategy_option"],
@@ -2937,13 +3156,18 @@ pub mod alarm_instance {
                 anomaly_message: record.opt_text("anomaly_message")?,
                 strategy_name: record.opt_text("strategy_name")?,
                 strategy_option: record.field("strategy_option")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("anomaly_message", &self.anomaly_message);
             record.field("strategy_name", &self.strategy_name);
             record.field("strategy_option", &self.strategy_option);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2966,12 +3190,15 @@ pub mod alarm_instance {
         pub method: Option<String>,
         /// `threshold` (Not in the doc's table; seen in its example at line 64.)
         pub threshold: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StrategyOption {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StrategyOption",
                 &[
@@ -2992,7 +3219,11 @@ pub mod alarm_instance {
                 message: record.opt_text("message")?,
                 method: record.opt_text("method")?,
                 threshold: record.opt_int("threshold")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3003,6 +3234,7 @@ pub mod alarm_instance {
             record.field("message", &self.message);
             record.field("method", &self.method);
             record.field("threshold", &self.threshold);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3015,12 +3247,15 @@ pub mod alarm_instance {
         pub available: Option<f64>,
         /// `timestamp` (Not in the doc's table; seen in its example at line 64.)
         pub timestamp: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Values {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Values",
                 &["available", "timestamp"],
@@ -3028,12 +3263,17 @@ pub mod alarm_instance {
             ::std::result::Result::Ok(Self {
                 available: record.field("available")?,
                 timestamp: record.opt_int("timestamp")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("available", &self.available);
             record.field("timestamp", &self.timestamp);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3054,6 +3294,9 @@ pub mod component_instance {
     pub struct ComponentInstanceRequest {
         /// `id`
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ComponentInstanceRequest {
         /// Sets `id`.
@@ -3071,11 +3314,18 @@ pub mod component_instance {
                 "ComponentInstanceRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3106,12 +3356,15 @@ pub mod component_instance {
         pub config: Option<String>,
         /// `is_deleted` (Not in the doc's table; seen in its example at line 42.)
         pub is_deleted: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ComponentInstanceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ComponentInstanceResponse",
                 &[
@@ -3140,7 +3393,11 @@ pub mod component_instance {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 config: record.opt_text("config")?,
                 is_deleted: record.field("is_deleted")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3155,6 +3412,7 @@ pub mod component_instance {
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("config", &self.config);
             record.field("is_deleted", &self.is_deleted);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3171,12 +3429,18 @@ pub mod del_alarm_source {
     pub struct DelAlarmSourceRequest {
         /// 告警源id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DelAlarmSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DelAlarmSourceRequest {
@@ -3188,11 +3452,15 @@ pub mod del_alarm_source {
                 "DelAlarmSourceRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3208,12 +3476,18 @@ pub mod del_converge_config {
     pub struct DelConvergeConfigRequest {
         /// 收敛配置id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DelConvergeConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DelConvergeConfigRequest {
@@ -3225,11 +3499,15 @@ pub mod del_converge_config {
                 "DelConvergeConfigRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3245,12 +3523,18 @@ pub mod del_detect_algorithm_config {
     pub struct DelDetectAlgorithmConfigRequest {
         /// 检测算法配置id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DelDetectAlgorithmConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DelDetectAlgorithmConfigRequest {
@@ -3262,11 +3546,15 @@ pub mod del_detect_algorithm_config {
                 "DelDetectAlgorithmConfigRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3282,12 +3570,18 @@ pub mod del_monitor_item {
     pub struct DelMonitorItemRequest {
         /// 监控策略id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DelMonitorItemRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DelMonitorItemRequest {
@@ -3299,11 +3593,15 @@ pub mod del_monitor_item {
                 "DelMonitorItemRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3319,12 +3617,18 @@ pub mod del_monitor_item_group {
     pub struct DelMonitorItemGroupRequest {
         /// 监控策略组id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DelMonitorItemGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DelMonitorItemGroupRequest {
@@ -3336,11 +3640,15 @@ pub mod del_monitor_item_group {
                 "DelMonitorItemGroupRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3356,12 +3664,18 @@ pub mod del_monitor_source {
     pub struct DelMonitorSourceRequest {
         /// 监控项id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DelMonitorSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DelMonitorSourceRequest {
@@ -3373,11 +3687,15 @@ pub mod del_monitor_source {
                 "DelMonitorSourceRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3393,12 +3711,18 @@ pub mod del_notice_config {
     pub struct DelNoticeConfigRequest {
         /// 通知配置id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DelNoticeConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DelNoticeConfigRequest {
@@ -3410,11 +3734,15 @@ pub mod del_notice_config {
                 "DelNoticeConfigRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3434,6 +3762,9 @@ pub mod deploy_script_collector {
         pub config_id: i64,
         /// `script_collector_id` (Not in the doc's table; seen in its example at line 26.)
         pub script_collector_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeployScriptCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3443,6 +3774,7 @@ pub mod deploy_script_collector {
                 target_conf,
                 config_id: config_id.into(),
                 script_collector_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3466,6 +3798,7 @@ pub mod deploy_script_collector {
                 target_conf: record.field("target_conf")?,
                 config_id: record.int("config_id")?,
                 script_collector_id: record.opt_int("script_collector_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3473,6 +3806,7 @@ pub mod deploy_script_collector {
             record.field("target_conf", &self.target_conf);
             record.field("config_id", &self.config_id);
             record.field("script_collector_id", &self.script_collector_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3485,12 +3819,15 @@ pub mod deploy_script_collector {
         pub success: Option<Vec<Success>>,
         /// `failed` (Type inferred from the doc's example.)
         pub failed: Option<Vec<Success>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DeployScriptCollectorResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DeployScriptCollectorResponse",
                 &["success", "failed"],
@@ -3498,12 +3835,17 @@ pub mod deploy_script_collector {
             ::std::result::Result::Ok(Self {
                 success: record.field("success")?,
                 failed: record.field("failed")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("success", &self.success);
             record.field("failed", &self.failed);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3518,12 +3860,15 @@ pub mod deploy_script_collector {
         pub bk_cloud_id: Option<i64>,
         /// `message`
         pub message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Success {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Success",
                 &["ip", "bk_cloud_id", "message"],
@@ -3532,13 +3877,18 @@ pub mod deploy_script_collector {
                 ip: record.opt_text("ip")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 message: record.opt_text("message")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("message", &self.message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3553,6 +3903,9 @@ pub mod deploy_script_collector {
         pub bk_cloud_id: i64,
         /// 脚本参数{key: value}，默认值{}
         pub params: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3562,6 +3915,7 @@ pub mod deploy_script_collector {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
                 params: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3588,6 +3942,7 @@ pub mod deploy_script_collector {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 params: record.field("params")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3595,6 +3950,7 @@ pub mod deploy_script_collector {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("params", &self.params);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3629,6 +3985,9 @@ pub mod export_alarm_strategy {
         pub responsible: Option<Vec<String>>,
         /// `role_list` (Not in the doc's table; seen in its example at line 66.)
         pub role_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AlarmLevelConfig {
         /// Sets `detect_algorithm`.
@@ -3687,7 +4046,7 @@ pub mod export_alarm_strategy {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AlarmLevelConfig",
                 &[
@@ -3712,7 +4071,11 @@ pub mod export_alarm_strategy {
                 phone_receiver: record.field("phone_receiver")?,
                 responsible: record.field("responsible")?,
                 role_list: record.field("role_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3725,6 +4088,7 @@ pub mod export_alarm_strategy {
             record.field("phone_receiver", &self.phone_receiver);
             record.field("responsible", &self.responsible);
             record.field("role_list", &self.role_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3755,6 +4119,9 @@ pub mod export_alarm_strategy {
         pub rules: Option<Rules>,
         /// 场景 (described at line 42) (Not in the doc's table; seen in its example at line 66.)
         pub scenario: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AlarmStrategy {
         /// Sets `alarm_level_config`.
@@ -3815,7 +4182,7 @@ pub mod export_alarm_strategy {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AlarmStrategy",
                 &[
@@ -3842,7 +4209,11 @@ pub mod export_alarm_strategy {
                 nodata_alarm: record.opt_int("nodata_alarm")?,
                 rules: record.field("rules")?,
                 scenario: record.opt_text("scenario")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3856,6 +4227,7 @@ pub mod export_alarm_strategy {
             record.field("nodata_alarm", &self.nodata_alarm);
             record.field("rules", &self.rules);
             record.field("scenario", &self.scenario);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3870,6 +4242,9 @@ pub mod export_alarm_strategy {
         pub method: Option<String>,
         /// `threshold` (Not in the doc's table; seen in its example at line 66.)
         pub threshold: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Config {
         /// Sets `message`.
@@ -3892,7 +4267,7 @@ pub mod export_alarm_strategy {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Config",
                 &["message", "method", "threshold"],
@@ -3901,13 +4276,18 @@ pub mod export_alarm_strategy {
                 message: record.opt_text("message")?,
                 method: record.opt_text("method")?,
                 threshold: record.opt_int("threshold")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("message", &self.message);
             record.field("method", &self.method);
             record.field("threshold", &self.threshold);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3924,6 +4304,9 @@ pub mod export_alarm_strategy {
         pub display: Option<String>,
         /// `name` (Not in the doc's table; seen in its example at line 66.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DetectAlgorithm {
         /// Sets `algorithm_id`.
@@ -3951,7 +4334,7 @@ pub mod export_alarm_strategy {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DetectAlgorithm",
                 &["algorithm_id", "config", "display", "name"],
@@ -3961,7 +4344,11 @@ pub mod export_alarm_strategy {
                 config: record.field("config")?,
                 display: record.opt_text("display")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3969,6 +4356,7 @@ pub mod export_alarm_strategy {
             record.field("config", &self.config);
             record.field("display", &self.display);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3981,6 +4369,9 @@ pub mod export_alarm_strategy {
         pub monitor_ids: String,
         /// 通用业务ID
         pub bk_biz_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExportAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3992,6 +4383,7 @@ pub mod export_alarm_strategy {
             Self {
                 monitor_ids: monitor_ids.into(),
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4007,12 +4399,14 @@ pub mod export_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 monitor_ids: record.text("monitor_ids")?,
                 bk_biz_id: record.text("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("monitor_ids", &self.monitor_ids);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4025,12 +4419,15 @@ pub mod export_alarm_strategy {
         pub fail: Option<Vec<Fail>>,
         /// 导出成功的监控项
         pub success: Option<Vec<Success>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportAlarmStrategyResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportAlarmStrategyResponse",
                 &["fail", "success"],
@@ -4038,12 +4435,17 @@ pub mod export_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 fail: record.field("fail")?,
                 success: record.field("success")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("fail", &self.fail);
             record.field("success", &self.success);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4074,12 +4476,15 @@ pub mod export_alarm_strategy {
         pub is_enabled: Option<bool>,
         /// `monitor_type` (Not in the doc's table; seen in its example at line 66.)
         pub monitor_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Success {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Success",
                 &[
@@ -4108,7 +4513,11 @@ pub mod export_alarm_strategy {
                 alarm_strategy: record.field("alarm_strategy")?,
                 is_enabled: record.field("is_enabled")?,
                 monitor_type: record.opt_text("monitor_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4123,6 +4532,7 @@ pub mod export_alarm_strategy {
             record.field("alarm_strategy", &self.alarm_strategy);
             record.field("is_enabled", &self.is_enabled);
             record.field("monitor_type", &self.monitor_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4135,12 +4545,15 @@ pub mod export_alarm_strategy {
         pub monitor_id: Option<i64>,
         /// 失败信息
         pub message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Fail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Fail",
                 &["monitor_id", "message"],
@@ -4148,12 +4561,17 @@ pub mod export_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 monitor_id: record.opt_int("monitor_id")?,
                 message: record.opt_text("message")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("monitor_id", &self.monitor_id);
             record.field("message", &self.message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4168,6 +4586,9 @@ pub mod export_alarm_strategy {
         pub check_window: Option<i64>,
         /// `count` (Not in the doc's table; seen in its example at line 66.)
         pub count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Rules {
         /// Sets `alarm_window`.
@@ -4190,7 +4611,7 @@ pub mod export_alarm_strategy {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Rules",
                 &["alarm_window", "check_window", "count"],
@@ -4199,13 +4620,18 @@ pub mod export_alarm_strategy {
                 alarm_window: record.opt_int("alarm_window")?,
                 check_window: record.opt_int("check_window")?,
                 count: record.opt_int("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("alarm_window", &self.alarm_window);
             record.field("check_window", &self.check_window);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4237,12 +4663,15 @@ pub mod export_log_collector {
         pub log_path: Option<String>,
         /// 分隔符 (described at line 98) (Not in the doc's table; seen in its example at line 31.)
         pub sep: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CollectorConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CollectorConf",
                 &[
@@ -4263,7 +4692,11 @@ pub mod export_log_collector {
                 fields: record.field("fields")?,
                 log_path: record.opt_text("log_path")?,
                 sep: record.opt_text("sep")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4274,6 +4707,7 @@ pub mod export_log_collector {
             record.field("fields", &self.fields);
             record.field("log_path", &self.log_path);
             record.field("sep", &self.sep);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4286,6 +4720,9 @@ pub mod export_log_collector {
         pub bk_biz_id: i64,
         /// 需要导出的配置id，多个id之间用英文逗号隔开；若不传，导出该业务和类型下的所有配置
         pub ids: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExportLogCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4294,6 +4731,7 @@ pub mod export_log_collector {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 ids: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4316,12 +4754,14 @@ pub mod export_log_collector {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 ids: record.opt_text("ids")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("ids", &self.ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4334,12 +4774,15 @@ pub mod export_log_collector {
         pub bk_biz_id: Option<i64>,
         /// `ips` (Not in the doc's table; seen in its example at line 31.)
         pub ips: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TargetConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TargetConf",
                 &["bk_biz_id", "ips"],
@@ -4347,12 +4790,17 @@ pub mod export_log_collector {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 ips: record.field("ips")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("ips", &self.ips);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4373,6 +4821,9 @@ pub mod export_log_collector {
         pub time_zone: Option<String>,
         /// 字段类型 (described at line 108) (Not in the doc's table; seen in its example at line 31.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Fields {
         /// Sets `alis`.
@@ -4410,7 +4861,7 @@ pub mod export_log_collector {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
                 &["alis", "description", "name", "time_format", "time_zone", "type"],
@@ -4422,7 +4873,11 @@ pub mod export_log_collector {
                 time_format: record.opt_text("time_format")?,
                 time_zone: record.opt_text("time_zone")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4432,6 +4887,7 @@ pub mod export_log_collector {
             record.field("time_format", &self.time_format);
             record.field("time_zone", &self.time_zone);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4446,12 +4902,15 @@ pub mod export_log_collector {
         pub monitor_conf: Option<Vec<serde_json::Value>>,
         /// `target_conf` (Not in the doc's table; seen in its example at line 31.)
         pub target_conf: Option<TargetConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &["collector_conf", "monitor_conf", "target_conf"],
@@ -4460,13 +4919,18 @@ pub mod export_log_collector {
                 collector_conf: record.field("collector_conf")?,
                 monitor_conf: record.field("monitor_conf")?,
                 target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("collector_conf", &self.collector_conf);
             record.field("monitor_conf", &self.monitor_conf);
             record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4492,12 +4956,15 @@ pub mod export_script_collector {
         pub r#type: Option<String>,
         /// `unit` (Not in the doc's table; seen in its example at line 31.)
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Fields {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
                 &["description", "monitor_type", "name", "type", "unit"],
@@ -4508,7 +4975,11 @@ pub mod export_script_collector {
                 name: record.opt_text("name")?,
                 r#type: record.opt_text("type")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4517,6 +4988,7 @@ pub mod export_script_collector {
             record.field("name", &self.name);
             record.field("type", &self.r#type);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4529,6 +5001,9 @@ pub mod export_script_collector {
         pub bk_biz_id: i64,
         /// 多个id用英文逗号隔开
         pub ids: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExportScriptCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4537,6 +5012,7 @@ pub mod export_script_collector {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 ids: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4559,12 +5035,14 @@ pub mod export_script_collector {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 ids: record.opt_text("ids")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("ids", &self.ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4597,6 +5075,9 @@ pub mod export_script_collector {
         pub collect_interval: Option<i64>,
         /// 原始数据保存周期(天)；默认值：30
         pub raw_data_interval: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExportScriptCollectorResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4619,6 +5100,7 @@ pub mod export_script_collector {
                 start_cmd: None,
                 collect_interval: None,
                 raw_data_interval: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4626,7 +5108,7 @@ pub mod export_script_collector {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportScriptCollectorResponseItem",
                 &[
@@ -4657,6 +5139,7 @@ pub mod export_script_collector {
                 start_cmd: record.opt_text("start_cmd")?,
                 collect_interval: record.opt_int("collect_interval")?,
                 raw_data_interval: record.opt_int("raw_data_interval")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4673,6 +5156,7 @@ pub mod export_script_collector {
             record.field("start_cmd", &self.start_cmd);
             record.field("collect_interval", &self.collect_interval);
             record.field("raw_data_interval", &self.raw_data_interval);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4704,12 +5188,15 @@ pub mod export_shell_collector {
         pub table_name: Option<String>,
         /// 趋势数据保存周期(天) (described at line 118) (Not in the doc's table; seen in its example at line 30.)
         pub trend_data_interval: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CollectorConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CollectorConf",
                 &[
@@ -4732,7 +5219,11 @@ pub mod export_shell_collector {
                 table_desc: record.opt_text("table_desc")?,
                 table_name: record.opt_text("table_name")?,
                 trend_data_interval: record.opt_int("trend_data_interval")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4744,6 +5235,7 @@ pub mod export_shell_collector {
             record.field("table_desc", &self.table_desc);
             record.field("table_name", &self.table_name);
             record.field("trend_data_interval", &self.trend_data_interval);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4762,12 +5254,15 @@ pub mod export_shell_collector {
         pub r#type: Option<String>,
         /// 单位 (described at line 128) (Not in the doc's table; seen in its example at line 30.)
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Fields {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
                 &["description", "monitor_type", "name", "type", "unit"],
@@ -4778,7 +5273,11 @@ pub mod export_shell_collector {
                 name: record.opt_text("name")?,
                 r#type: record.opt_text("type")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4787,6 +5286,7 @@ pub mod export_shell_collector {
             record.field("name", &self.name);
             record.field("type", &self.r#type);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4801,12 +5301,15 @@ pub mod export_shell_collector {
         pub monitor_conf: Option<Vec<serde_json::Value>>,
         /// `target_conf` (Not in the doc's table; seen in its example at line 30.)
         pub target_conf: Option<TargetConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &["collector_conf", "monitor_conf", "target_conf"],
@@ -4815,13 +5318,18 @@ pub mod export_shell_collector {
                 collector_conf: record.field("collector_conf")?,
                 monitor_conf: record.field("monitor_conf")?,
                 target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("collector_conf", &self.collector_conf);
             record.field("monitor_conf", &self.monitor_conf);
             record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4834,6 +5342,9 @@ pub mod export_shell_collector {
         pub bk_biz_id: i64,
         /// 多个id用英文逗号隔开
         pub ids: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExportShellCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4842,6 +5353,7 @@ pub mod export_shell_collector {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 ids: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4864,12 +5376,14 @@ pub mod export_shell_collector {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 ids: record.opt_text("ids")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("ids", &self.ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4884,12 +5398,15 @@ pub mod export_shell_collector {
         pub ips: Option<Vec<serde_json::Value>>,
         /// `scope` (Not in the doc's table; seen in its example at line 30.)
         pub scope: Option<serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TargetConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TargetConf",
                 &["bk_biz_id", "ips", "scope"],
@@ -4898,13 +5415,18 @@ pub mod export_shell_collector {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 ips: record.field("ips")?,
                 scope: record.field("scope")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("ips", &self.ips);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4928,12 +5450,15 @@ pub mod export_uptime_check_task {
         pub target_conf: Option<TargetConf>,
         /// 拨测任务对应的监控策略
         pub monitor_conf: Option<MonitorConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Conf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Conf",
                 &["collector_conf", "target_conf", "monitor_conf"],
@@ -4942,13 +5467,18 @@ pub mod export_uptime_check_task {
                 collector_conf: record.field("collector_conf")?,
                 target_conf: record.field("target_conf")?,
                 monitor_conf: record.field("monitor_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("collector_conf", &self.collector_conf);
             record.field("target_conf", &self.target_conf);
             record.field("monitor_conf", &self.monitor_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4969,12 +5499,15 @@ pub mod export_uptime_check_task {
         ///
         /// Sent as `3`.
         pub f_3: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AlarmLevelConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AlarmLevelConfig",
                 &["1", "2", "3"],
@@ -4983,13 +5516,18 @@ pub mod export_uptime_check_task {
                 f_1: record.field("1")?,
                 f_2: record.field("2")?,
                 f_3: record.field("3")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("1", &self.f_1);
             record.field("2", &self.f_2);
             record.field("3", &self.f_3);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5016,12 +5554,15 @@ pub mod export_uptime_check_task {
         pub responsible: Option<Vec<serde_json::Value>>,
         /// `role_list` (Not in the doc's table; seen in its example at line 28.)
         pub role_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskAlarmLevelConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskAlarmLevelConfig",
                 &[
@@ -5046,7 +5587,11 @@ pub mod export_uptime_check_task {
                 phone_receiver: record.field("phone_receiver")?,
                 responsible: record.field("responsible")?,
                 role_list: record.field("role_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5059,6 +5604,7 @@ pub mod export_uptime_check_task {
             record.field("phone_receiver", &self.phone_receiver);
             record.field("responsible", &self.responsible);
             record.field("role_list", &self.role_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5146,6 +5692,14 @@ pub mod export_uptime_check_task {
                 match wire {
                     1000i64 => Self::同比策略,
                     1001i64 => Self::环比策略,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "AlgorithmId",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5169,12 +5723,15 @@ pub mod export_uptime_check_task {
         pub protocol: Option<String>,
         /// 拨测任务详细配置
         pub config: Option<Config>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CollectorConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CollectorConf",
                 &["location", "groups", "name", "protocol", "config"],
@@ -5185,7 +5742,11 @@ pub mod export_uptime_check_task {
                 name: record.opt_text("name")?,
                 protocol: record.opt_text("protocol")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5194,6 +5755,7 @@ pub mod export_uptime_check_task {
             record.field("name", &self.name);
             record.field("protocol", &self.protocol);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5212,12 +5774,15 @@ pub mod export_uptime_check_task {
         pub name: Option<String>,
         /// 协议类型(TCP、UDP、HTTP) (described at line 12) (Not in the doc's table; seen in its example at line 28.)
         pub protocol: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskCollectorConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskCollectorConf",
                 &["config", "groups", "location", "name", "protocol"],
@@ -5228,7 +5793,11 @@ pub mod export_uptime_check_task {
                 location: record.field("location")?,
                 name: record.opt_text("name")?,
                 protocol: record.opt_text("protocol")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5237,6 +5806,7 @@ pub mod export_uptime_check_task {
             record.field("location", &self.location);
             record.field("name", &self.name);
             record.field("protocol", &self.protocol);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5257,12 +5827,15 @@ pub mod export_uptime_check_task {
         pub response: Option<String>,
         /// 期望响应码
         pub response_code: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Config",
                 &[
@@ -5281,7 +5854,11 @@ pub mod export_uptime_check_task {
                 response_format: record.opt_text("response_format")?,
                 response: record.opt_text("response")?,
                 response_code: record.opt_text("response_code")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5291,6 +5868,7 @@ pub mod export_uptime_check_task {
             record.field("response_format", &self.response_format);
             record.field("response", &self.response);
             record.field("response_code", &self.response_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5305,12 +5883,15 @@ pub mod export_uptime_check_task {
         pub method: Option<String>,
         /// 说明
         pub message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskConfig",
                 &["threshold", "method", "message"],
@@ -5319,13 +5900,18 @@ pub mod export_uptime_check_task {
                 threshold: record.opt_int("threshold")?,
                 method: record.opt_text("method")?,
                 message: record.opt_text("message")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("threshold", &self.threshold);
             record.field("method", &self.method);
             record.field("message", &self.message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5346,12 +5932,15 @@ pub mod export_uptime_check_task {
         pub response_format: Option<String>,
         /// `timeout` (Not in the doc's table; seen in its example at line 28.)
         pub timeout: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskConfig4 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskConfig4",
                 &["ip_list", "period", "port", "response", "response_format", "timeout"],
@@ -5363,7 +5952,11 @@ pub mod export_uptime_check_task {
                 response: record.opt_text("response")?,
                 response_format: record.opt_text("response_format")?,
                 timeout: record.opt_int("timeout")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5373,6 +5966,7 @@ pub mod export_uptime_check_task {
             record.field("response", &self.response);
             record.field("response_format", &self.response_format);
             record.field("timeout", &self.timeout);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5385,12 +5979,15 @@ pub mod export_uptime_check_task {
         pub config: Option<ExportUptimeCheckTaskConfig>,
         /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
         pub algorithm_id: Option<AlgorithmId>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DetectAlgorithm {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DetectAlgorithm",
                 &["config", "algorithm_id"],
@@ -5398,12 +5995,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 config: record.field("config")?,
                 algorithm_id: record.field("algorithm_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("config", &self.config);
             record.field("algorithm_id", &self.algorithm_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5416,12 +6018,15 @@ pub mod export_uptime_check_task {
         pub algorithm_id: Option<i64>,
         /// `config` (Not in the doc's table; seen in its example at line 291.)
         pub config: Option<ExportUptimeCheckTaskConfig3>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskDetectAlgorithm {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskDetectAlgorithm",
                 &["algorithm_id", "config"],
@@ -5429,12 +6034,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 algorithm_id: record.opt_int("algorithm_id")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("algorithm_id", &self.algorithm_id);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5447,12 +6057,15 @@ pub mod export_uptime_check_task {
         pub country: Option<String>,
         /// 省份
         pub city: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskLocation {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskLocation",
                 &["country", "city"],
@@ -5460,12 +6073,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 country: record.opt_text("country")?,
                 city: record.opt_text("city")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("country", &self.country);
             record.field("city", &self.city);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5478,12 +6096,15 @@ pub mod export_uptime_check_task {
         pub bk_province_name: Option<String>,
         /// 国家 (described at line 223) (Not in the doc's table; seen in its example at line 28.)
         pub bk_state_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskLocation3 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskLocation3",
                 &["bk_province_name", "bk_state_name"],
@@ -5491,12 +6112,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 bk_province_name: record.opt_text("bk_province_name")?,
                 bk_state_name: record.opt_text("bk_state_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_province_name", &self.bk_province_name);
             record.field("bk_state_name", &self.bk_state_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5509,12 +6135,15 @@ pub mod export_uptime_check_task {
         pub city: Option<String>,
         /// 国家 (described at line 257) (Not in the doc's table; seen in its example at line 28.)
         pub country: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskLocation4 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskLocation4",
                 &["city", "country"],
@@ -5522,12 +6151,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 city: record.opt_text("city")?,
                 country: record.opt_text("country")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("city", &self.city);
             record.field("country", &self.country);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5570,12 +6204,15 @@ pub mod export_uptime_check_task {
         pub unit: Option<String>,
         /// 监控源查询条件 (described at line 272) (Not in the doc's table; seen in its example at line 28.)
         pub where_sql: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskMonitorConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskMonitorConf",
                 &[
@@ -5614,7 +6251,11 @@ pub mod export_uptime_check_task {
                 scenario: record.opt_text("scenario")?,
                 unit: record.opt_text("unit")?,
                 where_sql: record.opt_text("where_sql")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5634,6 +6275,7 @@ pub mod export_uptime_check_task {
             record.field("scenario", &self.scenario);
             record.field("unit", &self.unit);
             record.field("where_sql", &self.where_sql);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5646,12 +6288,15 @@ pub mod export_uptime_check_task {
         pub node_conf: Option<ExportUptimeCheckTaskNodeConf>,
         /// `target_conf` (Not in the doc's table; seen in its example at line 28.)
         pub target_conf: Option<ExportUptimeCheckTaskTargetConf4>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskNode {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskNode",
                 &["node_conf", "target_conf"],
@@ -5659,12 +6304,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 node_conf: record.field("node_conf")?,
                 target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("node_conf", &self.node_conf);
             record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5681,12 +6331,15 @@ pub mod export_uptime_check_task {
         pub location: Option<ExportUptimeCheckTaskLocation4>,
         /// 拨测任务名称 (described at line 176) (Not in the doc's table; seen in its example at line 28.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskNodeConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskNodeConf",
                 &["carrieroperator", "is_common", "location", "name"],
@@ -5696,7 +6349,11 @@ pub mod export_uptime_check_task {
                 is_common: record.field("is_common")?,
                 location: record.field("location")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5704,6 +6361,7 @@ pub mod export_uptime_check_task {
             record.field("is_common", &self.is_common);
             record.field("location", &self.location);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5720,6 +6378,9 @@ pub mod export_uptime_check_task {
         pub task_ids: Option<String>,
         /// 是否导出任务相关的节点配置信息，0或1,默认为1
         pub node_conf_needed: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExportUptimeCheckTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5730,6 +6391,7 @@ pub mod export_uptime_check_task {
                 protocol: None,
                 task_ids: None,
                 node_conf_needed: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5764,6 +6426,7 @@ pub mod export_uptime_check_task {
                 protocol: record.opt_text("protocol")?,
                 task_ids: record.opt_text("task_ids")?,
                 node_conf_needed: record.opt_int("node_conf_needed")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5772,6 +6435,7 @@ pub mod export_uptime_check_task {
             record.field("protocol", &self.protocol);
             record.field("task_ids", &self.task_ids);
             record.field("node_conf_needed", &self.node_conf_needed);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5790,12 +6454,15 @@ pub mod export_uptime_check_task {
         pub monitor_conf: Option<Vec<ExportUptimeCheckTaskMonitorConf>>,
         /// `target_conf` (Not in the doc's table; seen in its example at line 28.)
         pub target_conf: Option<ExportUptimeCheckTaskTargetConf3>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskResponseItem",
                 &[
@@ -5812,7 +6479,11 @@ pub mod export_uptime_check_task {
                 collector_conf: record.field("collector_conf")?,
                 monitor_conf: record.field("monitor_conf")?,
                 target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5821,6 +6492,7 @@ pub mod export_uptime_check_task {
             record.field("collector_conf", &self.collector_conf);
             record.field("monitor_conf", &self.monitor_conf);
             record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5835,12 +6507,15 @@ pub mod export_uptime_check_task {
         pub ip: Option<String>,
         /// 节点云区域ID
         pub bk_cloud_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskTargetConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskTargetConf",
                 &["bk_biz_id", "ip", "bk_cloud_id"],
@@ -5849,13 +6524,18 @@ pub mod export_uptime_check_task {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 ip: record.opt_text("ip")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5868,12 +6548,15 @@ pub mod export_uptime_check_task {
         pub bk_biz_id: Option<i64>,
         /// 任务关联的节点信息
         pub node_list: Option<Vec<Node>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TargetConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TargetConf",
                 &["bk_biz_id", "node_list"],
@@ -5881,12 +6564,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 node_list: record.field("node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("node_list", &self.node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5901,12 +6589,15 @@ pub mod export_uptime_check_task {
         pub bk_cloud_id: Option<i64>,
         /// 节点IP (described at line 242) (Not in the doc's table; seen in its example at line 28.)
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskTargetConf4 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskTargetConf4",
                 &["bk_biz_id", "bk_cloud_id", "ip"],
@@ -5915,13 +6606,18 @@ pub mod export_uptime_check_task {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5936,12 +6632,15 @@ pub mod export_uptime_check_task {
         pub node_id_list: Option<Vec<serde_json::Value>>,
         /// `node_list` (Not in the doc's table; seen in its example at line 28.)
         pub node_list: Option<Vec<ExportUptimeCheckTaskNode>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskTargetConf3 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskTargetConf3",
                 &["bk_biz_id", "node_id_list", "node_list"],
@@ -5950,13 +6649,18 @@ pub mod export_uptime_check_task {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 node_id_list: record.field("node_id_list")?,
                 node_list: record.field("node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("node_id_list", &self.node_id_list);
             record.field("node_list", &self.node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5969,12 +6673,15 @@ pub mod export_uptime_check_task {
         pub bk_state_name: Option<String>,
         /// 省份
         pub bk_province_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Location {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Location",
                 &["bk_state_name", "bk_province_name"],
@@ -5982,12 +6689,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 bk_state_name: record.opt_text("bk_state_name")?,
                 bk_province_name: record.opt_text("bk_province_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_state_name", &self.bk_state_name);
             record.field("bk_province_name", &self.bk_province_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6028,12 +6740,15 @@ pub mod export_uptime_check_task {
         pub alarm_strategy_id: Option<i64>,
         /// 自动恢复
         pub is_recovery: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MonitorConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MonitorConf",
                 &[
@@ -6072,7 +6787,11 @@ pub mod export_uptime_check_task {
                 monitor_id: record.opt_int("monitor_id")?,
                 alarm_strategy_id: record.opt_int("alarm_strategy_id")?,
                 is_recovery: record.field("is_recovery")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6092,6 +6811,7 @@ pub mod export_uptime_check_task {
             record.field("monitor_id", &self.monitor_id);
             record.field("alarm_strategy_id", &self.alarm_strategy_id);
             record.field("is_recovery", &self.is_recovery);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6104,12 +6824,15 @@ pub mod export_uptime_check_task {
         pub node_conf: Option<NodeConf>,
         /// 节点下发信息
         pub target_conf: Option<ExportUptimeCheckTaskTargetConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Node {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Node",
                 &["node_conf", "target_conf"],
@@ -6117,12 +6840,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 node_conf: record.field("node_conf")?,
                 target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("node_conf", &self.node_conf);
             record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6139,12 +6867,15 @@ pub mod export_uptime_check_task {
         pub is_common: Option<bool>,
         /// 节点所在区域
         pub location: Option<ExportUptimeCheckTaskLocation>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NodeConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NodeConf",
                 &["carrieroperator", "name", "is_common", "location"],
@@ -6154,7 +6885,11 @@ pub mod export_uptime_check_task {
                 name: record.opt_text("name")?,
                 is_common: record.field("is_common")?,
                 location: record.field("location")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6162,6 +6897,7 @@ pub mod export_uptime_check_task {
             record.field("name", &self.name);
             record.field("is_common", &self.is_common);
             record.field("location", &self.location);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6188,12 +6924,15 @@ pub mod export_uptime_check_task {
         pub responsible: Option<Vec<serde_json::Value>>,
         /// 通知人分组，在业务管理中配置 (Type inferred from the doc's example.)
         pub role_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for T1 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "T1",
                 &[
@@ -6218,7 +6957,11 @@ pub mod export_uptime_check_task {
                 phone_receiver: record.field("phone_receiver")?,
                 responsible: record.field("responsible")?,
                 role_list: record.field("role_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6231,6 +6974,7 @@ pub mod export_uptime_check_task {
             record.field("phone_receiver", &self.phone_receiver);
             record.field("responsible", &self.responsible);
             record.field("role_list", &self.role_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6257,12 +7001,15 @@ pub mod export_uptime_check_task {
         pub responsible: Option<Vec<serde_json::Value>>,
         /// `role_list` (Not in the doc's table; seen in its example at line 291.)
         pub role_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for T2 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "T2",
                 &[
@@ -6287,7 +7034,11 @@ pub mod export_uptime_check_task {
                 phone_receiver: record.field("phone_receiver")?,
                 responsible: record.field("responsible")?,
                 role_list: record.field("role_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6300,6 +7051,7 @@ pub mod export_uptime_check_task {
             record.field("phone_receiver", &self.phone_receiver);
             record.field("responsible", &self.responsible);
             record.field("role_list", &self.role_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6326,6 +7078,9 @@ pub mod get_alarm_source {
     pub struct GetAlarmSourceRequest {
         /// 告警源id
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAlarmSourceRequest {
         /// Sets `id`.
@@ -6343,11 +7098,18 @@ pub mod get_alarm_source {
                 "GetAlarmSourceRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6404,12 +7166,15 @@ pub mod get_alarm_source {
         pub is_enabled: Option<bool>,
         /// `src_type` (Not in the doc's table; seen in its example at line 46.)
         pub src_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAlarmSourceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAlarmSourceResponse",
                 &[
@@ -6464,7 +7229,11 @@ pub mod get_alarm_source {
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
                 src_type: record.opt_text("src_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6492,6 +7261,7 @@ pub mod get_alarm_source {
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
             record.field("src_type", &self.src_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6527,12 +7297,15 @@ pub mod get_alarm_strategy {
         pub is_recovery: Option<bool>,
         /// `responsible` (Not in the doc's table; seen in its example at line 73.)
         pub responsible: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AlarmLevelConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AlarmLevelConfig",
                 &[
@@ -6557,7 +7330,11 @@ pub mod get_alarm_strategy {
                 detect_algorithm: record.field("detect_algorithm")?,
                 is_recovery: record.field("is_recovery")?,
                 responsible: record.field("responsible")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6570,6 +7347,7 @@ pub mod get_alarm_strategy {
             record.field("detect_algorithm", &self.detect_algorithm);
             record.field("is_recovery", &self.is_recovery);
             record.field("responsible", &self.responsible);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6582,6 +7360,9 @@ pub mod get_alarm_strategy {
         pub alarm_strategy_id: i64,
         /// 通用业务ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6593,6 +7374,7 @@ pub mod get_alarm_strategy {
             Self {
                 alarm_strategy_id: alarm_strategy_id.into(),
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6608,12 +7390,14 @@ pub mod get_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 alarm_strategy_id: record.int("alarm_strategy_id")?,
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("alarm_strategy_id", &self.alarm_strategy_id);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6700,12 +7484,15 @@ pub mod get_alarm_strategy {
         pub solution_notice: Option<Vec<serde_json::Value>>,
         /// `where_sql` (Not in the doc's table; seen in its example at line 73.)
         pub where_sql: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAlarmStrategyResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAlarmStrategyResponse",
                 &[
@@ -6786,7 +7573,11 @@ pub mod get_alarm_strategy {
                 solution_display: record.opt_text("solution_display")?,
                 solution_notice: record.field("solution_notice")?,
                 where_sql: record.opt_text("where_sql")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6827,6 +7618,7 @@ pub mod get_alarm_strategy {
             record.field("solution_display", &self.solution_display);
             record.field("solution_notice", &self.solution_notice);
             record.field("where_sql", &self.where_sql);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6855,12 +7647,15 @@ pub mod get_alarms {
         pub source_name: Option<String>,
         /// 告警标题 (described at line 138) (Not in the doc's table; seen in its example at line 61.)
         pub title: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AlarmContent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AlarmContent",
                 &[
@@ -6879,7 +7674,11 @@ pub mod get_alarms {
                 is_performance_alarm: record.field("is_performance_alarm")?,
                 source_name: record.opt_text("source_name")?,
                 title: record.opt_text("title")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6889,6 +7688,7 @@ pub mod get_alarms {
             record.field("is_performance_alarm", &self.is_performance_alarm);
             record.field("source_name", &self.source_name);
             record.field("title", &self.title);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6919,12 +7719,15 @@ pub mod get_alarms {
         pub cc_topo_set: Option<String>,
         /// IP地址，主机相关字段 (described at line 123) (Not in the doc's table; seen in its example at line 61.)
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MatchDimension {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MatchDimension",
                 &[
@@ -6949,7 +7752,11 @@ pub mod get_alarms {
                 cc_topo_module: record.opt_text("cc_topo_module")?,
                 cc_topo_set: record.opt_text("cc_topo_set")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6962,6 +7769,7 @@ pub mod get_alarms {
             record.field("cc_topo_module", &self.cc_topo_module);
             record.field("cc_topo_set", &self.cc_topo_set);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7004,6 +7812,9 @@ pub mod get_alarms {
         ///
         /// Sent as `source_time__lte`.
         pub source_time_lte: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetAlarmsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7024,6 +7835,7 @@ pub mod get_alarms {
                 page_size: None,
                 source_time_gte: None,
                 source_time_lte: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7133,6 +7945,7 @@ pub mod get_alarms {
                 page_size: record.opt_int("page_size")?,
                 source_time_gte: record.opt_text("source_time__gte")?,
                 source_time_lte: record.opt_text("source_time__lte")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7151,6 +7964,7 @@ pub mod get_alarms {
             record.field("page_size", &self.page_size);
             record.field("source_time__gte", &self.source_time_gte);
             record.field("source_time__lte", &self.source_time_lte);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7163,12 +7977,15 @@ pub mod get_alarms {
         pub result: Option<Vec<GetAlarmsResult>>,
         /// `total` (Not in the doc's table; seen in its example at line 61.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAlarmsResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAlarmsResponse",
                 &["result", "total"],
@@ -7176,12 +7993,17 @@ pub mod get_alarms {
             ::std::result::Result::Ok(Self {
                 result: record.field("result")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("result", &self.result);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7218,12 +8040,15 @@ pub mod get_alarms {
         pub source_time: Option<String>,
         /// `end_time` (Not in the doc's table; seen in its example at line 61.)
         pub end_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetAlarmsResult {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetAlarmsResult",
                 &[
@@ -7258,7 +8083,11 @@ pub mod get_alarms {
                 alarm_content: record.field("alarm_content")?,
                 source_time: record.opt_text("source_time")?,
                 end_time: record.opt_text("end_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7276,6 +8105,7 @@ pub mod get_alarms {
             record.field("alarm_content", &self.alarm_content);
             record.field("source_time", &self.source_time);
             record.field("end_time", &self.end_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7295,12 +8125,18 @@ pub mod get_converge_config {
     pub struct GetConvergeConfigRequest {
         /// 收敛配置id
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetConvergeConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetConvergeConfigRequest {
@@ -7312,11 +8148,15 @@ pub mod get_converge_config {
                 "GetConvergeConfigRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7345,12 +8185,15 @@ pub mod get_converge_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetConvergeConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetConvergeConfigResponse",
                 &[
@@ -7377,7 +8220,11 @@ pub mod get_converge_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7391,6 +8238,7 @@ pub mod get_converge_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7408,6 +8256,9 @@ pub mod get_detect_algorithm_config {
     pub struct GetDetectAlgorithmConfigRequest {
         /// 检测算法配置id
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetDetectAlgorithmConfigRequest {
         /// Sets `id`.
@@ -7425,11 +8276,18 @@ pub mod get_detect_algorithm_config {
                 "GetDetectAlgorithmConfigRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7458,12 +8316,15 @@ pub mod get_detect_algorithm_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetDetectAlgorithmConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetDetectAlgorithmConfigResponse",
                 &[
@@ -7490,7 +8351,11 @@ pub mod get_detect_algorithm_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7504,6 +8369,7 @@ pub mod get_detect_algorithm_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7522,6 +8388,9 @@ pub mod get_monitor_item {
     pub struct GetMonitorItemRequest {
         /// 监控策略id
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetMonitorItemRequest {
         /// Sets `id`.
@@ -7539,11 +8408,18 @@ pub mod get_monitor_item {
                 "GetMonitorItemRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7588,12 +8464,15 @@ pub mod get_monitor_item {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetMonitorItemResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetMonitorItemResponse",
                 &[
@@ -7636,7 +8515,11 @@ pub mod get_monitor_item {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7658,6 +8541,7 @@ pub mod get_monitor_item {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7674,6 +8558,9 @@ pub mod get_monitor_item_group {
     pub struct GetMonitorItemGroupRequest {
         /// 监控策略组主键
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetMonitorItemGroupRequest {
         /// Sets `id`.
@@ -7691,11 +8578,18 @@ pub mod get_monitor_item_group {
                 "GetMonitorItemGroupRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7728,12 +8622,15 @@ pub mod get_monitor_item_group {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetMonitorItemGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetMonitorItemGroupResponse",
                 &[
@@ -7764,7 +8661,11 @@ pub mod get_monitor_item_group {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7780,6 +8681,7 @@ pub mod get_monitor_item_group {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7796,6 +8698,9 @@ pub mod get_monitor_source {
     pub struct GetMonitorSourceRequest {
         /// 监控项id
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetMonitorSourceRequest {
         /// Sets `id`.
@@ -7813,11 +8718,18 @@ pub mod get_monitor_source {
                 "GetMonitorSourceRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7860,12 +8772,15 @@ pub mod get_monitor_source {
         pub is_enabled: Option<bool>,
         /// `src_type` (Not in the doc's table; seen in its example at line 46.)
         pub src_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetMonitorSourceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetMonitorSourceResponse",
                 &[
@@ -7906,7 +8821,11 @@ pub mod get_monitor_source {
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
                 src_type: record.opt_text("src_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7927,6 +8846,7 @@ pub mod get_monitor_source {
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
             record.field("src_type", &self.src_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7943,6 +8863,9 @@ pub mod get_notice_config {
     pub struct GetNoticeConfigRequest {
         /// 通知配置id
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetNoticeConfigRequest {
         /// Sets `id`.
@@ -7960,11 +8883,18 @@ pub mod get_notice_config {
                 "GetNoticeConfigRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7999,12 +8929,15 @@ pub mod get_notice_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetNoticeConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetNoticeConfigResponse",
                 &[
@@ -8037,7 +8970,11 @@ pub mod get_notice_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8054,6 +8991,7 @@ pub mod get_notice_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8072,6 +9010,9 @@ pub mod get_ts_data {
         pub sql: String,
         /// 查询引擎(默认influxdb)
         pub prefer_storage: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTsDataRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8080,6 +9021,7 @@ pub mod get_ts_data {
             Self {
                 sql: sql.into(),
                 prefer_storage: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8102,12 +9044,14 @@ pub mod get_ts_data {
             ::std::result::Result::Ok(Self {
                 sql: record.text("sql")?,
                 prefer_storage: record.opt_text("prefer_storage")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("sql", &self.sql);
             record.field("prefer_storage", &self.prefer_storage);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8126,12 +9070,15 @@ pub mod get_ts_data {
         pub timetaken: Option<f64>,
         /// 查询引擎
         pub device: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTsDataResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTsDataResponse",
                 &["list", "totalRecords", "timetaken", "device"],
@@ -8141,7 +9088,11 @@ pub mod get_ts_data {
                 total_records: record.opt_int("totalRecords")?,
                 timetaken: record.field("timetaken")?,
                 device: record.opt_text("device")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8149,6 +9100,7 @@ pub mod get_ts_data {
             record.field("totalRecords", &self.total_records);
             record.field("timetaken", &self.timetaken);
             record.field("device", &self.device);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8173,12 +9125,15 @@ pub mod get_ts_data {
         pub plat_id: Option<String>,
         /// `time` (Not in the doc's table; seen in its example at line 55.)
         pub time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for List {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "List",
                 &[
@@ -8199,7 +9154,11 @@ pub mod get_ts_data {
                 minute1: record.opt_int("minute1")?,
                 plat_id: record.opt_text("plat_id")?,
                 time: record.opt_int("time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8210,6 +9169,7 @@ pub mod get_ts_data {
             record.field("minute1", &self.minute1);
             record.field("plat_id", &self.plat_id);
             record.field("time", &self.time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8251,6 +9211,9 @@ pub mod import_alarm_strategy {
         pub stat_source_type: Option<String>,
         /// `title` (Not in the doc's table; seen in its example at line 25.)
         pub title: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conf {
         /// Sets `alarm_strategy`.
@@ -8342,7 +9305,11 @@ pub mod import_alarm_strategy {
                 stat_source_info: record.opt_text("stat_source_info")?,
                 stat_source_type: record.opt_text("stat_source_type")?,
                 title: record.opt_text("title")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8357,6 +9324,7 @@ pub mod import_alarm_strategy {
             record.field("stat_source_info", &self.stat_source_info);
             record.field("stat_source_type", &self.stat_source_type);
             record.field("title", &self.title);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8369,12 +9337,15 @@ pub mod import_alarm_strategy {
         pub config: Option<Config>,
         /// 失败信息
         pub message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Fail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Fail",
                 &["config", "message"],
@@ -8382,12 +9353,17 @@ pub mod import_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 config: record.field("config")?,
                 message: record.opt_text("message")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("config", &self.config);
             record.field("message", &self.message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8400,6 +9376,9 @@ pub mod import_alarm_strategy {
         pub conf_list: Vec<Conf>,
         /// 通用业务ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8408,6 +9387,7 @@ pub mod import_alarm_strategy {
             Self {
                 conf_list,
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8423,12 +9403,14 @@ pub mod import_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 conf_list: record.field("conf_list")?,
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("conf_list", &self.conf_list);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8441,12 +9423,15 @@ pub mod import_alarm_strategy {
         pub fail: Option<Vec<Fail>>,
         /// 导入成功的监控项
         pub success: Option<Vec<Success>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportAlarmStrategyResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportAlarmStrategyResponse",
                 &["fail", "success"],
@@ -8454,12 +9439,17 @@ pub mod import_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 fail: record.field("fail")?,
                 success: record.field("success")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("fail", &self.fail);
             record.field("success", &self.success);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8474,12 +9464,15 @@ pub mod import_alarm_strategy {
         pub alarm_strategy: Option<Vec<AlarmStrategy>>,
         /// 成功监控项传入的配置 (Type inferred from the doc's example.)
         pub config: Option<Config>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Success {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Success",
                 &["monitor_id", "alarm_strategy", "config"],
@@ -8488,13 +9481,18 @@ pub mod import_alarm_strategy {
                 monitor_id: record.opt_text("monitor_id")?,
                 alarm_strategy: record.field("alarm_strategy")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("monitor_id", &self.monitor_id);
             record.field("alarm_strategy", &self.alarm_strategy);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8516,12 +9514,15 @@ pub mod import_log_collector {
         pub message: Option<String>,
         /// `origin_conf` (Not in the doc's table; seen in its example at line 102.)
         pub origin_conf: Option<OriginConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Detail",
                 &["message", "origin_conf"],
@@ -8529,12 +9530,17 @@ pub mod import_log_collector {
             ::std::result::Result::Ok(Self {
                 message: record.opt_text("message")?,
                 origin_conf: record.field("origin_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("message", &self.message);
             record.field("origin_conf", &self.origin_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8547,12 +9553,15 @@ pub mod import_log_collector {
         pub total: Option<i64>,
         /// 详情。origin_conf：配置信息；message：失败信息
         pub detail: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Failed {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Failed",
                 &["total", "detail"],
@@ -8560,12 +9569,17 @@ pub mod import_log_collector {
             ::std::result::Result::Ok(Self {
                 total: record.opt_int("total")?,
                 detail: record.field("detail")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total", &self.total);
             record.field("detail", &self.detail);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8588,6 +9602,9 @@ pub mod import_log_collector {
         pub conditions: Option<Vec<serde_json::Value>>,
         /// 表字段 (Type inferred from the doc's example.)
         pub fields: Vec<Fields>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CollectorConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8608,7 +9625,103 @@ pub mod import_log_collector {
                 log_path: log_path.into(),
                 conditions: None,
                 fields,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CollectorConf`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CollectorConfBuilder {
+        data_set: Option<String>,
+        data_desc: Option<String>,
+        data_encode: Option<String>,
+        sep: Option<String>,
+        log_path: Option<String>,
+        fields: Option<Vec<Fields>>,
+    }
+    impl CollectorConf {
+        /// Starts a [`CollectorConfBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CollectorConfBuilder {
+            CollectorConfBuilder::default()
+        }
+    }
+    impl CollectorConfBuilder {
+        /// Sets `data_set` (required).
+        pub fn data_set(mut self, value: impl Into<String>) -> Self {
+            self.data_set = Some(value.into());
+            self
+        }
+        /// Sets `data_desc` (required).
+        pub fn data_desc(mut self, value: impl Into<String>) -> Self {
+            self.data_desc = Some(value.into());
+            self
+        }
+        /// Sets `data_encode` (required).
+        pub fn data_encode(mut self, value: impl Into<String>) -> Self {
+            self.data_encode = Some(value.into());
+            self
+        }
+        /// Sets `sep` (required).
+        pub fn sep(mut self, value: impl Into<String>) -> Self {
+            self.sep = Some(value.into());
+            self
+        }
+        /// Sets `log_path` (required).
+        pub fn log_path(mut self, value: impl Into<String>) -> Self {
+            self.log_path = Some(value.into());
+            self
+        }
+        /// Sets `fields` (required).
+        pub fn fields(mut self, value: impl Into<Vec<Fields>>) -> Self {
+            self.fields = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CollectorConf, crate::wire::WireError> {
+            let data_set = self
+                .data_set
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "data_set"),
+                ))?;
+            let data_desc = self
+                .data_desc
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "data_desc"),
+                ))?;
+            let data_encode = self
+                .data_encode
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "data_encode"),
+                ))?;
+            let sep = self
+                .sep
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "sep"),
+                ))?;
+            let log_path = self
+                .log_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "log_path"),
+                ))?;
+            let fields = self
+                .fields
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "fields"),
+                ))?;
+            ::std::result::Result::Ok(
+                CollectorConf::new(
+                    data_set,
+                    data_desc,
+                    data_encode,
+                    sep,
+                    log_path,
+                    fields,
+                ),
+            )
         }
     }
     impl CollectorConf {
@@ -8643,6 +9756,7 @@ pub mod import_log_collector {
                 log_path: record.text("log_path")?,
                 conditions: record.field("conditions")?,
                 fields: record.field("fields")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8654,6 +9768,7 @@ pub mod import_log_collector {
             record.field("log_path", &self.log_path);
             record.field("conditions", &self.conditions);
             record.field("fields", &self.fields);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8678,12 +9793,15 @@ pub mod import_log_collector {
         pub log_path: Option<String>,
         /// 分隔符 (described at line 29) (Not in the doc's table; seen in its example at line 102.)
         pub sep: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportLogCollectorCollectorConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportLogCollectorCollectorConf",
                 &[
@@ -8706,7 +9824,11 @@ pub mod import_log_collector {
                 file_frequency: record.opt_text("file_frequency")?,
                 log_path: record.opt_text("log_path")?,
                 sep: record.opt_text("sep")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8718,6 +9840,7 @@ pub mod import_log_collector {
             record.field("file_frequency", &self.file_frequency);
             record.field("log_path", &self.log_path);
             record.field("sep", &self.sep);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8732,6 +9855,9 @@ pub mod import_log_collector {
         pub target_conf: TargetConf,
         /// 监控策略配置
         pub monitor_conf: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8741,6 +9867,7 @@ pub mod import_log_collector {
                 collector_conf,
                 target_conf,
                 monitor_conf: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8764,6 +9891,7 @@ pub mod import_log_collector {
                 collector_conf: record.field("collector_conf")?,
                 target_conf: record.field("target_conf")?,
                 monitor_conf: record.field("monitor_conf")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8771,6 +9899,7 @@ pub mod import_log_collector {
             record.field("collector_conf", &self.collector_conf);
             record.field("target_conf", &self.target_conf);
             record.field("monitor_conf", &self.monitor_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8783,12 +9912,19 @@ pub mod import_log_collector {
         pub conf_list: Vec<Conf>,
         /// 通用业务id，如果传了该参数，在conf_list中没有配置bk_biz_id的配置将使用该bk_biz_id作为业务id
         pub bk_biz_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportLogCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(conf_list: Vec<Conf>) -> Self {
-            Self { conf_list, bk_biz_id: None }
+            Self {
+                conf_list,
+                bk_biz_id: None,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl ImportLogCollectorRequest {
@@ -8810,12 +9946,14 @@ pub mod import_log_collector {
             ::std::result::Result::Ok(Self {
                 conf_list: record.field("conf_list")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("conf_list", &self.conf_list);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8828,12 +9966,15 @@ pub mod import_log_collector {
         pub failed: Option<Failed>,
         /// `successed` (Type inferred from the doc's example.)
         pub successed: Option<Successed>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportLogCollectorResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportLogCollectorResponse",
                 &["failed", "successed"],
@@ -8841,12 +9982,17 @@ pub mod import_log_collector {
             ::std::result::Result::Ok(Self {
                 failed: record.field("failed")?,
                 successed: record.field("successed")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("failed", &self.failed);
             record.field("successed", &self.successed);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8859,6 +10005,9 @@ pub mod import_log_collector {
         pub bk_biz_id: Option<i64>,
         /// 目标机器ip (Type inferred from the doc's example.)
         pub ips: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TargetConf {
         /// Sets `bk_biz_id`.
@@ -8876,7 +10025,7 @@ pub mod import_log_collector {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TargetConf",
                 &["bk_biz_id", "ips"],
@@ -8884,12 +10033,17 @@ pub mod import_log_collector {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 ips: record.field("ips")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("ips", &self.ips);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8902,12 +10056,15 @@ pub mod import_log_collector {
         pub collector_conf: Option<ImportLogCollectorCollectorConf>,
         /// `target_conf` (Not in the doc's table; seen in its example at line 102.)
         pub target_conf: Option<TargetConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OriginConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OriginConf",
                 &["collector_conf", "target_conf"],
@@ -8915,12 +10072,17 @@ pub mod import_log_collector {
             ::std::result::Result::Ok(Self {
                 collector_conf: record.field("collector_conf")?,
                 target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("collector_conf", &self.collector_conf);
             record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8933,12 +10095,15 @@ pub mod import_log_collector {
         pub total: Option<i64>,
         /// 详情。origin_conf：配置信息；message：成功信息
         pub detail: Option<Vec<Detail>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Successed {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Successed",
                 &["total", "detail"],
@@ -8946,12 +10111,17 @@ pub mod import_log_collector {
             ::std::result::Result::Ok(Self {
                 total: record.opt_int("total")?,
                 detail: record.field("detail")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total", &self.total);
             record.field("detail", &self.detail);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8996,6 +10166,9 @@ pub mod import_script_collector {
         pub collect_interval: Option<i64>,
         /// 原始数据保存周期(天)；默认值：30
         pub raw_data_interval: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CollectorConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9020,7 +10193,74 @@ pub mod import_script_collector {
                 start_cmd: None,
                 collect_interval: None,
                 raw_data_interval: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CollectorConf`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CollectorConfBuilder {
+        bk_biz_id: Option<i64>,
+        name: Option<String>,
+        description: Option<String>,
+        fields: Option<Vec<Fields>>,
+    }
+    impl CollectorConf {
+        /// Starts a [`CollectorConfBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CollectorConfBuilder {
+            CollectorConfBuilder::default()
+        }
+    }
+    impl CollectorConfBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `description` (required).
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `fields` (required).
+        pub fn fields(mut self, value: impl Into<Vec<Fields>>) -> Self {
+            self.fields = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CollectorConf, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let description = self
+                .description
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "description"),
+                ))?;
+            let fields = self
+                .fields
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "fields"),
+                ))?;
+            ::std::result::Result::Ok(
+                CollectorConf::new(bk_biz_id, name, description, fields),
+            )
         }
     }
     impl CollectorConf {
@@ -9107,6 +10347,7 @@ pub mod import_script_collector {
                 start_cmd: record.opt_text("start_cmd")?,
                 collect_interval: record.opt_int("collect_interval")?,
                 raw_data_interval: record.opt_int("raw_data_interval")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9124,6 +10365,7 @@ pub mod import_script_collector {
             record.field("start_cmd", &self.start_cmd);
             record.field("collect_interval", &self.collect_interval);
             record.field("raw_data_interval", &self.raw_data_interval);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9142,6 +10384,9 @@ pub mod import_script_collector {
         pub r#type: Option<String>,
         /// 单位，可为空字符串：“” (described at line 40) (Not in the doc's table; seen in its example at line 52.)
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Fields {
         /// Sets `description`.
@@ -9185,7 +10430,11 @@ pub mod import_script_collector {
                 name: record.opt_text("name")?,
                 r#type: record.opt_text("type")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9194,6 +10443,7 @@ pub mod import_script_collector {
             record.field("name", &self.name);
             record.field("type", &self.r#type);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9204,12 +10454,18 @@ pub mod import_script_collector {
     pub struct ImportScriptCollectorRequest {
         /// 脚本采集任务配置
         pub collector_conf_list: Vec<CollectorConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportScriptCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(collector_conf_list: Vec<CollectorConf>) -> Self {
-            Self { collector_conf_list }
+            Self {
+                collector_conf_list,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for ImportScriptCollectorRequest {
@@ -9223,11 +10479,13 @@ pub mod import_script_collector {
             )?;
             ::std::result::Result::Ok(Self {
                 collector_conf_list: record.field("collector_conf_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("collector_conf_list", &self.collector_conf_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9240,12 +10498,15 @@ pub mod import_script_collector {
         pub success: Option<Vec<Success>>,
         /// `failed` (Type inferred from the doc's example.)
         pub failed: Option<Vec<ImportScriptCollectorSuccess>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportScriptCollectorResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportScriptCollectorResponse",
                 &["success", "failed"],
@@ -9253,12 +10514,17 @@ pub mod import_script_collector {
             ::std::result::Result::Ok(Self {
                 success: record.field("success")?,
                 failed: record.field("failed")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("success", &self.success);
             record.field("failed", &self.failed);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9275,12 +10541,15 @@ pub mod import_script_collector {
         pub message: Option<String>,
         /// `script_collector_id` (Not in the doc's table; seen in its example at line 86.)
         pub script_collector_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Success {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Success",
                 &["name", "id", "message", "script_collector_id"],
@@ -9290,7 +10559,11 @@ pub mod import_script_collector {
                 id: record.opt_int("id")?,
                 message: record.opt_text("message")?,
                 script_collector_id: record.opt_int("script_collector_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9298,6 +10571,7 @@ pub mod import_script_collector {
             record.field("id", &self.id);
             record.field("message", &self.message);
             record.field("script_collector_id", &self.script_collector_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9312,12 +10586,15 @@ pub mod import_script_collector {
         pub id: Option<i64>,
         /// 记录错误信息
         pub message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportScriptCollectorSuccess {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportScriptCollectorSuccess",
                 &["name", "id", "message"],
@@ -9326,13 +10603,18 @@ pub mod import_script_collector {
                 name: record.opt_text("name")?,
                 id: record.opt_int("id")?,
                 message: record.opt_text("message")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("name", &self.name);
             record.field("id", &self.id);
             record.field("message", &self.message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9345,6 +10627,9 @@ pub mod import_script_collector {
         pub name: String,
         /// 参数描述
         pub description: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ParamsSchema {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9353,6 +10638,7 @@ pub mod import_script_collector {
             Self {
                 name: name.into(),
                 description: description.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9368,12 +10654,14 @@ pub mod import_script_collector {
             ::std::result::Result::Ok(Self {
                 name: record.text("name")?,
                 description: record.text("description")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("name", &self.name);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9411,6 +10699,9 @@ pub mod import_shell_collector {
         pub fields: Vec<Fields>,
         /// `raw_data_interval` (Not in the doc's table; seen in its example at line 57.)
         pub raw_data_interval: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CollectorConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9432,7 +10723,91 @@ pub mod import_shell_collector {
                 trend_data_interval: None,
                 fields,
                 raw_data_interval: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CollectorConf`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CollectorConfBuilder {
+        table_name: Option<String>,
+        table_desc: Option<String>,
+        charset: Option<String>,
+        shell_content: Option<String>,
+        fields: Option<Vec<Fields>>,
+    }
+    impl CollectorConf {
+        /// Starts a [`CollectorConfBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CollectorConfBuilder {
+            CollectorConfBuilder::default()
+        }
+    }
+    impl CollectorConfBuilder {
+        /// Sets `table_name` (required).
+        pub fn table_name(mut self, value: impl Into<String>) -> Self {
+            self.table_name = Some(value.into());
+            self
+        }
+        /// Sets `table_desc` (required).
+        pub fn table_desc(mut self, value: impl Into<String>) -> Self {
+            self.table_desc = Some(value.into());
+            self
+        }
+        /// Sets `charset` (required).
+        pub fn charset(mut self, value: impl Into<String>) -> Self {
+            self.charset = Some(value.into());
+            self
+        }
+        /// Sets `shell_content` (required).
+        pub fn shell_content(mut self, value: impl Into<String>) -> Self {
+            self.shell_content = Some(value.into());
+            self
+        }
+        /// Sets `fields` (required).
+        pub fn fields(mut self, value: impl Into<Vec<Fields>>) -> Self {
+            self.fields = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CollectorConf, crate::wire::WireError> {
+            let table_name = self
+                .table_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "table_name"),
+                ))?;
+            let table_desc = self
+                .table_desc
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "table_desc"),
+                ))?;
+            let charset = self
+                .charset
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "charset"),
+                ))?;
+            let shell_content = self
+                .shell_content
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "shell_content"),
+                ))?;
+            let fields = self
+                .fields
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "fields"),
+                ))?;
+            ::std::result::Result::Ok(
+                CollectorConf::new(
+                    table_name,
+                    table_desc,
+                    charset,
+                    shell_content,
+                    fields,
+                ),
+            )
         }
     }
     impl CollectorConf {
@@ -9486,6 +10861,7 @@ pub mod import_shell_collector {
                 trend_data_interval: record.opt_int("trend_data_interval")?,
                 fields: record.field("fields")?,
                 raw_data_interval: record.opt_int("raw_data_interval")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9499,6 +10875,7 @@ pub mod import_shell_collector {
             record.field("trend_data_interval", &self.trend_data_interval);
             record.field("fields", &self.fields);
             record.field("raw_data_interval", &self.raw_data_interval);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9523,12 +10900,15 @@ pub mod import_shell_collector {
         pub table_name: Option<String>,
         /// 趋势数据保存周期(天)，默认90天 (described at line 32) (Not in the doc's table; seen in its example at line 92.)
         pub trend_data_interval: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportShellCollectorCollectorConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportShellCollectorCollectorConf",
                 &[
@@ -9551,7 +10931,11 @@ pub mod import_shell_collector {
                 table_desc: record.opt_text("table_desc")?,
                 table_name: record.opt_text("table_name")?,
                 trend_data_interval: record.opt_int("trend_data_interval")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9563,6 +10947,7 @@ pub mod import_shell_collector {
             record.field("table_desc", &self.table_desc);
             record.field("table_name", &self.table_name);
             record.field("trend_data_interval", &self.trend_data_interval);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9577,6 +10962,9 @@ pub mod import_shell_collector {
         pub target_conf: TargetConf,
         /// 监控策略配置 (Type inferred from the doc's example.)
         pub monitor_conf: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9586,6 +10974,7 @@ pub mod import_shell_collector {
                 collector_conf,
                 target_conf,
                 monitor_conf: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9609,6 +10998,7 @@ pub mod import_shell_collector {
                 collector_conf: record.field("collector_conf")?,
                 target_conf: record.field("target_conf")?,
                 monitor_conf: record.field("monitor_conf")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9616,6 +11006,7 @@ pub mod import_shell_collector {
             record.field("collector_conf", &self.collector_conf);
             record.field("target_conf", &self.target_conf);
             record.field("monitor_conf", &self.monitor_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9628,12 +11019,15 @@ pub mod import_shell_collector {
         pub message: Option<String>,
         /// `origin_conf` (Not in the doc's table; seen in its example at line 92.)
         pub origin_conf: Option<OriginConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Detail",
                 &["message", "origin_conf"],
@@ -9641,12 +11035,17 @@ pub mod import_shell_collector {
             ::std::result::Result::Ok(Self {
                 message: record.opt_text("message")?,
                 origin_conf: record.field("origin_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("message", &self.message);
             record.field("origin_conf", &self.origin_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9665,6 +11064,9 @@ pub mod import_shell_collector {
         pub r#type: Option<String>,
         /// 单位 (described at line 42) (Not in the doc's table; seen in its example at line 57.)
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Fields {
         /// Sets `description`.
@@ -9697,7 +11099,7 @@ pub mod import_shell_collector {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
                 &["description", "monitor_type", "name", "type", "unit"],
@@ -9708,7 +11110,11 @@ pub mod import_shell_collector {
                 name: record.opt_text("name")?,
                 r#type: record.opt_text("type")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9717,6 +11123,7 @@ pub mod import_shell_collector {
             record.field("name", &self.name);
             record.field("type", &self.r#type);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9729,12 +11136,15 @@ pub mod import_shell_collector {
         pub collector_conf: Option<ImportShellCollectorCollectorConf>,
         /// `target_conf` (Not in the doc's table; seen in its example at line 92.)
         pub target_conf: Option<ImportShellCollectorTargetConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OriginConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OriginConf",
                 &["collector_conf", "target_conf"],
@@ -9742,12 +11152,17 @@ pub mod import_shell_collector {
             ::std::result::Result::Ok(Self {
                 collector_conf: record.field("collector_conf")?,
                 target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("collector_conf", &self.collector_conf);
             record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9760,12 +11175,19 @@ pub mod import_shell_collector {
         pub conf_list: Vec<Conf>,
         /// 通用业务id，如果传了该参数，在conf_list中没有配置bk_biz_id的配置将使用该业务id作为bk_biz_id
         pub bk_biz_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportShellCollectorRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(conf_list: Vec<Conf>) -> Self {
-            Self { conf_list, bk_biz_id: None }
+            Self {
+                conf_list,
+                bk_biz_id: None,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl ImportShellCollectorRequest {
@@ -9787,12 +11209,14 @@ pub mod import_shell_collector {
             ::std::result::Result::Ok(Self {
                 conf_list: record.field("conf_list")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("conf_list", &self.conf_list);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9805,12 +11229,15 @@ pub mod import_shell_collector {
         pub failed: Option<Failed>,
         /// `successed` (Type inferred from the doc's example.)
         pub successed: Option<Successed>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportShellCollectorResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportShellCollectorResponse",
                 &["failed", "successed"],
@@ -9818,12 +11245,17 @@ pub mod import_shell_collector {
             ::std::result::Result::Ok(Self {
                 failed: record.field("failed")?,
                 successed: record.field("successed")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("failed", &self.failed);
             record.field("successed", &self.successed);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9836,12 +11268,15 @@ pub mod import_shell_collector {
         pub total: Option<i64>,
         /// 详情。origin_conf：配置信息；message：成功信息
         pub detail: Option<Vec<Detail>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Successed {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Successed",
                 &["total", "detail"],
@@ -9849,12 +11284,17 @@ pub mod import_shell_collector {
             ::std::result::Result::Ok(Self {
                 total: record.opt_int("total")?,
                 detail: record.field("detail")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total", &self.total);
             record.field("detail", &self.detail);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9869,6 +11309,9 @@ pub mod import_shell_collector {
         pub ips: Option<Vec<String>>,
         /// `scope` (Not in the doc's table; seen in its example at line 57.)
         pub scope: Option<serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TargetConf {
         /// Sets `bk_biz_id`.
@@ -9900,13 +11343,18 @@ pub mod import_shell_collector {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 ips: record.field("ips")?,
                 scope: record.field("scope")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("ips", &self.ips);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9919,12 +11367,15 @@ pub mod import_shell_collector {
         pub bk_biz_id: Option<i64>,
         /// `ip_list` (Not in the doc's table; seen in its example at line 92.)
         pub ip_list: Option<Vec<Ip>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportShellCollectorTargetConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportShellCollectorTargetConf",
                 &["bk_biz_id", "ip_list"],
@@ -9932,12 +11383,17 @@ pub mod import_shell_collector {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 ip_list: record.field("ip_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("ip_list", &self.ip_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9950,12 +11406,15 @@ pub mod import_shell_collector {
         pub bk_cloud_id: Option<String>,
         /// `ip` (Not in the doc's table; seen in its example at line 92.)
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Ip {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Ip",
                 &["bk_cloud_id", "ip"],
@@ -9963,12 +11422,17 @@ pub mod import_shell_collector {
             ::std::result::Result::Ok(Self {
                 bk_cloud_id: record.opt_text("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9991,12 +11455,19 @@ pub mod import_uptime_check_node {
         pub target_conf: TargetConf,
         /// 节点基本配置
         pub node_conf: NodeConf,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(target_conf: TargetConf, node_conf: NodeConf) -> Self {
-            Self { target_conf, node_conf }
+            Self {
+                target_conf,
+                node_conf,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Conf {
@@ -10011,12 +11482,14 @@ pub mod import_uptime_check_node {
             ::std::result::Result::Ok(Self {
                 target_conf: record.field("target_conf")?,
                 node_conf: record.field("node_conf")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("target_conf", &self.target_conf);
             record.field("node_conf", &self.node_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10029,6 +11502,9 @@ pub mod import_uptime_check_node {
         pub city: Option<String>,
         /// 国家 (described at line 72) (Not in the doc's table; seen in its example at line 8.)
         pub country: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Location {
         /// Sets `city`.
@@ -10054,12 +11530,17 @@ pub mod import_uptime_check_node {
             ::std::result::Result::Ok(Self {
                 city: record.opt_text("city")?,
                 country: record.opt_text("country")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("city", &self.city);
             record.field("country", &self.country);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10076,6 +11557,9 @@ pub mod import_uptime_check_node {
         pub location: Location,
         /// 运营商，最大长度50(内网、联通、移动、其他)
         pub carrieroperator: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NodeConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10090,6 +11574,7 @@ pub mod import_uptime_check_node {
                 name: name.into(),
                 location,
                 carrieroperator: carrieroperator.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10114,6 +11599,7 @@ pub mod import_uptime_check_node {
                 name: record.text("name")?,
                 location: record.field("location")?,
                 carrieroperator: record.text("carrieroperator")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10122,6 +11608,7 @@ pub mod import_uptime_check_node {
             record.field("name", &self.name);
             record.field("location", &self.location);
             record.field("carrieroperator", &self.carrieroperator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10132,12 +11619,18 @@ pub mod import_uptime_check_node {
     pub struct ImportUptimeCheckNodeRequest {
         /// 节点列表
         pub conf_list: Vec<Conf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckNodeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(conf_list: Vec<Conf>) -> Self {
-            Self { conf_list }
+            Self {
+                conf_list,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for ImportUptimeCheckNodeRequest {
@@ -10151,11 +11644,13 @@ pub mod import_uptime_check_node {
             )?;
             ::std::result::Result::Ok(Self {
                 conf_list: record.field("conf_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("conf_list", &self.conf_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10170,6 +11665,9 @@ pub mod import_uptime_check_node {
         pub bk_cloud_id: i64,
         /// 业务id
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10183,6 +11681,7 @@ pub mod import_uptime_check_node {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10199,6 +11698,7 @@ pub mod import_uptime_check_node {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10206,6 +11706,7 @@ pub mod import_uptime_check_node {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10233,6 +11734,9 @@ pub mod import_uptime_check_task {
         ///
         /// Sent as `3`.
         pub f_3: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AlarmLevelConfig {
         /// Sets `1`.
@@ -10267,13 +11771,18 @@ pub mod import_uptime_check_task {
                 f_1: record.field("1")?,
                 f_2: record.field("2")?,
                 f_3: record.field("3")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("1", &self.f_1);
             record.field("2", &self.f_2);
             record.field("3", &self.f_3);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10361,6 +11870,14 @@ pub mod import_uptime_check_task {
                 match wire {
                     1000i64 => Self::同比策略,
                     1001i64 => Self::环比策略,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "AlgorithmId",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -10384,6 +11901,9 @@ pub mod import_uptime_check_task {
         pub protocol: String,
         /// 拨测任务详细配置
         pub config: Config,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CollectorConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10401,7 +11921,88 @@ pub mod import_uptime_check_task {
                 name: name.into(),
                 protocol: protocol.into(),
                 config,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CollectorConf`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CollectorConfBuilder {
+        location: Option<ImportUptimeCheckTaskLocation>,
+        groups: Option<String>,
+        name: Option<String>,
+        protocol: Option<String>,
+        config: Option<Config>,
+    }
+    impl CollectorConf {
+        /// Starts a [`CollectorConfBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CollectorConfBuilder {
+            CollectorConfBuilder::default()
+        }
+    }
+    impl CollectorConfBuilder {
+        /// Sets `location` (required).
+        pub fn location(
+            mut self,
+            value: impl Into<ImportUptimeCheckTaskLocation>,
+        ) -> Self {
+            self.location = Some(value.into());
+            self
+        }
+        /// Sets `groups` (required).
+        pub fn groups(mut self, value: impl Into<String>) -> Self {
+            self.groups = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `protocol` (required).
+        pub fn protocol(mut self, value: impl Into<String>) -> Self {
+            self.protocol = Some(value.into());
+            self
+        }
+        /// Sets `config` (required).
+        pub fn config(mut self, value: impl Into<Config>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CollectorConf, crate::wire::WireError> {
+            let location = self
+                .location
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "location"),
+                ))?;
+            let groups = self
+                .groups
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "groups"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let protocol = self
+                .protocol
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "protocol"),
+                ))?;
+            let config = self
+                .config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "config"),
+                ))?;
+            ::std::result::Result::Ok(
+                CollectorConf::new(location, groups, name, protocol, config),
+            )
         }
     }
     impl crate::wire::Wire for CollectorConf {
@@ -10419,6 +12020,7 @@ pub mod import_uptime_check_task {
                 name: record.text("name")?,
                 protocol: record.text("protocol")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10428,6 +12030,7 @@ pub mod import_uptime_check_task {
             record.field("name", &self.name);
             record.field("protocol", &self.protocol);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10442,6 +12045,9 @@ pub mod import_uptime_check_task {
         pub collector_conf: CollectorConf,
         /// 监控策略配置
         pub monitor_conf: Vec<MonitorConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10455,6 +12061,7 @@ pub mod import_uptime_check_task {
                 target_conf,
                 collector_conf,
                 monitor_conf,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10471,6 +12078,7 @@ pub mod import_uptime_check_task {
                 target_conf: record.field("target_conf")?,
                 collector_conf: record.field("collector_conf")?,
                 monitor_conf: record.field("monitor_conf")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10478,6 +12086,7 @@ pub mod import_uptime_check_task {
             record.field("target_conf", &self.target_conf);
             record.field("collector_conf", &self.collector_conf);
             record.field("monitor_conf", &self.monitor_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10500,6 +12109,9 @@ pub mod import_uptime_check_task {
         pub response: Option<String>,
         /// 期望响应码
         pub response_code: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Config {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10513,6 +12125,7 @@ pub mod import_uptime_check_task {
                 timeout: None,
                 response: None,
                 response_code: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10568,6 +12181,7 @@ pub mod import_uptime_check_task {
                 timeout: record.opt_int("timeout")?,
                 response: record.opt_text("response")?,
                 response_code: record.opt_text("response_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10579,6 +12193,7 @@ pub mod import_uptime_check_task {
             record.field("timeout", &self.timeout);
             record.field("response", &self.response);
             record.field("response_code", &self.response_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10593,6 +12208,9 @@ pub mod import_uptime_check_task {
         pub method: String,
         /// 说明
         pub message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10602,6 +12220,7 @@ pub mod import_uptime_check_task {
                 threshold: threshold.into(),
                 method: method.into(),
                 message: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10625,6 +12244,7 @@ pub mod import_uptime_check_task {
                 threshold: record.int("threshold")?,
                 method: record.text("method")?,
                 message: record.opt_text("message")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10632,6 +12252,7 @@ pub mod import_uptime_check_task {
             record.field("threshold", &self.threshold);
             record.field("method", &self.method);
             record.field("message", &self.message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10650,6 +12271,9 @@ pub mod import_uptime_check_task {
         pub ceil: Option<i64>,
         /// `floor` (Not in the doc's table; seen in its example at line 8.)
         pub floor: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskConfig3 {
         /// Sets `message`.
@@ -10693,7 +12317,11 @@ pub mod import_uptime_check_task {
                 threshold: record.opt_int("threshold")?,
                 ceil: record.opt_int("ceil")?,
                 floor: record.opt_int("floor")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10702,6 +12330,7 @@ pub mod import_uptime_check_task {
             record.field("threshold", &self.threshold);
             record.field("ceil", &self.ceil);
             record.field("floor", &self.floor);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10734,6 +12363,9 @@ pub mod import_uptime_check_task {
         pub response_code: Option<String>,
         /// 是 (described at line 230) (Not in the doc's table; seen in its example at line 214.)
         pub urls: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskConfig4 {
         /// Sets `ip_list`.
@@ -10832,7 +12464,11 @@ pub mod import_uptime_check_task {
                 request: record.opt_text("request")?,
                 response_code: record.opt_text("response_code")?,
                 urls: record.opt_text("urls")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10848,6 +12484,7 @@ pub mod import_uptime_check_task {
             record.field("request", &self.request);
             record.field("response_code", &self.response_code);
             record.field("urls", &self.urls);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10860,6 +12497,9 @@ pub mod import_uptime_check_task {
         pub config: ImportUptimeCheckTaskConfig,
         /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
         pub algorithm_id: AlgorithmId,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DetectAlgorithm {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10868,7 +12508,11 @@ pub mod import_uptime_check_task {
             config: ImportUptimeCheckTaskConfig,
             algorithm_id: AlgorithmId,
         ) -> Self {
-            Self { config, algorithm_id }
+            Self {
+                config,
+                algorithm_id,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DetectAlgorithm {
@@ -10883,12 +12527,14 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 config: record.field("config")?,
                 algorithm_id: record.field("algorithm_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("config", &self.config);
             record.field("algorithm_id", &self.algorithm_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10901,6 +12547,9 @@ pub mod import_uptime_check_task {
         pub algorithm_id: Option<i64>,
         /// `config` (Not in the doc's table; seen in its example at line 8.)
         pub config: Option<ImportUptimeCheckTaskConfig3>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskDetectAlgorithm {
         /// Sets `algorithm_id`.
@@ -10926,12 +12575,17 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 algorithm_id: record.opt_int("algorithm_id")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("algorithm_id", &self.algorithm_id);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10944,6 +12598,9 @@ pub mod import_uptime_check_task {
         pub country: String,
         /// 城市
         pub city: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Location {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10952,6 +12609,7 @@ pub mod import_uptime_check_task {
             Self {
                 country: country.into(),
                 city: city.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10967,12 +12625,14 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 country: record.text("country")?,
                 city: record.text("city")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("country", &self.country);
             record.field("city", &self.city);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10985,6 +12645,9 @@ pub mod import_uptime_check_task {
         pub bk_province_name: Option<String>,
         /// `bk_state_name` (Not in the doc's table; seen in its example at line 8.)
         pub bk_state_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskLocation {
         /// Sets `bk_province_name`.
@@ -11010,12 +12673,17 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 bk_province_name: record.opt_text("bk_province_name")?,
                 bk_state_name: record.opt_text("bk_state_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_province_name", &self.bk_province_name);
             record.field("bk_state_name", &self.bk_state_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11056,6 +12724,9 @@ pub mod import_uptime_check_task {
         pub where_sql: String,
         /// `monitor_id` (Not in the doc's table; seen in its example at line 8.)
         pub monitor_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MonitorConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11094,7 +12765,211 @@ pub mod import_uptime_check_task {
                 unit: unit.into(),
                 where_sql: where_sql.into(),
                 monitor_id: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`MonitorConf`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct MonitorConfBuilder {
+        alarm_level_config: Option<AlarmLevelConfig>,
+        alarm_strategy_id: Option<i64>,
+        bk_biz_id: Option<i64>,
+        condition: Option<Vec<serde_json::Value>>,
+        display_name: Option<String>,
+        is_classify_notice: Option<bool>,
+        is_enabled: Option<bool>,
+        is_recovery: Option<bool>,
+        monitor_target: Option<String>,
+        nodata_alarm: Option<i64>,
+        node_count: Option<i64>,
+        rules: Option<Rules>,
+        scenario: Option<String>,
+        unit: Option<String>,
+        where_sql: Option<String>,
+    }
+    impl MonitorConf {
+        /// Starts a [`MonitorConfBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> MonitorConfBuilder {
+            MonitorConfBuilder::default()
+        }
+    }
+    impl MonitorConfBuilder {
+        /// Sets `alarm_level_config` (required).
+        pub fn alarm_level_config(mut self, value: impl Into<AlarmLevelConfig>) -> Self {
+            self.alarm_level_config = Some(value.into());
+            self
+        }
+        /// Sets `alarm_strategy_id` (required).
+        pub fn alarm_strategy_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_strategy_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `condition` (required).
+        pub fn condition(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.condition = Some(value.into());
+            self
+        }
+        /// Sets `display_name` (required).
+        pub fn display_name(mut self, value: impl Into<String>) -> Self {
+            self.display_name = Some(value.into());
+            self
+        }
+        /// Sets `is_classify_notice` (required).
+        pub fn is_classify_notice(mut self, value: impl Into<bool>) -> Self {
+            self.is_classify_notice = Some(value.into());
+            self
+        }
+        /// Sets `is_enabled` (required).
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+        /// Sets `is_recovery` (required).
+        pub fn is_recovery(mut self, value: impl Into<bool>) -> Self {
+            self.is_recovery = Some(value.into());
+            self
+        }
+        /// Sets `monitor_target` (required).
+        pub fn monitor_target(mut self, value: impl Into<String>) -> Self {
+            self.monitor_target = Some(value.into());
+            self
+        }
+        /// Sets `nodata_alarm` (required).
+        pub fn nodata_alarm(mut self, value: impl Into<i64>) -> Self {
+            self.nodata_alarm = Some(value.into());
+            self
+        }
+        /// Sets `node_count` (required).
+        pub fn node_count(mut self, value: impl Into<i64>) -> Self {
+            self.node_count = Some(value.into());
+            self
+        }
+        /// Sets `rules` (required).
+        pub fn rules(mut self, value: impl Into<Rules>) -> Self {
+            self.rules = Some(value.into());
+            self
+        }
+        /// Sets `scenario` (required).
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `unit` (required).
+        pub fn unit(mut self, value: impl Into<String>) -> Self {
+            self.unit = Some(value.into());
+            self
+        }
+        /// Sets `where_sql` (required).
+        pub fn where_sql(mut self, value: impl Into<String>) -> Self {
+            self.where_sql = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<MonitorConf, crate::wire::WireError> {
+            let alarm_level_config = self
+                .alarm_level_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_level_config"),
+                ))?;
+            let alarm_strategy_id = self
+                .alarm_strategy_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_strategy_id"),
+                ))?;
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let condition = self
+                .condition
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "condition"),
+                ))?;
+            let display_name = self
+                .display_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "display_name"),
+                ))?;
+            let is_classify_notice = self
+                .is_classify_notice
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_classify_notice"),
+                ))?;
+            let is_enabled = self
+                .is_enabled
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_enabled"),
+                ))?;
+            let is_recovery = self
+                .is_recovery
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_recovery"),
+                ))?;
+            let monitor_target = self
+                .monitor_target
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "monitor_target"),
+                ))?;
+            let nodata_alarm = self
+                .nodata_alarm
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "nodata_alarm"),
+                ))?;
+            let node_count = self
+                .node_count
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "node_count"),
+                ))?;
+            let rules = self
+                .rules
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "rules"),
+                ))?;
+            let scenario = self
+                .scenario
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "scenario"),
+                ))?;
+            let unit = self
+                .unit
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "unit"),
+                ))?;
+            let where_sql = self
+                .where_sql
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "where_sql"),
+                ))?;
+            ::std::result::Result::Ok(
+                MonitorConf::new(
+                    alarm_level_config,
+                    alarm_strategy_id,
+                    bk_biz_id,
+                    condition,
+                    display_name,
+                    is_classify_notice,
+                    is_enabled,
+                    is_recovery,
+                    monitor_target,
+                    nodata_alarm,
+                    node_count,
+                    rules,
+                    scenario,
+                    unit,
+                    where_sql,
+                ),
+            )
         }
     }
     impl MonitorConf {
@@ -11147,6 +13022,7 @@ pub mod import_uptime_check_task {
                 unit: record.text("unit")?,
                 where_sql: record.text("where_sql")?,
                 monitor_id: record.opt_int("monitor_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11167,6 +13043,7 @@ pub mod import_uptime_check_task {
             record.field("unit", &self.unit);
             record.field("where_sql", &self.where_sql);
             record.field("monitor_id", &self.monitor_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11179,6 +13056,9 @@ pub mod import_uptime_check_task {
         pub target_conf: ImportUptimeCheckTaskTargetConf,
         /// 节点基本配置
         pub node_conf: NodeConf,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Node {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11187,7 +13067,11 @@ pub mod import_uptime_check_task {
             target_conf: ImportUptimeCheckTaskTargetConf,
             node_conf: NodeConf,
         ) -> Self {
-            Self { target_conf, node_conf }
+            Self {
+                target_conf,
+                node_conf,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Node {
@@ -11202,12 +13086,14 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 target_conf: record.field("target_conf")?,
                 node_conf: record.field("node_conf")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("target_conf", &self.target_conf);
             record.field("node_conf", &self.node_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11224,6 +13110,9 @@ pub mod import_uptime_check_task {
         pub location: Location,
         /// 运营商，最大长度50(内网、联通、移动、其他)
         pub carrieroperator: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NodeConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11238,6 +13127,7 @@ pub mod import_uptime_check_task {
                 name: name.into(),
                 location,
                 carrieroperator: carrieroperator.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11262,6 +13152,7 @@ pub mod import_uptime_check_task {
                 name: record.text("name")?,
                 location: record.field("location")?,
                 carrieroperator: record.text("carrieroperator")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11270,6 +13161,7 @@ pub mod import_uptime_check_task {
             record.field("name", &self.name);
             record.field("location", &self.location);
             record.field("carrieroperator", &self.carrieroperator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11284,6 +13176,9 @@ pub mod import_uptime_check_task {
         pub conf_list: Option<Vec<Conf>>,
         /// `config` (Not in the doc's table; seen in its example at line 192.)
         pub config: Option<ImportUptimeCheckTaskConfig4>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskRequest {
         /// Sets `bk_biz_id`.
@@ -11315,13 +13210,18 @@ pub mod import_uptime_check_task {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 conf_list: record.field("conf_list")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("conf_list", &self.conf_list);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11336,6 +13236,9 @@ pub mod import_uptime_check_task {
         pub check_window: i64,
         /// 数量
         pub count: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Rules {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11349,6 +13252,7 @@ pub mod import_uptime_check_task {
                 alarm_window: alarm_window.into(),
                 check_window: check_window.into(),
                 count: count.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11365,6 +13269,7 @@ pub mod import_uptime_check_task {
                 alarm_window: record.int("alarm_window")?,
                 check_window: record.int("check_window")?,
                 count: record.int("count")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11372,6 +13277,7 @@ pub mod import_uptime_check_task {
             record.field("alarm_window", &self.alarm_window);
             record.field("check_window", &self.check_window);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11398,6 +13304,9 @@ pub mod import_uptime_check_task {
         pub responsible: Vec<serde_json::Value>,
         /// 通知人分组，在业务管理中配置 (Type inferred from the doc's example.)
         pub role_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl T1 {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11423,7 +13332,143 @@ pub mod import_uptime_check_task {
                 phone_receiver,
                 responsible,
                 role_list,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`T1`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct T1Builder {
+        alarm_start_time: Option<String>,
+        alarm_end_time: Option<String>,
+        detect_algorithm: Option<Vec<DetectAlgorithm>>,
+        is_recovery: Option<String>,
+        monitor_level: Option<i64>,
+        notify_way: Option<Vec<String>>,
+        phone_receiver: Option<Vec<serde_json::Value>>,
+        responsible: Option<Vec<serde_json::Value>>,
+        role_list: Option<Vec<String>>,
+    }
+    impl T1 {
+        /// Starts a [`T1Builder`]: each required field by name, then `build()`.
+        pub fn builder() -> T1Builder {
+            T1Builder::default()
+        }
+    }
+    impl T1Builder {
+        /// Sets `alarm_start_time` (required).
+        pub fn alarm_start_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_start_time = Some(value.into());
+            self
+        }
+        /// Sets `alarm_end_time` (required).
+        pub fn alarm_end_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_end_time = Some(value.into());
+            self
+        }
+        /// Sets `detect_algorithm` (required).
+        pub fn detect_algorithm(
+            mut self,
+            value: impl Into<Vec<DetectAlgorithm>>,
+        ) -> Self {
+            self.detect_algorithm = Some(value.into());
+            self
+        }
+        /// Sets `is_recovery` (required).
+        pub fn is_recovery(mut self, value: impl Into<String>) -> Self {
+            self.is_recovery = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level` (required).
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+        /// Sets `notify_way` (required).
+        pub fn notify_way(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.notify_way = Some(value.into());
+            self
+        }
+        /// Sets `phone_receiver` (required).
+        pub fn phone_receiver(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.phone_receiver = Some(value.into());
+            self
+        }
+        /// Sets `responsible` (required).
+        pub fn responsible(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.responsible = Some(value.into());
+            self
+        }
+        /// Sets `role_list` (required).
+        pub fn role_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.role_list = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<T1, crate::wire::WireError> {
+            let alarm_start_time = self
+                .alarm_start_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_start_time"),
+                ))?;
+            let alarm_end_time = self
+                .alarm_end_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_end_time"),
+                ))?;
+            let detect_algorithm = self
+                .detect_algorithm
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "detect_algorithm"),
+                ))?;
+            let is_recovery = self
+                .is_recovery
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_recovery"),
+                ))?;
+            let monitor_level = self
+                .monitor_level
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "monitor_level"),
+                ))?;
+            let notify_way = self
+                .notify_way
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "notify_way"),
+                ))?;
+            let phone_receiver = self
+                .phone_receiver
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "phone_receiver"),
+                ))?;
+            let responsible = self
+                .responsible
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "responsible"),
+                ))?;
+            let role_list = self
+                .role_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "role_list"),
+                ))?;
+            ::std::result::Result::Ok(
+                T1::new(
+                    alarm_start_time,
+                    alarm_end_time,
+                    detect_algorithm,
+                    is_recovery,
+                    monitor_level,
+                    notify_way,
+                    phone_receiver,
+                    responsible,
+                    role_list,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for T1 {
@@ -11455,6 +13500,7 @@ pub mod import_uptime_check_task {
                 phone_receiver: record.field("phone_receiver")?,
                 responsible: record.field("responsible")?,
                 role_list: record.field("role_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11468,6 +13514,7 @@ pub mod import_uptime_check_task {
             record.field("phone_receiver", &self.phone_receiver);
             record.field("responsible", &self.responsible);
             record.field("role_list", &self.role_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11494,6 +13541,9 @@ pub mod import_uptime_check_task {
         pub responsible: Option<Vec<serde_json::Value>>,
         /// `role_list` (Not in the doc's table; seen in its example at line 8.)
         pub role_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl T2 {
         /// Sets `alarm_end_time`.
@@ -11577,7 +13627,11 @@ pub mod import_uptime_check_task {
                 phone_receiver: record.field("phone_receiver")?,
                 responsible: record.field("responsible")?,
                 role_list: record.field("role_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11590,6 +13644,7 @@ pub mod import_uptime_check_task {
             record.field("phone_receiver", &self.phone_receiver);
             record.field("responsible", &self.responsible);
             record.field("role_list", &self.role_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11604,6 +13659,9 @@ pub mod import_uptime_check_task {
         pub bk_cloud_id: i64,
         /// 业务id
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskTargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11617,6 +13675,7 @@ pub mod import_uptime_check_task {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11633,6 +13692,7 @@ pub mod import_uptime_check_task {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11640,6 +13700,7 @@ pub mod import_uptime_check_task {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11654,6 +13715,9 @@ pub mod import_uptime_check_task {
         pub node_list: Option<Vec<Node>>,
         /// 默认\[\],下发节点ID列表，node_list与node_id_list不能同时为空 (Type inferred from the doc's example.)
         pub node_id_list: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11663,6 +13727,7 @@ pub mod import_uptime_check_task {
                 bk_biz_id: bk_biz_id.into(),
                 node_list: None,
                 node_id_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11691,6 +13756,7 @@ pub mod import_uptime_check_task {
                 bk_biz_id: record.int("bk_biz_id")?,
                 node_list: record.field("node_list")?,
                 node_id_list: record.field("node_id_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11698,6 +13764,7 @@ pub mod import_uptime_check_task {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("node_list", &self.node_list);
             record.field("node_id_list", &self.node_id_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11812,12 +13879,15 @@ pub mod list_alarm_instance {
         pub status_strategy_id: Option<serde_json::Value>,
         /// 告警外部状态 (described at line 21) (Not in the doc's table; seen in its example at line 42.)
         pub user_status: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &[
@@ -11904,7 +13974,11 @@ pub mod list_alarm_instance {
                 status: record.opt_text("status")?,
                 status_strategy_id: record.field("status_strategy_id")?,
                 user_status: record.opt_text("user_status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11948,6 +14022,7 @@ pub mod list_alarm_instance {
             record.field("status", &self.status);
             record.field("status_strategy_id", &self.status_strategy_id);
             record.field("user_status", &self.user_status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11972,6 +14047,9 @@ pub mod list_alarm_instance {
         pub user_status: Option<String>,
         /// 关联事件ID
         pub event_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListAlarmInstanceRequest {
         /// Sets `bk_supplier_id`.
@@ -12042,7 +14120,11 @@ pub mod list_alarm_instance {
                 id: record.opt_int("id")?,
                 user_status: record.opt_text("user_status")?,
                 event_id: record.opt_text("event_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12054,6 +14136,7 @@ pub mod list_alarm_instance {
             record.field("id", &self.id);
             record.field("user_status", &self.user_status);
             record.field("event_id", &self.event_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12105,6 +14188,9 @@ pub mod list_alarm_source {
         pub update_user: Option<String>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListAlarmSourceRequest {
         /// Sets `bk_biz_id`.
@@ -12252,7 +14338,11 @@ pub mod list_alarm_source {
                 create_user: record.opt_text("create_user")?,
                 update_user: record.opt_text("update_user")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12275,6 +14365,7 @@ pub mod list_alarm_source {
             record.field("create_user", &self.create_user);
             record.field("update_user", &self.update_user);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12331,12 +14422,15 @@ pub mod list_alarm_source {
         pub is_enabled: Option<bool>,
         /// `src_type` (Not in the doc's table; seen in its example at line 64.)
         pub src_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListAlarmSourceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListAlarmSourceResponse",
                 &[
@@ -12391,7 +14485,11 @@ pub mod list_alarm_source {
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
                 src_type: record.opt_text("src_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12419,6 +14517,7 @@ pub mod list_alarm_source {
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
             record.field("src_type", &self.src_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12454,12 +14553,15 @@ pub mod list_component_instance {
         pub update_time: Option<String>,
         /// `update_user` (Not in the doc's table; seen in its example at line 41.)
         pub update_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &[
@@ -12488,7 +14590,11 @@ pub mod list_component_instance {
                 is_deleted: record.field("is_deleted")?,
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12503,6 +14609,7 @@ pub mod list_component_instance {
             record.field("is_deleted", &self.is_deleted);
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12521,6 +14628,9 @@ pub mod list_component_instance {
         pub bk_biz_id: Option<i64>,
         /// 云区域ID
         pub bk_cloud_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListComponentInstanceRequest {
         /// Sets `id`.
@@ -12564,7 +14674,11 @@ pub mod list_component_instance {
                 component: record.opt_text("component")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12573,6 +14687,7 @@ pub mod list_component_instance {
             record.field("component", &self.component);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12592,6 +14707,9 @@ pub mod list_converge_config {
         pub alarm_source_id: Option<i64>,
         /// 收敛id
         pub converge_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListConvergeConfigRequest {
         /// Sets `config`.
@@ -12623,13 +14741,18 @@ pub mod list_converge_config {
                 config: record.opt_text("config")?,
                 alarm_source_id: record.opt_int("alarm_source_id")?,
                 converge_id: record.opt_int("converge_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("config", &self.config);
             record.field("alarm_source_id", &self.alarm_source_id);
             record.field("converge_id", &self.converge_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12658,12 +14781,15 @@ pub mod list_converge_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListConvergeConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListConvergeConfigResponse",
                 &[
@@ -12690,7 +14816,11 @@ pub mod list_converge_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12704,6 +14834,7 @@ pub mod list_converge_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12730,6 +14861,9 @@ pub mod list_detect_algorithm_config {
         pub update_user: Option<String>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListDetectAlgorithmConfigRequest {
         /// Sets `monitor_item_id`.
@@ -12786,7 +14920,11 @@ pub mod list_detect_algorithm_config {
                 create_user: record.opt_text("create_user")?,
                 update_user: record.opt_text("update_user")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12796,6 +14934,7 @@ pub mod list_detect_algorithm_config {
             record.field("create_user", &self.create_user);
             record.field("update_user", &self.update_user);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12824,12 +14963,15 @@ pub mod list_detect_algorithm_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListDetectAlgorithmConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListDetectAlgorithmConfigResponse",
                 &[
@@ -12856,7 +14998,11 @@ pub mod list_detect_algorithm_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12870,6 +15016,7 @@ pub mod list_detect_algorithm_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12913,6 +15060,9 @@ pub mod list_monitor_item {
         pub update_user: Option<String>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListMonitorItemRequest {
         /// Sets `bk_biz_id`.
@@ -13025,7 +15175,11 @@ pub mod list_monitor_item {
                 create_user: record.opt_text("create_user")?,
                 update_user: record.opt_text("update_user")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13043,6 +15197,7 @@ pub mod list_monitor_item {
             record.field("create_user", &self.create_user);
             record.field("update_user", &self.update_user);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13087,12 +15242,15 @@ pub mod list_monitor_item {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListMonitorItemResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListMonitorItemResponse",
                 &[
@@ -13135,7 +15293,11 @@ pub mod list_monitor_item {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13157,6 +15319,7 @@ pub mod list_monitor_item {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13186,6 +15349,9 @@ pub mod list_monitor_item_group {
         pub update_user: Option<String>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListMonitorItemGroupRequest {
         /// Sets `bk_biz_id`.
@@ -13256,7 +15422,11 @@ pub mod list_monitor_item_group {
                 create_user: record.opt_text("create_user")?,
                 update_user: record.opt_text("update_user")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13268,6 +15438,7 @@ pub mod list_monitor_item_group {
             record.field("create_user", &self.create_user);
             record.field("update_user", &self.update_user);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13300,12 +15471,15 @@ pub mod list_monitor_item_group {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListMonitorItemGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListMonitorItemGroupResponse",
                 &[
@@ -13336,7 +15510,11 @@ pub mod list_monitor_item_group {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13352,6 +15530,7 @@ pub mod list_monitor_item_group {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13393,6 +15572,9 @@ pub mod list_monitor_source {
         pub is_enabled: Option<bool>,
         /// `src_type` (Not in the doc's table; seen in its example at line 46.)
         pub src_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListMonitorSourceRequest {
         /// Sets `bk_biz_id`.
@@ -13498,7 +15680,11 @@ pub mod list_monitor_source {
                 update_user: record.opt_text("update_user")?,
                 is_enabled: record.field("is_enabled")?,
                 src_type: record.opt_text("src_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13515,6 +15701,7 @@ pub mod list_monitor_source {
             record.field("update_user", &self.update_user);
             record.field("is_enabled", &self.is_enabled);
             record.field("src_type", &self.src_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13557,12 +15744,15 @@ pub mod list_monitor_source {
         pub is_enabled: Option<bool>,
         /// `src_type` (Not in the doc's table; seen in its example at line 57.)
         pub src_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListMonitorSourceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListMonitorSourceResponse",
                 &[
@@ -13603,7 +15793,11 @@ pub mod list_monitor_source {
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
                 src_type: record.opt_text("src_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13624,6 +15818,7 @@ pub mod list_monitor_source {
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
             record.field("src_type", &self.src_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13655,6 +15850,9 @@ pub mod list_notice_config {
         pub update_user: Option<String>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListNoticeConfigRequest {
         /// Sets `title`.
@@ -13732,7 +15930,11 @@ pub mod list_notice_config {
                 create_user: record.opt_text("create_user")?,
                 update_user: record.opt_text("update_user")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13745,6 +15947,7 @@ pub mod list_notice_config {
             record.field("create_user", &self.create_user);
             record.field("update_user", &self.update_user);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13779,12 +15982,15 @@ pub mod list_notice_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListNoticeConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListNoticeConfigResponse",
                 &[
@@ -13817,7 +16023,11 @@ pub mod list_notice_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13834,6 +16044,7 @@ pub mod list_notice_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13846,22 +16057,29 @@ pub mod list_storage_list {
     ///
     /// Defined in `api-docs/monitor/zh_hans/list_storage_list.md` at line 11.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListStorageListRequest {}
+    pub struct ListStorageListRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for ListStorageListRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(
                 value,
                 "ListStorageListRequest",
                 &[],
             )?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13872,23 +16090,31 @@ pub mod list_storage_list {
     pub struct ListStorageListResponse {
         /// 存储类型名称
         pub storage_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListStorageListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListStorageListResponse",
                 &["storage_name"],
             )?;
             ::std::result::Result::Ok(Self {
                 storage_name: record.opt_text("storage_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("storage_name", &self.storage_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13914,6 +16140,9 @@ pub mod metadata_create_data_id {
         pub data_description: Option<String>,
         /// `is_custom_source`
         pub is_custom_source: Option<serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataCreateDataIdRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13930,6 +16159,7 @@ pub mod metadata_create_data_id {
                 mq_cluster: None,
                 data_description: None,
                 is_custom_source: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13973,6 +16203,7 @@ pub mod metadata_create_data_id {
                 mq_cluster: record.opt_int("mq_cluster")?,
                 data_description: record.opt_text("data_description")?,
                 is_custom_source: record.field("is_custom_source")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13983,6 +16214,7 @@ pub mod metadata_create_data_id {
             record.field("mq_cluster", &self.mq_cluster);
             record.field("data_description", &self.data_description);
             record.field("is_custom_source", &self.is_custom_source);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13993,23 +16225,31 @@ pub mod metadata_create_data_id {
     pub struct MetadataCreateDataIdResponse {
         /// 结果表ID
         pub bk_data_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataCreateDataIdResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataCreateDataIdResponse",
                 &["bk_data_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_data_id: record.opt_int("bk_data_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_data_id", &self.bk_data_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14034,6 +16274,9 @@ pub mod metadata_create_result_table {
         pub field_type: Option<String>,
         /// `tag` (Not in the doc's table; seen in its example at line 38.)
         pub tag: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Field {
         /// Sets `description`.
@@ -14071,7 +16314,11 @@ pub mod metadata_create_result_table {
                 field_name: record.opt_text("field_name")?,
                 field_type: record.opt_text("field_type")?,
                 tag: record.opt_text("tag")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14079,6 +16326,7 @@ pub mod metadata_create_result_table {
             record.field("field_name", &self.field_name);
             record.field("field_type", &self.field_type);
             record.field("tag", &self.tag);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14107,6 +16355,9 @@ pub mod metadata_create_result_table {
         pub field_list: Option<Vec<Field>>,
         /// 业务ID，如果不提供，默认是0（全业务）结果表;如果非零时，将会校验结果表命名规范
         pub bk_biz_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataCreateResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14131,7 +16382,118 @@ pub mod metadata_create_result_table {
                 default_storage_config: None,
                 field_list: None,
                 bk_biz_id: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`MetadataCreateResultTableRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct MetadataCreateResultTableRequestBuilder {
+        bk_data_id: Option<i64>,
+        table_id: Option<String>,
+        table_name_zh: Option<String>,
+        is_custom_table: Option<bool>,
+        schema_type: Option<String>,
+        operator: Option<String>,
+        default_storage: Option<String>,
+    }
+    impl MetadataCreateResultTableRequest {
+        /// Starts a [`MetadataCreateResultTableRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> MetadataCreateResultTableRequestBuilder {
+            MetadataCreateResultTableRequestBuilder::default()
+        }
+    }
+    impl MetadataCreateResultTableRequestBuilder {
+        /// Sets `bk_data_id` (required).
+        pub fn bk_data_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_data_id = Some(value.into());
+            self
+        }
+        /// Sets `table_id` (required).
+        pub fn table_id(mut self, value: impl Into<String>) -> Self {
+            self.table_id = Some(value.into());
+            self
+        }
+        /// Sets `table_name_zh` (required).
+        pub fn table_name_zh(mut self, value: impl Into<String>) -> Self {
+            self.table_name_zh = Some(value.into());
+            self
+        }
+        /// Sets `is_custom_table` (required).
+        pub fn is_custom_table(mut self, value: impl Into<bool>) -> Self {
+            self.is_custom_table = Some(value.into());
+            self
+        }
+        /// Sets `schema_type` (required).
+        pub fn schema_type(mut self, value: impl Into<String>) -> Self {
+            self.schema_type = Some(value.into());
+            self
+        }
+        /// Sets `operator` (required).
+        pub fn operator(mut self, value: impl Into<String>) -> Self {
+            self.operator = Some(value.into());
+            self
+        }
+        /// Sets `default_storage` (required).
+        pub fn default_storage(mut self, value: impl Into<String>) -> Self {
+            self.default_storage = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            MetadataCreateResultTableRequest,
+            crate::wire::WireError,
+        > {
+            let bk_data_id = self
+                .bk_data_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_data_id"),
+                ))?;
+            let table_id = self
+                .table_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "table_id"),
+                ))?;
+            let table_name_zh = self
+                .table_name_zh
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "table_name_zh"),
+                ))?;
+            let is_custom_table = self
+                .is_custom_table
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_custom_table"),
+                ))?;
+            let schema_type = self
+                .schema_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "schema_type"),
+                ))?;
+            let operator = self
+                .operator
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operator"),
+                ))?;
+            let default_storage = self
+                .default_storage
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "default_storage"),
+                ))?;
+            ::std::result::Result::Ok(
+                MetadataCreateResultTableRequest::new(
+                    bk_data_id,
+                    table_id,
+                    table_name_zh,
+                    is_custom_table,
+                    schema_type,
+                    operator,
+                    default_storage,
+                ),
+            )
         }
     }
     impl MetadataCreateResultTableRequest {
@@ -14185,6 +16547,7 @@ pub mod metadata_create_result_table {
                 default_storage_config: record.field("default_storage_config")?,
                 field_list: record.field("field_list")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14199,6 +16562,7 @@ pub mod metadata_create_result_table {
             record.field("default_storage_config", &self.default_storage_config);
             record.field("field_list", &self.field_list);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14209,23 +16573,31 @@ pub mod metadata_create_result_table {
     pub struct MetadataCreateResultTableResponse {
         /// 结果表ID
         pub table_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataCreateResultTableResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataCreateResultTableResponse",
                 &["table_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 table_id: record.opt_text("table_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("table_id", &self.table_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14246,12 +16618,15 @@ pub mod metadata_get_data_id {
         pub domain_name: Option<String>,
         /// `port` (Not in the doc's table; seen in its example at line 47.)
         pub port: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ClusterConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ClusterConfig",
                 &["domain_name", "port"],
@@ -14259,12 +16634,17 @@ pub mod metadata_get_data_id {
             ::std::result::Result::Ok(Self {
                 domain_name: record.opt_text("domain_name")?,
                 port: record.opt_int("port")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("domain_name", &self.domain_name);
             record.field("port", &self.port);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14277,6 +16657,9 @@ pub mod metadata_get_data_id {
         pub bk_data_id: Option<i64>,
         /// 数据源名称
         pub data_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataGetDataIdRequest {
         /// Sets `bk_data_id`.
@@ -14302,12 +16685,17 @@ pub mod metadata_get_data_id {
             ::std::result::Result::Ok(Self {
                 bk_data_id: record.opt_int("bk_data_id")?,
                 data_name: record.opt_text("data_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_data_id", &self.bk_data_id);
             record.field("data_name", &self.data_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14336,12 +16724,15 @@ pub mod metadata_get_data_id {
         pub last_modify_user: Option<String>,
         /// 最后修改时间【2018-10-10 10:00:00】
         pub last_modify_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataGetDataIdResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataGetDataIdResponse",
                 &[
@@ -14368,7 +16759,11 @@ pub mod metadata_get_data_id {
                 create_time: record.opt_text("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_text("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14382,6 +16777,7 @@ pub mod metadata_get_data_id {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14396,12 +16792,15 @@ pub mod metadata_get_data_id {
         pub cluster_type: Option<String>,
         /// `storage_config` (Not in the doc's table; seen in its example at line 47.)
         pub storage_config: Option<StorageConfig>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MqClusterInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MqClusterInfo",
                 &["cluster_config", "cluster_type", "storage_config"],
@@ -14410,13 +16809,18 @@ pub mod metadata_get_data_id {
                 cluster_config: record.field("cluster_config")?,
                 cluster_type: record.opt_text("cluster_type")?,
                 storage_config: record.field("storage_config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cluster_config", &self.cluster_config);
             record.field("cluster_type", &self.cluster_type);
             record.field("storage_config", &self.storage_config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14429,12 +16833,15 @@ pub mod metadata_get_data_id {
         pub partition: Option<i64>,
         /// `topic` (Not in the doc's table; seen in its example at line 47.)
         pub topic: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StorageConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StorageConfig",
                 &["partition", "topic"],
@@ -14442,12 +16849,17 @@ pub mod metadata_get_data_id {
             ::std::result::Result::Ok(Self {
                 partition: record.opt_int("partition")?,
                 topic: record.opt_text("topic")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("partition", &self.partition);
             record.field("topic", &self.topic);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14475,12 +16887,15 @@ pub mod metadata_get_result_table {
         pub is_config_by_user: Option<bool>,
         /// `tag` (Not in the doc's table; seen in its example at line 46.)
         pub tag: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Field {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Field",
                 &["description", "field_name", "field_type", "is_config_by_user", "tag"],
@@ -14491,7 +16906,11 @@ pub mod metadata_get_result_table {
                 field_type: record.opt_text("field_type")?,
                 is_config_by_user: record.field("is_config_by_user")?,
                 tag: record.opt_text("tag")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14500,6 +16919,7 @@ pub mod metadata_get_result_table {
             record.field("field_type", &self.field_type);
             record.field("is_config_by_user", &self.is_config_by_user);
             record.field("tag", &self.tag);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14510,12 +16930,18 @@ pub mod metadata_get_result_table {
     pub struct MetadataGetResultTableRequest {
         /// 结果表ID
         pub table_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataGetResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(table_id: impl Into<String>) -> Self {
-            Self { table_id: table_id.into() }
+            Self {
+                table_id: table_id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for MetadataGetResultTableRequest {
@@ -14529,11 +16955,13 @@ pub mod metadata_get_result_table {
             )?;
             ::std::result::Result::Ok(Self {
                 table_id: record.text("table_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("table_id", &self.table_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14568,12 +16996,15 @@ pub mod metadata_get_result_table {
         pub field_list: Option<Vec<Field>>,
         /// `scheme_type` (Not in the doc's table; seen in its example at line 46.)
         pub scheme_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataGetResultTableResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataGetResultTableResponse",
                 &[
@@ -14606,7 +17037,11 @@ pub mod metadata_get_result_table {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 field_list: record.field("field_list")?,
                 scheme_type: record.opt_text("scheme_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14623,6 +17058,7 @@ pub mod metadata_get_result_table {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("field_list", &self.field_list);
             record.field("scheme_type", &self.scheme_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14651,12 +17087,15 @@ pub mod metadata_list_result_table {
         pub tag: Option<String>,
         /// `unit` (Not in the doc's table; seen in its example at line 51.)
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Field {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Field",
                 &[
@@ -14675,7 +17114,11 @@ pub mod metadata_list_result_table {
                 is_config_by_user: record.field("is_config_by_user")?,
                 tag: record.opt_text("tag")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14685,6 +17128,7 @@ pub mod metadata_list_result_table {
             record.field("is_config_by_user", &self.is_config_by_user);
             record.field("tag", &self.tag);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14699,6 +17143,9 @@ pub mod metadata_list_result_table {
         pub bk_biz_id: Option<i64>,
         /// 是否包含全业务结果表, 0为不包含, 非0为包含全业务结果表
         pub is_public_include: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataListResultTableRequest {
         /// Sets `datasource_type`.
@@ -14730,13 +17177,18 @@ pub mod metadata_list_result_table {
                 datasource_type: record.opt_text("datasource_type")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 is_public_include: record.opt_int("is_public_include")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("datasource_type", &self.datasource_type);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("is_public_include", &self.is_public_include);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14773,12 +17225,15 @@ pub mod metadata_list_result_table {
         pub scheme_type: Option<String>,
         /// `table_id` (Not in the doc's table; seen in its example at line 51.)
         pub table_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataListResultTableResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataListResultTableResponse",
                 &[
@@ -14813,7 +17268,11 @@ pub mod metadata_list_result_table {
                 field_list: record.field("field_list")?,
                 scheme_type: record.opt_text("scheme_type")?,
                 table_id: record.opt_text("table_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14831,6 +17290,7 @@ pub mod metadata_list_result_table {
             record.field("field_list", &self.field_list);
             record.field("scheme_type", &self.scheme_type);
             record.field("table_id", &self.table_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14851,6 +17311,9 @@ pub mod metadata_metadata_get_data_id {
     pub struct MetadataMetadataGetDataIdRequest {
         /// 数据源ID
         pub bk_data_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataMetadataGetDataIdRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14858,6 +17321,7 @@ pub mod metadata_metadata_get_data_id {
         pub fn new(bk_data_id: impl Into<i64>) -> Self {
             Self {
                 bk_data_id: bk_data_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14872,11 +17336,13 @@ pub mod metadata_metadata_get_data_id {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_data_id: record.int("bk_data_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_data_id", &self.bk_data_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14905,12 +17371,15 @@ pub mod metadata_metadata_get_data_id {
         pub last_modify_user: Option<String>,
         /// 最后修改时间【2018-10-10 10:00:00】
         pub last_modify_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataMetadataGetDataIdResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataMetadataGetDataIdResponse",
                 &[
@@ -14937,7 +17406,11 @@ pub mod metadata_metadata_get_data_id {
                 create_time: record.opt_text("create_time")?,
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_text("last_modify_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14951,6 +17424,7 @@ pub mod metadata_metadata_get_data_id {
             record.field("create_time", &self.create_time);
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14975,6 +17449,9 @@ pub mod metadata_modify_result_table {
         pub filed_name: Option<String>,
         /// `tag` (Not in the doc's table; seen in its example at line 22.)
         pub tag: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Field {
         /// Sets `description`.
@@ -15012,7 +17489,11 @@ pub mod metadata_modify_result_table {
                 field_type: record.opt_text("field_type")?,
                 filed_name: record.opt_text("filed_name")?,
                 tag: record.opt_text("tag")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15020,6 +17501,7 @@ pub mod metadata_modify_result_table {
             record.field("field_type", &self.field_type);
             record.field("filed_name", &self.filed_name);
             record.field("tag", &self.tag);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15038,12 +17520,15 @@ pub mod metadata_modify_result_table {
         pub is_config_by_user: Option<bool>,
         /// `tag` (Not in the doc's table; seen in its example at line 55.)
         pub tag: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataModifyResultTableField {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataModifyResultTableField",
                 &["description", "field_name", "field_type", "is_config_by_user", "tag"],
@@ -15054,7 +17539,11 @@ pub mod metadata_modify_result_table {
                 field_type: record.opt_text("field_type")?,
                 is_config_by_user: record.field("is_config_by_user")?,
                 tag: record.opt_text("tag")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15063,6 +17552,7 @@ pub mod metadata_modify_result_table {
             record.field("field_type", &self.field_type);
             record.field("is_config_by_user", &self.is_config_by_user);
             record.field("tag", &self.tag);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15081,6 +17571,9 @@ pub mod metadata_modify_result_table {
         pub table_name_zh: Option<String>,
         /// 结果表默认存储类型
         pub default_storage: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataModifyResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15092,6 +17585,7 @@ pub mod metadata_modify_result_table {
                 field_list: None,
                 table_name_zh: None,
                 default_storage: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15133,6 +17627,7 @@ pub mod metadata_modify_result_table {
                 field_list: record.field("field_list")?,
                 table_name_zh: record.opt_text("table_name_zh")?,
                 default_storage: record.opt_text("default_storage")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15142,6 +17637,7 @@ pub mod metadata_modify_result_table {
             record.field("field_list", &self.field_list);
             record.field("table_name_zh", &self.table_name_zh);
             record.field("default_storage", &self.default_storage);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15174,12 +17670,15 @@ pub mod metadata_modify_result_table {
         pub field_list: Option<Vec<MetadataModifyResultTableField>>,
         /// `scheme_type` (Not in the doc's table; seen in its example at line 55.)
         pub scheme_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataModifyResultTableResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataModifyResultTableResponse",
                 &[
@@ -15210,7 +17709,11 @@ pub mod metadata_modify_result_table {
                 last_modify_time: record.opt_text("last_modify_time")?,
                 field_list: record.field("field_list")?,
                 scheme_type: record.opt_text("scheme_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15226,6 +17729,7 @@ pub mod metadata_modify_result_table {
             record.field("last_modify_time", &self.last_modify_time);
             record.field("field_list", &self.field_list);
             record.field("scheme_type", &self.scheme_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15250,6 +17754,9 @@ pub mod query_data {
         pub prefer_storage: Option<String>,
         /// `username` (Not in the doc's table; seen in its example at line 21.)
         pub username: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl QueryDataRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15259,6 +17766,7 @@ pub mod query_data {
                 sql: sql.into(),
                 prefer_storage: None,
                 username: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15287,6 +17795,7 @@ pub mod query_data {
                 sql: record.text("sql")?,
                 prefer_storage: record.opt_text("prefer_storage")?,
                 username: record.opt_text("username")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15294,6 +17803,7 @@ pub mod query_data {
             record.field("sql", &self.sql);
             record.field("prefer_storage", &self.prefer_storage);
             record.field("username", &self.username);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15316,12 +17826,15 @@ pub mod query_data {
         pub cluster: Option<String>,
         /// 查询引擎
         pub device: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for QueryDataResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "QueryDataResponse",
                 &[
@@ -15340,7 +17853,11 @@ pub mod query_data {
                 timetaken: record.field("timetaken")?,
                 cluster: record.opt_text("cluster")?,
                 device: record.opt_text("device")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15350,6 +17867,7 @@ pub mod query_data {
             record.field("timetaken", &self.timetaken);
             record.field("cluster", &self.cluster);
             record.field("device", &self.device);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15377,6 +17895,9 @@ pub mod save_alarm_strategy {
         pub role_list: Option<Vec<String>>,
         /// 通知方式 (Type inferred from the doc's example.)
         pub notify_way: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AlarmLevelConfig {
         /// Sets `phone_receiver`.
@@ -15436,7 +17957,11 @@ pub mod save_alarm_strategy {
                 monitor_level: record.opt_int("monitor_level")?,
                 role_list: record.field("role_list")?,
                 notify_way: record.field("notify_way")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15446,6 +17971,7 @@ pub mod save_alarm_strategy {
             record.field("monitor_level", &self.monitor_level);
             record.field("role_list", &self.role_list);
             record.field("notify_way", &self.notify_way);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15500,6 +18026,9 @@ pub mod save_alarm_strategy {
         pub condition: Option<Vec<serde_json::Value>>,
         /// `solution_notice` (Not in the doc's table; seen in its example at line 55.)
         pub solution_notice: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveAlarmStrategyRequest {
         /// Sets `solution_task_id`.
@@ -15678,7 +18207,11 @@ pub mod save_alarm_strategy {
                 display_name: record.opt_text("display_name")?,
                 condition: record.field("condition")?,
                 solution_notice: record.field("solution_notice")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -15705,6 +18238,7 @@ pub mod save_alarm_strategy {
             record.field("display_name", &self.display_name);
             record.field("condition", &self.condition);
             record.field("solution_notice", &self.solution_notice);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15752,6 +18286,9 @@ pub mod update_alarm_source {
         pub timeout: Option<i64>,
         /// 告警分类，默认为"Custom"
         pub alarm_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateAlarmSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15775,6 +18312,7 @@ pub mod update_alarm_source {
                 condition: None,
                 timeout: None,
                 alarm_type: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15905,6 +18443,7 @@ pub mod update_alarm_source {
                 condition: record.opt_text("condition")?,
                 timeout: record.opt_int("timeout")?,
                 alarm_type: record.opt_text("alarm_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15926,6 +18465,7 @@ pub mod update_alarm_source {
             record.field("condition", &self.condition);
             record.field("timeout", &self.timeout);
             record.field("alarm_type", &self.alarm_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15982,12 +18522,15 @@ pub mod update_alarm_source {
         pub is_enabled: Option<bool>,
         /// `src_type` (Not in the doc's table; seen in its example at line 75.)
         pub src_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateAlarmSourceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateAlarmSourceResponse",
                 &[
@@ -16042,7 +18585,11 @@ pub mod update_alarm_source {
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
                 src_type: record.opt_text("src_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -16070,6 +18617,7 @@ pub mod update_alarm_source {
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
             record.field("src_type", &self.src_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16092,6 +18640,9 @@ pub mod update_converge_config {
         pub alarm_source_id: Option<i64>,
         /// 收敛id，默认为0
         pub converge_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateConvergeConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16102,6 +18653,7 @@ pub mod update_converge_config {
                 config: None,
                 alarm_source_id: None,
                 converge_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16136,6 +18688,7 @@ pub mod update_converge_config {
                 config: record.opt_text("config")?,
                 alarm_source_id: record.opt_int("alarm_source_id")?,
                 converge_id: record.opt_int("converge_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16144,6 +18697,7 @@ pub mod update_converge_config {
             record.field("config", &self.config);
             record.field("alarm_source_id", &self.alarm_source_id);
             record.field("converge_id", &self.converge_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16172,12 +18726,15 @@ pub mod update_converge_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateConvergeConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateConvergeConfigResponse",
                 &[
@@ -16204,7 +18761,11 @@ pub mod update_converge_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -16218,6 +18779,7 @@ pub mod update_converge_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16243,6 +18805,9 @@ pub mod update_detect_algorithm_config {
         pub algorithm_id: Option<AlgorithmId>,
         /// 算法配置，默认为""
         pub config: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateDetectAlgorithmConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16253,6 +18818,7 @@ pub mod update_detect_algorithm_config {
                 monitor_item_id: None,
                 algorithm_id: None,
                 config: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16287,6 +18853,7 @@ pub mod update_detect_algorithm_config {
                 monitor_item_id: record.opt_int("monitor_item_id")?,
                 algorithm_id: record.field("algorithm_id")?,
                 config: record.opt_text("config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16295,6 +18862,7 @@ pub mod update_detect_algorithm_config {
             record.field("monitor_item_id", &self.monitor_item_id);
             record.field("algorithm_id", &self.algorithm_id);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16323,12 +18891,15 @@ pub mod update_detect_algorithm_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateDetectAlgorithmConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateDetectAlgorithmConfigResponse",
                 &[
@@ -16355,7 +18926,11 @@ pub mod update_detect_algorithm_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -16369,6 +18944,7 @@ pub mod update_detect_algorithm_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16409,6 +18985,9 @@ pub mod update_monitor_item {
         pub is_recovery: Option<bool>,
         /// 监控等级，1致命，2预警，3提醒，默认为3
         pub monitor_level: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateMonitorItemRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16427,6 +19006,7 @@ pub mod update_monitor_item {
                 condition: None,
                 is_recovery: None,
                 monitor_level: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16522,6 +19102,7 @@ pub mod update_monitor_item {
                 condition: record.opt_text("condition")?,
                 is_recovery: record.field("is_recovery")?,
                 monitor_level: record.opt_int("monitor_level")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16538,6 +19119,7 @@ pub mod update_monitor_item {
             record.field("condition", &self.condition);
             record.field("is_recovery", &self.is_recovery);
             record.field("monitor_level", &self.monitor_level);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16582,12 +19164,15 @@ pub mod update_monitor_item {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateMonitorItemResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateMonitorItemResponse",
                 &[
@@ -16630,7 +19215,11 @@ pub mod update_monitor_item {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -16652,6 +19241,7 @@ pub mod update_monitor_item {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16678,6 +19268,9 @@ pub mod update_monitor_item_group {
         pub monitor_group_id: Option<i64>,
         /// 监控等级，1致命，2预警，3提醒，默认为3
         pub monitor_level: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateMonitorItemGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16690,6 +19283,7 @@ pub mod update_monitor_item_group {
                 monitor_item_id: None,
                 monitor_group_id: None,
                 monitor_level: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16743,6 +19337,7 @@ pub mod update_monitor_item_group {
                 monitor_item_id: record.opt_int("monitor_item_id")?,
                 monitor_group_id: record.opt_int("monitor_group_id")?,
                 monitor_level: record.opt_int("monitor_level")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16753,6 +19348,7 @@ pub mod update_monitor_item_group {
             record.field("monitor_item_id", &self.monitor_item_id);
             record.field("monitor_group_id", &self.monitor_group_id);
             record.field("monitor_level", &self.monitor_level);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16785,12 +19381,15 @@ pub mod update_monitor_item_group {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateMonitorItemGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateMonitorItemGroupResponse",
                 &[
@@ -16821,7 +19420,11 @@ pub mod update_monitor_item_group {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -16837,6 +19440,7 @@ pub mod update_monitor_item_group {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16873,6 +19477,9 @@ pub mod update_monitor_source {
         pub stat_source_type: Option<String>,
         /// 统计源信息(JSON)，默认为""
         pub stat_source_info: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateMonitorSourceRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16889,6 +19496,7 @@ pub mod update_monitor_source {
                 monitor_target: None,
                 stat_source_type: None,
                 stat_source_info: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16970,6 +19578,7 @@ pub mod update_monitor_source {
                 monitor_target: record.opt_text("monitor_target")?,
                 stat_source_type: record.opt_text("stat_source_type")?,
                 stat_source_info: record.opt_text("stat_source_info")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16984,6 +19593,7 @@ pub mod update_monitor_source {
             record.field("monitor_target", &self.monitor_target);
             record.field("stat_source_type", &self.stat_source_type);
             record.field("stat_source_info", &self.stat_source_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17026,12 +19636,15 @@ pub mod update_monitor_source {
         pub is_enabled: Option<bool>,
         /// `src_type` (Not in the doc's table; seen in its example at line 56.)
         pub src_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateMonitorSourceResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateMonitorSourceResponse",
                 &[
@@ -17072,7 +19685,11 @@ pub mod update_monitor_source {
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
                 src_type: record.opt_text("src_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -17093,6 +19710,7 @@ pub mod update_monitor_source {
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
             record.field("src_type", &self.src_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17121,6 +19739,9 @@ pub mod update_notice_config {
         pub notify_config: Option<String>,
         /// 告警源id，默认为0
         pub alarm_source_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdateNoticeConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17134,6 +19755,7 @@ pub mod update_notice_config {
                 alarm_end_time: None,
                 notify_config: None,
                 alarm_source_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17194,6 +19816,7 @@ pub mod update_notice_config {
                 alarm_end_time: record.opt_text("alarm_end_time")?,
                 notify_config: record.opt_text("notify_config")?,
                 alarm_source_id: record.opt_int("alarm_source_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17205,6 +19828,7 @@ pub mod update_notice_config {
             record.field("alarm_end_time", &self.alarm_end_time);
             record.field("notify_config", &self.notify_config);
             record.field("alarm_source_id", &self.alarm_source_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17239,12 +19863,15 @@ pub mod update_notice_config {
         pub is_deleted: Option<bool>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpdateNoticeConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpdateNoticeConfigResponse",
                 &[
@@ -17277,7 +19904,11 @@ pub mod update_notice_config {
                 update_time: record.opt_text("update_time")?,
                 is_deleted: record.field("is_deleted")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -17294,6 +19925,7 @@ pub mod update_notice_config {
             record.field("update_time", &self.update_time);
             record.field("is_deleted", &self.is_deleted);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

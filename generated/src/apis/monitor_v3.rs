@@ -29,6 +29,9 @@ pub mod add_shield {
         pub notice_config: Option<NoticeConfig>,
         /// 屏蔽维度 (Type inferred from the doc's example.)
         pub dimension_config: DimensionConfig,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AddShieldRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -53,7 +56,127 @@ pub mod add_shield {
                 shield_notice,
                 notice_config: None,
                 dimension_config,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`AddShieldRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct AddShieldRequestBuilder {
+        bk_biz_id: Option<i64>,
+        category: Option<String>,
+        description: Option<String>,
+        begin_time: Option<String>,
+        end_time: Option<String>,
+        cycle_config: Option<CycleConfig>,
+        shield_notice: Option<bool>,
+        dimension_config: Option<DimensionConfig>,
+    }
+    impl AddShieldRequest {
+        /// Starts a [`AddShieldRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> AddShieldRequestBuilder {
+            AddShieldRequestBuilder::default()
+        }
+    }
+    impl AddShieldRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `category` (required).
+        pub fn category(mut self, value: impl Into<String>) -> Self {
+            self.category = Some(value.into());
+            self
+        }
+        /// Sets `description` (required).
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `begin_time` (required).
+        pub fn begin_time(mut self, value: impl Into<String>) -> Self {
+            self.begin_time = Some(value.into());
+            self
+        }
+        /// Sets `end_time` (required).
+        pub fn end_time(mut self, value: impl Into<String>) -> Self {
+            self.end_time = Some(value.into());
+            self
+        }
+        /// Sets `cycle_config` (required).
+        pub fn cycle_config(mut self, value: impl Into<CycleConfig>) -> Self {
+            self.cycle_config = Some(value.into());
+            self
+        }
+        /// Sets `shield_notice` (required).
+        pub fn shield_notice(mut self, value: impl Into<bool>) -> Self {
+            self.shield_notice = Some(value.into());
+            self
+        }
+        /// Sets `dimension_config` (required).
+        pub fn dimension_config(mut self, value: impl Into<DimensionConfig>) -> Self {
+            self.dimension_config = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<AddShieldRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let category = self
+                .category
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "category"),
+                ))?;
+            let description = self
+                .description
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "description"),
+                ))?;
+            let begin_time = self
+                .begin_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "begin_time"),
+                ))?;
+            let end_time = self
+                .end_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "end_time"),
+                ))?;
+            let cycle_config = self
+                .cycle_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cycle_config"),
+                ))?;
+            let shield_notice = self
+                .shield_notice
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "shield_notice"),
+                ))?;
+            let dimension_config = self
+                .dimension_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "dimension_config"),
+                ))?;
+            ::std::result::Result::Ok(
+                AddShieldRequest::new(
+                    bk_biz_id,
+                    category,
+                    description,
+                    begin_time,
+                    end_time,
+                    cycle_config,
+                    shield_notice,
+                    dimension_config,
+                ),
+            )
         }
     }
     impl AddShieldRequest {
@@ -92,6 +215,7 @@ pub mod add_shield {
                 shield_notice: record.field("shield_notice")?,
                 notice_config: record.field("notice_config")?,
                 dimension_config: record.field("dimension_config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -105,6 +229,7 @@ pub mod add_shield {
             record.field("shield_notice", &self.shield_notice);
             record.field("notice_config", &self.notice_config);
             record.field("dimension_config", &self.dimension_config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -123,6 +248,9 @@ pub mod add_shield {
         pub day_list: Option<Vec<serde_json::Value>>,
         /// 周期为星期是，需要屏蔽的天 (Type inferred from the doc's example.)
         pub week_list: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CycleConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -134,6 +262,7 @@ pub mod add_shield {
                 r#type: r#type.into(),
                 day_list: None,
                 week_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -163,7 +292,7 @@ pub mod add_shield {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CycleConfig",
                 &["begin_time", "end_time", "type", "day_list", "week_list"],
@@ -174,6 +303,7 @@ pub mod add_shield {
                 r#type: record.int("type")?,
                 day_list: record.field("day_list")?,
                 week_list: record.field("week_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -183,6 +313,7 @@ pub mod add_shield {
             record.field("type", &self.r#type);
             record.field("day_list", &self.day_list);
             record.field("week_list", &self.week_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -199,6 +330,9 @@ pub mod add_shield {
         pub id: Option<i64>,
         /// `level` (Not in the doc's table; seen in its example at line 118.)
         pub level: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DimensionConfig {
         /// Sets `scope_type`.
@@ -236,7 +370,11 @@ pub mod add_shield {
                 target: record.field("target")?,
                 id: record.opt_int("id")?,
                 level: record.field("level")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -244,6 +382,7 @@ pub mod add_shield {
             record.field("target", &self.target);
             record.field("id", &self.id);
             record.field("level", &self.level);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -258,6 +397,9 @@ pub mod add_shield {
         pub notice_way: Vec<String>,
         /// 通知人，包含运维人员、产品人员、测试人员、开发人员、主备人员、备份负责人 (Type inferred from the doc's example.)
         pub notice_receiver: Vec<NoticeReceiver>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NoticeConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -271,6 +413,7 @@ pub mod add_shield {
                 notice_time: notice_time.into(),
                 notice_way,
                 notice_receiver,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -278,7 +421,7 @@ pub mod add_shield {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoticeConfig",
                 &["notice_time", "notice_way", "notice_receiver"],
@@ -287,6 +430,7 @@ pub mod add_shield {
                 notice_time: record.int("notice_time")?,
                 notice_way: record.field("notice_way")?,
                 notice_receiver: record.field("notice_receiver")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -294,6 +438,7 @@ pub mod add_shield {
             record.field("notice_time", &self.notice_time);
             record.field("notice_way", &self.notice_way);
             record.field("notice_receiver", &self.notice_receiver);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -306,6 +451,9 @@ pub mod add_shield {
         pub id: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 81.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NoticeReceiver {
         /// Sets `id`.
@@ -323,7 +471,7 @@ pub mod add_shield {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoticeReceiver",
                 &["id", "type"],
@@ -331,12 +479,17 @@ pub mod add_shield {
             ::std::result::Result::Ok(Self {
                 id: record.opt_text("id")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -356,6 +509,9 @@ pub mod as_code_export_config {
         pub bk_biz_id: i64,
         /// 是否以外部导出模式导出grafana仪表盘，默认false
         pub dashboard_for_external: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AsCodeExportConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -364,6 +520,7 @@ pub mod as_code_export_config {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 dashboard_for_external: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -386,12 +543,14 @@ pub mod as_code_export_config {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 dashboard_for_external: record.field("dashboard_for_external")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("dashboard_for_external", &self.dashboard_for_external);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -413,6 +572,9 @@ pub mod as_code_import_config {
         pub bk_biz_id: i64,
         /// 是否跨分组覆盖同名配置，默认false
         pub overwrite: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AsCodeImportConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -426,6 +588,7 @@ pub mod as_code_import_config {
                 app: None,
                 bk_biz_id: bk_biz_id.into(),
                 overwrite: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -455,6 +618,7 @@ pub mod as_code_import_config {
                 app: record.opt_text("app")?,
                 bk_biz_id: record.int("bk_biz_id")?,
                 overwrite: record.field("overwrite")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -463,6 +627,7 @@ pub mod as_code_import_config {
             record.field("app", &self.app);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("overwrite", &self.overwrite);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -486,6 +651,9 @@ pub mod delete_action_config {
         pub message: Option<String>,
         /// 请求是否成功 (described at line 30) (Not in the doc's table; seen in its example at line 38.)
         pub result: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteActionConfigRequest {
         /// Sets `id`.
@@ -529,7 +697,11 @@ pub mod delete_action_config {
                 data: record.field("data")?,
                 message: record.opt_text("message")?,
                 result: record.field("result")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -538,6 +710,7 @@ pub mod delete_action_config {
             record.field("data", &self.data);
             record.field("message", &self.message);
             record.field("result", &self.result);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -555,6 +728,9 @@ pub mod delete_alarm_strategy {
         pub bk_biz_id: i64,
         /// 告警策略ID
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -563,6 +739,7 @@ pub mod delete_alarm_strategy {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 id: id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -578,12 +755,14 @@ pub mod delete_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 id: record.int("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -601,6 +780,9 @@ pub mod delete_alarm_strategy_v2 {
         pub bk_biz_id: i64,
         /// 告警策略ID列表 (Type inferred from the doc's example.)
         pub ids: Vec<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteAlarmStrategyV2Request {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -609,6 +791,7 @@ pub mod delete_alarm_strategy_v2 {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 ids,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -624,12 +807,14 @@ pub mod delete_alarm_strategy_v2 {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 ids: record.field("ids")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("ids", &self.ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -647,6 +832,9 @@ pub mod delete_calendar {
         pub int: Option<i64>,
         /// `id` (Not in the doc's table; seen in its example at line 18.)
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteCalendarRequest {
         /// Sets `int`.
@@ -672,12 +860,17 @@ pub mod delete_calendar {
             ::std::result::Result::Ok(Self {
                 int: record.opt_int("int")?,
                 id: record.opt_int("id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("int", &self.int);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -701,6 +894,9 @@ pub mod delete_item {
         pub repeat: Repeat,
         /// 删除类型（删除整个事项：0；删除当前事项：1；删除当前事项及未来所有事项：2）
         pub delete_type: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteItemRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -718,7 +914,85 @@ pub mod delete_item {
                 end_time: end_time.into(),
                 repeat,
                 delete_type: delete_type.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`DeleteItemRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct DeleteItemRequestBuilder {
+        id: Option<i64>,
+        start_time: Option<i64>,
+        end_time: Option<i64>,
+        repeat: Option<Repeat>,
+        delete_type: Option<i64>,
+    }
+    impl DeleteItemRequest {
+        /// Starts a [`DeleteItemRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> DeleteItemRequestBuilder {
+            DeleteItemRequestBuilder::default()
+        }
+    }
+    impl DeleteItemRequestBuilder {
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `start_time` (required).
+        pub fn start_time(mut self, value: impl Into<i64>) -> Self {
+            self.start_time = Some(value.into());
+            self
+        }
+        /// Sets `end_time` (required).
+        pub fn end_time(mut self, value: impl Into<i64>) -> Self {
+            self.end_time = Some(value.into());
+            self
+        }
+        /// Sets `repeat` (required).
+        pub fn repeat(mut self, value: impl Into<Repeat>) -> Self {
+            self.repeat = Some(value.into());
+            self
+        }
+        /// Sets `delete_type` (required).
+        pub fn delete_type(mut self, value: impl Into<i64>) -> Self {
+            self.delete_type = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<DeleteItemRequest, crate::wire::WireError> {
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let start_time = self
+                .start_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "start_time"),
+                ))?;
+            let end_time = self
+                .end_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "end_time"),
+                ))?;
+            let repeat = self
+                .repeat
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "repeat"),
+                ))?;
+            let delete_type = self
+                .delete_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "delete_type"),
+                ))?;
+            ::std::result::Result::Ok(
+                DeleteItemRequest::new(id, start_time, end_time, repeat, delete_type),
+            )
         }
     }
     impl crate::wire::Wire for DeleteItemRequest {
@@ -736,6 +1010,7 @@ pub mod delete_item {
                 end_time: record.int("end_time")?,
                 repeat: record.field("repeat")?,
                 delete_type: record.int("delete_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -745,6 +1020,7 @@ pub mod delete_item {
             record.field("end_time", &self.end_time);
             record.field("repeat", &self.repeat);
             record.field("delete_type", &self.delete_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -763,6 +1039,9 @@ pub mod delete_item {
         pub every: Option<Vec<i64>>,
         /// 排除事项日期(这里记录排除在重复范围内的日期)
         pub exclude_date: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Repeat {
         /// Sets `freq`.
@@ -795,7 +1074,7 @@ pub mod delete_item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Repeat",
                 &["freq", "interval", "until", "every", "exclude_date"],
@@ -806,7 +1085,11 @@ pub mod delete_item {
                 until: record.opt_int("until")?,
                 every: record.field("every")?,
                 exclude_date: record.field("exclude_date")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -815,6 +1098,7 @@ pub mod delete_item {
             record.field("until", &self.until);
             record.field("every", &self.every);
             record.field("exclude_date", &self.exclude_date);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -830,12 +1114,18 @@ pub mod delete_notice_group {
     pub struct DeleteNoticeGroupRequest {
         /// 通知组ID (Type inferred from the doc's example.)
         pub ids: Vec<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteNoticeGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(ids: Vec<i64>) -> Self {
-            Self { ids }
+            Self {
+                ids,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteNoticeGroupRequest {
@@ -847,11 +1137,15 @@ pub mod delete_notice_group {
                 "DeleteNoticeGroupRequest",
                 &["ids"],
             )?;
-            ::std::result::Result::Ok(Self { ids: record.field("ids")? })
+            ::std::result::Result::Ok(Self {
+                ids: record.field("ids")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ids", &self.ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -871,6 +1165,9 @@ pub mod delete_rule_group {
         pub group_ids: Option<Vec<i64>>,
         /// `bk_biz_ids` (Not in the doc's table; seen in its example at line 19.)
         pub bk_biz_ids: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteRuleGroupRequest {
         /// Sets `bk_biz_id`.
@@ -902,13 +1199,18 @@ pub mod delete_rule_group {
                 bk_biz_id: record.field("bk_biz_id")?,
                 group_ids: record.field("group_ids")?,
                 bk_biz_ids: record.field("bk_biz_ids")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("group_ids", &self.group_ids);
             record.field("bk_biz_ids", &self.bk_biz_ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -926,12 +1228,19 @@ pub mod delete_user_groups {
         pub bk_biz_ids: Vec<i64>,
         /// 通知组ID (Type inferred from the doc's example.)
         pub ids: Vec<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DeleteUserGroupsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(bk_biz_ids: Vec<i64>, ids: Vec<i64>) -> Self {
-            Self { bk_biz_ids, ids }
+            Self {
+                bk_biz_ids,
+                ids,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DeleteUserGroupsRequest {
@@ -946,12 +1255,14 @@ pub mod delete_user_groups {
             ::std::result::Result::Ok(Self {
                 bk_biz_ids: record.field("bk_biz_ids")?,
                 ids: record.field("ids")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_ids", &self.bk_biz_ids);
             record.field("ids", &self.ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -967,12 +1278,18 @@ pub mod disable_shield {
     pub struct DisableShieldRequest {
         /// 屏蔽配置ID
         pub id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DisableShieldRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<i64>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DisableShieldRequest {
@@ -984,11 +1301,15 @@ pub mod disable_shield {
                 "DisableShieldRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.int("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1008,6 +1329,9 @@ pub mod edit_action_config {
         pub auth_type: Option<String>,
         /// `insecure_skip_verify` (Not in the doc's table; seen in its example at line 91.)
         pub insecure_skip_verify: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Authorize {
         /// Sets `auth_config`.
@@ -1033,7 +1357,7 @@ pub mod edit_action_config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Authorize",
                 &["auth_config", "auth_type", "insecure_skip_verify"],
@@ -1042,13 +1366,18 @@ pub mod edit_action_config {
                 auth_config: record.field("auth_config")?,
                 auth_type: record.opt_text("auth_type")?,
                 insecure_skip_verify: record.field("insecure_skip_verify")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("auth_config", &self.auth_config);
             record.field("auth_type", &self.auth_type);
             record.field("insecure_skip_verify", &self.insecure_skip_verify);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1065,6 +1394,9 @@ pub mod edit_action_config {
         pub data_type: Option<String>,
         /// `params` (Not in the doc's table; seen in its example at line 91.)
         pub params: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Body {
         /// Sets `content`.
@@ -1092,7 +1424,7 @@ pub mod edit_action_config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Body",
                 &["content", "content_type", "data_type", "params"],
@@ -1102,7 +1434,11 @@ pub mod edit_action_config {
                 content_type: record.opt_text("content_type")?,
                 data_type: record.opt_text("data_type")?,
                 params: record.field("params")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1110,6 +1446,7 @@ pub mod edit_action_config {
             record.field("content_type", &self.content_type);
             record.field("data_type", &self.data_type);
             record.field("params", &self.params);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1156,6 +1493,9 @@ pub mod edit_action_config {
         pub template_detail: Option<TemplateDetail>,
         /// 执行超时时间（单位s，默认600s）
         pub timeout: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EditActionConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1187,7 +1527,91 @@ pub mod edit_action_config {
                 template_id: None,
                 template_detail: None,
                 timeout: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`EditActionConfigRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct EditActionConfigRequestBuilder {
+        name: Option<String>,
+        plugin_id: Option<PluginId>,
+        execute_config: Option<ExecuteConfig>,
+        id: Option<i64>,
+        bk_biz_id: Option<i64>,
+    }
+    impl EditActionConfigRequest {
+        /// Starts a [`EditActionConfigRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> EditActionConfigRequestBuilder {
+            EditActionConfigRequestBuilder::default()
+        }
+    }
+    impl EditActionConfigRequestBuilder {
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `plugin_id` (required).
+        pub fn plugin_id(mut self, value: impl Into<PluginId>) -> Self {
+            self.plugin_id = Some(value.into());
+            self
+        }
+        /// Sets `execute_config` (required).
+        pub fn execute_config(mut self, value: impl Into<ExecuteConfig>) -> Self {
+            self.execute_config = Some(value.into());
+            self
+        }
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<EditActionConfigRequest, crate::wire::WireError> {
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let plugin_id = self
+                .plugin_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "plugin_id"),
+                ))?;
+            let execute_config = self
+                .execute_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "execute_config"),
+                ))?;
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                EditActionConfigRequest::new(
+                    name,
+                    plugin_id,
+                    execute_config,
+                    id,
+                    bk_biz_id,
+                ),
+            )
         }
     }
     impl EditActionConfigRequest {
@@ -1311,6 +1735,7 @@ pub mod edit_action_config {
                 template_id: record.opt_text("template_id")?,
                 template_detail: record.field("template_detail")?,
                 timeout: record.opt_int("timeout")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1334,6 +1759,7 @@ pub mod edit_action_config {
             record.field("template_id", &self.template_id);
             record.field("template_detail", &self.template_detail);
             record.field("timeout", &self.timeout);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1364,12 +1790,15 @@ pub mod edit_action_config {
         pub update_user: Option<String>,
         /// 是否启用 (described at line 43) (Not in the doc's table; seen in its example at line 226.)
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EditActionConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EditActionConfigResponse",
                 &[
@@ -1398,7 +1827,11 @@ pub mod edit_action_config {
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1413,6 +1846,7 @@ pub mod edit_action_config {
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1425,6 +1859,9 @@ pub mod edit_action_config {
         pub template_detail: Option<TemplateDetail>,
         /// 执行超时时间（单位s，默认600s） (described at line 86) (Not in the doc's table; seen in its example at line 91.)
         pub timeout: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExecuteConfig {
         /// Sets `template_detail`.
@@ -1442,7 +1879,7 @@ pub mod edit_action_config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExecuteConfig",
                 &["template_detail", "timeout"],
@@ -1450,12 +1887,17 @@ pub mod edit_action_config {
             ::std::result::Result::Ok(Self {
                 template_detail: record.field("template_detail")?,
                 timeout: record.opt_int("timeout")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("template_detail", &self.template_detail);
             record.field("timeout", &self.timeout);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1472,6 +1914,9 @@ pub mod edit_action_config {
         pub retry_interval: Option<i64>,
         /// 执行超时时间（单位s，默认600s） (described at line 86) (Not in the doc's table; seen in its example at line 91.)
         pub timeout: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FailedRetry {
         /// Sets `is_enabled`.
@@ -1499,7 +1944,7 @@ pub mod edit_action_config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FailedRetry",
                 &["is_enabled", "max_retry_times", "retry_interval", "timeout"],
@@ -1509,7 +1954,11 @@ pub mod edit_action_config {
                 max_retry_times: record.opt_int("max_retry_times")?,
                 retry_interval: record.opt_int("retry_interval")?,
                 timeout: record.opt_int("timeout")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1517,6 +1966,7 @@ pub mod edit_action_config {
             record.field("max_retry_times", &self.max_retry_times);
             record.field("retry_interval", &self.retry_interval);
             record.field("timeout", &self.timeout);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1647,6 +2097,14 @@ pub mod edit_action_config {
                     4i64 => Self::标准运维,
                     5i64 => Self::流程服务,
                     6i64 => Self::标准运维公共流程,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "PluginId",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1678,6 +2136,9 @@ pub mod edit_action_config {
         pub query_params: Option<Vec<serde_json::Value>>,
         /// 回调地址 (described at line 25) (Not in the doc's table; seen in its example at line 91.)
         pub url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TemplateDetail {
         /// Sets `authorize`.
@@ -1730,7 +2191,7 @@ pub mod edit_action_config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TemplateDetail",
                 &[
@@ -1755,7 +2216,11 @@ pub mod edit_action_config {
                 notify_interval: record.opt_int("notify_interval")?,
                 query_params: record.field("query_params")?,
                 url: record.opt_text("url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1768,6 +2233,7 @@ pub mod edit_action_config {
             record.field("notify_interval", &self.notify_interval);
             record.field("query_params", &self.query_params);
             record.field("url", &self.url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1793,6 +2259,9 @@ pub mod edit_calendar {
         pub deep_color: Option<String>,
         /// 日历浅色底色
         pub light_color: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EditCalendarRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1803,6 +2272,7 @@ pub mod edit_calendar {
                 name: None,
                 deep_color: None,
                 light_color: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1837,6 +2307,7 @@ pub mod edit_calendar {
                 name: record.opt_text("name")?,
                 deep_color: record.opt_text("deep_color")?,
                 light_color: record.opt_text("light_color")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1845,6 +2316,7 @@ pub mod edit_calendar {
             record.field("name", &self.name);
             record.field("deep_color", &self.deep_color);
             record.field("light_color", &self.light_color);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1873,12 +2345,15 @@ pub mod edit_calendar {
         pub deep_color: Option<String>,
         /// 日历浅色底色 (described at line 16) (Not in the doc's table; seen in its example at line 55.)
         pub light_color: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EditCalendarResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EditCalendarResponse",
                 &[
@@ -1905,7 +2380,11 @@ pub mod edit_calendar {
                 color: record.opt_text("color")?,
                 deep_color: record.opt_text("deep_color")?,
                 light_color: record.opt_text("light_color")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1919,6 +2398,7 @@ pub mod edit_calendar {
             record.field("color", &self.color);
             record.field("deep_color", &self.deep_color);
             record.field("light_color", &self.light_color);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1946,12 +2426,15 @@ pub mod edit_item {
         pub exclude_date: Option<Vec<i64>>,
         /// `exclude_data` (Not in the doc's table; seen in its example at line 331.)
         pub exclude_data: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EditItemRepeat {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EditItemRepeat",
                 &["freq", "interval", "until", "every", "exclude_date", "exclude_data"],
@@ -1963,7 +2446,11 @@ pub mod edit_item {
                 every: record.field("every")?,
                 exclude_date: record.field("exclude_date")?,
                 exclude_data: record.field("exclude_data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1973,6 +2460,7 @@ pub mod edit_item {
             record.field("every", &self.every);
             record.field("exclude_date", &self.exclude_date);
             record.field("exclude_data", &self.exclude_data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1995,6 +2483,9 @@ pub mod edit_item {
         pub repeat: Option<Repeat>,
         /// 修改事项类型（所有事项均修改：0；仅修改当前项：1；修改当前项及未来事项均生效：2）
         pub change_type: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EditItemRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2008,6 +2499,7 @@ pub mod edit_item {
                 end_time: None,
                 repeat: None,
                 change_type: change_type.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2063,6 +2555,7 @@ pub mod edit_item {
                 end_time: record.opt_int("end_time")?,
                 repeat: record.field("repeat")?,
                 change_type: record.int("change_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2074,6 +2567,7 @@ pub mod edit_item {
             record.field("end_time", &self.end_time);
             record.field("repeat", &self.repeat);
             record.field("change_type", &self.change_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2110,12 +2604,15 @@ pub mod edit_item {
         pub deep_color: Option<String>,
         /// 日历浅色底色
         pub light_color: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EditItemResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EditItemResponse",
                 &[
@@ -2150,7 +2647,11 @@ pub mod edit_item {
                 is_first: record.field("is_first")?,
                 deep_color: record.opt_text("deep_color")?,
                 light_color: record.opt_text("light_color")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2168,6 +2669,7 @@ pub mod edit_item {
             record.field("is_first", &self.is_first);
             record.field("deep_color", &self.deep_color);
             record.field("light_color", &self.light_color);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2205,6 +2707,9 @@ pub mod edit_shield {
         pub level: Option<i64>,
         /// `category` (Not in the doc's table; seen in its example at line 44.)
         pub category: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EditShieldRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2229,7 +2734,115 @@ pub mod edit_shield {
                 id: id.into(),
                 level: None,
                 category: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`EditShieldRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct EditShieldRequestBuilder {
+        bk_biz_id: Option<i64>,
+        description: Option<String>,
+        begin_time: Option<String>,
+        end_time: Option<String>,
+        cycle_config: Option<CycleConfig>,
+        shield_notice: Option<bool>,
+        id: Option<i64>,
+    }
+    impl EditShieldRequest {
+        /// Starts a [`EditShieldRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> EditShieldRequestBuilder {
+            EditShieldRequestBuilder::default()
+        }
+    }
+    impl EditShieldRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `description` (required).
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `begin_time` (required).
+        pub fn begin_time(mut self, value: impl Into<String>) -> Self {
+            self.begin_time = Some(value.into());
+            self
+        }
+        /// Sets `end_time` (required).
+        pub fn end_time(mut self, value: impl Into<String>) -> Self {
+            self.end_time = Some(value.into());
+            self
+        }
+        /// Sets `cycle_config` (required).
+        pub fn cycle_config(mut self, value: impl Into<CycleConfig>) -> Self {
+            self.cycle_config = Some(value.into());
+            self
+        }
+        /// Sets `shield_notice` (required).
+        pub fn shield_notice(mut self, value: impl Into<bool>) -> Self {
+            self.shield_notice = Some(value.into());
+            self
+        }
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<EditShieldRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let description = self
+                .description
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "description"),
+                ))?;
+            let begin_time = self
+                .begin_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "begin_time"),
+                ))?;
+            let end_time = self
+                .end_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "end_time"),
+                ))?;
+            let cycle_config = self
+                .cycle_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cycle_config"),
+                ))?;
+            let shield_notice = self
+                .shield_notice
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "shield_notice"),
+                ))?;
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            ::std::result::Result::Ok(
+                EditShieldRequest::new(
+                    bk_biz_id,
+                    description,
+                    begin_time,
+                    end_time,
+                    cycle_config,
+                    shield_notice,
+                    id,
+                ),
+            )
         }
     }
     impl EditShieldRequest {
@@ -2280,6 +2893,7 @@ pub mod edit_shield {
                 id: record.int("id")?,
                 level: record.opt_int("level")?,
                 category: record.opt_text("category")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2294,6 +2908,7 @@ pub mod edit_shield {
             record.field("id", &self.id);
             record.field("level", &self.level);
             record.field("category", &self.category);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2309,6 +2924,9 @@ pub mod export_plugin {
     pub struct ExportPluginRequest {
         /// 插件ID
         pub plugin_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExportPluginRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2316,6 +2934,7 @@ pub mod export_plugin {
         pub fn new(plugin_id: impl Into<String>) -> Self {
             Self {
                 plugin_id: plugin_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2330,11 +2949,13 @@ pub mod export_plugin {
             )?;
             ::std::result::Result::Ok(Self {
                 plugin_id: record.text("plugin_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("plugin_id", &self.plugin_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2345,23 +2966,31 @@ pub mod export_plugin {
     pub struct ExportPluginResponse {
         /// 插件下载的url
         pub download_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportPluginResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportPluginResponse",
                 &["download_url"],
             )?;
             ::std::result::Result::Ok(Self {
                 download_url: record.opt_text("download_url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("download_url", &self.download_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2394,12 +3023,15 @@ pub mod export_uptime_check_task {
         pub responsible: Option<Vec<serde_json::Value>>,
         /// `role_list` (Not in the doc's table; seen in its example at line 240.)
         pub role_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AlarmLevelConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AlarmLevelConfig",
                 &[
@@ -2424,7 +3056,11 @@ pub mod export_uptime_check_task {
                 phone_receiver: record.field("phone_receiver")?,
                 responsible: record.field("responsible")?,
                 role_list: record.field("role_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2437,6 +3073,7 @@ pub mod export_uptime_check_task {
             record.field("phone_receiver", &self.phone_receiver);
             record.field("responsible", &self.responsible);
             record.field("role_list", &self.role_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2455,12 +3092,15 @@ pub mod export_uptime_check_task {
         pub name: Option<String>,
         /// 协议类型(TCP、UDP、HTTP) (described at line 14) (Not in the doc's table; seen in its example at line 240.)
         pub protocol: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CollectorConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CollectorConf",
                 &["config", "groups", "location", "name", "protocol"],
@@ -2471,7 +3111,11 @@ pub mod export_uptime_check_task {
                 location: record.field("location")?,
                 name: record.opt_text("name")?,
                 protocol: record.opt_text("protocol")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2480,6 +3124,7 @@ pub mod export_uptime_check_task {
             record.field("location", &self.location);
             record.field("name", &self.name);
             record.field("protocol", &self.protocol);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2500,12 +3145,15 @@ pub mod export_uptime_check_task {
         pub response_format: Option<String>,
         /// 期望响应时间 (described at line 70) (Not in the doc's table; seen in its example at line 240.)
         pub timeout: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Config",
                 &["ip_list", "period", "port", "response", "response_format", "timeout"],
@@ -2517,7 +3165,11 @@ pub mod export_uptime_check_task {
                 response: record.opt_text("response")?,
                 response_format: record.opt_text("response_format")?,
                 timeout: record.opt_int("timeout")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2527,6 +3179,7 @@ pub mod export_uptime_check_task {
             record.field("response", &self.response);
             record.field("response_format", &self.response_format);
             record.field("timeout", &self.timeout);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2539,12 +3192,15 @@ pub mod export_uptime_check_task {
         pub algorithm_id: Option<i64>,
         /// `config` (Not in the doc's table; seen in its example at line 240.)
         pub config: Option<ExportUptimeCheckTaskConfig>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DetectAlgorithm {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DetectAlgorithm",
                 &["algorithm_id", "config"],
@@ -2552,12 +3208,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 algorithm_id: record.opt_int("algorithm_id")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("algorithm_id", &self.algorithm_id);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2572,12 +3233,15 @@ pub mod export_uptime_check_task {
         pub method: Option<String>,
         /// 比较值 (described at line 225) (Not in the doc's table; seen in its example at line 240.)
         pub threshold: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskConfig",
                 &["message", "method", "threshold"],
@@ -2586,13 +3250,18 @@ pub mod export_uptime_check_task {
                 message: record.opt_text("message")?,
                 method: record.opt_text("method")?,
                 threshold: record.opt_int("threshold")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("message", &self.message);
             record.field("method", &self.method);
             record.field("threshold", &self.threshold);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2605,12 +3274,15 @@ pub mod export_uptime_check_task {
         pub city: Option<String>,
         /// 国家 (described at line 160) (Not in the doc's table; seen in its example at line 240.)
         pub country: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskLocation {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskLocation",
                 &["city", "country"],
@@ -2618,12 +3290,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 city: record.opt_text("city")?,
                 country: record.opt_text("country")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("city", &self.city);
             record.field("country", &self.country);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2640,6 +3317,9 @@ pub mod export_uptime_check_task {
         pub task_ids: Option<String>,
         /// 是否导出任务相关的节点配置信息，0或1,默认为1
         pub node_conf_needed: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExportUptimeCheckTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2650,6 +3330,7 @@ pub mod export_uptime_check_task {
                 protocol: None,
                 task_ids: None,
                 node_conf_needed: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2684,6 +3365,7 @@ pub mod export_uptime_check_task {
                 protocol: record.opt_text("protocol")?,
                 task_ids: record.opt_text("task_ids")?,
                 node_conf_needed: record.opt_int("node_conf_needed")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2692,6 +3374,7 @@ pub mod export_uptime_check_task {
             record.field("protocol", &self.protocol);
             record.field("task_ids", &self.task_ids);
             record.field("node_conf_needed", &self.node_conf_needed);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2706,12 +3389,15 @@ pub mod export_uptime_check_task {
         pub node_id_list: Option<Vec<serde_json::Value>>,
         /// `node_list` (Not in the doc's table; seen in its example at line 240.)
         pub node_list: Option<Vec<Node>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TargetConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TargetConf",
                 &["bk_biz_id", "node_id_list", "node_list"],
@@ -2720,13 +3406,18 @@ pub mod export_uptime_check_task {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 node_id_list: record.field("node_id_list")?,
                 node_list: record.field("node_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("node_id_list", &self.node_id_list);
             record.field("node_list", &self.node_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2741,12 +3432,15 @@ pub mod export_uptime_check_task {
         pub monitor_conf: Option<Vec<MonitorConf>>,
         /// `target_conf` (Not in the doc's table; seen in its example at line 240.)
         pub target_conf: Option<TargetConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &["collector_conf", "monitor_conf", "target_conf"],
@@ -2755,13 +3449,18 @@ pub mod export_uptime_check_task {
                 collector_conf: record.field("collector_conf")?,
                 monitor_conf: record.field("monitor_conf")?,
                 target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("collector_conf", &self.collector_conf);
             record.field("monitor_conf", &self.monitor_conf);
             record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2774,6 +3473,9 @@ pub mod export_uptime_check_task {
         pub bk_province_name: Option<String>,
         /// 国家 (described at line 122) (Not in the doc's table; seen in its example at line 240.)
         pub bk_state_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Location {
         /// Sets `bk_province_name`.
@@ -2791,7 +3493,7 @@ pub mod export_uptime_check_task {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Location",
                 &["bk_province_name", "bk_state_name"],
@@ -2799,12 +3501,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 bk_province_name: record.opt_text("bk_province_name")?,
                 bk_state_name: record.opt_text("bk_state_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_province_name", &self.bk_province_name);
             record.field("bk_state_name", &self.bk_state_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2847,12 +3554,15 @@ pub mod export_uptime_check_task {
         pub unit: Option<String>,
         /// 监控源查询条件 (described at line 176) (Not in the doc's table; seen in its example at line 240.)
         pub where_sql: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MonitorConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MonitorConf",
                 &[
@@ -2891,7 +3601,11 @@ pub mod export_uptime_check_task {
                 scenario: record.opt_text("scenario")?,
                 unit: record.opt_text("unit")?,
                 where_sql: record.opt_text("where_sql")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2911,6 +3625,7 @@ pub mod export_uptime_check_task {
             record.field("scenario", &self.scenario);
             record.field("unit", &self.unit);
             record.field("where_sql", &self.where_sql);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2923,12 +3638,15 @@ pub mod export_uptime_check_task {
         pub node_conf: Option<NodeConf>,
         /// `target_conf` (Not in the doc's table; seen in its example at line 240.)
         pub target_conf: Option<ExportUptimeCheckTaskTargetConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Node {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Node",
                 &["node_conf", "target_conf"],
@@ -2936,12 +3654,17 @@ pub mod export_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 node_conf: record.field("node_conf")?,
                 target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("node_conf", &self.node_conf);
             record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2958,12 +3681,15 @@ pub mod export_uptime_check_task {
         pub location: Option<ExportUptimeCheckTaskLocation>,
         /// 拨测任务名称 (described at line 58) (Not in the doc's table; seen in its example at line 240.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NodeConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NodeConf",
                 &["carrieroperator", "is_common", "location", "name"],
@@ -2973,7 +3699,11 @@ pub mod export_uptime_check_task {
                 is_common: record.field("is_common")?,
                 location: record.field("location")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2981,6 +3711,7 @@ pub mod export_uptime_check_task {
             record.field("is_common", &self.is_common);
             record.field("location", &self.location);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2995,12 +3726,15 @@ pub mod export_uptime_check_task {
         pub check_window: Option<i64>,
         /// 数量 (described at line 190) (Not in the doc's table; seen in its example at line 240.)
         pub count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Rules {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Rules",
                 &["alarm_window", "check_window", "count"],
@@ -3009,13 +3743,18 @@ pub mod export_uptime_check_task {
                 alarm_window: record.opt_int("alarm_window")?,
                 check_window: record.opt_int("check_window")?,
                 count: record.opt_int("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("alarm_window", &self.alarm_window);
             record.field("check_window", &self.check_window);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3030,12 +3769,15 @@ pub mod export_uptime_check_task {
         pub bk_cloud_id: Option<i64>,
         /// 节点IP (described at line 144) (Not in the doc's table; seen in its example at line 240.)
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExportUptimeCheckTaskTargetConf {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskTargetConf",
                 &["bk_biz_id", "bk_cloud_id", "ip"],
@@ -3044,13 +3786,18 @@ pub mod export_uptime_check_task {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3079,6 +3826,9 @@ pub mod get_action_config {
         pub id: i64,
         /// 业务ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetActionConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3087,6 +3837,7 @@ pub mod get_action_config {
             Self {
                 id: id.into(),
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3102,12 +3853,14 @@ pub mod get_action_config {
             ::std::result::Result::Ok(Self {
                 id: record.int("id")?,
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3144,12 +3897,15 @@ pub mod get_action_config {
         ///
         /// Sent as `update_user`.
         pub update_user_: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetActionConfigResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetActionConfigResponse",
                 &[
@@ -3180,7 +3936,11 @@ pub mod get_action_config {
                 update_user: record.opt_text("Update_user")?,
                 is_enabled: record.field("is_enabled")?,
                 update_user_: record.opt_text("update_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3196,6 +3956,7 @@ pub mod get_action_config {
             record.field("Update_user", &self.update_user);
             record.field("is_enabled", &self.is_enabled);
             record.field("update_user", &self.update_user_);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3214,6 +3975,9 @@ pub mod get_calendar {
         pub id: Option<i64>,
         /// 日历名称
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetCalendarRequest {
         /// Sets `id`.
@@ -3239,12 +4003,17 @@ pub mod get_calendar {
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3277,12 +4046,15 @@ pub mod get_calendar {
         ///
         /// Sent as `light_color`.
         pub light_color_: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCalendarResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCalendarResponse",
                 &[
@@ -3309,7 +4081,11 @@ pub mod get_calendar {
                 deep_color: record.opt_text("deep_color")?,
                 light_color: record.opt_text("Light_color")?,
                 light_color_: record.opt_text("light_color")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3323,6 +4099,7 @@ pub mod get_calendar {
             record.field("deep_color", &self.deep_color);
             record.field("Light_color", &self.light_color);
             record.field("light_color", &self.light_color_);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3339,12 +4116,18 @@ pub mod get_event_log {
     pub struct GetEventLogRequest {
         /// 告警ID
         pub id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetEventLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(id: impl Into<String>) -> Self {
-            Self { id: id.into() }
+            Self {
+                id: id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for GetEventLogRequest {
@@ -3356,11 +4139,15 @@ pub mod get_event_log {
                 "GetEventLogRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.text("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.text("id")?,
+                extra: record.finish()?,
+            })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3381,12 +4168,15 @@ pub mod get_event_log {
         pub extend_info: Option<String>,
         /// 创建时间
         pub create_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetEventLogResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetEventLogResponse",
                 &[
@@ -3405,7 +4195,11 @@ pub mod get_event_log {
                 operate: record.opt_text("operate")?,
                 extend_info: record.opt_text("extend_info")?,
                 create_time: record.opt_text("create_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3415,6 +4209,7 @@ pub mod get_event_log {
             record.field("operate", &self.operate);
             record.field("extend_info", &self.extend_info);
             record.field("create_time", &self.create_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3435,12 +4230,15 @@ pub mod get_shield {
         pub scope_type: Option<String>,
         /// `target` (Not in the doc's table; seen in its example at line 112.)
         pub target: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DimensionConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DimensionConfig",
                 &["scope_type", "target"],
@@ -3448,12 +4246,17 @@ pub mod get_shield {
             ::std::result::Result::Ok(Self {
                 scope_type: record.opt_text("scope_type")?,
                 target: record.field("target")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("scope_type", &self.scope_type);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3466,6 +4269,9 @@ pub mod get_shield {
         pub id: i64,
         /// 业务ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetShieldRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3474,6 +4280,7 @@ pub mod get_shield {
             Self {
                 id: id.into(),
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3489,12 +4296,14 @@ pub mod get_shield {
             ::std::result::Result::Ok(Self {
                 id: record.int("id")?,
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3527,12 +4336,15 @@ pub mod get_shield {
         pub scope_type: Option<String>,
         /// 当前状态，屏蔽中(1)，过期(2)，解除(3)
         pub status: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetShieldResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetShieldResponse",
                 &[
@@ -3563,7 +4375,11 @@ pub mod get_shield {
                 id: record.opt_int("id")?,
                 scope_type: record.opt_text("scope_type")?,
                 status: record.opt_int("status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3579,6 +4395,7 @@ pub mod get_shield {
             record.field("id", &self.id);
             record.field("scope_type", &self.scope_type);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3597,6 +4414,9 @@ pub mod get_ts_data {
         pub sql: String,
         /// 查询引擎(默认influxdb)
         pub prefer_storage: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTsDataRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3605,6 +4425,7 @@ pub mod get_ts_data {
             Self {
                 sql: sql.into(),
                 prefer_storage: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3627,12 +4448,14 @@ pub mod get_ts_data {
             ::std::result::Result::Ok(Self {
                 sql: record.text("sql")?,
                 prefer_storage: record.opt_text("prefer_storage")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("sql", &self.sql);
             record.field("prefer_storage", &self.prefer_storage);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3651,12 +4474,15 @@ pub mod get_ts_data {
         pub timetaken: Option<f64>,
         /// 查询引擎
         pub device: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTsDataResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTsDataResponseItem",
                 &["list", "totalRecords", "timetaken", "device"],
@@ -3666,7 +4492,11 @@ pub mod get_ts_data {
                 total_records: record.opt_int("totalRecords")?,
                 timetaken: record.field("timetaken")?,
                 device: record.opt_text("device")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3674,6 +4504,7 @@ pub mod get_ts_data {
             record.field("totalRecords", &self.total_records);
             record.field("timetaken", &self.timetaken);
             record.field("device", &self.device);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3698,12 +4529,15 @@ pub mod get_ts_data {
         pub minute1: Option<i64>,
         /// `time` (Not in the doc's table; seen in its example at line 71.)
         pub time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for List {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "List",
                 &[
@@ -3724,7 +4558,11 @@ pub mod get_ts_data {
                 ip: record.opt_text("ip")?,
                 minute1: record.opt_int("minute1")?,
                 time: record.opt_int("time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3735,6 +4573,7 @@ pub mod get_ts_data {
             record.field("ip", &self.ip);
             record.field("minute1", &self.minute1);
             record.field("time", &self.time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3753,12 +4592,19 @@ pub mod import_uptime_check_node {
         pub target_conf: TargetConf,
         /// 节点基本配置
         pub node_conf: NodeConf,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conf {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(target_conf: TargetConf, node_conf: NodeConf) -> Self {
-            Self { target_conf, node_conf }
+            Self {
+                target_conf,
+                node_conf,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Conf {
@@ -3773,12 +4619,14 @@ pub mod import_uptime_check_node {
             ::std::result::Result::Ok(Self {
                 target_conf: record.field("target_conf")?,
                 node_conf: record.field("node_conf")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("target_conf", &self.target_conf);
             record.field("node_conf", &self.node_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3791,12 +4639,15 @@ pub mod import_uptime_check_node {
         pub target_conf: Option<TargetConf>,
         /// 导入成功的节点id
         pub node_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Datail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Datail",
                 &["target_conf", "node_id"],
@@ -3804,12 +4655,17 @@ pub mod import_uptime_check_node {
             ::std::result::Result::Ok(Self {
                 target_conf: record.field("target_conf")?,
                 node_id: record.opt_int("node_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("target_conf", &self.target_conf);
             record.field("node_id", &self.node_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3822,12 +4678,15 @@ pub mod import_uptime_check_node {
         pub target_conf: Option<TargetConf>,
         /// 导入失败原因
         pub error_mes: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Detail",
                 &["target_conf", "error_mes"],
@@ -3835,12 +4694,17 @@ pub mod import_uptime_check_node {
             ::std::result::Result::Ok(Self {
                 target_conf: record.field("target_conf")?,
                 error_mes: record.opt_text("error_mes")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("target_conf", &self.target_conf);
             record.field("error_mes", &self.error_mes);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3853,12 +4717,15 @@ pub mod import_uptime_check_node {
         pub total: Option<i64>,
         /// 导入失败详情
         pub detail: Option<Vec<Detail>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Failed {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Failed",
                 &["total", "detail"],
@@ -3866,12 +4733,17 @@ pub mod import_uptime_check_node {
             ::std::result::Result::Ok(Self {
                 total: record.opt_int("total")?,
                 detail: record.field("detail")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total", &self.total);
             record.field("detail", &self.detail);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3884,6 +4756,9 @@ pub mod import_uptime_check_node {
         pub city: Option<String>,
         /// 国家 (described at line 45) (Not in the doc's table; seen in its example at line 51.)
         pub country: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Location {
         /// Sets `city`.
@@ -3909,12 +4784,17 @@ pub mod import_uptime_check_node {
             ::std::result::Result::Ok(Self {
                 city: record.opt_text("city")?,
                 country: record.opt_text("country")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("city", &self.city);
             record.field("country", &self.country);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3933,6 +4813,9 @@ pub mod import_uptime_check_node {
         pub location: Location,
         /// 运营商，最大长度50(内网、联通、移动、其他)
         pub carrieroperator: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NodeConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3948,6 +4831,7 @@ pub mod import_uptime_check_node {
                 name: name.into(),
                 location,
                 carrieroperator: carrieroperator.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3978,6 +4862,7 @@ pub mod import_uptime_check_node {
                 name: record.text("name")?,
                 location: record.field("location")?,
                 carrieroperator: record.text("carrieroperator")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3987,6 +4872,7 @@ pub mod import_uptime_check_node {
             record.field("name", &self.name);
             record.field("location", &self.location);
             record.field("carrieroperator", &self.carrieroperator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3999,12 +4885,19 @@ pub mod import_uptime_check_node {
         pub conf_list: Vec<Conf>,
         /// 业务id (described at line 28) (Not in the doc's table; seen in its example at line 51.)
         pub bk_biz_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckNodeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(conf_list: Vec<Conf>) -> Self {
-            Self { conf_list, bk_biz_id: None }
+            Self {
+                conf_list,
+                bk_biz_id: None,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl ImportUptimeCheckNodeRequest {
@@ -4026,12 +4919,14 @@ pub mod import_uptime_check_node {
             ::std::result::Result::Ok(Self {
                 conf_list: record.field("conf_list")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("conf_list", &self.conf_list);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4044,12 +4939,15 @@ pub mod import_uptime_check_node {
         pub failed: Option<Failed>,
         /// 导入成功相关信息
         pub success: Option<Success>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportUptimeCheckNodeResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportUptimeCheckNodeResponseItem",
                 &["failed", "success"],
@@ -4057,12 +4955,17 @@ pub mod import_uptime_check_node {
             ::std::result::Result::Ok(Self {
                 failed: record.field("failed")?,
                 success: record.field("success")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("failed", &self.failed);
             record.field("success", &self.success);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4079,6 +4982,9 @@ pub mod import_uptime_check_node {
         pub bk_biz_id: i64,
         /// 主机id
         pub bk_host_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4093,6 +4999,7 @@ pub mod import_uptime_check_node {
                 bk_cloud_id: bk_cloud_id.into(),
                 bk_biz_id: bk_biz_id.into(),
                 bk_host_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4107,7 +5014,7 @@ pub mod import_uptime_check_node {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TargetConf",
                 &["ip", "bk_cloud_id", "bk_biz_id", "bk_host_id"],
@@ -4117,6 +5024,7 @@ pub mod import_uptime_check_node {
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 bk_biz_id: record.int("bk_biz_id")?,
                 bk_host_id: record.opt_int("bk_host_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4125,6 +5033,7 @@ pub mod import_uptime_check_node {
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("bk_host_id", &self.bk_host_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4139,12 +5048,15 @@ pub mod import_uptime_check_node {
         pub detail: Option<Vec<serde_json::Value>>,
         /// `datail` (Type inferred from the doc's example.)
         pub datail: Option<Datail>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Success {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Success",
                 &["total", "detail", "datail"],
@@ -4153,13 +5065,18 @@ pub mod import_uptime_check_node {
                 total: record.opt_int("total")?,
                 detail: record.field("detail")?,
                 datail: record.field("datail")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total", &self.total);
             record.field("detail", &self.detail);
             record.field("datail", &self.datail);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4256,6 +5173,14 @@ pub mod import_uptime_check_task {
                 match wire {
                     1000i64 => Self::同比策略,
                     1001i64 => Self::环比策略,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "AlgorithmId",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4281,6 +5206,9 @@ pub mod import_uptime_check_task {
         ///
         /// Sent as `3`.
         pub f_3: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AlarmLevelConfig {
         /// Sets `1`.
@@ -4315,13 +5243,18 @@ pub mod import_uptime_check_task {
                 f_1: record.field("1")?,
                 f_2: record.field("2")?,
                 f_3: record.field("3")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("1", &self.f_1);
             record.field("2", &self.f_2);
             record.field("3", &self.f_3);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4340,6 +5273,9 @@ pub mod import_uptime_check_task {
         pub protocol: String,
         /// 拨测任务详细配置
         pub config: Config,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CollectorConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4357,7 +5293,88 @@ pub mod import_uptime_check_task {
                 name: name.into(),
                 protocol: protocol.into(),
                 config,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CollectorConf`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CollectorConfBuilder {
+        location: Option<ImportUptimeCheckTaskLocation>,
+        groups: Option<String>,
+        name: Option<String>,
+        protocol: Option<String>,
+        config: Option<Config>,
+    }
+    impl CollectorConf {
+        /// Starts a [`CollectorConfBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CollectorConfBuilder {
+            CollectorConfBuilder::default()
+        }
+    }
+    impl CollectorConfBuilder {
+        /// Sets `location` (required).
+        pub fn location(
+            mut self,
+            value: impl Into<ImportUptimeCheckTaskLocation>,
+        ) -> Self {
+            self.location = Some(value.into());
+            self
+        }
+        /// Sets `groups` (required).
+        pub fn groups(mut self, value: impl Into<String>) -> Self {
+            self.groups = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `protocol` (required).
+        pub fn protocol(mut self, value: impl Into<String>) -> Self {
+            self.protocol = Some(value.into());
+            self
+        }
+        /// Sets `config` (required).
+        pub fn config(mut self, value: impl Into<Config>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CollectorConf, crate::wire::WireError> {
+            let location = self
+                .location
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "location"),
+                ))?;
+            let groups = self
+                .groups
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "groups"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let protocol = self
+                .protocol
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "protocol"),
+                ))?;
+            let config = self
+                .config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "config"),
+                ))?;
+            ::std::result::Result::Ok(
+                CollectorConf::new(location, groups, name, protocol, config),
+            )
         }
     }
     impl crate::wire::Wire for CollectorConf {
@@ -4375,6 +5392,7 @@ pub mod import_uptime_check_task {
                 name: record.text("name")?,
                 protocol: record.text("protocol")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4384,6 +5402,7 @@ pub mod import_uptime_check_task {
             record.field("name", &self.name);
             record.field("protocol", &self.protocol);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4398,6 +5417,9 @@ pub mod import_uptime_check_task {
         pub collector_conf: CollectorConf,
         /// 监控策略配置
         pub monitor_conf: Vec<MonitorConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4411,6 +5433,7 @@ pub mod import_uptime_check_task {
                 target_conf,
                 collector_conf,
                 monitor_conf,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4427,6 +5450,7 @@ pub mod import_uptime_check_task {
                 target_conf: record.field("target_conf")?,
                 collector_conf: record.field("collector_conf")?,
                 monitor_conf: record.field("monitor_conf")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4434,6 +5458,7 @@ pub mod import_uptime_check_task {
             record.field("target_conf", &self.target_conf);
             record.field("collector_conf", &self.collector_conf);
             record.field("monitor_conf", &self.monitor_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4456,6 +5481,9 @@ pub mod import_uptime_check_task {
         pub response: Option<String>,
         /// 期望响应码
         pub response_code: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Config {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4469,6 +5497,7 @@ pub mod import_uptime_check_task {
                 timeout: None,
                 response: None,
                 response_code: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4524,6 +5553,7 @@ pub mod import_uptime_check_task {
                 timeout: record.opt_int("timeout")?,
                 response: record.opt_text("response")?,
                 response_code: record.opt_text("response_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4535,6 +5565,7 @@ pub mod import_uptime_check_task {
             record.field("timeout", &self.timeout);
             record.field("response", &self.response);
             record.field("response_code", &self.response_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4549,6 +5580,9 @@ pub mod import_uptime_check_task {
         pub method: String,
         /// 说明
         pub message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4558,6 +5592,7 @@ pub mod import_uptime_check_task {
                 threshold: threshold.into(),
                 method: method.into(),
                 message: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4581,6 +5616,7 @@ pub mod import_uptime_check_task {
                 threshold: record.int("threshold")?,
                 method: record.text("method")?,
                 message: record.opt_text("message")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4588,6 +5624,7 @@ pub mod import_uptime_check_task {
             record.field("threshold", &self.threshold);
             record.field("method", &self.method);
             record.field("message", &self.message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4606,6 +5643,9 @@ pub mod import_uptime_check_task {
         pub ceil: Option<i64>,
         /// `floor` (Not in the doc's table; seen in its example at line 206.)
         pub floor: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskConfig3 {
         /// Sets `message`.
@@ -4649,7 +5689,11 @@ pub mod import_uptime_check_task {
                 threshold: record.opt_int("threshold")?,
                 ceil: record.opt_int("ceil")?,
                 floor: record.opt_int("floor")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4658,6 +5702,7 @@ pub mod import_uptime_check_task {
             record.field("threshold", &self.threshold);
             record.field("ceil", &self.ceil);
             record.field("floor", &self.floor);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4690,6 +5735,9 @@ pub mod import_uptime_check_task {
         pub response_code: Option<String>,
         /// 是 (described at line 119) (Not in the doc's table; seen in its example at line 101.)
         pub urls: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskConfig4 {
         /// Sets `ip_list`.
@@ -4788,7 +5836,11 @@ pub mod import_uptime_check_task {
                 request: record.opt_text("request")?,
                 response_code: record.opt_text("response_code")?,
                 urls: record.opt_text("urls")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4804,6 +5856,7 @@ pub mod import_uptime_check_task {
             record.field("request", &self.request);
             record.field("response_code", &self.response_code);
             record.field("urls", &self.urls);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4814,19 +5867,31 @@ pub mod import_uptime_check_task {
     pub struct Datail {
         /// 任务名
         pub task_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Datail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Datail", &["task_name"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Datail",
+                &["task_name"],
+            )?;
             ::std::result::Result::Ok(Self {
                 task_name: record.opt_text("task_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_name", &self.task_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4839,12 +5904,15 @@ pub mod import_uptime_check_task {
         pub error_mes: Option<String>,
         /// 任务名
         pub task_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Detail",
                 &["error_mes", "task_name"],
@@ -4852,12 +5920,17 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 error_mes: record.opt_text("error_mes")?,
                 task_name: record.opt_text("task_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("error_mes", &self.error_mes);
             record.field("task_name", &self.task_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4868,23 +5941,31 @@ pub mod import_uptime_check_task {
     pub struct ImportUptimeCheckTaskDetail {
         /// 任务名 (described at line 362) (Not in the doc's table; seen in its example at line 380.)
         pub task_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportUptimeCheckTaskDetail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportUptimeCheckTaskDetail",
                 &["task_name"],
             )?;
             ::std::result::Result::Ok(Self {
                 task_name: record.opt_text("task_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_name", &self.task_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4897,6 +5978,9 @@ pub mod import_uptime_check_task {
         pub config: ImportUptimeCheckTaskConfig,
         /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
         pub algorithm_id: AlgorithmId,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DetectAlgorithm {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4905,7 +5989,11 @@ pub mod import_uptime_check_task {
             config: ImportUptimeCheckTaskConfig,
             algorithm_id: AlgorithmId,
         ) -> Self {
-            Self { config, algorithm_id }
+            Self {
+                config,
+                algorithm_id,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for DetectAlgorithm {
@@ -4920,12 +6008,14 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 config: record.field("config")?,
                 algorithm_id: record.field("algorithm_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("config", &self.config);
             record.field("algorithm_id", &self.algorithm_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4938,6 +6028,9 @@ pub mod import_uptime_check_task {
         pub algorithm_id: Option<i64>,
         /// `config` (Not in the doc's table; seen in its example at line 206.)
         pub config: Option<ImportUptimeCheckTaskConfig3>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskDetectAlgorithm {
         /// Sets `algorithm_id`.
@@ -4963,12 +6056,17 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 algorithm_id: record.opt_int("algorithm_id")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("algorithm_id", &self.algorithm_id);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4981,12 +6079,15 @@ pub mod import_uptime_check_task {
         pub total: Option<i64>,
         /// 导入失败详情
         pub detail: Option<Vec<Detail>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Failed {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Failed",
                 &["total", "detail"],
@@ -4994,12 +6095,17 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 total: record.opt_int("total")?,
                 detail: record.field("detail")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total", &self.total);
             record.field("detail", &self.detail);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5012,6 +6118,9 @@ pub mod import_uptime_check_task {
         pub country: String,
         /// 城市
         pub city: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Location {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5020,6 +6129,7 @@ pub mod import_uptime_check_task {
             Self {
                 country: country.into(),
                 city: city.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5035,12 +6145,14 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 country: record.text("country")?,
                 city: record.text("city")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("country", &self.country);
             record.field("city", &self.city);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5081,6 +6193,9 @@ pub mod import_uptime_check_task {
         pub where_sql: String,
         /// `monitor_id` (Not in the doc's table; seen in its example at line 206.)
         pub monitor_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MonitorConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5119,7 +6234,211 @@ pub mod import_uptime_check_task {
                 unit: unit.into(),
                 where_sql: where_sql.into(),
                 monitor_id: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`MonitorConf`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct MonitorConfBuilder {
+        alarm_level_config: Option<AlarmLevelConfig>,
+        alarm_strategy_id: Option<i64>,
+        bk_biz_id: Option<i64>,
+        condition: Option<Vec<serde_json::Value>>,
+        display_name: Option<String>,
+        is_classify_notice: Option<bool>,
+        is_enabled: Option<bool>,
+        is_recovery: Option<bool>,
+        monitor_target: Option<String>,
+        nodata_alarm: Option<i64>,
+        node_count: Option<i64>,
+        rules: Option<Rules>,
+        scenario: Option<String>,
+        unit: Option<String>,
+        where_sql: Option<String>,
+    }
+    impl MonitorConf {
+        /// Starts a [`MonitorConfBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> MonitorConfBuilder {
+            MonitorConfBuilder::default()
+        }
+    }
+    impl MonitorConfBuilder {
+        /// Sets `alarm_level_config` (required).
+        pub fn alarm_level_config(mut self, value: impl Into<AlarmLevelConfig>) -> Self {
+            self.alarm_level_config = Some(value.into());
+            self
+        }
+        /// Sets `alarm_strategy_id` (required).
+        pub fn alarm_strategy_id(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_strategy_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `condition` (required).
+        pub fn condition(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.condition = Some(value.into());
+            self
+        }
+        /// Sets `display_name` (required).
+        pub fn display_name(mut self, value: impl Into<String>) -> Self {
+            self.display_name = Some(value.into());
+            self
+        }
+        /// Sets `is_classify_notice` (required).
+        pub fn is_classify_notice(mut self, value: impl Into<bool>) -> Self {
+            self.is_classify_notice = Some(value.into());
+            self
+        }
+        /// Sets `is_enabled` (required).
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+        /// Sets `is_recovery` (required).
+        pub fn is_recovery(mut self, value: impl Into<bool>) -> Self {
+            self.is_recovery = Some(value.into());
+            self
+        }
+        /// Sets `monitor_target` (required).
+        pub fn monitor_target(mut self, value: impl Into<String>) -> Self {
+            self.monitor_target = Some(value.into());
+            self
+        }
+        /// Sets `nodata_alarm` (required).
+        pub fn nodata_alarm(mut self, value: impl Into<i64>) -> Self {
+            self.nodata_alarm = Some(value.into());
+            self
+        }
+        /// Sets `node_count` (required).
+        pub fn node_count(mut self, value: impl Into<i64>) -> Self {
+            self.node_count = Some(value.into());
+            self
+        }
+        /// Sets `rules` (required).
+        pub fn rules(mut self, value: impl Into<Rules>) -> Self {
+            self.rules = Some(value.into());
+            self
+        }
+        /// Sets `scenario` (required).
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `unit` (required).
+        pub fn unit(mut self, value: impl Into<String>) -> Self {
+            self.unit = Some(value.into());
+            self
+        }
+        /// Sets `where_sql` (required).
+        pub fn where_sql(mut self, value: impl Into<String>) -> Self {
+            self.where_sql = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<MonitorConf, crate::wire::WireError> {
+            let alarm_level_config = self
+                .alarm_level_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_level_config"),
+                ))?;
+            let alarm_strategy_id = self
+                .alarm_strategy_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_strategy_id"),
+                ))?;
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let condition = self
+                .condition
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "condition"),
+                ))?;
+            let display_name = self
+                .display_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "display_name"),
+                ))?;
+            let is_classify_notice = self
+                .is_classify_notice
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_classify_notice"),
+                ))?;
+            let is_enabled = self
+                .is_enabled
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_enabled"),
+                ))?;
+            let is_recovery = self
+                .is_recovery
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_recovery"),
+                ))?;
+            let monitor_target = self
+                .monitor_target
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "monitor_target"),
+                ))?;
+            let nodata_alarm = self
+                .nodata_alarm
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "nodata_alarm"),
+                ))?;
+            let node_count = self
+                .node_count
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "node_count"),
+                ))?;
+            let rules = self
+                .rules
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "rules"),
+                ))?;
+            let scenario = self
+                .scenario
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "scenario"),
+                ))?;
+            let unit = self
+                .unit
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "unit"),
+                ))?;
+            let where_sql = self
+                .where_sql
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "where_sql"),
+                ))?;
+            ::std::result::Result::Ok(
+                MonitorConf::new(
+                    alarm_level_config,
+                    alarm_strategy_id,
+                    bk_biz_id,
+                    condition,
+                    display_name,
+                    is_classify_notice,
+                    is_enabled,
+                    is_recovery,
+                    monitor_target,
+                    nodata_alarm,
+                    node_count,
+                    rules,
+                    scenario,
+                    unit,
+                    where_sql,
+                ),
+            )
         }
     }
     impl MonitorConf {
@@ -5172,6 +6491,7 @@ pub mod import_uptime_check_task {
                 unit: record.text("unit")?,
                 where_sql: record.text("where_sql")?,
                 monitor_id: record.opt_int("monitor_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5192,6 +6512,7 @@ pub mod import_uptime_check_task {
             record.field("unit", &self.unit);
             record.field("where_sql", &self.where_sql);
             record.field("monitor_id", &self.monitor_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5204,6 +6525,9 @@ pub mod import_uptime_check_task {
         pub target_conf: ImportUptimeCheckTaskTargetConf,
         /// 节点基本配置
         pub node_conf: NodeConf,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Node {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5212,7 +6536,11 @@ pub mod import_uptime_check_task {
             target_conf: ImportUptimeCheckTaskTargetConf,
             node_conf: NodeConf,
         ) -> Self {
-            Self { target_conf, node_conf }
+            Self {
+                target_conf,
+                node_conf,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Node {
@@ -5227,12 +6555,14 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 target_conf: record.field("target_conf")?,
                 node_conf: record.field("node_conf")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("target_conf", &self.target_conf);
             record.field("node_conf", &self.node_conf);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5249,6 +6579,9 @@ pub mod import_uptime_check_task {
         pub location: Location,
         /// 运营商，最大长度50(内网、联通、移动、其他)
         pub carrieroperator: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NodeConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5263,6 +6596,7 @@ pub mod import_uptime_check_task {
                 name: name.into(),
                 location,
                 carrieroperator: carrieroperator.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5287,6 +6621,7 @@ pub mod import_uptime_check_task {
                 name: record.text("name")?,
                 location: record.field("location")?,
                 carrieroperator: record.text("carrieroperator")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5295,6 +6630,7 @@ pub mod import_uptime_check_task {
             record.field("name", &self.name);
             record.field("location", &self.location);
             record.field("carrieroperator", &self.carrieroperator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5309,6 +6645,9 @@ pub mod import_uptime_check_task {
         pub conf_list: Option<Vec<Conf>>,
         /// `config` (Not in the doc's table; seen in its example at line 76.)
         pub config: Option<ImportUptimeCheckTaskConfig4>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskRequest {
         /// Sets `bk_biz_id`.
@@ -5340,13 +6679,18 @@ pub mod import_uptime_check_task {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 conf_list: record.field("conf_list")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("conf_list", &self.conf_list);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5359,12 +6703,15 @@ pub mod import_uptime_check_task {
         pub failed: Option<Failed>,
         /// 导入成功相关信息
         pub success: Option<Success>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportUptimeCheckTaskResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportUptimeCheckTaskResponseItem",
                 &["failed", "success"],
@@ -5372,12 +6719,17 @@ pub mod import_uptime_check_task {
             ::std::result::Result::Ok(Self {
                 failed: record.field("failed")?,
                 success: record.field("success")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("failed", &self.failed);
             record.field("success", &self.success);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5392,6 +6744,9 @@ pub mod import_uptime_check_task {
         pub check_window: i64,
         /// 数量
         pub count: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Rules {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5405,6 +6760,7 @@ pub mod import_uptime_check_task {
                 alarm_window: alarm_window.into(),
                 check_window: check_window.into(),
                 count: count.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5421,6 +6777,7 @@ pub mod import_uptime_check_task {
                 alarm_window: record.int("alarm_window")?,
                 check_window: record.int("check_window")?,
                 count: record.int("count")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5428,6 +6785,7 @@ pub mod import_uptime_check_task {
             record.field("alarm_window", &self.alarm_window);
             record.field("check_window", &self.check_window);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5442,12 +6800,15 @@ pub mod import_uptime_check_task {
         pub detail: Option<Vec<ImportUptimeCheckTaskDetail>>,
         /// `datail` (Type inferred from the doc's example.)
         pub datail: Option<Datail>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Success {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Success",
                 &["total", "detail", "datail"],
@@ -5456,13 +6817,18 @@ pub mod import_uptime_check_task {
                 total: record.opt_int("total")?,
                 detail: record.field("detail")?,
                 datail: record.field("datail")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total", &self.total);
             record.field("detail", &self.detail);
             record.field("datail", &self.datail);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5477,6 +6843,9 @@ pub mod import_uptime_check_task {
         pub bk_cloud_id: i64,
         /// 业务id
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskTargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5490,6 +6859,7 @@ pub mod import_uptime_check_task {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5506,6 +6876,7 @@ pub mod import_uptime_check_task {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5513,6 +6884,7 @@ pub mod import_uptime_check_task {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5527,6 +6899,9 @@ pub mod import_uptime_check_task {
         pub node_list: Option<Vec<Node>>,
         /// 默认\[\],下发节点ID列表，node_list与node_id_list不能同时为空 (Type inferred from the doc's example.)
         pub node_id_list: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TargetConf {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5536,6 +6911,7 @@ pub mod import_uptime_check_task {
                 bk_biz_id: bk_biz_id.into(),
                 node_list: None,
                 node_id_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5564,6 +6940,7 @@ pub mod import_uptime_check_task {
                 bk_biz_id: record.int("bk_biz_id")?,
                 node_list: record.field("node_list")?,
                 node_id_list: record.field("node_id_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5571,6 +6948,7 @@ pub mod import_uptime_check_task {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("node_list", &self.node_list);
             record.field("node_id_list", &self.node_id_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5597,6 +6975,9 @@ pub mod import_uptime_check_task {
         pub responsible: Vec<serde_json::Value>,
         /// 通知人分组，在业务管理中配置 (Type inferred from the doc's example.)
         pub role_list: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl T1 {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5622,7 +7003,143 @@ pub mod import_uptime_check_task {
                 phone_receiver,
                 responsible,
                 role_list,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`T1`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct T1Builder {
+        alarm_start_time: Option<String>,
+        alarm_end_time: Option<String>,
+        detect_algorithm: Option<Vec<DetectAlgorithm>>,
+        is_recovery: Option<String>,
+        monitor_level: Option<i64>,
+        notify_way: Option<Vec<String>>,
+        phone_receiver: Option<Vec<serde_json::Value>>,
+        responsible: Option<Vec<serde_json::Value>>,
+        role_list: Option<Vec<String>>,
+    }
+    impl T1 {
+        /// Starts a [`T1Builder`]: each required field by name, then `build()`.
+        pub fn builder() -> T1Builder {
+            T1Builder::default()
+        }
+    }
+    impl T1Builder {
+        /// Sets `alarm_start_time` (required).
+        pub fn alarm_start_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_start_time = Some(value.into());
+            self
+        }
+        /// Sets `alarm_end_time` (required).
+        pub fn alarm_end_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_end_time = Some(value.into());
+            self
+        }
+        /// Sets `detect_algorithm` (required).
+        pub fn detect_algorithm(
+            mut self,
+            value: impl Into<Vec<DetectAlgorithm>>,
+        ) -> Self {
+            self.detect_algorithm = Some(value.into());
+            self
+        }
+        /// Sets `is_recovery` (required).
+        pub fn is_recovery(mut self, value: impl Into<String>) -> Self {
+            self.is_recovery = Some(value.into());
+            self
+        }
+        /// Sets `monitor_level` (required).
+        pub fn monitor_level(mut self, value: impl Into<i64>) -> Self {
+            self.monitor_level = Some(value.into());
+            self
+        }
+        /// Sets `notify_way` (required).
+        pub fn notify_way(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.notify_way = Some(value.into());
+            self
+        }
+        /// Sets `phone_receiver` (required).
+        pub fn phone_receiver(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.phone_receiver = Some(value.into());
+            self
+        }
+        /// Sets `responsible` (required).
+        pub fn responsible(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.responsible = Some(value.into());
+            self
+        }
+        /// Sets `role_list` (required).
+        pub fn role_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.role_list = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<T1, crate::wire::WireError> {
+            let alarm_start_time = self
+                .alarm_start_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_start_time"),
+                ))?;
+            let alarm_end_time = self
+                .alarm_end_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_end_time"),
+                ))?;
+            let detect_algorithm = self
+                .detect_algorithm
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "detect_algorithm"),
+                ))?;
+            let is_recovery = self
+                .is_recovery
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_recovery"),
+                ))?;
+            let monitor_level = self
+                .monitor_level
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "monitor_level"),
+                ))?;
+            let notify_way = self
+                .notify_way
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "notify_way"),
+                ))?;
+            let phone_receiver = self
+                .phone_receiver
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "phone_receiver"),
+                ))?;
+            let responsible = self
+                .responsible
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "responsible"),
+                ))?;
+            let role_list = self
+                .role_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "role_list"),
+                ))?;
+            ::std::result::Result::Ok(
+                T1::new(
+                    alarm_start_time,
+                    alarm_end_time,
+                    detect_algorithm,
+                    is_recovery,
+                    monitor_level,
+                    notify_way,
+                    phone_receiver,
+                    responsible,
+                    role_list,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for T1 {
@@ -5654,6 +7171,7 @@ pub mod import_uptime_check_task {
                 phone_receiver: record.field("phone_receiver")?,
                 responsible: record.field("responsible")?,
                 role_list: record.field("role_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5667,6 +7185,7 @@ pub mod import_uptime_check_task {
             record.field("phone_receiver", &self.phone_receiver);
             record.field("responsible", &self.responsible);
             record.field("role_list", &self.role_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5693,6 +7212,9 @@ pub mod import_uptime_check_task {
         pub responsible: Option<Vec<serde_json::Value>>,
         /// `role_list` (Not in the doc's table; seen in its example at line 206.)
         pub role_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl T2 {
         /// Sets `alarm_end_time`.
@@ -5776,7 +7298,11 @@ pub mod import_uptime_check_task {
                 phone_receiver: record.field("phone_receiver")?,
                 responsible: record.field("responsible")?,
                 role_list: record.field("role_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5789,6 +7315,7 @@ pub mod import_uptime_check_task {
             record.field("phone_receiver", &self.phone_receiver);
             record.field("responsible", &self.responsible);
             record.field("role_list", &self.role_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5818,6 +7345,9 @@ pub mod item_detail {
         pub time: i64,
         /// 查询详情开始时间
         pub start_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ItemDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5827,6 +7357,7 @@ pub mod item_detail {
                 calendar_ids,
                 time: time.into(),
                 start_time: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5850,6 +7381,7 @@ pub mod item_detail {
                 calendar_ids: record.field("calendar_ids")?,
                 time: record.int("time")?,
                 start_time: record.opt_int("start_time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5857,6 +7389,7 @@ pub mod item_detail {
             record.field("calendar_ids", &self.calendar_ids);
             record.field("time", &self.time);
             record.field("start_time", &self.start_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5899,12 +7432,15 @@ pub mod item_detail {
         ///
         /// Sent as `light_color`.
         pub light_color_: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ItemDetailResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ItemDetailResponseItem",
                 &[
@@ -5941,7 +7477,11 @@ pub mod item_detail {
                 parent_id: record.opt_int("parent_id")?,
                 light_color: record.opt_text("Light_color")?,
                 light_color_: record.opt_text("light_color")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5960,6 +7500,7 @@ pub mod item_detail {
             record.field("parent_id", &self.parent_id);
             record.field("Light_color", &self.light_color);
             record.field("light_color", &self.light_color_);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6004,12 +7545,15 @@ pub mod item_list {
         pub update_time: Option<i64>,
         /// 更新者 (described at line 51) (Not in the doc's table; seen in its example at line 183.)
         pub update_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for List {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "List",
                 &[
@@ -6046,7 +7590,11 @@ pub mod item_list {
                 status: record.field("status")?,
                 update_time: record.opt_int("update_time")?,
                 update_user: record.opt_text("update_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6065,6 +7613,7 @@ pub mod item_list {
             record.field("status", &self.status);
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6083,12 +7632,15 @@ pub mod item_list {
         pub interval: Option<i64>,
         /// 重复结束时间 (described at line 69) (Not in the doc's table; seen in its example at line 183.)
         pub until: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ItemListRepeat {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ItemListRepeat",
                 &["every", "exclude_date", "freq", "interval", "until"],
@@ -6099,7 +7651,11 @@ pub mod item_list {
                 freq: record.opt_text("freq")?,
                 interval: record.opt_int("interval")?,
                 until: record.opt_int("until")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6108,6 +7664,7 @@ pub mod item_list {
             record.field("freq", &self.freq);
             record.field("interval", &self.interval);
             record.field("until", &self.until);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6126,6 +7683,9 @@ pub mod item_list {
         pub time_zone: Option<String>,
         /// 搜索关键字
         pub search_key: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ItemListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6141,6 +7701,7 @@ pub mod item_list {
                 end_time: end_time.into(),
                 time_zone: None,
                 search_key: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6171,6 +7732,7 @@ pub mod item_list {
                 end_time: record.int("end_time")?,
                 time_zone: record.opt_text("time_zone")?,
                 search_key: record.opt_text("search_key")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6180,6 +7742,7 @@ pub mod item_list {
             record.field("end_time", &self.end_time);
             record.field("time_zone", &self.time_zone);
             record.field("search_key", &self.search_key);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6224,12 +7787,15 @@ pub mod item_list {
         pub list: Option<Vec<List>>,
         /// `today` (Not in the doc's table; seen in its example at line 183.)
         pub today: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ItemListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ItemListResponseItem",
                 &[
@@ -6270,7 +7836,11 @@ pub mod item_list {
                 light_color: record.opt_text("Light_color")?,
                 list: record.field("list")?,
                 today: record.opt_int("today")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6291,6 +7861,7 @@ pub mod item_list {
             record.field("Light_color", &self.light_color);
             record.field("list", &self.list);
             record.field("today", &self.today);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6312,6 +7883,9 @@ pub mod list_calendar {
         pub page_size: Option<i64>,
         /// 排序方式（可选"id", "create_time", "update_time"如果想要反向在前面加"-"，默认按照"-update_time"查询）
         pub order: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListCalendarRequest {
         /// Sets `page`.
@@ -6343,13 +7917,18 @@ pub mod list_calendar {
                 page: record.opt_int("page")?,
                 page_size: record.opt_int("page_size")?,
                 order: record.opt_text("order")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("page", &self.page);
             record.field("page_size", &self.page_size);
             record.field("order", &self.order);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6362,12 +7941,15 @@ pub mod list_calendar {
         pub data: Option<Vec<ListCalendarResponseItem>>,
         /// `count` (Not in the doc's table; seen in its example at line 53.)
         pub count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListCalendarResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListCalendarResponse",
                 &["data", "count"],
@@ -6375,12 +7957,17 @@ pub mod list_calendar {
             ::std::result::Result::Ok(Self {
                 data: record.field("data")?,
                 count: record.opt_int("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("data", &self.data);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6407,12 +7994,15 @@ pub mod list_calendar {
         pub deep_color: Option<String>,
         /// 日历浅色底色
         pub light_color: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListCalendarResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListCalendarResponseItem",
                 &[
@@ -6437,7 +8027,11 @@ pub mod list_calendar {
                 classify: record.opt_text("classify")?,
                 deep_color: record.opt_text("deep_color")?,
                 light_color: record.opt_text("light_color")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6450,6 +8044,7 @@ pub mod list_calendar {
             record.field("classify", &self.classify);
             record.field("deep_color", &self.deep_color);
             record.field("light_color", &self.light_color);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6479,12 +8074,15 @@ pub mod list_shield {
         pub r#type: Option<i64>,
         /// `week_list` (Not in the doc's table; seen in its example at line 126.)
         pub week_list: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListShieldCycleConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListShieldCycleConfig",
                 &["begin_time", "day_list", "end_time", "type", "week_list"],
@@ -6495,7 +8093,11 @@ pub mod list_shield {
                 end_time: record.opt_text("end_time")?,
                 r#type: record.opt_int("type")?,
                 week_list: record.field("week_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6504,6 +8106,7 @@ pub mod list_shield {
             record.field("end_time", &self.end_time);
             record.field("type", &self.r#type);
             record.field("week_list", &self.week_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6516,12 +8119,15 @@ pub mod list_shield {
         pub scope_type: Option<String>,
         /// `target` (Not in the doc's table; seen in its example at line 62.)
         pub target: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DimensionConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DimensionConfig",
                 &["scope_type", "target"],
@@ -6529,12 +8135,17 @@ pub mod list_shield {
             ::std::result::Result::Ok(Self {
                 scope_type: record.opt_text("scope_type")?,
                 target: record.field("target")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("scope_type", &self.scope_type);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6549,12 +8160,15 @@ pub mod list_shield {
         pub notice_time: Option<i64>,
         /// `notice_way` (Not in the doc's table; seen in its example at line 126.)
         pub notice_way: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListShieldNoticeConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListShieldNoticeConfig",
                 &["notice_receiver", "notice_time", "notice_way"],
@@ -6563,13 +8177,18 @@ pub mod list_shield {
                 notice_receiver: record.field("notice_receiver")?,
                 notice_time: record.opt_int("notice_time")?,
                 notice_way: record.field("notice_way")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("notice_receiver", &self.notice_receiver);
             record.field("notice_time", &self.notice_time);
             record.field("notice_way", &self.notice_way);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6588,6 +8207,9 @@ pub mod list_shield {
         pub page: Option<i64>,
         /// 每页数量
         pub page_size: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListShieldRequest {
         /// Sets `time_range`.
@@ -6631,7 +8253,11 @@ pub mod list_shield {
                 is_active: record.field("is_active")?,
                 page: record.opt_int("page")?,
                 page_size: record.opt_int("page_size")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6640,6 +8266,7 @@ pub mod list_shield {
             record.field("is_active", &self.is_active);
             record.field("page", &self.page);
             record.field("page_size", &self.page_size);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6680,12 +8307,15 @@ pub mod list_shield {
         pub shield_notice: Option<bool>,
         /// 当前状态，屏蔽中(1)，过期(2)，解除(3) (described at line 65) (Not in the doc's table; seen in its example at line 126.)
         pub status: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListShieldResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListShieldResponseItem",
                 &[
@@ -6724,7 +8354,11 @@ pub mod list_shield {
                 scope_type: record.opt_text("scope_type")?,
                 shield_notice: record.field("shield_notice")?,
                 status: record.opt_int("status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6744,6 +8378,7 @@ pub mod list_shield {
             record.field("scope_type", &self.scope_type);
             record.field("shield_notice", &self.shield_notice);
             record.field("status", &self.status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6782,12 +8417,15 @@ pub mod list_shield {
         pub content: Option<String>,
         /// 是否启用
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Shield {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Shield",
                 &[
@@ -6824,7 +8462,11 @@ pub mod list_shield {
                 failure_time: record.opt_text("failure_time")?,
                 content: record.opt_text("content")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6843,6 +8485,7 @@ pub mod list_shield {
             record.field("failure_time", &self.failure_time);
             record.field("content", &self.content);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6858,22 +8501,29 @@ pub mod list_storage_list {
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/list_storage_list.md` at line 6.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListStorageListRequest {}
+    pub struct ListStorageListRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for ListStorageListRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(
                 value,
                 "ListStorageListRequest",
                 &[],
             )?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6884,23 +8534,31 @@ pub mod list_storage_list {
     pub struct ListStorageListResponseItem {
         /// 存储类型名称
         pub storage_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListStorageListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListStorageListResponseItem",
                 &["storage_name"],
             )?;
             ::std::result::Result::Ok(Self {
                 storage_name: record.opt_text("storage_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("storage_name", &self.storage_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6920,6 +8578,9 @@ pub mod metadata_clean_result_table_metric_split {
         pub cmdb_level: String,
         /// 操作者
         pub operator: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataCleanResultTableMetricSplitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6933,6 +8594,7 @@ pub mod metadata_clean_result_table_metric_split {
                 table_id: table_id.into(),
                 cmdb_level: cmdb_level.into(),
                 operator: operator.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6949,6 +8611,7 @@ pub mod metadata_clean_result_table_metric_split {
                 table_id: record.text("table_id")?,
                 cmdb_level: record.text("cmdb_level")?,
                 operator: record.text("operator")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6956,6 +8619,7 @@ pub mod metadata_clean_result_table_metric_split {
             record.field("table_id", &self.table_id);
             record.field("cmdb_level", &self.cmdb_level);
             record.field("operator", &self.operator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6973,6 +8637,9 @@ pub mod metadata_create_cluster_info {
         pub password: Option<crate::Secret>,
         /// `username` (Not in the doc's table; seen in its example at line 31.)
         pub username: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AuthInfo {
         /// Sets `password`.
@@ -6990,7 +8657,7 @@ pub mod metadata_create_cluster_info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AuthInfo",
                 &["password", "username"],
@@ -6998,12 +8665,17 @@ pub mod metadata_create_cluster_info {
             ::std::result::Result::Ok(Self {
                 password: record.field("password")?,
                 username: record.opt_text("username")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("password", &self.password);
             record.field("username", &self.username);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7034,6 +8706,9 @@ pub mod metadata_create_cluster_info {
         pub schema: Option<String>,
         /// 是否需要跳过SSL\TLS 认证
         pub is_ssl_verify: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataCreateClusterInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7057,7 +8732,94 @@ pub mod metadata_create_cluster_info {
                 custom_label: None,
                 schema: None,
                 is_ssl_verify: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`MetadataCreateClusterInfoRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct MetadataCreateClusterInfoRequestBuilder {
+        cluster_name: Option<String>,
+        cluster_type: Option<String>,
+        domain_name: Option<String>,
+        port: Option<i64>,
+        operator: Option<String>,
+    }
+    impl MetadataCreateClusterInfoRequest {
+        /// Starts a [`MetadataCreateClusterInfoRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> MetadataCreateClusterInfoRequestBuilder {
+            MetadataCreateClusterInfoRequestBuilder::default()
+        }
+    }
+    impl MetadataCreateClusterInfoRequestBuilder {
+        /// Sets `cluster_name` (required).
+        pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+            self.cluster_name = Some(value.into());
+            self
+        }
+        /// Sets `cluster_type` (required).
+        pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+            self.cluster_type = Some(value.into());
+            self
+        }
+        /// Sets `domain_name` (required).
+        pub fn domain_name(mut self, value: impl Into<String>) -> Self {
+            self.domain_name = Some(value.into());
+            self
+        }
+        /// Sets `port` (required).
+        pub fn port(mut self, value: impl Into<i64>) -> Self {
+            self.port = Some(value.into());
+            self
+        }
+        /// Sets `operator` (required).
+        pub fn operator(mut self, value: impl Into<String>) -> Self {
+            self.operator = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            MetadataCreateClusterInfoRequest,
+            crate::wire::WireError,
+        > {
+            let cluster_name = self
+                .cluster_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cluster_name"),
+                ))?;
+            let cluster_type = self
+                .cluster_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cluster_type"),
+                ))?;
+            let domain_name = self
+                .domain_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "domain_name"),
+                ))?;
+            let port = self
+                .port
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "port"),
+                ))?;
+            let operator = self
+                .operator
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operator"),
+                ))?;
+            ::std::result::Result::Ok(
+                MetadataCreateClusterInfoRequest::new(
+                    cluster_name,
+                    cluster_type,
+                    domain_name,
+                    port,
+                    operator,
+                ),
+            )
         }
     }
     impl MetadataCreateClusterInfoRequest {
@@ -7125,6 +8887,7 @@ pub mod metadata_create_cluster_info {
                 custom_label: record.opt_text("custom_label")?,
                 schema: record.opt_text("schema")?,
                 is_ssl_verify: record.field("is_ssl_verify")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7140,6 +8903,7 @@ pub mod metadata_create_cluster_info {
             record.field("custom_label", &self.custom_label);
             record.field("schema", &self.schema);
             record.field("is_ssl_verify", &self.is_ssl_verify);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7150,23 +8914,31 @@ pub mod metadata_create_cluster_info {
     pub struct MetadataCreateClusterInfoResponse {
         /// 集群ID
         pub cluster_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataCreateClusterInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataCreateClusterInfoResponse",
                 &["cluster_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 cluster_id: record.opt_int("cluster_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cluster_id", &self.cluster_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7211,6 +8983,9 @@ pub mod metadata_create_data_id {
         pub separator: Option<String>,
         /// 分割后字段分配
         pub separator_field_list: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataCreateDataIdRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7237,7 +9012,91 @@ pub mod metadata_create_data_id {
                 encoding: None,
                 separator: None,
                 separator_field_list: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`MetadataCreateDataIdRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct MetadataCreateDataIdRequestBuilder {
+        data_name: Option<String>,
+        etl_config: Option<String>,
+        operator: Option<String>,
+        source_label: Option<String>,
+        type_label: Option<String>,
+    }
+    impl MetadataCreateDataIdRequest {
+        /// Starts a [`MetadataCreateDataIdRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> MetadataCreateDataIdRequestBuilder {
+            MetadataCreateDataIdRequestBuilder::default()
+        }
+    }
+    impl MetadataCreateDataIdRequestBuilder {
+        /// Sets `data_name` (required).
+        pub fn data_name(mut self, value: impl Into<String>) -> Self {
+            self.data_name = Some(value.into());
+            self
+        }
+        /// Sets `etl_config` (required).
+        pub fn etl_config(mut self, value: impl Into<String>) -> Self {
+            self.etl_config = Some(value.into());
+            self
+        }
+        /// Sets `operator` (required).
+        pub fn operator(mut self, value: impl Into<String>) -> Self {
+            self.operator = Some(value.into());
+            self
+        }
+        /// Sets `source_label` (required).
+        pub fn source_label(mut self, value: impl Into<String>) -> Self {
+            self.source_label = Some(value.into());
+            self
+        }
+        /// Sets `type_label` (required).
+        pub fn type_label(mut self, value: impl Into<String>) -> Self {
+            self.type_label = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<MetadataCreateDataIdRequest, crate::wire::WireError> {
+            let data_name = self
+                .data_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "data_name"),
+                ))?;
+            let etl_config = self
+                .etl_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "etl_config"),
+                ))?;
+            let operator = self
+                .operator
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operator"),
+                ))?;
+            let source_label = self
+                .source_label
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "source_label"),
+                ))?;
+            let type_label = self
+                .type_label
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type_label"),
+                ))?;
+            ::std::result::Result::Ok(
+                MetadataCreateDataIdRequest::new(
+                    data_name,
+                    etl_config,
+                    operator,
+                    source_label,
+                    type_label,
+                ),
+            )
         }
     }
     impl MetadataCreateDataIdRequest {
@@ -7332,6 +9191,7 @@ pub mod metadata_create_data_id {
                 encoding: record.opt_text("encoding")?,
                 separator: record.opt_text("separator")?,
                 separator_field_list: record.field("separator_field_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7350,6 +9210,7 @@ pub mod metadata_create_data_id {
             record.field("encoding", &self.encoding);
             record.field("separator", &self.separator);
             record.field("separator_field_list", &self.separator_field_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7360,23 +9221,31 @@ pub mod metadata_create_data_id {
     pub struct MetadataCreateDataIdResponse {
         /// 结果表ID
         pub bk_data_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataCreateDataIdResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataCreateDataIdResponse",
                 &["bk_data_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_data_id: record.opt_int("bk_data_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_data_id", &self.bk_data_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7395,23 +9264,31 @@ pub mod metadata_create_event_group {
     pub struct Dimension {
         /// `dimension_name` (Not in the doc's table; seen in its example at line 88.)
         pub dimension_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Dimension {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Dimension",
                 &["dimension_name"],
             )?;
             ::std::result::Result::Ok(Self {
                 dimension_name: record.opt_text("dimension_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("dimension_name", &self.dimension_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7426,6 +9303,9 @@ pub mod metadata_create_event_group {
         pub dimension: Option<Vec<serde_json::Value>>,
         /// `dimension_list` (Not in the doc's table; seen in its example at line 33.)
         pub dimension_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EventInfo {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7435,6 +9315,7 @@ pub mod metadata_create_event_group {
                 event_name: event_name.into(),
                 dimension: None,
                 dimension_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7463,6 +9344,7 @@ pub mod metadata_create_event_group {
                 event_name: record.text("event_name")?,
                 dimension: record.field("dimension")?,
                 dimension_list: record.field("dimension_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7470,6 +9352,7 @@ pub mod metadata_create_event_group {
             record.field("event_name", &self.event_name);
             record.field("dimension", &self.dimension);
             record.field("dimension_list", &self.dimension_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7484,12 +9367,15 @@ pub mod metadata_create_event_group {
         pub event_name: Option<String>,
         /// 维度列表 (Type inferred from the doc's example.)
         pub dimension_list: Option<Vec<Dimension>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataCreateEventGroupEventInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataCreateEventGroupEventInfo",
                 &["bk_event_id", "event_name", "dimension_list"],
@@ -7498,13 +9384,18 @@ pub mod metadata_create_event_group {
                 bk_event_id: record.opt_int("bk_event_id")?,
                 event_name: record.opt_text("event_name")?,
                 dimension_list: record.field("dimension_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_event_id", &self.bk_event_id);
             record.field("event_name", &self.event_name);
             record.field("dimension_list", &self.dimension_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7525,6 +9416,9 @@ pub mod metadata_create_event_group {
         pub operator: String,
         /// 事件列表
         pub event_info_list: Option<Vec<EventInfo>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataCreateEventGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7543,7 +9437,94 @@ pub mod metadata_create_event_group {
                 label: label.into(),
                 operator: operator.into(),
                 event_info_list: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`MetadataCreateEventGroupRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct MetadataCreateEventGroupRequestBuilder {
+        bk_data_id: Option<i64>,
+        bk_biz_id: Option<i64>,
+        event_group_name: Option<String>,
+        label: Option<String>,
+        operator: Option<String>,
+    }
+    impl MetadataCreateEventGroupRequest {
+        /// Starts a [`MetadataCreateEventGroupRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> MetadataCreateEventGroupRequestBuilder {
+            MetadataCreateEventGroupRequestBuilder::default()
+        }
+    }
+    impl MetadataCreateEventGroupRequestBuilder {
+        /// Sets `bk_data_id` (required).
+        pub fn bk_data_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_data_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `event_group_name` (required).
+        pub fn event_group_name(mut self, value: impl Into<String>) -> Self {
+            self.event_group_name = Some(value.into());
+            self
+        }
+        /// Sets `label` (required).
+        pub fn label(mut self, value: impl Into<String>) -> Self {
+            self.label = Some(value.into());
+            self
+        }
+        /// Sets `operator` (required).
+        pub fn operator(mut self, value: impl Into<String>) -> Self {
+            self.operator = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            MetadataCreateEventGroupRequest,
+            crate::wire::WireError,
+        > {
+            let bk_data_id = self
+                .bk_data_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_data_id"),
+                ))?;
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let event_group_name = self
+                .event_group_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "event_group_name"),
+                ))?;
+            let label = self
+                .label
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "label"),
+                ))?;
+            let operator = self
+                .operator
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operator"),
+                ))?;
+            ::std::result::Result::Ok(
+                MetadataCreateEventGroupRequest::new(
+                    bk_data_id,
+                    bk_biz_id,
+                    event_group_name,
+                    label,
+                    operator,
+                ),
+            )
         }
     }
     impl MetadataCreateEventGroupRequest {
@@ -7576,6 +9557,7 @@ pub mod metadata_create_event_group {
                 label: record.text("label")?,
                 operator: record.text("operator")?,
                 event_info_list: record.field("event_info_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7586,6 +9568,7 @@ pub mod metadata_create_event_group {
             record.field("label", &self.label);
             record.field("operator", &self.operator);
             record.field("event_info_list", &self.event_info_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7616,12 +9599,15 @@ pub mod metadata_create_event_group {
         pub last_modify_time: Option<String>,
         /// 事件列表
         pub event_info_list: Option<Vec<MetadataCreateEventGroupEventInfo>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataCreateEventGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataCreateEventGroupResponse",
                 &[
@@ -7650,7 +9636,11 @@ pub mod metadata_create_event_group {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_text("last_modify_time")?,
                 event_info_list: record.field("event_info_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7665,6 +9655,7 @@ pub mod metadata_create_event_group {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("event_info_list", &self.event_info_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7686,6 +9677,9 @@ pub mod metadata_create_result_table {
         pub source_duration_time: Option<String>,
         /// `storage` (Not in the doc's table; seen in its example at line 113.)
         pub storage: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DefaultStorageConfig {
         /// Sets `source_duration_time`.
@@ -7711,12 +9705,17 @@ pub mod metadata_create_result_table {
             ::std::result::Result::Ok(Self {
                 source_duration_time: record.opt_text("source_duration_time")?,
                 storage: record.opt_int("storage")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("source_duration_time", &self.source_duration_time);
             record.field("storage", &self.storage);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7727,6 +9726,9 @@ pub mod metadata_create_result_table {
     pub struct ExternalStorage {
         /// `kafka` (Not in the doc's table; seen in its example at line 113.)
         pub kafka: Option<Kafka>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ExternalStorage {
         /// Sets `kafka`.
@@ -7746,11 +9748,16 @@ pub mod metadata_create_result_table {
             )?;
             ::std::result::Result::Ok(Self {
                 kafka: record.field("kafka")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("kafka", &self.kafka);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7773,6 +9780,9 @@ pub mod metadata_create_result_table {
         pub option: Option<Vec<String>>,
         /// 用户是否启用该字段配置 (default: true)
         pub is_config_by_user: bool,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Field {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7791,7 +9801,72 @@ pub mod metadata_create_result_table {
                 alias_name: None,
                 option: None,
                 is_config_by_user,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Field`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct FieldBuilder {
+        field_name: Option<String>,
+        field_type: Option<String>,
+        tag: Option<String>,
+        is_config_by_user: Option<bool>,
+    }
+    impl Field {
+        /// Starts a [`FieldBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> FieldBuilder {
+            FieldBuilder::default()
+        }
+    }
+    impl FieldBuilder {
+        /// Sets `field_name` (required).
+        pub fn field_name(mut self, value: impl Into<String>) -> Self {
+            self.field_name = Some(value.into());
+            self
+        }
+        /// Sets `field_type` (required).
+        pub fn field_type(mut self, value: impl Into<String>) -> Self {
+            self.field_type = Some(value.into());
+            self
+        }
+        /// Sets `tag` (required).
+        pub fn tag(mut self, value: impl Into<String>) -> Self {
+            self.tag = Some(value.into());
+            self
+        }
+        /// Sets `is_config_by_user` (required).
+        pub fn is_config_by_user(mut self, value: impl Into<bool>) -> Self {
+            self.is_config_by_user = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Field, crate::wire::WireError> {
+            let field_name = self
+                .field_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "field_name"),
+                ))?;
+            let field_type = self
+                .field_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "field_type"),
+                ))?;
+            let tag = self
+                .tag
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "tag"),
+                ))?;
+            let is_config_by_user = self
+                .is_config_by_user
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_config_by_user"),
+                ))?;
+            ::std::result::Result::Ok(
+                Field::new(field_name, field_type, tag, is_config_by_user),
+            )
         }
     }
     impl Field {
@@ -7836,6 +9911,7 @@ pub mod metadata_create_result_table {
                 alias_name: record.opt_text("alias_name")?,
                 option: record.field("option")?,
                 is_config_by_user: record.field("is_config_by_user")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7847,6 +9923,7 @@ pub mod metadata_create_result_table {
             record.field("alias_name", &self.alias_name);
             record.field("option", &self.option);
             record.field("is_config_by_user", &self.is_config_by_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7857,6 +9934,9 @@ pub mod metadata_create_result_table {
     pub struct Kafka {
         /// `expired_time` (Not in the doc's table; seen in its example at line 113.)
         pub expired_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Kafka {
         /// Sets `expired_time`.
@@ -7876,11 +9956,16 @@ pub mod metadata_create_result_table {
             )?;
             ::std::result::Result::Ok(Self {
                 expired_time: record.opt_int("expired_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("expired_time", &self.expired_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7927,6 +10012,9 @@ pub mod metadata_create_result_table {
         pub es_unique_field_list: Option<Vec<serde_json::Value>>,
         /// 分段查询开关
         pub segmented_query_enable: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataCreateResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7961,7 +10049,130 @@ pub mod metadata_create_result_table {
                 group_info_alias: None,
                 es_unique_field_list: None,
                 segmented_query_enable: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`MetadataCreateResultTableRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct MetadataCreateResultTableRequestBuilder {
+        bk_data_id: Option<i64>,
+        table_id: Option<String>,
+        table_name_zh: Option<String>,
+        is_custom_table: Option<bool>,
+        schema_type: Option<String>,
+        operator: Option<String>,
+        default_storage: Option<String>,
+        label: Option<String>,
+    }
+    impl MetadataCreateResultTableRequest {
+        /// Starts a [`MetadataCreateResultTableRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> MetadataCreateResultTableRequestBuilder {
+            MetadataCreateResultTableRequestBuilder::default()
+        }
+    }
+    impl MetadataCreateResultTableRequestBuilder {
+        /// Sets `bk_data_id` (required).
+        pub fn bk_data_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_data_id = Some(value.into());
+            self
+        }
+        /// Sets `table_id` (required).
+        pub fn table_id(mut self, value: impl Into<String>) -> Self {
+            self.table_id = Some(value.into());
+            self
+        }
+        /// Sets `table_name_zh` (required).
+        pub fn table_name_zh(mut self, value: impl Into<String>) -> Self {
+            self.table_name_zh = Some(value.into());
+            self
+        }
+        /// Sets `is_custom_table` (required).
+        pub fn is_custom_table(mut self, value: impl Into<bool>) -> Self {
+            self.is_custom_table = Some(value.into());
+            self
+        }
+        /// Sets `schema_type` (required).
+        pub fn schema_type(mut self, value: impl Into<String>) -> Self {
+            self.schema_type = Some(value.into());
+            self
+        }
+        /// Sets `operator` (required).
+        pub fn operator(mut self, value: impl Into<String>) -> Self {
+            self.operator = Some(value.into());
+            self
+        }
+        /// Sets `default_storage` (required).
+        pub fn default_storage(mut self, value: impl Into<String>) -> Self {
+            self.default_storage = Some(value.into());
+            self
+        }
+        /// Sets `label` (required).
+        pub fn label(mut self, value: impl Into<String>) -> Self {
+            self.label = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            MetadataCreateResultTableRequest,
+            crate::wire::WireError,
+        > {
+            let bk_data_id = self
+                .bk_data_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_data_id"),
+                ))?;
+            let table_id = self
+                .table_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "table_id"),
+                ))?;
+            let table_name_zh = self
+                .table_name_zh
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "table_name_zh"),
+                ))?;
+            let is_custom_table = self
+                .is_custom_table
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_custom_table"),
+                ))?;
+            let schema_type = self
+                .schema_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "schema_type"),
+                ))?;
+            let operator = self
+                .operator
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operator"),
+                ))?;
+            let default_storage = self
+                .default_storage
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "default_storage"),
+                ))?;
+            let label = self
+                .label
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "label"),
+                ))?;
+            ::std::result::Result::Ok(
+                MetadataCreateResultTableRequest::new(
+                    bk_data_id,
+                    table_id,
+                    table_name_zh,
+                    is_custom_table,
+                    schema_type,
+                    operator,
+                    default_storage,
+                    label,
+                ),
+            )
         }
     }
     impl MetadataCreateResultTableRequest {
@@ -8079,6 +10290,7 @@ pub mod metadata_create_result_table {
                 group_info_alias: record.opt_text("group_info_alias")?,
                 es_unique_field_list: record.field("es_unique_field_list")?,
                 segmented_query_enable: record.field("segmented_query_enable")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8102,6 +10314,7 @@ pub mod metadata_create_result_table {
             record.field("group_info_alias", &self.group_info_alias);
             record.field("es_unique_field_list", &self.es_unique_field_list);
             record.field("segmented_query_enable", &self.segmented_query_enable);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8112,23 +10325,31 @@ pub mod metadata_create_result_table {
     pub struct MetadataCreateResultTableResponse {
         /// 结果表ID
         pub table_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataCreateResultTableResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataCreateResultTableResponse",
                 &["table_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 table_id: record.opt_text("table_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("table_id", &self.table_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8152,6 +10373,9 @@ pub mod metadata_create_result_table_metric_split {
         pub cmdb_level: String,
         /// 操作者
         pub operator: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataCreateResultTableMetricSplitRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8165,6 +10389,7 @@ pub mod metadata_create_result_table_metric_split {
                 table_id: table_id.into(),
                 cmdb_level: cmdb_level.into(),
                 operator: operator.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8181,6 +10406,7 @@ pub mod metadata_create_result_table_metric_split {
                 table_id: record.text("table_id")?,
                 cmdb_level: record.text("cmdb_level")?,
                 operator: record.text("operator")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8188,6 +10414,7 @@ pub mod metadata_create_result_table_metric_split {
             record.field("table_id", &self.table_id);
             record.field("cmdb_level", &self.cmdb_level);
             record.field("operator", &self.operator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8200,12 +10427,15 @@ pub mod metadata_create_result_table_metric_split {
         pub bk_data_id: Option<i64>,
         /// 新创建的结果表ID
         pub table_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataCreateResultTableMetricSplitResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataCreateResultTableMetricSplitResponse",
                 &["bk_data_id", "table_id"],
@@ -8213,12 +10443,17 @@ pub mod metadata_create_result_table_metric_split {
             ::std::result::Result::Ok(Self {
                 bk_data_id: record.opt_int("bk_data_id")?,
                 table_id: record.opt_text("table_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_data_id", &self.bk_data_id);
             record.field("table_id", &self.table_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8246,12 +10481,15 @@ pub mod metadata_create_time_series_group {
         pub r#type: Option<String>,
         /// tag列表
         pub tag_list: Option<Vec<Tag>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataCreateTimeSeriesGroupMetricInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataCreateTimeSeriesGroupMetricInfo",
                 &["description", "field_name", "unit", "type", "tag_list"],
@@ -8262,7 +10500,11 @@ pub mod metadata_create_time_series_group {
                 unit: record.opt_text("unit")?,
                 r#type: record.opt_text("type")?,
                 tag_list: record.field("tag_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8271,6 +10513,7 @@ pub mod metadata_create_time_series_group {
             record.field("unit", &self.unit);
             record.field("type", &self.r#type);
             record.field("tag_list", &self.tag_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8291,6 +10534,9 @@ pub mod metadata_create_time_series_group {
         pub operator: String,
         /// 自定义时序列表
         pub metric_info_list: Option<Vec<MetricInfo>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataCreateTimeSeriesGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8309,7 +10555,94 @@ pub mod metadata_create_time_series_group {
                 label: label.into(),
                 operator: operator.into(),
                 metric_info_list: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`MetadataCreateTimeSeriesGroupRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct MetadataCreateTimeSeriesGroupRequestBuilder {
+        bk_data_id: Option<i64>,
+        bk_biz_id: Option<i64>,
+        time_series_group_name: Option<String>,
+        label: Option<String>,
+        operator: Option<String>,
+    }
+    impl MetadataCreateTimeSeriesGroupRequest {
+        /// Starts a [`MetadataCreateTimeSeriesGroupRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> MetadataCreateTimeSeriesGroupRequestBuilder {
+            MetadataCreateTimeSeriesGroupRequestBuilder::default()
+        }
+    }
+    impl MetadataCreateTimeSeriesGroupRequestBuilder {
+        /// Sets `bk_data_id` (required).
+        pub fn bk_data_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_data_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `time_series_group_name` (required).
+        pub fn time_series_group_name(mut self, value: impl Into<String>) -> Self {
+            self.time_series_group_name = Some(value.into());
+            self
+        }
+        /// Sets `label` (required).
+        pub fn label(mut self, value: impl Into<String>) -> Self {
+            self.label = Some(value.into());
+            self
+        }
+        /// Sets `operator` (required).
+        pub fn operator(mut self, value: impl Into<String>) -> Self {
+            self.operator = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            MetadataCreateTimeSeriesGroupRequest,
+            crate::wire::WireError,
+        > {
+            let bk_data_id = self
+                .bk_data_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_data_id"),
+                ))?;
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let time_series_group_name = self
+                .time_series_group_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "time_series_group_name"),
+                ))?;
+            let label = self
+                .label
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "label"),
+                ))?;
+            let operator = self
+                .operator
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "operator"),
+                ))?;
+            ::std::result::Result::Ok(
+                MetadataCreateTimeSeriesGroupRequest::new(
+                    bk_data_id,
+                    bk_biz_id,
+                    time_series_group_name,
+                    label,
+                    operator,
+                ),
+            )
         }
     }
     impl MetadataCreateTimeSeriesGroupRequest {
@@ -8342,6 +10675,7 @@ pub mod metadata_create_time_series_group {
                 label: record.text("label")?,
                 operator: record.text("operator")?,
                 metric_info_list: record.field("metric_info_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8352,6 +10686,7 @@ pub mod metadata_create_time_series_group {
             record.field("label", &self.label);
             record.field("operator", &self.operator);
             record.field("metric_info_list", &self.metric_info_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8384,12 +10719,15 @@ pub mod metadata_create_time_series_group {
         pub last_modify_time: Option<String>,
         /// \自定义时序列表
         pub metric_info_list: Option<Vec<MetadataCreateTimeSeriesGroupMetricInfo>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataCreateTimeSeriesGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataCreateTimeSeriesGroupResponse",
                 &[
@@ -8420,7 +10758,11 @@ pub mod metadata_create_time_series_group {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_text("last_modify_time")?,
                 metric_info_list: record.field("metric_info_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8436,6 +10778,7 @@ pub mod metadata_create_time_series_group {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("metric_info_list", &self.metric_info_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8450,6 +10793,9 @@ pub mod metadata_create_time_series_group {
         pub tag: Option<Vec<serde_json::Value>>,
         /// `tag_list` (Not in the doc's table; seen in its example at line 33.)
         pub tag_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetricInfo {
         /// Sets `field_name`.
@@ -8481,13 +10827,18 @@ pub mod metadata_create_time_series_group {
                 field_name: record.opt_text("field_name")?,
                 tag: record.field("tag")?,
                 tag_list: record.field("tag_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("field_name", &self.field_name);
             record.field("tag", &self.tag);
             record.field("tag_list", &self.tag_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8504,12 +10855,15 @@ pub mod metadata_create_time_series_group {
         pub unit: Option<String>,
         /// 单位类型
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Tag {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Tag",
                 &["field_name", "description", "unit", "type"],
@@ -8519,7 +10873,11 @@ pub mod metadata_create_time_series_group {
                 description: record.opt_text("description")?,
                 unit: record.opt_text("unit")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8527,6 +10885,7 @@ pub mod metadata_create_time_series_group {
             record.field("description", &self.description);
             record.field("unit", &self.unit);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8548,6 +10907,9 @@ pub mod metadata_delete_event_group {
         pub event_group_id: i64,
         /// 操作者
         pub operator: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataDeleteEventGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8556,6 +10918,7 @@ pub mod metadata_delete_event_group {
             Self {
                 event_group_id: event_group_id.into(),
                 operator: operator.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8571,12 +10934,14 @@ pub mod metadata_delete_event_group {
             ::std::result::Result::Ok(Self {
                 event_group_id: record.int("event_group_id")?,
                 operator: record.text("operator")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("event_group_id", &self.event_group_id);
             record.field("operator", &self.operator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8594,6 +10959,9 @@ pub mod metadata_delete_time_series_group {
         pub time_series_group_id: i64,
         /// 操作者
         pub operator: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataDeleteTimeSeriesGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8605,6 +10973,7 @@ pub mod metadata_delete_time_series_group {
             Self {
                 time_series_group_id: time_series_group_id.into(),
                 operator: operator.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8620,12 +10989,14 @@ pub mod metadata_delete_time_series_group {
             ::std::result::Result::Ok(Self {
                 time_series_group_id: record.int("time_series_group_id")?,
                 operator: record.text("operator")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("time_series_group_id", &self.time_series_group_id);
             record.field("operator", &self.operator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8643,12 +11014,15 @@ pub mod metadata_get_data_id {
         pub domain_name: Option<String>,
         /// `port` (Not in the doc's table; seen in its example at line 74.)
         pub port: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ClusterConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ClusterConfig",
                 &["domain_name", "port"],
@@ -8656,12 +11030,17 @@ pub mod metadata_get_data_id {
             ::std::result::Result::Ok(Self {
                 domain_name: record.opt_text("domain_name")?,
                 port: record.opt_int("port")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("domain_name", &self.domain_name);
             record.field("port", &self.port);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8676,6 +11055,9 @@ pub mod metadata_get_data_id {
         pub data_name: Option<String>,
         /// 是否需要ResultTable信息（默认是）
         pub with_rt_info: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataGetDataIdRequest {
         /// Sets `bk_data_id`.
@@ -8707,13 +11089,18 @@ pub mod metadata_get_data_id {
                 bk_data_id: record.opt_int("bk_data_id")?,
                 data_name: record.opt_text("data_name")?,
                 with_rt_info: record.field("with_rt_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_data_id", &self.bk_data_id);
             record.field("data_name", &self.data_name);
             record.field("with_rt_info", &self.with_rt_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8748,12 +11135,15 @@ pub mod metadata_get_data_id {
         pub source_label: Option<String>,
         /// `type_label` (Not in the doc's table; seen in its example at line 74.)
         pub type_label: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataGetDataIdResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataGetDataIdResponse",
                 &[
@@ -8786,7 +11176,11 @@ pub mod metadata_get_data_id {
                 token: record.field("token")?,
                 source_label: record.opt_text("source_label")?,
                 type_label: record.opt_text("type_label")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8803,6 +11197,7 @@ pub mod metadata_get_data_id {
             record.field("token", &self.token);
             record.field("source_label", &self.source_label);
             record.field("type_label", &self.type_label);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8819,12 +11214,15 @@ pub mod metadata_get_data_id {
         pub cluster_type: Option<String>,
         /// 身份认证信息
         pub auth_info: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MqClusterInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MqClusterInfo",
                 &["storage_config", "cluster_config", "cluster_type", "auth_info"],
@@ -8834,7 +11232,11 @@ pub mod metadata_get_data_id {
                 cluster_config: record.field("cluster_config")?,
                 cluster_type: record.opt_text("cluster_type")?,
                 auth_info: record.field("auth_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8842,6 +11244,7 @@ pub mod metadata_get_data_id {
             record.field("cluster_config", &self.cluster_config);
             record.field("cluster_type", &self.cluster_type);
             record.field("auth_info", &self.auth_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8854,12 +11257,15 @@ pub mod metadata_get_data_id {
         pub partition: Option<i64>,
         /// `topic` (Not in the doc's table; seen in its example at line 74.)
         pub topic: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StorageConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StorageConfig",
                 &["partition", "topic"],
@@ -8867,12 +11273,17 @@ pub mod metadata_get_data_id {
             ::std::result::Result::Ok(Self {
                 partition: record.opt_int("partition")?,
                 topic: record.opt_text("topic")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("partition", &self.partition);
             record.field("topic", &self.topic);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8894,12 +11305,15 @@ pub mod metadata_get_event_group {
         pub domain_name: Option<String>,
         /// `port` (Not in the doc's table; seen in its example at line 69.)
         pub port: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ClusterInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ClusterInfo",
                 &["domain_name", "port"],
@@ -8907,12 +11321,17 @@ pub mod metadata_get_event_group {
             ::std::result::Result::Ok(Self {
                 domain_name: record.opt_text("domain_name")?,
                 port: record.opt_int("port")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("domain_name", &self.domain_name);
             record.field("port", &self.port);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8929,12 +11348,15 @@ pub mod metadata_get_event_group {
         pub dimension: Option<Vec<serde_json::Value>>,
         /// `dimension_list` (Not in the doc's table; seen in its example at line 69.)
         pub dimension_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EventInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EventInfo",
                 &["bk_event_id", "event_name", "dimension", "dimension_list"],
@@ -8944,7 +11366,11 @@ pub mod metadata_get_event_group {
                 event_name: record.opt_text("event_name")?,
                 dimension: record.field("dimension")?,
                 dimension_list: record.field("dimension_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8952,6 +11378,7 @@ pub mod metadata_get_event_group {
             record.field("event_name", &self.event_name);
             record.field("dimension", &self.dimension);
             record.field("dimension_list", &self.dimension_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8964,6 +11391,9 @@ pub mod metadata_get_event_group {
         pub event_group_id: i64,
         /// 事件分组存储信息
         pub with_result_table_info: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataGetEventGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8972,6 +11402,7 @@ pub mod metadata_get_event_group {
             Self {
                 event_group_id: event_group_id.into(),
                 with_result_table_info: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8994,12 +11425,14 @@ pub mod metadata_get_event_group {
             ::std::result::Result::Ok(Self {
                 event_group_id: record.int("event_group_id")?,
                 with_result_table_info: record.field("with_result_table_info")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("event_group_id", &self.event_group_id);
             record.field("with_result_table_info", &self.with_result_table_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9034,12 +11467,15 @@ pub mod metadata_get_event_group {
         pub shipper_list: Option<Vec<Shipper>>,
         /// 事件分组ID (described at line 16) (Not in the doc's table; seen in its example at line 69.)
         pub event_group_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataGetEventGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataGetEventGroupResponse",
                 &[
@@ -9072,7 +11508,11 @@ pub mod metadata_get_event_group {
                 event_info_list: record.field("event_info_list")?,
                 shipper_list: record.field("shipper_list")?,
                 event_group_id: record.opt_int("event_group_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9089,6 +11529,7 @@ pub mod metadata_get_event_group {
             record.field("event_info_list", &self.event_info_list);
             record.field("shipper_list", &self.shipper_list);
             record.field("event_group_id", &self.event_group_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9101,12 +11542,15 @@ pub mod metadata_get_event_group {
         pub cluster_info: Option<ClusterInfo>,
         /// `cluster_type` (Not in the doc's table; seen in its example at line 69.)
         pub cluster_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Shipper {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Shipper",
                 &["cluster_info", "cluster_type"],
@@ -9114,12 +11558,17 @@ pub mod metadata_get_event_group {
             ::std::result::Result::Ok(Self {
                 cluster_info: record.field("cluster_info")?,
                 cluster_type: record.opt_text("cluster_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cluster_info", &self.cluster_info);
             record.field("cluster_type", &self.cluster_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9151,12 +11600,15 @@ pub mod metadata_get_result_table {
         pub option: Option<String>,
         /// 用户是否启用该字段配置
         pub is_config_by_user: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Field {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Field",
                 &[
@@ -9177,7 +11629,11 @@ pub mod metadata_get_result_table {
                 alias_name: record.opt_text("alias_name")?,
                 option: record.opt_text("option")?,
                 is_config_by_user: record.field("is_config_by_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9188,6 +11644,7 @@ pub mod metadata_get_result_table {
             record.field("alias_name", &self.alias_name);
             record.field("option", &self.option);
             record.field("is_config_by_user", &self.is_config_by_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9198,12 +11655,18 @@ pub mod metadata_get_result_table {
     pub struct MetadataGetResultTableRequest {
         /// 结果表ID
         pub table_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataGetResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(table_id: impl Into<String>) -> Self {
-            Self { table_id: table_id.into() }
+            Self {
+                table_id: table_id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for MetadataGetResultTableRequest {
@@ -9217,11 +11680,13 @@ pub mod metadata_get_result_table {
             )?;
             ::std::result::Result::Ok(Self {
                 table_id: record.text("table_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("table_id", &self.table_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9258,12 +11723,15 @@ pub mod metadata_get_result_table {
         pub bk_biz_id: Option<i64>,
         /// `scheme_type` (Not in the doc's table; seen in its example at line 72.)
         pub scheme_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataGetResultTableResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataGetResultTableResponse",
                 &[
@@ -9298,7 +11766,11 @@ pub mod metadata_get_result_table {
                 label: record.opt_text("label")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 scheme_type: record.opt_text("scheme_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9316,6 +11788,7 @@ pub mod metadata_get_result_table {
             record.field("label", &self.label);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("scheme_type", &self.scheme_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9345,12 +11818,15 @@ pub mod metadata_get_result_table_storage {
         pub port: Option<i64>,
         /// `schema` (Not in the doc's table; seen in its example at line 61.)
         pub schema: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ClusterConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ClusterConfig",
                 &[
@@ -9369,7 +11845,11 @@ pub mod metadata_get_result_table_storage {
                 is_ssl_verify: record.field("is_ssl_verify")?,
                 port: record.opt_int("port")?,
                 schema: record.opt_text("schema")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9379,6 +11859,7 @@ pub mod metadata_get_result_table_storage {
             record.field("is_ssl_verify", &self.is_ssl_verify);
             record.field("port", &self.port);
             record.field("schema", &self.schema);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9391,6 +11872,9 @@ pub mod metadata_get_result_table_storage {
         pub result_table_list: String,
         /// 存储类型
         pub storage_type: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataGetResultTableStorageRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9402,6 +11886,7 @@ pub mod metadata_get_result_table_storage {
             Self {
                 result_table_list: result_table_list.into(),
                 storage_type: storage_type.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9417,12 +11902,14 @@ pub mod metadata_get_result_table_storage {
             ::std::result::Result::Ok(Self {
                 result_table_list: record.text("result_table_list")?,
                 storage_type: record.text("storage_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("result_table_list", &self.result_table_list);
             record.field("storage_type", &self.storage_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9435,12 +11922,15 @@ pub mod metadata_get_result_table_storage {
         pub table_id: Option<String>,
         /// 存储集群信息
         pub storage_info: Option<Vec<StorageInfo>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataGetResultTableStorageResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataGetResultTableStorageResponse",
                 &["table_id", "storage_info"],
@@ -9448,12 +11938,17 @@ pub mod metadata_get_result_table_storage {
             ::std::result::Result::Ok(Self {
                 table_id: record.opt_text("table_id")?,
                 storage_info: record.field("storage_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("table_id", &self.table_id);
             record.field("storage_info", &self.storage_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9470,12 +11965,15 @@ pub mod metadata_get_result_table_storage {
         pub slice_gap: Option<i64>,
         /// `slice_size` (Not in the doc's table; seen in its example at line 61.)
         pub slice_size: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StorageConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StorageConfig",
                 &["index_datetime_format", "retention", "slice_gap", "slice_size"],
@@ -9485,7 +11983,11 @@ pub mod metadata_get_result_table_storage {
                 retention: record.opt_int("retention")?,
                 slice_gap: record.opt_int("slice_gap")?,
                 slice_size: record.opt_int("slice_size")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9493,6 +11995,7 @@ pub mod metadata_get_result_table_storage {
             record.field("retention", &self.retention);
             record.field("slice_gap", &self.slice_gap);
             record.field("slice_size", &self.slice_size);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9509,12 +12012,15 @@ pub mod metadata_get_result_table_storage {
         pub cluster_type: Option<String>,
         /// 身份认证信息 (Type inferred from the doc's example.)
         pub auth_info: Option<AuthInfo>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StorageInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StorageInfo",
                 &["storage_config", "cluster_config", "cluster_type", "auth_info"],
@@ -9524,7 +12030,11 @@ pub mod metadata_get_result_table_storage {
                 cluster_config: record.field("cluster_config")?,
                 cluster_type: record.opt_text("cluster_type")?,
                 auth_info: record.field("auth_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9532,6 +12042,7 @@ pub mod metadata_get_result_table_storage {
             record.field("cluster_config", &self.cluster_config);
             record.field("cluster_type", &self.cluster_type);
             record.field("auth_info", &self.auth_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9559,12 +12070,15 @@ pub mod metadata_get_time_series_group {
         pub r#type: Option<String>,
         /// tag列表
         pub tag_list: Option<Vec<Tag>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetricInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetricInfo",
                 &["description", "field_name", "unit", "type", "tag_list"],
@@ -9575,7 +12089,11 @@ pub mod metadata_get_time_series_group {
                 unit: record.opt_text("unit")?,
                 r#type: record.opt_text("type")?,
                 tag_list: record.field("tag_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9584,6 +12102,7 @@ pub mod metadata_get_time_series_group {
             record.field("unit", &self.unit);
             record.field("type", &self.r#type);
             record.field("tag_list", &self.tag_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9596,6 +12115,9 @@ pub mod metadata_get_time_series_group {
         pub time_series_group_id: i64,
         /// 自定义时序分组存储信息
         pub with_result_table_info: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataGetTimeSeriesGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9604,6 +12126,7 @@ pub mod metadata_get_time_series_group {
             Self {
                 time_series_group_id: time_series_group_id.into(),
                 with_result_table_info: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9626,12 +12149,14 @@ pub mod metadata_get_time_series_group {
             ::std::result::Result::Ok(Self {
                 time_series_group_id: record.int("time_series_group_id")?,
                 with_result_table_info: record.field("with_result_table_info")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("time_series_group_id", &self.time_series_group_id);
             record.field("with_result_table_info", &self.with_result_table_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9666,12 +12191,15 @@ pub mod metadata_get_time_series_group {
         pub shipper_list: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
         /// 自定义时序分组ID (described at line 16) (Not in the doc's table; seen in its example at line 81.)
         pub time_series_group_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataGetTimeSeriesGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataGetTimeSeriesGroupResponse",
                 &[
@@ -9704,7 +12232,11 @@ pub mod metadata_get_time_series_group {
                 metric_info_list: record.field("metric_info_list")?,
                 shipper_list: record.field("shipper_list")?,
                 time_series_group_id: record.opt_int("time_series_group_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9721,6 +12253,7 @@ pub mod metadata_get_time_series_group {
             record.field("metric_info_list", &self.metric_info_list);
             record.field("shipper_list", &self.shipper_list);
             record.field("time_series_group_id", &self.time_series_group_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9743,6 +12276,9 @@ pub mod metadata_list_label {
         pub level: i64,
         /// 是否展示管理员可见标签
         pub include_admin_only: bool,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataListLabelRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9756,6 +12292,7 @@ pub mod metadata_list_label {
                 label_type: label_type.into(),
                 level: level.into(),
                 include_admin_only,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9772,6 +12309,7 @@ pub mod metadata_list_label {
                 label_type: record.text("label_type")?,
                 level: record.int("level")?,
                 include_admin_only: record.field("include_admin_only")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9779,6 +12317,7 @@ pub mod metadata_list_label {
             record.field("label_type", &self.label_type);
             record.field("level", &self.level);
             record.field("include_admin_only", &self.include_admin_only);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9805,12 +12344,15 @@ pub mod metadata_list_label {
         pub source_label: Option<Vec<SourceLabel>>,
         /// `type_label` (Not in the doc's table; seen in its example at line 59.)
         pub type_label: Option<Vec<TypeLabel>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataListLabelResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataListLabelResponse",
                 &[
@@ -9835,7 +12377,11 @@ pub mod metadata_list_label {
                 result_table_label: record.field("result_table_label")?,
                 source_label: record.field("source_label")?,
                 type_label: record.field("type_label")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9848,6 +12394,7 @@ pub mod metadata_list_label {
             record.field("result_table_label", &self.result_table_label);
             record.field("source_label", &self.source_label);
             record.field("type_label", &self.type_label);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9868,12 +12415,15 @@ pub mod metadata_list_label {
         pub level: Option<i64>,
         /// 父级标签ID (described at line 52) (Not in the doc's table; seen in its example at line 59.)
         pub parent_label: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ResultTableLabel {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ResultTableLabel",
                 &[
@@ -9892,7 +12442,11 @@ pub mod metadata_list_label {
                 label_type: record.opt_text("label_type")?,
                 level: record.opt_int("level")?,
                 parent_label: record.opt_text("parent_label")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9902,6 +12456,7 @@ pub mod metadata_list_label {
             record.field("label_type", &self.label_type);
             record.field("level", &self.level);
             record.field("parent_label", &self.parent_label);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9922,12 +12477,15 @@ pub mod metadata_list_label {
         pub level: Option<i64>,
         /// 父级标签ID (described at line 52) (Not in the doc's table; seen in its example at line 59.)
         pub parent_label: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SourceLabel {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SourceLabel",
                 &[
@@ -9946,7 +12504,11 @@ pub mod metadata_list_label {
                 label_type: record.opt_text("label_type")?,
                 level: record.opt_int("level")?,
                 parent_label: record.opt_text("parent_label")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9956,6 +12518,7 @@ pub mod metadata_list_label {
             record.field("label_type", &self.label_type);
             record.field("level", &self.level);
             record.field("parent_label", &self.parent_label);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9976,12 +12539,15 @@ pub mod metadata_list_label {
         pub level: Option<i64>,
         /// 父级标签ID (described at line 52) (Not in the doc's table; seen in its example at line 59.)
         pub parent_label: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TypeLabel {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TypeLabel",
                 &[
@@ -10000,7 +12566,11 @@ pub mod metadata_list_label {
                 label_type: record.opt_text("label_type")?,
                 level: record.opt_int("level")?,
                 parent_label: record.opt_text("parent_label")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10010,6 +12580,7 @@ pub mod metadata_list_label {
             record.field("label_type", &self.label_type);
             record.field("level", &self.level);
             record.field("parent_label", &self.parent_label);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10043,12 +12614,15 @@ pub mod metadata_list_result_table {
         pub is_config_by_user: Option<bool>,
         /// 字段单位
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Field {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Field",
                 &[
@@ -10071,7 +12645,11 @@ pub mod metadata_list_result_table {
                 option: record.opt_text("option")?,
                 is_config_by_user: record.field("is_config_by_user")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10083,6 +12661,7 @@ pub mod metadata_list_result_table {
             record.field("option", &self.option);
             record.field("is_config_by_user", &self.is_config_by_user);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10099,6 +12678,9 @@ pub mod metadata_list_result_table {
         pub is_public_include: Option<i64>,
         /// 是否需要包含非用户配置的结果表内容
         pub is_config_by_user: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataListResultTableRequest {
         /// Sets `datasource_type`.
@@ -10141,7 +12723,11 @@ pub mod metadata_list_result_table {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 is_public_include: record.opt_int("is_public_include")?,
                 is_config_by_user: record.field("is_config_by_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10149,6 +12735,7 @@ pub mod metadata_list_result_table {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("is_public_include", &self.is_public_include);
             record.field("is_config_by_user", &self.is_config_by_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10187,12 +12774,15 @@ pub mod metadata_list_result_table {
         pub scheme_type: Option<String>,
         /// `table_id` (Not in the doc's table; seen in its example at line 77.)
         pub table_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataListResultTableResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataListResultTableResponse",
                 &[
@@ -10229,7 +12819,11 @@ pub mod metadata_list_result_table {
                 label: record.opt_text("label")?,
                 scheme_type: record.opt_text("scheme_type")?,
                 table_id: record.opt_text("table_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10248,6 +12842,7 @@ pub mod metadata_list_result_table {
             record.field("label", &self.label);
             record.field("scheme_type", &self.scheme_type);
             record.field("table_id", &self.table_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10262,22 +12857,29 @@ pub mod metadata_list_transfer_cluster {
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/metadata_list_transfer_cluster.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct MetadataListTransferClusterRequest {}
+    pub struct MetadataListTransferClusterRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for MetadataListTransferClusterRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(
                 value,
                 "MetadataListTransferClusterRequest",
                 &[],
             )?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10288,23 +12890,31 @@ pub mod metadata_list_transfer_cluster {
     pub struct MetadataListTransferClusterResponse {
         /// transfer集群ID
         pub cluster_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataListTransferClusterResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataListTransferClusterResponse",
                 &["cluster_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 cluster_id: record.opt_text("cluster_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cluster_id", &self.cluster_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10335,12 +12945,15 @@ pub mod metadata_modify_cluster_info {
         pub cluster_name: Option<String>,
         /// 存储集群版本
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ClusterConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ClusterConfig",
                 &[
@@ -10361,7 +12974,11 @@ pub mod metadata_modify_cluster_info {
                 cluster_id: record.opt_int("cluster_id")?,
                 cluster_name: record.opt_text("cluster_name")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10372,6 +12989,7 @@ pub mod metadata_modify_cluster_info {
             record.field("cluster_id", &self.cluster_id);
             record.field("cluster_name", &self.cluster_name);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10396,6 +13014,9 @@ pub mod metadata_modify_cluster_info {
         pub schema: Option<String>,
         /// 是否需要跳过SSL\TLS 认证
         pub is_ssl_verify: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataModifyClusterInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10414,6 +13035,7 @@ pub mod metadata_modify_cluster_info {
                 custom_label: None,
                 schema: None,
                 is_ssl_verify: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10471,6 +13093,7 @@ pub mod metadata_modify_cluster_info {
                 custom_label: record.opt_text("custom_label")?,
                 schema: record.opt_text("schema")?,
                 is_ssl_verify: record.field("is_ssl_verify")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10483,6 +13106,7 @@ pub mod metadata_modify_cluster_info {
             record.field("custom_label", &self.custom_label);
             record.field("schema", &self.schema);
             record.field("is_ssl_verify", &self.is_ssl_verify);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10497,12 +13121,15 @@ pub mod metadata_modify_cluster_info {
         pub cluster_type: Option<String>,
         /// 集群用户名 (Type inferred from the doc's example.)
         pub auth_info: Option<AuthInfo>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataModifyClusterInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataModifyClusterInfoResponse",
                 &["cluster_config", "cluster_type", "auth_info"],
@@ -10511,13 +13138,18 @@ pub mod metadata_modify_cluster_info {
                 cluster_config: record.field("cluster_config")?,
                 cluster_type: record.opt_text("cluster_type")?,
                 auth_info: record.field("auth_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cluster_config", &self.cluster_config);
             record.field("cluster_type", &self.cluster_type);
             record.field("auth_info", &self.auth_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10548,6 +13180,9 @@ pub mod metadata_modify_data_id {
         pub option: Option<String>,
         /// 数据源是否启用
         pub is_enable: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataModifyDataIdRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10560,6 +13195,7 @@ pub mod metadata_modify_data_id {
                 data_description: None,
                 option: None,
                 is_enable: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10608,6 +13244,7 @@ pub mod metadata_modify_data_id {
                 data_description: record.opt_text("data_description")?,
                 option: record.opt_text("option")?,
                 is_enable: record.field("is_enable")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10618,6 +13255,7 @@ pub mod metadata_modify_data_id {
             record.field("data_description", &self.data_description);
             record.field("option", &self.option);
             record.field("is_enable", &self.is_enable);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10646,12 +13284,15 @@ pub mod metadata_modify_data_id {
         pub token: Option<crate::Secret>,
         /// transfer集群ID
         pub transfer_cluster_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataModifyDataIdResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataModifyDataIdResponse",
                 &[
@@ -10678,7 +13319,11 @@ pub mod metadata_modify_data_id {
                 source_label: record.opt_text("source_label")?,
                 token: record.field("token")?,
                 transfer_cluster_id: record.opt_text("transfer_cluster_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10692,6 +13337,7 @@ pub mod metadata_modify_data_id {
             record.field("source_label", &self.source_label);
             record.field("token", &self.token);
             record.field("transfer_cluster_id", &self.transfer_cluster_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10708,12 +13354,15 @@ pub mod metadata_modify_data_id {
         pub cluster_type: Option<String>,
         /// 身份认证信息
         pub auth_info: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MqConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MqConfig",
                 &["storage_config", "cluster_config", "cluster_type", "auth_info"],
@@ -10723,7 +13372,11 @@ pub mod metadata_modify_data_id {
                 cluster_config: record.field("cluster_config")?,
                 cluster_type: record.opt_text("cluster_type")?,
                 auth_info: record.field("auth_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10731,6 +13384,7 @@ pub mod metadata_modify_data_id {
             record.field("cluster_config", &self.cluster_config);
             record.field("cluster_type", &self.cluster_type);
             record.field("auth_info", &self.auth_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10751,6 +13405,9 @@ pub mod metadata_modify_event_group {
         pub dimension_name: Option<String>,
         /// 维度中文名
         pub dimension_ch_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Dimension {
         /// Sets `dimension_name`.
@@ -10776,12 +13433,17 @@ pub mod metadata_modify_event_group {
             ::std::result::Result::Ok(Self {
                 dimension_name: record.opt_text("dimension_name")?,
                 dimension_ch_name: record.opt_text("dimension_ch_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("dimension_name", &self.dimension_name);
             record.field("dimension_ch_name", &self.dimension_ch_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10796,6 +13458,9 @@ pub mod metadata_modify_event_group {
         pub dimension: Option<Vec<Dimension>>,
         /// `dimension_list` (Not in the doc's table; seen in its example at line 33.)
         pub dimension_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EventInfo {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10805,6 +13470,7 @@ pub mod metadata_modify_event_group {
                 event_name: event_name.into(),
                 dimension: None,
                 dimension_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10833,6 +13499,7 @@ pub mod metadata_modify_event_group {
                 event_name: record.text("event_name")?,
                 dimension: record.field("dimension")?,
                 dimension_list: record.field("dimension_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10840,6 +13507,7 @@ pub mod metadata_modify_event_group {
             record.field("event_name", &self.event_name);
             record.field("dimension", &self.dimension);
             record.field("dimension_list", &self.dimension_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10854,12 +13522,15 @@ pub mod metadata_modify_event_group {
         pub event_name: Option<String>,
         /// 维度列表
         pub dimension: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataModifyEventGroupEventInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataModifyEventGroupEventInfo",
                 &["bk_event_id", "event_name", "dimension"],
@@ -10868,13 +13539,18 @@ pub mod metadata_modify_event_group {
                 bk_event_id: record.opt_int("bk_event_id")?,
                 event_name: record.opt_text("event_name")?,
                 dimension: record.field("dimension")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_event_id", &self.bk_event_id);
             record.field("event_name", &self.event_name);
             record.field("dimension", &self.dimension);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10895,6 +13571,9 @@ pub mod metadata_modify_event_group {
         pub event_info_list: Option<Vec<EventInfo>>,
         /// 是否停用事件组
         pub is_enable: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataModifyEventGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10907,6 +13586,7 @@ pub mod metadata_modify_event_group {
                 operator: operator.into(),
                 event_info_list: None,
                 is_enable: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10955,6 +13635,7 @@ pub mod metadata_modify_event_group {
                 operator: record.text("operator")?,
                 event_info_list: record.field("event_info_list")?,
                 is_enable: record.field("is_enable")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10965,6 +13646,7 @@ pub mod metadata_modify_event_group {
             record.field("operator", &self.operator);
             record.field("event_info_list", &self.event_info_list);
             record.field("is_enable", &self.is_enable);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10997,12 +13679,15 @@ pub mod metadata_modify_event_group {
         pub event_info_list: Option<Vec<MetadataModifyEventGroupEventInfo>>,
         /// `description` (Not in the doc's table; seen in its example at line 97.)
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataModifyEventGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataModifyEventGroupResponse",
                 &[
@@ -11033,7 +13718,11 @@ pub mod metadata_modify_event_group {
                 last_modify_time: record.opt_text("last_modify_time")?,
                 event_info_list: record.field("event_info_list")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11049,6 +13738,7 @@ pub mod metadata_modify_event_group {
             record.field("last_modify_time", &self.last_modify_time);
             record.field("event_info_list", &self.event_info_list);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11080,6 +13770,9 @@ pub mod metadata_modify_result_table {
         pub option: Option<Vec<serde_json::Value>>,
         /// 字段类型，可以为metric或dimension (described at line 65) (Not in the doc's table; seen in its example at line 73.)
         pub tag: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Field {
         /// Sets `alias_name`.
@@ -11143,7 +13836,11 @@ pub mod metadata_modify_result_table {
                 is_config_by_user: record.field("is_config_by_user")?,
                 option: record.field("option")?,
                 tag: record.opt_text("tag")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11154,6 +13851,7 @@ pub mod metadata_modify_result_table {
             record.field("is_config_by_user", &self.is_config_by_user);
             record.field("option", &self.option);
             record.field("tag", &self.tag);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11178,12 +13876,15 @@ pub mod metadata_modify_result_table {
         pub is_config_by_user: Option<bool>,
         /// 字段单位
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataModifyResultTableField {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataModifyResultTableField",
                 &[
@@ -11206,7 +13907,11 @@ pub mod metadata_modify_result_table {
                 option: record.opt_text("option")?,
                 is_config_by_user: record.field("is_config_by_user")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11218,6 +13923,7 @@ pub mod metadata_modify_result_table {
             record.field("option", &self.option);
             record.field("is_config_by_user", &self.is_config_by_user);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11244,6 +13950,9 @@ pub mod metadata_modify_result_table {
         pub external_storage: Option<serde_json::Map<String, serde_json::Value>>,
         /// 是否启用结果表
         pub is_enable: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataModifyResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11263,6 +13972,7 @@ pub mod metadata_modify_result_table {
                 is_time_field_only: None,
                 external_storage: None,
                 is_enable: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11330,6 +14040,7 @@ pub mod metadata_modify_result_table {
                 is_time_field_only: record.field("is_time_field_only")?,
                 external_storage: record.field("external_storage")?,
                 is_enable: record.field("is_enable")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11343,6 +14054,7 @@ pub mod metadata_modify_result_table {
             record.field("is_time_field_only", &self.is_time_field_only);
             record.field("external_storage", &self.external_storage);
             record.field("is_enable", &self.is_enable);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11383,12 +14095,15 @@ pub mod metadata_modify_result_table {
         ///
         /// Sent as `table_name_zh`.
         pub table_name_zh_: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataModifyResultTableResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataModifyResultTableResponse",
                 &[
@@ -11423,7 +14138,11 @@ pub mod metadata_modify_result_table {
                 field_list: record.field("field_list")?,
                 scheme_type: record.opt_text("scheme_type")?,
                 table_name_zh_: record.opt_text("table_name_zh")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11441,6 +14160,7 @@ pub mod metadata_modify_result_table {
             record.field("field_list", &self.field_list);
             record.field("scheme_type", &self.scheme_type);
             record.field("table_name_zh", &self.table_name_zh_);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11474,6 +14194,9 @@ pub mod metadata_modify_time_series_group {
         pub is_config_by_user: bool,
         /// `filed_name` (Not in the doc's table; seen in its example at line 39.)
         pub filed_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Field {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11492,6 +14215,7 @@ pub mod metadata_modify_time_series_group {
                 option: None,
                 is_config_by_user,
                 filed_name: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11549,6 +14273,7 @@ pub mod metadata_modify_time_series_group {
                 option: record.field("option")?,
                 is_config_by_user: record.field("is_config_by_user")?,
                 filed_name: record.opt_text("filed_name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11561,6 +14286,7 @@ pub mod metadata_modify_time_series_group {
             record.field("option", &self.option);
             record.field("is_config_by_user", &self.is_config_by_user);
             record.field("filed_name", &self.filed_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11579,12 +14305,15 @@ pub mod metadata_modify_time_series_group {
         pub r#type: Option<String>,
         /// 维度列表 (Type inferred from the doc's example.)
         pub tag_list: Option<Vec<Tag>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetricInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetricInfo",
                 &["field_name", "description", "unit", "type", "tag_list"],
@@ -11595,7 +14324,11 @@ pub mod metadata_modify_time_series_group {
                 unit: record.opt_text("unit")?,
                 r#type: record.opt_text("type")?,
                 tag_list: record.field("tag_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11604,6 +14337,7 @@ pub mod metadata_modify_time_series_group {
             record.field("unit", &self.unit);
             record.field("type", &self.r#type);
             record.field("tag_list", &self.tag_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11628,6 +14362,9 @@ pub mod metadata_modify_time_series_group {
         pub field_list: Option<Vec<Field>>,
         /// 字段描述信息 (described at line 30) (Not in the doc's table; seen in its example at line 39.)
         pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataModifyTimeSeriesGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11645,6 +14382,7 @@ pub mod metadata_modify_time_series_group {
                 is_enable: None,
                 field_list: None,
                 description: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11707,6 +14445,7 @@ pub mod metadata_modify_time_series_group {
                 is_enable: record.field("is_enable")?,
                 field_list: record.field("field_list")?,
                 description: record.opt_text("description")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11719,6 +14458,7 @@ pub mod metadata_modify_time_series_group {
             record.field("is_enable", &self.is_enable);
             record.field("field_list", &self.field_list);
             record.field("description", &self.description);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11751,12 +14491,15 @@ pub mod metadata_modify_time_series_group {
         pub last_modify_time: Option<String>,
         /// 自定义时序列表
         pub metric_info_list: Option<Vec<MetricInfo>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataModifyTimeSeriesGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataModifyTimeSeriesGroupResponse",
                 &[
@@ -11787,7 +14530,11 @@ pub mod metadata_modify_time_series_group {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_text("last_modify_time")?,
                 metric_info_list: record.field("metric_info_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11803,6 +14550,7 @@ pub mod metadata_modify_time_series_group {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("metric_info_list", &self.metric_info_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11819,12 +14567,15 @@ pub mod metadata_modify_time_series_group {
         pub r#type: Option<String>,
         /// 单位 (described at line 93) (Not in the doc's table; seen in its example at line 109.)
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Tag {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Tag",
                 &["description", "field_name", "type", "unit"],
@@ -11834,7 +14585,11 @@ pub mod metadata_modify_time_series_group {
                 field_name: record.opt_text("field_name")?,
                 r#type: record.opt_text("type")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11842,6 +14597,7 @@ pub mod metadata_modify_time_series_group {
             record.field("field_name", &self.field_name);
             record.field("type", &self.r#type);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11863,12 +14619,15 @@ pub mod metadata_query_event_group {
         pub dimension_name: Option<String>,
         /// 维度中文名
         pub dimension_ch_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Dimension {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Dimension",
                 &["dimension_name", "dimension_ch_name"],
@@ -11876,12 +14635,17 @@ pub mod metadata_query_event_group {
             ::std::result::Result::Ok(Self {
                 dimension_name: record.opt_text("dimension_name")?,
                 dimension_ch_name: record.opt_text("dimension_ch_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("dimension_name", &self.dimension_name);
             record.field("dimension_ch_name", &self.dimension_ch_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11898,12 +14662,15 @@ pub mod metadata_query_event_group {
         pub dimension: Option<Vec<Dimension>>,
         /// `dimension_list` (Not in the doc's table; seen in its example at line 77.)
         pub dimension_list: Option<Vec<MetadataQueryEventGroupDimension>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EventInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EventInfo",
                 &["bk_event_id", "event_name", "dimension", "dimension_list"],
@@ -11913,7 +14680,11 @@ pub mod metadata_query_event_group {
                 event_name: record.opt_text("event_name")?,
                 dimension: record.field("dimension")?,
                 dimension_list: record.field("dimension_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11921,6 +14692,7 @@ pub mod metadata_query_event_group {
             record.field("event_name", &self.event_name);
             record.field("dimension", &self.dimension);
             record.field("dimension_list", &self.dimension_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11935,6 +14707,9 @@ pub mod metadata_query_event_group {
         pub event_group_name: Option<String>,
         /// 业务ID
         pub bk_biz_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataQueryEventGroupRequest {
         /// Sets `label`.
@@ -11966,13 +14741,18 @@ pub mod metadata_query_event_group {
                 label: record.opt_text("label")?,
                 event_group_name: record.opt_text("event_group_name")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("label", &self.label);
             record.field("event_group_name", &self.event_group_name);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12003,12 +14783,15 @@ pub mod metadata_query_event_group {
         pub last_modify_time: Option<String>,
         /// 事件列表
         pub event_info_list: Option<Vec<EventInfo>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataQueryEventGroupResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataQueryEventGroupResponseItem",
                 &[
@@ -12037,7 +14820,11 @@ pub mod metadata_query_event_group {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_text("last_modify_time")?,
                 event_info_list: record.field("event_info_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12052,6 +14839,7 @@ pub mod metadata_query_event_group {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("event_info_list", &self.event_info_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12072,6 +14860,9 @@ pub mod metadata_query_tag_values {
         pub table_id: String,
         /// tag/dimension字段名
         pub tag_name: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataQueryTagValuesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12080,6 +14871,7 @@ pub mod metadata_query_tag_values {
             Self {
                 table_id: table_id.into(),
                 tag_name: tag_name.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12095,12 +14887,14 @@ pub mod metadata_query_tag_values {
             ::std::result::Result::Ok(Self {
                 table_id: record.text("table_id")?,
                 tag_name: record.text("tag_name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("table_id", &self.table_id);
             record.field("tag_name", &self.tag_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12111,23 +14905,31 @@ pub mod metadata_query_tag_values {
     pub struct MetadataQueryTagValuesResponse {
         /// tag/dimension的值 (Type inferred from the doc's example.)
         pub tag_values: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataQueryTagValuesResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataQueryTagValuesResponse",
                 &["tag_values"],
             )?;
             ::std::result::Result::Ok(Self {
                 tag_values: record.field("tag_values")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("tag_values", &self.tag_values);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12154,12 +14956,15 @@ pub mod metadata_query_time_series_group {
         pub r#type: Option<String>,
         /// 维度列表 (Type inferred from the doc's example.)
         pub tag_list: Option<Vec<Tag>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetricInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetricInfo",
                 &["field_name", "description", "unit", "type", "tag_list"],
@@ -12170,7 +14975,11 @@ pub mod metadata_query_time_series_group {
                 unit: record.opt_text("unit")?,
                 r#type: record.opt_text("type")?,
                 tag_list: record.field("tag_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12179,6 +14988,7 @@ pub mod metadata_query_time_series_group {
             record.field("unit", &self.unit);
             record.field("type", &self.r#type);
             record.field("tag_list", &self.tag_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12193,6 +15003,9 @@ pub mod metadata_query_time_series_group {
         pub time_series_group_name: Option<String>,
         /// 业务ID
         pub bk_biz_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataQueryTimeSeriesGroupRequest {
         /// Sets `label`.
@@ -12224,13 +15037,18 @@ pub mod metadata_query_time_series_group {
                 label: record.opt_text("label")?,
                 time_series_group_name: record.opt_text("time_series_group_name")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("label", &self.label);
             record.field("time_series_group_name", &self.time_series_group_name);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12263,12 +15081,15 @@ pub mod metadata_query_time_series_group {
         pub last_modify_time: Option<String>,
         /// 自定义时序列表
         pub metric_info_list: Option<Vec<MetricInfo>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetadataQueryTimeSeriesGroupResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetadataQueryTimeSeriesGroupResponseItem",
                 &[
@@ -12299,7 +15120,11 @@ pub mod metadata_query_time_series_group {
                 last_modify_user: record.opt_text("last_modify_user")?,
                 last_modify_time: record.opt_text("last_modify_time")?,
                 metric_info_list: record.field("metric_info_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12315,6 +15140,7 @@ pub mod metadata_query_time_series_group {
             record.field("last_modify_user", &self.last_modify_user);
             record.field("last_modify_time", &self.last_modify_time);
             record.field("metric_info_list", &self.metric_info_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12331,12 +15157,15 @@ pub mod metadata_query_time_series_group {
         pub r#type: Option<String>,
         /// 单位 (described at line 66) (Not in the doc's table; seen in its example at line 82.)
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Tag {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Tag",
                 &["description", "field_name", "type", "unit"],
@@ -12346,7 +15175,11 @@ pub mod metadata_query_time_series_group {
                 field_name: record.opt_text("field_name")?,
                 r#type: record.opt_text("type")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12354,6 +15187,7 @@ pub mod metadata_query_time_series_group {
             record.field("field_name", &self.field_name);
             record.field("type", &self.r#type);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12374,6 +15208,9 @@ pub mod metadata_upgrade_result_table {
         pub table_id_list: Vec<String>,
         /// 操作者
         pub operator: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl MetadataUpgradeResultTableRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12382,6 +15219,7 @@ pub mod metadata_upgrade_result_table {
             Self {
                 table_id_list,
                 operator: operator.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12397,12 +15235,14 @@ pub mod metadata_upgrade_result_table {
             ::std::result::Result::Ok(Self {
                 table_id_list: record.field("table_id_list")?,
                 operator: record.text("operator")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("table_id_list", &self.table_id_list);
             record.field("operator", &self.operator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12428,6 +15268,9 @@ pub mod preview_duty_rule {
         pub source_type: Option<String>,
         /// 数据来源类型为API的时候必填，格式参考保存轮值规则
         pub config: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PreviewDutyRuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12440,6 +15283,7 @@ pub mod preview_duty_rule {
                 days: None,
                 source_type: None,
                 config: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12484,6 +15328,7 @@ pub mod preview_duty_rule {
                 days: record.opt_int("days")?,
                 source_type: record.opt_text("source_type")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12494,6 +15339,7 @@ pub mod preview_duty_rule {
             record.field("days", &self.days);
             record.field("source_type", &self.source_type);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12506,12 +15352,15 @@ pub mod preview_duty_rule {
         pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
         /// 值班时间
         pub work_times: Option<Vec<WorkTime>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PreviewDutyRuleResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PreviewDutyRuleResponseItem",
                 &["users", "work_times"],
@@ -12519,12 +15368,17 @@ pub mod preview_duty_rule {
             ::std::result::Result::Ok(Self {
                 users: record.field("users")?,
                 work_times: record.field("work_times")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("users", &self.users);
             record.field("work_times", &self.work_times);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12537,12 +15391,15 @@ pub mod preview_duty_rule {
         pub start_time: Option<String>,
         /// 时间格式 2023-12-01 23:59
         pub end_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for WorkTime {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "WorkTime",
                 &["start_time", "end_time"],
@@ -12550,12 +15407,17 @@ pub mod preview_duty_rule {
             ::std::result::Result::Ok(Self {
                 start_time: record.opt_text("start_time")?,
                 end_time: record.opt_text("end_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("start_time", &self.start_time);
             record.field("end_time", &self.end_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12584,6 +15446,9 @@ pub mod preview_user_group {
         pub source_type: Option<String>,
         /// 数据来源类型为API的时候必填，格式为 {"duty_rules": \[1,2,3\]}
         pub config: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PreviewUserGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12596,6 +15461,7 @@ pub mod preview_user_group {
                 days: None,
                 source_type: None,
                 config: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12640,6 +15506,7 @@ pub mod preview_user_group {
                 days: record.opt_int("days")?,
                 source_type: record.opt_text("source_type")?,
                 config: record.field("config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12650,6 +15517,7 @@ pub mod preview_user_group {
             record.field("days", &self.days);
             record.field("source_type", &self.source_type);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12662,12 +15530,15 @@ pub mod preview_user_group {
         pub users: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
         /// 值班时间
         pub work_times: Option<Vec<WorkTime>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PreviewUserGroupResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PreviewUserGroupResponseItem",
                 &["users", "work_times"],
@@ -12675,12 +15546,17 @@ pub mod preview_user_group {
             ::std::result::Result::Ok(Self {
                 users: record.field("users")?,
                 work_times: record.field("work_times")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("users", &self.users);
             record.field("work_times", &self.work_times);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12702,17 +15578,31 @@ pub mod save_action_config {
     pub struct Response {
         /// `id` (Not in the doc's table; seen in its example at line 142.)
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Response {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Response", &["id"])?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Response",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12759,6 +15649,9 @@ pub mod save_action_config {
         pub timeout: Option<i64>,
         /// 是否启用 (described at line 42) (Not in the doc's table; seen in its example at line 90.)
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveActionConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12789,7 +15682,74 @@ pub mod save_action_config {
                 template_detail: None,
                 timeout: None,
                 is_enabled: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SaveActionConfigRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SaveActionConfigRequestBuilder {
+        bk_biz_id: Option<i64>,
+        name: Option<String>,
+        plugin_id: Option<PluginId>,
+        execute_config: Option<ExecuteConfig>,
+    }
+    impl SaveActionConfigRequest {
+        /// Starts a [`SaveActionConfigRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SaveActionConfigRequestBuilder {
+            SaveActionConfigRequestBuilder::default()
+        }
+    }
+    impl SaveActionConfigRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `plugin_id` (required).
+        pub fn plugin_id(mut self, value: impl Into<PluginId>) -> Self {
+            self.plugin_id = Some(value.into());
+            self
+        }
+        /// Sets `execute_config` (required).
+        pub fn execute_config(mut self, value: impl Into<ExecuteConfig>) -> Self {
+            self.execute_config = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SaveActionConfigRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let plugin_id = self
+                .plugin_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "plugin_id"),
+                ))?;
+            let execute_config = self
+                .execute_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "execute_config"),
+                ))?;
+            ::std::result::Result::Ok(
+                SaveActionConfigRequest::new(bk_biz_id, name, plugin_id, execute_config),
+            )
         }
     }
     impl SaveActionConfigRequest {
@@ -12918,6 +15878,7 @@ pub mod save_action_config {
                 template_detail: record.field("template_detail")?,
                 timeout: record.opt_int("timeout")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12941,6 +15902,7 @@ pub mod save_action_config {
             record.field("template_detail", &self.template_detail);
             record.field("timeout", &self.timeout);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12962,6 +15924,9 @@ pub mod save_alarm_strategy {
         pub notice_template: Option<NoticeTemplate>,
         /// 通知组列表(NoticeGroup)
         pub notice_group_list: Vec<NoticeGroup>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Action {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12976,6 +15941,7 @@ pub mod save_alarm_strategy {
                 config,
                 notice_template: None,
                 notice_group_list,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13000,6 +15966,7 @@ pub mod save_alarm_strategy {
                 config: record.field("config")?,
                 notice_template: record.field("notice_template")?,
                 notice_group_list: record.field("notice_group_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13008,6 +15975,7 @@ pub mod save_alarm_strategy {
             record.field("config", &self.config);
             record.field("notice_template", &self.notice_template);
             record.field("notice_group_list", &self.notice_group_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13028,6 +15996,9 @@ pub mod save_alarm_strategy {
         pub recovery_config: RecoveryConfig,
         /// `message_template`
         pub message_template: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Algorithm {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13046,7 +16017,92 @@ pub mod save_alarm_strategy {
                 algorithm_type: algorithm_type.into(),
                 recovery_config,
                 message_template: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Algorithm`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct AlgorithmBuilder {
+        algorithm_config: Option<Vec<Vec<SaveAlarmStrategyItem>>>,
+        level: Option<i64>,
+        trigger_config: Option<TriggerConfig>,
+        algorithm_type: Option<String>,
+        recovery_config: Option<RecoveryConfig>,
+    }
+    impl Algorithm {
+        /// Starts a [`AlgorithmBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> AlgorithmBuilder {
+            AlgorithmBuilder::default()
+        }
+    }
+    impl AlgorithmBuilder {
+        /// Sets `algorithm_config` (required).
+        pub fn algorithm_config(
+            mut self,
+            value: impl Into<Vec<Vec<SaveAlarmStrategyItem>>>,
+        ) -> Self {
+            self.algorithm_config = Some(value.into());
+            self
+        }
+        /// Sets `level` (required).
+        pub fn level(mut self, value: impl Into<i64>) -> Self {
+            self.level = Some(value.into());
+            self
+        }
+        /// Sets `trigger_config` (required).
+        pub fn trigger_config(mut self, value: impl Into<TriggerConfig>) -> Self {
+            self.trigger_config = Some(value.into());
+            self
+        }
+        /// Sets `algorithm_type` (required).
+        pub fn algorithm_type(mut self, value: impl Into<String>) -> Self {
+            self.algorithm_type = Some(value.into());
+            self
+        }
+        /// Sets `recovery_config` (required).
+        pub fn recovery_config(mut self, value: impl Into<RecoveryConfig>) -> Self {
+            self.recovery_config = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Algorithm, crate::wire::WireError> {
+            let algorithm_config = self
+                .algorithm_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "algorithm_config"),
+                ))?;
+            let level = self
+                .level
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "level"),
+                ))?;
+            let trigger_config = self
+                .trigger_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "trigger_config"),
+                ))?;
+            let algorithm_type = self
+                .algorithm_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "algorithm_type"),
+                ))?;
+            let recovery_config = self
+                .recovery_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "recovery_config"),
+                ))?;
+            ::std::result::Result::Ok(
+                Algorithm::new(
+                    algorithm_config,
+                    level,
+                    trigger_config,
+                    algorithm_type,
+                    recovery_config,
+                ),
+            )
         }
     }
     impl Algorithm {
@@ -13079,6 +16135,7 @@ pub mod save_alarm_strategy {
                 algorithm_type: record.text("algorithm_type")?,
                 recovery_config: record.field("recovery_config")?,
                 message_template: record.opt_text("message_template")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13089,6 +16146,7 @@ pub mod save_alarm_strategy {
             record.field("algorithm_type", &self.algorithm_type);
             record.field("recovery_config", &self.recovery_config);
             record.field("message_template", &self.message_template);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13103,6 +16161,9 @@ pub mod save_alarm_strategy {
         pub continous: Option<i64>,
         /// `continuous` (Not in the doc's table; seen in its example at line 178.)
         pub continuous: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NoDataConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13112,6 +16173,7 @@ pub mod save_alarm_strategy {
                 is_enabled,
                 continous: None,
                 continuous: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13140,6 +16202,7 @@ pub mod save_alarm_strategy {
                 is_enabled: record.field("is_enabled")?,
                 continous: record.opt_int("continous")?,
                 continuous: record.opt_int("continuous")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13147,6 +16210,7 @@ pub mod save_alarm_strategy {
             record.field("is_enabled", &self.is_enabled);
             record.field("continous", &self.continous);
             record.field("continuous", &self.continuous);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13167,6 +16231,9 @@ pub mod save_alarm_strategy {
         pub id: Option<i64>,
         /// `notice_group_name` (Not in the doc's table; seen in its example at line 178.)
         pub notice_group_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NoticeGroup {
         /// Sets `notice_receiver`.
@@ -13226,7 +16293,11 @@ pub mod save_alarm_strategy {
                 message: record.opt_text("message")?,
                 id: record.opt_int("id")?,
                 notice_group_name: record.opt_text("notice_group_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13236,6 +16307,7 @@ pub mod save_alarm_strategy {
             record.field("message", &self.message);
             record.field("id", &self.id);
             record.field("notice_group_name", &self.notice_group_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13248,6 +16320,9 @@ pub mod save_alarm_strategy {
         pub anomaly_template: Option<String>,
         /// 恢复通知模板
         pub recovery_template: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NoticeTemplate {
         /// Sets `anomaly_template`.
@@ -13265,7 +16340,7 @@ pub mod save_alarm_strategy {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoticeTemplate",
                 &["anomaly_template", "recovery_template"],
@@ -13273,12 +16348,17 @@ pub mod save_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 anomaly_template: record.opt_text("anomaly_template")?,
                 recovery_template: record.opt_text("recovery_template")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("anomaly_template", &self.anomaly_template);
             record.field("recovery_template", &self.recovery_template);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13289,6 +16369,9 @@ pub mod save_alarm_strategy {
     pub struct RecoveryConfig {
         /// 恢复周期数
         pub check_window: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RecoveryConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13296,6 +16379,7 @@ pub mod save_alarm_strategy {
         pub fn new(check_window: impl Into<i64>) -> Self {
             Self {
                 check_window: check_window.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13310,11 +16394,13 @@ pub mod save_alarm_strategy {
             )?;
             ::std::result::Result::Ok(Self {
                 check_window: record.int("check_window")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("check_window", &self.check_window);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13341,6 +16427,9 @@ pub mod save_alarm_strategy {
         pub agg_method: String,
         /// 结果表ID
         pub result_table_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RtQueryConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13365,7 +16454,130 @@ pub mod save_alarm_strategy {
                 agg_dimension,
                 agg_method: agg_method.into(),
                 result_table_id: result_table_id.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`RtQueryConfig`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct RtQueryConfigBuilder {
+        metric_field: Option<String>,
+        unit_conversion: Option<i64>,
+        unit: Option<String>,
+        agg_condition: Option<Vec<serde_json::Value>>,
+        agg_interval: Option<i64>,
+        agg_dimension: Option<Vec<String>>,
+        agg_method: Option<String>,
+        result_table_id: Option<String>,
+    }
+    impl RtQueryConfig {
+        /// Starts a [`RtQueryConfigBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> RtQueryConfigBuilder {
+            RtQueryConfigBuilder::default()
+        }
+    }
+    impl RtQueryConfigBuilder {
+        /// Sets `metric_field` (required).
+        pub fn metric_field(mut self, value: impl Into<String>) -> Self {
+            self.metric_field = Some(value.into());
+            self
+        }
+        /// Sets `unit_conversion` (required).
+        pub fn unit_conversion(mut self, value: impl Into<i64>) -> Self {
+            self.unit_conversion = Some(value.into());
+            self
+        }
+        /// Sets `unit` (required).
+        pub fn unit(mut self, value: impl Into<String>) -> Self {
+            self.unit = Some(value.into());
+            self
+        }
+        /// Sets `agg_condition` (required).
+        pub fn agg_condition(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.agg_condition = Some(value.into());
+            self
+        }
+        /// Sets `agg_interval` (required).
+        pub fn agg_interval(mut self, value: impl Into<i64>) -> Self {
+            self.agg_interval = Some(value.into());
+            self
+        }
+        /// Sets `agg_dimension` (required).
+        pub fn agg_dimension(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.agg_dimension = Some(value.into());
+            self
+        }
+        /// Sets `agg_method` (required).
+        pub fn agg_method(mut self, value: impl Into<String>) -> Self {
+            self.agg_method = Some(value.into());
+            self
+        }
+        /// Sets `result_table_id` (required).
+        pub fn result_table_id(mut self, value: impl Into<String>) -> Self {
+            self.result_table_id = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<RtQueryConfig, crate::wire::WireError> {
+            let metric_field = self
+                .metric_field
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "metric_field"),
+                ))?;
+            let unit_conversion = self
+                .unit_conversion
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "unit_conversion"),
+                ))?;
+            let unit = self
+                .unit
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "unit"),
+                ))?;
+            let agg_condition = self
+                .agg_condition
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "agg_condition"),
+                ))?;
+            let agg_interval = self
+                .agg_interval
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "agg_interval"),
+                ))?;
+            let agg_dimension = self
+                .agg_dimension
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "agg_dimension"),
+                ))?;
+            let agg_method = self
+                .agg_method
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "agg_method"),
+                ))?;
+            let result_table_id = self
+                .result_table_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "result_table_id"),
+                ))?;
+            ::std::result::Result::Ok(
+                RtQueryConfig::new(
+                    metric_field,
+                    unit_conversion,
+                    unit,
+                    agg_condition,
+                    agg_interval,
+                    agg_dimension,
+                    agg_method,
+                    result_table_id,
+                ),
+            )
         }
     }
     impl RtQueryConfig {
@@ -13404,6 +16616,7 @@ pub mod save_alarm_strategy {
                 agg_dimension: record.field("agg_dimension")?,
                 agg_method: record.text("agg_method")?,
                 result_table_id: record.text("result_table_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13417,6 +16630,7 @@ pub mod save_alarm_strategy {
             record.field("agg_dimension", &self.agg_dimension);
             record.field("agg_method", &self.agg_method);
             record.field("result_table_id", &self.result_table_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13433,6 +16647,9 @@ pub mod save_alarm_strategy {
         pub send_recovery_alarm: bool,
         /// 通知间隔
         pub alarm_interval: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Config {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13448,7 +16665,77 @@ pub mod save_alarm_strategy {
                 alarm_start_time: alarm_start_time.into(),
                 send_recovery_alarm,
                 alarm_interval: alarm_interval.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Config`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ConfigBuilder {
+        alarm_end_time: Option<String>,
+        alarm_start_time: Option<String>,
+        send_recovery_alarm: Option<bool>,
+        alarm_interval: Option<i64>,
+    }
+    impl Config {
+        /// Starts a [`ConfigBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ConfigBuilder {
+            ConfigBuilder::default()
+        }
+    }
+    impl ConfigBuilder {
+        /// Sets `alarm_end_time` (required).
+        pub fn alarm_end_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_end_time = Some(value.into());
+            self
+        }
+        /// Sets `alarm_start_time` (required).
+        pub fn alarm_start_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_start_time = Some(value.into());
+            self
+        }
+        /// Sets `send_recovery_alarm` (required).
+        pub fn send_recovery_alarm(mut self, value: impl Into<bool>) -> Self {
+            self.send_recovery_alarm = Some(value.into());
+            self
+        }
+        /// Sets `alarm_interval` (required).
+        pub fn alarm_interval(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_interval = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Config, crate::wire::WireError> {
+            let alarm_end_time = self
+                .alarm_end_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_end_time"),
+                ))?;
+            let alarm_start_time = self
+                .alarm_start_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_start_time"),
+                ))?;
+            let send_recovery_alarm = self
+                .send_recovery_alarm
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "send_recovery_alarm"),
+                ))?;
+            let alarm_interval = self
+                .alarm_interval
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_interval"),
+                ))?;
+            ::std::result::Result::Ok(
+                Config::new(
+                    alarm_end_time,
+                    alarm_start_time,
+                    send_recovery_alarm,
+                    alarm_interval,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Config {
@@ -13470,6 +16757,7 @@ pub mod save_alarm_strategy {
                 alarm_start_time: record.text("alarm_start_time")?,
                 send_recovery_alarm: record.field("send_recovery_alarm")?,
                 alarm_interval: record.int("alarm_interval")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13478,6 +16766,7 @@ pub mod save_alarm_strategy {
             record.field("alarm_start_time", &self.alarm_start_time);
             record.field("send_recovery_alarm", &self.send_recovery_alarm);
             record.field("alarm_interval", &self.alarm_interval);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13490,6 +16779,9 @@ pub mod save_alarm_strategy {
         pub method: Option<String>,
         /// `threshold` (Not in the doc's table; seen in its example at line 178.)
         pub threshold: Option<f64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveAlarmStrategyItem {
         /// Sets `method`.
@@ -13515,12 +16807,17 @@ pub mod save_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 method: record.opt_text("method")?,
                 threshold: record.field("threshold")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("method", &self.method);
             record.field("threshold", &self.threshold);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13545,6 +16842,9 @@ pub mod save_alarm_strategy {
         pub data_type_label: String,
         /// 监控目标
         pub target: Vec<Vec<Target>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Item {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13568,7 +16868,125 @@ pub mod save_alarm_strategy {
                 no_data_config,
                 data_type_label: data_type_label.into(),
                 target,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Item`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ItemBuilder {
+        rt_query_config: Option<RtQueryConfig>,
+        metric_id: Option<String>,
+        name: Option<String>,
+        data_source_label: Option<String>,
+        algorithm_list: Option<Vec<Algorithm>>,
+        no_data_config: Option<NoDataConfig>,
+        data_type_label: Option<String>,
+        target: Option<Vec<Vec<Target>>>,
+    }
+    impl Item {
+        /// Starts a [`ItemBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ItemBuilder {
+            ItemBuilder::default()
+        }
+    }
+    impl ItemBuilder {
+        /// Sets `rt_query_config` (required).
+        pub fn rt_query_config(mut self, value: impl Into<RtQueryConfig>) -> Self {
+            self.rt_query_config = Some(value.into());
+            self
+        }
+        /// Sets `metric_id` (required).
+        pub fn metric_id(mut self, value: impl Into<String>) -> Self {
+            self.metric_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `data_source_label` (required).
+        pub fn data_source_label(mut self, value: impl Into<String>) -> Self {
+            self.data_source_label = Some(value.into());
+            self
+        }
+        /// Sets `algorithm_list` (required).
+        pub fn algorithm_list(mut self, value: impl Into<Vec<Algorithm>>) -> Self {
+            self.algorithm_list = Some(value.into());
+            self
+        }
+        /// Sets `no_data_config` (required).
+        pub fn no_data_config(mut self, value: impl Into<NoDataConfig>) -> Self {
+            self.no_data_config = Some(value.into());
+            self
+        }
+        /// Sets `data_type_label` (required).
+        pub fn data_type_label(mut self, value: impl Into<String>) -> Self {
+            self.data_type_label = Some(value.into());
+            self
+        }
+        /// Sets `target` (required).
+        pub fn target(mut self, value: impl Into<Vec<Vec<Target>>>) -> Self {
+            self.target = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Item, crate::wire::WireError> {
+            let rt_query_config = self
+                .rt_query_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "rt_query_config"),
+                ))?;
+            let metric_id = self
+                .metric_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "metric_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let data_source_label = self
+                .data_source_label
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "data_source_label"),
+                ))?;
+            let algorithm_list = self
+                .algorithm_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "algorithm_list"),
+                ))?;
+            let no_data_config = self
+                .no_data_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "no_data_config"),
+                ))?;
+            let data_type_label = self
+                .data_type_label
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "data_type_label"),
+                ))?;
+            let target = self
+                .target
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "target"),
+                ))?;
+            ::std::result::Result::Ok(
+                Item::new(
+                    rt_query_config,
+                    metric_id,
+                    name,
+                    data_source_label,
+                    algorithm_list,
+                    no_data_config,
+                    data_type_label,
+                    target,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Item {
@@ -13598,6 +17016,7 @@ pub mod save_alarm_strategy {
                 no_data_config: record.field("no_data_config")?,
                 data_type_label: record.text("data_type_label")?,
                 target: record.field("target")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13610,6 +17029,7 @@ pub mod save_alarm_strategy {
             record.field("no_data_config", &self.no_data_config);
             record.field("data_type_label", &self.data_type_label);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13630,6 +17050,9 @@ pub mod save_alarm_strategy {
         pub scenario: String,
         /// 是否开启，默认开启
         pub is_enabled: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13648,7 +17071,91 @@ pub mod save_alarm_strategy {
                 name: name.into(),
                 scenario: scenario.into(),
                 is_enabled: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SaveAlarmStrategyRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SaveAlarmStrategyRequestBuilder {
+        action_list: Option<Vec<Action>>,
+        bk_biz_id: Option<i64>,
+        item_list: Option<Vec<Item>>,
+        name: Option<String>,
+        scenario: Option<String>,
+    }
+    impl SaveAlarmStrategyRequest {
+        /// Starts a [`SaveAlarmStrategyRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SaveAlarmStrategyRequestBuilder {
+            SaveAlarmStrategyRequestBuilder::default()
+        }
+    }
+    impl SaveAlarmStrategyRequestBuilder {
+        /// Sets `action_list` (required).
+        pub fn action_list(mut self, value: impl Into<Vec<Action>>) -> Self {
+            self.action_list = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `item_list` (required).
+        pub fn item_list(mut self, value: impl Into<Vec<Item>>) -> Self {
+            self.item_list = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `scenario` (required).
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SaveAlarmStrategyRequest, crate::wire::WireError> {
+            let action_list = self
+                .action_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "action_list"),
+                ))?;
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let item_list = self
+                .item_list
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "item_list"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let scenario = self
+                .scenario
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "scenario"),
+                ))?;
+            ::std::result::Result::Ok(
+                SaveAlarmStrategyRequest::new(
+                    action_list,
+                    bk_biz_id,
+                    item_list,
+                    name,
+                    scenario,
+                ),
+            )
         }
     }
     impl SaveAlarmStrategyRequest {
@@ -13681,6 +17188,7 @@ pub mod save_alarm_strategy {
                 name: record.text("name")?,
                 scenario: record.text("scenario")?,
                 is_enabled: record.opt_text("is_enabled")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13691,6 +17199,7 @@ pub mod save_alarm_strategy {
             record.field("name", &self.name);
             record.field("scenario", &self.scenario);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13701,6 +17210,9 @@ pub mod save_alarm_strategy {
     pub struct SaveAlarmStrategyResponse {
         /// 策略ID
         pub strategy_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveAlarmStrategyResponse {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13708,6 +17220,7 @@ pub mod save_alarm_strategy {
         pub fn new(strategy_id: impl Into<i64>) -> Self {
             Self {
                 strategy_id: strategy_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13715,18 +17228,20 @@ pub mod save_alarm_strategy {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveAlarmStrategyResponse",
                 &["strategy_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 strategy_id: record.int("strategy_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("strategy_id", &self.strategy_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13741,6 +17256,9 @@ pub mod save_alarm_strategy {
         pub value: Vec<Value>,
         /// 监控目标方法
         pub method: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Target {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13754,6 +17272,7 @@ pub mod save_alarm_strategy {
                 field: field.into(),
                 value,
                 method: method.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13770,6 +17289,7 @@ pub mod save_alarm_strategy {
                 field: record.text("field")?,
                 value: record.field("value")?,
                 method: record.text("method")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13777,6 +17297,7 @@ pub mod save_alarm_strategy {
             record.field("field", &self.field);
             record.field("value", &self.value);
             record.field("method", &self.method);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13789,6 +17310,9 @@ pub mod save_alarm_strategy {
         pub count: i64,
         /// 触发检测窗口数
         pub check_window: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TriggerConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13797,6 +17321,7 @@ pub mod save_alarm_strategy {
             Self {
                 count: count.into(),
                 check_window: check_window.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13804,7 +17329,7 @@ pub mod save_alarm_strategy {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TriggerConfig",
                 &["count", "check_window"],
@@ -13812,12 +17337,14 @@ pub mod save_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 count: record.int("count")?,
                 check_window: record.int("check_window")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("check_window", &self.check_window);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13830,6 +17357,9 @@ pub mod save_alarm_strategy {
         pub ip: String,
         /// 云区域id
         pub bk_cloud_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Value {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13838,6 +17368,7 @@ pub mod save_alarm_strategy {
             Self {
                 ip: ip.into(),
                 bk_cloud_id: bk_cloud_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13853,12 +17384,14 @@ pub mod save_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 ip: record.text("ip")?,
                 bk_cloud_id: record.text("bk_cloud_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13890,6 +17423,9 @@ pub mod save_alarm_strategy_v2 {
         pub notice_template: Option<NoticeTemplate>,
         /// 通知组ID列表 (Type inferred from the doc's example.)
         pub notice_group_ids: Vec<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Actions {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13905,6 +17441,7 @@ pub mod save_alarm_strategy_v2 {
                 config,
                 notice_template: None,
                 notice_group_ids,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13935,6 +17472,7 @@ pub mod save_alarm_strategy_v2 {
                 config: record.field("config")?,
                 notice_template: record.field("notice_template")?,
                 notice_group_ids: record.field("notice_group_ids")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13944,6 +17482,7 @@ pub mod save_alarm_strategy_v2 {
             record.field("config", &self.config);
             record.field("notice_template", &self.notice_template);
             record.field("notice_group_ids", &self.notice_group_ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13960,6 +17499,9 @@ pub mod save_alarm_strategy_v2 {
         pub r#type: String,
         /// 算法单位前缀
         pub unit_prefix: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Algorithms {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13974,6 +17516,7 @@ pub mod save_alarm_strategy_v2 {
                 level: level.into(),
                 r#type: r#type.into(),
                 unit_prefix: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13998,6 +17541,7 @@ pub mod save_alarm_strategy_v2 {
                 level: record.int("level")?,
                 r#type: record.text("type")?,
                 unit_prefix: record.opt_text("unit_prefix")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14006,6 +17550,7 @@ pub mod save_alarm_strategy_v2 {
             record.field("level", &self.level);
             record.field("type", &self.r#type);
             record.field("unit_prefix", &self.unit_prefix);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14026,6 +17571,9 @@ pub mod save_alarm_strategy_v2 {
         pub recovery_config: RecoveryConfig,
         /// 同级别算法连接符
         pub connector: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Detects {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14044,7 +17592,89 @@ pub mod save_alarm_strategy_v2 {
                 trigger_config,
                 recovery_config,
                 connector: connector.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Detects`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct DetectsBuilder {
+        level: Option<i64>,
+        expression: Option<String>,
+        trigger_config: Option<TriggerConfig>,
+        recovery_config: Option<RecoveryConfig>,
+        connector: Option<String>,
+    }
+    impl Detects {
+        /// Starts a [`DetectsBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> DetectsBuilder {
+            DetectsBuilder::default()
+        }
+    }
+    impl DetectsBuilder {
+        /// Sets `level` (required).
+        pub fn level(mut self, value: impl Into<i64>) -> Self {
+            self.level = Some(value.into());
+            self
+        }
+        /// Sets `expression` (required).
+        pub fn expression(mut self, value: impl Into<String>) -> Self {
+            self.expression = Some(value.into());
+            self
+        }
+        /// Sets `trigger_config` (required).
+        pub fn trigger_config(mut self, value: impl Into<TriggerConfig>) -> Self {
+            self.trigger_config = Some(value.into());
+            self
+        }
+        /// Sets `recovery_config` (required).
+        pub fn recovery_config(mut self, value: impl Into<RecoveryConfig>) -> Self {
+            self.recovery_config = Some(value.into());
+            self
+        }
+        /// Sets `connector` (required).
+        pub fn connector(mut self, value: impl Into<String>) -> Self {
+            self.connector = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Detects, crate::wire::WireError> {
+            let level = self
+                .level
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "level"),
+                ))?;
+            let expression = self
+                .expression
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "expression"),
+                ))?;
+            let trigger_config = self
+                .trigger_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "trigger_config"),
+                ))?;
+            let recovery_config = self
+                .recovery_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "recovery_config"),
+                ))?;
+            let connector = self
+                .connector
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "connector"),
+                ))?;
+            ::std::result::Result::Ok(
+                Detects::new(
+                    level,
+                    expression,
+                    trigger_config,
+                    recovery_config,
+                    connector,
+                ),
+            )
         }
     }
     impl Detects {
@@ -14077,6 +17707,7 @@ pub mod save_alarm_strategy_v2 {
                 trigger_config: record.field("trigger_config")?,
                 recovery_config: record.field("recovery_config")?,
                 connector: record.text("connector")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14087,6 +17718,7 @@ pub mod save_alarm_strategy_v2 {
             record.field("trigger_config", &self.trigger_config);
             record.field("recovery_config", &self.recovery_config);
             record.field("connector", &self.connector);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14111,6 +17743,9 @@ pub mod save_alarm_strategy_v2 {
         pub no_data_config: NoDataConfig,
         /// 监控目标 (Type inferred from the doc's example.)
         pub target: Vec<serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Items {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14133,7 +17768,113 @@ pub mod save_alarm_strategy_v2 {
                 algorithms,
                 no_data_config,
                 target,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Items`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ItemsBuilder {
+        query_configs: Option<Vec<QueryConfigs>>,
+        name: Option<String>,
+        expression: Option<String>,
+        origin_sql: Option<String>,
+        algorithms: Option<Vec<Algorithms>>,
+        no_data_config: Option<NoDataConfig>,
+        target: Option<Vec<serde_json::Value>>,
+    }
+    impl Items {
+        /// Starts a [`ItemsBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ItemsBuilder {
+            ItemsBuilder::default()
+        }
+    }
+    impl ItemsBuilder {
+        /// Sets `query_configs` (required).
+        pub fn query_configs(mut self, value: impl Into<Vec<QueryConfigs>>) -> Self {
+            self.query_configs = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `expression` (required).
+        pub fn expression(mut self, value: impl Into<String>) -> Self {
+            self.expression = Some(value.into());
+            self
+        }
+        /// Sets `origin_sql` (required).
+        pub fn origin_sql(mut self, value: impl Into<String>) -> Self {
+            self.origin_sql = Some(value.into());
+            self
+        }
+        /// Sets `algorithms` (required).
+        pub fn algorithms(mut self, value: impl Into<Vec<Algorithms>>) -> Self {
+            self.algorithms = Some(value.into());
+            self
+        }
+        /// Sets `no_data_config` (required).
+        pub fn no_data_config(mut self, value: impl Into<NoDataConfig>) -> Self {
+            self.no_data_config = Some(value.into());
+            self
+        }
+        /// Sets `target` (required).
+        pub fn target(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.target = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Items, crate::wire::WireError> {
+            let query_configs = self
+                .query_configs
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "query_configs"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let expression = self
+                .expression
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "expression"),
+                ))?;
+            let origin_sql = self
+                .origin_sql
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "origin_sql"),
+                ))?;
+            let algorithms = self
+                .algorithms
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "algorithms"),
+                ))?;
+            let no_data_config = self
+                .no_data_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "no_data_config"),
+                ))?;
+            let target = self
+                .target
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "target"),
+                ))?;
+            ::std::result::Result::Ok(
+                Items::new(
+                    query_configs,
+                    name,
+                    expression,
+                    origin_sql,
+                    algorithms,
+                    no_data_config,
+                    target,
+                ),
+            )
         }
     }
     impl Items {
@@ -14170,6 +17911,7 @@ pub mod save_alarm_strategy_v2 {
                 algorithms: record.field("algorithms")?,
                 no_data_config: record.field("no_data_config")?,
                 target: record.field("target")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14182,6 +17924,7 @@ pub mod save_alarm_strategy_v2 {
             record.field("algorithms", &self.algorithms);
             record.field("no_data_config", &self.no_data_config);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14226,6 +17969,9 @@ pub mod save_alarm_strategy_v2 {
         pub time_field: Option<String>,
         /// 单位 (described at line 132) (Not in the doc's table; seen in its example at line 359.)
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl QueryConfigs {
         /// Sets `agg_condition`.
@@ -14369,7 +18115,11 @@ pub mod save_alarm_strategy_v2 {
                 result_table_id: record.opt_text("result_table_id")?,
                 time_field: record.opt_text("time_field")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14391,6 +18141,7 @@ pub mod save_alarm_strategy_v2 {
             record.field("result_table_id", &self.result_table_id);
             record.field("time_field", &self.time_field);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14407,6 +18158,9 @@ pub mod save_alarm_strategy_v2 {
         pub send_recovery_alarm: bool,
         /// 通知间隔
         pub alarm_interval: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Config {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14422,7 +18176,77 @@ pub mod save_alarm_strategy_v2 {
                 alarm_start_time: alarm_start_time.into(),
                 send_recovery_alarm,
                 alarm_interval: alarm_interval.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Config`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ConfigBuilder {
+        alarm_end_time: Option<String>,
+        alarm_start_time: Option<String>,
+        send_recovery_alarm: Option<bool>,
+        alarm_interval: Option<i64>,
+    }
+    impl Config {
+        /// Starts a [`ConfigBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ConfigBuilder {
+            ConfigBuilder::default()
+        }
+    }
+    impl ConfigBuilder {
+        /// Sets `alarm_end_time` (required).
+        pub fn alarm_end_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_end_time = Some(value.into());
+            self
+        }
+        /// Sets `alarm_start_time` (required).
+        pub fn alarm_start_time(mut self, value: impl Into<String>) -> Self {
+            self.alarm_start_time = Some(value.into());
+            self
+        }
+        /// Sets `send_recovery_alarm` (required).
+        pub fn send_recovery_alarm(mut self, value: impl Into<bool>) -> Self {
+            self.send_recovery_alarm = Some(value.into());
+            self
+        }
+        /// Sets `alarm_interval` (required).
+        pub fn alarm_interval(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_interval = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Config, crate::wire::WireError> {
+            let alarm_end_time = self
+                .alarm_end_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_end_time"),
+                ))?;
+            let alarm_start_time = self
+                .alarm_start_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_start_time"),
+                ))?;
+            let send_recovery_alarm = self
+                .send_recovery_alarm
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "send_recovery_alarm"),
+                ))?;
+            let alarm_interval = self
+                .alarm_interval
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alarm_interval"),
+                ))?;
+            ::std::result::Result::Ok(
+                Config::new(
+                    alarm_end_time,
+                    alarm_start_time,
+                    send_recovery_alarm,
+                    alarm_interval,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Config {
@@ -14444,6 +18268,7 @@ pub mod save_alarm_strategy_v2 {
                 alarm_start_time: record.text("alarm_start_time")?,
                 send_recovery_alarm: record.field("send_recovery_alarm")?,
                 alarm_interval: record.int("alarm_interval")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14452,6 +18277,7 @@ pub mod save_alarm_strategy_v2 {
             record.field("alarm_start_time", &self.alarm_start_time);
             record.field("send_recovery_alarm", &self.send_recovery_alarm);
             record.field("alarm_interval", &self.alarm_interval);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14464,6 +18290,9 @@ pub mod save_alarm_strategy_v2 {
         pub method: Option<String>,
         /// `threshold` (Not in the doc's table; seen in its example at line 359.)
         pub threshold: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Item {
         /// Sets `method`.
@@ -14489,12 +18318,17 @@ pub mod save_alarm_strategy_v2 {
             ::std::result::Result::Ok(Self {
                 method: record.opt_text("method")?,
                 threshold: record.opt_text("threshold")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("method", &self.method);
             record.field("threshold", &self.threshold);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14511,6 +18345,9 @@ pub mod save_alarm_strategy_v2 {
         pub agg_dimension: Option<Vec<String>>,
         /// 告警级别 (described at line 44) (Not in the doc's table; seen in its example at line 359.)
         pub level: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NoDataConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14521,6 +18358,7 @@ pub mod save_alarm_strategy_v2 {
                 continuous: None,
                 agg_dimension: None,
                 level: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14555,6 +18393,7 @@ pub mod save_alarm_strategy_v2 {
                 continuous: record.opt_int("continuous")?,
                 agg_dimension: record.field("agg_dimension")?,
                 level: record.opt_int("level")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14563,6 +18402,7 @@ pub mod save_alarm_strategy_v2 {
             record.field("continuous", &self.continuous);
             record.field("agg_dimension", &self.agg_dimension);
             record.field("level", &self.level);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14591,6 +18431,9 @@ pub mod save_alarm_strategy_v2 {
         pub source: Option<String>,
         /// 是否开启，默认开启
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveAlarmStrategyV2Request {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14615,7 +18458,115 @@ pub mod save_alarm_strategy_v2 {
                 scenario: scenario.into(),
                 source: None,
                 is_enabled: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SaveAlarmStrategyV2Request`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SaveAlarmStrategyV2RequestBuilder {
+        actions: Option<Vec<Actions>>,
+        bk_biz_id: Option<i64>,
+        detects: Option<Vec<Detects>>,
+        items: Option<Vec<Items>>,
+        labels: Option<Vec<serde_json::Value>>,
+        name: Option<String>,
+        scenario: Option<String>,
+    }
+    impl SaveAlarmStrategyV2Request {
+        /// Starts a [`SaveAlarmStrategyV2RequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SaveAlarmStrategyV2RequestBuilder {
+            SaveAlarmStrategyV2RequestBuilder::default()
+        }
+    }
+    impl SaveAlarmStrategyV2RequestBuilder {
+        /// Sets `actions` (required).
+        pub fn actions(mut self, value: impl Into<Vec<Actions>>) -> Self {
+            self.actions = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `detects` (required).
+        pub fn detects(mut self, value: impl Into<Vec<Detects>>) -> Self {
+            self.detects = Some(value.into());
+            self
+        }
+        /// Sets `items` (required).
+        pub fn items(mut self, value: impl Into<Vec<Items>>) -> Self {
+            self.items = Some(value.into());
+            self
+        }
+        /// Sets `labels` (required).
+        pub fn labels(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.labels = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `scenario` (required).
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SaveAlarmStrategyV2Request, crate::wire::WireError> {
+            let actions = self
+                .actions
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "actions"),
+                ))?;
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let detects = self
+                .detects
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "detects"),
+                ))?;
+            let items = self
+                .items
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "items"),
+                ))?;
+            let labels = self
+                .labels
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "labels"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let scenario = self
+                .scenario
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "scenario"),
+                ))?;
+            ::std::result::Result::Ok(
+                SaveAlarmStrategyV2Request::new(
+                    actions,
+                    bk_biz_id,
+                    detects,
+                    items,
+                    labels,
+                    name,
+                    scenario,
+                ),
+            )
         }
     }
     impl SaveAlarmStrategyV2Request {
@@ -14666,6 +18617,7 @@ pub mod save_alarm_strategy_v2 {
                 scenario: record.text("scenario")?,
                 source: record.opt_text("source")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14680,6 +18632,7 @@ pub mod save_alarm_strategy_v2 {
             record.field("scenario", &self.scenario);
             record.field("source", &self.source);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14710,6 +18663,9 @@ pub mod save_alarm_strategy_v3 {
         ///
         /// Sent as `options.converge_config`.
         pub options_converge_config: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Actionrelation {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14721,6 +18677,7 @@ pub mod save_alarm_strategy_v3 {
                 signal: None,
                 options,
                 options_converge_config: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14770,6 +18727,7 @@ pub mod save_alarm_strategy_v3 {
                 signal: record.field("signal")?,
                 options: record.field("options")?,
                 options_converge_config: record.field("options.converge_config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14779,6 +18737,7 @@ pub mod save_alarm_strategy_v3 {
             record.field("signal", &self.signal);
             record.field("options", &self.options);
             record.field("options.converge_config", &self.options_converge_config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14793,6 +18752,9 @@ pub mod save_alarm_strategy_v3 {
         pub count: Option<i64>,
         /// `timedelta` (Not in the doc's table; seen in its example at line 419.)
         pub timedelta: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ConvergeConfig {
         /// Sets `converge_func`.
@@ -14824,13 +18786,18 @@ pub mod save_alarm_strategy_v3 {
                 converge_func: record.opt_text("converge_func")?,
                 count: record.opt_int("count")?,
                 timedelta: record.opt_int("timedelta")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("converge_func", &self.converge_func);
             record.field("count", &self.count);
             record.field("timedelta", &self.timedelta);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14851,6 +18818,9 @@ pub mod save_alarm_strategy_v3 {
         pub recovery_config: RecoveryConfig,
         /// 同级别算法连接符
         pub connector: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Detect {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14869,7 +18839,89 @@ pub mod save_alarm_strategy_v3 {
                 trigger_config,
                 recovery_config,
                 connector: connector.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Detect`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct DetectBuilder {
+        level: Option<i64>,
+        expression: Option<String>,
+        trigger_config: Option<TriggerConfig>,
+        recovery_config: Option<RecoveryConfig>,
+        connector: Option<String>,
+    }
+    impl Detect {
+        /// Starts a [`DetectBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> DetectBuilder {
+            DetectBuilder::default()
+        }
+    }
+    impl DetectBuilder {
+        /// Sets `level` (required).
+        pub fn level(mut self, value: impl Into<i64>) -> Self {
+            self.level = Some(value.into());
+            self
+        }
+        /// Sets `expression` (required).
+        pub fn expression(mut self, value: impl Into<String>) -> Self {
+            self.expression = Some(value.into());
+            self
+        }
+        /// Sets `trigger_config` (required).
+        pub fn trigger_config(mut self, value: impl Into<TriggerConfig>) -> Self {
+            self.trigger_config = Some(value.into());
+            self
+        }
+        /// Sets `recovery_config` (required).
+        pub fn recovery_config(mut self, value: impl Into<RecoveryConfig>) -> Self {
+            self.recovery_config = Some(value.into());
+            self
+        }
+        /// Sets `connector` (required).
+        pub fn connector(mut self, value: impl Into<String>) -> Self {
+            self.connector = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Detect, crate::wire::WireError> {
+            let level = self
+                .level
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "level"),
+                ))?;
+            let expression = self
+                .expression
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "expression"),
+                ))?;
+            let trigger_config = self
+                .trigger_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "trigger_config"),
+                ))?;
+            let recovery_config = self
+                .recovery_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "recovery_config"),
+                ))?;
+            let connector = self
+                .connector
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "connector"),
+                ))?;
+            ::std::result::Result::Ok(
+                Detect::new(
+                    level,
+                    expression,
+                    trigger_config,
+                    recovery_config,
+                    connector,
+                ),
+            )
         }
     }
     impl Detect {
@@ -14902,6 +18954,7 @@ pub mod save_alarm_strategy_v3 {
                 trigger_config: record.field("trigger_config")?,
                 recovery_config: record.field("recovery_config")?,
                 connector: record.text("connector")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14912,6 +18965,7 @@ pub mod save_alarm_strategy_v3 {
             record.field("trigger_config", &self.trigger_config);
             record.field("recovery_config", &self.recovery_config);
             record.field("connector", &self.connector);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14926,6 +18980,9 @@ pub mod save_alarm_strategy_v3 {
         pub dimensions: Option<Vec<String>>,
         /// 是否开启，默认开启 (described at line 21) (Not in the doc's table; seen in its example at line 419.)
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NoiseReduceConfig {
         /// Sets `count`.
@@ -14957,13 +19014,18 @@ pub mod save_alarm_strategy_v3 {
                 count: record.opt_int("count")?,
                 dimensions: record.field("dimensions")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("dimensions", &self.dimensions);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14998,6 +19060,9 @@ pub mod save_alarm_strategy_v3 {
         pub signal: Option<Vec<String>>,
         /// `user_groups` (Not in the doc's table; seen in its example at line 419.)
         pub user_groups: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Noticerelation {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15013,6 +19078,7 @@ pub mod save_alarm_strategy_v3 {
                 config_id: None,
                 signal: None,
                 user_groups: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15087,6 +19153,7 @@ pub mod save_alarm_strategy_v3 {
                 config_id: record.opt_int("config_id")?,
                 signal: record.field("signal")?,
                 user_groups: record.field("user_groups")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15104,6 +19171,7 @@ pub mod save_alarm_strategy_v3 {
             record.field("config_id", &self.config_id);
             record.field("signal", &self.signal);
             record.field("user_groups", &self.user_groups);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15114,6 +19182,9 @@ pub mod save_alarm_strategy_v3 {
     pub struct Options {
         /// `converge_config` (Not in the doc's table; seen in its example at line 419.)
         pub converge_config: Option<ConvergeConfig>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Options {
         /// Sets `converge_config`.
@@ -15133,11 +19204,16 @@ pub mod save_alarm_strategy_v3 {
             )?;
             ::std::result::Result::Ok(Self {
                 converge_config: record.field("converge_config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("converge_config", &self.converge_config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15182,6 +19258,9 @@ pub mod save_alarm_strategy_v3 {
         pub time_field: Option<String>,
         /// 单位 (described at line 190) (Not in the doc's table; seen in its example at line 419.)
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Queryconfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15210,6 +19289,7 @@ pub mod save_alarm_strategy_v3 {
                 result_table_id: None,
                 time_field: None,
                 unit: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15340,6 +19420,7 @@ pub mod save_alarm_strategy_v3 {
                 result_table_id: record.opt_text("result_table_id")?,
                 time_field: record.opt_text("time_field")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15362,6 +19443,7 @@ pub mod save_alarm_strategy_v3 {
             record.field("result_table_id", &self.result_table_id);
             record.field("time_field", &self.time_field);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15378,6 +19460,9 @@ pub mod save_alarm_strategy_v3 {
         pub r#type: String,
         /// 算法单位前缀
         pub unit_prefix: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Algorithm {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15392,6 +19477,7 @@ pub mod save_alarm_strategy_v3 {
                 level: level.into(),
                 r#type: r#type.into(),
                 unit_prefix: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15416,6 +19502,7 @@ pub mod save_alarm_strategy_v3 {
                 level: record.int("level")?,
                 r#type: record.text("type")?,
                 unit_prefix: record.opt_text("unit_prefix")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15424,6 +19511,7 @@ pub mod save_alarm_strategy_v3 {
             record.field("level", &self.level);
             record.field("type", &self.r#type);
             record.field("unit_prefix", &self.unit_prefix);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15438,6 +19526,9 @@ pub mod save_alarm_strategy_v3 {
         pub notify_interval: Option<i64>,
         /// `template` (Not in the doc's table; seen in its example at line 419.)
         pub template: Option<Vec<Template>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Config {
         /// Sets `interval_notify_mode`.
@@ -15469,13 +19560,18 @@ pub mod save_alarm_strategy_v3 {
                 interval_notify_mode: record.opt_text("interval_notify_mode")?,
                 notify_interval: record.opt_int("notify_interval")?,
                 template: record.field("template")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("interval_notify_mode", &self.interval_notify_mode);
             record.field("notify_interval", &self.notify_interval);
             record.field("template", &self.template);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15486,6 +19582,9 @@ pub mod save_alarm_strategy_v3 {
     pub struct SaveAlarmStrategyV3ConvergeConfig {
         /// 是否需要业务汇总 (described at line 54) (Not in the doc's table; seen in its example at line 419.)
         pub need_biz_converge: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveAlarmStrategyV3ConvergeConfig {
         /// Sets `need_biz_converge`.
@@ -15505,11 +19604,16 @@ pub mod save_alarm_strategy_v3 {
             )?;
             ::std::result::Result::Ok(Self {
                 need_biz_converge: record.field("need_biz_converge")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("need_biz_converge", &self.need_biz_converge);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15522,6 +19626,9 @@ pub mod save_alarm_strategy_v3 {
         pub method: Option<String>,
         /// `threshold` (Not in the doc's table; seen in its example at line 419.)
         pub threshold: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveAlarmStrategyV3Item {
         /// Sets `method`.
@@ -15547,12 +19654,17 @@ pub mod save_alarm_strategy_v3 {
             ::std::result::Result::Ok(Self {
                 method: record.opt_text("method")?,
                 threshold: record.opt_text("threshold")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("method", &self.method);
             record.field("threshold", &self.threshold);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15577,6 +19689,9 @@ pub mod save_alarm_strategy_v3 {
         pub no_data_config: NoDataConfig,
         /// 监控目标
         pub target: Vec<Target>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Item {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15599,7 +19714,113 @@ pub mod save_alarm_strategy_v3 {
                 algorithms,
                 no_data_config,
                 target,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Item`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ItemBuilder {
+        query_configs: Option<Vec<Queryconfig>>,
+        name: Option<String>,
+        expression: Option<String>,
+        origin_sql: Option<String>,
+        algorithms: Option<Vec<Algorithm>>,
+        no_data_config: Option<NoDataConfig>,
+        target: Option<Vec<Target>>,
+    }
+    impl Item {
+        /// Starts a [`ItemBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ItemBuilder {
+            ItemBuilder::default()
+        }
+    }
+    impl ItemBuilder {
+        /// Sets `query_configs` (required).
+        pub fn query_configs(mut self, value: impl Into<Vec<Queryconfig>>) -> Self {
+            self.query_configs = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `expression` (required).
+        pub fn expression(mut self, value: impl Into<String>) -> Self {
+            self.expression = Some(value.into());
+            self
+        }
+        /// Sets `origin_sql` (required).
+        pub fn origin_sql(mut self, value: impl Into<String>) -> Self {
+            self.origin_sql = Some(value.into());
+            self
+        }
+        /// Sets `algorithms` (required).
+        pub fn algorithms(mut self, value: impl Into<Vec<Algorithm>>) -> Self {
+            self.algorithms = Some(value.into());
+            self
+        }
+        /// Sets `no_data_config` (required).
+        pub fn no_data_config(mut self, value: impl Into<NoDataConfig>) -> Self {
+            self.no_data_config = Some(value.into());
+            self
+        }
+        /// Sets `target` (required).
+        pub fn target(mut self, value: impl Into<Vec<Target>>) -> Self {
+            self.target = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Item, crate::wire::WireError> {
+            let query_configs = self
+                .query_configs
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "query_configs"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let expression = self
+                .expression
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "expression"),
+                ))?;
+            let origin_sql = self
+                .origin_sql
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "origin_sql"),
+                ))?;
+            let algorithms = self
+                .algorithms
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "algorithms"),
+                ))?;
+            let no_data_config = self
+                .no_data_config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "no_data_config"),
+                ))?;
+            let target = self
+                .target
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "target"),
+                ))?;
+            ::std::result::Result::Ok(
+                Item::new(
+                    query_configs,
+                    name,
+                    expression,
+                    origin_sql,
+                    algorithms,
+                    no_data_config,
+                    target,
+                ),
+            )
         }
     }
     impl Item {
@@ -15636,6 +19857,7 @@ pub mod save_alarm_strategy_v3 {
                 algorithms: record.field("algorithms")?,
                 no_data_config: record.field("no_data_config")?,
                 target: record.field("target")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15648,6 +19870,7 @@ pub mod save_alarm_strategy_v3 {
             record.field("algorithms", &self.algorithms);
             record.field("no_data_config", &self.no_data_config);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15664,6 +19887,9 @@ pub mod save_alarm_strategy_v3 {
         pub agg_dimension: Option<Vec<String>>,
         /// 告警级别 (described at line 109) (Not in the doc's table; seen in its example at line 419.)
         pub level: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NoDataConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15674,6 +19900,7 @@ pub mod save_alarm_strategy_v3 {
                 continuous: None,
                 agg_dimension: None,
                 level: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15708,6 +19935,7 @@ pub mod save_alarm_strategy_v3 {
                 continuous: record.opt_int("continuous")?,
                 agg_dimension: record.field("agg_dimension")?,
                 level: record.opt_int("level")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15716,6 +19944,7 @@ pub mod save_alarm_strategy_v3 {
             record.field("continuous", &self.continuous);
             record.field("agg_dimension", &self.agg_dimension);
             record.field("level", &self.level);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15732,6 +19961,9 @@ pub mod save_alarm_strategy_v3 {
         pub start_time: String,
         /// 生效结束时间（格式：23:59:59)
         pub end_time: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveAlarmStrategyV3Options {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15746,6 +19978,7 @@ pub mod save_alarm_strategy_v3 {
                 noise_reduce_config: None,
                 start_time: start_time.into(),
                 end_time: end_time.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15773,6 +20006,7 @@ pub mod save_alarm_strategy_v3 {
                 noise_reduce_config: record.field("noise_reduce_config")?,
                 start_time: record.text("start_time")?,
                 end_time: record.text("end_time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15781,6 +20015,7 @@ pub mod save_alarm_strategy_v3 {
             record.field("noise_reduce_config", &self.noise_reduce_config);
             record.field("start_time", &self.start_time);
             record.field("end_time", &self.end_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15811,6 +20046,9 @@ pub mod save_alarm_strategy_v3 {
         pub is_enabled: Option<bool>,
         /// 通知套餐(NoticeRelation)
         pub notice: Noticerelation,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveAlarmStrategyV3Request {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15837,7 +20075,127 @@ pub mod save_alarm_strategy_v3 {
                 source: None,
                 is_enabled: None,
                 notice,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SaveAlarmStrategyV3Request`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SaveAlarmStrategyV3RequestBuilder {
+        actions: Option<Vec<Actionrelation>>,
+        bk_biz_id: Option<i64>,
+        detects: Option<Vec<Detect>>,
+        id: Option<i64>,
+        items: Option<Vec<Item>>,
+        name: Option<String>,
+        scenario: Option<String>,
+        notice: Option<Noticerelation>,
+    }
+    impl SaveAlarmStrategyV3Request {
+        /// Starts a [`SaveAlarmStrategyV3RequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SaveAlarmStrategyV3RequestBuilder {
+            SaveAlarmStrategyV3RequestBuilder::default()
+        }
+    }
+    impl SaveAlarmStrategyV3RequestBuilder {
+        /// Sets `actions` (required).
+        pub fn actions(mut self, value: impl Into<Vec<Actionrelation>>) -> Self {
+            self.actions = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `detects` (required).
+        pub fn detects(mut self, value: impl Into<Vec<Detect>>) -> Self {
+            self.detects = Some(value.into());
+            self
+        }
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `items` (required).
+        pub fn items(mut self, value: impl Into<Vec<Item>>) -> Self {
+            self.items = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `scenario` (required).
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `notice` (required).
+        pub fn notice(mut self, value: impl Into<Noticerelation>) -> Self {
+            self.notice = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SaveAlarmStrategyV3Request, crate::wire::WireError> {
+            let actions = self
+                .actions
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "actions"),
+                ))?;
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let detects = self
+                .detects
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "detects"),
+                ))?;
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let items = self
+                .items
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "items"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let scenario = self
+                .scenario
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "scenario"),
+                ))?;
+            let notice = self
+                .notice
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "notice"),
+                ))?;
+            ::std::result::Result::Ok(
+                SaveAlarmStrategyV3Request::new(
+                    actions,
+                    bk_biz_id,
+                    detects,
+                    id,
+                    items,
+                    name,
+                    scenario,
+                    notice,
+                ),
+            )
         }
     }
     impl SaveAlarmStrategyV3Request {
@@ -15890,6 +20248,7 @@ pub mod save_alarm_strategy_v3 {
                 source: record.opt_text("source")?,
                 is_enabled: record.field("is_enabled")?,
                 notice: record.field("notice")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15905,6 +20264,7 @@ pub mod save_alarm_strategy_v3 {
             record.field("source", &self.source);
             record.field("is_enabled", &self.is_enabled);
             record.field("notice", &self.notice);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15919,6 +20279,9 @@ pub mod save_alarm_strategy_v3 {
         pub value: serde_json::Map<String, serde_json::Value>,
         /// 监控目标方法
         pub method: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Target {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15932,6 +20295,7 @@ pub mod save_alarm_strategy_v3 {
                 field: field.into(),
                 value,
                 method: method.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15948,6 +20312,7 @@ pub mod save_alarm_strategy_v3 {
                 field: record.text("field")?,
                 value: record.field("value")?,
                 method: record.text("method")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15955,6 +20320,7 @@ pub mod save_alarm_strategy_v3 {
             record.field("field", &self.field);
             record.field("value", &self.value);
             record.field("method", &self.method);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15969,6 +20335,9 @@ pub mod save_alarm_strategy_v3 {
         pub signal: Option<String>,
         /// 通知标题模板 (described at line 48) (Not in the doc's table; seen in its example at line 419.)
         pub title_tmpl: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Template {
         /// Sets `message_tmpl`.
@@ -15991,7 +20360,7 @@ pub mod save_alarm_strategy_v3 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Template",
                 &["message_tmpl", "signal", "title_tmpl"],
@@ -16000,13 +20369,18 @@ pub mod save_alarm_strategy_v3 {
                 message_tmpl: record.opt_text("message_tmpl")?,
                 signal: record.opt_text("signal")?,
                 title_tmpl: record.opt_text("title_tmpl")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("message_tmpl", &self.message_tmpl);
             record.field("signal", &self.signal);
             record.field("title_tmpl", &self.title_tmpl);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16037,6 +20411,9 @@ pub mod save_calendar {
         ///
         /// Sent as `light_color`.
         pub light_color_: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveCalendarRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16047,6 +20424,7 @@ pub mod save_calendar {
                 deep_color: deep_color.into(),
                 light_color: None,
                 light_color_: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16076,6 +20454,7 @@ pub mod save_calendar {
                 deep_color: record.text("deep_color")?,
                 light_color: record.opt_text("Light_color")?,
                 light_color_: record.opt_text("light_color")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16084,6 +20463,7 @@ pub mod save_calendar {
             record.field("deep_color", &self.deep_color);
             record.field("Light_color", &self.light_color);
             record.field("light_color", &self.light_color_);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16111,6 +20491,9 @@ pub mod save_duty_rule {
         pub duty_users: Vec<Vec<Item>>,
         /// `backups` (Not in the doc's table; seen in its example at line 73.)
         pub backups: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DutyArranges {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16124,6 +20507,7 @@ pub mod save_duty_rule {
                 group_number: None,
                 duty_users,
                 backups: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16184,6 +20568,7 @@ pub mod save_duty_rule {
                 group_number: record.opt_int("group_number")?,
                 duty_users: record.field("duty_users")?,
                 backups: record.field("backups")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16195,6 +20580,7 @@ pub mod save_duty_rule {
             record.field("group_number", &self.group_number);
             record.field("duty_users", &self.duty_users);
             record.field("backups", &self.backups);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16217,6 +20603,9 @@ pub mod save_duty_rule {
         pub work_time: Vec<String>,
         /// 自定义周期 {'window_unit': "day hour", "duration":1}
         pub period_settings: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DutyTime {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16230,6 +20619,7 @@ pub mod save_duty_rule {
                 work_time_type: None,
                 work_time,
                 period_settings: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16288,6 +20678,7 @@ pub mod save_duty_rule {
                 work_time_type: record.opt_text("work_time_type")?,
                 work_time: record.field("work_time")?,
                 period_settings: record.field("period_settings")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16299,6 +20690,7 @@ pub mod save_duty_rule {
             record.field("work_time_type", &self.work_time_type);
             record.field("work_time", &self.work_time);
             record.field("period_settings", &self.period_settings);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16311,6 +20703,9 @@ pub mod save_duty_rule {
         pub id: Option<String>,
         /// group or user (described at line 39) (Not in the doc's table; seen in its example at line 73.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Item {
         /// Sets `id`.
@@ -16332,12 +20727,17 @@ pub mod save_duty_rule {
             ::std::result::Result::Ok(Self {
                 id: record.opt_text("id")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16364,6 +20764,9 @@ pub mod save_duty_rule {
         pub effective_time: String,
         /// 截止时间， 格式 2022-03-11 00:00:00
         pub end_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveDutyRuleRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16386,7 +20789,103 @@ pub mod save_duty_rule {
                 duty_arranges,
                 effective_time: effective_time.into(),
                 end_time: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SaveDutyRuleRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SaveDutyRuleRequestBuilder {
+        bk_biz_id: Option<i64>,
+        name: Option<String>,
+        category: Option<String>,
+        labels: Option<Vec<String>>,
+        duty_arranges: Option<Vec<DutyArranges>>,
+        effective_time: Option<String>,
+    }
+    impl SaveDutyRuleRequest {
+        /// Starts a [`SaveDutyRuleRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SaveDutyRuleRequestBuilder {
+            SaveDutyRuleRequestBuilder::default()
+        }
+    }
+    impl SaveDutyRuleRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `category` (required).
+        pub fn category(mut self, value: impl Into<String>) -> Self {
+            self.category = Some(value.into());
+            self
+        }
+        /// Sets `labels` (required).
+        pub fn labels(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.labels = Some(value.into());
+            self
+        }
+        /// Sets `duty_arranges` (required).
+        pub fn duty_arranges(mut self, value: impl Into<Vec<DutyArranges>>) -> Self {
+            self.duty_arranges = Some(value.into());
+            self
+        }
+        /// Sets `effective_time` (required).
+        pub fn effective_time(mut self, value: impl Into<String>) -> Self {
+            self.effective_time = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SaveDutyRuleRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let category = self
+                .category
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "category"),
+                ))?;
+            let labels = self
+                .labels
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "labels"),
+                ))?;
+            let duty_arranges = self
+                .duty_arranges
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "duty_arranges"),
+                ))?;
+            let effective_time = self
+                .effective_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "effective_time"),
+                ))?;
+            ::std::result::Result::Ok(
+                SaveDutyRuleRequest::new(
+                    bk_biz_id,
+                    name,
+                    category,
+                    labels,
+                    duty_arranges,
+                    effective_time,
+                ),
+            )
         }
     }
     impl SaveDutyRuleRequest {
@@ -16435,6 +20934,7 @@ pub mod save_duty_rule {
                 duty_arranges: record.field("duty_arranges")?,
                 effective_time: record.text("effective_time")?,
                 end_time: record.opt_text("end_time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16448,6 +20948,7 @@ pub mod save_duty_rule {
             record.field("duty_arranges", &self.duty_arranges);
             record.field("effective_time", &self.effective_time);
             record.field("end_time", &self.end_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16471,6 +20972,9 @@ pub mod save_item {
         pub every: Vec<i64>,
         /// 排除事项日期(这里记录排除在重复范围内的日期)
         pub exclude_date: Vec<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Repeat {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16487,7 +20991,70 @@ pub mod save_item {
                 until: None,
                 every,
                 exclude_date,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Repeat`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct RepeatBuilder {
+        freq: Option<String>,
+        interval: Option<i64>,
+        every: Option<Vec<i64>>,
+        exclude_date: Option<Vec<i64>>,
+    }
+    impl Repeat {
+        /// Starts a [`RepeatBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> RepeatBuilder {
+            RepeatBuilder::default()
+        }
+    }
+    impl RepeatBuilder {
+        /// Sets `freq` (required).
+        pub fn freq(mut self, value: impl Into<String>) -> Self {
+            self.freq = Some(value.into());
+            self
+        }
+        /// Sets `interval` (required).
+        pub fn interval(mut self, value: impl Into<i64>) -> Self {
+            self.interval = Some(value.into());
+            self
+        }
+        /// Sets `every` (required).
+        pub fn every(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.every = Some(value.into());
+            self
+        }
+        /// Sets `exclude_date` (required).
+        pub fn exclude_date(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.exclude_date = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Repeat, crate::wire::WireError> {
+            let freq = self
+                .freq
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "freq"),
+                ))?;
+            let interval = self
+                .interval
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "interval"),
+                ))?;
+            let every = self
+                .every
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "every"),
+                ))?;
+            let exclude_date = self
+                .exclude_date
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "exclude_date"),
+                ))?;
+            ::std::result::Result::Ok(Repeat::new(freq, interval, every, exclude_date))
         }
     }
     impl Repeat {
@@ -16512,6 +21079,7 @@ pub mod save_item {
                 until: record.opt_int("until")?,
                 every: record.field("every")?,
                 exclude_date: record.field("exclude_date")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16521,6 +21089,7 @@ pub mod save_item {
             record.field("until", &self.until);
             record.field("every", &self.every);
             record.field("exclude_date", &self.exclude_date);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16541,6 +21110,9 @@ pub mod save_item {
         pub repeat: Option<Repeat>,
         /// 时区信息
         pub time_zone: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveItemRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16559,7 +21131,85 @@ pub mod save_item {
                 end_time: end_time.into(),
                 repeat: None,
                 time_zone: time_zone.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SaveItemRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SaveItemRequestBuilder {
+        name: Option<String>,
+        calendar_id: Option<i64>,
+        start_time: Option<i64>,
+        end_time: Option<i64>,
+        time_zone: Option<String>,
+    }
+    impl SaveItemRequest {
+        /// Starts a [`SaveItemRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SaveItemRequestBuilder {
+            SaveItemRequestBuilder::default()
+        }
+    }
+    impl SaveItemRequestBuilder {
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `calendar_id` (required).
+        pub fn calendar_id(mut self, value: impl Into<i64>) -> Self {
+            self.calendar_id = Some(value.into());
+            self
+        }
+        /// Sets `start_time` (required).
+        pub fn start_time(mut self, value: impl Into<i64>) -> Self {
+            self.start_time = Some(value.into());
+            self
+        }
+        /// Sets `end_time` (required).
+        pub fn end_time(mut self, value: impl Into<i64>) -> Self {
+            self.end_time = Some(value.into());
+            self
+        }
+        /// Sets `time_zone` (required).
+        pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+            self.time_zone = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SaveItemRequest, crate::wire::WireError> {
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let calendar_id = self
+                .calendar_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "calendar_id"),
+                ))?;
+            let start_time = self
+                .start_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "start_time"),
+                ))?;
+            let end_time = self
+                .end_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "end_time"),
+                ))?;
+            let time_zone = self
+                .time_zone
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "time_zone"),
+                ))?;
+            ::std::result::Result::Ok(
+                SaveItemRequest::new(name, calendar_id, start_time, end_time, time_zone),
+            )
         }
     }
     impl SaveItemRequest {
@@ -16585,6 +21235,7 @@ pub mod save_item {
                 end_time: record.int("end_time")?,
                 repeat: record.field("repeat")?,
                 time_zone: record.text("time_zone")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16595,6 +21246,7 @@ pub mod save_item {
             record.field("end_time", &self.end_time);
             record.field("repeat", &self.repeat);
             record.field("time_zone", &self.time_zone);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16625,6 +21277,9 @@ pub mod save_notice_group {
         pub notice_receiver: Vec<NoticeReceiver>,
         /// 企业微信机器人 (Type inferred from the doc's example.)
         pub wxwork_group: Option<std::collections::BTreeMap<String, String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveNoticeGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16645,7 +21300,94 @@ pub mod save_notice_group {
                 id: None,
                 notice_receiver,
                 wxwork_group: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SaveNoticeGroupRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SaveNoticeGroupRequestBuilder {
+        bk_biz_id: Option<i64>,
+        name: Option<String>,
+        message: Option<String>,
+        notice_way: Option<std::collections::BTreeMap<String, Vec<String>>>,
+        notice_receiver: Option<Vec<NoticeReceiver>>,
+    }
+    impl SaveNoticeGroupRequest {
+        /// Starts a [`SaveNoticeGroupRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SaveNoticeGroupRequestBuilder {
+            SaveNoticeGroupRequestBuilder::default()
+        }
+    }
+    impl SaveNoticeGroupRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `message` (required).
+        pub fn message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+        /// Sets `notice_way` (required).
+        pub fn notice_way(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
+        ) -> Self {
+            self.notice_way = Some(value.into());
+            self
+        }
+        /// Sets `notice_receiver` (required).
+        pub fn notice_receiver(mut self, value: impl Into<Vec<NoticeReceiver>>) -> Self {
+            self.notice_receiver = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SaveNoticeGroupRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let message = self
+                .message
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "message"),
+                ))?;
+            let notice_way = self
+                .notice_way
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "notice_way"),
+                ))?;
+            let notice_receiver = self
+                .notice_receiver
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "notice_receiver"),
+                ))?;
+            ::std::result::Result::Ok(
+                SaveNoticeGroupRequest::new(
+                    bk_biz_id,
+                    name,
+                    message,
+                    notice_way,
+                    notice_receiver,
+                ),
+            )
         }
     }
     impl SaveNoticeGroupRequest {
@@ -16695,6 +21437,7 @@ pub mod save_notice_group {
                 id: record.opt_int("id")?,
                 notice_receiver: record.field("notice_receiver")?,
                 wxwork_group: record.field("wxwork_group")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16707,6 +21450,7 @@ pub mod save_notice_group {
             record.field("id", &self.id);
             record.field("notice_receiver", &self.notice_receiver);
             record.field("wxwork_group", &self.wxwork_group);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16717,21 +21461,31 @@ pub mod save_notice_group {
     pub struct SaveNoticeGroupResponse {
         /// 告警ID
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveNoticeGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveNoticeGroupResponse",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16754,6 +21508,9 @@ pub mod save_rule_group {
         pub method: Option<String>,
         /// `condition` (Not in the doc's table; seen in its example at line 69.)
         pub condition: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Condition {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16764,6 +21521,7 @@ pub mod save_rule_group {
                 value,
                 method: None,
                 condition: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16793,6 +21551,7 @@ pub mod save_rule_group {
                 value: record.field("value")?,
                 method: record.opt_text("method")?,
                 condition: record.opt_text("condition")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16801,6 +21560,7 @@ pub mod save_rule_group {
             record.field("value", &self.value);
             record.field("method", &self.method);
             record.field("condition", &self.condition);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16827,6 +21587,9 @@ pub mod save_rule_group {
         pub assign_group_id: Option<i64>,
         /// 业务ID (described at line 14) (Not in the doc's table; seen in its example at line 69.)
         pub bk_biz_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Rule {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16847,7 +21610,72 @@ pub mod save_rule_group {
                 additional_tags: None,
                 assign_group_id: None,
                 bk_biz_id: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Rule`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct RuleBuilder {
+        is_enabled: Option<bool>,
+        user_groups: Option<Vec<i64>>,
+        conditions: Option<Vec<Condition>>,
+        actions: Option<Vec<Action>>,
+    }
+    impl Rule {
+        /// Starts a [`RuleBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> RuleBuilder {
+            RuleBuilder::default()
+        }
+    }
+    impl RuleBuilder {
+        /// Sets `is_enabled` (required).
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
+        /// Sets `user_groups` (required).
+        pub fn user_groups(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.user_groups = Some(value.into());
+            self
+        }
+        /// Sets `conditions` (required).
+        pub fn conditions(mut self, value: impl Into<Vec<Condition>>) -> Self {
+            self.conditions = Some(value.into());
+            self
+        }
+        /// Sets `actions` (required).
+        pub fn actions(mut self, value: impl Into<Vec<Action>>) -> Self {
+            self.actions = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Rule, crate::wire::WireError> {
+            let is_enabled = self
+                .is_enabled
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_enabled"),
+                ))?;
+            let user_groups = self
+                .user_groups
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "user_groups"),
+                ))?;
+            let conditions = self
+                .conditions
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "conditions"),
+                ))?;
+            let actions = self
+                .actions
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "actions"),
+                ))?;
+            ::std::result::Result::Ok(
+                Rule::new(is_enabled, user_groups, conditions, actions),
+            )
         }
     }
     impl Rule {
@@ -16906,6 +21734,7 @@ pub mod save_rule_group {
                 additional_tags: record.field("additional_tags")?,
                 assign_group_id: record.opt_int("assign_group_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16919,6 +21748,7 @@ pub mod save_rule_group {
             record.field("additional_tags", &self.additional_tags);
             record.field("assign_group_id", &self.assign_group_id);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -16935,6 +21765,9 @@ pub mod save_rule_group {
         pub is_enabled: bool,
         /// 流程套餐ID（流程的时候必须）
         pub action_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Action {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -16945,6 +21778,7 @@ pub mod save_rule_group {
                 upgrade_config: None,
                 is_enabled,
                 action_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -16974,6 +21808,7 @@ pub mod save_rule_group {
                 upgrade_config: record.field("upgrade_config")?,
                 is_enabled: record.field("is_enabled")?,
                 action_id: record.opt_int("action_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -16982,6 +21817,7 @@ pub mod save_rule_group {
             record.field("upgrade_config", &self.upgrade_config);
             record.field("is_enabled", &self.is_enabled);
             record.field("action_id", &self.action_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17002,6 +21838,9 @@ pub mod save_rule_group {
         pub rules: Option<Vec<Rule>>,
         /// `settings` (Not in the doc's table; seen in its example at line 69.)
         pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveRuleGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17018,6 +21857,7 @@ pub mod save_rule_group {
                 priority: priority.into(),
                 rules: None,
                 settings: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17057,6 +21897,7 @@ pub mod save_rule_group {
                 priority: record.int("priority")?,
                 rules: record.field("rules")?,
                 settings: record.field("settings")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17067,6 +21908,7 @@ pub mod save_rule_group {
             record.field("priority", &self.priority);
             record.field("rules", &self.rules);
             record.field("settings", &self.settings);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17083,12 +21925,15 @@ pub mod save_rule_group {
         pub bk_biz_id: Option<i64>,
         /// `rules` (Not in the doc's table; seen in its example at line 191.)
         pub rules: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SaveRuleGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveRuleGroupResponse",
                 &["aborted_rules", "assign_group_id", "bk_biz_id", "rules"],
@@ -17098,7 +21943,11 @@ pub mod save_rule_group {
                 assign_group_id: record.opt_int("assign_group_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 rules: record.field("rules")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -17106,6 +21955,7 @@ pub mod save_rule_group {
             record.field("assign_group_id", &self.assign_group_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("rules", &self.rules);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17122,6 +21972,9 @@ pub mod save_rule_group {
         pub display_key: String,
         /// value的翻译显示
         pub display_value: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Tag {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17137,7 +21990,70 @@ pub mod save_rule_group {
                 value: value.into(),
                 display_key: display_key.into(),
                 display_value: display_value.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Tag`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct TagBuilder {
+        key: Option<crate::Secret>,
+        value: Option<String>,
+        display_key: Option<String>,
+        display_value: Option<String>,
+    }
+    impl Tag {
+        /// Starts a [`TagBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> TagBuilder {
+            TagBuilder::default()
+        }
+    }
+    impl TagBuilder {
+        /// Sets `key` (required).
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `value` (required).
+        pub fn value(mut self, value: impl Into<String>) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+        /// Sets `display_key` (required).
+        pub fn display_key(mut self, value: impl Into<String>) -> Self {
+            self.display_key = Some(value.into());
+            self
+        }
+        /// Sets `display_value` (required).
+        pub fn display_value(mut self, value: impl Into<String>) -> Self {
+            self.display_value = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Tag, crate::wire::WireError> {
+            let key = self
+                .key
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "key"),
+                ))?;
+            let value = self
+                .value
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "value"),
+                ))?;
+            let display_key = self
+                .display_key
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "display_key"),
+                ))?;
+            let display_value = self
+                .display_value
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "display_value"),
+                ))?;
+            ::std::result::Result::Ok(Tag::new(key, value, display_key, display_value))
         }
     }
     impl crate::wire::Wire for Tag {
@@ -17154,6 +22070,7 @@ pub mod save_rule_group {
                 value: record.text("value")?,
                 display_key: record.text("display_key")?,
                 display_value: record.text("display_value")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17162,6 +22079,7 @@ pub mod save_rule_group {
             record.field("value", &self.value);
             record.field("display_key", &self.display_key);
             record.field("display_value", &self.display_value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17176,6 +22094,9 @@ pub mod save_rule_group {
         pub upgrade_interval: Option<i64>,
         /// 是否生效，通知默认为True
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpgradeConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17185,6 +22106,7 @@ pub mod save_rule_group {
                 user_groups,
                 upgrade_interval: None,
                 is_enabled: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17213,6 +22135,7 @@ pub mod save_rule_group {
                 user_groups: record.field("user_groups")?,
                 upgrade_interval: record.opt_int("upgrade_interval")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17220,6 +22143,7 @@ pub mod save_rule_group {
             record.field("user_groups", &self.user_groups);
             record.field("upgrade_interval", &self.upgrade_interval);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17241,6 +22165,9 @@ pub mod save_user_group {
         pub time_range: String,
         /// 生效时间范围
         pub notify_config: Vec<ActionNoticeConfig>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ActionNotice {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17252,6 +22179,7 @@ pub mod save_user_group {
             Self {
                 time_range: time_range.into(),
                 notify_config,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17267,12 +22195,14 @@ pub mod save_user_group {
             ::std::result::Result::Ok(Self {
                 time_range: record.text("time_range")?,
                 notify_config: record.field("notify_config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("time_range", &self.time_range);
             record.field("notify_config", &self.notify_config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17287,6 +22217,9 @@ pub mod save_user_group {
         pub notice_ways: Vec<NoticeWay>,
         /// `type` (Not in the doc's table; seen in its example at line 106.)
         pub r#type: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ActionNoticeConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17296,6 +22229,7 @@ pub mod save_user_group {
                 phase,
                 notice_ways,
                 r#type: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17319,6 +22253,7 @@ pub mod save_user_group {
                 phase: record.field("phase")?,
                 notice_ways: record.field("notice_ways")?,
                 r#type: record.field("type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17326,6 +22261,7 @@ pub mod save_user_group {
             record.field("phase", &self.phase);
             record.field("notice_ways", &self.notice_ways);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17338,6 +22274,9 @@ pub mod save_user_group {
         pub time_range: String,
         /// 生效时间范围
         pub notify_config: Vec<AlertNoticeConfig>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AlertNotice {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17349,6 +22288,7 @@ pub mod save_user_group {
             Self {
                 time_range: time_range.into(),
                 notify_config,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17364,12 +22304,14 @@ pub mod save_user_group {
             ::std::result::Result::Ok(Self {
                 time_range: record.text("time_range")?,
                 notify_config: record.field("notify_config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("time_range", &self.time_range);
             record.field("notify_config", &self.notify_config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17384,6 +22326,9 @@ pub mod save_user_group {
         pub notice_ways: Vec<NoticeWay>,
         /// `type` (Not in the doc's table; seen in its example at line 106.)
         pub r#type: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AlertNoticeConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17393,6 +22338,7 @@ pub mod save_user_group {
                 level,
                 notice_ways,
                 r#type: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17416,6 +22362,7 @@ pub mod save_user_group {
                 level: record.field("level")?,
                 notice_ways: record.field("notice_ways")?,
                 r#type: record.field("type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17423,6 +22370,7 @@ pub mod save_user_group {
             record.field("level", &self.level);
             record.field("notice_ways", &self.notice_ways);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17435,6 +22383,9 @@ pub mod save_user_group {
         pub plan_notice: Option<PlanNotice>,
         /// 值班人员通知配置
         pub personal_notice: Option<PersonalNotice>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DutyNotice {
         /// Sets `plan_notice`.
@@ -17460,12 +22411,17 @@ pub mod save_user_group {
             ::std::result::Result::Ok(Self {
                 plan_notice: record.field("plan_notice")?,
                 personal_notice: record.field("personal_notice")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("plan_notice", &self.plan_notice);
             record.field("personal_notice", &self.personal_notice);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17480,6 +22436,9 @@ pub mod save_user_group {
         pub rotation_type: Option<String>,
         /// 交班时间， 格式 08:00 (described at line 77) (Not in the doc's table; seen in its example at line 106.)
         pub time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl HandoffTime {
         /// Sets `date`.
@@ -17511,13 +22470,18 @@ pub mod save_user_group {
                 date: record.opt_int("date")?,
                 rotation_type: record.opt_text("rotation_type")?,
                 time: record.opt_text("time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("date", &self.date);
             record.field("rotation_type", &self.rotation_type);
             record.field("time", &self.time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17619,6 +22583,11 @@ pub mod save_user_group {
                     1i64 => Self::致命,
                     2i64 => Self::预警,
                     3i64 => Self::提醒,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Level"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -17636,6 +22605,9 @@ pub mod save_user_group {
         pub name: String,
         /// 通知接收人员：企业微信机器人为chatID， bkchat为对应的选项ID
         pub receivers: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NoticeWay {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17644,6 +22616,7 @@ pub mod save_user_group {
             Self {
                 name: name.into(),
                 receivers: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17666,12 +22639,14 @@ pub mod save_user_group {
             ::std::result::Result::Ok(Self {
                 name: record.text("name")?,
                 receivers: record.field("receivers")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("name", &self.name);
             record.field("receivers", &self.receivers);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17686,6 +22661,9 @@ pub mod save_user_group {
         pub hours_ago: i64,
         /// 指定轮值规则
         pub duty_rules: Vec<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PersonalNotice {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17695,6 +22673,7 @@ pub mod save_user_group {
                 enabled: None,
                 hours_ago: hours_ago.into(),
                 duty_rules,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -17709,7 +22688,7 @@ pub mod save_user_group {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PersonalNotice",
                 &["enabled", "hours_ago", "duty_rules"],
@@ -17718,6 +22697,7 @@ pub mod save_user_group {
                 enabled: record.field("enabled")?,
                 hours_ago: record.int("hours_ago")?,
                 duty_rules: record.field("duty_rules")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17725,6 +22705,7 @@ pub mod save_user_group {
             record.field("enabled", &self.enabled);
             record.field("hours_ago", &self.hours_ago);
             record.field("duty_rules", &self.duty_rules);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17826,6 +22807,11 @@ pub mod save_user_group {
                     1i64 => Self::失败时,
                     2i64 => Self::成功时,
                     3i64 => Self::执行前,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Phase"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -17851,6 +22837,9 @@ pub mod save_user_group {
         pub date: Option<Vec<i64>>,
         /// 交班时间， 格式 08:00
         pub time: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PlanNotice {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -17868,7 +22857,70 @@ pub mod save_user_group {
                 r#type: r#type.into(),
                 date: None,
                 time: time.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`PlanNotice`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct PlanNoticeBuilder {
+        days: Option<i64>,
+        chat_ids: Option<Vec<String>>,
+        r#type: Option<String>,
+        time: Option<String>,
+    }
+    impl PlanNotice {
+        /// Starts a [`PlanNoticeBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> PlanNoticeBuilder {
+            PlanNoticeBuilder::default()
+        }
+    }
+    impl PlanNoticeBuilder {
+        /// Sets `days` (required).
+        pub fn days(mut self, value: impl Into<i64>) -> Self {
+            self.days = Some(value.into());
+            self
+        }
+        /// Sets `chat_ids` (required).
+        pub fn chat_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.chat_ids = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `time` (required).
+        pub fn time(mut self, value: impl Into<String>) -> Self {
+            self.time = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<PlanNotice, crate::wire::WireError> {
+            let days = self
+                .days
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "days"),
+                ))?;
+            let chat_ids = self
+                .chat_ids
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "chat_ids"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            let time = self
+                .time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "time"),
+                ))?;
+            ::std::result::Result::Ok(PlanNotice::new(days, chat_ids, r#type, time))
         }
     }
     impl PlanNotice {
@@ -17899,6 +22951,7 @@ pub mod save_user_group {
                 r#type: record.text("type")?,
                 date: record.field("date")?,
                 time: record.text("time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -17909,6 +22962,7 @@ pub mod save_user_group {
             record.field("type", &self.r#type);
             record.field("date", &self.date);
             record.field("time", &self.time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -17937,6 +22991,9 @@ pub mod save_user_group {
         pub order: Option<i64>,
         /// `user_group_id` (Not in the doc's table; seen in its example at line 106.)
         pub user_group_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DutyArranges {
         /// Sets `id`.
@@ -18021,7 +23078,11 @@ pub mod save_user_group {
                 need_rotation: record.field("need_rotation")?,
                 order: record.opt_int("order")?,
                 user_group_id: record.opt_int("user_group_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18035,6 +23096,7 @@ pub mod save_user_group {
             record.field("need_rotation", &self.need_rotation);
             record.field("order", &self.order);
             record.field("user_group_id", &self.user_group_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18049,6 +23111,9 @@ pub mod save_user_group {
         pub work_time: Option<String>,
         /// `work_type` (Not in the doc's table; seen in its example at line 106.)
         pub work_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DutyTime {
         /// Sets `work_days`.
@@ -18080,13 +23145,18 @@ pub mod save_user_group {
                 work_days: record.field("work_days")?,
                 work_time: record.opt_text("work_time")?,
                 work_type: record.opt_text("work_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("work_days", &self.work_days);
             record.field("work_time", &self.work_time);
             record.field("work_type", &self.work_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18119,6 +23189,9 @@ pub mod save_user_group {
         pub duty_rules: Option<Vec<i64>>,
         /// 轮值相关的通知设置
         pub duty_notice: Option<DutyNotice>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SaveUserGroupRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -18146,7 +23219,127 @@ pub mod save_user_group {
                 duty_arranges: None,
                 duty_rules: None,
                 duty_notice: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SaveUserGroupRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SaveUserGroupRequestBuilder {
+        id: Option<i64>,
+        bk_biz_id: Option<i64>,
+        name: Option<String>,
+        need_duty: Option<bool>,
+        channels: Option<Vec<String>>,
+        desc: Option<String>,
+        alert_notice: Option<Vec<AlertNotice>>,
+        action_notice: Option<Vec<ActionNotice>>,
+    }
+    impl SaveUserGroupRequest {
+        /// Starts a [`SaveUserGroupRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SaveUserGroupRequestBuilder {
+            SaveUserGroupRequestBuilder::default()
+        }
+    }
+    impl SaveUserGroupRequestBuilder {
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `need_duty` (required).
+        pub fn need_duty(mut self, value: impl Into<bool>) -> Self {
+            self.need_duty = Some(value.into());
+            self
+        }
+        /// Sets `channels` (required).
+        pub fn channels(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.channels = Some(value.into());
+            self
+        }
+        /// Sets `desc` (required).
+        pub fn desc(mut self, value: impl Into<String>) -> Self {
+            self.desc = Some(value.into());
+            self
+        }
+        /// Sets `alert_notice` (required).
+        pub fn alert_notice(mut self, value: impl Into<Vec<AlertNotice>>) -> Self {
+            self.alert_notice = Some(value.into());
+            self
+        }
+        /// Sets `action_notice` (required).
+        pub fn action_notice(mut self, value: impl Into<Vec<ActionNotice>>) -> Self {
+            self.action_notice = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SaveUserGroupRequest, crate::wire::WireError> {
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let need_duty = self
+                .need_duty
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "need_duty"),
+                ))?;
+            let channels = self
+                .channels
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "channels"),
+                ))?;
+            let desc = self
+                .desc
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "desc"),
+                ))?;
+            let alert_notice = self
+                .alert_notice
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "alert_notice"),
+                ))?;
+            let action_notice = self
+                .action_notice
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "action_notice"),
+                ))?;
+            ::std::result::Result::Ok(
+                SaveUserGroupRequest::new(
+                    id,
+                    bk_biz_id,
+                    name,
+                    need_duty,
+                    channels,
+                    desc,
+                    alert_notice,
+                    action_notice,
+                ),
+            )
         }
     }
     impl SaveUserGroupRequest {
@@ -18206,6 +23399,7 @@ pub mod save_user_group {
                 duty_arranges: record.field("duty_arranges")?,
                 duty_rules: record.field("duty_rules")?,
                 duty_notice: record.field("duty_notice")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -18222,6 +23416,7 @@ pub mod save_user_group {
             record.field("duty_arranges", &self.duty_arranges);
             record.field("duty_rules", &self.duty_rules);
             record.field("duty_notice", &self.duty_notice);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18238,6 +23433,9 @@ pub mod save_user_group {
         pub r#type: Option<String>,
         /// 对应的人员信息（针对group类型）
         pub members: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Users {
         /// Sets `id`.
@@ -18265,7 +23463,7 @@ pub mod save_user_group {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Users",
                 &["id", "display_name", "type", "members"],
@@ -18275,7 +23473,11 @@ pub mod save_user_group {
                 display_name: record.opt_text("display_name")?,
                 r#type: record.opt_text("type")?,
                 members: record.field("members")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18283,6 +23485,7 @@ pub mod save_user_group {
             record.field("display_name", &self.display_name);
             record.field("type", &self.r#type);
             record.field("members", &self.members);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18331,12 +23534,15 @@ pub mod search_action {
         pub update_time: Option<String>,
         /// `update_user` (Not in the doc's table; seen in its example at line 139.)
         pub update_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ActionConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ActionConfig",
                 &[
@@ -18373,7 +23579,11 @@ pub mod search_action {
                 plugin_type: record.opt_text("plugin_type")?,
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18392,6 +23602,7 @@ pub mod search_action {
             record.field("plugin_type", &self.plugin_type);
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18418,12 +23629,15 @@ pub mod search_action {
         pub update_time: Option<String>,
         /// `update_user` (Not in the doc's table; seen in its example at line 139.)
         pub update_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ActionPlugin {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ActionPlugin",
                 &[
@@ -18448,7 +23662,11 @@ pub mod search_action {
                 plugin_type: record.opt_text("plugin_type")?,
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18461,6 +23679,7 @@ pub mod search_action {
             record.field("plugin_type", &self.plugin_type);
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18477,12 +23696,15 @@ pub mod search_action {
         pub count: Option<i64>,
         /// 该聚合统计可选内容
         pub children: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Aggs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Aggs",
                 &["id", "name", "count", "children"],
@@ -18492,7 +23714,11 @@ pub mod search_action {
                 name: record.opt_text("name")?,
                 count: record.opt_int("count")?,
                 children: record.field("children")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18500,6 +23726,7 @@ pub mod search_action {
             record.field("name", &self.name);
             record.field("count", &self.count);
             record.field("children", &self.children);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18512,12 +23739,15 @@ pub mod search_action {
         pub function: Option<String>,
         /// 聚合统计名称 (described at line 132) (Not in the doc's table; seen in its example at line 139.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for BackendConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "BackendConfig",
                 &["function", "name"],
@@ -18525,12 +23755,17 @@ pub mod search_action {
             ::std::result::Result::Ok(Self {
                 function: record.opt_text("function")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("function", &self.function);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18545,12 +23780,15 @@ pub mod search_action {
         pub id: Option<String>,
         /// 聚合统计名称 (described at line 132) (Not in the doc's table; seen in its example at line 139.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Children {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Children",
                 &["count", "id", "name"],
@@ -18559,13 +23797,18 @@ pub mod search_action {
                 count: record.opt_int("count")?,
                 id: record.opt_text("id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18582,6 +23825,9 @@ pub mod search_action {
         pub method: String,
         /// 可选 and, or
         pub condition: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -18596,6 +23842,7 @@ pub mod search_action {
                 value,
                 method: method.into(),
                 condition: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -18620,6 +23867,7 @@ pub mod search_action {
                 value: record.field("value")?,
                 method: record.text("method")?,
                 condition: record.opt_text("condition")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -18628,6 +23876,7 @@ pub mod search_action {
             record.field("value", &self.value);
             record.field("method", &self.method);
             record.field("condition", &self.condition);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18640,12 +23889,15 @@ pub mod search_action {
         pub content_template: Option<String>,
         /// `content_template_with_url` (Not in the doc's table; seen in its example at line 139.)
         pub content_template_with_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ConfigSchema {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ConfigSchema",
                 &["content_template", "content_template_with_url"],
@@ -18653,12 +23905,17 @@ pub mod search_action {
             ::std::result::Result::Ok(Self {
                 content_template: record.opt_text("content_template")?,
                 content_template_with_url: record.opt_text("content_template_with_url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("content_template", &self.content_template);
             record.field("content_template_with_url", &self.content_template_with_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18673,12 +23930,15 @@ pub mod search_action {
         pub text: Option<String>,
         /// `url` (Not in the doc's table; seen in its example at line 139.)
         pub url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Content {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Content",
                 &["action_plugin_type", "text", "url"],
@@ -18687,13 +23947,18 @@ pub mod search_action {
                 action_plugin_type: record.opt_text("action_plugin_type")?,
                 text: record.opt_text("text")?,
                 url: record.opt_text("url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("action_plugin_type", &self.action_plugin_type);
             record.field("text", &self.text);
             record.field("url", &self.url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18710,12 +23975,15 @@ pub mod search_action {
         pub key: Option<crate::Secret>,
         /// `value` (Not in the doc's table; seen in its example at line 139.)
         pub value: Option<serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Dimensions {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Dimensions",
                 &["display_key", "display_value", "key", "value"],
@@ -18725,7 +23993,11 @@ pub mod search_action {
                 display_value: record.field("display_value")?,
                 key: record.field("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18733,6 +24005,7 @@ pub mod search_action {
             record.field("display_value", &self.display_value);
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18743,19 +24016,31 @@ pub mod search_action {
     pub struct ExData {
         /// 描述信息 (described at line 65) (Not in the doc's table; seen in its example at line 139.)
         pub message: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExData {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "ExData", &["message"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ExData",
+                &["message"],
+            )?;
             ::std::result::Result::Ok(Self {
                 message: record.opt_text("message")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("message", &self.message);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18770,12 +24055,15 @@ pub mod search_action {
         pub notify_info: Option<NotifyInfo>,
         /// `time_range` (Not in the doc's table; seen in its example at line 139.)
         pub time_range: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Inputs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Inputs",
                 &["last_notify_interval", "notify_info", "time_range"],
@@ -18784,13 +24072,18 @@ pub mod search_action {
                 last_notify_interval: record.opt_int("last_notify_interval")?,
                 notify_info: record.field("notify_info")?,
                 time_range: record.opt_text("time_range")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("last_notify_interval", &self.last_notify_interval);
             record.field("notify_info", &self.notify_info);
             record.field("time_range", &self.time_range);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18805,12 +24098,15 @@ pub mod search_action {
         pub rtx: Option<Vec<String>>,
         /// `voice` (Not in the doc's table; seen in its example at line 139.)
         pub voice: Option<Vec<Vec<String>>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NotifyInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NotifyInfo",
                 &["mail", "rtx", "voice"],
@@ -18819,13 +24115,18 @@ pub mod search_action {
                 mail: record.field("mail")?,
                 rtx: record.field("rtx")?,
                 voice: record.field("voice")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("mail", &self.mail);
             record.field("rtx", &self.rtx);
             record.field("voice", &self.voice);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18840,12 +24141,15 @@ pub mod search_action {
         pub retry_times: Option<i64>,
         /// `target_info` (Not in the doc's table; seen in its example at line 139.)
         pub target_info: Option<TargetInfo>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Outputs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Outputs",
                 &["execute_notify_result", "retry_times", "target_info"],
@@ -18854,13 +24158,18 @@ pub mod search_action {
                 execute_notify_result: record.field("execute_notify_result")?,
                 retry_times: record.opt_int("retry_times")?,
                 target_info: record.field("target_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("execute_notify_result", &self.execute_notify_result);
             record.field("retry_times", &self.retry_times);
             record.field("target_info", &self.target_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18877,12 +24186,15 @@ pub mod search_action {
         pub id: Option<String>,
         /// 聚合统计名称 (described at line 132) (Not in the doc's table; seen in its example at line 139.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Overview {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Overview",
                 &["children", "count", "id", "name"],
@@ -18892,7 +24204,11 @@ pub mod search_action {
                 count: record.opt_int("count")?,
                 id: record.opt_text("id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -18900,6 +24216,7 @@ pub mod search_action {
             record.field("count", &self.count);
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -18994,12 +24311,15 @@ pub mod search_action {
         pub strategy_name: Option<String>,
         /// 更新时间
         pub update_time: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Actions {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Actions",
                 &[
@@ -19093,7 +24413,11 @@ pub mod search_action {
                 strategy_id: record.opt_int("strategy_id")?,
                 strategy_name: record.opt_text("strategy_name")?,
                 update_time: record.opt_int("update_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19140,6 +24464,7 @@ pub mod search_action {
             record.field("strategy_id", &self.strategy_id);
             record.field("strategy_name", &self.strategy_name);
             record.field("update_time", &self.update_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19150,23 +24475,31 @@ pub mod search_action {
     pub struct ExecuteConfig {
         /// `template_detail` (Not in the doc's table; seen in its example at line 139.)
         pub template_detail: Option<TemplateDetail>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExecuteConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExecuteConfig",
                 &["template_detail"],
             )?;
             ::std::result::Result::Ok(Self {
                 template_detail: record.field("template_detail")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("template_detail", &self.template_detail);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19203,6 +24536,9 @@ pub mod search_action {
         pub show_dsl: Option<bool>,
         /// `bk_biz_id` (Not in the doc's table; seen in its example at line 39.)
         pub bk_biz_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchActionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -19223,6 +24559,7 @@ pub mod search_action {
                 show_aggs: None,
                 show_dsl: None,
                 bk_biz_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -19327,6 +24664,7 @@ pub mod search_action {
                 show_aggs: record.field("show_aggs")?,
                 show_dsl: record.field("show_dsl")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -19345,6 +24683,7 @@ pub mod search_action {
             record.field("show_aggs", &self.show_aggs);
             record.field("show_dsl", &self.show_dsl);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19363,12 +24702,15 @@ pub mod search_action {
         pub overview: Option<Overview>,
         /// `total` (Not in the doc's table; seen in its example at line 139.)
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchActionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchActionResponse",
                 &["actions", "code", "aggs", "overview", "total"],
@@ -19379,7 +24721,11 @@ pub mod search_action {
                 aggs: record.field("aggs")?,
                 overview: record.field("overview")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19388,6 +24734,7 @@ pub mod search_action {
             record.field("aggs", &self.aggs);
             record.field("overview", &self.overview);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19404,12 +24751,15 @@ pub mod search_action {
         pub notify_interval: Option<i64>,
         /// `template` (Not in the doc's table; seen in its example at line 139.)
         pub template: Option<Vec<Template>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TemplateDetail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TemplateDetail",
                 &["interval_notify_mode", "need_poll", "notify_interval", "template"],
@@ -19419,7 +24769,11 @@ pub mod search_action {
                 need_poll: record.field("need_poll")?,
                 notify_interval: record.opt_int("notify_interval")?,
                 template: record.field("template")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19427,6 +24781,7 @@ pub mod search_action {
             record.field("need_poll", &self.need_poll);
             record.field("notify_interval", &self.notify_interval);
             record.field("template", &self.template);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19453,12 +24808,15 @@ pub mod search_action {
         pub operate_target_string: Option<String>,
         /// 策略名称 (described at line 124) (Not in the doc's table; seen in its example at line 139.)
         pub strategy_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TargetInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TargetInfo",
                 &[
@@ -19483,7 +24841,11 @@ pub mod search_action {
                 dimensions: record.field("dimensions")?,
                 operate_target_string: record.opt_text("operate_target_string")?,
                 strategy_name: record.opt_text("strategy_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19496,6 +24858,7 @@ pub mod search_action {
             record.field("dimensions", &self.dimensions);
             record.field("operate_target_string", &self.operate_target_string);
             record.field("strategy_name", &self.strategy_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19540,12 +24903,15 @@ pub mod search_action_config {
         pub update_time: Option<String>,
         /// `update_user` (Not in the doc's table; seen in its example at line 131.)
         pub update_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -19572,7 +24938,11 @@ pub mod search_action_config {
                 name: record.opt_text("name")?,
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19586,6 +24956,7 @@ pub mod search_action_config {
             record.field("name", &self.name);
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19602,6 +24973,9 @@ pub mod search_action_config {
         pub page_size: Option<i64>,
         /// 排序方式（可选"id", "create_time", "update_time"如果想要反向在前面加"-"）
         pub order: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchActionConfigRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -19612,6 +24986,7 @@ pub mod search_action_config {
                 page: None,
                 page_size: None,
                 order: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -19646,6 +25021,7 @@ pub mod search_action_config {
                 page: record.opt_int("page")?,
                 page_size: record.opt_int("page_size")?,
                 order: record.opt_text("order")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -19654,6 +25030,7 @@ pub mod search_action_config {
             record.field("page", &self.page);
             record.field("page_size", &self.page_size);
             record.field("order", &self.order);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19666,12 +25043,15 @@ pub mod search_action_config {
         pub count: Option<i64>,
         /// 相关的套餐数据列表 (Type inferred from the doc's example.)
         pub data: Option<Vec<Data>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchActionConfigResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchActionConfigResponseItem",
                 &["count", "data"],
@@ -19679,12 +25059,17 @@ pub mod search_action_config {
             ::std::result::Result::Ok(Self {
                 count: record.opt_int("count")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19720,12 +25105,15 @@ pub mod search_alarm_strategy {
         pub strategy_id: Option<i64>,
         /// `update_time` (Not in the doc's table; seen in its example at line 124.)
         pub update_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Action {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Action",
                 &[
@@ -19750,7 +25138,11 @@ pub mod search_alarm_strategy {
                 id: record.opt_int("id")?,
                 strategy_id: record.opt_int("strategy_id")?,
                 update_time: record.opt_text("update_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19763,6 +25155,7 @@ pub mod search_alarm_strategy {
             record.field("id", &self.id);
             record.field("strategy_id", &self.strategy_id);
             record.field("update_time", &self.update_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19795,12 +25188,15 @@ pub mod search_alarm_strategy {
         pub trigger_config: Option<TriggerConfig>,
         /// `update_time` (Not in the doc's table; seen in its example at line 124.)
         pub update_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Algorithm {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Algorithm",
                 &[
@@ -19831,7 +25227,11 @@ pub mod search_alarm_strategy {
                 strategy_id: record.opt_int("strategy_id")?,
                 trigger_config: record.field("trigger_config")?,
                 update_time: record.opt_text("update_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19847,6 +25247,7 @@ pub mod search_alarm_strategy {
             record.field("strategy_id", &self.strategy_id);
             record.field("trigger_config", &self.trigger_config);
             record.field("update_time", &self.update_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19863,12 +25264,15 @@ pub mod search_alarm_strategy {
         pub send_recovery_alarm: Option<bool>,
         /// 通知间隔
         pub alarm_interval: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Config",
                 &[
@@ -19883,7 +25287,11 @@ pub mod search_alarm_strategy {
                 alarm_start_time: record.opt_text("alarm_start_time")?,
                 send_recovery_alarm: record.field("send_recovery_alarm")?,
                 alarm_interval: record.opt_int("alarm_interval")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -19891,6 +25299,7 @@ pub mod search_alarm_strategy {
             record.field("alarm_start_time", &self.alarm_start_time);
             record.field("send_recovery_alarm", &self.send_recovery_alarm);
             record.field("alarm_interval", &self.alarm_interval);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19905,12 +25314,15 @@ pub mod search_alarm_strategy {
         pub method: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 124.)
         pub value: Option<Vec<Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &["field", "method", "value"],
@@ -19919,13 +25331,18 @@ pub mod search_alarm_strategy {
                 field: record.opt_text("field")?,
                 method: record.opt_text("method")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("field", &self.field);
             record.field("method", &self.method);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19938,12 +25355,15 @@ pub mod search_alarm_strategy {
         pub method: Option<String>,
         /// `threshold` (Not in the doc's table; seen in its example at line 124.)
         pub threshold: Option<f64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyItem3 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyItem3",
                 &["method", "threshold"],
@@ -19951,12 +25371,17 @@ pub mod search_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 method: record.opt_text("method")?,
                 threshold: record.field("threshold")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("method", &self.method);
             record.field("threshold", &self.threshold);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -19993,12 +25418,15 @@ pub mod search_alarm_strategy {
         pub strategy_id: Option<i64>,
         /// `update_time` (Not in the doc's table; seen in its example at line 124.)
         pub update_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyItem",
                 &[
@@ -20033,7 +25461,11 @@ pub mod search_alarm_strategy {
                 rt_query_config_id: record.opt_int("rt_query_config_id")?,
                 strategy_id: record.opt_int("strategy_id")?,
                 update_time: record.opt_text("update_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20051,6 +25483,7 @@ pub mod search_alarm_strategy {
             record.field("rt_query_config_id", &self.rt_query_config_id);
             record.field("strategy_id", &self.strategy_id);
             record.field("update_time", &self.update_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20065,12 +25498,15 @@ pub mod search_alarm_strategy {
         pub continous: Option<i64>,
         /// `continuous` (Not in the doc's table; seen in its example at line 124.)
         pub continuous: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NoDataConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoDataConfig",
                 &["is_enabled", "continous", "continuous"],
@@ -20079,13 +25515,18 @@ pub mod search_alarm_strategy {
                 is_enabled: record.field("is_enabled")?,
                 continous: record.opt_int("continous")?,
                 continuous: record.opt_int("continuous")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("is_enabled", &self.is_enabled);
             record.field("continous", &self.continous);
             record.field("continuous", &self.continuous);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20112,12 +25553,15 @@ pub mod search_alarm_strategy {
         pub notice_group_name: Option<String>,
         /// `update_time` (Not in the doc's table; seen in its example at line 124.)
         pub update_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NoticeGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoticeGroup",
                 &[
@@ -20142,7 +25586,11 @@ pub mod search_alarm_strategy {
                 notice_group_id: record.opt_int("notice_group_id")?,
                 notice_group_name: record.opt_text("notice_group_name")?,
                 update_time: record.opt_text("update_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20155,6 +25603,7 @@ pub mod search_alarm_strategy {
             record.field("notice_group_id", &self.notice_group_id);
             record.field("notice_group_name", &self.notice_group_name);
             record.field("update_time", &self.update_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20173,12 +25622,15 @@ pub mod search_alarm_strategy {
         pub create_time: Option<String>,
         /// `update_time` (Not in the doc's table; seen in its example at line 124.)
         pub update_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NoticeTemplate {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoticeTemplate",
                 &[
@@ -20195,7 +25647,11 @@ pub mod search_alarm_strategy {
                 action_id: record.opt_int("action_id")?,
                 create_time: record.opt_text("create_time")?,
                 update_time: record.opt_text("update_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20204,6 +25660,7 @@ pub mod search_alarm_strategy {
             record.field("action_id", &self.action_id);
             record.field("create_time", &self.create_time);
             record.field("update_time", &self.update_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20214,23 +25671,31 @@ pub mod search_alarm_strategy {
     pub struct RecoveryConfig {
         /// 触发检测窗口数 (described at line 115) (Not in the doc's table; seen in its example at line 124.)
         pub check_window: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for RecoveryConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "RecoveryConfig",
                 &["check_window"],
             )?;
             ::std::result::Result::Ok(Self {
                 check_window: record.opt_int("check_window")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("check_window", &self.check_window);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20251,6 +25716,9 @@ pub mod search_alarm_strategy {
         pub bk_biz_id: i64,
         /// 所需字段
         pub fields: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -20263,6 +25731,7 @@ pub mod search_alarm_strategy {
                 metric_id: None,
                 bk_biz_id: bk_biz_id.into(),
                 fields: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -20309,6 +25778,7 @@ pub mod search_alarm_strategy {
                 metric_id: record.opt_text("metric_id")?,
                 bk_biz_id: record.int("bk_biz_id")?,
                 fields: record.field("fields")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -20319,6 +25789,7 @@ pub mod search_alarm_strategy {
             record.field("metric_id", &self.metric_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("fields", &self.fields);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20351,12 +25822,15 @@ pub mod search_alarm_strategy {
         pub strategy_name: Option<String>,
         /// `update_time` (Not in the doc's table; seen in its example at line 124.)
         pub update_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyResponse",
                 &[
@@ -20387,7 +25861,11 @@ pub mod search_alarm_strategy {
                 strategy_id: record.opt_int("strategy_id")?,
                 strategy_name: record.opt_text("strategy_name")?,
                 update_time: record.opt_text("update_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20403,6 +25881,7 @@ pub mod search_alarm_strategy {
             record.field("strategy_id", &self.strategy_id);
             record.field("strategy_name", &self.strategy_name);
             record.field("update_time", &self.update_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20437,12 +25916,15 @@ pub mod search_alarm_strategy {
         pub unit_conversion: Option<i64>,
         /// `update_time` (Not in the doc's table; seen in its example at line 124.)
         pub update_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for RtQueryConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "RtQueryConfig",
                 &[
@@ -20475,7 +25957,11 @@ pub mod search_alarm_strategy {
                 unit: record.opt_text("unit")?,
                 unit_conversion: record.opt_int("unit_conversion")?,
                 update_time: record.opt_text("update_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20492,6 +25978,7 @@ pub mod search_alarm_strategy {
             record.field("unit", &self.unit);
             record.field("unit_conversion", &self.unit_conversion);
             record.field("update_time", &self.update_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20504,12 +25991,15 @@ pub mod search_alarm_strategy {
         pub check_window: Option<i64>,
         /// 触发阈值 (described at line 114) (Not in the doc's table; seen in its example at line 124.)
         pub count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TriggerConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TriggerConfig",
                 &["check_window", "count"],
@@ -20517,12 +26007,17 @@ pub mod search_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 check_window: record.opt_int("check_window")?,
                 count: record.opt_int("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("check_window", &self.check_window);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20535,12 +26030,15 @@ pub mod search_alarm_strategy {
         pub bk_target_cloud_id: Option<i64>,
         /// `bk_target_ip` (Not in the doc's table; seen in its example at line 124.)
         pub bk_target_ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Value {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Value",
                 &["bk_target_cloud_id", "bk_target_ip"],
@@ -20548,12 +26046,17 @@ pub mod search_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 bk_target_cloud_id: record.opt_int("bk_target_cloud_id")?,
                 bk_target_ip: record.opt_text("bk_target_ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_target_cloud_id", &self.bk_target_cloud_id);
             record.field("bk_target_ip", &self.bk_target_ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20583,12 +26086,15 @@ pub mod search_alarm_strategy_v2 {
         pub data_source_label: Option<String>,
         /// 按数据源统计策略数量
         pub count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DataSource {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DataSource",
                 &["type", "name", "data_type_label", "data_source_label", "count"],
@@ -20599,7 +26105,11 @@ pub mod search_alarm_strategy_v2 {
                 data_type_label: record.opt_text("data_type_label")?,
                 data_source_label: record.opt_text("data_source_label")?,
                 count: record.opt_int("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20608,6 +26118,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("data_type_label", &self.data_type_label);
             record.field("data_source_label", &self.data_source_label);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20622,12 +26133,15 @@ pub mod search_alarm_strategy_v2 {
         pub display_name: Option<String>,
         /// 按监控对象统计的策略数量
         pub count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Scenario {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Scenario",
                 &["id", "display_name", "count"],
@@ -20636,13 +26150,18 @@ pub mod search_alarm_strategy_v2 {
                 id: record.opt_text("id")?,
                 display_name: record.opt_text("display_name")?,
                 count: record.opt_int("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("display_name", &self.display_name);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20665,12 +26184,15 @@ pub mod search_alarm_strategy_v2 {
         pub notice_group_ids: Option<Vec<i64>>,
         /// 数据类型 (described at line 65) (Not in the doc's table; seen in its example at line 213.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Actions {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Actions",
                 &[
@@ -20691,7 +26213,11 @@ pub mod search_alarm_strategy_v2 {
                 id: record.opt_int("id")?,
                 notice_group_ids: record.field("notice_group_ids")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20702,6 +26228,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("id", &self.id);
             record.field("notice_group_ids", &self.notice_group_ids);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20722,12 +26249,15 @@ pub mod search_alarm_strategy_v2 {
         pub recovery_config: Option<SearchAlarmStrategyV2RecoveryConfig>,
         /// `message_template`
         pub message_template: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Algorithm {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Algorithm",
                 &[
@@ -20746,7 +26276,11 @@ pub mod search_alarm_strategy_v2 {
                 algorithm_type: record.opt_text("algorithm_type")?,
                 recovery_config: record.field("recovery_config")?,
                 message_template: record.opt_text("message_template")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20756,6 +26290,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("algorithm_type", &self.algorithm_type);
             record.field("recovery_config", &self.recovery_config);
             record.field("message_template", &self.message_template);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20774,12 +26309,15 @@ pub mod search_alarm_strategy_v2 {
         pub r#type: Option<String>,
         /// `unit_prefix` (Not in the doc's table; seen in its example at line 213.)
         pub unit_prefix: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Algorithms {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Algorithms",
                 &["config", "id", "level", "type", "unit_prefix"],
@@ -20790,7 +26328,11 @@ pub mod search_alarm_strategy_v2 {
                 level: record.opt_int("level")?,
                 r#type: record.opt_text("type")?,
                 unit_prefix: record.opt_text("unit_prefix")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20799,6 +26341,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("level", &self.level);
             record.field("type", &self.r#type);
             record.field("unit_prefix", &self.unit_prefix);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20811,6 +26354,9 @@ pub mod search_alarm_strategy_v2 {
         pub key: Option<crate::Secret>,
         /// `value` (Not in the doc's table; seen in its example at line 23.)
         pub value: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Sets `key`.
@@ -20836,12 +26382,17 @@ pub mod search_alarm_strategy_v2 {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20858,12 +26409,15 @@ pub mod search_alarm_strategy_v2 {
         pub send_recovery_alarm: Option<bool>,
         /// 通知间隔
         pub alarm_interval: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Config",
                 &[
@@ -20878,7 +26432,11 @@ pub mod search_alarm_strategy_v2 {
                 alarm_start_time: record.opt_text("alarm_start_time")?,
                 send_recovery_alarm: record.field("send_recovery_alarm")?,
                 alarm_interval: record.opt_int("alarm_interval")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20886,6 +26444,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("alarm_start_time", &self.alarm_start_time);
             record.field("send_recovery_alarm", &self.send_recovery_alarm);
             record.field("alarm_interval", &self.alarm_interval);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20906,12 +26465,15 @@ pub mod search_alarm_strategy_v2 {
         pub recovery_config: Option<RecoveryConfig>,
         /// 同级别算法连接符
         pub connector: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Detects {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Detects",
                 &[
@@ -20930,7 +26492,11 @@ pub mod search_alarm_strategy_v2 {
                 trigger_config: record.field("trigger_config")?,
                 recovery_config: record.field("recovery_config")?,
                 connector: record.opt_text("connector")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20940,6 +26506,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("trigger_config", &self.trigger_config);
             record.field("recovery_config", &self.recovery_config);
             record.field("connector", &self.connector);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -20974,12 +26541,15 @@ pub mod search_alarm_strategy_v2 {
         pub query_configs: Option<Vec<QueryConfigs>>,
         /// `target` (Not in the doc's table; seen in its example at line 213.)
         pub target: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Items {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Items",
                 &[
@@ -21012,7 +26582,11 @@ pub mod search_alarm_strategy_v2 {
                 origin_sql: record.opt_text("origin_sql")?,
                 query_configs: record.field("query_configs")?,
                 target: record.field("target")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -21029,6 +26603,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("origin_sql", &self.origin_sql);
             record.field("query_configs", &self.query_configs);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21047,12 +26622,15 @@ pub mod search_alarm_strategy_v2 {
         pub continuous: Option<i64>,
         /// 告警级别 (described at line 143) (Not in the doc's table; seen in its example at line 213.)
         pub level: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NoDataConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoDataConfig",
                 &["is_enabled", "continous", "agg_dimension", "continuous", "level"],
@@ -21063,7 +26641,11 @@ pub mod search_alarm_strategy_v2 {
                 agg_dimension: record.field("agg_dimension")?,
                 continuous: record.opt_int("continuous")?,
                 level: record.opt_int("level")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -21072,6 +26654,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("agg_dimension", &self.agg_dimension);
             record.field("continuous", &self.continuous);
             record.field("level", &self.level);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21086,12 +26669,15 @@ pub mod search_alarm_strategy_v2 {
         pub notice_group_name: Option<String>,
         /// 按通知组统计的策略数量
         pub count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NoticeGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoticeGroup",
                 &["notice_group_id", "notice_group_name", "count"],
@@ -21100,13 +26686,18 @@ pub mod search_alarm_strategy_v2 {
                 notice_group_id: record.opt_int("notice_group_id")?,
                 notice_group_name: record.opt_text("notice_group_name")?,
                 count: record.opt_int("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("notice_group_id", &self.notice_group_id);
             record.field("notice_group_name", &self.notice_group_name);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21125,12 +26716,15 @@ pub mod search_alarm_strategy_v2 {
         pub message: Option<String>,
         /// 通知组ID
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyV2NoticeGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyV2NoticeGroup",
                 &["notice_receiver", "name", "notice_way", "message", "id"],
@@ -21141,7 +26735,11 @@ pub mod search_alarm_strategy_v2 {
                 notice_way: record.field("notice_way")?,
                 message: record.opt_text("message")?,
                 id: record.opt_int("id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -21150,6 +26748,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("notice_way", &self.notice_way);
             record.field("message", &self.message);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21178,12 +26777,15 @@ pub mod search_alarm_strategy_v2 {
         pub name: Option<String>,
         /// 结果表ID (described at line 178) (Not in the doc's table; seen in its example at line 213.)
         pub result_table_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for QueryConfigs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "QueryConfigs",
                 &[
@@ -21210,7 +26812,11 @@ pub mod search_alarm_strategy_v2 {
                 metric_id: record.opt_text("metric_id")?,
                 name: record.opt_text("name")?,
                 result_table_id: record.opt_text("result_table_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -21224,6 +26830,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("metric_id", &self.metric_id);
             record.field("name", &self.name);
             record.field("result_table_id", &self.result_table_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21236,12 +26843,15 @@ pub mod search_alarm_strategy_v2 {
         pub check_window: Option<i64>,
         /// `status_setter` (Not in the doc's table; seen in its example at line 213.)
         pub status_setter: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for RecoveryConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "RecoveryConfig",
                 &["check_window", "status_setter"],
@@ -21249,12 +26859,17 @@ pub mod search_alarm_strategy_v2 {
             ::std::result::Result::Ok(Self {
                 check_window: record.opt_int("check_window")?,
                 status_setter: record.opt_text("status_setter")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("check_window", &self.check_window);
             record.field("status_setter", &self.status_setter);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21265,23 +26880,31 @@ pub mod search_alarm_strategy_v2 {
     pub struct SearchAlarmStrategyV2RecoveryConfig {
         /// 恢复周期数
         pub check_window: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyV2RecoveryConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyV2RecoveryConfig",
                 &["check_window"],
             )?;
             ::std::result::Result::Ok(Self {
                 check_window: record.opt_int("check_window")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("check_window", &self.check_window);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21302,6 +26925,9 @@ pub mod search_alarm_strategy_v2 {
         pub scenario: Option<String>,
         /// 是否补充通知组信息
         pub with_notice_group: bool,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchAlarmStrategyV2Request {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -21320,7 +26946,94 @@ pub mod search_alarm_strategy_v2 {
                 bk_biz_id: bk_biz_id.into(),
                 scenario: None,
                 with_notice_group,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SearchAlarmStrategyV2Request`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SearchAlarmStrategyV2RequestBuilder {
+        page: Option<i64>,
+        page_size: Option<i64>,
+        conditions: Option<Vec<Conditions>>,
+        bk_biz_id: Option<i64>,
+        with_notice_group: Option<bool>,
+    }
+    impl SearchAlarmStrategyV2Request {
+        /// Starts a [`SearchAlarmStrategyV2RequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SearchAlarmStrategyV2RequestBuilder {
+            SearchAlarmStrategyV2RequestBuilder::default()
+        }
+    }
+    impl SearchAlarmStrategyV2RequestBuilder {
+        /// Sets `page` (required).
+        pub fn page(mut self, value: impl Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+        /// Sets `page_size` (required).
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.page_size = Some(value.into());
+            self
+        }
+        /// Sets `conditions` (required).
+        pub fn conditions(mut self, value: impl Into<Vec<Conditions>>) -> Self {
+            self.conditions = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `with_notice_group` (required).
+        pub fn with_notice_group(mut self, value: impl Into<bool>) -> Self {
+            self.with_notice_group = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            SearchAlarmStrategyV2Request,
+            crate::wire::WireError,
+        > {
+            let page = self
+                .page
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "page"),
+                ))?;
+            let page_size = self
+                .page_size
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "page_size"),
+                ))?;
+            let conditions = self
+                .conditions
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "conditions"),
+                ))?;
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let with_notice_group = self
+                .with_notice_group
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "with_notice_group"),
+                ))?;
+            ::std::result::Result::Ok(
+                SearchAlarmStrategyV2Request::new(
+                    page,
+                    page_size,
+                    conditions,
+                    bk_biz_id,
+                    with_notice_group,
+                ),
+            )
         }
     }
     impl SearchAlarmStrategyV2Request {
@@ -21353,6 +27066,7 @@ pub mod search_alarm_strategy_v2 {
                 bk_biz_id: record.int("bk_biz_id")?,
                 scenario: record.opt_text("scenario")?,
                 with_notice_group: record.field("with_notice_group")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -21363,6 +27077,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("scenario", &self.scenario);
             record.field("with_notice_group", &self.with_notice_group);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21383,12 +27098,15 @@ pub mod search_alarm_strategy_v2 {
         pub strategy_label_list: Option<Vec<StrategyLabel>>,
         /// `strategy_status_list` (Type inferred from the doc's example.)
         pub strategy_status_list: Option<Vec<StrategyStatus>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyV2Response {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyV2Response",
                 &[
@@ -21407,7 +27125,11 @@ pub mod search_alarm_strategy_v2 {
                 strategy_config_list: record.field("strategy_config_list")?,
                 strategy_label_list: record.field("strategy_label_list")?,
                 strategy_status_list: record.field("strategy_status_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -21417,6 +27139,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("strategy_config_list", &self.strategy_config_list);
             record.field("strategy_label_list", &self.strategy_label_list);
             record.field("strategy_status_list", &self.strategy_status_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21429,12 +27152,15 @@ pub mod search_alarm_strategy_v2 {
         pub count: Option<i64>,
         /// 触发周期
         pub check_window: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TriggerConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TriggerConfig",
                 &["count", "check_window"],
@@ -21442,12 +27168,17 @@ pub mod search_alarm_strategy_v2 {
             ::std::result::Result::Ok(Self {
                 count: record.opt_int("count")?,
                 check_window: record.opt_int("check_window")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("check_window", &self.check_window);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21458,23 +27189,31 @@ pub mod search_alarm_strategy_v2 {
     pub struct ShieldInfo {
         /// 是否屏蔽
         pub is_shielded: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ShieldInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ShieldInfo",
                 &["is_shielded"],
             )?;
             ::std::result::Result::Ok(Self {
                 is_shielded: record.field("is_shielded")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("is_shielded", &self.is_shielded);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21525,6 +27264,9 @@ pub mod search_alarm_strategy_v2 {
         pub bk_biz_id: i64,
         /// `version` (Not in the doc's table; seen in its example at line 213.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl StrategyConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -21562,6 +27304,7 @@ pub mod search_alarm_strategy_v2 {
                 data_source_type: None,
                 bk_biz_id: bk_biz_id.into(),
                 version: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -21569,7 +27312,7 @@ pub mod search_alarm_strategy_v2 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StrategyConfig",
                 &[
@@ -21618,6 +27361,7 @@ pub mod search_alarm_strategy_v2 {
                 data_source_type: record.opt_text("data_source_type")?,
                 bk_biz_id: record.int("bk_biz_id")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -21643,6 +27387,7 @@ pub mod search_alarm_strategy_v2 {
             record.field("data_source_type", &self.data_source_type);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21657,12 +27402,15 @@ pub mod search_alarm_strategy_v2 {
         pub id: Option<i64>,
         /// 按策略标签统计的策略数量
         pub count: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StrategyLabel {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StrategyLabel",
                 &["label_name", "id", "count"],
@@ -21671,13 +27419,18 @@ pub mod search_alarm_strategy_v2 {
                 label_name: record.opt_text("label_name")?,
                 id: record.opt_int("id")?,
                 count: record.opt_text("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("label_name", &self.label_name);
             record.field("id", &self.id);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21692,12 +27445,15 @@ pub mod search_alarm_strategy_v2 {
         pub name: Option<String>,
         /// 策略数
         pub count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StrategyStatus {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StrategyStatus",
                 &["id", "name", "count"],
@@ -21706,13 +27462,18 @@ pub mod search_alarm_strategy_v2 {
                 id: record.opt_text("id")?,
                 name: record.opt_text("name")?,
                 count: record.opt_int("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21747,12 +27508,15 @@ pub mod search_alarm_strategy_v3 {
         pub data_source_label: Option<String>,
         /// 按数据源统计策略数量
         pub count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Datasource {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Datasource",
                 &["type", "name", "data_type_label", "data_source_label", "count"],
@@ -21763,7 +27527,11 @@ pub mod search_alarm_strategy_v3 {
                 data_type_label: record.opt_text("data_type_label")?,
                 data_source_label: record.opt_text("data_source_label")?,
                 count: record.opt_int("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -21772,6 +27540,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("data_type_label", &self.data_type_label);
             record.field("data_source_label", &self.data_source_label);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21796,12 +27565,15 @@ pub mod search_alarm_strategy_v3 {
         pub user_group_list: Option<Vec<UserGroup>>,
         /// `user_groups` (Not in the doc's table; seen in its example at line 202.)
         pub user_groups: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Notice {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Notice",
                 &[
@@ -21824,7 +27596,11 @@ pub mod search_alarm_strategy_v3 {
                 signal: record.field("signal")?,
                 user_group_list: record.field("user_group_list")?,
                 user_groups: record.field("user_groups")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -21836,6 +27612,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("signal", &self.signal);
             record.field("user_group_list", &self.user_group_list);
             record.field("user_groups", &self.user_groups);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21860,12 +27637,15 @@ pub mod search_alarm_strategy_v3 {
         pub user_group_list: Option<Vec<UserGroup>>,
         /// `user_groups` (Not in the doc's table; seen in its example at line 202.)
         pub user_groups: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Actions {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Actions",
                 &[
@@ -21888,7 +27668,11 @@ pub mod search_alarm_strategy_v3 {
                 signal: record.field("signal")?,
                 user_group_list: record.field("user_group_list")?,
                 user_groups: record.field("user_groups")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -21900,6 +27684,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("signal", &self.signal);
             record.field("user_group_list", &self.user_group_list);
             record.field("user_groups", &self.user_groups);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21918,12 +27703,15 @@ pub mod search_alarm_strategy_v3 {
         pub r#type: Option<String>,
         /// `unit_prefix` (Not in the doc's table; seen in its example at line 202.)
         pub unit_prefix: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Algorithms {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Algorithms",
                 &["config", "id", "level", "type", "unit_prefix"],
@@ -21934,7 +27722,11 @@ pub mod search_alarm_strategy_v3 {
                 level: record.opt_int("level")?,
                 r#type: record.opt_text("type")?,
                 unit_prefix: record.opt_text("unit_prefix")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -21943,6 +27735,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("level", &self.level);
             record.field("type", &self.r#type);
             record.field("unit_prefix", &self.unit_prefix);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21955,12 +27748,15 @@ pub mod search_alarm_strategy_v3 {
         pub auth_config: Option<serde_json::Map<String, serde_json::Value>>,
         /// `auth_type` (Not in the doc's table; seen in its example at line 202.)
         pub auth_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Authorize {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Authorize",
                 &["auth_config", "auth_type"],
@@ -21968,12 +27764,17 @@ pub mod search_alarm_strategy_v3 {
             ::std::result::Result::Ok(Self {
                 auth_config: record.field("auth_config")?,
                 auth_type: record.opt_text("auth_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("auth_config", &self.auth_config);
             record.field("auth_type", &self.auth_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -21986,12 +27787,15 @@ pub mod search_alarm_strategy_v3 {
         pub dimension: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 202.)
         pub value: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Condition {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Condition",
                 &["dimension", "value"],
@@ -21999,12 +27803,17 @@ pub mod search_alarm_strategy_v3 {
             ::std::result::Result::Ok(Self {
                 dimension: record.opt_text("dimension")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("dimension", &self.dimension);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22017,6 +27826,9 @@ pub mod search_alarm_strategy_v3 {
         pub key: Option<crate::Secret>,
         /// `value` (Not in the doc's table; seen in its example at line 111.)
         pub value: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Sets `key`.
@@ -22042,12 +27854,17 @@ pub mod search_alarm_strategy_v3 {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22068,12 +27885,15 @@ pub mod search_alarm_strategy_v3 {
         pub name: Option<String>,
         /// `plugin_id` (Not in the doc's table; seen in its example at line 202.)
         pub plugin_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Config",
                 &["bk_biz_id", "desc", "execute_config", "id", "name", "plugin_id"],
@@ -22085,7 +27905,11 @@ pub mod search_alarm_strategy_v3 {
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
                 plugin_id: record.opt_text("plugin_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -22095,6 +27919,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("id", &self.id);
             record.field("name", &self.name);
             record.field("plugin_id", &self.plugin_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22111,12 +27936,15 @@ pub mod search_alarm_strategy_v3 {
         pub notify_interval: Option<i64>,
         /// `template` (Not in the doc's table; seen in its example at line 202.)
         pub template: Option<Vec<Template>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyV3Config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyV3Config",
                 &["interval_notify_mode", "need_poll", "notify_interval", "template"],
@@ -22126,7 +27954,11 @@ pub mod search_alarm_strategy_v3 {
                 need_poll: record.field("need_poll")?,
                 notify_interval: record.opt_int("notify_interval")?,
                 template: record.field("template")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -22134,6 +27966,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("need_poll", &self.need_poll);
             record.field("notify_interval", &self.notify_interval);
             record.field("template", &self.template);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22154,12 +27987,15 @@ pub mod search_alarm_strategy_v3 {
         pub need_biz_converge: Option<bool>,
         /// `timedelta` (Not in the doc's table; seen in its example at line 202.)
         pub timedelta: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ConvergeConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ConvergeConfig",
                 &[
@@ -22178,7 +28014,11 @@ pub mod search_alarm_strategy_v3 {
                 is_enabled: record.field("is_enabled")?,
                 need_biz_converge: record.field("need_biz_converge")?,
                 timedelta: record.opt_int("timedelta")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -22188,6 +28028,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("is_enabled", &self.is_enabled);
             record.field("need_biz_converge", &self.need_biz_converge);
             record.field("timedelta", &self.timedelta);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22210,12 +28051,15 @@ pub mod search_alarm_strategy_v3 {
         pub sub_converge_config: Option<SubConvergeConfig>,
         /// `timedelta` (Not in the doc's table; seen in its example at line 202.)
         pub timedelta: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyV3ConvergeConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyV3ConvergeConfig",
                 &[
@@ -22236,7 +28080,11 @@ pub mod search_alarm_strategy_v3 {
                 need_biz_converge: record.field("need_biz_converge")?,
                 sub_converge_config: record.field("sub_converge_config")?,
                 timedelta: record.opt_int("timedelta")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -22247,6 +28095,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("need_biz_converge", &self.need_biz_converge);
             record.field("sub_converge_config", &self.sub_converge_config);
             record.field("timedelta", &self.timedelta);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22267,12 +28116,15 @@ pub mod search_alarm_strategy_v3 {
         pub recovery_config: Option<RecoveryConfig>,
         /// `trigger_config` (Not in the doc's table; seen in its example at line 202.)
         pub trigger_config: Option<TriggerConfig>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Detects {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Detects",
                 &[
@@ -22291,7 +28143,11 @@ pub mod search_alarm_strategy_v3 {
                 level: record.opt_int("level")?,
                 recovery_config: record.field("recovery_config")?,
                 trigger_config: record.field("trigger_config")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -22301,6 +28157,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("level", &self.level);
             record.field("recovery_config", &self.recovery_config);
             record.field("trigger_config", &self.trigger_config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22313,12 +28170,15 @@ pub mod search_alarm_strategy_v3 {
         pub template_detail: Option<TemplateDetail>,
         /// `timeout` (Not in the doc's table; seen in its example at line 202.)
         pub timeout: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExecuteConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExecuteConfig",
                 &["template_detail", "timeout"],
@@ -22326,12 +28186,17 @@ pub mod search_alarm_strategy_v3 {
             ::std::result::Result::Ok(Self {
                 template_detail: record.field("template_detail")?,
                 timeout: record.opt_int("timeout")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("template_detail", &self.template_detail);
             record.field("timeout", &self.timeout);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22344,12 +28209,15 @@ pub mod search_alarm_strategy_v3 {
         pub method: Option<String>,
         /// `threshold` (Not in the doc's table; seen in its example at line 202.)
         pub threshold: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &["method", "threshold"],
@@ -22357,12 +28225,17 @@ pub mod search_alarm_strategy_v3 {
             ::std::result::Result::Ok(Self {
                 method: record.opt_text("method")?,
                 threshold: record.opt_int("threshold")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("method", &self.method);
             record.field("threshold", &self.threshold);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22377,12 +28250,15 @@ pub mod search_alarm_strategy_v3 {
         pub method: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 202.)
         pub value: Option<Vec<Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyV3Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyV3Item",
                 &["field", "method", "value"],
@@ -22391,13 +28267,18 @@ pub mod search_alarm_strategy_v3 {
                 field: record.opt_text("field")?,
                 method: record.opt_text("method")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("field", &self.field);
             record.field("method", &self.method);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22422,12 +28303,15 @@ pub mod search_alarm_strategy_v3 {
         pub query_configs: Option<Vec<QueryConfigs>>,
         /// `target` (Not in the doc's table; seen in its example at line 202.)
         pub target: Option<Vec<Vec<SearchAlarmStrategyV3Item>>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Items {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Items",
                 &[
@@ -22450,7 +28334,11 @@ pub mod search_alarm_strategy_v3 {
                 origin_sql: record.opt_text("origin_sql")?,
                 query_configs: record.field("query_configs")?,
                 target: record.field("target")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -22462,6 +28350,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("origin_sql", &self.origin_sql);
             record.field("query_configs", &self.query_configs);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22478,12 +28367,15 @@ pub mod search_alarm_strategy_v3 {
         pub is_enabled: Option<bool>,
         /// `level` (Not in the doc's table; seen in its example at line 202.)
         pub level: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NoDataConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoDataConfig",
                 &["agg_dimension", "continuous", "is_enabled", "level"],
@@ -22493,7 +28385,11 @@ pub mod search_alarm_strategy_v3 {
                 continuous: record.opt_int("continuous")?,
                 is_enabled: record.field("is_enabled")?,
                 level: record.opt_int("level")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -22501,6 +28397,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("continuous", &self.continuous);
             record.field("is_enabled", &self.is_enabled);
             record.field("level", &self.level);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22515,12 +28412,15 @@ pub mod search_alarm_strategy_v3 {
         pub notice_group_id: Option<i64>,
         /// `notice_group_name` (Not in the doc's table; seen in its example at line 202.)
         pub notice_group_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NoticeGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoticeGroup",
                 &["count", "notice_group_id", "notice_group_name"],
@@ -22529,13 +28429,18 @@ pub mod search_alarm_strategy_v3 {
                 count: record.opt_int("count")?,
                 notice_group_id: record.opt_int("notice_group_id")?,
                 notice_group_name: record.opt_text("notice_group_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("notice_group_id", &self.notice_group_id);
             record.field("notice_group_name", &self.notice_group_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22550,12 +28455,15 @@ pub mod search_alarm_strategy_v3 {
         pub end_time: Option<String>,
         /// `start_time` (Not in the doc's table; seen in its example at line 202.)
         pub start_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Options {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Options",
                 &["converge_config", "end_time", "start_time"],
@@ -22564,13 +28472,18 @@ pub mod search_alarm_strategy_v3 {
                 converge_config: record.field("converge_config")?,
                 end_time: record.opt_text("end_time")?,
                 start_time: record.opt_text("start_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("converge_config", &self.converge_config);
             record.field("end_time", &self.end_time);
             record.field("start_time", &self.start_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22585,12 +28498,15 @@ pub mod search_alarm_strategy_v3 {
         pub end_time: Option<String>,
         /// `start_time` (Not in the doc's table; seen in its example at line 202.)
         pub start_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyV3Options {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyV3Options",
                 &["converge_config", "end_time", "start_time"],
@@ -22599,13 +28515,18 @@ pub mod search_alarm_strategy_v3 {
                 converge_config: record.field("converge_config")?,
                 end_time: record.opt_text("end_time")?,
                 start_time: record.opt_text("start_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("converge_config", &self.converge_config);
             record.field("end_time", &self.end_time);
             record.field("start_time", &self.start_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22642,12 +28563,15 @@ pub mod search_alarm_strategy_v3 {
         pub result_table_id: Option<String>,
         /// `unit` (Not in the doc's table; seen in its example at line 202.)
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for QueryConfigs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "QueryConfigs",
                 &[
@@ -22682,7 +28606,11 @@ pub mod search_alarm_strategy_v3 {
                 name: record.opt_text("name")?,
                 result_table_id: record.opt_text("result_table_id")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -22700,6 +28628,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("name", &self.name);
             record.field("result_table_id", &self.result_table_id);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22712,12 +28641,15 @@ pub mod search_alarm_strategy_v3 {
         pub check_window: Option<i64>,
         /// `status_setter` (Not in the doc's table; seen in its example at line 202.)
         pub status_setter: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for RecoveryConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "RecoveryConfig",
                 &["check_window", "status_setter"],
@@ -22725,12 +28657,17 @@ pub mod search_alarm_strategy_v3 {
             ::std::result::Result::Ok(Self {
                 check_window: record.opt_int("check_window")?,
                 status_setter: record.opt_text("status_setter")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("check_window", &self.check_window);
             record.field("status_setter", &self.status_setter);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22755,6 +28692,9 @@ pub mod search_alarm_strategy_v3 {
         pub with_user_group_detail: Option<bool>,
         /// `with_notice_group_detail` (Not in the doc's table; seen in its example at line 111.)
         pub with_notice_group_detail: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchAlarmStrategyV3Request {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -22769,6 +28709,7 @@ pub mod search_alarm_strategy_v3 {
                 with_notice_group: None,
                 with_user_group_detail: None,
                 with_notice_group_detail: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -22836,6 +28777,7 @@ pub mod search_alarm_strategy_v3 {
                 with_notice_group: record.field("with_notice_group")?,
                 with_user_group_detail: record.field("with_user_group_detail")?,
                 with_notice_group_detail: record.field("with_notice_group_detail")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -22848,6 +28790,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("with_notice_group", &self.with_notice_group);
             record.field("with_user_group_detail", &self.with_user_group_detail);
             record.field("with_notice_group_detail", &self.with_notice_group_detail);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22868,12 +28811,15 @@ pub mod search_alarm_strategy_v3 {
         pub strategy_label_list: Option<Vec<Strategylabel>>,
         /// `notice_group_list` (Not in the doc's table; seen in its example at line 202.)
         pub notice_group_list: Option<Vec<NoticeGroup>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyV3Response {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyV3Response",
                 &[
@@ -22892,7 +28838,11 @@ pub mod search_alarm_strategy_v3 {
                 strategy_config_list: record.field("strategy_config_list")?,
                 strategy_label_list: record.field("strategy_label_list")?,
                 notice_group_list: record.field("notice_group_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -22902,6 +28852,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("strategy_config_list", &self.strategy_config_list);
             record.field("strategy_label_list", &self.strategy_label_list);
             record.field("notice_group_list", &self.notice_group_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22916,12 +28867,15 @@ pub mod search_alarm_strategy_v3 {
         pub display_name: Option<String>,
         /// 按监控对象统计的策略数量
         pub count: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Scenario {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Scenario",
                 &["id", "display_name", "count"],
@@ -22930,13 +28884,18 @@ pub mod search_alarm_strategy_v3 {
                 id: record.opt_text("id")?,
                 display_name: record.opt_text("display_name")?,
                 count: record.opt_text("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("display_name", &self.display_name);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -22987,12 +28946,15 @@ pub mod search_alarm_strategy_v3 {
         pub update_user: Option<String>,
         /// `version` (Not in the doc's table; seen in its example at line 202.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StrategyConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StrategyConfig",
                 &[
@@ -23041,7 +29003,11 @@ pub mod search_alarm_strategy_v3 {
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -23066,6 +29032,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23094,12 +29061,15 @@ pub mod search_alarm_strategy_v3 {
         pub query_params: Option<Vec<serde_json::Value>>,
         /// `url` (Not in the doc's table; seen in its example at line 202.)
         pub url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TemplateDetail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TemplateDetail",
                 &[
@@ -23126,7 +29096,11 @@ pub mod search_alarm_strategy_v3 {
                 notify_interval: record.opt_int("notify_interval")?,
                 query_params: record.field("query_params")?,
                 url: record.opt_text("url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -23140,6 +29114,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("notify_interval", &self.notify_interval);
             record.field("query_params", &self.query_params);
             record.field("url", &self.url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23152,12 +29127,15 @@ pub mod search_alarm_strategy_v3 {
         pub check_window: Option<i64>,
         /// `count` (Not in the doc's table; seen in its example at line 202.)
         pub count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TriggerConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TriggerConfig",
                 &["check_window", "count"],
@@ -23165,12 +29143,17 @@ pub mod search_alarm_strategy_v3 {
             ::std::result::Result::Ok(Self {
                 check_window: record.opt_int("check_window")?,
                 count: record.opt_int("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("check_window", &self.check_window);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23185,12 +29168,15 @@ pub mod search_alarm_strategy_v3 {
         pub id: Option<String>,
         /// 数据类型 (described at line 142) (Not in the doc's table; seen in its example at line 202.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Users {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Users",
                 &["display_name", "id", "type"],
@@ -23199,13 +29185,18 @@ pub mod search_alarm_strategy_v3 {
                 display_name: record.opt_text("display_name")?,
                 id: record.opt_text("id")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("display_name", &self.display_name);
             record.field("id", &self.id);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23218,12 +29209,15 @@ pub mod search_alarm_strategy_v3 {
         pub bk_inst_id: Option<i64>,
         /// `bk_obj_id` (Not in the doc's table; seen in its example at line 202.)
         pub bk_obj_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Value {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Value",
                 &["bk_inst_id", "bk_obj_id"],
@@ -23231,12 +29225,17 @@ pub mod search_alarm_strategy_v3 {
             ::std::result::Result::Ok(Self {
                 bk_inst_id: record.opt_int("bk_inst_id")?,
                 bk_obj_id: record.opt_text("bk_obj_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_inst_id", &self.bk_inst_id);
             record.field("bk_obj_id", &self.bk_obj_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23251,12 +29250,15 @@ pub mod search_alarm_strategy_v3 {
         pub id: Option<i64>,
         /// 按策略标签统计的策略数量
         pub count: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Strategylabel {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Strategylabel",
                 &["label_name", "id", "count"],
@@ -23265,13 +29267,18 @@ pub mod search_alarm_strategy_v3 {
                 label_name: record.opt_text("label_name")?,
                 id: record.opt_int("id")?,
                 count: record.opt_text("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("label_name", &self.label_name);
             record.field("id", &self.id);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23288,12 +29295,15 @@ pub mod search_alarm_strategy_v3 {
         pub count: Option<i64>,
         /// `timedelta` (Not in the doc's table; seen in its example at line 202.)
         pub timedelta: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SubConvergeConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubConvergeConfig",
                 &["condition", "converge_func", "count", "timedelta"],
@@ -23303,7 +29313,11 @@ pub mod search_alarm_strategy_v3 {
                 converge_func: record.opt_text("converge_func")?,
                 count: record.opt_int("count")?,
                 timedelta: record.opt_int("timedelta")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -23311,6 +29325,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("converge_func", &self.converge_func);
             record.field("count", &self.count);
             record.field("timedelta", &self.timedelta);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23343,12 +29358,15 @@ pub mod search_alarm_strategy_v3 {
         pub update_user: Option<String>,
         /// `users` (Not in the doc's table; seen in its example at line 202.)
         pub users: Option<Vec<Users>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UserGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UserGroup",
                 &[
@@ -23379,7 +29397,11 @@ pub mod search_alarm_strategy_v3 {
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
                 users: record.field("users")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -23395,6 +29417,7 @@ pub mod search_alarm_strategy_v3 {
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
             record.field("users", &self.users);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23409,12 +29432,15 @@ pub mod search_alarm_strategy_v3 {
         pub user_group_name: Option<serde_json::Map<String, serde_json::Value>>,
         /// 按通知组统计的策略数量
         pub count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Usergroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Usergroup",
                 &["user_group_id", "user_group_name", "count"],
@@ -23423,13 +29449,18 @@ pub mod search_alarm_strategy_v3 {
                 user_group_id: record.field("user_group_id")?,
                 user_group_name: record.field("user_group_name")?,
                 count: record.opt_int("count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("user_group_id", &self.user_group_id);
             record.field("user_group_name", &self.user_group_name);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23478,6 +29509,9 @@ pub mod search_alarm_strategy_without_biz {
         pub relate_type: Option<String>,
         /// `user_group_list` (Not in the doc's table; seen in its example at line 684.)
         pub user_group_list: Option<Vec<UserGroup>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Actionrelation {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -23493,6 +29527,7 @@ pub mod search_alarm_strategy_without_biz {
                 id: None,
                 relate_type: None,
                 user_group_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -23500,7 +29535,7 @@ pub mod search_alarm_strategy_without_biz {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Actionrelation",
                 &[
@@ -23525,6 +29560,7 @@ pub mod search_alarm_strategy_without_biz {
                 id: record.opt_int("id")?,
                 relate_type: record.opt_text("relate_type")?,
                 user_group_list: record.field("user_group_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -23538,6 +29574,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("id", &self.id);
             record.field("relate_type", &self.relate_type);
             record.field("user_group_list", &self.user_group_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23556,6 +29593,9 @@ pub mod search_alarm_strategy_without_biz {
         pub unit_prefix: Option<String>,
         /// `id` (Not in the doc's table; seen in its example at line 684.)
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Algorithm {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -23571,6 +29611,7 @@ pub mod search_alarm_strategy_without_biz {
                 r#type: r#type.into(),
                 unit_prefix: None,
                 id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -23578,7 +29619,7 @@ pub mod search_alarm_strategy_without_biz {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Algorithm",
                 &["config", "level", "type", "unit_prefix", "id"],
@@ -23589,6 +29630,7 @@ pub mod search_alarm_strategy_without_biz {
                 r#type: record.text("type")?,
                 unit_prefix: record.opt_text("unit_prefix")?,
                 id: record.opt_int("id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -23598,6 +29640,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("type", &self.r#type);
             record.field("unit_prefix", &self.unit_prefix);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23610,12 +29653,15 @@ pub mod search_alarm_strategy_without_biz {
         pub auth_config: Option<serde_json::Map<String, serde_json::Value>>,
         /// `auth_type` (Not in the doc's table; seen in its example at line 684.)
         pub auth_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Authorize {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Authorize",
                 &["auth_config", "auth_type"],
@@ -23623,12 +29669,17 @@ pub mod search_alarm_strategy_without_biz {
             ::std::result::Result::Ok(Self {
                 auth_config: record.field("auth_config")?,
                 auth_type: record.opt_text("auth_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("auth_config", &self.auth_config);
             record.field("auth_type", &self.auth_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23641,12 +29692,15 @@ pub mod search_alarm_strategy_without_biz {
         pub dimension: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 684.)
         pub value: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Condition {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Condition",
                 &["dimension", "value"],
@@ -23654,12 +29708,17 @@ pub mod search_alarm_strategy_without_biz {
             ::std::result::Result::Ok(Self {
                 dimension: record.opt_text("dimension")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("dimension", &self.dimension);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23672,6 +29731,9 @@ pub mod search_alarm_strategy_without_biz {
         pub key: Option<crate::Secret>,
         /// `value` (Not in the doc's table; seen in its example at line 112.)
         pub value: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Sets `key`.
@@ -23697,12 +29759,17 @@ pub mod search_alarm_strategy_without_biz {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23723,12 +29790,15 @@ pub mod search_alarm_strategy_without_biz {
         pub name: Option<String>,
         /// `plugin_id` (Not in the doc's table; seen in its example at line 684.)
         pub plugin_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Config",
                 &["bk_biz_id", "desc", "execute_config", "id", "name", "plugin_id"],
@@ -23740,7 +29810,11 @@ pub mod search_alarm_strategy_without_biz {
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
                 plugin_id: record.opt_text("plugin_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -23750,6 +29824,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("id", &self.id);
             record.field("name", &self.name);
             record.field("plugin_id", &self.plugin_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23766,12 +29841,15 @@ pub mod search_alarm_strategy_without_biz {
         pub notify_interval: Option<i64>,
         /// `template` (Not in the doc's table; seen in its example at line 684.)
         pub template: Option<Vec<Template>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyWithoutBizConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyWithoutBizConfig",
                 &["interval_notify_mode", "need_poll", "notify_interval", "template"],
@@ -23781,7 +29859,11 @@ pub mod search_alarm_strategy_without_biz {
                 need_poll: record.field("need_poll")?,
                 notify_interval: record.opt_int("notify_interval")?,
                 template: record.field("template")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -23789,6 +29871,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("need_poll", &self.need_poll);
             record.field("notify_interval", &self.notify_interval);
             record.field("template", &self.template);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23809,12 +29892,15 @@ pub mod search_alarm_strategy_without_biz {
         pub need_biz_converge: Option<bool>,
         /// `timedelta` (Not in the doc's table; seen in its example at line 684.)
         pub timedelta: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ConvergeConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ConvergeConfig",
                 &[
@@ -23833,7 +29919,11 @@ pub mod search_alarm_strategy_without_biz {
                 is_enabled: record.field("is_enabled")?,
                 need_biz_converge: record.field("need_biz_converge")?,
                 timedelta: record.opt_int("timedelta")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -23843,6 +29933,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("is_enabled", &self.is_enabled);
             record.field("need_biz_converge", &self.need_biz_converge);
             record.field("timedelta", &self.timedelta);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23865,12 +29956,15 @@ pub mod search_alarm_strategy_without_biz {
         pub sub_converge_config: Option<SubConvergeConfig>,
         /// `timedelta` (Not in the doc's table; seen in its example at line 684.)
         pub timedelta: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyWithoutBizConvergeConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyWithoutBizConvergeConfig",
                 &[
@@ -23891,7 +29985,11 @@ pub mod search_alarm_strategy_without_biz {
                 need_biz_converge: record.field("need_biz_converge")?,
                 sub_converge_config: record.field("sub_converge_config")?,
                 timedelta: record.opt_int("timedelta")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -23902,6 +30000,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("need_biz_converge", &self.need_biz_converge);
             record.field("sub_converge_config", &self.sub_converge_config);
             record.field("timedelta", &self.timedelta);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23922,6 +30021,9 @@ pub mod search_alarm_strategy_without_biz {
         pub recovery_config: RecoveryConfig,
         /// 同级别算法连接符
         pub connector: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Detect {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -23941,6 +30043,7 @@ pub mod search_alarm_strategy_without_biz {
                 trigger_config,
                 recovery_config,
                 connector: connector.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -23948,7 +30051,7 @@ pub mod search_alarm_strategy_without_biz {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Detect",
                 &[
@@ -23967,6 +30070,7 @@ pub mod search_alarm_strategy_without_biz {
                 trigger_config: record.field("trigger_config")?,
                 recovery_config: record.field("recovery_config")?,
                 connector: record.text("connector")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -23977,6 +30081,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("trigger_config", &self.trigger_config);
             record.field("recovery_config", &self.recovery_config);
             record.field("connector", &self.connector);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -23989,12 +30094,15 @@ pub mod search_alarm_strategy_without_biz {
         pub template_detail: Option<TemplateDetail>,
         /// `timeout` (Not in the doc's table; seen in its example at line 684.)
         pub timeout: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExecuteConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExecuteConfig",
                 &["template_detail", "timeout"],
@@ -24002,12 +30110,17 @@ pub mod search_alarm_strategy_without_biz {
             ::std::result::Result::Ok(Self {
                 template_detail: record.field("template_detail")?,
                 timeout: record.opt_int("timeout")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("template_detail", &self.template_detail);
             record.field("timeout", &self.timeout);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24020,12 +30133,15 @@ pub mod search_alarm_strategy_without_biz {
         pub method: Option<String>,
         /// `threshold` (Not in the doc's table; seen in its example at line 684.)
         pub threshold: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyWithoutBizItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyWithoutBizItem",
                 &["method", "threshold"],
@@ -24033,12 +30149,17 @@ pub mod search_alarm_strategy_without_biz {
             ::std::result::Result::Ok(Self {
                 method: record.opt_text("method")?,
                 threshold: record.opt_int("threshold")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("method", &self.method);
             record.field("threshold", &self.threshold);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24063,6 +30184,9 @@ pub mod search_alarm_strategy_without_biz {
         pub no_data_config: NoDataConfig,
         /// 监控目标
         pub target: Vec<Vec<Target>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Item {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -24086,6 +30210,7 @@ pub mod search_alarm_strategy_without_biz {
                 algorithms,
                 no_data_config,
                 target,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -24093,7 +30218,7 @@ pub mod search_alarm_strategy_without_biz {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &[
@@ -24116,6 +30241,7 @@ pub mod search_alarm_strategy_without_biz {
                 algorithms: record.field("algorithms")?,
                 no_data_config: record.field("no_data_config")?,
                 target: record.field("target")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -24128,6 +30254,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("algorithms", &self.algorithms);
             record.field("no_data_config", &self.no_data_config);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24144,6 +30271,9 @@ pub mod search_alarm_strategy_without_biz {
         pub agg_dimension: Option<Vec<String>>,
         /// 告警级别 (described at line 383) (Not in the doc's table; seen in its example at line 684.)
         pub level: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NoDataConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -24154,6 +30284,7 @@ pub mod search_alarm_strategy_without_biz {
                 continuous: None,
                 agg_dimension: None,
                 level: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -24161,7 +30292,7 @@ pub mod search_alarm_strategy_without_biz {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoDataConfig",
                 &["is_enabled", "continuous", "agg_dimension", "level"],
@@ -24171,6 +30302,7 @@ pub mod search_alarm_strategy_without_biz {
                 continuous: record.opt_int("continuous")?,
                 agg_dimension: record.field("agg_dimension")?,
                 level: record.opt_int("level")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -24179,6 +30311,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("continuous", &self.continuous);
             record.field("agg_dimension", &self.agg_dimension);
             record.field("level", &self.level);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24219,6 +30352,9 @@ pub mod search_alarm_strategy_without_biz {
         pub user_group_list: Option<Vec<UserGroup>>,
         /// `user_groups` (Not in the doc's table; seen in its example at line 684.)
         pub user_groups: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Noticerelation {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -24240,6 +30376,7 @@ pub mod search_alarm_strategy_without_biz {
                 signal: None,
                 user_group_list: None,
                 user_groups: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -24247,7 +30384,7 @@ pub mod search_alarm_strategy_without_biz {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Noticerelation",
                 &[
@@ -24280,6 +30417,7 @@ pub mod search_alarm_strategy_without_biz {
                 signal: record.field("signal")?,
                 user_group_list: record.field("user_group_list")?,
                 user_groups: record.field("user_groups")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -24300,6 +30438,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("signal", &self.signal);
             record.field("user_group_list", &self.user_group_list);
             record.field("user_groups", &self.user_groups);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24314,12 +30453,15 @@ pub mod search_alarm_strategy_without_biz {
         pub end_time: Option<String>,
         /// 生效开始时间（格式：00:00:00） (described at line 316) (Not in the doc's table; seen in its example at line 684.)
         pub start_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Options {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Options",
                 &["converge_config", "end_time", "start_time"],
@@ -24328,13 +30470,18 @@ pub mod search_alarm_strategy_without_biz {
                 converge_config: record.field("converge_config")?,
                 end_time: record.opt_text("end_time")?,
                 start_time: record.opt_text("start_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("converge_config", &self.converge_config);
             record.field("end_time", &self.end_time);
             record.field("start_time", &self.start_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24351,6 +30498,9 @@ pub mod search_alarm_strategy_without_biz {
         pub start_time: String,
         /// 生效结束时间（格式：23:59:59)
         pub end_time: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchAlarmStrategyWithoutBizOptions {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -24365,6 +30515,7 @@ pub mod search_alarm_strategy_without_biz {
                 noise_reduce_config: None,
                 start_time: start_time.into(),
                 end_time: end_time.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -24372,7 +30523,7 @@ pub mod search_alarm_strategy_without_biz {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyWithoutBizOptions",
                 &["converge_config", "noise_reduce_config", "start_time", "end_time"],
@@ -24382,6 +30533,7 @@ pub mod search_alarm_strategy_without_biz {
                 noise_reduce_config: record.field("noise_reduce_config")?,
                 start_time: record.text("start_time")?,
                 end_time: record.text("end_time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -24390,6 +30542,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("noise_reduce_config", &self.noise_reduce_config);
             record.field("start_time", &self.start_time);
             record.field("end_time", &self.end_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24426,6 +30579,9 @@ pub mod search_alarm_strategy_without_biz {
         pub result_table_id: Option<String>,
         /// 单位 (described at line 454) (Not in the doc's table; seen in its example at line 684.)
         pub unit: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Queryconfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -24450,6 +30606,7 @@ pub mod search_alarm_strategy_without_biz {
                 name: None,
                 result_table_id: None,
                 unit: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -24457,7 +30614,7 @@ pub mod search_alarm_strategy_without_biz {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Queryconfig",
                 &[
@@ -24492,6 +30649,7 @@ pub mod search_alarm_strategy_without_biz {
                 name: record.opt_text("name")?,
                 result_table_id: record.opt_text("result_table_id")?,
                 unit: record.opt_text("unit")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -24510,6 +30668,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("name", &self.name);
             record.field("result_table_id", &self.result_table_id);
             record.field("unit", &self.unit);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24522,6 +30681,9 @@ pub mod search_alarm_strategy_without_biz {
         pub check_window: i64,
         /// `status_setter` (Not in the doc's table; seen in its example at line 684.)
         pub status_setter: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RecoveryConfig {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -24530,6 +30692,7 @@ pub mod search_alarm_strategy_without_biz {
             Self {
                 check_window: check_window.into(),
                 status_setter: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -24537,7 +30700,7 @@ pub mod search_alarm_strategy_without_biz {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "RecoveryConfig",
                 &["check_window", "status_setter"],
@@ -24545,12 +30708,14 @@ pub mod search_alarm_strategy_without_biz {
             ::std::result::Result::Ok(Self {
                 check_window: record.int("check_window")?,
                 status_setter: record.opt_text("status_setter")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("check_window", &self.check_window);
             record.field("status_setter", &self.status_setter);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24579,6 +30744,9 @@ pub mod search_alarm_strategy_without_biz {
         pub r#type: Option<String>,
         /// `with_user_group` (Not in the doc's table; seen in its example at line 112.)
         pub with_user_group: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchAlarmStrategyWithoutBizRequest {
         /// Sets `page`.
@@ -24663,7 +30831,11 @@ pub mod search_alarm_strategy_without_biz {
                 order_by: record.opt_text("order_by")?,
                 r#type: record.opt_text("type")?,
                 with_user_group: record.field("with_user_group")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -24677,6 +30849,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("order_by", &self.order_by);
             record.field("type", &self.r#type);
             record.field("with_user_group", &self.with_user_group);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24689,12 +30862,15 @@ pub mod search_alarm_strategy_without_biz {
         pub list: Option<Vec<Strategyconfig>>,
         /// 策略总数
         pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlarmStrategyWithoutBizResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyWithoutBizResponse",
                 &["list", "total"],
@@ -24702,12 +30878,17 @@ pub mod search_alarm_strategy_without_biz {
             ::std::result::Result::Ok(Self {
                 list: record.field("list")?,
                 total: record.opt_int("total")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("list", &self.list);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24724,12 +30905,15 @@ pub mod search_alarm_strategy_without_biz {
         pub count: Option<i64>,
         /// `timedelta` (Not in the doc's table; seen in its example at line 684.)
         pub timedelta: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SubConvergeConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubConvergeConfig",
                 &["condition", "converge_func", "count", "timedelta"],
@@ -24739,7 +30923,11 @@ pub mod search_alarm_strategy_without_biz {
                 converge_func: record.opt_text("converge_func")?,
                 count: record.opt_int("count")?,
                 timedelta: record.opt_int("timedelta")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -24747,6 +30935,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("converge_func", &self.converge_func);
             record.field("count", &self.count);
             record.field("timedelta", &self.timedelta);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24761,6 +30950,9 @@ pub mod search_alarm_strategy_without_biz {
         pub value: Vec<serde_json::Map<String, serde_json::Value>>,
         /// 监控目标方法
         pub method: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Target {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -24774,6 +30966,7 @@ pub mod search_alarm_strategy_without_biz {
                 field: field.into(),
                 value,
                 method: method.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -24781,7 +30974,7 @@ pub mod search_alarm_strategy_without_biz {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Target",
                 &["field", "value", "method"],
@@ -24790,6 +30983,7 @@ pub mod search_alarm_strategy_without_biz {
                 field: record.text("field")?,
                 value: record.field("value")?,
                 method: record.text("method")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -24797,6 +30991,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("field", &self.field);
             record.field("value", &self.value);
             record.field("method", &self.method);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24825,12 +31020,15 @@ pub mod search_alarm_strategy_without_biz {
         pub query_params: Option<Vec<serde_json::Value>>,
         /// `url` (Not in the doc's table; seen in its example at line 684.)
         pub url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TemplateDetail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TemplateDetail",
                 &[
@@ -24857,7 +31055,11 @@ pub mod search_alarm_strategy_without_biz {
                 notify_interval: record.opt_int("notify_interval")?,
                 query_params: record.field("query_params")?,
                 url: record.opt_text("url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -24871,6 +31073,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("notify_interval", &self.notify_interval);
             record.field("query_params", &self.query_params);
             record.field("url", &self.url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24903,12 +31106,15 @@ pub mod search_alarm_strategy_without_biz {
         pub update_user: Option<String>,
         /// `users` (Not in the doc's table; seen in its example at line 684.)
         pub users: Option<Vec<Users>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UserGroup {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UserGroup",
                 &[
@@ -24939,7 +31145,11 @@ pub mod search_alarm_strategy_without_biz {
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
                 users: record.field("users")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -24955,6 +31165,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
             record.field("users", &self.users);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -24969,12 +31180,15 @@ pub mod search_alarm_strategy_without_biz {
         pub id: Option<String>,
         /// 策略类型 (described at line 291) (Not in the doc's table; seen in its example at line 684.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Users {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Users",
                 &["display_name", "id", "type"],
@@ -24983,13 +31197,18 @@ pub mod search_alarm_strategy_without_biz {
                 display_name: record.opt_text("display_name")?,
                 id: record.opt_text("id")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("display_name", &self.display_name);
             record.field("id", &self.id);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25040,12 +31259,15 @@ pub mod search_alarm_strategy_without_biz {
         pub bk_biz_id: Option<i64>,
         /// `version` (Not in the doc's table; seen in its example at line 684.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Strategyconfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Strategyconfig",
                 &[
@@ -25094,7 +31316,11 @@ pub mod search_alarm_strategy_without_biz {
                 data_source_type: record.opt_text("data_source_type")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -25119,6 +31345,7 @@ pub mod search_alarm_strategy_without_biz {
             record.field("data_source_type", &self.data_source_type);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25233,12 +31460,15 @@ pub mod search_alert {
         pub update_time: Option<i64>,
         /// `ack_duration` (Not in the doc's table; seen in its example at line 135.)
         pub ack_duration: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Alerts {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Alerts",
                 &[
@@ -25335,7 +31565,11 @@ pub mod search_alert {
                 target_type: record.opt_text("target_type")?,
                 update_time: record.opt_int("update_time")?,
                 ack_duration: record.opt_int("ack_duration")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -25384,6 +31618,7 @@ pub mod search_alert {
             record.field("target_type", &self.target_type);
             record.field("update_time", &self.update_time);
             record.field("ack_duration", &self.ack_duration);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25396,12 +31631,15 @@ pub mod search_alert {
         pub id: Option<String>,
         /// 聚合统计名称 (described at line 128) (Not in the doc's table; seen in its example at line 135.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MetricDisplay {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MetricDisplay",
                 &["id", "name"],
@@ -25409,12 +31647,17 @@ pub mod search_alert {
             ::std::result::Result::Ok(Self {
                 id: record.opt_text("id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25431,6 +31674,9 @@ pub mod search_alert {
         pub method: String,
         /// 可选 and, or
         pub condition: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -25445,6 +31691,7 @@ pub mod search_alert {
                 value,
                 method: method.into(),
                 condition: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -25469,6 +31716,7 @@ pub mod search_alert {
                 value: record.field("value")?,
                 method: record.text("method")?,
                 condition: record.opt_text("condition")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -25477,6 +31725,7 @@ pub mod search_alert {
             record.field("value", &self.value);
             record.field("method", &self.method);
             record.field("condition", &self.condition);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25509,6 +31758,9 @@ pub mod search_alert {
         pub show_aggs: Option<bool>,
         /// 是否返回DSL，默认False
         pub show_dsl: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchAlertRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -25533,7 +31785,91 @@ pub mod search_alert {
                 show_overview: None,
                 show_aggs: None,
                 show_dsl: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`SearchAlertRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct SearchAlertRequestBuilder {
+        bk_biz_ids: Option<Vec<i64>>,
+        start_time: Option<i64>,
+        end_time: Option<i64>,
+        page: Option<i64>,
+        page_size: Option<i64>,
+    }
+    impl SearchAlertRequest {
+        /// Starts a [`SearchAlertRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> SearchAlertRequestBuilder {
+            SearchAlertRequestBuilder::default()
+        }
+    }
+    impl SearchAlertRequestBuilder {
+        /// Sets `bk_biz_ids` (required).
+        pub fn bk_biz_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.bk_biz_ids = Some(value.into());
+            self
+        }
+        /// Sets `start_time` (required).
+        pub fn start_time(mut self, value: impl Into<i64>) -> Self {
+            self.start_time = Some(value.into());
+            self
+        }
+        /// Sets `end_time` (required).
+        pub fn end_time(mut self, value: impl Into<i64>) -> Self {
+            self.end_time = Some(value.into());
+            self
+        }
+        /// Sets `page` (required).
+        pub fn page(mut self, value: impl Into<i64>) -> Self {
+            self.page = Some(value.into());
+            self
+        }
+        /// Sets `page_size` (required).
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.page_size = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<SearchAlertRequest, crate::wire::WireError> {
+            let bk_biz_ids = self
+                .bk_biz_ids
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_ids"),
+                ))?;
+            let start_time = self
+                .start_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "start_time"),
+                ))?;
+            let end_time = self
+                .end_time
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "end_time"),
+                ))?;
+            let page = self
+                .page
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "page"),
+                ))?;
+            let page_size = self
+                .page_size
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "page_size"),
+                ))?;
+            ::std::result::Result::Ok(
+                SearchAlertRequest::new(
+                    bk_biz_ids,
+                    start_time,
+                    end_time,
+                    page,
+                    page_size,
+                ),
+            )
         }
     }
     impl SearchAlertRequest {
@@ -25608,6 +31944,7 @@ pub mod search_alert {
                 show_overview: record.field("show_overview")?,
                 show_aggs: record.field("show_aggs")?,
                 show_dsl: record.field("show_dsl")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -25624,6 +31961,7 @@ pub mod search_alert {
             record.field("show_overview", &self.show_overview);
             record.field("show_aggs", &self.show_aggs);
             record.field("show_dsl", &self.show_dsl);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25638,12 +31976,15 @@ pub mod search_alert {
         pub total: Option<i64>,
         /// 返回的聚合统计信息
         pub aggs: Option<Vec<Aggs>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchAlertResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlertResponse",
                 &["alerts", "total", "aggs"],
@@ -25652,13 +31993,18 @@ pub mod search_alert {
                 alerts: record.field("alerts")?,
                 total: record.opt_int("total")?,
                 aggs: record.field("aggs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("alerts", &self.alerts);
             record.field("total", &self.total);
             record.field("aggs", &self.aggs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25693,12 +32039,15 @@ pub mod search_duty_rule_detail {
         pub user_group_id: Option<i64>,
         /// `users` (Not in the doc's table; seen in its example at line 110.)
         pub users: Option<Vec<Users>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DutyPlans {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DutyPlans",
                 &[
@@ -25723,7 +32072,11 @@ pub mod search_duty_rule_detail {
                 order: record.opt_int("order")?,
                 user_group_id: record.opt_int("user_group_id")?,
                 users: record.field("users")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -25736,6 +32089,7 @@ pub mod search_duty_rule_detail {
             record.field("order", &self.order);
             record.field("user_group_id", &self.user_group_id);
             record.field("users", &self.users);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25748,12 +32102,15 @@ pub mod search_duty_rule_detail {
         pub name: Option<String>,
         /// `receivers` (Not in the doc's table; seen in its example at line 110.)
         pub receivers: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NoticeWays {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NoticeWays",
                 &["name", "receivers"],
@@ -25761,12 +32118,17 @@ pub mod search_duty_rule_detail {
             ::std::result::Result::Ok(Self {
                 name: record.opt_text("name")?,
                 receivers: record.field("receivers")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("name", &self.name);
             record.field("receivers", &self.receivers);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25781,12 +32143,15 @@ pub mod search_duty_rule_detail {
         pub phase: Option<i64>,
         /// `type` (Not in the doc's table; seen in its example at line 110.)
         pub r#type: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NotifyConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NotifyConfig",
                 &["notice_ways", "phase", "type"],
@@ -25795,13 +32160,18 @@ pub mod search_duty_rule_detail {
                 notice_ways: record.field("notice_ways")?,
                 phase: record.opt_int("phase")?,
                 r#type: record.field("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("notice_ways", &self.notice_ways);
             record.field("phase", &self.phase);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25814,12 +32184,15 @@ pub mod search_duty_rule_detail {
         pub notify_config: Option<Vec<NotifyConfig>>,
         /// `time_range` (Not in the doc's table; seen in its example at line 110.)
         pub time_range: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ActionNotice {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ActionNotice",
                 &["notify_config", "time_range"],
@@ -25827,12 +32200,17 @@ pub mod search_duty_rule_detail {
             ::std::result::Result::Ok(Self {
                 notify_config: record.field("notify_config")?,
                 time_range: record.opt_text("time_range")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("notify_config", &self.notify_config);
             record.field("time_range", &self.time_range);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25845,12 +32223,15 @@ pub mod search_duty_rule_detail {
         pub notify_config: Option<Vec<SearchDutyRuleDetailNotifyConfig>>,
         /// `time_range` (Not in the doc's table; seen in its example at line 110.)
         pub time_range: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AlertNotice {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AlertNotice",
                 &["notify_config", "time_range"],
@@ -25858,12 +32239,17 @@ pub mod search_duty_rule_detail {
             ::std::result::Result::Ok(Self {
                 notify_config: record.field("notify_config")?,
                 time_range: record.opt_text("time_range")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("notify_config", &self.notify_config);
             record.field("time_range", &self.time_range);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25894,6 +32280,9 @@ pub mod search_duty_rule_detail {
         pub order: Option<i64>,
         /// `user_group_id` (Not in the doc's table; seen in its example at line 110.)
         pub user_group_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DutyArranges {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -25911,6 +32300,7 @@ pub mod search_duty_rule_detail {
                 backups: None,
                 order: None,
                 user_group_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -25918,7 +32308,7 @@ pub mod search_duty_rule_detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DutyArranges",
                 &[
@@ -25947,6 +32337,7 @@ pub mod search_duty_rule_detail {
                 backups: record.field("backups")?,
                 order: record.opt_int("order")?,
                 user_group_id: record.opt_int("user_group_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -25962,6 +32353,7 @@ pub mod search_duty_rule_detail {
             record.field("backups", &self.backups);
             record.field("order", &self.order);
             record.field("user_group_id", &self.user_group_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -25976,6 +32368,9 @@ pub mod search_duty_rule_detail {
         pub work_days: Option<Vec<i64>>,
         /// 工作时间段 格式 00:00--23:59
         pub work_time: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DutyTime {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -25985,6 +32380,7 @@ pub mod search_duty_rule_detail {
                 work_type: work_type.into(),
                 work_days: None,
                 work_time: work_time.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -25992,7 +32388,7 @@ pub mod search_duty_rule_detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DutyTime",
                 &["work_type", "work_days", "work_time"],
@@ -26001,6 +32397,7 @@ pub mod search_duty_rule_detail {
                 work_type: record.text("work_type")?,
                 work_days: record.field("work_days")?,
                 work_time: record.text("work_time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -26008,6 +32405,7 @@ pub mod search_duty_rule_detail {
             record.field("work_type", &self.work_type);
             record.field("work_days", &self.work_days);
             record.field("work_time", &self.work_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26022,12 +32420,15 @@ pub mod search_duty_rule_detail {
         pub work_time: Option<String>,
         /// 轮值类型，默认 daily， 可选项 daily，weekly, monthly (described at line 94) (Not in the doc's table; seen in its example at line 110.)
         pub work_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchDutyRuleDetailDutyTime {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchDutyRuleDetailDutyTime",
                 &["work_days", "work_time", "work_type"],
@@ -26036,13 +32437,18 @@ pub mod search_duty_rule_detail {
                 work_days: record.field("work_days")?,
                 work_time: record.opt_text("work_time")?,
                 work_type: record.opt_text("work_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("work_days", &self.work_days);
             record.field("work_time", &self.work_time);
             record.field("work_type", &self.work_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26057,6 +32463,9 @@ pub mod search_duty_rule_detail {
         pub date: Option<i64>,
         /// 交班时间， 格式 08:00
         pub time: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl HandoffTime {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -26066,6 +32475,7 @@ pub mod search_duty_rule_detail {
                 rotation_type: rotation_type.into(),
                 date: None,
                 time: time.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -26073,7 +32483,7 @@ pub mod search_duty_rule_detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "HandoffTime",
                 &["rotation_type", "date", "time"],
@@ -26082,6 +32492,7 @@ pub mod search_duty_rule_detail {
                 rotation_type: record.text("rotation_type")?,
                 date: record.opt_int("date")?,
                 time: record.text("time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -26089,6 +32500,7 @@ pub mod search_duty_rule_detail {
             record.field("rotation_type", &self.rotation_type);
             record.field("date", &self.date);
             record.field("time", &self.time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26107,12 +32519,15 @@ pub mod search_duty_rule_detail {
         pub members: Option<Vec<serde_json::Value>>,
         /// group or user (described at line 72) (Not in the doc's table; seen in its example at line 110.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &["display_name", "id", "logo", "members", "type"],
@@ -26123,7 +32538,11 @@ pub mod search_duty_rule_detail {
                 logo: record.opt_text("logo")?,
                 members: record.field("members")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -26132,6 +32551,7 @@ pub mod search_duty_rule_detail {
             record.field("logo", &self.logo);
             record.field("members", &self.members);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26146,12 +32566,15 @@ pub mod search_duty_rule_detail {
         pub notice_ways: Option<Vec<NoticeWays>>,
         /// `type` (Not in the doc's table; seen in its example at line 110.)
         pub r#type: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchDutyRuleDetailNotifyConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchDutyRuleDetailNotifyConfig",
                 &["level", "notice_ways", "type"],
@@ -26160,13 +32583,18 @@ pub mod search_duty_rule_detail {
                 level: record.opt_int("level")?,
                 notice_ways: record.field("notice_ways")?,
                 r#type: record.field("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("level", &self.level);
             record.field("notice_ways", &self.notice_ways);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26177,6 +32605,9 @@ pub mod search_duty_rule_detail {
     pub struct SearchDutyRuleDetailRequest {
         /// 通知组ID
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchDutyRuleDetailRequest {
         /// Sets `id`.
@@ -26194,11 +32625,18 @@ pub mod search_duty_rule_detail {
                 "SearchDutyRuleDetailRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26249,12 +32687,15 @@ pub mod search_duty_rule_detail {
         pub strategy_count: Option<i64>,
         /// `users` (Not in the doc's table; seen in its example at line 110.)
         pub users: Option<Vec<Users>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchDutyRuleDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchDutyRuleDetailResponse",
                 &[
@@ -26303,7 +32744,11 @@ pub mod search_duty_rule_detail {
                 rule_count: record.opt_int("rule_count")?,
                 strategy_count: record.opt_int("strategy_count")?,
                 users: record.field("users")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -26328,6 +32773,7 @@ pub mod search_duty_rule_detail {
             record.field("rule_count", &self.rule_count);
             record.field("strategy_count", &self.strategy_count);
             record.field("users", &self.users);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26346,12 +32792,15 @@ pub mod search_duty_rule_detail {
         pub members: Option<Vec<serde_json::Value>>,
         /// group or user (described at line 72) (Not in the doc's table; seen in its example at line 110.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Users {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Users",
                 &["display_name", "id", "logo", "members", "type"],
@@ -26362,7 +32811,11 @@ pub mod search_duty_rule_detail {
                 logo: record.opt_text("logo")?,
                 members: record.field("members")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -26371,6 +32824,7 @@ pub mod search_duty_rule_detail {
             record.field("logo", &self.logo);
             record.field("members", &self.members);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26383,6 +32837,9 @@ pub mod search_duty_rule_detail {
         pub id: String,
         /// group or user
         pub r#type: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl User {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -26391,6 +32848,7 @@ pub mod search_duty_rule_detail {
             Self {
                 id: id.into(),
                 r#type: r#type.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -26398,16 +32856,22 @@ pub mod search_duty_rule_detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "User", &["id", "type"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "User",
+                &["id", "type"],
+            )?;
             ::std::result::Result::Ok(Self {
                 id: record.text("id")?,
                 r#type: record.text("type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26433,6 +32897,9 @@ pub mod search_duty_rules {
         pub ids: Option<Vec<i64>>,
         /// `page_size` (Not in the doc's table; seen in its example at line 19.)
         pub page_size: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchDutyRulesRequest {
         /// Sets `bk_biz_ids`.
@@ -26464,13 +32931,18 @@ pub mod search_duty_rules {
                 bk_biz_ids: record.field("bk_biz_ids")?,
                 ids: record.field("ids")?,
                 page_size: record.opt_int("page_size")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_ids", &self.bk_biz_ids);
             record.field("ids", &self.ids);
             record.field("page_size", &self.page_size);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26507,6 +32979,9 @@ pub mod search_duty_rules {
         pub update_time: Option<String>,
         /// `update_user` (Not in the doc's table; seen in its example at line 61.)
         pub update_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchDutyRulesResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -26535,6 +33010,7 @@ pub mod search_duty_rules {
                 create_user: None,
                 update_time: None,
                 update_user: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -26542,7 +33018,7 @@ pub mod search_duty_rules {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchDutyRulesResponseItem",
                 &[
@@ -26577,6 +33053,7 @@ pub mod search_duty_rules {
                 create_user: record.opt_text("create_user")?,
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -26595,6 +33072,7 @@ pub mod search_duty_rules {
             record.field("create_user", &self.create_user);
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26617,12 +33095,15 @@ pub mod search_event {
         pub anomaly_time: Option<String>,
         /// 异常地点ID
         pub anomaly_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Anomaly {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Anomaly",
                 &["key", "anomaly_message", "anomaly_time", "anomaly_id"],
@@ -26632,7 +33113,11 @@ pub mod search_event {
                 anomaly_message: record.opt_text("anomaly_message")?,
                 anomaly_time: record.opt_text("anomaly_time")?,
                 anomaly_id: record.opt_text("anomaly_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -26640,6 +33125,7 @@ pub mod search_event {
             record.field("anomaly_message", &self.anomaly_message);
             record.field("anomaly_time", &self.anomaly_time);
             record.field("anomaly_id", &self.anomaly_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26658,12 +33144,15 @@ pub mod search_event {
         pub strategy_snapshot_key: Option<String>,
         /// `trigger` (Not in the doc's table; seen in its example at line 206.)
         pub trigger: Option<Trigger>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OriginAlarm {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OriginAlarm",
                 &[
@@ -26680,7 +33169,11 @@ pub mod search_event {
                 anomaly: record.field("anomaly")?,
                 strategy_snapshot_key: record.opt_text("strategy_snapshot_key")?,
                 trigger: record.field("trigger")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -26689,6 +33182,7 @@ pub mod search_event {
             record.field("anomaly", &self.anomaly);
             record.field("strategy_snapshot_key", &self.strategy_snapshot_key);
             record.field("trigger", &self.trigger);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26701,6 +33195,9 @@ pub mod search_event {
         pub key: Option<crate::Secret>,
         /// `value` (Not in the doc's table; seen in its example at line 75.)
         pub value: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Sets `key`.
@@ -26726,12 +33223,17 @@ pub mod search_event {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26750,12 +33252,15 @@ pub mod search_event {
         pub record_id: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 206.)
         pub value: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &["dimensions", "values", "time", "record_id", "value"],
@@ -26766,7 +33271,11 @@ pub mod search_event {
                 time: record.opt_int("time")?,
                 record_id: record.opt_text("record_id")?,
                 value: record.opt_int("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -26775,6 +33284,7 @@ pub mod search_event {
             record.field("time", &self.time);
             record.field("record_id", &self.record_id);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26795,6 +33305,9 @@ pub mod search_event {
         pub page: Option<i64>,
         /// 每页数量，默认100
         pub page_size: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchEventRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -26807,6 +33320,7 @@ pub mod search_event {
                 conditions: None,
                 page: None,
                 page_size: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -26853,6 +33367,7 @@ pub mod search_event {
                 conditions: record.field("conditions")?,
                 page: record.opt_int("page")?,
                 page_size: record.opt_int("page_size")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -26863,6 +33378,7 @@ pub mod search_event {
             record.field("conditions", &self.conditions);
             record.field("page", &self.page);
             record.field("page_size", &self.page_size);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26901,12 +33417,15 @@ pub mod search_event {
         pub target_key: Option<String>,
         /// 父事件ID，默认为空
         pub p_event_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchEventResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchEventResponseItem",
                 &[
@@ -26943,7 +33462,11 @@ pub mod search_event {
                 end_time: record.opt_text("end_time")?,
                 target_key: record.opt_text("target_key")?,
                 p_event_id: record.opt_text("p_event_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -26962,6 +33485,7 @@ pub mod search_event {
             record.field("end_time", &self.end_time);
             record.field("target_key", &self.target_key);
             record.field("p_event_id", &self.p_event_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -26974,12 +33498,15 @@ pub mod search_event {
         pub anomaly_ids: Option<Vec<String>>,
         /// `level` (Not in the doc's table; seen in its example at line 206.)
         pub level: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Trigger {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Trigger",
                 &["anomaly_ids", "level"],
@@ -26987,12 +33514,17 @@ pub mod search_event {
             ::std::result::Result::Ok(Self {
                 anomaly_ids: record.field("anomaly_ids")?,
                 level: record.opt_text("level")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("anomaly_ids", &self.anomaly_ids);
             record.field("level", &self.level);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27007,12 +33539,15 @@ pub mod search_event {
         ///
         /// Sent as `dtEventTimeStamp`.
         pub dt_event_time_stamp: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Values {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Values",
                 &["count", "dtEventTimeStamp"],
@@ -27020,12 +33555,17 @@ pub mod search_event {
             ::std::result::Result::Ok(Self {
                 count: record.opt_int("count")?,
                 dt_event_time_stamp: record.opt_int("dtEventTimeStamp")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("dtEventTimeStamp", &self.dt_event_time_stamp);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27047,6 +33587,9 @@ pub mod search_notice_group {
         pub bk_biz_ids: Option<Vec<i64>>,
         /// 通知组ID (Type inferred from the doc's example.)
         pub ids: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchNoticeGroupRequest {
         /// Sets `bk_biz_ids`.
@@ -27072,12 +33615,17 @@ pub mod search_notice_group {
             ::std::result::Result::Ok(Self {
                 bk_biz_ids: record.field("bk_biz_ids")?,
                 ids: record.field("ids")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_ids", &self.bk_biz_ids);
             record.field("ids", &self.ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27108,12 +33656,15 @@ pub mod search_notice_group {
         pub update_user: Option<String>,
         /// 创建人
         pub create_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchNoticeGroupResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchNoticeGroupResponse",
                 &[
@@ -27142,7 +33693,11 @@ pub mod search_notice_group {
                 update_time: record.opt_text("update_time")?,
                 update_user: record.opt_text("update_user")?,
                 create_time: record.opt_text("create_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -27157,6 +33712,7 @@ pub mod search_notice_group {
             record.field("update_time", &self.update_time);
             record.field("update_user", &self.update_user);
             record.field("create_time", &self.create_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27178,12 +33734,15 @@ pub mod search_rule_groups {
         pub is_enabled: Option<bool>,
         /// 流程套餐ID（notice情况下不需要）
         pub action_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Action {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Action",
                 &["action_type", "upgrade_config", "is_enabled", "action_id"],
@@ -27193,7 +33752,11 @@ pub mod search_rule_groups {
                 upgrade_config: record.field("upgrade_config")?,
                 is_enabled: record.field("is_enabled")?,
                 action_id: record.opt_int("action_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -27201,6 +33764,7 @@ pub mod search_rule_groups {
             record.field("upgrade_config", &self.upgrade_config);
             record.field("is_enabled", &self.is_enabled);
             record.field("action_id", &self.action_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27217,12 +33781,15 @@ pub mod search_rule_groups {
         pub method: Option<String>,
         /// 连接条件，当前仅支持and
         pub condition: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Condition {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Condition",
                 &["field", "value", "method", "condition"],
@@ -27232,7 +33799,11 @@ pub mod search_rule_groups {
                 value: record.field("value")?,
                 method: record.opt_text("method")?,
                 condition: record.opt_text("condition")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -27240,6 +33811,7 @@ pub mod search_rule_groups {
             record.field("value", &self.value);
             record.field("method", &self.method);
             record.field("condition", &self.condition);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27254,6 +33826,9 @@ pub mod search_rule_groups {
         pub group_ids: Option<Vec<i64>>,
         /// `bk_biz_ids` (Not in the doc's table; seen in its example at line 19.)
         pub bk_biz_ids: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchRuleGroupsRequest {
         /// Sets `bk_biz_id`.
@@ -27285,13 +33860,18 @@ pub mod search_rule_groups {
                 bk_biz_id: record.field("bk_biz_id")?,
                 group_ids: record.field("group_ids")?,
                 bk_biz_ids: record.field("bk_biz_ids")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("group_ids", &self.group_ids);
             record.field("bk_biz_ids", &self.bk_biz_ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27312,12 +33892,15 @@ pub mod search_rule_groups {
         pub rules: Option<Vec<Rule>>,
         /// 前端快捷操作配置，API可忽略 (Type inferred from the doc's example.)
         pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchRuleGroupsResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchRuleGroupsResponseItem",
                 &["id", "bk_biz_id", "name", "priority", "rules", "settings"],
@@ -27329,7 +33912,11 @@ pub mod search_rule_groups {
                 priority: record.opt_int("priority")?,
                 rules: record.field("rules")?,
                 settings: record.field("settings")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -27339,6 +33926,7 @@ pub mod search_rule_groups {
             record.field("priority", &self.priority);
             record.field("rules", &self.rules);
             record.field("settings", &self.settings);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27365,12 +33953,15 @@ pub mod search_rule_groups {
         pub alert_severity: Option<i64>,
         /// 添加标签
         pub additional_tags: Option<Vec<Tag>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Rule {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Rule",
                 &[
@@ -27395,7 +33986,11 @@ pub mod search_rule_groups {
                 actions: record.field("actions")?,
                 alert_severity: record.opt_int("alert_severity")?,
                 additional_tags: record.field("additional_tags")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -27408,6 +34003,7 @@ pub mod search_rule_groups {
             record.field("actions", &self.actions);
             record.field("alert_severity", &self.alert_severity);
             record.field("additional_tags", &self.additional_tags);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27424,12 +34020,15 @@ pub mod search_rule_groups {
         pub display_key: Option<String>,
         /// value的翻译显示
         pub display_value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Tag {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Tag",
                 &["key", "value", "display_key", "display_value"],
@@ -27439,7 +34038,11 @@ pub mod search_rule_groups {
                 value: record.opt_text("value")?,
                 display_key: record.opt_text("display_key")?,
                 display_value: record.opt_text("display_value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -27447,6 +34050,7 @@ pub mod search_rule_groups {
             record.field("value", &self.value);
             record.field("display_key", &self.display_key);
             record.field("display_value", &self.display_value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27461,12 +34065,15 @@ pub mod search_rule_groups {
         pub upgrade_interval: Option<i64>,
         /// 是否生效，通知默认为True
         pub is_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for UpgradeConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpgradeConfig",
                 &["user_groups", "upgrade_interval", "is_enabled"],
@@ -27475,13 +34082,18 @@ pub mod search_rule_groups {
                 user_groups: record.field("user_groups")?,
                 upgrade_interval: record.opt_int("upgrade_interval")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("user_groups", &self.user_groups);
             record.field("upgrade_interval", &self.upgrade_interval);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27508,6 +34120,9 @@ pub mod search_user_group_detail {
         pub date: Option<Vec<i64>>,
         /// 交班时间， 格式 08:00
         pub time: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Period {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -27517,6 +34132,7 @@ pub mod search_user_group_detail {
                 r#type: r#type.into(),
                 date: None,
                 time: time.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -27524,7 +34140,7 @@ pub mod search_user_group_detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Period",
                 &["type", "date", "time"],
@@ -27533,6 +34149,7 @@ pub mod search_user_group_detail {
                 r#type: record.text("type")?,
                 date: record.field("date")?,
                 time: record.text("time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -27540,6 +34157,7 @@ pub mod search_user_group_detail {
             record.field("type", &self.r#type);
             record.field("date", &self.date);
             record.field("time", &self.time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27552,12 +34170,15 @@ pub mod search_user_group_detail {
         pub notify_config: Option<Vec<SearchUserGroupDetailNotifyConfig>>,
         /// `time_range` (Not in the doc's table; seen in its example at line 147.)
         pub time_range: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ActionNotice {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ActionNotice",
                 &["notify_config", "time_range"],
@@ -27565,12 +34186,17 @@ pub mod search_user_group_detail {
             ::std::result::Result::Ok(Self {
                 notify_config: record.field("notify_config")?,
                 time_range: record.opt_text("time_range")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("notify_config", &self.notify_config);
             record.field("time_range", &self.time_range);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27583,12 +34209,15 @@ pub mod search_user_group_detail {
         pub notify_config: Option<Vec<NotifyConfig>>,
         /// `time_range` (Not in the doc's table; seen in its example at line 147.)
         pub time_range: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AlertNotice {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AlertNotice",
                 &["notify_config", "time_range"],
@@ -27596,12 +34225,17 @@ pub mod search_user_group_detail {
             ::std::result::Result::Ok(Self {
                 notify_config: record.field("notify_config")?,
                 time_range: record.opt_text("time_range")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("notify_config", &self.notify_config);
             record.field("time_range", &self.time_range);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27632,6 +34266,9 @@ pub mod search_user_group_detail {
         pub order: Option<i64>,
         /// `user_group_id` (Not in the doc's table; seen in its example at line 147.)
         pub user_group_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DutyArranges {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -27649,6 +34286,7 @@ pub mod search_user_group_detail {
                 backups: None,
                 order: None,
                 user_group_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -27656,7 +34294,7 @@ pub mod search_user_group_detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DutyArranges",
                 &[
@@ -27685,6 +34323,7 @@ pub mod search_user_group_detail {
                 backups: record.field("backups")?,
                 order: record.opt_int("order")?,
                 user_group_id: record.opt_int("user_group_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -27700,6 +34339,7 @@ pub mod search_user_group_detail {
             record.field("backups", &self.backups);
             record.field("order", &self.order);
             record.field("user_group_id", &self.user_group_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27712,12 +34352,15 @@ pub mod search_user_group_detail {
         pub plan_notice: Option<PlanNotice>,
         /// 值班人员通知配置
         pub personal_notice: Option<PersonalNotice>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DutyNotice {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DutyNotice",
                 &["plan_notice", "personal_notice"],
@@ -27725,12 +34368,17 @@ pub mod search_user_group_detail {
             ::std::result::Result::Ok(Self {
                 plan_notice: record.field("plan_notice")?,
                 personal_notice: record.field("personal_notice")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("plan_notice", &self.plan_notice);
             record.field("personal_notice", &self.personal_notice);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27757,12 +34405,15 @@ pub mod search_user_group_detail {
         pub user_group_id: Option<i64>,
         /// `users` (Not in the doc's table; seen in its example at line 147.)
         pub users: Option<Vec<Users>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for DutyPlans {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DutyPlans",
                 &[
@@ -27787,7 +34438,11 @@ pub mod search_user_group_detail {
                 order: record.opt_int("order")?,
                 user_group_id: record.opt_int("user_group_id")?,
                 users: record.field("users")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -27800,6 +34455,7 @@ pub mod search_user_group_detail {
             record.field("order", &self.order);
             record.field("user_group_id", &self.user_group_id);
             record.field("users", &self.users);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27814,6 +34470,9 @@ pub mod search_user_group_detail {
         pub work_days: Option<Vec<i64>>,
         /// 工作时间段 格式 00:00--23:59
         pub work_time: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl DutyTime {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -27823,6 +34482,7 @@ pub mod search_user_group_detail {
                 work_type: work_type.into(),
                 work_days: None,
                 work_time: work_time.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -27830,7 +34490,7 @@ pub mod search_user_group_detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "DutyTime",
                 &["work_type", "work_days", "work_time"],
@@ -27839,6 +34499,7 @@ pub mod search_user_group_detail {
                 work_type: record.text("work_type")?,
                 work_days: record.field("work_days")?,
                 work_time: record.text("work_time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -27846,6 +34507,7 @@ pub mod search_user_group_detail {
             record.field("work_type", &self.work_type);
             record.field("work_days", &self.work_days);
             record.field("work_time", &self.work_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27860,12 +34522,15 @@ pub mod search_user_group_detail {
         pub work_time: Option<String>,
         /// 轮值类型，默认 daily， 可选项 daily，weekly, monthly (described at line 129) (Not in the doc's table; seen in its example at line 147.)
         pub work_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchUserGroupDetailDutyTime {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchUserGroupDetailDutyTime",
                 &["work_days", "work_time", "work_type"],
@@ -27874,13 +34539,18 @@ pub mod search_user_group_detail {
                 work_days: record.field("work_days")?,
                 work_time: record.opt_text("work_time")?,
                 work_type: record.opt_text("work_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("work_days", &self.work_days);
             record.field("work_time", &self.work_time);
             record.field("work_type", &self.work_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27895,6 +34565,9 @@ pub mod search_user_group_detail {
         pub date: Option<i64>,
         /// 交班时间， 格式 08:00
         pub time: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl HandoffTime {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -27904,6 +34577,7 @@ pub mod search_user_group_detail {
                 rotation_type: rotation_type.into(),
                 date: None,
                 time: time.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -27911,7 +34585,7 @@ pub mod search_user_group_detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "HandoffTime",
                 &["rotation_type", "date", "time"],
@@ -27920,6 +34594,7 @@ pub mod search_user_group_detail {
                 rotation_type: record.text("rotation_type")?,
                 date: record.opt_int("date")?,
                 time: record.text("time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -27927,6 +34602,7 @@ pub mod search_user_group_detail {
             record.field("rotation_type", &self.rotation_type);
             record.field("date", &self.date);
             record.field("time", &self.time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27945,12 +34621,15 @@ pub mod search_user_group_detail {
         pub members: Option<Vec<serde_json::Value>>,
         /// 周期类型，daily weekly monthly (described at line 81) (Not in the doc's table; seen in its example at line 147.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &["display_name", "id", "logo", "members", "type"],
@@ -27961,7 +34640,11 @@ pub mod search_user_group_detail {
                 logo: record.opt_text("logo")?,
                 members: record.field("members")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -27970,6 +34653,7 @@ pub mod search_user_group_detail {
             record.field("logo", &self.logo);
             record.field("members", &self.members);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -27984,12 +34668,15 @@ pub mod search_user_group_detail {
         pub notice_ways: Option<Vec<NoticeWays>>,
         /// `type` (Not in the doc's table; seen in its example at line 147.)
         pub r#type: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NotifyConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NotifyConfig",
                 &["level", "notice_ways", "type"],
@@ -27998,13 +34685,18 @@ pub mod search_user_group_detail {
                 level: record.opt_int("level")?,
                 notice_ways: record.field("notice_ways")?,
                 r#type: record.field("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("level", &self.level);
             record.field("notice_ways", &self.notice_ways);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28021,6 +34713,9 @@ pub mod search_user_group_detail {
         pub days: i64,
         /// 企业微信ID列表
         pub chat_ids: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PlanNotice {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -28031,6 +34726,7 @@ pub mod search_user_group_detail {
                 period: None,
                 days: days.into(),
                 chat_ids,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -28038,7 +34734,7 @@ pub mod search_user_group_detail {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PlanNotice",
                 &["enabled", "period", "days", "chat_ids"],
@@ -28048,6 +34744,7 @@ pub mod search_user_group_detail {
                 period: record.field("period")?,
                 days: record.int("days")?,
                 chat_ids: record.field("chat_ids")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -28056,6 +34753,7 @@ pub mod search_user_group_detail {
             record.field("period", &self.period);
             record.field("days", &self.days);
             record.field("chat_ids", &self.chat_ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28066,6 +34764,9 @@ pub mod search_user_group_detail {
     pub struct SearchUserGroupDetailRequest {
         /// 通知组ID
         pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchUserGroupDetailRequest {
         /// Sets `id`.
@@ -28083,11 +34784,18 @@ pub mod search_user_group_detail {
                 "SearchUserGroupDetailRequest",
                 &["id"],
             )?;
-            ::std::result::Result::Ok(Self { id: record.opt_int("id")? })
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28142,12 +34850,15 @@ pub mod search_user_group_detail {
         pub rule_count: Option<i64>,
         /// `users` (Not in the doc's table; seen in its example at line 147.)
         pub users: Option<Vec<Users>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchUserGroupDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchUserGroupDetailResponse",
                 &[
@@ -28200,7 +34911,11 @@ pub mod search_user_group_detail {
                 path: record.opt_text("path")?,
                 rule_count: record.opt_int("rule_count")?,
                 users: record.field("users")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -28227,6 +34942,7 @@ pub mod search_user_group_detail {
             record.field("path", &self.path);
             record.field("rule_count", &self.rule_count);
             record.field("users", &self.users);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28245,12 +34961,15 @@ pub mod search_user_group_detail {
         pub members: Option<Vec<serde_json::Value>>,
         /// 周期类型，daily weekly monthly (described at line 81) (Not in the doc's table; seen in its example at line 147.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Users {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Users",
                 &["display_name", "id", "logo", "members", "type"],
@@ -28261,7 +34980,11 @@ pub mod search_user_group_detail {
                 logo: record.opt_text("logo")?,
                 members: record.field("members")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -28270,6 +34993,7 @@ pub mod search_user_group_detail {
             record.field("logo", &self.logo);
             record.field("members", &self.members);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28293,6 +35017,9 @@ pub mod search_user_groups {
         pub bk_biz_ids: Option<Vec<i64>>,
         /// 通知组ID (Type inferred from the doc's example.)
         pub ids: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchUserGroupsRequest {
         /// Sets `bk_biz_ids`.
@@ -28318,12 +35045,17 @@ pub mod search_user_groups {
             ::std::result::Result::Ok(Self {
                 bk_biz_ids: record.field("bk_biz_ids")?,
                 ids: record.field("ids")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_ids", &self.bk_biz_ids);
             record.field("ids", &self.ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28364,12 +35096,15 @@ pub mod search_user_groups {
         pub app: Option<String>,
         /// `create_user` (Not in the doc's table; seen in its example at line 71.)
         pub create_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchUserGroupsResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchUserGroupsResponse",
                 &[
@@ -28408,7 +35143,11 @@ pub mod search_user_groups {
                 create_time: record.opt_text("create_time")?,
                 app: record.opt_text("app")?,
                 create_user: record.opt_text("create_user")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -28428,6 +35167,7 @@ pub mod search_user_groups {
             record.field("create_time", &self.create_time);
             record.field("app", &self.app);
             record.field("create_user", &self.create_user);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28445,12 +35185,19 @@ pub mod switch_alarm_strategy {
         pub ids: Vec<i64>,
         /// 是否开启
         pub is_enabled: bool,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SwitchAlarmStrategyRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(ids: Vec<i64>, is_enabled: bool) -> Self {
-            Self { ids, is_enabled }
+            Self {
+                ids,
+                is_enabled,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for SwitchAlarmStrategyRequest {
@@ -28465,12 +35212,14 @@ pub mod switch_alarm_strategy {
             ::std::result::Result::Ok(Self {
                 ids: record.field("ids")?,
                 is_enabled: record.field("is_enabled")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ids", &self.ids);
             record.field("is_enabled", &self.is_enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28481,21 +35230,31 @@ pub mod switch_alarm_strategy {
     pub struct SwitchAlarmStrategyResponse {
         /// 存在的策略ID列表 (Type inferred from the doc's example.)
         pub ids: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SwitchAlarmStrategyResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SwitchAlarmStrategyResponse",
                 &["ids"],
             )?;
-            ::std::result::Result::Ok(Self { ids: record.field("ids")? })
+            ::std::result::Result::Ok(Self {
+                ids: record.field("ids")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ids", &self.ids);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28530,6 +35289,9 @@ pub mod update_partial_strategy_v2 {
         pub no_data_config: Option<serde_json::Map<String, serde_json::Value>>,
         /// 监控目标
         pub target: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EditData {
         /// Sets `is_enabled`.
@@ -28623,7 +35385,11 @@ pub mod update_partial_strategy_v2 {
                 message_template: record.opt_text("message_template")?,
                 no_data_config: record.field("no_data_config")?,
                 target: record.field("target")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -28637,6 +35403,7 @@ pub mod update_partial_strategy_v2 {
             record.field("message_template", &self.message_template);
             record.field("no_data_config", &self.no_data_config);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28651,6 +35418,9 @@ pub mod update_partial_strategy_v2 {
         pub ids: Vec<i64>,
         /// 业务ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdatePartialStrategyV2Request {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -28664,6 +35434,7 @@ pub mod update_partial_strategy_v2 {
                 edit_data,
                 ids,
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -28680,6 +35451,7 @@ pub mod update_partial_strategy_v2 {
                 edit_data: record.field("edit_data")?,
                 ids: record.field("ids")?,
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -28687,6 +35459,7 @@ pub mod update_partial_strategy_v2 {
             record.field("edit_data", &self.edit_data);
             record.field("ids", &self.ids);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28712,6 +35485,9 @@ pub mod update_partial_strategy_v3 {
         ///
         /// Sent as `options.converge_config`.
         pub options_converge_config: serde_json::Map<String, serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Actionrelation {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -28727,6 +35503,7 @@ pub mod update_partial_strategy_v3 {
                 signal,
                 options: options.into(),
                 options_converge_config,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -28763,6 +35540,7 @@ pub mod update_partial_strategy_v3 {
                 signal: record.field("signal")?,
                 options: record.text("options")?,
                 options_converge_config: record.field("options.converge_config")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -28772,6 +35550,7 @@ pub mod update_partial_strategy_v3 {
             record.field("signal", &self.signal);
             record.field("options", &self.options);
             record.field("options.converge_config", &self.options_converge_config);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28782,6 +35561,9 @@ pub mod update_partial_strategy_v3 {
     pub struct EditData {
         /// `notice_group_list` (Not in the doc's table; seen in its example at line 106.)
         pub notice_group_list: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EditData {
         /// Sets `notice_group_list`.
@@ -28801,11 +35583,16 @@ pub mod update_partial_strategy_v3 {
             )?;
             ::std::result::Result::Ok(Self {
                 notice_group_list: record.field("notice_group_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("notice_group_list", &self.notice_group_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28834,6 +35621,9 @@ pub mod update_partial_strategy_v3 {
         ///
         /// Sent as `config.template.title_tmpl`.
         pub config_template_title_tmpl: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Noticerelation {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -28851,7 +35641,82 @@ pub mod update_partial_strategy_v3 {
                 config_template_signal: config_template_signal.into(),
                 config_template_message_tmpl: None,
                 config_template_title_tmpl: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Noticerelation`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct NoticerelationBuilder {
+        options: Option<Options>,
+        config: Option<String>,
+        config_template: Option<Vec<serde_json::Value>>,
+        config_template_signal: Option<String>,
+    }
+    impl Noticerelation {
+        /// Starts a [`NoticerelationBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> NoticerelationBuilder {
+            NoticerelationBuilder::default()
+        }
+    }
+    impl NoticerelationBuilder {
+        /// Sets `options` (required).
+        pub fn options(mut self, value: impl Into<Options>) -> Self {
+            self.options = Some(value.into());
+            self
+        }
+        /// Sets `config` (required).
+        pub fn config(mut self, value: impl Into<String>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+        /// Sets `config.template` (required).
+        pub fn config_template(
+            mut self,
+            value: impl Into<Vec<serde_json::Value>>,
+        ) -> Self {
+            self.config_template = Some(value.into());
+            self
+        }
+        /// Sets `config.template.signal` (required).
+        pub fn config_template_signal(mut self, value: impl Into<String>) -> Self {
+            self.config_template_signal = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<Noticerelation, crate::wire::WireError> {
+            let options = self
+                .options
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "options"),
+                ))?;
+            let config = self
+                .config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "config"),
+                ))?;
+            let config_template = self
+                .config_template
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "config.template"),
+                ))?;
+            let config_template_signal = self
+                .config_template_signal
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "config.template.signal"),
+                ))?;
+            ::std::result::Result::Ok(
+                Noticerelation::new(
+                    options,
+                    config,
+                    config_template,
+                    config_template_signal,
+                ),
+            )
         }
     }
     impl Noticerelation {
@@ -28891,6 +35756,7 @@ pub mod update_partial_strategy_v3 {
                     .opt_text("config.template.message_tmpl")?,
                 config_template_title_tmpl: record
                     .opt_text("config.template.title_tmpl")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -28905,6 +35771,7 @@ pub mod update_partial_strategy_v3 {
                     &self.config_template_message_tmpl,
                 );
             record.field("config.template.title_tmpl", &self.config_template_title_tmpl);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28919,6 +35786,9 @@ pub mod update_partial_strategy_v3 {
         pub start_time: String,
         /// 生效结束时间（格式：23:59:59)
         pub end_time: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Options {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -28932,6 +35802,7 @@ pub mod update_partial_strategy_v3 {
                 converge_config: converge_config.into(),
                 start_time: start_time.into(),
                 end_time: end_time.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -28948,6 +35819,7 @@ pub mod update_partial_strategy_v3 {
                 converge_config: record.text("converge_config")?,
                 start_time: record.text("start_time")?,
                 end_time: record.text("end_time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -28955,6 +35827,7 @@ pub mod update_partial_strategy_v3 {
             record.field("converge_config", &self.converge_config);
             record.field("start_time", &self.start_time);
             record.field("end_time", &self.end_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -28993,6 +35866,9 @@ pub mod update_partial_strategy_v3 {
         pub actions: Option<Vec<Actionrelation>>,
         /// 通知套餐(NoticeRelation)
         pub notice: Option<Noticerelation>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpdatePartialStrategyV3Request {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -29018,6 +35894,7 @@ pub mod update_partial_strategy_v3 {
                 target: None,
                 actions: None,
                 notice: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -29133,6 +36010,7 @@ pub mod update_partial_strategy_v3 {
                 target: record.field("target")?,
                 actions: record.field("actions")?,
                 notice: record.field("notice")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -29152,6 +36030,7 @@ pub mod update_partial_strategy_v3 {
             record.field("target", &self.target);
             record.field("actions", &self.actions);
             record.field("notice", &self.notice);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

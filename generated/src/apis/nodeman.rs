@@ -15,6 +15,9 @@ pub mod add_cloud {
         pub bk_biz_id: i64,
         /// 云区域名称，不能与已存在云区域重名
         pub bk_cloud_name: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AddCloudRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -23,6 +26,7 @@ pub mod add_cloud {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 bk_cloud_name: bk_cloud_name.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -38,12 +42,14 @@ pub mod add_cloud {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 bk_cloud_name: record.text("bk_cloud_name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("bk_cloud_name", &self.bk_cloud_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -70,12 +76,15 @@ pub mod add_cloud {
         pub id: Option<i64>,
         /// `is_visible` (Not in the doc's table; seen in its example at line 39.)
         pub is_visible: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AddCloudResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AddCloudResponse",
                 &[
@@ -100,7 +109,11 @@ pub mod add_cloud {
                 hosts: record.field("hosts")?,
                 id: record.opt_int("id")?,
                 is_visible: record.field("is_visible")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -113,6 +126,7 @@ pub mod add_cloud {
             record.field("hosts", &self.hosts);
             record.field("id", &self.id);
             record.field("is_visible", &self.is_visible);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -133,12 +147,15 @@ pub mod add_cloud {
         ///
         /// Sent as `UNKNOWN`.
         pub unknown: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Hosts {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Hosts",
                 &["RUNNING", "TERMINATED", "UNKNOWN"],
@@ -147,13 +164,18 @@ pub mod add_cloud {
                 running: record.opt_int("RUNNING")?,
                 terminated: record.opt_int("TERMINATED")?,
                 unknown: record.opt_int("UNKNOWN")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("RUNNING", &self.running);
             record.field("TERMINATED", &self.terminated);
             record.field("UNKNOWN", &self.unknown);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -190,6 +212,9 @@ pub mod add_task {
         pub password: Option<crate::Secret>,
         /// 登录密钥， auth_type为KEY时需要填写，RSA方式加密
         pub key: Option<crate::Secret>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -207,6 +232,7 @@ pub mod add_task {
                 auth_type: None,
                 password: None,
                 key: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -295,6 +321,7 @@ pub mod add_task {
                 auth_type: record.opt_text("auth_type")?,
                 password: record.field("password")?,
                 key: record.field("key")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -310,6 +337,7 @@ pub mod add_task {
             record.field("auth_type", &self.auth_type);
             record.field("password", &self.password);
             record.field("key", &self.key);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -330,12 +358,15 @@ pub mod add_task {
         pub status: Option<String>,
         /// `step` (Not in the doc's table; seen in its example at line 79.)
         pub step: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AddTaskHosts {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AddTaskHosts",
                 &["err_code", "err_code_desc", "host", "job_id", "status", "step"],
@@ -347,7 +378,11 @@ pub mod add_task {
                 job_id: record.opt_text("job_id")?,
                 status: record.opt_text("status")?,
                 step: record.opt_text("step")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -357,6 +392,7 @@ pub mod add_task {
             record.field("job_id", &self.job_id);
             record.field("status", &self.status);
             record.field("step", &self.step);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -377,6 +413,9 @@ pub mod add_task {
         pub node_type: String,
         /// 操作类型，可以是INSTALL, REINSTALL, UNINSTALL, REMOVE 或UPGRADE
         pub op_type: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl AddTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -396,7 +435,103 @@ pub mod add_task {
                 bk_cloud_id: bk_cloud_id.into(),
                 node_type: node_type.into(),
                 op_type: op_type.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`AddTaskRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct AddTaskRequestBuilder {
+        bk_biz_id: Option<i64>,
+        creator: Option<String>,
+        hosts: Option<Vec<Hosts>>,
+        bk_cloud_id: Option<i64>,
+        node_type: Option<String>,
+        op_type: Option<String>,
+    }
+    impl AddTaskRequest {
+        /// Starts a [`AddTaskRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> AddTaskRequestBuilder {
+            AddTaskRequestBuilder::default()
+        }
+    }
+    impl AddTaskRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `creator` (required).
+        pub fn creator(mut self, value: impl Into<String>) -> Self {
+            self.creator = Some(value.into());
+            self
+        }
+        /// Sets `hosts` (required).
+        pub fn hosts(mut self, value: impl Into<Vec<Hosts>>) -> Self {
+            self.hosts = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id` (required).
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `node_type` (required).
+        pub fn node_type(mut self, value: impl Into<String>) -> Self {
+            self.node_type = Some(value.into());
+            self
+        }
+        /// Sets `op_type` (required).
+        pub fn op_type(mut self, value: impl Into<String>) -> Self {
+            self.op_type = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<AddTaskRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let creator = self
+                .creator
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "creator"),
+                ))?;
+            let hosts = self
+                .hosts
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "hosts"),
+                ))?;
+            let bk_cloud_id = self
+                .bk_cloud_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_cloud_id"),
+                ))?;
+            let node_type = self
+                .node_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "node_type"),
+                ))?;
+            let op_type = self
+                .op_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "op_type"),
+                ))?;
+            ::std::result::Result::Ok(
+                AddTaskRequest::new(
+                    bk_biz_id,
+                    creator,
+                    hosts,
+                    bk_cloud_id,
+                    node_type,
+                    op_type,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for AddTaskRequest {
@@ -415,6 +550,7 @@ pub mod add_task {
                 bk_cloud_id: record.int("bk_cloud_id")?,
                 node_type: record.text("node_type")?,
                 op_type: record.text("op_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -425,6 +561,7 @@ pub mod add_task {
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("node_type", &self.node_type);
             record.field("op_type", &self.op_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -465,12 +602,15 @@ pub mod add_task {
         pub start_time: Option<String>,
         /// `status_count` (Not in the doc's table; seen in its example at line 79.)
         pub status_count: Option<StatusCount>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AddTaskResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AddTaskResponse",
                 &[
@@ -509,7 +649,11 @@ pub mod add_task {
                 os_count: record.field("os_count")?,
                 start_time: record.opt_text("start_time")?,
                 status_count: record.field("status_count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -529,6 +673,7 @@ pub mod add_task {
             record.field("os_count", &self.os_count);
             record.field("start_time", &self.start_time);
             record.field("status_count", &self.status_count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -551,12 +696,15 @@ pub mod add_task {
         pub node_type: Option<String>,
         /// 操作系统类型，可以是LINUX, WINDOWS,或AIX (described at line 46) (Not in the doc's table; seen in its example at line 79.)
         pub os_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Host {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Host",
                 &[
@@ -577,7 +725,11 @@ pub mod add_task {
                 id: record.opt_int("id")?,
                 node_type: record.opt_text("node_type")?,
                 os_type: record.opt_text("os_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -588,6 +740,7 @@ pub mod add_task {
             record.field("id", &self.id);
             record.field("node_type", &self.node_type);
             record.field("os_type", &self.os_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -600,12 +753,15 @@ pub mod add_task {
         pub config_file: Option<String>,
         /// `name` (Not in the doc's table; seen in its example at line 79.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OpTarget {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OpTarget",
                 &["config_file", "name"],
@@ -613,12 +769,17 @@ pub mod add_task {
             ::std::result::Result::Ok(Self {
                 config_file: record.opt_text("config_file")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("config_file", &self.config_file);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -639,12 +800,15 @@ pub mod add_task {
         ///
         /// Sent as `WINDOWS`.
         pub windows: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OsCount {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OsCount",
                 &["AIX", "LINUX", "WINDOWS"],
@@ -653,13 +817,18 @@ pub mod add_task {
                 aix: record.opt_int("AIX")?,
                 linux: record.opt_int("LINUX")?,
                 windows: record.opt_int("WINDOWS")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("AIX", &self.aix);
             record.field("LINUX", &self.linux);
             record.field("WINDOWS", &self.windows);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -674,12 +843,15 @@ pub mod add_task {
         pub running_count: Option<i64>,
         /// `success_count` (Not in the doc's table; seen in its example at line 79.)
         pub success_count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StatusCount {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StatusCount",
                 &["failed_count", "running_count", "success_count"],
@@ -688,13 +860,18 @@ pub mod add_task {
                 failed_count: record.opt_int("failed_count")?,
                 running_count: record.opt_int("running_count")?,
                 success_count: record.opt_int("success_count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("failed_count", &self.failed_count);
             record.field("running_count", &self.running_count);
             record.field("success_count", &self.success_count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -716,12 +893,15 @@ pub mod ap_list {
         pub linux: Option<Linux>,
         /// `windows` (Not in the doc's table; seen in its example at line 12.)
         pub windows: Option<Windows>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for AgentConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "AgentConfig",
                 &["linux", "windows"],
@@ -729,12 +909,17 @@ pub mod ap_list {
             ::std::result::Result::Ok(Self {
                 linux: record.field("linux")?,
                 windows: record.field("windows")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("linux", &self.linux);
             record.field("windows", &self.windows);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -742,18 +927,25 @@ pub mod ap_list {
     ///
     /// Defined in `api-docs/nodeman/zh_hans/ap_list.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApListRequest {}
+    pub struct ApListRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for ApListRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(value, "ApListRequest", &[])?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -808,12 +1000,15 @@ pub mod ap_list {
         pub zk_account: Option<String>,
         /// `zk_hosts` (Not in the doc's table; seen in its example at line 12.)
         pub zk_hosts: Option<Vec<ZkHosts>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ApListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ApListResponseItem",
                 &[
@@ -866,7 +1061,11 @@ pub mod ap_list {
                 taskserver: record.field("taskserver")?,
                 zk_account: record.opt_text("zk_account")?,
                 zk_hosts: record.field("zk_hosts")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -893,6 +1092,7 @@ pub mod ap_list {
             record.field("taskserver", &self.taskserver);
             record.field("zk_account", &self.zk_account);
             record.field("zk_hosts", &self.zk_hosts);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -905,23 +1105,31 @@ pub mod ap_list {
         ///
         /// Sent as `GATEWAY_HOSTNAME`.
         pub gateway_hostname: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for BscpConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "BscpConfig",
                 &["GATEWAY_HOSTNAME"],
             )?;
             ::std::result::Result::Ok(Self {
                 gateway_hostname: record.opt_text("GATEWAY_HOSTNAME")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("GATEWAY_HOSTNAME", &self.gateway_hostname);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -934,12 +1142,15 @@ pub mod ap_list {
         pub inner_ip: Option<String>,
         /// `outer_ip` (Not in the doc's table; seen in its example at line 12.)
         pub outer_ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Btfileserver {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Btfileserver",
                 &["inner_ip", "outer_ip"],
@@ -947,12 +1158,17 @@ pub mod ap_list {
             ::std::result::Result::Ok(Self {
                 inner_ip: record.opt_text("inner_ip")?,
                 outer_ip: record.opt_text("outer_ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("inner_ip", &self.inner_ip);
             record.field("outer_ip", &self.outer_ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -965,12 +1181,15 @@ pub mod ap_list {
         pub inner_ip: Option<String>,
         /// `outer_ip` (Not in the doc's table; seen in its example at line 12.)
         pub outer_ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Dataserver {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Dataserver",
                 &["inner_ip", "outer_ip"],
@@ -978,12 +1197,17 @@ pub mod ap_list {
             ::std::result::Result::Ok(Self {
                 inner_ip: record.opt_text("inner_ip")?,
                 outer_ip: record.opt_text("outer_ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("inner_ip", &self.inner_ip);
             record.field("outer_ip", &self.outer_ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1008,12 +1232,15 @@ pub mod ap_list {
         pub setup_path: Option<String>,
         /// `temp_path` (Not in the doc's table; seen in its example at line 12.)
         pub temp_path: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Linux {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Linux",
                 &[
@@ -1036,7 +1263,11 @@ pub mod ap_list {
                 run_path: record.opt_text("run_path")?,
                 setup_path: record.opt_text("setup_path")?,
                 temp_path: record.opt_text("temp_path")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1048,6 +1279,7 @@ pub mod ap_list {
             record.field("run_path", &self.run_path);
             record.field("setup_path", &self.setup_path);
             record.field("temp_path", &self.temp_path);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1062,12 +1294,15 @@ pub mod ap_list {
         pub edit: Option<bool>,
         /// `view` (Not in the doc's table; seen in its example at line 12.)
         pub view: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Permissions {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Permissions",
                 &["delete", "edit", "view"],
@@ -1076,13 +1311,18 @@ pub mod ap_list {
                 delete: record.field("delete")?,
                 edit: record.field("edit")?,
                 view: record.field("view")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("delete", &self.delete);
             record.field("edit", &self.edit);
             record.field("view", &self.view);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1117,12 +1357,15 @@ pub mod ap_list {
         pub tracker_port: Option<i64>,
         /// `trunk_port` (Not in the doc's table; seen in its example at line 12.)
         pub trunk_port: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PortConfig {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PortConfig",
                 &[
@@ -1155,7 +1398,11 @@ pub mod ap_list {
                 proc_port: record.opt_int("proc_port")?,
                 tracker_port: record.opt_int("tracker_port")?,
                 trunk_port: record.opt_int("trunk_port")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1172,6 +1419,7 @@ pub mod ap_list {
             record.field("proc_port", &self.proc_port);
             record.field("tracker_port", &self.tracker_port);
             record.field("trunk_port", &self.trunk_port);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1184,12 +1432,15 @@ pub mod ap_list {
         pub inner_ip: Option<String>,
         /// `outer_ip` (Not in the doc's table; seen in its example at line 12.)
         pub outer_ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Taskserver {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Taskserver",
                 &["inner_ip", "outer_ip"],
@@ -1197,12 +1448,17 @@ pub mod ap_list {
             ::std::result::Result::Ok(Self {
                 inner_ip: record.opt_text("inner_ip")?,
                 outer_ip: record.opt_text("outer_ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("inner_ip", &self.inner_ip);
             record.field("outer_ip", &self.outer_ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1225,12 +1481,15 @@ pub mod ap_list {
         pub setup_path: Option<String>,
         /// `temp_path` (Not in the doc's table; seen in its example at line 12.)
         pub temp_path: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Windows {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Windows",
                 &[
@@ -1251,7 +1510,11 @@ pub mod ap_list {
                 log_path: record.opt_text("log_path")?,
                 setup_path: record.opt_text("setup_path")?,
                 temp_path: record.opt_text("temp_path")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1262,6 +1525,7 @@ pub mod ap_list {
             record.field("log_path", &self.log_path);
             record.field("setup_path", &self.setup_path);
             record.field("temp_path", &self.temp_path);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1274,12 +1538,15 @@ pub mod ap_list {
         pub zk_ip: Option<String>,
         /// `zk_port` (Not in the doc's table; seen in its example at line 12.)
         pub zk_port: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ZkHosts {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ZkHosts",
                 &["zk_ip", "zk_port"],
@@ -1287,12 +1554,17 @@ pub mod ap_list {
             ::std::result::Result::Ok(Self {
                 zk_ip: record.opt_text("zk_ip")?,
                 zk_port: record.opt_text("zk_port")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("zk_ip", &self.zk_ip);
             record.field("zk_port", &self.zk_port);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1311,6 +1583,9 @@ pub mod list_biz_proxies {
     pub struct ListBizProxiesRequest {
         /// 业务ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListBizProxiesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1318,6 +1593,7 @@ pub mod list_biz_proxies {
         pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1332,11 +1608,13 @@ pub mod list_biz_proxies {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1363,6 +1641,9 @@ pub mod list_biz_proxies {
         pub data_ip: Option<String>,
         /// 业务ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListBizProxiesResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1383,6 +1664,7 @@ pub mod list_biz_proxies {
                 login_ip: None,
                 data_ip: None,
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -1390,7 +1672,7 @@ pub mod list_biz_proxies {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListBizProxiesResponseItem",
                 &[
@@ -1415,6 +1697,7 @@ pub mod list_biz_proxies {
                 login_ip: record.opt_text("login_ip")?,
                 data_ip: record.opt_text("data_ip")?,
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1428,6 +1711,7 @@ pub mod list_biz_proxies {
             record.field("login_ip", &self.login_ip);
             record.field("data_ip", &self.data_ip);
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1453,6 +1737,9 @@ pub mod subscription_create {
         pub check_and_skip: Option<bool>,
         /// 是否强校验安装版本
         pub is_version_sensitive: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Config {
         /// Sets `plugin_name`.
@@ -1512,7 +1799,11 @@ pub mod subscription_create {
                 job_type: record.field("job_type")?,
                 check_and_skip: record.field("check_and_skip")?,
                 is_version_sensitive: record.field("is_version_sensitive")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1522,6 +1813,7 @@ pub mod subscription_create {
             record.field("job_type", &self.job_type);
             record.field("check_and_skip", &self.check_and_skip);
             record.field("is_version_sensitive", &self.is_version_sensitive);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1540,6 +1832,9 @@ pub mod subscription_create {
         pub cpu_arch: Option<String>,
         /// 操作系统，1：LINUX 2：WINDOWS 3：AIX 4：SOLARIS (described at line 63) (Not in the doc's table; seen in its example at line 189.)
         pub os: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ConfigTemplates {
         /// Sets `is_main`.
@@ -1583,7 +1878,11 @@ pub mod subscription_create {
                 version: record.opt_text("version")?,
                 cpu_arch: record.opt_text("cpu_arch")?,
                 os: record.opt_text("os")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1592,6 +1891,7 @@ pub mod subscription_create {
             record.field("version", &self.version);
             record.field("cpu_arch", &self.cpu_arch);
             record.field("os", &self.os);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1650,6 +1950,9 @@ pub mod subscription_create {
         pub retention: Option<i64>,
         /// 操作用户 (described at line 104) (Not in the doc's table; seen in its example at line 189.)
         pub username: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl InstanceInfo {
         /// Sets `account`.
@@ -1840,7 +2143,11 @@ pub mod subscription_create {
                 port: record.opt_int("port")?,
                 retention: record.opt_int("retention")?,
                 username: record.opt_text("username")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1873,6 +2180,7 @@ pub mod subscription_create {
             record.field("port", &self.port);
             record.field("retention", &self.retention);
             record.field("username", &self.username);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1885,6 +2193,9 @@ pub mod subscription_create {
         pub key: Option<crate::Secret>,
         /// `value` (Not in the doc's table; seen in its example at line 189.)
         pub value: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl InstanceSelector {
         /// Sets `key`.
@@ -1910,12 +2221,17 @@ pub mod subscription_create {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2165,6 +2481,11 @@ pub mod subscription_create {
                     "UNINSTALL_PROXY" => Self::UninstallProxy,
                     "UPGRADE_PROXY" => Self::UpgradeProxy,
                     "RELOAD_PROXY" => Self::ReloadProxy,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "JobType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -2194,6 +2515,9 @@ pub mod subscription_create {
         pub bk_supplier_account: Option<String>,
         /// `instance_info` (Not in the doc's table; seen in its example at line 189.)
         pub instance_info: Option<InstanceInfo>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Nodes {
         /// Sets `bk_host_id`.
@@ -2264,7 +2588,11 @@ pub mod subscription_create {
                 ip: record.opt_text("ip")?,
                 bk_supplier_account: record.opt_text("bk_supplier_account")?,
                 instance_info: record.field("instance_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2276,6 +2604,7 @@ pub mod subscription_create {
             record.field("ip", &self.ip);
             record.field("bk_supplier_account", &self.bk_supplier_account);
             record.field("instance_info", &self.instance_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2294,6 +2623,9 @@ pub mod subscription_create {
         pub no_restart: Option<bool>,
         /// `blueking_language` (Not in the doc's table; seen in its example at line 189.)
         pub blueking_language: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Params {
         /// Sets `port_range`.
@@ -2346,7 +2678,11 @@ pub mod subscription_create {
                 keep_config: record.field("keep_config")?,
                 no_restart: record.field("no_restart")?,
                 blueking_language: record.opt_text("blueking_language")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2355,6 +2691,7 @@ pub mod subscription_create {
             record.field("keep_config", &self.keep_config);
             record.field("no_restart", &self.no_restart);
             record.field("blueking_language", &self.blueking_language);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2377,6 +2714,9 @@ pub mod subscription_create {
         pub nodes: Vec<Nodes>,
         /// 主机属性筛选列表 (Type inferred from the doc's example.)
         pub instance_selector: Option<Vec<InstanceSelector>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Scope {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2394,6 +2734,7 @@ pub mod subscription_create {
                 need_register: None,
                 nodes,
                 instance_selector: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2447,6 +2788,7 @@ pub mod subscription_create {
                 need_register: record.field("need_register")?,
                 nodes: record.field("nodes")?,
                 instance_selector: record.field("instance_selector")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2458,6 +2800,7 @@ pub mod subscription_create {
             record.field("need_register", &self.need_register);
             record.field("nodes", &self.nodes);
             record.field("instance_selector", &self.instance_selector);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2474,6 +2817,9 @@ pub mod subscription_create {
         pub config: Config,
         /// 步骤参数，见params定义
         pub params: Params,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Steps {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2489,7 +2835,70 @@ pub mod subscription_create {
                 r#type: r#type.into(),
                 config,
                 params,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Steps`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct StepsBuilder {
+        id: Option<String>,
+        r#type: Option<String>,
+        config: Option<Config>,
+        params: Option<Params>,
+    }
+    impl Steps {
+        /// Starts a [`StepsBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> StepsBuilder {
+            StepsBuilder::default()
+        }
+    }
+    impl StepsBuilder {
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `config` (required).
+        pub fn config(mut self, value: impl Into<Config>) -> Self {
+            self.config = Some(value.into());
+            self
+        }
+        /// Sets `params` (required).
+        pub fn params(mut self, value: impl Into<Params>) -> Self {
+            self.params = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Steps, crate::wire::WireError> {
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            let config = self
+                .config
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "config"),
+                ))?;
+            let params = self
+                .params
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "params"),
+                ))?;
+            ::std::result::Result::Ok(Steps::new(id, r#type, config, params))
         }
     }
     impl crate::wire::Wire for Steps {
@@ -2506,6 +2915,7 @@ pub mod subscription_create {
                 r#type: record.text("type")?,
                 config: record.field("config")?,
                 params: record.field("params")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2514,6 +2924,7 @@ pub mod subscription_create {
             record.field("type", &self.r#type);
             record.field("config", &self.config);
             record.field("params", &self.params);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2542,6 +2953,9 @@ pub mod subscription_create {
         pub category: Option<String>,
         /// 父策略ID，如不指定默认值为-1
         pub pid: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubscriptionCreateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2558,6 +2972,7 @@ pub mod subscription_create {
                 bk_biz_scope: None,
                 category: None,
                 pid: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2637,6 +3052,7 @@ pub mod subscription_create {
                 bk_biz_scope: record.field("bk_biz_scope")?,
                 category: record.opt_text("category")?,
                 pid: record.opt_int("pid")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2651,6 +3067,7 @@ pub mod subscription_create {
             record.field("bk_biz_scope", &self.bk_biz_scope);
             record.field("category", &self.category);
             record.field("pid", &self.pid);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2663,12 +3080,15 @@ pub mod subscription_create {
         pub subscription_id: Option<i64>,
         /// 任务ID
         pub task_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SubscriptionCreateResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubscriptionCreateResponse",
                 &["subscription_id", "task_id"],
@@ -2676,12 +3096,17 @@ pub mod subscription_create {
             ::std::result::Result::Ok(Self {
                 subscription_id: record.opt_int("subscription_id")?,
                 task_id: record.opt_int("task_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("subscription_id", &self.subscription_id);
             record.field("task_id", &self.task_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2701,6 +3126,9 @@ pub mod subscription_delete {
     pub struct SubscriptionDeleteRequest {
         /// 订阅ID
         pub subscription_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubscriptionDeleteRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2708,6 +3136,7 @@ pub mod subscription_delete {
         pub fn new(subscription_id: impl Into<i64>) -> Self {
             Self {
                 subscription_id: subscription_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2722,11 +3151,13 @@ pub mod subscription_delete {
             )?;
             ::std::result::Result::Ok(Self {
                 subscription_id: record.int("subscription_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("subscription_id", &self.subscription_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2749,6 +3180,9 @@ pub mod job_details {
         pub pagesize: Option<i64>,
         /// 搜索条件，见conditions定义
         pub conditions: Option<Vec<std::collections::BTreeMap<String, Value>>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl JobDetailsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2759,6 +3193,7 @@ pub mod job_details {
                 page: None,
                 pagesize: None,
                 conditions: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2796,6 +3231,7 @@ pub mod job_details {
                 page: record.opt_int("page")?,
                 pagesize: record.opt_int("pagesize")?,
                 conditions: record.field("conditions")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2804,6 +3240,7 @@ pub mod job_details {
             record.field("page", &self.page);
             record.field("pagesize", &self.pagesize);
             record.field("conditions", &self.conditions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2838,6 +3275,9 @@ pub mod job_details {
         pub cost_time: String,
         /// 执行任务元数据信息，见meta定义
         pub meta: Meta,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl JobDetailsResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2869,6 +3309,7 @@ pub mod job_details {
                 start_time: start_time.into(),
                 cost_time: cost_time.into(),
                 meta,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2876,7 +3317,7 @@ pub mod job_details {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobDetailsResponseItem",
                 &[
@@ -2909,6 +3350,7 @@ pub mod job_details {
                 start_time: record.text("start_time")?,
                 cost_time: record.text("cost_time")?,
                 meta: record.field("meta")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2926,6 +3368,7 @@ pub mod job_details {
             record.field("start_time", &self.start_time);
             record.field("cost_time", &self.cost_time);
             record.field("meta", &self.meta);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2958,12 +3401,15 @@ pub mod job_details {
         pub status: Option<Status>,
         /// 任务执行状态名称，见status定义
         pub status_display: Option<StatusDisplay>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for List {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "List",
                 &[
@@ -2994,7 +3440,11 @@ pub mod job_details {
                 job_id: record.opt_int("job_id")?,
                 status: record.field("status")?,
                 status_display: record.field("status_display")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3010,6 +3460,7 @@ pub mod job_details {
             record.field("job_id", &self.job_id);
             record.field("status", &self.status);
             record.field("status_display", &self.status_display);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3034,6 +3485,9 @@ pub mod job_details {
         pub category: Option<String>,
         /// 插件名
         pub plugin_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Meta {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3054,6 +3508,7 @@ pub mod job_details {
                 name: None,
                 category: None,
                 plugin_name: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -3061,7 +3516,7 @@ pub mod job_details {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Meta",
                 &[
@@ -3084,6 +3539,7 @@ pub mod job_details {
                 name: record.opt_text("name")?,
                 category: record.opt_text("category")?,
                 plugin_name: record.opt_text("plugin_name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3096,6 +3552,7 @@ pub mod job_details {
             record.field("name", &self.name);
             record.field("category", &self.category);
             record.field("plugin_name", &self.plugin_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3479,6 +3936,11 @@ pub mod job_details {
                     "POLICY_CONTROL" => Self::PolicyControl,
                     "REMOVE_CONFIG" => Self::RemoveConfig,
                     "PUSH_CONFIG" => Self::PushConfig,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "OpType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3867,6 +4329,11 @@ pub mod job_details {
                     "POLICY_CONTROL" => Self::PolicyControl,
                     "REMOVE_CONFIG" => Self::RemoveConfig,
                     "PUSH_CONFIG" => Self::PushConfig,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "OpTypeDisplay"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -3892,12 +4359,15 @@ pub mod job_details {
         pub running_count: Option<i64>,
         /// 执行成功实例数量
         pub success_count: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Statistics {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Statistics",
                 &[
@@ -3916,7 +4386,11 @@ pub mod job_details {
                 pending_count: record.opt_int("pending_count")?,
                 running_count: record.opt_int("running_count")?,
                 success_count: record.opt_int("success_count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3926,6 +4400,7 @@ pub mod job_details {
             record.field("pending_count", &self.pending_count);
             record.field("running_count", &self.running_count);
             record.field("success_count", &self.success_count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4111,6 +4586,11 @@ pub mod job_details {
                     "REMOVED" => Self::Removed,
                     "FILTERED" => Self::Filtered,
                     "IGNORED" => Self::Ignored,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "Status"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4301,6 +4781,11 @@ pub mod job_details {
                     "REMOVED" => Self::Removed,
                     "FILTERED" => Self::Filtered,
                     "IGNORED" => Self::Ignored,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "StatusDisplay"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4491,6 +4976,11 @@ pub mod job_details {
                     "REMOVED" => Self::Removed,
                     "FILTERED" => Self::Filtered,
                     "IGNORED" => Self::Ignored,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "Value"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -4525,12 +5015,15 @@ pub mod get_job_commands {
         pub show_description: Option<bool>,
         /// 是否实时更新
         pub always_download: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Contents {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Contents",
                 &[
@@ -4549,7 +5042,11 @@ pub mod get_job_commands {
                 child_dir: record.opt_text("child_dir")?,
                 show_description: record.field("show_description")?,
                 always_download: record.field("always_download")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4559,6 +5056,7 @@ pub mod get_job_commands {
             record.field("child_dir", &self.child_dir);
             record.field("show_description", &self.show_description);
             record.field("always_download", &self.always_download);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4575,6 +5073,9 @@ pub mod get_job_commands {
         pub bk_host_id: i64,
         /// 是否为卸载
         pub is_uninstall: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobCommandsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4584,6 +5085,7 @@ pub mod get_job_commands {
                 pk: None,
                 bk_host_id: bk_host_id.into(),
                 is_uninstall: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4612,6 +5114,7 @@ pub mod get_job_commands {
                 pk: record.opt_int("pk")?,
                 bk_host_id: record.int("bk_host_id")?,
                 is_uninstall: record.field("is_uninstall")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4619,6 +5122,7 @@ pub mod get_job_commands {
             record.field("pk", &self.pk);
             record.field("bk_host_id", &self.bk_host_id);
             record.field("is_uninstall", &self.is_uninstall);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4629,23 +5133,31 @@ pub mod get_job_commands {
     pub struct GetJobCommandsResponse {
         /// 安装方案，见solutions定义
         pub solutions: Option<Vec<Solutions>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobCommandsResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobCommandsResponse",
                 &["solutions"],
             )?;
             ::std::result::Result::Ok(Self {
                 solutions: record.field("solutions")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("solutions", &self.solutions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4660,12 +5172,15 @@ pub mod get_job_commands {
         pub description: Option<String>,
         /// 安装步骤内容，见contents定义
         pub contents: Option<Vec<Contents>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Steps {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Steps",
                 &["type", "description", "contents"],
@@ -4674,13 +5189,18 @@ pub mod get_job_commands {
                 r#type: record.opt_text("type")?,
                 description: record.opt_text("description")?,
                 contents: record.field("contents")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("type", &self.r#type);
             record.field("description", &self.description);
             record.field("contents", &self.contents);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4697,12 +5217,15 @@ pub mod get_job_commands {
         pub target_host_solutions: Option<Vec<serde_json::Value>>,
         /// 安装步骤，见steps定义
         pub steps: Option<Vec<Steps>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Solutions {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Solutions",
                 &["type", "description", "target_host_solutions", "steps"],
@@ -4712,7 +5235,11 @@ pub mod get_job_commands {
                 description: record.opt_text("description")?,
                 target_host_solutions: record.field("target_host_solutions")?,
                 steps: record.field("steps")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4720,6 +5247,7 @@ pub mod get_job_commands {
             record.field("description", &self.description);
             record.field("target_host_solutions", &self.target_host_solutions);
             record.field("steps", &self.steps);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4740,6 +5268,9 @@ pub mod get_log {
         pub bk_biz_id: i64,
         /// 主机id, 可以从get_task_info接口返回值获取
         pub host_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4748,6 +5279,7 @@ pub mod get_log {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 host_id: host_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4763,12 +5295,14 @@ pub mod get_log {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 host_id: record.int("host_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("host_id", &self.host_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4789,12 +5323,15 @@ pub mod get_log {
         pub status: Option<String>,
         /// `step` (Not in the doc's table; seen in its example at line 39.)
         pub step: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetLogResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetLogResponse",
                 &["err_code", "err_code_desc", "job_id", "logs", "status", "step"],
@@ -4806,7 +5343,11 @@ pub mod get_log {
                 logs: record.opt_text("logs")?,
                 status: record.opt_text("status")?,
                 step: record.opt_text("step")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4816,6 +5357,7 @@ pub mod get_log {
             record.field("logs", &self.logs);
             record.field("status", &self.status);
             record.field("step", &self.step);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4849,12 +5391,15 @@ pub mod get_task_info {
         pub os_type: Option<String>,
         /// `outer_ip` (Not in the doc's table; seen in its example at line 39.)
         pub outer_ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Host {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Host",
                 &[
@@ -4877,7 +5422,11 @@ pub mod get_task_info {
                 node_type: record.opt_text("node_type")?,
                 os_type: record.opt_text("os_type")?,
                 outer_ip: record.opt_text("outer_ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4889,6 +5438,7 @@ pub mod get_task_info {
             record.field("node_type", &self.node_type);
             record.field("os_type", &self.os_type);
             record.field("outer_ip", &self.outer_ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4909,12 +5459,15 @@ pub mod get_task_info {
         pub status: Option<String>,
         /// `step` (Not in the doc's table; seen in its example at line 39.)
         pub step: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Hosts {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Hosts",
                 &["err_code", "err_code_desc", "host", "job_id", "status", "step"],
@@ -4926,7 +5479,11 @@ pub mod get_task_info {
                 job_id: record.opt_text("job_id")?,
                 status: record.opt_text("status")?,
                 step: record.opt_text("step")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4936,6 +5493,7 @@ pub mod get_task_info {
             record.field("job_id", &self.job_id);
             record.field("status", &self.status);
             record.field("step", &self.step);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4948,6 +5506,9 @@ pub mod get_task_info {
         pub bk_biz_id: i64,
         /// 任务id, 可以从创建任务接口返回值中获取
         pub job_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTaskInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4956,6 +5517,7 @@ pub mod get_task_info {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 job_id: job_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4971,12 +5533,14 @@ pub mod get_task_info {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 job_id: record.int("job_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("job_id", &self.job_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5017,12 +5581,15 @@ pub mod get_task_info {
         pub start_time: Option<String>,
         /// `status_count` (Not in the doc's table; seen in its example at line 39.)
         pub status_count: Option<StatusCount>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTaskInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTaskInfoResponse",
                 &[
@@ -5061,7 +5628,11 @@ pub mod get_task_info {
                 os_count: record.field("os_count")?,
                 start_time: record.opt_text("start_time")?,
                 status_count: record.field("status_count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5081,6 +5652,7 @@ pub mod get_task_info {
             record.field("os_count", &self.os_count);
             record.field("start_time", &self.start_time);
             record.field("status_count", &self.status_count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5107,12 +5679,15 @@ pub mod subscription_info {
         pub check_and_skip: Option<bool>,
         /// 是否强校验安装版本
         pub is_version_sensitive: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Config {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Config",
                 &[
@@ -5131,7 +5706,11 @@ pub mod subscription_info {
                 job_type: record.opt_text("job_type")?,
                 check_and_skip: record.field("check_and_skip")?,
                 is_version_sensitive: record.field("is_version_sensitive")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5141,6 +5720,7 @@ pub mod subscription_info {
             record.field("job_type", &self.job_type);
             record.field("check_and_skip", &self.check_and_skip);
             record.field("is_version_sensitive", &self.is_version_sensitive);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5157,12 +5737,15 @@ pub mod subscription_info {
         pub keep_config: Option<bool>,
         /// 是否仅更新文件，不重启进程，默认为否
         pub no_restart: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Params {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Params",
                 &["port_range", "context", "keep_config", "no_restart"],
@@ -5172,7 +5755,11 @@ pub mod subscription_info {
                 context: record.field("context")?,
                 keep_config: record.field("keep_config")?,
                 no_restart: record.field("no_restart")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5180,6 +5767,7 @@ pub mod subscription_info {
             record.field("context", &self.context);
             record.field("keep_config", &self.keep_config);
             record.field("no_restart", &self.no_restart);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5192,6 +5780,9 @@ pub mod subscription_info {
         pub subscription_id_list: Vec<i64>,
         /// 是否显示已删除的订阅
         pub show_deleted: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubscriptionInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5200,6 +5791,7 @@ pub mod subscription_info {
             Self {
                 subscription_id_list,
                 show_deleted: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5222,12 +5814,14 @@ pub mod subscription_info {
             ::std::result::Result::Ok(Self {
                 subscription_id_list: record.field("subscription_id_list")?,
                 show_deleted: record.field("show_deleted")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("subscription_id_list", &self.subscription_id_list);
             record.field("show_deleted", &self.show_deleted);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5256,12 +5850,15 @@ pub mod subscription_info {
         pub target_hosts: Option<serde_json::Map<String, serde_json::Value>>,
         /// 事件订阅触发的动作列表，见steps定义
         pub steps: Option<Steps>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SubscriptionInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubscriptionInfoResponse",
                 &[
@@ -5288,7 +5885,11 @@ pub mod subscription_info {
                 pid: record.opt_int("pid")?,
                 target_hosts: record.field("target_hosts")?,
                 steps: record.field("steps")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5302,6 +5903,7 @@ pub mod subscription_info {
             record.field("pid", &self.pid);
             record.field("target_hosts", &self.target_hosts);
             record.field("steps", &self.steps);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5322,6 +5924,9 @@ pub mod subscription_info {
         pub need_register: Option<bool>,
         /// 节点列表，见nodes定义
         pub nodes: serde_json::Value,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Scope {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5338,6 +5943,7 @@ pub mod subscription_info {
                 object_type: object_type.into(),
                 need_register: None,
                 nodes,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5345,7 +5951,7 @@ pub mod subscription_info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Scope",
                 &[
@@ -5364,6 +5970,7 @@ pub mod subscription_info {
                 object_type: record.text("object_type")?,
                 need_register: record.field("need_register")?,
                 nodes: record.field("nodes")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5374,6 +5981,7 @@ pub mod subscription_info {
             record.field("object_type", &self.object_type);
             record.field("need_register", &self.need_register);
             record.field("nodes", &self.nodes);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5390,6 +5998,9 @@ pub mod subscription_info {
         pub config: Config,
         /// 步骤参数，见params定义
         pub params: Params,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Steps {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5405,6 +6016,7 @@ pub mod subscription_info {
                 r#type: r#type.into(),
                 config,
                 params,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5412,7 +6024,7 @@ pub mod subscription_info {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Steps",
                 &["id", "type", "config", "params"],
@@ -5422,6 +6034,7 @@ pub mod subscription_info {
                 r#type: record.text("type")?,
                 config: record.field("config")?,
                 params: record.field("params")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5430,6 +6043,7 @@ pub mod subscription_info {
             record.field("type", &self.r#type);
             record.field("config", &self.config);
             record.field("params", &self.params);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5448,6 +6062,9 @@ pub mod install_channel {
     pub struct InstallChannelRequest {
         /// 是否包括隐藏安装通道
         pub with_hidden: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl InstallChannelRequest {
         /// Sets `with_hidden`.
@@ -5467,11 +6084,16 @@ pub mod install_channel {
             )?;
             ::std::result::Result::Ok(Self {
                 with_hidden: record.field("with_hidden")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("with_hidden", &self.with_hidden);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5492,6 +6114,9 @@ pub mod install_channel {
         pub upstream_servers: UpstreamServers,
         /// 是否为隐藏安装通道
         pub hidden: bool,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl InstallChannelResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5511,6 +6136,7 @@ pub mod install_channel {
                 jump_servers,
                 upstream_servers,
                 hidden,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5518,7 +6144,7 @@ pub mod install_channel {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "InstallChannelResponseItem",
                 &[
@@ -5537,6 +6163,7 @@ pub mod install_channel {
                 jump_servers: record.field("jump_servers")?,
                 upstream_servers: record.field("upstream_servers")?,
                 hidden: record.field("hidden")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5547,6 +6174,7 @@ pub mod install_channel {
             record.field("jump_servers", &self.jump_servers);
             record.field("upstream_servers", &self.upstream_servers);
             record.field("hidden", &self.hidden);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5561,6 +6189,9 @@ pub mod install_channel {
         pub taskserver: Vec<String>,
         /// GSE BT文件服务器列表
         pub btfileserver: Vec<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl UpstreamServers {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5574,6 +6205,7 @@ pub mod install_channel {
                 dataserver,
                 taskserver,
                 btfileserver,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5581,7 +6213,7 @@ pub mod install_channel {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "UpstreamServers",
                 &["dataserver", "taskserver", "btfileserver"],
@@ -5590,6 +6222,7 @@ pub mod install_channel {
                 dataserver: record.field("dataserver")?,
                 taskserver: record.field("taskserver")?,
                 btfileserver: record.field("btfileserver")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -5597,6 +6230,7 @@ pub mod install_channel {
             record.field("dataserver", &self.dataserver);
             record.field("taskserver", &self.taskserver);
             record.field("btfileserver", &self.btfileserver);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5698,6 +6332,11 @@ pub mod job_install {
                     "PASSWORD" => Self::Password,
                     "KEY" => Self::Key,
                     "TJJ_PASSWORD" => Self::TjjPassword,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "AuthType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -5735,12 +6374,15 @@ pub mod job_install {
         pub exception: Option<String>,
         /// 失败的具体信息
         pub msg: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for IpFilter {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "IpFilter",
                 &[
@@ -5771,7 +6413,11 @@ pub mod job_install {
                 job_id: record.opt_int("job_id")?,
                 exception: record.opt_text("exception")?,
                 msg: record.opt_text("msg")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5787,6 +6433,7 @@ pub mod job_install {
             record.field("job_id", &self.job_id);
             record.field("exception", &self.exception);
             record.field("msg", &self.msg);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5843,6 +6490,9 @@ pub mod job_install {
         pub enable_compression: Option<bool>,
         /// 数据文件路径
         pub data_path: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Hosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5877,6 +6527,7 @@ pub mod job_install {
                 bt_speed_limit: None,
                 enable_compression: None,
                 data_path: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6047,6 +6698,7 @@ pub mod job_install {
                 bt_speed_limit: record.opt_text("bt_speed_limit")?,
                 enable_compression: record.field("enable_compression")?,
                 data_path: record.opt_text("data_path")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6079,6 +6731,7 @@ pub mod job_install {
             record.field("bt_speed_limit", &self.bt_speed_limit);
             record.field("enable_compression", &self.enable_compression);
             record.field("data_path", &self.data_path);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6095,6 +6748,9 @@ pub mod job_install {
         pub replace_host_id: Option<i64>,
         /// 是否安装最新版本插件，默认安装最新插件
         pub is_install_latest_plugins: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl JobInstallRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6105,6 +6761,7 @@ pub mod job_install {
                 hosts,
                 replace_host_id: None,
                 is_install_latest_plugins: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6134,6 +6791,7 @@ pub mod job_install {
                 hosts: record.field("hosts")?,
                 replace_host_id: record.opt_int("replace_host_id")?,
                 is_install_latest_plugins: record.field("is_install_latest_plugins")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6142,6 +6800,7 @@ pub mod job_install {
             record.field("hosts", &self.hosts);
             record.field("replace_host_id", &self.replace_host_id);
             record.field("is_install_latest_plugins", &self.is_install_latest_plugins);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6154,12 +6813,15 @@ pub mod job_install {
         pub job_id: Option<i64>,
         /// 过滤失败的主机信息，见ip_filter定义
         pub ip_filter: Option<Vec<IpFilter>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobInstallResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobInstallResponse",
                 &["job_id", "ip_filter"],
@@ -6167,12 +6829,17 @@ pub mod job_install {
             ::std::result::Result::Ok(Self {
                 job_id: record.opt_int("job_id")?,
                 ip_filter: record.field("ip_filter")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_id", &self.job_id);
             record.field("ip_filter", &self.ip_filter);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6276,6 +6943,11 @@ pub mod job_install {
                     "WINDOWS" => Self::Windows,
                     "AIX" => Self::Aix,
                     "SOLARIS" => Self::Solaris,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "OsType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -6306,6 +6978,9 @@ pub mod instance_info_subscription {
         pub bkmonitorbeat: Option<String>,
         /// `testscript` (Not in the doc's table; seen in its example at line 85.)
         pub testscript: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Actions {
         /// Sets `step_id`.
@@ -6343,7 +7018,11 @@ pub mod instance_info_subscription {
                 job_type: record.field("job_type")?,
                 bkmonitorbeat: record.opt_text("bkmonitorbeat")?,
                 testscript: record.opt_text("testscript")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6351,6 +7030,7 @@ pub mod instance_info_subscription {
             record.field("job_type", &self.job_type);
             record.field("bkmonitorbeat", &self.bkmonitorbeat);
             record.field("testscript", &self.testscript);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6409,6 +7089,9 @@ pub mod instance_info_subscription {
         pub retention: Option<i64>,
         /// `username` (Not in the doc's table; seen in its example at line 85.)
         pub username: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl InstanceInfo {
         /// Sets `account`.
@@ -6602,7 +7285,11 @@ pub mod instance_info_subscription {
                 port: record.opt_int("port")?,
                 retention: record.opt_int("retention")?,
                 username: record.opt_text("username")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6635,6 +7322,7 @@ pub mod instance_info_subscription {
             record.field("port", &self.port);
             record.field("retention", &self.retention);
             record.field("username", &self.username);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6659,6 +7347,9 @@ pub mod instance_info_subscription {
         pub bk_supplier_account: Option<String>,
         /// `instance_info` (Not in the doc's table; seen in its example at line 85.)
         pub instance_info: Option<InstanceInfo>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Nodes {
         /// Sets `bk_host_id`.
@@ -6729,7 +7420,11 @@ pub mod instance_info_subscription {
                 ip: record.opt_text("ip")?,
                 bk_supplier_account: record.opt_text("bk_supplier_account")?,
                 instance_info: record.field("instance_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6741,6 +7436,7 @@ pub mod instance_info_subscription {
             record.field("ip", &self.ip);
             record.field("bk_supplier_account", &self.bk_supplier_account);
             record.field("instance_info", &self.instance_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6755,6 +7451,9 @@ pub mod instance_info_subscription {
         pub scope: Scope,
         /// 动作范围，见actions定义, 如果没有传入actions，则以最近一次任务的action执行
         pub actions: Option<Actions>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl InstanceInfoSubscriptionRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6764,6 +7463,7 @@ pub mod instance_info_subscription {
                 subscription_id: subscription_id.into(),
                 scope,
                 actions: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6787,6 +7487,7 @@ pub mod instance_info_subscription {
                 subscription_id: record.int("subscription_id")?,
                 scope: record.field("scope")?,
                 actions: record.field("actions")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6794,6 +7495,7 @@ pub mod instance_info_subscription {
             record.field("subscription_id", &self.subscription_id);
             record.field("scope", &self.scope);
             record.field("actions", &self.actions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6806,12 +7508,15 @@ pub mod instance_info_subscription {
         pub subscription_id: Option<i64>,
         /// 任务ID
         pub task_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for InstanceInfoSubscriptionResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "InstanceInfoSubscriptionResponse",
                 &["subscription_id", "task_id"],
@@ -6819,12 +7524,17 @@ pub mod instance_info_subscription {
             ::std::result::Result::Ok(Self {
                 subscription_id: record.opt_int("subscription_id")?,
                 task_id: record.opt_int("task_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("subscription_id", &self.subscription_id);
             record.field("task_id", &self.task_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6841,6 +7551,9 @@ pub mod instance_info_subscription {
         pub nodes: Option<Vec<Nodes>>,
         /// `object_type` (Not in the doc's table; seen in its example at line 85.)
         pub object_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Scope {
         /// Sets `bk_biz_id`.
@@ -6878,7 +7591,11 @@ pub mod instance_info_subscription {
                 node_type: record.opt_text("node_type")?,
                 nodes: record.field("nodes")?,
                 object_type: record.opt_text("object_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6886,6 +7603,7 @@ pub mod instance_info_subscription {
             record.field("node_type", &self.node_type);
             record.field("nodes", &self.nodes);
             record.field("object_type", &self.object_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6912,12 +7630,15 @@ pub mod subscription_instance_status {
         pub version: Option<String>,
         /// 插件组ID
         pub group_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for HostStatuses {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "HostStatuses",
                 &["name", "status", "version", "group_id"],
@@ -6927,7 +7648,11 @@ pub mod subscription_instance_status {
                 status: record.field("status")?,
                 version: record.opt_text("version")?,
                 group_id: record.opt_int("group_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6935,6 +7660,7 @@ pub mod subscription_instance_status {
             record.field("status", &self.status);
             record.field("version", &self.version);
             record.field("group_id", &self.group_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6945,23 +7671,31 @@ pub mod subscription_instance_status {
     pub struct Inputs {
         /// `instance_info` (Not in the doc's table; seen in its example at line 36.)
         pub instance_info: Option<SubscriptionInstanceStatusInstanceInfo>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Inputs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Inputs",
                 &["instance_info"],
             )?;
             ::std::result::Result::Ok(Self {
                 instance_info: record.field("instance_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("instance_info", &self.instance_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6984,6 +7718,9 @@ pub mod subscription_instance_status {
         pub running_task: Option<RunningTask>,
         /// 最后一个订阅执行任务，见last_task定义
         pub last_task: LastTask,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Instances {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7003,6 +7740,7 @@ pub mod subscription_instance_status {
                 instance_info,
                 running_task: None,
                 last_task,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7010,7 +7748,7 @@ pub mod subscription_instance_status {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Instances",
                 &[
@@ -7031,6 +7769,7 @@ pub mod subscription_instance_status {
                 instance_info: record.field("instance_info")?,
                 running_task: record.field("running_task")?,
                 last_task: record.field("last_task")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7042,6 +7781,7 @@ pub mod subscription_instance_status {
             record.field("instance_info", &self.instance_info);
             record.field("running_task", &self.running_task);
             record.field("last_task", &self.last_task);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7066,6 +7806,9 @@ pub mod subscription_instance_status {
         pub status: Option<String>,
         /// `start_time` (Not in the doc's table; seen in its example at line 36.)
         pub start_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl LastTask {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7080,6 +7823,7 @@ pub mod subscription_instance_status {
                 steps: None,
                 status: None,
                 start_time: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7087,7 +7831,7 @@ pub mod subscription_instance_status {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "LastTask",
                 &[
@@ -7110,6 +7854,7 @@ pub mod subscription_instance_status {
                 steps: record.field("steps")?,
                 status: record.opt_text("status")?,
                 start_time: record.opt_text("start_time")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7122,6 +7867,7 @@ pub mod subscription_instance_status {
             record.field("steps", &self.steps);
             record.field("status", &self.status);
             record.field("start_time", &self.start_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7134,6 +7880,9 @@ pub mod subscription_instance_status {
         pub id: i64,
         /// 是否为自动触发
         pub is_auto_trigger: bool,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RunningTask {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7142,6 +7891,7 @@ pub mod subscription_instance_status {
             Self {
                 id: id.into(),
                 is_auto_trigger,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7149,7 +7899,7 @@ pub mod subscription_instance_status {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "RunningTask",
                 &["id", "is_auto_trigger"],
@@ -7157,12 +7907,14 @@ pub mod subscription_instance_status {
             ::std::result::Result::Ok(Self {
                 id: record.int("id")?,
                 is_auto_trigger: record.field("is_auto_trigger")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("is_auto_trigger", &self.is_auto_trigger);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7179,12 +7931,15 @@ pub mod subscription_instance_status {
         pub bk_module_id: Option<i64>,
         /// 主机ID
         pub bk_host_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Service {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Service",
                 &["id", "name", "bk_module_id", "bk_host_id"],
@@ -7194,7 +7949,11 @@ pub mod subscription_instance_status {
                 name: record.opt_text("name")?,
                 bk_module_id: record.opt_int("bk_module_id")?,
                 bk_host_id: record.opt_int("bk_host_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7202,6 +7961,7 @@ pub mod subscription_instance_status {
             record.field("name", &self.name);
             record.field("bk_module_id", &self.bk_module_id);
             record.field("bk_host_id", &self.bk_host_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7230,12 +7990,15 @@ pub mod subscription_instance_status {
         pub step_code: Option<serde_json::Value>,
         /// `inputs` (Not in the doc's table; seen in its example at line 36.)
         pub inputs: Option<Inputs>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SubSteps {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubSteps",
                 &[
@@ -7262,7 +8025,11 @@ pub mod subscription_instance_status {
                 status: record.opt_text("status")?,
                 step_code: record.field("step_code")?,
                 inputs: record.field("inputs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7276,6 +8043,7 @@ pub mod subscription_instance_status {
             record.field("status", &self.status);
             record.field("step_code", &self.step_code);
             record.field("inputs", &self.inputs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7302,12 +8070,15 @@ pub mod subscription_instance_status {
         pub bk_biz_name: Option<String>,
         /// 管控区域名称
         pub bk_cloud_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Host {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Host",
                 &[
@@ -7332,7 +8103,11 @@ pub mod subscription_instance_status {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_biz_name: record.opt_text("bk_biz_name")?,
                 bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7345,6 +8120,7 @@ pub mod subscription_instance_status {
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_biz_name", &self.bk_biz_name);
             record.field("bk_cloud_name", &self.bk_cloud_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7383,12 +8159,15 @@ pub mod subscription_instance_status {
         pub bk_supplier_account: Option<String>,
         /// `operator` (Not in the doc's table; seen in its example at line 36.)
         pub operator: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SubscriptionInstanceStatusHost {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubscriptionInstanceStatusHost",
                 &[
@@ -7425,7 +8204,11 @@ pub mod subscription_instance_status {
                 bk_os_type: record.opt_text("bk_os_type")?,
                 bk_supplier_account: record.opt_text("bk_supplier_account")?,
                 operator: record.opt_text("operator")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7444,6 +8227,7 @@ pub mod subscription_instance_status {
             record.field("bk_os_type", &self.bk_os_type);
             record.field("bk_supplier_account", &self.bk_supplier_account);
             record.field("operator", &self.operator);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7456,12 +8240,15 @@ pub mod subscription_instance_status {
         pub host: Option<Host>,
         /// 服务实例信息，见service定义
         pub service: Option<Service>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for InstanceInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "InstanceInfo",
                 &["host", "service"],
@@ -7469,12 +8256,17 @@ pub mod subscription_instance_status {
             ::std::result::Result::Ok(Self {
                 host: record.field("host")?,
                 service: record.field("service")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("host", &self.host);
             record.field("service", &self.service);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7491,12 +8283,15 @@ pub mod subscription_instance_status {
         pub scope: Option<Vec<Scope>>,
         /// `service` (Not in the doc's table; seen in its example at line 36.)
         pub service: Option<serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SubscriptionInstanceStatusInstanceInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubscriptionInstanceStatusInstanceInfo",
                 &["host", "process", "scope", "service"],
@@ -7506,7 +8301,11 @@ pub mod subscription_instance_status {
                 process: record.field("process")?,
                 scope: record.field("scope")?,
                 service: record.field("service")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7514,6 +8313,7 @@ pub mod subscription_instance_status {
             record.field("process", &self.process);
             record.field("scope", &self.scope);
             record.field("service", &self.service);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7530,6 +8330,9 @@ pub mod subscription_instance_status {
         pub need_detail: Option<bool>,
         /// `subscription_id_list` (Not in the doc's table; seen in its example at line 20.)
         pub subscription_id_list: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubscriptionInstanceStatusRequest {
         /// Sets `subscription_id`.
@@ -7572,7 +8375,11 @@ pub mod subscription_instance_status {
                 show_task_detail: record.field("show_task_detail")?,
                 need_detail: record.field("need_detail")?,
                 subscription_id_list: record.field("subscription_id_list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7580,6 +8387,7 @@ pub mod subscription_instance_status {
             record.field("show_task_detail", &self.show_task_detail);
             record.field("need_detail", &self.need_detail);
             record.field("subscription_id_list", &self.subscription_id_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7592,12 +8400,15 @@ pub mod subscription_instance_status {
         pub subscription_id: Option<i64>,
         /// 主机实例信息列表，见instances定义
         pub instances: Option<Vec<Instances>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SubscriptionInstanceStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubscriptionInstanceStatusResponse",
                 &["subscription_id", "instances"],
@@ -7605,12 +8416,17 @@ pub mod subscription_instance_status {
             ::std::result::Result::Ok(Self {
                 subscription_id: record.opt_int("subscription_id")?,
                 instances: record.field("instances")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("subscription_id", &self.subscription_id);
             record.field("instances", &self.instances);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7625,12 +8441,15 @@ pub mod subscription_instance_status {
         pub bk_supplier_id: Option<i64>,
         /// `ip` (Not in the doc's table; seen in its example at line 36.)
         pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Scope {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Scope",
                 &["bk_cloud_id", "bk_supplier_id", "ip"],
@@ -7639,13 +8458,18 @@ pub mod subscription_instance_status {
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 bk_supplier_id: record.opt_int("bk_supplier_id")?,
                 ip: record.opt_text("ip")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_supplier_id", &self.bk_supplier_id);
             record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7803,6 +8627,14 @@ pub mod subscription_instance_status {
                     "UNREGISTER" => Self::Unregister,
                     "REMOVED" => Self::Removed,
                     "MANUAL_STOP" => Self::ManualStop,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire,
+                                "SubscriptionInstanceStatusStatus",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown_(wire),
                 },
             )
@@ -7834,12 +8666,15 @@ pub mod subscription_instance_status {
         pub target_hosts: Option<Vec<TargetHosts>>,
         /// `type` (Not in the doc's table; seen in its example at line 36.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Steps {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Steps",
                 &[
@@ -7864,7 +8699,11 @@ pub mod subscription_instance_status {
                 status: record.opt_text("status")?,
                 target_hosts: record.field("target_hosts")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7877,6 +8716,7 @@ pub mod subscription_instance_status {
             record.field("status", &self.status);
             record.field("target_hosts", &self.target_hosts);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7897,12 +8737,15 @@ pub mod subscription_instance_status {
         pub status: Option<String>,
         /// `sub_steps` (Not in the doc's table; seen in its example at line 36.)
         pub sub_steps: Option<Vec<SubSteps>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for TargetHosts {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TargetHosts",
                 &[
@@ -7921,7 +8764,11 @@ pub mod subscription_instance_status {
                 start_time: record.opt_text("start_time")?,
                 status: record.opt_text("status")?,
                 sub_steps: record.field("sub_steps")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7931,6 +8778,7 @@ pub mod subscription_instance_status {
             record.field("start_time", &self.start_time);
             record.field("status", &self.status);
             record.field("sub_steps", &self.sub_steps);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7953,6 +8801,9 @@ pub mod cloud_list {
     pub struct CloudListRequest {
         /// 是否返回直连区域，默认为否
         pub with_default_area: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CloudListRequest {
         /// Sets `with_default_area`.
@@ -7972,11 +8823,16 @@ pub mod cloud_list {
             )?;
             ::std::result::Result::Ok(Self {
                 with_default_area: record.field("with_default_area")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("with_default_area", &self.with_default_area);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8011,6 +8867,9 @@ pub mod cloud_list {
         pub proxies: Option<String>,
         /// 对应操作权限，见permissions定义 (Type inferred from the doc's example.)
         pub permissions: Option<Permissions>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CloudListResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8036,6 +8895,7 @@ pub mod cloud_list {
                 exception: None,
                 proxies: None,
                 permissions: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8043,7 +8903,7 @@ pub mod cloud_list {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CloudListResponseItem",
                 &[
@@ -8076,6 +8936,7 @@ pub mod cloud_list {
                 exception: record.opt_text("exception")?,
                 proxies: record.opt_text("proxies")?,
                 permissions: record.field("permissions")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8093,6 +8954,7 @@ pub mod cloud_list {
             record.field("exception", &self.exception);
             record.field("proxies", &self.proxies);
             record.field("permissions", &self.permissions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8110,6 +8972,9 @@ pub mod list_packages {
         pub name: String,
         /// 系统类型 LINUX\WINDOWS\AIX
         pub os: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListPackagesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8118,6 +8983,7 @@ pub mod list_packages {
             Self {
                 name: name.into(),
                 os: os.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8133,12 +8999,14 @@ pub mod list_packages {
             ::std::result::Result::Ok(Self {
                 name: record.text("name")?,
                 os: record.text("os")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("name", &self.name);
             record.field("os", &self.os);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8173,12 +9041,15 @@ pub mod list_packages {
         pub project: Option<String>,
         /// `version` (Not in the doc's table; seen in its example at line 26.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListPackagesResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListPackagesResponseItem",
                 &[
@@ -8211,7 +9082,11 @@ pub mod list_packages {
                 pkg_size: record.opt_int("pkg_size")?,
                 project: record.opt_text("project")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8228,6 +9103,7 @@ pub mod list_packages {
             record.field("pkg_size", &self.pkg_size);
             record.field("project", &self.project);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8243,12 +9119,18 @@ pub mod list_processes {
     pub struct ListProcessesRequest {
         /// 插件类型
         pub category: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListProcessesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(category: impl Into<String>) -> Self {
-            Self { category: category.into() }
+            Self {
+                category: category.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for ListProcessesRequest {
@@ -8262,11 +9144,13 @@ pub mod list_processes {
             )?;
             ::std::result::Result::Ok(Self {
                 category: record.text("category")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("category", &self.category);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8299,12 +9183,15 @@ pub mod list_processes {
         pub scenario_en: Option<String>,
         /// `use_db` (Not in the doc's table; seen in its example at line 17.)
         pub use_db: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListProcessesResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListProcessesResponseItem",
                 &[
@@ -8335,7 +9222,11 @@ pub mod list_processes {
                 scenario: record.opt_text("scenario")?,
                 scenario_en: record.opt_text("scenario_en")?,
                 use_db: record.field("use_db")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8351,6 +9242,7 @@ pub mod list_processes {
             record.field("scenario", &self.scenario);
             record.field("scenario_en", &self.scenario_en);
             record.field("use_db", &self.use_db);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8369,6 +9261,9 @@ pub mod get_job_log {
         pub job_id: i64,
         /// 任务实例ID，详情见instance_id 定义
         pub instance_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetJobLogRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8377,6 +9272,7 @@ pub mod get_job_log {
             Self {
                 job_id: job_id.into(),
                 instance_id: instance_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8392,12 +9288,14 @@ pub mod get_job_log {
             ::std::result::Result::Ok(Self {
                 job_id: record.int("job_id")?,
                 instance_id: record.int("instance_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_id", &self.job_id);
             record.field("instance_id", &self.instance_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8416,12 +9314,15 @@ pub mod get_job_log {
         pub start_time: Option<String>,
         /// 完成时间
         pub finish_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetJobLogResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetJobLogResponseItem",
                 &["step", "status", "log", "start_time", "finish_time"],
@@ -8432,7 +9333,11 @@ pub mod get_job_log {
                 log: record.opt_text("log")?,
                 start_time: record.opt_text("start_time")?,
                 finish_time: record.opt_text("finish_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8441,6 +9346,7 @@ pub mod get_job_log {
             record.field("log", &self.log);
             record.field("start_time", &self.start_time);
             record.field("finish_time", &self.finish_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8496,6 +9402,9 @@ pub mod job_operate {
         pub key: Option<crate::Secret>,
         /// `value` (Not in the doc's table; seen in its example at line 90.)
         pub value: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Sets `inner_ip`.
@@ -8643,7 +9552,11 @@ pub mod job_operate {
                 plugin_name_status: record.opt_text("${plugin_name}_status")?,
                 key: record.field("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8666,6 +9579,7 @@ pub mod job_operate {
             record.field("${plugin_name}_status", &self.plugin_name_status);
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9124,6 +10038,11 @@ pub mod job_operate {
                     "REMOVE_CONFIG_PLUGIN" => Self::RemoveConfigPlugin,
                     "MANUAL_INSTALL_AGENT" => Self::ManualInstallAgent,
                     "MANUAL_INSTALL_PROXY" => Self::ManualInstallProxy,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "JobType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -9149,6 +10068,9 @@ pub mod job_operate {
         pub exclude_hosts: Option<Vec<i64>>,
         /// 是否安装最新版本插件，默认安装最新插件
         pub is_install_latest_plugins: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl JobOperateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9161,6 +10083,7 @@ pub mod job_operate {
                 bk_host_id: None,
                 exclude_hosts: None,
                 is_install_latest_plugins: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9214,6 +10137,7 @@ pub mod job_operate {
                 bk_host_id: record.field("bk_host_id")?,
                 exclude_hosts: record.field("exclude_hosts")?,
                 is_install_latest_plugins: record.field("is_install_latest_plugins")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9224,6 +10148,7 @@ pub mod job_operate {
             record.field("bk_host_id", &self.bk_host_id);
             record.field("exclude_hosts", &self.exclude_hosts);
             record.field("is_install_latest_plugins", &self.is_install_latest_plugins);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9236,12 +10161,15 @@ pub mod job_operate {
         pub job_id: Option<i64>,
         /// 作业平台任务链接URL
         pub job_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobOperateResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobOperateResponseItem",
                 &["job_id", "job_url"],
@@ -9249,12 +10177,17 @@ pub mod job_operate {
             ::std::result::Result::Ok(Self {
                 job_id: record.opt_int("job_id")?,
                 job_url: record.opt_text("job_url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_id", &self.job_id);
             record.field("job_url", &self.job_url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9412,6 +10345,11 @@ pub mod job_operate {
                     "UNREGISTER" => Self::Unregister,
                     "REMOVED" => Self::Removed,
                     "MANUAL_STOP" => Self::ManualStop,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "Status"),
+                        );
+                    }
                     _ => Self::Unknown_(wire),
                 },
             )
@@ -9439,6 +10377,9 @@ pub mod operate_plugin {
         pub plugin_params: Option<PluginParams>,
         /// 主机ID列表 (Type inferred from the doc's example.)
         pub bk_host_id: Vec<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperatePluginRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9448,6 +10389,7 @@ pub mod operate_plugin {
                 job_type: job_type.into(),
                 plugin_params: None,
                 bk_host_id,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9471,6 +10413,7 @@ pub mod operate_plugin {
                 job_type: record.text("job_type")?,
                 plugin_params: record.field("plugin_params")?,
                 bk_host_id: record.field("bk_host_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9478,6 +10421,7 @@ pub mod operate_plugin {
             record.field("job_type", &self.job_type);
             record.field("plugin_params", &self.plugin_params);
             record.field("bk_host_id", &self.bk_host_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9488,23 +10432,31 @@ pub mod operate_plugin {
     pub struct OperatePluginResponse {
         /// `job_id` (Not in the doc's table; seen in its example at line 59.)
         pub job_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for OperatePluginResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "OperatePluginResponse",
                 &["job_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 job_id: record.opt_int("job_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_id", &self.job_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9521,6 +10473,9 @@ pub mod operate_plugin {
         pub keep_config: i64,
         /// 仅更新文件，不重启进程
         pub no_restart: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PluginParams {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9535,6 +10490,7 @@ pub mod operate_plugin {
                 version: None,
                 keep_config: keep_config.into(),
                 no_restart: no_restart.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9559,6 +10515,7 @@ pub mod operate_plugin {
                 version: record.opt_text("version")?,
                 keep_config: record.int("keep_config")?,
                 no_restart: record.int("no_restart")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9567,6 +10524,7 @@ pub mod operate_plugin {
             record.field("version", &self.version);
             record.field("keep_config", &self.keep_config);
             record.field("no_restart", &self.no_restart);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9591,12 +10549,15 @@ pub mod list_cloud_proxies {
         pub enable_compression: Option<bool>,
         /// bt传输开关，1: 开启 0: 关闭 (described at line 119) (Not in the doc's table; seen in its example at line 30.)
         pub peer_exchange_switch_for_agent: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExtraData {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExtraData",
                 &[
@@ -9612,7 +10573,11 @@ pub mod list_cloud_proxies {
                 enable_compression: record.field("enable_compression")?,
                 peer_exchange_switch_for_agent: record
                     .opt_int("peer_exchange_switch_for_agent")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9624,6 +10589,7 @@ pub mod list_cloud_proxies {
                     "peer_exchange_switch_for_agent",
                     &self.peer_exchange_switch_for_agent,
                 );
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9640,12 +10606,15 @@ pub mod list_cloud_proxies {
         pub status: Option<String>,
         /// 当前步骤名称
         pub current_step: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobResult {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobResult",
                 &["instance_id", "job_id", "status", "current_step"],
@@ -9655,7 +10624,11 @@ pub mod list_cloud_proxies {
                 job_id: record.opt_int("job_id")?,
                 status: record.opt_text("status")?,
                 current_step: record.opt_text("current_step")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9663,6 +10636,7 @@ pub mod list_cloud_proxies {
             record.field("job_id", &self.job_id);
             record.field("status", &self.status);
             record.field("current_step", &self.current_step);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9673,23 +10647,31 @@ pub mod list_cloud_proxies {
     pub struct Permissions {
         /// `operate` (Not in the doc's table; seen in its example at line 30.)
         pub operate: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Permissions {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Permissions",
                 &["operate"],
             )?;
             ::std::result::Result::Ok(Self {
                 operate: record.field("operate")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("operate", &self.operate);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9700,6 +10682,9 @@ pub mod list_cloud_proxies {
     pub struct ListCloudProxiesRequest {
         /// 业务ID
         pub bk_cloud_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListCloudProxiesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9707,6 +10692,7 @@ pub mod list_cloud_proxies {
         pub fn new(bk_cloud_id: impl Into<i64>) -> Self {
             Self {
                 bk_cloud_id: bk_cloud_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9721,11 +10707,13 @@ pub mod list_cloud_proxies {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_cloud_id: record.int("bk_cloud_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_cloud_id", &self.bk_cloud_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9782,6 +10770,9 @@ pub mod list_cloud_proxies {
         pub pagent_count: Option<i64>,
         /// 是否具备操作权限 (Type inferred from the doc's example.)
         pub permissions: Option<Permissions>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListCloudProxiesResponseItem {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9824,6 +10815,7 @@ pub mod list_cloud_proxies {
                 job_result: None,
                 pagent_count: None,
                 permissions: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9831,7 +10823,7 @@ pub mod list_cloud_proxies {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListCloudProxiesResponseItem",
                 &[
@@ -9886,6 +10878,7 @@ pub mod list_cloud_proxies {
                 job_result: record.field("job_result")?,
                 pagent_count: record.opt_int("pagent_count")?,
                 permissions: record.field("permissions")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9914,6 +10907,7 @@ pub mod list_cloud_proxies {
             record.field("job_result", &self.job_result);
             record.field("pagent_count", &self.pagent_count);
             record.field("permissions", &self.permissions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10071,6 +11065,11 @@ pub mod list_cloud_proxies {
                     "UNREGISTER" => Self::Unregister,
                     "REMOVED" => Self::Removed,
                     "MANUAL_STOP" => Self::ManualStop,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "Status"),
+                        );
+                    }
                     _ => Self::Unknown_(wire),
                 },
             )
@@ -10233,6 +11232,11 @@ pub mod list_cloud_proxies {
                     "UNREGISTER" => Self::Unregister,
                     "REMOVED" => Self::Removed,
                     "MANUAL_STOP" => Self::ManualStop,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "StatusDisplay"),
+                        );
+                    }
                     _ => Self::Unknown_(wire),
                 },
             )
@@ -10276,6 +11280,9 @@ pub mod register_package {
         pub location: String,
         /// `md5` (Not in the doc's table; seen in its example at line 27.)
         pub md5: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RegisterPackageRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10302,7 +11309,139 @@ pub mod register_package {
                 pkg_ctime: pkg_ctime.into(),
                 location: location.into(),
                 md5: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`RegisterPackageRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct RegisterPackageRequestBuilder {
+        pkg_name: Option<String>,
+        version: Option<String>,
+        module: Option<String>,
+        project: Option<String>,
+        pkg_size: Option<String>,
+        pkg_path: Option<String>,
+        pkg_mtime: Option<String>,
+        pkg_ctime: Option<String>,
+        location: Option<String>,
+    }
+    impl RegisterPackageRequest {
+        /// Starts a [`RegisterPackageRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> RegisterPackageRequestBuilder {
+            RegisterPackageRequestBuilder::default()
+        }
+    }
+    impl RegisterPackageRequestBuilder {
+        /// Sets `pkg_name` (required).
+        pub fn pkg_name(mut self, value: impl Into<String>) -> Self {
+            self.pkg_name = Some(value.into());
+            self
+        }
+        /// Sets `version` (required).
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+        /// Sets `module` (required).
+        pub fn module(mut self, value: impl Into<String>) -> Self {
+            self.module = Some(value.into());
+            self
+        }
+        /// Sets `project` (required).
+        pub fn project(mut self, value: impl Into<String>) -> Self {
+            self.project = Some(value.into());
+            self
+        }
+        /// Sets `pkg_size` (required).
+        pub fn pkg_size(mut self, value: impl Into<String>) -> Self {
+            self.pkg_size = Some(value.into());
+            self
+        }
+        /// Sets `pkg_path` (required).
+        pub fn pkg_path(mut self, value: impl Into<String>) -> Self {
+            self.pkg_path = Some(value.into());
+            self
+        }
+        /// Sets `pkg_mtime` (required).
+        pub fn pkg_mtime(mut self, value: impl Into<String>) -> Self {
+            self.pkg_mtime = Some(value.into());
+            self
+        }
+        /// Sets `pkg_ctime` (required).
+        pub fn pkg_ctime(mut self, value: impl Into<String>) -> Self {
+            self.pkg_ctime = Some(value.into());
+            self
+        }
+        /// Sets `location` (required).
+        pub fn location(mut self, value: impl Into<String>) -> Self {
+            self.location = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<RegisterPackageRequest, crate::wire::WireError> {
+            let pkg_name = self
+                .pkg_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "pkg_name"),
+                ))?;
+            let version = self
+                .version
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "version"),
+                ))?;
+            let module = self
+                .module
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "module"),
+                ))?;
+            let project = self
+                .project
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "project"),
+                ))?;
+            let pkg_size = self
+                .pkg_size
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "pkg_size"),
+                ))?;
+            let pkg_path = self
+                .pkg_path
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "pkg_path"),
+                ))?;
+            let pkg_mtime = self
+                .pkg_mtime
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "pkg_mtime"),
+                ))?;
+            let pkg_ctime = self
+                .pkg_ctime
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "pkg_ctime"),
+                ))?;
+            let location = self
+                .location
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "location"),
+                ))?;
+            ::std::result::Result::Ok(
+                RegisterPackageRequest::new(
+                    pkg_name,
+                    version,
+                    module,
+                    project,
+                    pkg_size,
+                    pkg_path,
+                    pkg_mtime,
+                    pkg_ctime,
+                    location,
+                ),
+            )
         }
     }
     impl RegisterPackageRequest {
@@ -10343,6 +11482,7 @@ pub mod register_package {
                 pkg_ctime: record.text("pkg_ctime")?,
                 location: record.text("location")?,
                 md5: record.opt_text("md5")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10357,6 +11497,7 @@ pub mod register_package {
             record.field("pkg_ctime", &self.pkg_ctime);
             record.field("location", &self.location);
             record.field("md5", &self.md5);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10388,6 +11529,9 @@ pub mod register_process {
         pub use_db: String,
         /// 是否二进制
         pub is_binary: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RegisterProcessRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10411,7 +11555,127 @@ pub mod register_process {
                 config_file_format: config_file_format.into(),
                 use_db: use_db.into(),
                 is_binary: is_binary.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`RegisterProcessRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct RegisterProcessRequestBuilder {
+        name: Option<String>,
+        description: Option<String>,
+        scenario: Option<String>,
+        category: Option<String>,
+        config_file: Option<String>,
+        config_file_format: Option<String>,
+        use_db: Option<String>,
+        is_binary: Option<String>,
+    }
+    impl RegisterProcessRequest {
+        /// Starts a [`RegisterProcessRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> RegisterProcessRequestBuilder {
+            RegisterProcessRequestBuilder::default()
+        }
+    }
+    impl RegisterProcessRequestBuilder {
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `description` (required).
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `scenario` (required).
+        pub fn scenario(mut self, value: impl Into<String>) -> Self {
+            self.scenario = Some(value.into());
+            self
+        }
+        /// Sets `category` (required).
+        pub fn category(mut self, value: impl Into<String>) -> Self {
+            self.category = Some(value.into());
+            self
+        }
+        /// Sets `config_file` (required).
+        pub fn config_file(mut self, value: impl Into<String>) -> Self {
+            self.config_file = Some(value.into());
+            self
+        }
+        /// Sets `config_file_format` (required).
+        pub fn config_file_format(mut self, value: impl Into<String>) -> Self {
+            self.config_file_format = Some(value.into());
+            self
+        }
+        /// Sets `use_db` (required).
+        pub fn use_db(mut self, value: impl Into<String>) -> Self {
+            self.use_db = Some(value.into());
+            self
+        }
+        /// Sets `is_binary` (required).
+        pub fn is_binary(mut self, value: impl Into<String>) -> Self {
+            self.is_binary = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<RegisterProcessRequest, crate::wire::WireError> {
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let description = self
+                .description
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "description"),
+                ))?;
+            let scenario = self
+                .scenario
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "scenario"),
+                ))?;
+            let category = self
+                .category
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "category"),
+                ))?;
+            let config_file = self
+                .config_file
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "config_file"),
+                ))?;
+            let config_file_format = self
+                .config_file_format
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "config_file_format"),
+                ))?;
+            let use_db = self
+                .use_db
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "use_db"),
+                ))?;
+            let is_binary = self
+                .is_binary
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_binary"),
+                ))?;
+            ::std::result::Result::Ok(
+                RegisterProcessRequest::new(
+                    name,
+                    description,
+                    scenario,
+                    category,
+                    config_file,
+                    config_file_format,
+                    use_db,
+                    is_binary,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for RegisterProcessRequest {
@@ -10441,6 +11705,7 @@ pub mod register_process {
                 config_file_format: record.text("config_file_format")?,
                 use_db: record.text("use_db")?,
                 is_binary: record.text("is_binary")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10453,6 +11718,7 @@ pub mod register_process {
             record.field("config_file_format", &self.config_file_format);
             record.field("use_db", &self.use_db);
             record.field("is_binary", &self.is_binary);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10470,12 +11736,19 @@ pub mod remove_host {
         pub bk_host_id: Vec<i64>,
         /// 是否为proxy
         pub is_proxy: bool,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RemoveHostRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(bk_host_id: Vec<i64>, is_proxy: bool) -> Self {
-            Self { bk_host_id, is_proxy }
+            Self {
+                bk_host_id,
+                is_proxy,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for RemoveHostRequest {
@@ -10490,12 +11763,14 @@ pub mod remove_host {
             ::std::result::Result::Ok(Self {
                 bk_host_id: record.field("bk_host_id")?,
                 is_proxy: record.field("is_proxy")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_host_id", &self.bk_host_id);
             record.field("is_proxy", &self.is_proxy);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10516,6 +11791,9 @@ pub mod subscription_retry {
         pub job_type: Option<JobType>,
         /// `agent` (Not in the doc's table; seen in its example at line 97.)
         pub agent: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Actions {
         /// Sets `step_id`.
@@ -10547,13 +11825,18 @@ pub mod subscription_retry {
                 step_id: record.opt_text("step_id")?,
                 job_type: record.field("job_type")?,
                 agent: record.opt_text("agent")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("step_id", &self.step_id);
             record.field("job_type", &self.job_type);
             record.field("agent", &self.agent);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10570,6 +11853,9 @@ pub mod subscription_retry {
         pub task_id_list: Option<Vec<i64>>,
         /// 订阅动作，见actions定义，如果没有传入actions，则以最近一次任务的action执行
         pub actions: Option<Actions>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubscriptionRetryRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10580,6 +11866,7 @@ pub mod subscription_retry {
                 instance_id_list: None,
                 task_id_list: None,
                 actions: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10614,6 +11901,7 @@ pub mod subscription_retry {
                 instance_id_list: record.field("instance_id_list")?,
                 task_id_list: record.field("task_id_list")?,
                 actions: record.field("actions")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10622,6 +11910,7 @@ pub mod subscription_retry {
             record.field("instance_id_list", &self.instance_id_list);
             record.field("task_id_list", &self.task_id_list);
             record.field("actions", &self.actions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10632,30 +11921,38 @@ pub mod subscription_retry {
     pub struct SubscriptionRetryResponse {
         /// 任务ID
         pub task_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubscriptionRetryResponse {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(task_id: impl Into<i64>) -> Self {
-            Self { task_id: task_id.into() }
+            Self {
+                task_id: task_id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for SubscriptionRetryResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubscriptionRetryResponse",
                 &["task_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 task_id: record.int("task_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_id", &self.task_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10676,6 +11973,9 @@ pub mod subscription_revoke {
         pub subscription_id: i64,
         /// 实例ID列表，见instance_id_list定义
         pub instance_id_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubscriptionRevokeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10684,6 +11984,7 @@ pub mod subscription_revoke {
             Self {
                 subscription_id: subscription_id.into(),
                 instance_id_list: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10706,12 +12007,14 @@ pub mod subscription_revoke {
             ::std::result::Result::Ok(Self {
                 subscription_id: record.int("subscription_id")?,
                 instance_id_list: record.field("instance_id_list")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("subscription_id", &self.subscription_id);
             record.field("instance_id_list", &self.instance_id_list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10777,6 +12080,9 @@ pub mod subscription_run {
         pub retention: Option<i64>,
         /// `username` (Not in the doc's table; seen in its example at line 85.)
         pub username: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl InstanceInfo {
         /// Sets `account`.
@@ -10970,7 +12276,11 @@ pub mod subscription_run {
                 port: record.opt_int("port")?,
                 retention: record.opt_int("retention")?,
                 username: record.opt_text("username")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11003,6 +12313,7 @@ pub mod subscription_run {
             record.field("port", &self.port);
             record.field("retention", &self.retention);
             record.field("username", &self.username);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11027,6 +12338,9 @@ pub mod subscription_run {
         pub bk_supplier_account: Option<String>,
         /// `instance_info` (Not in the doc's table; seen in its example at line 85.)
         pub instance_info: Option<InstanceInfo>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Nodes {
         /// Sets `bk_host_id`.
@@ -11097,7 +12411,11 @@ pub mod subscription_run {
                 ip: record.opt_text("ip")?,
                 bk_supplier_account: record.opt_text("bk_supplier_account")?,
                 instance_info: record.field("instance_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11109,6 +12427,7 @@ pub mod subscription_run {
             record.field("ip", &self.ip);
             record.field("bk_supplier_account", &self.bk_supplier_account);
             record.field("instance_info", &self.instance_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11123,6 +12442,9 @@ pub mod subscription_run {
         pub scope: Scope,
         /// 动作范围，见actions定义，如果没有传入actions，则以最近一次任务的action执行
         pub actions: Option<Actions>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubscriptionRunRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11132,6 +12454,7 @@ pub mod subscription_run {
                 subscription_id: subscription_id.into(),
                 scope,
                 actions: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11155,6 +12478,7 @@ pub mod subscription_run {
                 subscription_id: record.int("subscription_id")?,
                 scope: record.field("scope")?,
                 actions: record.field("actions")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11162,6 +12486,7 @@ pub mod subscription_run {
             record.field("subscription_id", &self.subscription_id);
             record.field("scope", &self.scope);
             record.field("actions", &self.actions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11174,12 +12499,15 @@ pub mod subscription_run {
         pub subscription_id: Option<i64>,
         /// 任务ID
         pub task_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SubscriptionRunResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubscriptionRunResponse",
                 &["subscription_id", "task_id"],
@@ -11187,12 +12515,17 @@ pub mod subscription_run {
             ::std::result::Result::Ok(Self {
                 subscription_id: record.opt_int("subscription_id")?,
                 task_id: record.opt_int("task_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("subscription_id", &self.subscription_id);
             record.field("task_id", &self.task_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11209,6 +12542,9 @@ pub mod subscription_run {
         pub nodes: Option<Vec<Nodes>>,
         /// `object_type` (Not in the doc's table; seen in its example at line 85.)
         pub object_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Scope {
         /// Sets `bk_biz_id`.
@@ -11246,7 +12582,11 @@ pub mod subscription_run {
                 node_type: record.opt_text("node_type")?,
                 nodes: record.field("nodes")?,
                 object_type: record.opt_text("object_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11254,6 +12594,7 @@ pub mod subscription_run {
             record.field("node_type", &self.node_type);
             record.field("nodes", &self.nodes);
             record.field("object_type", &self.object_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11312,6 +12653,9 @@ pub mod list_hosts {
         pub key: Option<crate::Secret>,
         /// `value` (Not in the doc's table; seen in its example at line 52.)
         pub value: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Sets `inner_ip`.
@@ -11459,7 +12803,11 @@ pub mod list_hosts {
                 plugin_name_status: record.opt_text("${plugin_name}_status")?,
                 key: record.field("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11482,6 +12830,7 @@ pub mod list_hosts {
             record.field("${plugin_name}_status", &self.plugin_name_status);
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11496,12 +12845,15 @@ pub mod list_hosts {
         pub enable_compression: Option<bool>,
         /// bt传输开关，1: 开启 0: 关闭 (described at line 211) (Not in the doc's table; seen in its example at line 81.)
         pub peer_exchange_switch_for_agent: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ExtraData {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ExtraData",
                 &[
@@ -11515,7 +12867,11 @@ pub mod list_hosts {
                 enable_compression: record.field("enable_compression")?,
                 peer_exchange_switch_for_agent: record
                     .opt_int("peer_exchange_switch_for_agent")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11526,6 +12882,7 @@ pub mod list_hosts {
                     "peer_exchange_switch_for_agent",
                     &self.peer_exchange_switch_for_agent,
                 );
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11542,12 +12899,15 @@ pub mod list_hosts {
         pub status: Option<ListHostsStatus>,
         /// 当前步骤名称
         pub current_step: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobResult {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobResult",
                 &["instance_id", "job_id", "status", "current_step"],
@@ -11557,7 +12917,11 @@ pub mod list_hosts {
                 job_id: record.opt_int("job_id")?,
                 status: record.field("status")?,
                 current_step: record.opt_text("current_step")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11565,6 +12929,7 @@ pub mod list_hosts {
             record.field("job_id", &self.job_id);
             record.field("status", &self.status);
             record.field("current_step", &self.current_step);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11629,6 +12994,9 @@ pub mod list_hosts {
         pub topology: Option<Vec<String>>,
         /// 是否具有操作权限
         pub operate_permission: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl List {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11680,6 +13048,7 @@ pub mod list_hosts {
                 job_result: None,
                 topology: None,
                 operate_permission: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11687,7 +13056,7 @@ pub mod list_hosts {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "List",
                 &[
@@ -11750,6 +13119,7 @@ pub mod list_hosts {
                 job_result: record.field("job_result")?,
                 topology: record.field("topology")?,
                 operate_permission: record.field("operate_permission")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11782,6 +13152,7 @@ pub mod list_hosts {
             record.field("job_result", &self.job_result);
             record.field("topology", &self.topology);
             record.field("operate_permission", &self.operate_permission);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11812,6 +13183,9 @@ pub mod list_hosts {
         pub only_ip: Option<bool>,
         /// 是否只返回运行状态统计
         pub running_count: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListHostsRequest {
         /// Sets `bk_biz_id`.
@@ -11903,7 +13277,11 @@ pub mod list_hosts {
                 pagesize: record.opt_int("pagesize")?,
                 only_ip: record.field("only_ip")?,
                 running_count: record.field("running_count")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11918,6 +13296,7 @@ pub mod list_hosts {
             record.field("pagesize", &self.pagesize);
             record.field("only_ip", &self.only_ip);
             record.field("running_count", &self.running_count);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11936,12 +13315,15 @@ pub mod list_hosts {
         pub no_permission_count: Option<i64>,
         /// 手动安装主机统计，true 为手动安装，false则不是
         pub manual_statistics: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ListHostsResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ListHostsResponseItem",
                 &[
@@ -11958,7 +13340,11 @@ pub mod list_hosts {
                 running_count: record.opt_int("running_count")?,
                 no_permission_count: record.opt_int("no_permission_count")?,
                 manual_statistics: record.field("manual_statistics")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11967,6 +13353,7 @@ pub mod list_hosts {
             record.field("running_count", &self.running_count);
             record.field("no_permission_count", &self.no_permission_count);
             record.field("manual_statistics", &self.manual_statistics);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12124,6 +13511,11 @@ pub mod list_hosts {
                     "UNREGISTER" => Self::Unregister,
                     "REMOVED" => Self::Removed,
                     "MANUAL_STOP" => Self::ManualStop,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "Status"),
+                        );
+                    }
                     _ => Self::Unknown_(wire),
                 },
             )
@@ -12258,6 +13650,11 @@ pub mod list_hosts {
                     "PENDING" => Self::Pending,
                     "FAILED" => Self::Failed,
                     "SUCCESS" => Self::Success,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "ListHostsStatus"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12420,6 +13817,11 @@ pub mod list_hosts {
                     "UNREGISTER" => Self::Unregister,
                     "REMOVED" => Self::Removed,
                     "MANUAL_STOP" => Self::ManualStop,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "StatusDisplay"),
+                        );
+                    }
                     _ => Self::Unknown_(wire),
                 },
             )
@@ -12577,6 +13979,11 @@ pub mod search_host_plugin {
                     "node_type" => Self::NodeType,
                     "type" => Self::Type,
                     "id" => Self::Id,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "InstanceId"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -12598,6 +14005,9 @@ pub mod search_host_plugin {
         pub version: String,
         /// 主机ID
         pub host_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PluginStatus {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12613,6 +14023,7 @@ pub mod search_host_plugin {
                 status: status.into(),
                 version: version.into(),
                 host_id: host_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12620,7 +14031,7 @@ pub mod search_host_plugin {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PluginStatus",
                 &["name", "status", "version", "host_id"],
@@ -12630,6 +14041,7 @@ pub mod search_host_plugin {
                 status: record.text("status")?,
                 version: record.text("version")?,
                 host_id: record.int("host_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12638,6 +14050,7 @@ pub mod search_host_plugin {
             record.field("status", &self.status);
             record.field("version", &self.version);
             record.field("host_id", &self.host_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12688,6 +14101,9 @@ pub mod search_host_plugin {
         ///
         /// Sent as `${plugin_name}_status`.
         pub plugin_name_status: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Sets `ip`.
@@ -12841,7 +14257,11 @@ pub mod search_host_plugin {
                 plugin_name: record.opt_text("plugin_name")?,
                 plugin_name_: record.opt_text("${plugin_name}")?,
                 plugin_name_status: record.opt_text("${plugin_name}_status")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12864,6 +14284,7 @@ pub mod search_host_plugin {
             record.field("plugin_name", &self.plugin_name);
             record.field("${plugin_name}", &self.plugin_name_);
             record.field("${plugin_name}_status", &self.plugin_name_status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12880,12 +14301,15 @@ pub mod search_host_plugin {
         pub status: Option<SearchHostPluginStatus3>,
         /// 当前步骤名称
         pub current_step: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for JobResult {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "JobResult",
                 &["instance_id", "job_id", "status", "current_step"],
@@ -12895,7 +14319,11 @@ pub mod search_host_plugin {
                 job_id: record.opt_int("job_id")?,
                 status: record.field("status")?,
                 current_step: record.opt_text("current_step")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12903,6 +14331,7 @@ pub mod search_host_plugin {
             record.field("job_id", &self.job_id);
             record.field("status", &self.status);
             record.field("current_step", &self.current_step);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12949,6 +14378,9 @@ pub mod search_host_plugin {
         pub node_from: Option<String>,
         /// 插件版本 (described at line 160) (Not in the doc's table; seen in its example at line 69.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl List {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12984,6 +14416,7 @@ pub mod search_host_plugin {
                 operate_permission: None,
                 node_from: None,
                 version: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12991,7 +14424,7 @@ pub mod search_host_plugin {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "List",
                 &[
@@ -13036,6 +14469,7 @@ pub mod search_host_plugin {
                 operate_permission: record.field("operate_permission")?,
                 node_from: record.opt_text("node_from")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13059,6 +14493,7 @@ pub mod search_host_plugin {
             record.field("operate_permission", &self.operate_permission);
             record.field("node_from", &self.node_from);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13089,6 +14524,9 @@ pub mod search_host_plugin {
         pub detail: Option<bool>,
         /// 是否返回Agent状态统计信息，默认为否，为True时显示主进程信息
         pub with_agent_status_counter: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SearchHostPluginRequest {
         /// Sets `bk_biz_id`.
@@ -13180,7 +14618,11 @@ pub mod search_host_plugin {
                 simple: record.field("simple")?,
                 detail: record.field("detail")?,
                 with_agent_status_counter: record.field("with_agent_status_counter")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13195,6 +14637,7 @@ pub mod search_host_plugin {
             record.field("simple", &self.simple);
             record.field("detail", &self.detail);
             record.field("with_agent_status_counter", &self.with_agent_status_counter);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13207,12 +14650,15 @@ pub mod search_host_plugin {
         pub total: Option<i64>,
         /// 汇总后的主机信息，见list定义
         pub list: Option<Vec<List>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SearchHostPluginResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchHostPluginResponseItem",
                 &["total", "list"],
@@ -13220,12 +14666,17 @@ pub mod search_host_plugin {
             ::std::result::Result::Ok(Self {
                 total: record.opt_int("total")?,
                 list: record.field("list")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total", &self.total);
             record.field("list", &self.list);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13262,6 +14713,9 @@ pub mod search_host_plugin {
         ///
         /// Sent as `MANUAL_STOP`.
         pub manual_stop: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Status {
         /// Sets `RUNNING`.
@@ -13325,7 +14779,11 @@ pub mod search_host_plugin {
                 unregister: record.opt_text("UNREGISTER")?,
                 removed: record.opt_text("REMOVED")?,
                 manual_stop: record.opt_text("MANUAL_STOP")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -13336,6 +14794,7 @@ pub mod search_host_plugin {
             record.field("UNREGISTER", &self.unregister);
             record.field("REMOVED", &self.removed);
             record.field("MANUAL_STOP", &self.manual_stop);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13493,6 +14952,14 @@ pub mod search_host_plugin {
                     "UNREGISTER" => Self::Unregister,
                     "REMOVED" => Self::Removed,
                     "MANUAL_STOP" => Self::ManualStop,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire,
+                                "SearchHostPluginStatus",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown_(wire),
                 },
             )
@@ -13627,6 +15094,14 @@ pub mod search_host_plugin {
                     "PENDING" => Self::Pending,
                     "FAILED" => Self::Failed,
                     "SUCCESS" => Self::Success,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire,
+                                "SearchHostPluginStatus3",
+                            ),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -13789,6 +15264,11 @@ pub mod search_host_plugin {
                     "UNREGISTER" => Self::Unregister,
                     "REMOVED" => Self::Removed,
                     "MANUAL_STOP" => Self::ManualStop,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "StatusDisplay"),
+                        );
+                    }
                     _ => Self::Unknown_(wire),
                 },
             )
@@ -13816,6 +15296,9 @@ pub mod subscription_switch {
         pub subscription_id: i64,
         /// 启停动作，1: enable，开启 2: disable，关闭
         pub action: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubscriptionSwitchRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13824,6 +15307,7 @@ pub mod subscription_switch {
             Self {
                 subscription_id: subscription_id.into(),
                 action: action.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13839,12 +15323,14 @@ pub mod subscription_switch {
             ::std::result::Result::Ok(Self {
                 subscription_id: record.int("subscription_id")?,
                 action: record.text("action")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("subscription_id", &self.subscription_id);
             record.field("action", &self.action);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13866,6 +15352,9 @@ pub mod subscription_task_result {
         pub field: Option<i64>,
         /// 全局状态总和数量
         pub total: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl StatusCounter {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13874,6 +15363,7 @@ pub mod subscription_task_result {
             Self {
                 field: None,
                 total: total.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13881,7 +15371,7 @@ pub mod subscription_task_result {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StatusCounter",
                 &["执行状态", "total"],
@@ -13889,12 +15379,14 @@ pub mod subscription_task_result {
             ::std::result::Result::Ok(Self {
                 field: record.opt_int("执行状态")?,
                 total: record.int("total")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("执行状态", &self.field);
             record.field("total", &self.total);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14144,6 +15636,11 @@ pub mod subscription_task_result {
                     "UNINSTALL_PROXY" => Self::UninstallProxy,
                     "UPGRADE_PROXY" => Self::UpgradeProxy,
                     "RELOAD_PROXY" => Self::ReloadProxy,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "Actions"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -14175,12 +15672,15 @@ pub mod subscription_task_result {
         pub bk_biz_name: Option<String>,
         /// 管控区域名称
         pub bk_cloud_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Host {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Host",
                 &[
@@ -14205,7 +15705,11 @@ pub mod subscription_task_result {
                 bk_host_id: record.opt_int("bk_host_id")?,
                 bk_biz_name: record.opt_text("bk_biz_name")?,
                 bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14218,6 +15722,7 @@ pub mod subscription_task_result {
             record.field("bk_host_id", &self.bk_host_id);
             record.field("bk_biz_name", &self.bk_biz_name);
             record.field("bk_cloud_name", &self.bk_cloud_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14230,12 +15735,15 @@ pub mod subscription_task_result {
         pub host: Option<Host>,
         /// 服务实例信息，见service定义
         pub service: Option<Service>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for InstanceInfo {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "InstanceInfo",
                 &["host", "service"],
@@ -14243,12 +15751,17 @@ pub mod subscription_task_result {
             ::std::result::Result::Ok(Self {
                 host: record.field("host")?,
                 service: record.field("service")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("host", &self.host);
             record.field("service", &self.service);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14277,12 +15790,15 @@ pub mod subscription_task_result {
         pub status: Option<Status>,
         /// 订阅步骤信息，见steps 定义
         pub steps: Option<Vec<Steps>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for List {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "List",
                 &[
@@ -14309,7 +15825,11 @@ pub mod subscription_task_result {
                 instance_info: record.field("instance_info")?,
                 status: record.field("status")?,
                 steps: record.field("steps")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14323,6 +15843,7 @@ pub mod subscription_task_result {
             record.field("instance_info", &self.instance_info);
             record.field("status", &self.status);
             record.field("steps", &self.steps);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14347,6 +15868,9 @@ pub mod subscription_task_result {
         pub task_id_list: Option<Vec<i64>>,
         /// 是否需要详情，默认为false
         pub need_detail: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubscriptionTaskResultRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14361,6 +15885,7 @@ pub mod subscription_task_result {
                 instance_id_list: None,
                 task_id_list: None,
                 need_detail: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14428,6 +15953,7 @@ pub mod subscription_task_result {
                 instance_id_list: record.field("instance_id_list")?,
                 task_id_list: record.field("task_id_list")?,
                 need_detail: record.field("need_detail")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14440,6 +15966,7 @@ pub mod subscription_task_result {
             record.field("instance_id_list", &self.instance_id_list);
             record.field("task_id_list", &self.task_id_list);
             record.field("need_detail", &self.need_detail);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14454,12 +15981,15 @@ pub mod subscription_task_result {
         pub list: Option<Vec<List>>,
         /// 订阅全局状态统计，见status_counter
         pub status_counter: Option<StatusCounter>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SubscriptionTaskResultResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubscriptionTaskResultResponse",
                 &["total", "list", "status_counter"],
@@ -14468,13 +15998,18 @@ pub mod subscription_task_result {
                 total: record.opt_int("total")?,
                 list: record.field("list")?,
                 status_counter: record.field("status_counter")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total", &self.total);
             record.field("list", &self.list);
             record.field("status_counter", &self.status_counter);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14505,6 +16040,9 @@ pub mod subscription_task_result {
         pub step_code: String,
         /// 目标主机执行信息，见target_hosts定义
         pub target_hosts: Vec<TargetHosts>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Steps {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14530,6 +16068,7 @@ pub mod subscription_task_result {
                 node_name: node_name.into(),
                 step_code: step_code.into(),
                 target_hosts,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14537,7 +16076,7 @@ pub mod subscription_task_result {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Steps",
                 &[
@@ -14566,6 +16105,7 @@ pub mod subscription_task_result {
                 node_name: record.text("node_name")?,
                 step_code: record.text("step_code")?,
                 target_hosts: record.field("target_hosts")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14581,6 +16121,7 @@ pub mod subscription_task_result {
             record.field("node_name", &self.node_name);
             record.field("step_code", &self.step_code);
             record.field("target_hosts", &self.target_hosts);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14603,6 +16144,9 @@ pub mod subscription_task_result {
         pub index: i64,
         /// 子步骤节点名称
         pub node_name: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubSteps {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14620,6 +16164,7 @@ pub mod subscription_task_result {
                 status,
                 index: index.into(),
                 node_name: node_name.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14627,7 +16172,7 @@ pub mod subscription_task_result {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubSteps",
                 &[
@@ -14648,6 +16193,7 @@ pub mod subscription_task_result {
                 status: record.field("status")?,
                 index: record.int("index")?,
                 node_name: record.text("node_name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14659,6 +16205,7 @@ pub mod subscription_task_result {
             record.field("status", &self.status);
             record.field("index", &self.index);
             record.field("node_name", &self.node_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14679,6 +16226,9 @@ pub mod subscription_task_result {
         pub node_name: String,
         /// 子步骤执行信息，一个完整的订阅步骤可以由很多子步骤组装完成，改步骤展示每一个字步骤的相关信息, 见sub_steps 定义
         pub sub_steps: Option<SubSteps>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl TargetHosts {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14697,6 +16247,7 @@ pub mod subscription_task_result {
                 finish_time: finish_time.into(),
                 node_name: node_name.into(),
                 sub_steps: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14704,7 +16255,7 @@ pub mod subscription_task_result {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "TargetHosts",
                 &[
@@ -14723,6 +16274,7 @@ pub mod subscription_task_result {
                 finish_time: record.text("finish_time")?,
                 node_name: record.text("node_name")?,
                 sub_steps: record.field("sub_steps")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14733,6 +16285,7 @@ pub mod subscription_task_result {
             record.field("finish_time", &self.finish_time);
             record.field("node_name", &self.node_name);
             record.field("sub_steps", &self.sub_steps);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14767,6 +16320,9 @@ pub mod subscription_update {
         pub check_and_skip: Option<bool>,
         /// 是否强校验安装版本
         pub is_version_sensitive: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Config {
         /// Sets `plugin_name`.
@@ -14823,7 +16379,11 @@ pub mod subscription_update {
                 job_type: record.field("job_type")?,
                 check_and_skip: record.field("check_and_skip")?,
                 is_version_sensitive: record.field("is_version_sensitive")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -14833,6 +16393,7 @@ pub mod subscription_update {
             record.field("job_type", &self.job_type);
             record.field("check_and_skip", &self.check_and_skip);
             record.field("is_version_sensitive", &self.is_version_sensitive);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14857,6 +16418,9 @@ pub mod subscription_update {
         pub bk_biz_scope: Option<Vec<i64>>,
         /// 订阅类别，1：debug，调试 2: once，一次性订阅
         pub category: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SubscriptionUpdateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -14875,6 +16439,7 @@ pub mod subscription_update {
                 plugin_name: None,
                 bk_biz_scope: None,
                 category: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -14932,6 +16497,7 @@ pub mod subscription_update {
                 plugin_name: record.opt_text("plugin_name")?,
                 bk_biz_scope: record.field("bk_biz_scope")?,
                 category: record.opt_text("category")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -14944,6 +16510,7 @@ pub mod subscription_update {
             record.field("plugin_name", &self.plugin_name);
             record.field("bk_biz_scope", &self.bk_biz_scope);
             record.field("category", &self.category);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14956,12 +16523,15 @@ pub mod subscription_update {
         pub subscription_id: Option<i64>,
         /// 任务ID
         pub task_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SubscriptionUpdateResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SubscriptionUpdateResponse",
                 &["subscription_id", "task_id"],
@@ -14969,12 +16539,17 @@ pub mod subscription_update {
             ::std::result::Result::Ok(Self {
                 subscription_id: record.opt_int("subscription_id")?,
                 task_id: record.opt_int("task_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("subscription_id", &self.subscription_id);
             record.field("task_id", &self.task_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -14993,6 +16568,9 @@ pub mod subscription_update {
         pub instance_selector: Option<Vec<InstanceSelector>>,
         /// `object_type` (Not in the doc's table; seen in its example at line 183.)
         pub object_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Scope {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15004,6 +16582,7 @@ pub mod subscription_update {
                 nodes,
                 instance_selector: None,
                 object_type: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15042,6 +16621,7 @@ pub mod subscription_update {
                 nodes: record.field("nodes")?,
                 instance_selector: record.field("instance_selector")?,
                 object_type: record.opt_text("object_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15051,6 +16631,7 @@ pub mod subscription_update {
             record.field("nodes", &self.nodes);
             record.field("instance_selector", &self.instance_selector);
             record.field("object_type", &self.object_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -15065,6 +16646,9 @@ pub mod subscription_update {
         pub config: Option<Config>,
         /// 步骤参数，见params定义
         pub params: Params,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Steps {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -15074,6 +16658,7 @@ pub mod subscription_update {
                 id: id.into(),
                 config: None,
                 params,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -15097,6 +16682,7 @@ pub mod subscription_update {
                 id: record.text("id")?,
                 config: record.field("config")?,
                 params: record.field("params")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -15104,6 +16690,7 @@ pub mod subscription_update {
             record.field("id", &self.id);
             record.field("config", &self.config);
             record.field("params", &self.params);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -33,6 +33,9 @@ pub mod claim_functionalization_task {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ClaimFunctionalizationTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -48,6 +51,7 @@ pub mod claim_functionalization_task {
                 constants,
                 name: None,
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -78,6 +82,7 @@ pub mod claim_functionalization_task {
                 constants: record.field("constants")?,
                 name: record.opt_text("name")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -87,6 +92,7 @@ pub mod claim_functionalization_task {
             record.field("constants", &self.constants);
             record.field("name", &self.name);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -128,12 +134,15 @@ pub mod create_and_start_task {
         pub stage_name: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 54.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Activities {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Activities",
                 &[
@@ -166,7 +175,11 @@ pub mod create_and_start_task {
                 skippable: record.field("skippable")?,
                 stage_name: record.opt_text("stage_name")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -183,6 +196,7 @@ pub mod create_and_start_task {
             record.field("skippable", &self.skippable);
             record.field("stage_name", &self.stage_name);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -197,12 +211,15 @@ pub mod create_and_start_task {
         pub data: Option<Data>,
         /// `version` (Not in the doc's table; seen in its example at line 54.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Component {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Component",
                 &["code", "data", "version"],
@@ -211,13 +228,18 @@ pub mod create_and_start_task {
                 code: record.opt_text("code")?,
                 data: record.field("data")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("data", &self.data);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -262,12 +284,15 @@ pub mod create_and_start_task {
         pub validation: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 54.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Constants {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Constants",
                 &[
@@ -296,7 +321,11 @@ pub mod create_and_start_task {
                 source_type: record.opt_text("source_type")?,
                 validation: record.opt_text("validation")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -311,6 +340,7 @@ pub mod create_and_start_task {
             record.field("source_type", &self.source_type);
             record.field("validation", &self.validation);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -351,12 +381,15 @@ pub mod create_and_start_task {
         ///
         /// source info about task node ID (Type inferred from the doc's example.)
         pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Constantsvalue {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Constantsvalue",
                 &[
@@ -379,7 +412,11 @@ pub mod create_and_start_task {
                 custom_type: record.field("custom_type")?,
                 source_tag: record.opt_text("source_tag")?,
                 source_info: record.field("source_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -391,6 +428,7 @@ pub mod create_and_start_task {
             record.field("custom_type", &self.custom_type);
             record.field("source_tag", &self.source_tag);
             record.field("source_info", &self.source_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -435,6 +473,9 @@ pub mod create_and_start_task {
         pub description: Option<String>,
         /// `app_code` (Not in the doc's table; seen in its example at line 31.)
         pub app_code: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateAndStartTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -454,6 +495,7 @@ pub mod create_and_start_task {
                 exclude_task_nodes_id: None,
                 description: None,
                 app_code: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -521,6 +563,7 @@ pub mod create_and_start_task {
                 exclude_task_nodes_id: record.field("exclude_task_nodes_id")?,
                 description: record.opt_text("description")?,
                 app_code: record.opt_text("app_code")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -534,6 +577,7 @@ pub mod create_and_start_task {
             record.field("exclude_task_nodes_id", &self.exclude_task_nodes_id);
             record.field("description", &self.description);
             record.field("app_code", &self.app_code);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -554,12 +598,15 @@ pub mod create_and_start_task {
         ///
         /// task pipeline tree
         pub pipeline_tree: Option<PipelineTree>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateAndStartTaskResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateAndStartTaskResponse",
                 &["task_id", "task_url", "pipeline_tree"],
@@ -568,13 +615,18 @@ pub mod create_and_start_task {
                 task_id: record.opt_int("task_id")?,
                 task_url: record.opt_text("task_url")?,
                 pipeline_tree: record.field("pipeline_tree")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_id", &self.task_id);
             record.field("task_url", &self.task_url);
             record.field("pipeline_tree", &self.pipeline_tree);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -690,6 +742,11 @@ pub mod create_and_start_task {
                     "textarea" => Self::Textarea,
                     "datetime" => Self::Datetime,
                     "int" => Self::Int,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "CustomType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -711,12 +768,15 @@ pub mod create_and_start_task {
         pub wechat_work_chat_id: Option<WechatWorkChatId>,
         /// `wechat_work_mentioned_members` (Not in the doc's table; seen in its example at line 54.)
         pub wechat_work_mentioned_members: Option<WechatWorkMentionedMembers>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -732,7 +792,11 @@ pub mod create_and_start_task {
                 wechat_work_chat_id: record.field("wechat_work_chat_id")?,
                 wechat_work_mentioned_members: record
                     .field("wechat_work_mentioned_members")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -744,6 +808,7 @@ pub mod create_and_start_task {
                     "wechat_work_mentioned_members",
                     &self.wechat_work_mentioned_members,
                 );
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -766,12 +831,15 @@ pub mod create_and_start_task {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 54.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EndEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EndEvent",
                 &["id", "incoming", "labels", "name", "outgoing", "type"],
@@ -783,7 +851,11 @@ pub mod create_and_start_task {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -793,6 +865,7 @@ pub mod create_and_start_task {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -809,6 +882,9 @@ pub mod create_and_start_task {
         pub source: Option<String>,
         /// `target` (Not in the doc's table; seen in its example at line 54.)
         pub target: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Flows {
         /// Sets `id`.
@@ -836,7 +912,7 @@ pub mod create_and_start_task {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Flows",
                 &["id", "is_default", "source", "target"],
@@ -846,7 +922,11 @@ pub mod create_and_start_task {
                 is_default: record.field("is_default")?,
                 source: record.opt_text("source")?,
                 target: record.opt_text("target")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -854,6 +934,7 @@ pub mod create_and_start_task {
             record.field("is_default", &self.is_default);
             record.field("source", &self.source);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -868,12 +949,15 @@ pub mod create_and_start_task {
         pub source: Option<Source>,
         /// `target` (Not in the doc's table; seen in its example at line 54.)
         pub target: Option<Target>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Line {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Line",
                 &["id", "source", "target"],
@@ -882,13 +966,18 @@ pub mod create_and_start_task {
                 id: record.opt_text("id")?,
                 source: record.field("source")?,
                 target: record.field("target")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("source", &self.source);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -915,12 +1004,15 @@ pub mod create_and_start_task {
         pub name: Option<String>,
         /// `stage_name` (Not in the doc's table; seen in its example at line 54.)
         pub stage_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Location {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Location",
                 &["id", "type", "x", "y", "group", "icon", "name", "stage_name"],
@@ -934,7 +1026,11 @@ pub mod create_and_start_task {
                 icon: record.opt_text("icon")?,
                 name: record.opt_text("name")?,
                 stage_name: record.opt_text("stage_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -946,6 +1042,7 @@ pub mod create_and_start_task {
             record.field("icon", &self.icon);
             record.field("name", &self.name);
             record.field("stage_name", &self.stage_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -958,12 +1055,15 @@ pub mod create_and_start_task {
         pub hook: Option<bool>,
         /// `value` (Not in the doc's table; seen in its example at line 54.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for MessageContent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "MessageContent",
                 &["hook", "value"],
@@ -971,12 +1071,17 @@ pub mod create_and_start_task {
             ::std::result::Result::Ok(Self {
                 hook: record.field("hook")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hook", &self.hook);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -989,12 +1094,15 @@ pub mod create_and_start_task {
         pub hook: Option<bool>,
         /// `value` (Not in the doc's table; seen in its example at line 54.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Msgtype {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Msgtype",
                 &["hook", "value"],
@@ -1002,12 +1110,17 @@ pub mod create_and_start_task {
             ::std::result::Result::Ok(Self {
                 hook: record.field("hook")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hook", &self.hook);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1054,12 +1167,15 @@ pub mod create_and_start_task {
         pub line: Option<Vec<Line>>,
         /// `location` (Not in the doc's table; seen in its example at line 54.)
         pub location: Option<Vec<Location>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PipelineTree {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PipelineTree",
                 &[
@@ -1090,7 +1206,11 @@ pub mod create_and_start_task {
                 id: record.opt_text("id")?,
                 line: record.field("line")?,
                 location: record.field("location")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1106,6 +1226,7 @@ pub mod create_and_start_task {
             record.field("id", &self.id);
             record.field("line", &self.line);
             record.field("location", &self.location);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1118,12 +1239,15 @@ pub mod create_and_start_task {
         pub arrow: Option<String>,
         /// `id` (Not in the doc's table; seen in its example at line 54.)
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Source {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Source",
                 &["arrow", "id"],
@@ -1131,12 +1255,17 @@ pub mod create_and_start_task {
             ::std::result::Result::Ok(Self {
                 arrow: record.opt_text("arrow")?,
                 id: record.opt_text("id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("arrow", &self.arrow);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1248,6 +1377,11 @@ pub mod create_and_start_task {
                     "custom" => Self::Custom,
                     "component_inputs" => Self::ComponentInputs,
                     "component_outputs" => Self::ComponentOutputs,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire, "SourceType"),
+                        );
+                    }
                     _ => Self::Unknown(wire),
                 },
             )
@@ -1275,12 +1409,15 @@ pub mod create_and_start_task {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 54.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StartEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StartEvent",
                 &["id", "incoming", "labels", "name", "outgoing", "type"],
@@ -1292,7 +1429,11 @@ pub mod create_and_start_task {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1302,6 +1443,7 @@ pub mod create_and_start_task {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1314,12 +1456,15 @@ pub mod create_and_start_task {
         pub arrow: Option<String>,
         /// `id` (Not in the doc's table; seen in its example at line 54.)
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Target {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Target",
                 &["arrow", "id"],
@@ -1327,12 +1472,17 @@ pub mod create_and_start_task {
             ::std::result::Result::Ok(Self {
                 arrow: record.opt_text("arrow")?,
                 id: record.opt_text("id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("arrow", &self.arrow);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1345,12 +1495,15 @@ pub mod create_and_start_task {
         pub hook: Option<bool>,
         /// `value` (Not in the doc's table; seen in its example at line 54.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for WechatWorkChatId {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "WechatWorkChatId",
                 &["hook", "value"],
@@ -1358,12 +1511,17 @@ pub mod create_and_start_task {
             ::std::result::Result::Ok(Self {
                 hook: record.field("hook")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hook", &self.hook);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1376,12 +1534,15 @@ pub mod create_and_start_task {
         pub hook: Option<bool>,
         /// `value` (Not in the doc's table; seen in its example at line 54.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for WechatWorkMentionedMembers {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "WechatWorkMentionedMembers",
                 &["hook", "value"],
@@ -1389,12 +1550,17 @@ pub mod create_and_start_task {
             ::std::result::Result::Ok(Self {
                 hook: record.field("hook")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hook", &self.hook);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1425,6 +1591,9 @@ pub mod create_periodic_task {
         pub hook: Option<bool>,
         /// `value` (Not in the doc's table; seen in its example at line 68.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl BkTiming {
         /// Sets `hook`.
@@ -1442,7 +1611,7 @@ pub mod create_periodic_task {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "BkTiming",
                 &["hook", "value"],
@@ -1450,12 +1619,17 @@ pub mod create_periodic_task {
             ::std::result::Result::Ok(Self {
                 hook: record.field("hook")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hook", &self.hook);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1486,12 +1660,15 @@ pub mod create_periodic_task {
         pub stage_name: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 68.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Activities {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Activities",
                 &[
@@ -1518,7 +1695,11 @@ pub mod create_periodic_task {
                 outgoing: record.opt_text("outgoing")?,
                 stage_name: record.opt_text("stage_name")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1532,6 +1713,7 @@ pub mod create_periodic_task {
             record.field("outgoing", &self.outgoing);
             record.field("stage_name", &self.stage_name);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1544,12 +1726,15 @@ pub mod create_periodic_task {
         pub code: Option<String>,
         /// `data` (Not in the doc's table; seen in its example at line 68.)
         pub data: Option<Data>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Component {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Component",
                 &["code", "data"],
@@ -1557,12 +1742,17 @@ pub mod create_periodic_task {
             ::std::result::Result::Ok(Self {
                 code: record.opt_text("code")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1573,19 +1763,31 @@ pub mod create_periodic_task {
     pub struct Data {
         /// `bk_timing` (Not in the doc's table; seen in its example at line 68.)
         pub bk_timing: Option<BkTiming>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Data", &["bk_timing"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Data",
+                &["bk_timing"],
+            )?;
             ::std::result::Result::Ok(Self {
                 bk_timing: record.field("bk_timing")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_timing", &self.bk_timing);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1606,12 +1808,15 @@ pub mod create_periodic_task {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 68.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EndEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EndEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -1622,7 +1827,11 @@ pub mod create_periodic_task {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1631,6 +1840,7 @@ pub mod create_periodic_task {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1653,12 +1863,15 @@ pub mod create_periodic_task {
         pub name: Option<String>,
         /// `stage_name` (Not in the doc's table; seen in its example at line 68.)
         pub stage_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Location {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Location",
                 &["id", "type", "x", "y", "name", "stage_name"],
@@ -1670,7 +1883,11 @@ pub mod create_periodic_task {
                 y: record.opt_int("y")?,
                 name: record.opt_text("name")?,
                 stage_name: record.opt_text("stage_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1680,6 +1897,7 @@ pub mod create_periodic_task {
             record.field("y", &self.y);
             record.field("name", &self.name);
             record.field("stage_name", &self.stage_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1724,12 +1942,15 @@ pub mod create_periodic_task {
         pub line: Option<Vec<Line>>,
         /// `location` (Not in the doc's table; seen in its example at line 68.)
         pub location: Option<Vec<Location>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PipelineTree {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PipelineTree",
                 &[
@@ -1758,7 +1979,11 @@ pub mod create_periodic_task {
                 constantsvalue: record.field("constantsvalue")?,
                 line: record.field("line")?,
                 location: record.field("location")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1773,6 +1998,7 @@ pub mod create_periodic_task {
             record.field("constantsvalue", &self.constantsvalue);
             record.field("line", &self.line);
             record.field("location", &self.location);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1815,6 +2041,9 @@ pub mod create_periodic_task {
         pub scope: Option<String>,
         /// flow type，common: common flow，common_func：functional flow
         pub flow_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreatePeriodicTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -1835,7 +2064,74 @@ pub mod create_periodic_task {
                 exclude_task_nodes_id: None,
                 scope: None,
                 flow_type: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`CreatePeriodicTaskRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct CreatePeriodicTaskRequestBuilder {
+        template_id: Option<String>,
+        bk_biz_id: Option<String>,
+        name: Option<String>,
+        cron: Option<Cron>,
+    }
+    impl CreatePeriodicTaskRequest {
+        /// Starts a [`CreatePeriodicTaskRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> CreatePeriodicTaskRequestBuilder {
+            CreatePeriodicTaskRequestBuilder::default()
+        }
+    }
+    impl CreatePeriodicTaskRequestBuilder {
+        /// Sets `template_id` (required).
+        pub fn template_id(mut self, value: impl Into<String>) -> Self {
+            self.template_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `cron` (required).
+        pub fn cron(mut self, value: impl Into<Cron>) -> Self {
+            self.cron = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<CreatePeriodicTaskRequest, crate::wire::WireError> {
+            let template_id = self
+                .template_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "template_id"),
+                ))?;
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let cron = self
+                .cron
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "cron"),
+                ))?;
+            ::std::result::Result::Ok(
+                CreatePeriodicTaskRequest::new(template_id, bk_biz_id, name, cron),
+            )
         }
     }
     impl CreatePeriodicTaskRequest {
@@ -1897,6 +2193,7 @@ pub mod create_periodic_task {
                 exclude_task_nodes_id: record.field("exclude_task_nodes_id")?,
                 scope: record.opt_text("scope")?,
                 flow_type: record.opt_text("flow_type")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -1910,6 +2207,7 @@ pub mod create_periodic_task {
             record.field("exclude_task_nodes_id", &self.exclude_task_nodes_id);
             record.field("scope", &self.scope);
             record.field("flow_type", &self.flow_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -1966,12 +2264,15 @@ pub mod create_periodic_task {
         pub formkey: Option<serde_json::Value>,
         /// `formvalue` (Type inferred from the doc's example.)
         pub formvalue: Option<Formvalue>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreatePeriodicTaskResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreatePeriodicTaskResponse",
                 &[
@@ -2004,7 +2305,11 @@ pub mod create_periodic_task {
                 pipeline_tree: record.field("pipeline_tree")?,
                 formkey: record.field("formkey")?,
                 formvalue: record.field("formvalue")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2021,6 +2326,7 @@ pub mod create_periodic_task {
             record.field("pipeline_tree", &self.pipeline_tree);
             record.field("formkey", &self.formkey);
             record.field("formvalue", &self.formvalue);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2041,12 +2347,15 @@ pub mod create_periodic_task {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 68.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StartEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StartEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -2057,7 +2366,11 @@ pub mod create_periodic_task {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2066,6 +2379,7 @@ pub mod create_periodic_task {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2094,6 +2408,9 @@ pub mod create_periodic_task {
         ///
         /// month of year, default value is *
         pub month_of_year: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Cron {
         /// Sets `minute`.
@@ -2137,7 +2454,11 @@ pub mod create_periodic_task {
                 day_of_week: record.opt_text("day_of_week")?,
                 day_of_month: record.opt_text("day_of_month")?,
                 month_of_year: record.opt_text("month_of_year")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2146,6 +2467,7 @@ pub mod create_periodic_task {
             record.field("day_of_week", &self.day_of_week);
             record.field("day_of_month", &self.day_of_month);
             record.field("month_of_year", &self.month_of_year);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2190,12 +2512,15 @@ pub mod create_periodic_task {
         pub validation: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 68.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Form {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Form",
                 &[
@@ -2224,7 +2549,11 @@ pub mod create_periodic_task {
                 source_type: record.opt_text("source_type")?,
                 validation: record.opt_text("validation")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2239,6 +2568,7 @@ pub mod create_periodic_task {
             record.field("source_type", &self.source_type);
             record.field("validation", &self.validation);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2279,12 +2609,15 @@ pub mod create_periodic_task {
         ///
         /// source info about task node ID (Type inferred from the doc's example.)
         pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Formvalue {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Formvalue",
                 &[
@@ -2307,7 +2640,11 @@ pub mod create_periodic_task {
                 custom_type: record.field("custom_type")?,
                 source_tag: record.opt_text("source_tag")?,
                 source_info: record.field("source_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2319,6 +2656,7 @@ pub mod create_periodic_task {
             record.field("custom_type", &self.custom_type);
             record.field("source_tag", &self.source_tag);
             record.field("source_info", &self.source_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2372,12 +2710,15 @@ pub mod create_task {
         pub stage_name: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 58.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Activities {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Activities",
                 &[
@@ -2408,7 +2749,11 @@ pub mod create_task {
                 skippable: record.field("skippable")?,
                 stage_name: record.opt_text("stage_name")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2424,6 +2769,7 @@ pub mod create_task {
             record.field("skippable", &self.skippable);
             record.field("stage_name", &self.stage_name);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2436,12 +2782,15 @@ pub mod create_task {
         pub code: Option<String>,
         /// `data` (Not in the doc's table; seen in its example at line 58.)
         pub data: Option<Data>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Component {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Component",
                 &["code", "data"],
@@ -2449,12 +2798,17 @@ pub mod create_task {
             ::std::result::Result::Ok(Self {
                 code: record.opt_text("code")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2465,19 +2819,31 @@ pub mod create_task {
     pub struct Data {
         /// `bk_timing` (Not in the doc's table; seen in its example at line 58.)
         pub bk_timing: Option<BkTiming>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Data", &["bk_timing"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Data",
+                &["bk_timing"],
+            )?;
             ::std::result::Result::Ok(Self {
                 bk_timing: record.field("bk_timing")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_timing", &self.bk_timing);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2498,12 +2864,15 @@ pub mod create_task {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 58.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EndEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EndEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -2514,7 +2883,11 @@ pub mod create_task {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2523,6 +2896,7 @@ pub mod create_task {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2545,12 +2919,15 @@ pub mod create_task {
         pub x: Option<i64>,
         /// `y` (Not in the doc's table; seen in its example at line 58.)
         pub y: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Location {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Location",
                 &["id", "name", "stage_name", "type", "x", "y"],
@@ -2562,7 +2939,11 @@ pub mod create_task {
                 r#type: record.opt_text("type")?,
                 x: record.opt_int("x")?,
                 y: record.opt_int("y")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2572,6 +2953,7 @@ pub mod create_task {
             record.field("type", &self.r#type);
             record.field("x", &self.x);
             record.field("y", &self.y);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2618,12 +3000,15 @@ pub mod create_task {
         pub line: Option<Vec<Line>>,
         /// `location` (Not in the doc's table; seen in its example at line 58.)
         pub location: Option<Vec<Location>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PipelineTree {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PipelineTree",
                 &[
@@ -2654,7 +3039,11 @@ pub mod create_task {
                 id: record.opt_text("id")?,
                 line: record.field("line")?,
                 location: record.field("location")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2670,6 +3059,7 @@ pub mod create_task {
             record.field("id", &self.id);
             record.field("line", &self.line);
             record.field("location", &self.location);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2720,6 +3110,9 @@ pub mod create_task {
         ///
         /// nodes id only be executed.(if you have execute_task_nodes_id and exclude_task_nodes_id, then execute_task_nodes_id will be using.) (Type inferred from the doc's example.)
         pub execute_task_nodes_id: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CreateTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -2740,6 +3133,7 @@ pub mod create_task {
                 scope: None,
                 simplify_vars: None,
                 execute_task_nodes_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -2814,6 +3208,7 @@ pub mod create_task {
                 scope: record.opt_text("scope")?,
                 simplify_vars: record.field("simplify_vars")?,
                 execute_task_nodes_id: record.field("execute_task_nodes_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -2828,6 +3223,7 @@ pub mod create_task {
             record.field("scope", &self.scope);
             record.field("simplify_vars", &self.simplify_vars);
             record.field("execute_task_nodes_id", &self.execute_task_nodes_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2848,12 +3244,15 @@ pub mod create_task {
         ///
         /// task pipeline tree
         pub pipeline_tree: Option<PipelineTree>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for CreateTaskResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "CreateTaskResponse",
                 &["task_id", "task_url", "pipeline_tree"],
@@ -2862,13 +3261,18 @@ pub mod create_task {
                 task_id: record.opt_int("task_id")?,
                 task_url: record.opt_text("task_url")?,
                 pipeline_tree: record.field("pipeline_tree")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_id", &self.task_id);
             record.field("task_url", &self.task_url);
             record.field("pipeline_tree", &self.pipeline_tree);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2889,12 +3293,15 @@ pub mod create_task {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 58.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StartEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StartEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -2905,7 +3312,11 @@ pub mod create_task {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -2914,6 +3325,7 @@ pub mod create_task {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -2975,6 +3387,9 @@ pub mod fast_create_task {
         ///
         /// stage name
         pub stage_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Activitiesvalue {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3001,7 +3416,139 @@ pub mod fast_create_task {
                 incoming: incoming.into(),
                 outgoing: outgoing.into(),
                 stage_name: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Activitiesvalue`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ActivitiesvalueBuilder {
+        id: Option<String>,
+        r#type: Option<String>,
+        name: Option<String>,
+        component: Option<FastCreateTaskComponent>,
+        error_ignorable: Option<bool>,
+        retryable: Option<bool>,
+        skippable: Option<bool>,
+        incoming: Option<String>,
+        outgoing: Option<String>,
+    }
+    impl Activitiesvalue {
+        /// Starts a [`ActivitiesvalueBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ActivitiesvalueBuilder {
+            ActivitiesvalueBuilder::default()
+        }
+    }
+    impl ActivitiesvalueBuilder {
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `component` (required).
+        pub fn component(mut self, value: impl Into<FastCreateTaskComponent>) -> Self {
+            self.component = Some(value.into());
+            self
+        }
+        /// Sets `error_ignorable` (required).
+        pub fn error_ignorable(mut self, value: impl Into<bool>) -> Self {
+            self.error_ignorable = Some(value.into());
+            self
+        }
+        /// Sets `retryable` (required).
+        pub fn retryable(mut self, value: impl Into<bool>) -> Self {
+            self.retryable = Some(value.into());
+            self
+        }
+        /// Sets `skippable` (required).
+        pub fn skippable(mut self, value: impl Into<bool>) -> Self {
+            self.skippable = Some(value.into());
+            self
+        }
+        /// Sets `incoming` (required).
+        pub fn incoming(mut self, value: impl Into<String>) -> Self {
+            self.incoming = Some(value.into());
+            self
+        }
+        /// Sets `outgoing` (required).
+        pub fn outgoing(mut self, value: impl Into<String>) -> Self {
+            self.outgoing = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<Activitiesvalue, crate::wire::WireError> {
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let component = self
+                .component
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "component"),
+                ))?;
+            let error_ignorable = self
+                .error_ignorable
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "error_ignorable"),
+                ))?;
+            let retryable = self
+                .retryable
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "retryable"),
+                ))?;
+            let skippable = self
+                .skippable
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "skippable"),
+                ))?;
+            let incoming = self
+                .incoming
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "incoming"),
+                ))?;
+            let outgoing = self
+                .outgoing
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "outgoing"),
+                ))?;
+            ::std::result::Result::Ok(
+                Activitiesvalue::new(
+                    id,
+                    r#type,
+                    name,
+                    component,
+                    error_ignorable,
+                    retryable,
+                    skippable,
+                    incoming,
+                    outgoing,
+                ),
+            )
         }
     }
     impl Activitiesvalue {
@@ -3042,6 +3589,7 @@ pub mod fast_create_task {
                 incoming: record.text("incoming")?,
                 outgoing: record.text("outgoing")?,
                 stage_name: record.opt_text("stage_name")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3056,6 +3604,7 @@ pub mod fast_create_task {
             record.field("incoming", &self.incoming);
             record.field("outgoing", &self.outgoing);
             record.field("stage_name", &self.stage_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3068,6 +3617,9 @@ pub mod fast_create_task {
         ///
         /// branch expression, for the supported syntax, please refer to the product white paper and other documents. (described at line 118) (Not in the doc's table; seen in its example at line 139.)
         pub evaluate: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Sets `evaluate`.
@@ -3080,18 +3632,23 @@ pub mod fast_create_task {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Conditions",
                 &["evaluate"],
             )?;
             ::std::result::Result::Ok(Self {
                 evaluate: record.opt_text("evaluate")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("evaluate", &self.evaluate);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3104,12 +3661,18 @@ pub mod fast_create_task {
         ///
         /// branch expression, for the supported syntax, please refer to the product white paper and other documents.
         pub evaluate: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditionsvalue {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(evaluate: impl Into<String>) -> Self {
-            Self { evaluate: evaluate.into() }
+            Self {
+                evaluate: evaluate.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Conditionsvalue {
@@ -3123,11 +3686,13 @@ pub mod fast_create_task {
             )?;
             ::std::result::Result::Ok(Self {
                 evaluate: record.text("evaluate")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("evaluate", &self.evaluate);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3174,6 +3739,9 @@ pub mod fast_create_task {
         ///
         /// start node type, must be "EmptyStartEvent" now (described at line 49) (Not in the doc's table; seen in its example at line 139.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Activities {
         /// Sets `component`.
@@ -3231,7 +3799,7 @@ pub mod fast_create_task {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Activities",
                 &[
@@ -3258,7 +3826,11 @@ pub mod fast_create_task {
                 skippable: record.field("skippable")?,
                 stage_name: record.opt_text("stage_name")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3272,6 +3844,7 @@ pub mod fast_create_task {
             record.field("skippable", &self.skippable);
             record.field("stage_name", &self.stage_name);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3286,6 +3859,9 @@ pub mod fast_create_task {
         pub code: Option<String>,
         /// `data` (Not in the doc's table; seen in its example at line 139.)
         pub data: Option<Data>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Component {
         /// Sets `code`.
@@ -3303,7 +3879,7 @@ pub mod fast_create_task {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Component",
                 &["code", "data"],
@@ -3311,12 +3887,17 @@ pub mod fast_create_task {
             ::std::result::Result::Ok(Self {
                 code: record.opt_text("code")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3333,12 +3914,19 @@ pub mod fast_create_task {
         ///
         /// input params of a plugin
         pub data: FastCreateTaskData,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastCreateTaskComponent {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(code: impl Into<String>, data: FastCreateTaskData) -> Self {
-            Self { code: code.into(), data }
+            Self {
+                code: code.into(),
+                data,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for FastCreateTaskComponent {
@@ -3353,12 +3941,14 @@ pub mod fast_create_task {
             ::std::result::Result::Ok(Self {
                 code: record.text("code")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3401,6 +3991,9 @@ pub mod fast_create_task {
         pub source_type: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 139.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Constants {
         /// Sets `custom_type`.
@@ -3488,7 +4081,11 @@ pub mod fast_create_task {
                 source_tag: record.opt_text("source_tag")?,
                 source_type: record.opt_text("source_type")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3502,6 +4099,7 @@ pub mod fast_create_task {
             record.field("source_tag", &self.source_tag);
             record.field("source_type", &self.source_type);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3514,12 +4112,15 @@ pub mod fast_create_task {
         pub key: Option<String>,
         /// `value` (Type inferred from the doc's example.)
         pub value: Option<Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastCreateTaskConstants {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastCreateTaskConstants",
                 &["key", "value"],
@@ -3527,12 +4128,17 @@ pub mod fast_create_task {
             ::std::result::Result::Ok(Self {
                 key: record.opt_text("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3573,6 +4179,9 @@ pub mod fast_create_task {
         ///
         /// source info about task node ID (Type inferred from the doc's example.)
         pub source_info: std::collections::BTreeMap<String, Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Constantsvalue {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3596,7 +4205,130 @@ pub mod fast_create_task {
                 custom_type,
                 source_tag: source_tag.into(),
                 source_info,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Constantsvalue`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ConstantsvalueBuilder {
+        key: Option<crate::Secret>,
+        name: Option<String>,
+        index: Option<i64>,
+        desc: Option<String>,
+        source_type: Option<SourceType>,
+        custom_type: Option<CustomType>,
+        source_tag: Option<String>,
+        source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    }
+    impl Constantsvalue {
+        /// Starts a [`ConstantsvalueBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ConstantsvalueBuilder {
+            ConstantsvalueBuilder::default()
+        }
+    }
+    impl ConstantsvalueBuilder {
+        /// Sets `key` (required).
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `index` (required).
+        pub fn index(mut self, value: impl Into<i64>) -> Self {
+            self.index = Some(value.into());
+            self
+        }
+        /// Sets `desc` (required).
+        pub fn desc(mut self, value: impl Into<String>) -> Self {
+            self.desc = Some(value.into());
+            self
+        }
+        /// Sets `source_type` (required).
+        pub fn source_type(mut self, value: impl Into<SourceType>) -> Self {
+            self.source_type = Some(value.into());
+            self
+        }
+        /// Sets `custom_type` (required).
+        pub fn custom_type(mut self, value: impl Into<CustomType>) -> Self {
+            self.custom_type = Some(value.into());
+            self
+        }
+        /// Sets `source_tag` (required).
+        pub fn source_tag(mut self, value: impl Into<String>) -> Self {
+            self.source_tag = Some(value.into());
+            self
+        }
+        /// Sets `source_info` (required).
+        pub fn source_info(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
+        ) -> Self {
+            self.source_info = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<Constantsvalue, crate::wire::WireError> {
+            let key = self
+                .key
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "key"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let index = self
+                .index
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "index"),
+                ))?;
+            let desc = self
+                .desc
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "desc"),
+                ))?;
+            let source_type = self
+                .source_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "source_type"),
+                ))?;
+            let custom_type = self
+                .custom_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "custom_type"),
+                ))?;
+            let source_tag = self
+                .source_tag
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "source_tag"),
+                ))?;
+            let source_info = self
+                .source_info
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "source_info"),
+                ))?;
+            ::std::result::Result::Ok(
+                Constantsvalue::new(
+                    key,
+                    name,
+                    index,
+                    desc,
+                    source_type,
+                    custom_type,
+                    source_tag,
+                    source_info,
+                ),
+            )
         }
     }
     impl crate::wire::Wire for Constantsvalue {
@@ -3626,6 +4358,7 @@ pub mod fast_create_task {
                 custom_type: record.field("custom_type")?,
                 source_tag: record.text("source_tag")?,
                 source_info: record.field("source_info")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3638,6 +4371,7 @@ pub mod fast_create_task {
             record.field("custom_type", &self.custom_type);
             record.field("source_tag", &self.source_tag);
             record.field("source_info", &self.source_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3648,6 +4382,9 @@ pub mod fast_create_task {
     pub struct Data {
         /// `bk_timing` (Not in the doc's table; seen in its example at line 139.)
         pub bk_timing: Option<BkTiming>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Data {
         /// Sets `bk_timing`.
@@ -3660,14 +4397,23 @@ pub mod fast_create_task {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Data", &["bk_timing"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Data",
+                &["bk_timing"],
+            )?;
             ::std::result::Result::Ok(Self {
                 bk_timing: record.field("bk_timing")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_timing", &self.bk_timing);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3688,6 +4434,9 @@ pub mod fast_create_task {
         ///
         /// task pipeline tree (Type inferred from the doc's example.)
         pub pipeline_tree: Option<FastCreateTaskPipelineTree>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastCreateTaskData {
         /// Sets `task_id`.
@@ -3722,13 +4471,18 @@ pub mod fast_create_task {
                 task_id: record.opt_int("task_id")?,
                 task_url: record.opt_text("task_url")?,
                 pipeline_tree: record.field("pipeline_tree")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_id", &self.task_id);
             record.field("task_url", &self.task_url);
             record.field("pipeline_tree", &self.pipeline_tree);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3757,6 +4511,9 @@ pub mod fast_create_task {
         ///
         /// outgoing sequence flow ID, must be empty string
         pub outgoing: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl EndEvent {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -3774,7 +4531,83 @@ pub mod fast_create_task {
                 name: name.into(),
                 incoming: incoming.into(),
                 outgoing: outgoing.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`EndEvent`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct EndEventBuilder {
+        id: Option<String>,
+        r#type: Option<String>,
+        name: Option<String>,
+        incoming: Option<String>,
+        outgoing: Option<String>,
+    }
+    impl EndEvent {
+        /// Starts a [`EndEventBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> EndEventBuilder {
+            EndEventBuilder::default()
+        }
+    }
+    impl EndEventBuilder {
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `incoming` (required).
+        pub fn incoming(mut self, value: impl Into<String>) -> Self {
+            self.incoming = Some(value.into());
+            self
+        }
+        /// Sets `outgoing` (required).
+        pub fn outgoing(mut self, value: impl Into<String>) -> Self {
+            self.outgoing = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<EndEvent, crate::wire::WireError> {
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let incoming = self
+                .incoming
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "incoming"),
+                ))?;
+            let outgoing = self
+                .outgoing
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "outgoing"),
+                ))?;
+            ::std::result::Result::Ok(
+                EndEvent::new(id, r#type, name, incoming, outgoing),
+            )
         }
     }
     impl crate::wire::Wire for EndEvent {
@@ -3792,6 +4625,7 @@ pub mod fast_create_task {
                 name: record.text("name")?,
                 incoming: record.text("incoming")?,
                 outgoing: record.text("outgoing")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -3801,6 +4635,7 @@ pub mod fast_create_task {
             record.field("name", &self.name);
             record.field("incoming", &self.incoming);
             record.field("outgoing", &self.outgoing);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3819,6 +4654,9 @@ pub mod fast_create_task {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 629.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastCreateTaskEndEvent {
         /// Sets `id`.
@@ -3851,7 +4689,7 @@ pub mod fast_create_task {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastCreateTaskEndEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -3862,7 +4700,11 @@ pub mod fast_create_task {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3871,6 +4713,7 @@ pub mod fast_create_task {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -3893,6 +4736,9 @@ pub mod fast_create_task {
         pub outputs: Option<Vec<String>>,
         /// `start_event` (Not in the doc's table; seen in its example at line 629.)
         pub start_event: Option<FastCreateTaskStartEvent>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastCreateTaskPipelineTree {
         /// Sets `activities`.
@@ -3971,7 +4817,11 @@ pub mod fast_create_task {
                 gateways: record.field("gateways")?,
                 outputs: record.field("outputs")?,
                 start_event: record.field("start_event")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -3982,6 +4832,7 @@ pub mod fast_create_task {
             record.field("gateways", &self.gateways);
             record.field("outputs", &self.outputs);
             record.field("start_event", &self.start_event);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4034,6 +4885,9 @@ pub mod fast_create_task {
         pub constantskey: Option<serde_json::Value>,
         /// `constantsvalue` (Type inferred from the doc's example.)
         pub constantsvalue: Option<Constantsvalue>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PipelineTree {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4060,7 +4914,80 @@ pub mod fast_create_task {
                 gatewaysvalue: None,
                 constantskey: None,
                 constantsvalue: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`PipelineTree`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct PipelineTreeBuilder {
+        start_event: Option<StartEvent>,
+        end_event: Option<EndEvent>,
+        activities: Option<std::collections::BTreeMap<String, Activities>>,
+        flows: Option<std::collections::BTreeMap<String, Flows>>,
+    }
+    impl PipelineTree {
+        /// Starts a [`PipelineTreeBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> PipelineTreeBuilder {
+            PipelineTreeBuilder::default()
+        }
+    }
+    impl PipelineTreeBuilder {
+        /// Sets `start_event` (required).
+        pub fn start_event(mut self, value: impl Into<StartEvent>) -> Self {
+            self.start_event = Some(value.into());
+            self
+        }
+        /// Sets `end_event` (required).
+        pub fn end_event(mut self, value: impl Into<EndEvent>) -> Self {
+            self.end_event = Some(value.into());
+            self
+        }
+        /// Sets `activities` (required).
+        pub fn activities(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, Activities>>,
+        ) -> Self {
+            self.activities = Some(value.into());
+            self
+        }
+        /// Sets `flows` (required).
+        pub fn flows(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, Flows>>,
+        ) -> Self {
+            self.flows = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<PipelineTree, crate::wire::WireError> {
+            let start_event = self
+                .start_event
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "start_event"),
+                ))?;
+            let end_event = self
+                .end_event
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "end_event"),
+                ))?;
+            let activities = self
+                .activities
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "activities"),
+                ))?;
+            let flows = self
+                .flows
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "flows"),
+                ))?;
+            ::std::result::Result::Ok(
+                PipelineTree::new(start_event, end_event, activities, flows),
+            )
         }
     }
     impl PipelineTree {
@@ -4167,6 +5094,7 @@ pub mod fast_create_task {
                 gatewaysvalue: record.field("gatewaysvalue")?,
                 constantskey: record.field("constantskey")?,
                 constantsvalue: record.field("constantsvalue")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4186,6 +5114,7 @@ pub mod fast_create_task {
             record.field("gatewaysvalue", &self.gatewaysvalue);
             record.field("constantskey", &self.constantskey);
             record.field("constantsvalue", &self.constantsvalue);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4208,12 +5137,15 @@ pub mod fast_create_task {
         pub constants: Option<FastCreateTaskConstants>,
         /// 模板输出信息，标记 constants 中的输出字段 (Type inferred from the doc's example.)
         pub outputs: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastCreateTaskPipelineTree3 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastCreateTaskPipelineTree3",
                 &[
@@ -4234,7 +5166,11 @@ pub mod fast_create_task {
                 flows: record.field("flows")?,
                 constants: record.field("constants")?,
                 outputs: record.field("outputs")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4245,6 +5181,7 @@ pub mod fast_create_task {
             record.field("flows", &self.flows);
             record.field("constants", &self.constants);
             record.field("outputs", &self.outputs);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4287,6 +5224,9 @@ pub mod fast_create_task {
         pub scope: Option<String>,
         /// `project_id` (Not in the doc's table; seen in its example at line 5.)
         pub project_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastCreateTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4306,6 +5246,7 @@ pub mod fast_create_task {
                 category: None,
                 scope: None,
                 project_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -4370,6 +5311,7 @@ pub mod fast_create_task {
                 category: record.opt_text("category")?,
                 scope: record.opt_text("scope")?,
                 project_id: record.opt_text("project_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4383,6 +5325,7 @@ pub mod fast_create_task {
             record.field("category", &self.category);
             record.field("scope", &self.scope);
             record.field("project_id", &self.project_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4403,12 +5346,15 @@ pub mod fast_create_task {
         ///
         /// task pipeline tree
         pub pipeline_tree: Option<FastCreateTaskPipelineTree3>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for FastCreateTaskResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastCreateTaskResponse",
                 &["task_id", "task_url", "pipeline_tree"],
@@ -4417,13 +5363,18 @@ pub mod fast_create_task {
                 task_id: record.opt_int("task_id")?,
                 task_url: record.opt_text("task_url")?,
                 pipeline_tree: record.field("pipeline_tree")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("task_id", &self.task_id);
             record.field("task_url", &self.task_url);
             record.field("pipeline_tree", &self.pipeline_tree);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4452,6 +5403,9 @@ pub mod fast_create_task {
         ///
         /// outgoing sequence flow ID
         pub outgoing: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl StartEvent {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4469,7 +5423,83 @@ pub mod fast_create_task {
                 name: name.into(),
                 incoming: incoming.into(),
                 outgoing: outgoing.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`StartEvent`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct StartEventBuilder {
+        id: Option<String>,
+        r#type: Option<String>,
+        name: Option<String>,
+        incoming: Option<String>,
+        outgoing: Option<String>,
+    }
+    impl StartEvent {
+        /// Starts a [`StartEventBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> StartEventBuilder {
+            StartEventBuilder::default()
+        }
+    }
+    impl StartEventBuilder {
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `incoming` (required).
+        pub fn incoming(mut self, value: impl Into<String>) -> Self {
+            self.incoming = Some(value.into());
+            self
+        }
+        /// Sets `outgoing` (required).
+        pub fn outgoing(mut self, value: impl Into<String>) -> Self {
+            self.outgoing = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<StartEvent, crate::wire::WireError> {
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let incoming = self
+                .incoming
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "incoming"),
+                ))?;
+            let outgoing = self
+                .outgoing
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "outgoing"),
+                ))?;
+            ::std::result::Result::Ok(
+                StartEvent::new(id, r#type, name, incoming, outgoing),
+            )
         }
     }
     impl crate::wire::Wire for StartEvent {
@@ -4487,6 +5517,7 @@ pub mod fast_create_task {
                 name: record.text("name")?,
                 incoming: record.text("incoming")?,
                 outgoing: record.text("outgoing")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4496,6 +5527,7 @@ pub mod fast_create_task {
             record.field("name", &self.name);
             record.field("incoming", &self.incoming);
             record.field("outgoing", &self.outgoing);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4514,6 +5546,9 @@ pub mod fast_create_task {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 629.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl FastCreateTaskStartEvent {
         /// Sets `id`.
@@ -4546,7 +5581,7 @@ pub mod fast_create_task {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "FastCreateTaskStartEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -4557,7 +5592,11 @@ pub mod fast_create_task {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4566,6 +5605,7 @@ pub mod fast_create_task {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4590,6 +5630,9 @@ pub mod fast_create_task {
         ///
         /// target node ID
         pub target: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Flowsvalue {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4605,7 +5648,70 @@ pub mod fast_create_task {
                 is_default,
                 source: source.into(),
                 target: target.into(),
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Flowsvalue`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct FlowsvalueBuilder {
+        id: Option<String>,
+        is_default: Option<bool>,
+        source: Option<String>,
+        target: Option<String>,
+    }
+    impl Flowsvalue {
+        /// Starts a [`FlowsvalueBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> FlowsvalueBuilder {
+            FlowsvalueBuilder::default()
+        }
+    }
+    impl FlowsvalueBuilder {
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `is_default` (required).
+        pub fn is_default(mut self, value: impl Into<bool>) -> Self {
+            self.is_default = Some(value.into());
+            self
+        }
+        /// Sets `source` (required).
+        pub fn source(mut self, value: impl Into<String>) -> Self {
+            self.source = Some(value.into());
+            self
+        }
+        /// Sets `target` (required).
+        pub fn target(mut self, value: impl Into<String>) -> Self {
+            self.target = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Flowsvalue, crate::wire::WireError> {
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let is_default = self
+                .is_default
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_default"),
+                ))?;
+            let source = self
+                .source
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "source"),
+                ))?;
+            let target = self
+                .target
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "target"),
+                ))?;
+            ::std::result::Result::Ok(Flowsvalue::new(id, is_default, source, target))
         }
     }
     impl crate::wire::Wire for Flowsvalue {
@@ -4622,6 +5728,7 @@ pub mod fast_create_task {
                 is_default: record.field("is_default")?,
                 source: record.text("source")?,
                 target: record.text("target")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4630,6 +5737,7 @@ pub mod fast_create_task {
             record.field("is_default", &self.is_default);
             record.field("source", &self.source);
             record.field("target", &self.target);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4656,6 +5764,9 @@ pub mod fast_create_task {
         ///
         /// start node type, must be "EmptyStartEvent" now (described at line 49) (Not in the doc's table; seen in its example at line 139.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Gateways {
         /// Sets `conditions`.
@@ -4696,7 +5807,7 @@ pub mod fast_create_task {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Gateways",
                 &["conditions", "id", "incoming", "name", "outgoing", "type"],
@@ -4708,7 +5819,11 @@ pub mod fast_create_task {
                 name: record.opt_text("name")?,
                 outgoing: record.field("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4718,6 +5833,7 @@ pub mod fast_create_task {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4754,6 +5870,9 @@ pub mod fast_create_task {
         pub conditionskey: Option<serde_json::Value>,
         /// `conditionsvalue` (Type inferred from the doc's example.)
         pub conditionsvalue: Option<Conditionsvalue>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Gatewaysvalue {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -4774,7 +5893,85 @@ pub mod fast_create_task {
                 conditions: None,
                 conditionskey: None,
                 conditionsvalue: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`Gatewaysvalue`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GatewaysvalueBuilder {
+        id: Option<String>,
+        r#type: Option<String>,
+        name: Option<String>,
+        incoming: Option<serde_json::Value>,
+        outgoing: Option<serde_json::Value>,
+    }
+    impl Gatewaysvalue {
+        /// Starts a [`GatewaysvalueBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GatewaysvalueBuilder {
+            GatewaysvalueBuilder::default()
+        }
+    }
+    impl GatewaysvalueBuilder {
+        /// Sets `id` (required).
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Sets `name` (required).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `incoming` (required).
+        pub fn incoming(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.incoming = Some(value.into());
+            self
+        }
+        /// Sets `outgoing` (required).
+        pub fn outgoing(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.outgoing = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<Gatewaysvalue, crate::wire::WireError> {
+            let id = self
+                .id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "id"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let incoming = self
+                .incoming
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "incoming"),
+                ))?;
+            let outgoing = self
+                .outgoing
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "outgoing"),
+                ))?;
+            ::std::result::Result::Ok(
+                Gatewaysvalue::new(id, r#type, name, incoming, outgoing),
+            )
         }
     }
     impl Gatewaysvalue {
@@ -4824,6 +6021,7 @@ pub mod fast_create_task {
                 conditions: record.field("conditions")?,
                 conditionskey: record.field("conditionskey")?,
                 conditionsvalue: record.field("conditionsvalue")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -4836,6 +6034,7 @@ pub mod fast_create_task {
             record.field("conditions", &self.conditions);
             record.field("conditionskey", &self.conditionskey);
             record.field("conditionsvalue", &self.conditionsvalue);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4860,12 +6059,15 @@ pub mod fast_create_task {
         pub source_tag: Option<String>,
         /// source_type=component_inputs/component_outputs 时有效，变量的来源节点信息 (Type inferred from the doc's example.)
         pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Value {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Value",
                 &[
@@ -4888,7 +6090,11 @@ pub mod fast_create_task {
                 custom_type: record.field("custom_type")?,
                 source_tag: record.opt_text("source_tag")?,
                 source_info: record.field("source_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -4900,6 +6106,7 @@ pub mod fast_create_task {
             record.field("custom_type", &self.custom_type);
             record.field("source_tag", &self.source_tag);
             record.field("source_info", &self.source_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4929,12 +6136,15 @@ pub mod get_common_template_info {
         pub hook: Option<bool>,
         /// `value` (Not in the doc's table; seen in its example at line 28.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Account {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Account",
                 &["hook", "value"],
@@ -4942,12 +6152,17 @@ pub mod get_common_template_info {
             ::std::result::Result::Ok(Self {
                 hook: record.field("hook")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hook", &self.hook);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -4960,12 +6175,15 @@ pub mod get_common_template_info {
         pub hook: Option<bool>,
         /// `value` (Not in the doc's table; seen in its example at line 28.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Content {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Content",
                 &["hook", "value"],
@@ -4973,12 +6191,17 @@ pub mod get_common_template_info {
             ::std::result::Result::Ok(Self {
                 hook: record.field("hook")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hook", &self.hook);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5007,12 +6230,15 @@ pub mod get_common_template_info {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 28.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Activities {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Activities",
                 &[
@@ -5037,7 +6263,11 @@ pub mod get_common_template_info {
                 optional: record.field("optional")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5050,6 +6280,7 @@ pub mod get_common_template_info {
             record.field("optional", &self.optional);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5062,12 +6293,15 @@ pub mod get_common_template_info {
         pub code: Option<String>,
         /// `data` (Not in the doc's table; seen in its example at line 28.)
         pub data: Option<Data>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Component {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Component",
                 &["code", "data"],
@@ -5075,12 +6309,17 @@ pub mod get_common_template_info {
             ::std::result::Result::Ok(Self {
                 code: record.opt_text("code")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5125,12 +6364,15 @@ pub mod get_common_template_info {
         pub value: Option<String>,
         /// `validation` (Not in the doc's table; seen in its example at line 28.)
         pub validation: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Constants {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Constants",
                 &[
@@ -5159,7 +6401,11 @@ pub mod get_common_template_info {
                 source_type: record.opt_text("source_type")?,
                 value: record.opt_text("value")?,
                 validation: record.opt_text("validation")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5174,6 +6420,7 @@ pub mod get_common_template_info {
             record.field("source_type", &self.source_type);
             record.field("value", &self.value);
             record.field("validation", &self.validation);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5194,12 +6441,15 @@ pub mod get_common_template_info {
         pub script_timeout: Option<ScriptTimeout>,
         /// `script_type` (Not in the doc's table; seen in its example at line 28.)
         pub script_type: Option<ScriptType>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -5218,7 +6468,11 @@ pub mod get_common_template_info {
                 script_param: record.field("script_param")?,
                 script_timeout: record.field("script_timeout")?,
                 script_type: record.field("script_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5228,6 +6482,7 @@ pub mod get_common_template_info {
             record.field("script_param", &self.script_param);
             record.field("script_timeout", &self.script_timeout);
             record.field("script_type", &self.script_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5248,12 +6503,15 @@ pub mod get_common_template_info {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 28.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EndEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EndEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -5264,7 +6522,11 @@ pub mod get_common_template_info {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5273,6 +6535,7 @@ pub mod get_common_template_info {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5313,12 +6576,15 @@ pub mod get_common_template_info {
         pub constantskey: Option<serde_json::Value>,
         /// `constantsvalue` (Type inferred from the doc's example.)
         pub constantsvalue: Option<Constantsvalue>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PipelineTree {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PipelineTree",
                 &[
@@ -5343,7 +6609,11 @@ pub mod get_common_template_info {
                 outputs: record.field("outputs")?,
                 constantskey: record.field("constantskey")?,
                 constantsvalue: record.field("constantsvalue")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5356,6 +6626,7 @@ pub mod get_common_template_info {
             record.field("outputs", &self.outputs);
             record.field("constantskey", &self.constantskey);
             record.field("constantsvalue", &self.constantsvalue);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5370,6 +6641,9 @@ pub mod get_common_template_info {
         ///
         /// the template ID
         pub template_id: String,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetCommonTemplateInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -5377,6 +6651,7 @@ pub mod get_common_template_info {
         pub fn new(template_id: impl Into<String>) -> Self {
             Self {
                 template_id: template_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -5391,11 +6666,13 @@ pub mod get_common_template_info {
             )?;
             ::std::result::Result::Ok(Self {
                 template_id: record.text("template_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("template_id", &self.template_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5436,12 +6713,15 @@ pub mod get_common_template_info {
         ///
         /// template tree info, details are described below
         pub pipeline_tree: Option<PipelineTree>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCommonTemplateInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCommonTemplateInfoResponse",
                 &[
@@ -5464,7 +6744,11 @@ pub mod get_common_template_info {
                 editor: record.opt_text("editor")?,
                 edit_time: record.opt_text("edit_time")?,
                 pipeline_tree: record.field("pipeline_tree")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5476,6 +6760,7 @@ pub mod get_common_template_info {
             record.field("editor", &self.editor);
             record.field("edit_time", &self.edit_time);
             record.field("pipeline_tree", &self.pipeline_tree);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5496,12 +6781,15 @@ pub mod get_common_template_info {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 28.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StartEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StartEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -5512,7 +6800,11 @@ pub mod get_common_template_info {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5521,6 +6813,7 @@ pub mod get_common_template_info {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5533,21 +6826,33 @@ pub mod get_common_template_info {
         pub hook: Option<bool>,
         /// `value` (Not in the doc's table; seen in its example at line 28.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Ip {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Ip", &["hook", "value"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Ip",
+                &["hook", "value"],
+            )?;
             ::std::result::Result::Ok(Self {
                 hook: record.field("hook")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hook", &self.hook);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5560,12 +6865,15 @@ pub mod get_common_template_info {
         pub hook: Option<bool>,
         /// `value` (Not in the doc's table; seen in its example at line 28.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ScriptParam {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ScriptParam",
                 &["hook", "value"],
@@ -5573,12 +6881,17 @@ pub mod get_common_template_info {
             ::std::result::Result::Ok(Self {
                 hook: record.field("hook")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hook", &self.hook);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5591,12 +6904,15 @@ pub mod get_common_template_info {
         pub hook: Option<bool>,
         /// `value` (Not in the doc's table; seen in its example at line 28.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ScriptTimeout {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ScriptTimeout",
                 &["hook", "value"],
@@ -5604,12 +6920,17 @@ pub mod get_common_template_info {
             ::std::result::Result::Ok(Self {
                 hook: record.field("hook")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hook", &self.hook);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5622,12 +6943,15 @@ pub mod get_common_template_info {
         pub hook: Option<bool>,
         /// `value` (Not in the doc's table; seen in its example at line 28.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ScriptType {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ScriptType",
                 &["hook", "value"],
@@ -5635,12 +6959,17 @@ pub mod get_common_template_info {
             ::std::result::Result::Ok(Self {
                 hook: record.field("hook")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("hook", &self.hook);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5660,22 +6989,29 @@ pub mod get_common_template_list {
     ///
     /// Defined in `api-docs/sops/zh_hans/get_common_template_list.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GetCommonTemplateListRequest {}
+    pub struct GetCommonTemplateListRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for GetCommonTemplateListRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(
                 value,
                 "GetCommonTemplateListRequest",
                 &[],
             )?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5714,12 +7050,15 @@ pub mod get_common_template_list {
         pub edit_time: Option<String>,
         /// 用户对该资源有权限的操作 (Type inferred from the doc's example.)
         pub auth_actions: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetCommonTemplateListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetCommonTemplateListResponseItem",
                 &[
@@ -5742,7 +7081,11 @@ pub mod get_common_template_list {
                 editor: record.opt_text("editor")?,
                 edit_time: record.opt_text("edit_time")?,
                 auth_actions: record.field("auth_actions")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5754,6 +7097,7 @@ pub mod get_common_template_list {
             record.field("editor", &self.editor);
             record.field("edit_time", &self.edit_time);
             record.field("auth_actions", &self.auth_actions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5791,6 +7135,9 @@ pub mod get_functionalization_task_list {
         ///
         /// pagination, the start index of task in the task list in each result. default is 0
         pub offset: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetFunctionalizationTaskListRequest {
         /// Sets `status`.
@@ -5834,7 +7181,11 @@ pub mod get_functionalization_task_list {
                 task_id_in: record.opt_text("task_id_in")?,
                 limit: record.opt_int("limit")?,
                 offset: record.opt_int("offset")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5843,6 +7194,7 @@ pub mod get_functionalization_task_list {
             record.field("task_id_in", &self.task_id_in);
             record.field("limit", &self.limit);
             record.field("offset", &self.offset);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -5899,12 +7251,15 @@ pub mod get_functionalization_task_list {
         ///
         /// original task corresponding to functionalization task
         pub task: Option<Task>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetFunctionalizationTaskListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetFunctionalizationTaskListResponseItem",
                 &[
@@ -5935,7 +7290,11 @@ pub mod get_functionalization_task_list {
                 transfer_time: record.opt_text("transfer_time")?,
                 status: record.opt_text("status")?,
                 task: record.field("task")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -5951,6 +7310,7 @@ pub mod get_functionalization_task_list {
             record.field("transfer_time", &self.transfer_time);
             record.field("status", &self.status);
             record.field("task", &self.task);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6007,12 +7367,15 @@ pub mod get_functionalization_task_list {
         ///
         /// task template source, e.g. project or common
         pub template_source: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Task {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Task",
                 &[
@@ -6043,7 +7406,11 @@ pub mod get_functionalization_task_list {
                 is_finished: record.field("is_finished")?,
                 template_id: record.opt_text("template_id")?,
                 template_source: record.opt_text("template_source")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6059,6 +7426,7 @@ pub mod get_functionalization_task_list {
             record.field("is_finished", &self.is_finished);
             record.field("template_id", &self.template_id);
             record.field("template_source", &self.template_source);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6107,12 +7475,15 @@ pub mod get_periodic_task_info {
         pub stage_name: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 32.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Activities {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Activities",
                 &[
@@ -6139,7 +7510,11 @@ pub mod get_periodic_task_info {
                 outgoing: record.opt_text("outgoing")?,
                 stage_name: record.opt_text("stage_name")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6153,6 +7528,7 @@ pub mod get_periodic_task_info {
             record.field("outgoing", &self.outgoing);
             record.field("stage_name", &self.stage_name);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6165,12 +7541,15 @@ pub mod get_periodic_task_info {
         pub code: Option<String>,
         /// `data` (Not in the doc's table; seen in its example at line 32.)
         pub data: Option<Data>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Component {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Component",
                 &["code", "data"],
@@ -6178,12 +7557,17 @@ pub mod get_periodic_task_info {
             ::std::result::Result::Ok(Self {
                 code: record.opt_text("code")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6194,19 +7578,31 @@ pub mod get_periodic_task_info {
     pub struct Data {
         /// `bk_timing` (Not in the doc's table; seen in its example at line 32.)
         pub bk_timing: Option<BkTiming>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Data", &["bk_timing"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Data",
+                &["bk_timing"],
+            )?;
             ::std::result::Result::Ok(Self {
                 bk_timing: record.field("bk_timing")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_timing", &self.bk_timing);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6227,12 +7623,15 @@ pub mod get_periodic_task_info {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 32.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EndEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EndEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -6243,7 +7642,11 @@ pub mod get_periodic_task_info {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6252,6 +7655,7 @@ pub mod get_periodic_task_info {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6274,12 +7678,15 @@ pub mod get_periodic_task_info {
         pub x: Option<i64>,
         /// `y` (Not in the doc's table; seen in its example at line 32.)
         pub y: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Location {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Location",
                 &["id", "name", "stage_name", "type", "x", "y"],
@@ -6291,7 +7698,11 @@ pub mod get_periodic_task_info {
                 r#type: record.opt_text("type")?,
                 x: record.opt_int("x")?,
                 y: record.opt_int("y")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6301,6 +7712,7 @@ pub mod get_periodic_task_info {
             record.field("type", &self.r#type);
             record.field("x", &self.x);
             record.field("y", &self.y);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6345,12 +7757,15 @@ pub mod get_periodic_task_info {
         pub line: Option<Vec<Line>>,
         /// `location` (Not in the doc's table; seen in its example at line 32.)
         pub location: Option<Vec<Location>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PipelineTree {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PipelineTree",
                 &[
@@ -6379,7 +7794,11 @@ pub mod get_periodic_task_info {
                 constantsvalue: record.field("constantsvalue")?,
                 line: record.field("line")?,
                 location: record.field("location")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6394,6 +7813,7 @@ pub mod get_periodic_task_info {
             record.field("constantsvalue", &self.constantsvalue);
             record.field("line", &self.line);
             record.field("location", &self.location);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6416,6 +7836,9 @@ pub mod get_periodic_task_info {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetPeriodicTaskInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6425,6 +7848,7 @@ pub mod get_periodic_task_info {
                 task_id: task_id.into(),
                 bk_biz_id: bk_biz_id.into(),
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6448,6 +7872,7 @@ pub mod get_periodic_task_info {
                 task_id: record.text("task_id")?,
                 bk_biz_id: record.text("bk_biz_id")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6455,6 +7880,7 @@ pub mod get_periodic_task_info {
             record.field("task_id", &self.task_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6507,12 +7933,15 @@ pub mod get_periodic_task_info {
         pub formkey: Option<serde_json::Value>,
         /// `formvalue` (Type inferred from the doc's example.)
         pub formvalue: Option<Formvalue>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPeriodicTaskInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPeriodicTaskInfoResponse",
                 &[
@@ -6543,7 +7972,11 @@ pub mod get_periodic_task_info {
                 pipeline_tree: record.field("pipeline_tree")?,
                 formkey: record.field("formkey")?,
                 formvalue: record.field("formvalue")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6559,6 +7992,7 @@ pub mod get_periodic_task_info {
             record.field("pipeline_tree", &self.pipeline_tree);
             record.field("formkey", &self.formkey);
             record.field("formvalue", &self.formvalue);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6579,12 +8013,15 @@ pub mod get_periodic_task_info {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 32.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StartEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StartEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -6595,7 +8032,11 @@ pub mod get_periodic_task_info {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6604,6 +8045,7 @@ pub mod get_periodic_task_info {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6631,6 +8073,9 @@ pub mod get_periodic_task_list {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetPeriodicTaskListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6639,6 +8084,7 @@ pub mod get_periodic_task_list {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6661,12 +8107,14 @@ pub mod get_periodic_task_list {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.text("bk_biz_id")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6711,12 +8159,15 @@ pub mod get_periodic_task_list {
         ///
         /// actions with permissions for the current user (Type inferred from the doc's example.)
         pub auth_actions: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPeriodicTaskListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPeriodicTaskListResponse",
                 &[
@@ -6741,7 +8192,11 @@ pub mod get_periodic_task_list {
                 id: record.opt_int("id")?,
                 template_id: record.opt_text("template_id")?,
                 auth_actions: record.field("auth_actions")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6754,6 +8209,7 @@ pub mod get_periodic_task_list {
             record.field("id", &self.id);
             record.field("template_id", &self.template_id);
             record.field("auth_actions", &self.auth_actions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6785,6 +8241,9 @@ pub mod get_plugin_detail {
         ///
         /// plugin version, default is "legacy"
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetPluginDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -6795,6 +8254,7 @@ pub mod get_plugin_detail {
                 scope: None,
                 code: code.into(),
                 version: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -6824,6 +8284,7 @@ pub mod get_plugin_detail {
                 scope: record.opt_text("scope")?,
                 code: record.text("code")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -6832,6 +8293,7 @@ pub mod get_plugin_detail {
             record.field("scope", &self.scope);
             record.field("code", &self.code);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6872,12 +8334,15 @@ pub mod get_plugin_detail {
         ///
         /// plugin form url
         pub form: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPluginDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPluginDetailResponse",
                 &[
@@ -6900,7 +8365,11 @@ pub mod get_plugin_detail {
                 group_name: record.opt_text("group_name")?,
                 version: record.opt_text("version")?,
                 form: record.opt_text("form")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6912,6 +8381,7 @@ pub mod get_plugin_detail {
             record.field("group_name", &self.group_name);
             record.field("version", &self.version);
             record.field("form", &self.form);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6940,12 +8410,15 @@ pub mod get_plugin_detail {
         ///
         /// input schema (Type inferred from the doc's example.)
         pub schema: Option<Schema>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Inputs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Inputs",
                 &["required", "type", "name", "key", "schema"],
@@ -6956,7 +8429,11 @@ pub mod get_plugin_detail {
                 name: record.opt_text("name")?,
                 key: record.field("key")?,
                 schema: record.field("schema")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -6965,6 +8442,7 @@ pub mod get_plugin_detail {
             record.field("name", &self.name);
             record.field("key", &self.key);
             record.field("schema", &self.schema);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -6989,12 +8467,15 @@ pub mod get_plugin_detail {
         ///
         /// output schema (Type inferred from the doc's example.)
         pub schema: Option<Schema>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Outputs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Outputs",
                 &["type", "name", "key", "schema"],
@@ -7004,7 +8485,11 @@ pub mod get_plugin_detail {
                 name: record.opt_text("name")?,
                 key: record.field("key")?,
                 schema: record.field("schema")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7012,6 +8497,7 @@ pub mod get_plugin_detail {
             record.field("name", &self.name);
             record.field("key", &self.key);
             record.field("schema", &self.schema);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7030,12 +8516,15 @@ pub mod get_plugin_detail {
         ///
         /// input type (described at line 123) (Not in the doc's table; seen in its example at line 32.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Schema {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Schema",
                 &["description", "enum", "type"],
@@ -7044,13 +8533,18 @@ pub mod get_plugin_detail {
                 description: record.opt_text("description")?,
                 r#enum: record.field("enum")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("description", &self.description);
             record.field("enum", &self.r#enum);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7080,6 +8574,9 @@ pub mod get_plugin_list {
         ///
         /// id scope, can be "cmdb_biz" or "project". if scope is "cmdb_biz" then bk_biz_id represent cmdb business ID, otherwise bk_biz_id represent proejct id. default is "cmdb_biz"
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetPluginListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7088,6 +8585,7 @@ pub mod get_plugin_list {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7110,12 +8608,14 @@ pub mod get_plugin_list {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.text("bk_biz_id")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7156,12 +8656,15 @@ pub mod get_plugin_list {
         ///
         /// plugin form url
         pub form: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetPluginListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetPluginListResponse",
                 &[
@@ -7184,7 +8687,11 @@ pub mod get_plugin_list {
                 group_name: record.opt_text("group_name")?,
                 version: record.opt_text("version")?,
                 form: record.opt_text("form")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7196,6 +8703,7 @@ pub mod get_plugin_list {
             record.field("group_name", &self.group_name);
             record.field("version", &self.version);
             record.field("form", &self.form);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7243,12 +8751,15 @@ pub mod get_task_detail {
         pub stage_name: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 32.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Activities {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Activities",
                 &[
@@ -7279,7 +8790,11 @@ pub mod get_task_detail {
                 skippable: record.field("skippable")?,
                 stage_name: record.opt_text("stage_name")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7295,6 +8810,7 @@ pub mod get_task_detail {
             record.field("skippable", &self.skippable);
             record.field("stage_name", &self.stage_name);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7307,12 +8823,15 @@ pub mod get_task_detail {
         pub code: Option<String>,
         /// `data` (Not in the doc's table; seen in its example at line 32.)
         pub data: Option<Data>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Component {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Component",
                 &["code", "data"],
@@ -7320,12 +8839,17 @@ pub mod get_task_detail {
             ::std::result::Result::Ok(Self {
                 code: record.opt_text("code")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7374,12 +8898,15 @@ pub mod get_task_detail {
         pub value: Option<serde_json::Value>,
         /// `is_meta` (Not in the doc's table; seen in its example at line 32.)
         pub is_meta: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Constants {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Constants",
                 &[
@@ -7412,7 +8939,11 @@ pub mod get_task_detail {
                 validator: record.field("validator")?,
                 value: record.field("value")?,
                 is_meta: record.field("is_meta")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7429,6 +8960,7 @@ pub mod get_task_detail {
             record.field("validator", &self.validator);
             record.field("value", &self.value);
             record.field("is_meta", &self.is_meta);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7439,19 +8971,31 @@ pub mod get_task_detail {
     pub struct Data {
         /// `bk_timing` (Not in the doc's table; seen in its example at line 32.)
         pub bk_timing: Option<BkTiming>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Data", &["bk_timing"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Data",
+                &["bk_timing"],
+            )?;
             ::std::result::Result::Ok(Self {
                 bk_timing: record.field("bk_timing")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_timing", &self.bk_timing);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7472,12 +9016,15 @@ pub mod get_task_detail {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 32.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EndEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EndEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -7488,7 +9035,11 @@ pub mod get_task_detail {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7497,6 +9048,7 @@ pub mod get_task_detail {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7519,12 +9071,15 @@ pub mod get_task_detail {
         pub x: Option<i64>,
         /// `y` (Not in the doc's table; seen in its example at line 32.)
         pub y: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Location {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Location",
                 &["id", "name", "stage_name", "type", "x", "y"],
@@ -7536,7 +9091,11 @@ pub mod get_task_detail {
                 r#type: record.opt_text("type")?,
                 x: record.opt_int("x")?,
                 y: record.opt_int("y")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7546,6 +9105,7 @@ pub mod get_task_detail {
             record.field("type", &self.r#type);
             record.field("x", &self.x);
             record.field("y", &self.y);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7570,12 +9130,15 @@ pub mod get_task_detail {
         ///
         /// where to display in Standard Plugins
         pub preset: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Outputs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Outputs",
                 &["name", "value", "key", "preset"],
@@ -7585,7 +9148,11 @@ pub mod get_task_detail {
                 value: record.opt_text("value")?,
                 key: record.field("key")?,
                 preset: record.field("preset")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7593,6 +9160,7 @@ pub mod get_task_detail {
             record.field("value", &self.value);
             record.field("key", &self.key);
             record.field("preset", &self.preset);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7607,12 +9175,15 @@ pub mod get_task_detail {
         pub name: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 339.)
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTaskDetailOutputs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTaskDetailOutputs",
                 &["key", "name", "value"],
@@ -7621,13 +9192,18 @@ pub mod get_task_detail {
                 key: record.field("key")?,
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("name", &self.name);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7670,12 +9246,15 @@ pub mod get_task_detail {
         pub line: Option<Vec<Line>>,
         /// `location` (Not in the doc's table; seen in its example at line 32.)
         pub location: Option<Vec<Location>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PipelineTree {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PipelineTree",
                 &[
@@ -7702,7 +9281,11 @@ pub mod get_task_detail {
                 id: record.opt_text("id")?,
                 line: record.field("line")?,
                 location: record.field("location")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7716,6 +9299,7 @@ pub mod get_task_detail {
             record.field("id", &self.id);
             record.field("line", &self.line);
             record.field("location", &self.location);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7738,6 +9322,9 @@ pub mod get_task_detail {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTaskDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -7747,6 +9334,7 @@ pub mod get_task_detail {
                 bk_biz_id: bk_biz_id.into(),
                 task_id: task_id.into(),
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -7770,6 +9358,7 @@ pub mod get_task_detail {
                 bk_biz_id: record.text("bk_biz_id")?,
                 task_id: record.text("task_id")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -7777,6 +9366,7 @@ pub mod get_task_detail {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("task_id", &self.task_id);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7859,12 +9449,15 @@ pub mod get_task_detail {
         pub ex_data: Option<String>,
         /// `instance_name` (Not in the doc's table; seen in its example at line 32.)
         pub instance_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTaskDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTaskDetailResponse",
                 &[
@@ -7913,7 +9506,11 @@ pub mod get_task_detail {
                 end_time: record.opt_text("end_time")?,
                 ex_data: record.opt_text("ex_data")?,
                 instance_name: record.opt_text("instance_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7938,6 +9535,7 @@ pub mod get_task_detail {
             record.field("end_time", &self.end_time);
             record.field("ex_data", &self.ex_data);
             record.field("instance_name", &self.instance_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -7958,12 +9556,15 @@ pub mod get_task_detail {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 32.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StartEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StartEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -7974,7 +9575,11 @@ pub mod get_task_detail {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7983,6 +9588,7 @@ pub mod get_task_detail {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8031,6 +9637,9 @@ pub mod get_task_list {
         ///
         /// pagination, the start index of task in the task list in each result. default is 0
         pub offset: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTaskListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8044,6 +9653,7 @@ pub mod get_task_list {
                 is_finished: None,
                 limit: None,
                 offset: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8104,6 +9714,7 @@ pub mod get_task_list {
                 is_finished: record.opt_text("is_finished")?,
                 limit: record.opt_int("limit")?,
                 offset: record.opt_int("offset")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8115,6 +9726,7 @@ pub mod get_task_list {
             record.field("is_finished", &self.is_finished);
             record.field("limit", &self.limit);
             record.field("offset", &self.offset);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8191,12 +9803,15 @@ pub mod get_task_list {
         ///
         /// actions with permissions for the current user (Type inferred from the doc's example.)
         pub auth_actions: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTaskListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTaskListResponseItem",
                 &[
@@ -8237,7 +9852,11 @@ pub mod get_task_list {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 bk_biz_name: record.opt_text("bk_biz_name")?,
                 auth_actions: record.field("auth_actions")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8258,6 +9877,7 @@ pub mod get_task_list {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("bk_biz_name", &self.bk_biz_name);
             record.field("auth_actions", &self.auth_actions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8273,19 +9893,31 @@ pub mod get_task_node_data {
     pub struct Inputs {
         /// `bk_timing` (Not in the doc's table; seen in its example at line 36.)
         pub bk_timing: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Inputs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Inputs", &["bk_timing"])?;
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Inputs",
+                &["bk_timing"],
+            )?;
             ::std::result::Result::Ok(Self {
                 bk_timing: record.opt_text("bk_timing")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_timing", &self.bk_timing);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8310,12 +9942,15 @@ pub mod get_task_node_data {
         ///
         /// where to display in Standard Plugins
         pub preset: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Outputs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Outputs",
                 &["name", "value", "key", "preset"],
@@ -8325,7 +9960,11 @@ pub mod get_task_node_data {
                 value: record.opt_text("value")?,
                 key: record.field("key")?,
                 preset: record.field("preset")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8333,6 +9972,7 @@ pub mod get_task_node_data {
             record.field("value", &self.value);
             record.field("key", &self.key);
             record.field("preset", &self.preset);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8365,6 +10005,9 @@ pub mod get_task_node_data {
         ///
         /// subprocess stack, json array string
         pub subprocess_stack: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTaskNodeDataRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8382,7 +10025,74 @@ pub mod get_task_node_data {
                 node_id: node_id.into(),
                 component_code: component_code.into(),
                 subprocess_stack: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`GetTaskNodeDataRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct GetTaskNodeDataRequestBuilder {
+        bk_biz_id: Option<String>,
+        task_id: Option<i64>,
+        node_id: Option<String>,
+        component_code: Option<String>,
+    }
+    impl GetTaskNodeDataRequest {
+        /// Starts a [`GetTaskNodeDataRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> GetTaskNodeDataRequestBuilder {
+            GetTaskNodeDataRequestBuilder::default()
+        }
+    }
+    impl GetTaskNodeDataRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `task_id` (required).
+        pub fn task_id(mut self, value: impl Into<i64>) -> Self {
+            self.task_id = Some(value.into());
+            self
+        }
+        /// Sets `node_id` (required).
+        pub fn node_id(mut self, value: impl Into<String>) -> Self {
+            self.node_id = Some(value.into());
+            self
+        }
+        /// Sets `component_code` (required).
+        pub fn component_code(mut self, value: impl Into<String>) -> Self {
+            self.component_code = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<GetTaskNodeDataRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let task_id = self
+                .task_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "task_id"),
+                ))?;
+            let node_id = self
+                .node_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "node_id"),
+                ))?;
+            let component_code = self
+                .component_code
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "component_code"),
+                ))?;
+            ::std::result::Result::Ok(
+                GetTaskNodeDataRequest::new(bk_biz_id, task_id, node_id, component_code),
+            )
         }
     }
     impl GetTaskNodeDataRequest {
@@ -8420,6 +10130,7 @@ pub mod get_task_node_data {
                 node_id: record.text("node_id")?,
                 component_code: record.text("component_code")?,
                 subprocess_stack: record.opt_text("subprocess_stack")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8430,6 +10141,7 @@ pub mod get_task_node_data {
             record.field("node_id", &self.node_id);
             record.field("component_code", &self.component_code);
             record.field("subprocess_stack", &self.subprocess_stack);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8450,12 +10162,15 @@ pub mod get_task_node_data {
         ///
         /// failure detail of this node，format is json or HTML、string
         pub ex_data: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTaskNodeDataResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTaskNodeDataResponse",
                 &["inputs", "outputs", "ex_data"],
@@ -8464,13 +10179,18 @@ pub mod get_task_node_data {
                 inputs: record.field("inputs")?,
                 outputs: record.field("outputs")?,
                 ex_data: record.opt_text("ex_data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("inputs", &self.inputs);
             record.field("outputs", &self.outputs);
             record.field("ex_data", &self.ex_data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8503,12 +10223,15 @@ pub mod get_task_node_detail {
         ///
         /// where to display in Standard Plugins
         pub preset: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Outputs {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Outputs",
                 &["name", "value", "key", "preset"],
@@ -8518,7 +10241,11 @@ pub mod get_task_node_detail {
                 value: record.field("value")?,
                 key: record.field("key")?,
                 preset: record.field("preset")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8526,6 +10253,7 @@ pub mod get_task_node_detail {
             record.field("value", &self.value);
             record.field("key", &self.key);
             record.field("preset", &self.preset);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8556,6 +10284,9 @@ pub mod get_task_node_detail {
         ///
         /// stack of SubProcess, format is json
         pub subprocess_stack: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTaskNodeDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -8571,6 +10302,7 @@ pub mod get_task_node_detail {
                 node_id: node_id.into(),
                 component_code: None,
                 subprocess_stack: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -8607,6 +10339,7 @@ pub mod get_task_node_detail {
                 node_id: record.text("node_id")?,
                 component_code: record.opt_text("component_code")?,
                 subprocess_stack: record.opt_text("subprocess_stack")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -8616,6 +10349,7 @@ pub mod get_task_node_detail {
             record.field("node_id", &self.node_id);
             record.field("component_code", &self.component_code);
             record.field("subprocess_stack", &self.subprocess_stack);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8668,12 +10402,15 @@ pub mod get_task_node_detail {
         ///
         /// retry records, details are described below
         pub histories: Option<Vec<Histories>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTaskNodeDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTaskNodeDetailResponse",
                 &[
@@ -8702,7 +10439,11 @@ pub mod get_task_node_detail {
                 outputs: record.field("outputs")?,
                 ex_data: record.opt_text("ex_data")?,
                 histories: record.field("histories")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8717,6 +10458,7 @@ pub mod get_task_node_detail {
             record.field("outputs", &self.outputs);
             record.field("ex_data", &self.ex_data);
             record.field("histories", &self.histories);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8765,12 +10507,15 @@ pub mod get_task_node_detail {
         ///
         /// failure detail of this node，format is json or HTML、string
         pub ex_data: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Histories {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Histories",
                 &[
@@ -8797,7 +10542,11 @@ pub mod get_task_node_detail {
                 inputs: record.field("inputs")?,
                 outputs: record.field("outputs")?,
                 ex_data: record.opt_text("ex_data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8811,6 +10560,7 @@ pub mod get_task_node_detail {
             record.field("inputs", &self.inputs);
             record.field("outputs", &self.outputs);
             record.field("ex_data", &self.ex_data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8853,12 +10603,15 @@ pub mod get_task_status {
         pub state_refresh_at: Option<String>,
         /// `version` (Not in the doc's table; seen in its example at line 36.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTaskStatusChildren {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTaskStatusChildren",
                 &[
@@ -8891,7 +10644,11 @@ pub mod get_task_status {
                 state: record.opt_text("state")?,
                 state_refresh_at: record.opt_text("state_refresh_at")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -8908,6 +10665,7 @@ pub mod get_task_status {
             record.field("state", &self.state);
             record.field("state_refresh_at", &self.state_refresh_at);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -8956,12 +10714,15 @@ pub mod get_task_status {
         pub state_refresh_at: Option<String>,
         /// `version` (Not in the doc's table; seen in its example at line 36.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Children {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Children",
                 &[
@@ -8994,7 +10755,11 @@ pub mod get_task_status {
                 state: record.opt_text("state")?,
                 state_refresh_at: record.opt_text("state_refresh_at")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9011,6 +10776,7 @@ pub mod get_task_status {
             record.field("state", &self.state);
             record.field("state_refresh_at", &self.state_refresh_at);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9041,6 +10807,9 @@ pub mod get_task_status {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTaskStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9052,6 +10821,7 @@ pub mod get_task_status {
                 subprocess_id: None,
                 with_ex_data: None,
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9087,6 +10857,7 @@ pub mod get_task_status {
                 subprocess_id: record.opt_text("subprocess_id")?,
                 with_ex_data: record.field("with_ex_data")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9096,6 +10867,7 @@ pub mod get_task_status {
             record.field("subprocess_id", &self.subprocess_id);
             record.field("with_ex_data", &self.with_ex_data);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9154,12 +10926,15 @@ pub mod get_task_status {
         pub state_refresh_at: Option<String>,
         /// `version` (Not in the doc's table; seen in its example at line 36.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTaskStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTaskStatusResponse",
                 &[
@@ -9198,7 +10973,11 @@ pub mod get_task_status {
                 r#loop: record.opt_int("loop")?,
                 state_refresh_at: record.opt_text("state_refresh_at")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9218,6 +10997,7 @@ pub mod get_task_status {
             record.field("loop", &self.r#loop);
             record.field("state_refresh_at", &self.state_refresh_at);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9248,6 +11028,9 @@ pub mod get_tasks_manual_intervention_state {
         ///
         /// id scope, can be "cmdb_biz" or "project". if scope is "cmdb_biz" then bk_biz_id represent cmdb business ID, otherwise bk_biz_id represent proejct id. default is "cmdb_biz"
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTasksManualInterventionStateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9257,6 +11040,7 @@ pub mod get_tasks_manual_intervention_state {
                 bk_biz_id: bk_biz_id.into(),
                 task_id_list,
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9280,6 +11064,7 @@ pub mod get_tasks_manual_intervention_state {
                 bk_biz_id: record.text("bk_biz_id")?,
                 task_id_list: record.field("task_id_list")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9287,6 +11072,7 @@ pub mod get_tasks_manual_intervention_state {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("task_id_list", &self.task_id_list);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9303,12 +11089,15 @@ pub mod get_tasks_manual_intervention_state {
         ///
         /// whether need manual intervention
         pub manual_intervention_required: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTasksManualInterventionStateResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTasksManualInterventionStateResponse",
                 &["id", "manual_intervention_required"],
@@ -9317,7 +11106,11 @@ pub mod get_tasks_manual_intervention_state {
                 id: record.opt_int("id")?,
                 manual_intervention_required: record
                     .field("manual_intervention_required")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9327,6 +11120,7 @@ pub mod get_tasks_manual_intervention_state {
                     "manual_intervention_required",
                     &self.manual_intervention_required,
                 );
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9360,6 +11154,9 @@ pub mod get_tasks_status {
         ///
         /// whether include children status in response
         pub include_children_status: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTasksStatusRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -9370,6 +11167,7 @@ pub mod get_tasks_status {
                 task_id_list,
                 scope: None,
                 include_children_status: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -9399,6 +11197,7 @@ pub mod get_tasks_status {
                 task_id_list: record.field("task_id_list")?,
                 scope: record.opt_text("scope")?,
                 include_children_status: record.field("include_children_status")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -9407,6 +11206,7 @@ pub mod get_tasks_status {
             record.field("task_id_list", &self.task_id_list);
             record.field("scope", &self.scope);
             record.field("include_children_status", &self.include_children_status);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9461,12 +11261,15 @@ pub mod get_tasks_status {
         pub childrenvalue: Option<serde_json::Value>,
         /// `url` (Not in the doc's table; seen in its example at line 32.)
         pub url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTasksStatusResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTasksStatusResponse",
                 &[
@@ -9499,7 +11302,11 @@ pub mod get_tasks_status {
                 childrenkey: record.field("childrenkey")?,
                 childrenvalue: record.field("childrenvalue")?,
                 url: record.opt_text("url")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9516,6 +11323,7 @@ pub mod get_tasks_status {
             record.field("childrenkey", &self.childrenkey);
             record.field("childrenvalue", &self.childrenvalue);
             record.field("url", &self.url);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9568,12 +11376,15 @@ pub mod get_tasks_status {
         ///
         /// finish time
         pub finish_time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Status {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Status",
                 &[
@@ -9602,7 +11413,11 @@ pub mod get_tasks_status {
                 elapsed_time: record.opt_int("elapsed_time")?,
                 start_time: record.opt_text("start_time")?,
                 finish_time: record.opt_text("finish_time")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9617,6 +11432,7 @@ pub mod get_tasks_status {
             record.field("elapsed_time", &self.elapsed_time);
             record.field("start_time", &self.start_time);
             record.field("finish_time", &self.finish_time);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9660,12 +11476,15 @@ pub mod get_template_info {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 34.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Activities {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Activities",
                 &[
@@ -9690,7 +11509,11 @@ pub mod get_template_info {
                 optional: record.field("optional")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9703,6 +11526,7 @@ pub mod get_template_info {
             record.field("optional", &self.optional);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9715,12 +11539,15 @@ pub mod get_template_info {
         pub code: Option<String>,
         /// `data` (Not in the doc's table; seen in its example at line 34.)
         pub data: Option<Data>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Component {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Component",
                 &["code", "data"],
@@ -9728,12 +11555,17 @@ pub mod get_template_info {
             ::std::result::Result::Ok(Self {
                 code: record.opt_text("code")?,
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9778,12 +11610,15 @@ pub mod get_template_info {
         pub value: Option<String>,
         /// `validation` (Not in the doc's table; seen in its example at line 34.)
         pub validation: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Constants {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Constants",
                 &[
@@ -9812,7 +11647,11 @@ pub mod get_template_info {
                 source_type: record.opt_text("source_type")?,
                 value: record.opt_text("value")?,
                 validation: record.opt_text("validation")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9827,6 +11666,7 @@ pub mod get_template_info {
             record.field("source_type", &self.source_type);
             record.field("value", &self.value);
             record.field("validation", &self.validation);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9847,12 +11687,15 @@ pub mod get_template_info {
         pub script_timeout: Option<ScriptTimeout>,
         /// `script_type` (Not in the doc's table; seen in its example at line 34.)
         pub script_type: Option<ScriptType>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Data {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Data",
                 &[
@@ -9871,7 +11714,11 @@ pub mod get_template_info {
                 script_param: record.field("script_param")?,
                 script_timeout: record.field("script_timeout")?,
                 script_type: record.field("script_type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9881,6 +11728,7 @@ pub mod get_template_info {
             record.field("script_param", &self.script_param);
             record.field("script_timeout", &self.script_timeout);
             record.field("script_type", &self.script_type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9901,12 +11749,15 @@ pub mod get_template_info {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 34.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EndEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EndEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -9917,7 +11768,11 @@ pub mod get_template_info {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -9926,6 +11781,7 @@ pub mod get_template_info {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -9966,12 +11822,15 @@ pub mod get_template_info {
         pub constantskey: Option<serde_json::Value>,
         /// `constantsvalue` (Type inferred from the doc's example.)
         pub constantsvalue: Option<Constantsvalue>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PipelineTree {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PipelineTree",
                 &[
@@ -9996,7 +11855,11 @@ pub mod get_template_info {
                 outputs: record.field("outputs")?,
                 constantskey: record.field("constantskey")?,
                 constantsvalue: record.field("constantsvalue")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10009,6 +11872,7 @@ pub mod get_template_info {
             record.field("outputs", &self.outputs);
             record.field("constantskey", &self.constantskey);
             record.field("constantsvalue", &self.constantsvalue);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10035,6 +11899,9 @@ pub mod get_template_info {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTemplateInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10048,6 +11915,7 @@ pub mod get_template_info {
                 template_id: template_id.into(),
                 template_source: None,
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10077,6 +11945,7 @@ pub mod get_template_info {
                 template_id: record.text("template_id")?,
                 template_source: record.opt_text("template_source")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10085,6 +11954,7 @@ pub mod get_template_info {
             record.field("template_id", &self.template_id);
             record.field("template_source", &self.template_source);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10133,12 +12003,15 @@ pub mod get_template_info {
         ///
         /// template tree info, details are described below
         pub pipeline_tree: Option<PipelineTree>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTemplateInfoResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTemplateInfoResponse",
                 &[
@@ -10165,7 +12038,11 @@ pub mod get_template_info {
                 editor: record.opt_text("editor")?,
                 edit_time: record.opt_text("edit_time")?,
                 pipeline_tree: record.field("pipeline_tree")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10179,6 +12056,7 @@ pub mod get_template_info {
             record.field("editor", &self.editor);
             record.field("edit_time", &self.edit_time);
             record.field("pipeline_tree", &self.pipeline_tree);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10199,12 +12077,15 @@ pub mod get_template_info {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 34.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StartEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StartEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -10215,7 +12096,11 @@ pub mod get_template_info {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10224,6 +12109,7 @@ pub mod get_template_info {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10263,6 +12149,9 @@ pub mod get_template_list {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTemplateListRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10274,6 +12163,7 @@ pub mod get_template_list {
                 id_in: None,
                 name_keyword: None,
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10314,6 +12204,7 @@ pub mod get_template_list {
                 id_in: record.opt_text("id_in")?,
                 name_keyword: record.opt_text("name_keyword")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10323,6 +12214,7 @@ pub mod get_template_list {
             record.field("id_in", &self.id_in);
             record.field("name_keyword", &self.name_keyword);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10371,12 +12263,15 @@ pub mod get_template_list {
         ///
         /// actions with permissions for the current user (Type inferred from the doc's example.)
         pub auth_actions: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTemplateListResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTemplateListResponseItem",
                 &[
@@ -10403,7 +12298,11 @@ pub mod get_template_list {
                 editor: record.opt_text("editor")?,
                 edit_time: record.opt_text("edit_time")?,
                 auth_actions: record.field("auth_actions")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10417,6 +12316,7 @@ pub mod get_template_list {
             record.field("editor", &self.editor);
             record.field("edit_time", &self.edit_time);
             record.field("auth_actions", &self.auth_actions);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10444,6 +12344,9 @@ pub mod get_template_schemes {
         ///
         /// id scope, can be "cmdb_biz" or "project". if scope is "cmdb_biz" then bk_biz_id represent cmdb business ID, otherwise bk_biz_id represent proejct id. default is "cmdb_biz"
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetTemplateSchemesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10453,6 +12356,7 @@ pub mod get_template_schemes {
                 bk_biz_id: bk_biz_id.into(),
                 template_id: template_id.into(),
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10476,6 +12380,7 @@ pub mod get_template_schemes {
                 bk_biz_id: record.text("bk_biz_id")?,
                 template_id: record.int("template_id")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10483,6 +12388,7 @@ pub mod get_template_schemes {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("template_id", &self.template_id);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10503,12 +12409,15 @@ pub mod get_template_schemes {
         ///
         /// node id in scheme
         pub data: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetTemplateSchemesResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetTemplateSchemesResponse",
                 &["id", "name", "data"],
@@ -10517,13 +12426,18 @@ pub mod get_template_schemes {
                 id: record.opt_text("id")?,
                 name: record.opt_text("name")?,
                 data: record.opt_text("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10547,6 +12461,9 @@ pub mod get_user_project_detail {
         ///
         /// id scope, can be "cmdb_biz" or "project". if scope is "cmdb_biz" then bk_biz_id represent cmdb business ID, otherwise bk_biz_id represent proejct id. default is "cmdb_biz"
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl GetUserProjectDetailRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10555,6 +12472,7 @@ pub mod get_user_project_detail {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10577,12 +12495,14 @@ pub mod get_user_project_detail {
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.text("bk_biz_id")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10627,12 +12547,15 @@ pub mod get_user_project_detail {
         ///
         /// business productors
         pub bk_biz_productor: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetUserProjectDetailResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetUserProjectDetailResponse",
                 &[
@@ -10657,7 +12580,11 @@ pub mod get_user_project_detail {
                 bk_biz_maintainer: record.opt_text("bk_biz_maintainer")?,
                 bk_biz_tester: record.opt_text("bk_biz_tester")?,
                 bk_biz_productor: record.opt_text("bk_biz_productor")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -10670,6 +12597,7 @@ pub mod get_user_project_detail {
             record.field("bk_biz_maintainer", &self.bk_biz_maintainer);
             record.field("bk_biz_tester", &self.bk_biz_tester);
             record.field("bk_biz_productor", &self.bk_biz_productor);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10687,22 +12615,29 @@ pub mod get_user_project_list {
     ///
     /// Defined in `api-docs/sops/zh_hans/get_user_project_list.md` at line 1.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GetUserProjectListRequest {}
+    pub struct GetUserProjectListRequest {
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
     impl crate::wire::Wire for GetUserProjectListRequest {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut)]
             let mut record = crate::wire::Record::read(
                 value,
                 "GetUserProjectListRequest",
                 &[],
             )?;
-            ::std::result::Result::Ok(Self {})
+            ::std::result::Result::Ok(Self { extra: record.finish()? })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
-            #[allow(unused_mut)]
             let mut record = crate::wire::RecordWriter::new();
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10723,12 +12658,15 @@ pub mod get_user_project_list {
         ///
         /// project name
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for GetUserProjectListResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "GetUserProjectListResponse",
                 &["project_id", "bk_biz_id", "name"],
@@ -10737,13 +12675,18 @@ pub mod get_user_project_list {
                 project_id: record.opt_int("project_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("project_id", &self.project_id);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10767,6 +12710,9 @@ pub mod import_common_template {
         ///
         /// whether to override flows which has same ID
         pub r#override: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportCommonTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10775,6 +12721,7 @@ pub mod import_common_template {
             Self {
                 template_data: template_data.into(),
                 r#override: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10797,12 +12744,14 @@ pub mod import_common_template {
             ::std::result::Result::Ok(Self {
                 template_data: record.text("template_data")?,
                 r#override: record.field("override")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("template_data", &self.template_data);
             record.field("override", &self.r#override);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10819,12 +12768,15 @@ pub mod import_common_template {
         ///
         /// mapping of import flow ID and name (Type inferred from the doc's example.)
         pub flows: Option<std::collections::BTreeMap<String, String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportCommonTemplateResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportCommonTemplateResponse",
                 &["count", "flows"],
@@ -10832,12 +12784,17 @@ pub mod import_common_template {
             ::std::result::Result::Ok(Self {
                 count: record.opt_int("count")?,
                 flows: record.field("flows")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("flows", &self.flows);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10868,6 +12825,9 @@ pub mod import_project_template {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ImportProjectTemplateRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10880,6 +12840,7 @@ pub mod import_project_template {
                 template_data: template_data.into(),
                 project_id: project_id.into(),
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -10903,6 +12864,7 @@ pub mod import_project_template {
                 template_data: record.text("template_data")?,
                 project_id: record.text("project_id")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -10910,6 +12872,7 @@ pub mod import_project_template {
             record.field("template_data", &self.template_data);
             record.field("project_id", &self.project_id);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10926,12 +12889,15 @@ pub mod import_project_template {
         ///
         /// mapping of import flow ID and name (Type inferred from the doc's example.)
         pub flows: Option<std::collections::BTreeMap<String, String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ImportProjectTemplateResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ImportProjectTemplateResponse",
                 &["count", "flows"],
@@ -10939,12 +12905,17 @@ pub mod import_project_template {
             ::std::result::Result::Ok(Self {
                 count: record.opt_int("count")?,
                 flows: record.field("flows")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("flows", &self.flows);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -10979,6 +12950,9 @@ pub mod modify_constants_for_periodic_task {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ModifyConstantsForPeriodicTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -10989,6 +12963,7 @@ pub mod modify_constants_for_periodic_task {
                 bk_biz_id: bk_biz_id.into(),
                 constants: None,
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11021,6 +12996,7 @@ pub mod modify_constants_for_periodic_task {
                 bk_biz_id: record.text("bk_biz_id")?,
                 constants: record.field("constants")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11029,6 +13005,7 @@ pub mod modify_constants_for_periodic_task {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("constants", &self.constants);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11064,6 +13041,9 @@ pub mod modify_constants_for_task {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ModifyConstantsForTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11079,6 +13059,7 @@ pub mod modify_constants_for_task {
                 constants,
                 name: None,
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11109,6 +13090,7 @@ pub mod modify_constants_for_task {
                 constants: record.field("constants")?,
                 name: record.opt_text("name")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11118,6 +13100,7 @@ pub mod modify_constants_for_task {
             record.field("constants", &self.constants);
             record.field("name", &self.name);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11150,6 +13133,9 @@ pub mod modify_cron_for_periodic_task {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ModifyCronForPeriodicTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11160,6 +13146,7 @@ pub mod modify_cron_for_periodic_task {
                 bk_biz_id: bk_biz_id.into(),
                 cron: None,
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11189,6 +13176,7 @@ pub mod modify_cron_for_periodic_task {
                 bk_biz_id: record.text("bk_biz_id")?,
                 cron: record.field("cron")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11197,6 +13185,7 @@ pub mod modify_cron_for_periodic_task {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("cron", &self.cron);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11209,23 +13198,31 @@ pub mod modify_cron_for_periodic_task {
         ///
         /// crontab expression
         pub cron: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for ModifyCronForPeriodicTaskResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "ModifyCronForPeriodicTaskResponse",
                 &["cron"],
             )?;
             ::std::result::Result::Ok(Self {
                 cron: record.opt_text("cron")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("cron", &self.cron);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11244,6 +13241,9 @@ pub mod node_callback {
     pub struct CallbackData {
         /// `data` (Not in the doc's table; seen in its example at line 20.)
         pub data: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl CallbackData {
         /// Sets `data`.
@@ -11266,11 +13266,16 @@ pub mod node_callback {
             )?;
             ::std::result::Result::Ok(Self {
                 data: record.field("data")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("data", &self.data);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11301,6 +13306,9 @@ pub mod node_callback {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl NodeCallbackRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11316,6 +13324,7 @@ pub mod node_callback {
                 node_id: node_id.into(),
                 callback_data: None,
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11346,6 +13355,7 @@ pub mod node_callback {
                 node_id: record.text("node_id")?,
                 callback_data: record.field("callback_data")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11355,6 +13365,7 @@ pub mod node_callback {
             record.field("node_id", &self.node_id);
             record.field("callback_data", &self.callback_data);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11377,12 +13388,15 @@ pub mod node_callback {
         pub request_id: Option<String>,
         /// open telemetry trace_id
         pub trace_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for NodeCallbackResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "NodeCallbackResponse",
                 &["result", "message", "request_id", "trace_id"],
@@ -11392,7 +13406,11 @@ pub mod node_callback {
                 message: record.opt_text("message")?,
                 request_id: record.opt_text("request_id")?,
                 trace_id: record.opt_text("trace_id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11400,6 +13418,7 @@ pub mod node_callback {
             record.field("message", &self.message);
             record.field("request_id", &self.request_id);
             record.field("trace_id", &self.trace_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11448,6 +13467,9 @@ pub mod operate_node {
         ///
         /// execution flow id when action is skip_exg
         pub flow_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateNodeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11467,7 +13489,74 @@ pub mod operate_node {
                 data: None,
                 inputs: None,
                 flow_id: None,
+                extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    /// Builds a [`OperateNodeRequest`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct OperateNodeRequestBuilder {
+        bk_biz_id: Option<String>,
+        task_id: Option<i64>,
+        node_id: Option<String>,
+        action: Option<String>,
+    }
+    impl OperateNodeRequest {
+        /// Starts a [`OperateNodeRequestBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> OperateNodeRequestBuilder {
+            OperateNodeRequestBuilder::default()
+        }
+    }
+    impl OperateNodeRequestBuilder {
+        /// Sets `bk_biz_id` (required).
+        pub fn bk_biz_id(mut self, value: impl Into<String>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `task_id` (required).
+        pub fn task_id(mut self, value: impl Into<i64>) -> Self {
+            self.task_id = Some(value.into());
+            self
+        }
+        /// Sets `node_id` (required).
+        pub fn node_id(mut self, value: impl Into<String>) -> Self {
+            self.node_id = Some(value.into());
+            self
+        }
+        /// Sets `action` (required).
+        pub fn action(mut self, value: impl Into<String>) -> Self {
+            self.action = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<OperateNodeRequest, crate::wire::WireError> {
+            let bk_biz_id = self
+                .bk_biz_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "bk_biz_id"),
+                ))?;
+            let task_id = self
+                .task_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "task_id"),
+                ))?;
+            let node_id = self
+                .node_id
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "node_id"),
+                ))?;
+            let action = self
+                .action
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "action"),
+                ))?;
+            ::std::result::Result::Ok(
+                OperateNodeRequest::new(bk_biz_id, task_id, node_id, action),
+            )
         }
     }
     impl OperateNodeRequest {
@@ -11525,6 +13614,7 @@ pub mod operate_node {
                 data: record.field("data")?,
                 inputs: record.field("inputs")?,
                 flow_id: record.opt_text("flow_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11537,6 +13627,7 @@ pub mod operate_node {
             record.field("data", &self.data);
             record.field("inputs", &self.inputs);
             record.field("flow_id", &self.flow_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11568,6 +13659,9 @@ pub mod operate_task {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl OperateTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11582,6 +13676,7 @@ pub mod operate_task {
                 task_id: task_id.into(),
                 action: action.into(),
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -11606,6 +13701,7 @@ pub mod operate_task {
                 task_id: record.text("task_id")?,
                 action: record.text("action")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -11614,6 +13710,7 @@ pub mod operate_task {
             record.field("task_id", &self.task_id);
             record.field("action", &self.action);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11666,12 +13763,15 @@ pub mod preview_common_task_tree {
         ///
         /// Sent as `isSkipped`.
         pub is_skipped: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Activities {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Activities",
                 &[
@@ -11706,7 +13806,11 @@ pub mod preview_common_task_tree {
                 r#type: record.opt_text("type")?,
                 can_retry: record.field("can_retry")?,
                 is_skipped: record.field("isSkipped")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11724,6 +13828,7 @@ pub mod preview_common_task_tree {
             record.field("type", &self.r#type);
             record.field("can_retry", &self.can_retry);
             record.field("isSkipped", &self.is_skipped);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11738,12 +13843,15 @@ pub mod preview_common_task_tree {
         pub data: Option<serde_json::Map<String, serde_json::Value>>,
         /// 模板的版本，不填时默认为最新版本 (described at line 12) (Not in the doc's table; seen in its example at line 34.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Component {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Component",
                 &["code", "data", "version"],
@@ -11752,13 +13860,18 @@ pub mod preview_common_task_tree {
                 code: record.opt_text("code")?,
                 data: record.field("data")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("data", &self.data);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11771,12 +13884,15 @@ pub mod preview_common_task_tree {
         pub key: Option<serde_json::Value>,
         /// `value` (Type inferred from the doc's example.)
         pub value: Option<Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Constants {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Constants",
                 &["key", "value"],
@@ -11784,12 +13900,17 @@ pub mod preview_common_task_tree {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11810,12 +13931,15 @@ pub mod preview_common_task_tree {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 34.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EndEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EndEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -11826,7 +13950,11 @@ pub mod preview_common_task_tree {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11835,6 +13963,7 @@ pub mod preview_common_task_tree {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11877,12 +14006,15 @@ pub mod preview_common_task_tree {
         pub location: Option<Vec<Location>>,
         /// `id` (Not in the doc's table; seen in its example at line 212.)
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PipelineTree {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PipelineTree",
                 &[
@@ -11909,7 +14041,11 @@ pub mod preview_common_task_tree {
                 line: record.field("line")?,
                 location: record.field("location")?,
                 id: record.opt_text("id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -11923,6 +14059,7 @@ pub mod preview_common_task_tree {
             record.field("line", &self.line);
             record.field("location", &self.location);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -11953,6 +14090,9 @@ pub mod preview_common_task_tree {
         ///
         /// exclude node id list, default is \[\] (Type inferred from the doc's example.)
         pub exclude_task_nodes_id: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PreviewCommonTaskTreeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -11964,6 +14104,7 @@ pub mod preview_common_task_tree {
                 scope: None,
                 version: None,
                 exclude_task_nodes_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12005,6 +14146,7 @@ pub mod preview_common_task_tree {
                 scope: record.opt_text("scope")?,
                 version: record.opt_text("version")?,
                 exclude_task_nodes_id: record.field("exclude_task_nodes_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12014,6 +14156,7 @@ pub mod preview_common_task_tree {
             record.field("scope", &self.scope);
             record.field("version", &self.version);
             record.field("exclude_task_nodes_id", &self.exclude_task_nodes_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12030,12 +14173,15 @@ pub mod preview_common_task_tree {
         ///
         /// not referred constants in template, same as pepeline\[constants\] (Type inferred from the doc's example.)
         pub constants_not_referred: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PreviewCommonTaskTreeResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PreviewCommonTaskTreeResponse",
                 &["pipeline_tree", "constants_not_referred"],
@@ -12043,12 +14189,17 @@ pub mod preview_common_task_tree {
             ::std::result::Result::Ok(Self {
                 pipeline_tree: record.field("pipeline_tree")?,
                 constants_not_referred: record.field("constants_not_referred")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("pipeline_tree", &self.pipeline_tree);
             record.field("constants_not_referred", &self.constants_not_referred);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12069,12 +14220,15 @@ pub mod preview_common_task_tree {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 34.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StartEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StartEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -12085,7 +14239,11 @@ pub mod preview_common_task_tree {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12094,6 +14252,7 @@ pub mod preview_common_task_tree {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12134,12 +14293,15 @@ pub mod preview_common_task_tree {
         ///
         /// source info about task node ID
         pub source_info: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Value {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Value",
                 &[
@@ -12162,7 +14324,11 @@ pub mod preview_common_task_tree {
                 custom_type: record.field("custom_type")?,
                 source_tag: record.opt_text("source_tag")?,
                 source_info: record.field("source_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12174,6 +14340,7 @@ pub mod preview_common_task_tree {
             record.field("custom_type", &self.custom_type);
             record.field("source_tag", &self.source_tag);
             record.field("source_info", &self.source_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12230,12 +14397,15 @@ pub mod preview_task_tree {
         ///
         /// Sent as `isSkipped`.
         pub is_skipped: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Activities {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Activities",
                 &[
@@ -12270,7 +14440,11 @@ pub mod preview_task_tree {
                 r#type: record.opt_text("type")?,
                 can_retry: record.field("can_retry")?,
                 is_skipped: record.field("isSkipped")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12288,6 +14462,7 @@ pub mod preview_task_tree {
             record.field("type", &self.r#type);
             record.field("can_retry", &self.can_retry);
             record.field("isSkipped", &self.is_skipped);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12302,12 +14477,15 @@ pub mod preview_task_tree {
         pub data: Option<serde_json::Map<String, serde_json::Value>>,
         /// 模板的版本，不填时默认为最新版本 (described at line 12) (Not in the doc's table; seen in its example at line 33.)
         pub version: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Component {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Component",
                 &["code", "data", "version"],
@@ -12316,13 +14494,18 @@ pub mod preview_task_tree {
                 code: record.opt_text("code")?,
                 data: record.field("data")?,
                 version: record.opt_text("version")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("data", &self.data);
             record.field("version", &self.version);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12335,12 +14518,15 @@ pub mod preview_task_tree {
         pub key: Option<serde_json::Value>,
         /// `value` (Type inferred from the doc's example.)
         pub value: Option<Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Constants {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Constants",
                 &["key", "value"],
@@ -12348,12 +14534,17 @@ pub mod preview_task_tree {
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
                 value: record.field("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key", &self.key);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12374,12 +14565,15 @@ pub mod preview_task_tree {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 33.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for EndEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "EndEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -12390,7 +14584,11 @@ pub mod preview_task_tree {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12399,6 +14597,7 @@ pub mod preview_task_tree {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12441,12 +14640,15 @@ pub mod preview_task_tree {
         pub location: Option<Vec<Location>>,
         /// `id` (Not in the doc's table; seen in its example at line 211.)
         pub id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PipelineTree {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PipelineTree",
                 &[
@@ -12473,7 +14675,11 @@ pub mod preview_task_tree {
                 line: record.field("line")?,
                 location: record.field("location")?,
                 id: record.opt_text("id")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12487,6 +14693,7 @@ pub mod preview_task_tree {
             record.field("line", &self.line);
             record.field("location", &self.location);
             record.field("id", &self.id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12517,6 +14724,9 @@ pub mod preview_task_tree {
         ///
         /// exclude node id list, default is \[\] (Type inferred from the doc's example.)
         pub exclude_task_nodes_id: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl PreviewTaskTreeRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12528,6 +14738,7 @@ pub mod preview_task_tree {
                 scope: None,
                 version: None,
                 exclude_task_nodes_id: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -12569,6 +14780,7 @@ pub mod preview_task_tree {
                 scope: record.opt_text("scope")?,
                 version: record.opt_text("version")?,
                 exclude_task_nodes_id: record.field("exclude_task_nodes_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -12578,6 +14790,7 @@ pub mod preview_task_tree {
             record.field("scope", &self.scope);
             record.field("version", &self.version);
             record.field("exclude_task_nodes_id", &self.exclude_task_nodes_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12594,12 +14807,15 @@ pub mod preview_task_tree {
         ///
         /// not referred constants in template, same as pepeline\[constants\] (Type inferred from the doc's example.)
         pub constants_not_referred: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for PreviewTaskTreeResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "PreviewTaskTreeResponse",
                 &["pipeline_tree", "constants_not_referred"],
@@ -12607,12 +14823,17 @@ pub mod preview_task_tree {
             ::std::result::Result::Ok(Self {
                 pipeline_tree: record.field("pipeline_tree")?,
                 constants_not_referred: record.field("constants_not_referred")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("pipeline_tree", &self.pipeline_tree);
             record.field("constants_not_referred", &self.constants_not_referred);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12633,12 +14854,15 @@ pub mod preview_task_tree {
         pub outgoing: Option<String>,
         /// `type` (Not in the doc's table; seen in its example at line 33.)
         pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for StartEvent {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "StartEvent",
                 &["id", "incoming", "name", "outgoing", "type"],
@@ -12649,7 +14873,11 @@ pub mod preview_task_tree {
                 name: record.opt_text("name")?,
                 outgoing: record.opt_text("outgoing")?,
                 r#type: record.opt_text("type")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12658,6 +14886,7 @@ pub mod preview_task_tree {
             record.field("name", &self.name);
             record.field("outgoing", &self.outgoing);
             record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12698,12 +14927,15 @@ pub mod preview_task_tree {
         ///
         /// source info about task node ID
         pub source_info: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Value {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Value",
                 &[
@@ -12726,7 +14958,11 @@ pub mod preview_task_tree {
                 custom_type: record.field("custom_type")?,
                 source_tag: record.opt_text("source_tag")?,
                 source_info: record.field("source_info")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12738,6 +14974,7 @@ pub mod preview_task_tree {
             record.field("custom_type", &self.custom_type);
             record.field("source_tag", &self.source_tag);
             record.field("source_info", &self.source_info);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12767,12 +15004,15 @@ pub mod query_task_count {
         ///
         /// current number of classified tasks
         pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Groups {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Groups",
                 &["code", "name", "value"],
@@ -12781,13 +15021,18 @@ pub mod query_task_count {
                 code: record.opt_text("code")?,
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("code", &self.code);
             record.field("name", &self.name);
             record.field("value", &self.value);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12844,6 +15089,9 @@ pub mod query_task_count {
         ///
         /// whether the task finished
         pub is_finished: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl Conditions {
         /// Sets `template_id`.
@@ -12928,7 +15176,11 @@ pub mod query_task_count {
                 start_time_lte: record.opt_text("start_time__lte")?,
                 is_started: record.field("is_started")?,
                 is_finished: record.field("is_finished")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -12942,6 +15194,7 @@ pub mod query_task_count {
             record.field("start_time__lte", &self.start_time_lte);
             record.field("is_started", &self.is_started);
             record.field("is_finished", &self.is_finished);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -12968,6 +15221,9 @@ pub mod query_task_count {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl QueryTaskCountRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -12978,6 +15234,7 @@ pub mod query_task_count {
                 group_by: group_by.into(),
                 conditions: None,
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13007,6 +15264,7 @@ pub mod query_task_count {
                 group_by: record.text("group_by")?,
                 conditions: record.field("conditions")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13015,6 +15273,7 @@ pub mod query_task_count {
             record.field("group_by", &self.group_by);
             record.field("conditions", &self.conditions);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13031,12 +15290,15 @@ pub mod query_task_count {
         ///
         /// sort statistic details by filter criteria
         pub groups: Option<Vec<Groups>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for QueryTaskCountResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "QueryTaskCountResponse",
                 &["total", "groups"],
@@ -13044,12 +15306,17 @@ pub mod query_task_count {
             ::std::result::Result::Ok(Self {
                 total: record.opt_int("total")?,
                 groups: record.field("groups")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("total", &self.total);
             record.field("groups", &self.groups);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13072,6 +15339,9 @@ pub mod register_project {
         ///
         /// CMDB business ID
         pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RegisterProjectRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13079,6 +15349,7 @@ pub mod register_project {
         pub fn new(bk_biz_id: impl Into<i64>) -> Self {
             Self {
                 bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13093,11 +15364,13 @@ pub mod register_project {
             )?;
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13114,12 +15387,15 @@ pub mod register_project {
         ///
         /// bk_sops project name
         pub project_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for RegisterProjectResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "RegisterProjectResponse",
                 &["project_id", "project_name"],
@@ -13127,12 +15403,17 @@ pub mod register_project {
             ::std::result::Result::Ok(Self {
                 project_id: record.opt_int("project_id")?,
                 project_name: record.opt_text("project_name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("project_id", &self.project_id);
             record.field("project_name", &self.project_name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13165,6 +15446,9 @@ pub mod set_periodic_task_enabled {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl SetPeriodicTaskEnabledRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13175,6 +15459,7 @@ pub mod set_periodic_task_enabled {
                 bk_biz_id: bk_biz_id.into(),
                 enabled: None,
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13204,6 +15489,7 @@ pub mod set_periodic_task_enabled {
                 bk_biz_id: record.text("bk_biz_id")?,
                 enabled: record.field("enabled")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13212,6 +15498,7 @@ pub mod set_periodic_task_enabled {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("enabled", &self.enabled);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13224,23 +15511,31 @@ pub mod set_periodic_task_enabled {
         ///
         /// whether the task is activate
         pub enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for SetPeriodicTaskEnabledResponse {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "SetPeriodicTaskEnabledResponse",
                 &["enabled"],
             )?;
             ::std::result::Result::Ok(Self {
                 enabled: record.field("enabled")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("enabled", &self.enabled);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -13271,6 +15566,9 @@ pub mod start_task {
         ///
         /// bk_biz_id scope. default value is 'cmdb_biz' and bk_sops will find a project which relate cmdb business id equal to bk_biz_id. otherwise, bk_sops will find a project which id equal to bk_biz_id when scope value is 'project'
         pub scope: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl StartTaskRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -13280,6 +15578,7 @@ pub mod start_task {
                 bk_biz_id: bk_biz_id.into(),
                 task_id: task_id.into(),
                 scope: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -13303,6 +15602,7 @@ pub mod start_task {
                 bk_biz_id: record.text("bk_biz_id")?,
                 task_id: record.text("task_id")?,
                 scope: record.opt_text("scope")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -13310,6 +15610,7 @@ pub mod start_task {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("task_id", &self.task_id);
             record.field("scope", &self.scope);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }

@@ -23,12 +23,15 @@ pub mod list_department_profiles {
         ///
         /// username (described at line 66) (Not in the doc's table; seen in its example at line 38.)
         pub username: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &["departments", "extras", "id", "leader", "username"],
@@ -39,7 +42,11 @@ pub mod list_department_profiles {
                 id: record.opt_int("id")?,
                 leader: record.field("leader")?,
                 username: record.opt_text("username")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -48,6 +55,7 @@ pub mod list_department_profiles {
             record.field("id", &self.id);
             record.field("leader", &self.leader);
             record.field("username", &self.username);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -70,6 +78,9 @@ pub mod list_department_profiles {
         ///
         /// defualt is false
         pub recursive: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListDepartmentProfilesRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -79,6 +90,7 @@ pub mod list_department_profiles {
                 id: id.into(),
                 lookup_field: None,
                 recursive: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -107,6 +119,7 @@ pub mod list_department_profiles {
                 id: record.text("id")?,
                 lookup_field: record.opt_text("lookup_field")?,
                 recursive: record.field("recursive")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -114,6 +127,7 @@ pub mod list_department_profiles {
             record.field("id", &self.id);
             record.field("lookup_field", &self.lookup_field);
             record.field("recursive", &self.recursive);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -147,12 +161,15 @@ pub mod list_departments {
         pub name: Option<String>,
         /// `parent` (Not in the doc's table; seen in its example at line 43.)
         pub parent: Option<serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &["children", "full_name", "has_children", "id", "name", "parent"],
@@ -164,7 +181,11 @@ pub mod list_departments {
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
                 parent: record.field("parent")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -174,6 +195,7 @@ pub mod list_departments {
             record.field("id", &self.id);
             record.field("name", &self.name);
             record.field("parent", &self.parent);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -208,6 +230,9 @@ pub mod list_departments {
         ///
         /// fuzzy lookup list, e.g. "jack,pony"
         pub fuzzy_lookups: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListDepartmentsRequest {
         /// Sets `lookup_field`.
@@ -264,7 +289,11 @@ pub mod list_departments {
                 fields: record.opt_text("fields")?,
                 exact_lookups: record.opt_text("exact_lookups")?,
                 fuzzy_lookups: record.opt_text("fuzzy_lookups")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -274,6 +303,7 @@ pub mod list_departments {
             record.field("fields", &self.fields);
             record.field("exact_lookups", &self.exact_lookups);
             record.field("fuzzy_lookups", &self.fuzzy_lookups);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -295,12 +325,15 @@ pub mod list_profile_departments {
         ///
         /// department name (described at line 61) (Not in the doc's table; seen in its example at line 36.)
         pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl crate::wire::Wire for Item {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
+            let mut record = crate::wire::Record::read_response(
                 value,
                 "Item",
                 &["children", "id", "name"],
@@ -309,13 +342,18 @@ pub mod list_profile_departments {
                 children: record.field("children")?,
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("children", &self.children);
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -338,6 +376,9 @@ pub mod list_profile_departments {
         ///
         /// result with deparment family, false as default
         pub with_family: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListProfileDepartmentsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -347,6 +388,7 @@ pub mod list_profile_departments {
                 id: id.into(),
                 lookup_field: None,
                 with_family: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -375,6 +417,7 @@ pub mod list_profile_departments {
                 id: record.text("id")?,
                 lookup_field: record.opt_text("lookup_field")?,
                 with_family: record.field("with_family")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
@@ -382,6 +425,7 @@ pub mod list_profile_departments {
             record.field("id", &self.id);
             record.field("lookup_field", &self.lookup_field);
             record.field("with_family", &self.with_family);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -422,6 +466,9 @@ pub mod list_users {
         ///
         /// fuzzy lookup list, e.g. "jack,pony"
         pub fuzzy_lookups: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl ListUsersRequest {
         /// Sets `lookup_field`.
@@ -478,7 +525,11 @@ pub mod list_users {
                 fields: record.opt_text("fields")?,
                 exact_lookups: record.opt_text("exact_lookups")?,
                 fuzzy_lookups: record.opt_text("fuzzy_lookups")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -488,6 +539,7 @@ pub mod list_users {
             record.field("fields", &self.fields);
             record.field("exact_lookups", &self.exact_lookups);
             record.field("fuzzy_lookups", &self.fuzzy_lookups);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -511,6 +563,9 @@ pub mod retrieve_department {
         ///
         /// response fields, e.g. "name,id"
         pub fields: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RetrieveDepartmentRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
@@ -519,6 +574,7 @@ pub mod retrieve_department {
             Self {
                 id: id.into(),
                 fields: None,
+                extra: crate::wire::Extra::default(),
             }
         }
     }
@@ -541,12 +597,14 @@ pub mod retrieve_department {
             ::std::result::Result::Ok(Self {
                 id: record.text("id")?,
                 fields: record.opt_text("fields")?,
+                extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("fields", &self.fields);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
@@ -574,6 +632,9 @@ pub mod retrieve_user {
         ///
         /// response fields, e.g. "username,id"
         pub fields: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
     }
     impl RetrieveUserRequest {
         /// Sets `id`.
@@ -605,13 +666,18 @@ pub mod retrieve_user {
                 id: record.opt_text("id")?,
                 lookup_field: record.opt_text("lookup_field")?,
                 fields: record.opt_text("fields")?,
+                extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("lookup_field", &self.lookup_field);
             record.field("fields", &self.fields);
+            self.extra.write_into(&mut record);
             record.finish()
         }
     }
