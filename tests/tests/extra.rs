@@ -113,3 +113,15 @@ fn serde_json_comes_with_the_crate() {
     let value: bkapi::serde_json::Value = bkapi::serde_json::json!({"bk_biz_id": 2});
     assert_eq!(value["bk_biz_id"], 2);
 }
+
+#[test]
+fn a_filter_value_takes_a_list_where_the_operator_wants_one() {
+    use bkapi::cc::list_biz_hosts::{HostPropertyFilter, Rules};
+    // `value | - | 操作数 | 不同的operator对应不同的value格式`: `bk_host_id in [1, 2]` (was a `String`).
+    let rule = Rules::default().field("bk_host_id").operator("in").value(json!([1, 2]));
+    let filter = HostPropertyFilter::default().condition("AND").rules(vec![rule]);
+    assert_eq!(
+        serde_json::to_value(&filter).unwrap(),
+        json!({"condition": "AND", "rules": [{"field": "bk_host_id", "operator": "in", "value": [1, 2]}]})
+    );
+}

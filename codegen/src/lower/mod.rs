@@ -189,6 +189,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     let sides = same_key_types::example_sides(&examples);
     same_key_types::type_from_known_rows(&same_key_types::known_rows(doc), &sides, &mut request, &mut response);
     same_key_types::type_untyped_from_same_keys(&sides, &mut request, &mut response);
+    same_key_types::untype_where_shapes_differ(&sides, &mut request, &mut response);
     let page_request = paging::page_request(&request);
     let max_page_size = page_request.as_ref().and_then(|page| paging::max_page_size(&request, page));
     let paging = Paging { request: page_request, response: page_response, max_page_size };

@@ -5,6 +5,9 @@
 //! - A `dict` / `list` (or an example-only key) the doc says nothing more about, and that no example value shows
 //!   the contents of where it is (absent, `null`, `[]`, `{}`), takes the type the doc's examples give the same
 //!   key elsewhere (`server.host_id_list` shown under another `server`), when all those values agree.
+//! - A row whose type the doc leaves unstated (`-`), typed from one example, whose key the doc's examples show
+//!   both as a scalar and as a list or object (CMDB's filter `value`: `"127.0.0.1"` for `equal`, `[…]` for
+//!   `in`): any JSON value, as the doc allows. One example's shape is not the field's type.
 
 use std::collections::HashMap;
 
@@ -175,4 +178,47 @@ pub(super) fn type_untyped_from_same_keys(sides: &ExampleSides, request: &mut Ob
     };
     each_field_of(request, &requests, &mut visit);
     each_field(response, &responses, &mut visit);
+}
+
+/// A value's shape as the doc's rows could mean it: a scalar, a list or an object (`null` says nothing).
+fn shape_of(v: &Value) -> Option<u8> {
+    match v {
+        Value::Null => None,
+        Value::Array(_) => Some(1),
+        Value::Object(_) => Some(2),
+        _ => Some(0),
+    }
+}
+
+/// Rows of unstated type, typed from an example, whose key the examples send in several shapes: untyped JSON.
+pub(super) fn untype_where_shapes_differ(sides: &ExampleSides, request: &mut ObjectNode, response: &mut Ty) {
+    let (requests, responses): (Vec<&Value>, Vec<&Value>) =
+        (sides.requests.iter().collect(), sides.responses.iter().collect());
+    for (values, side) in [(requests, Side::Request), (responses, Side::Response)] {
+        let by_key = values_by_key(&values);
+        let mut visit = |field: &mut FieldNode, _: &[&Value]| {
+            let unstated =
+                field.inferred && field.from_example.is_none() && parse_type_word(&field.type_word).is_none();
+            if unstated && let Some(all) = by_key.get(field.name.as_str()) {
+                let mut shapes: Vec<u8> = all.iter().filter_map(|v| shape_of(v)).collect();
+                shapes.sort_unstable();
+                shapes.dedup();
+                if shapes.len() > 1 {
+                    field.ty = Ty::Scalar(Type::Json);
+                    return false;
+                }
+            }
+            true
+        };
+        match side {
+            Side::Request => each_field_of(request, &values, &mut visit),
+            Side::Response => each_field(response, &values, &mut visit),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Request,
+    Response,
 }

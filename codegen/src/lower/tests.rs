@@ -373,3 +373,15 @@ fn an_empty_segment_in_the_doc_s_path_is_a_slip_not_a_route() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn an_unstated_type_that_the_examples_send_as_scalar_and_list_is_any_json() {
+    // CMDB's filter rule: `value | - | … | 不同的operator对应不同的value格式`; `equal` sends a string, `in` a list.
+    let doc = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| filter | object | 否 | 过滤 |\n| op | string | 否 | 操作 |\n\n\
+               #### filter\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| value | - | 否 | 不同的operator对应不同的value格式 |\n| name | - | 否 | 名称 |\n\n\
+               ### 请求参数示例\n\n```json\n{\"filter\": {\"value\": \"127.0.0.1\", \"name\": \"a\", \"rules\": [{\"value\": [1, 2], \"name\": \"b\"}]}}\n```\n";
+    let (d, _) = lower_text(doc);
+    let Ty::Object(filter) = &field(&d.request, "filter").ty else { panic!("{:?}", d.request) };
+    assert_eq!(field(filter, "value").ty, Ty::Scalar(Type::Json), "a string here, a list there: the doc's `-`");
+    assert_eq!(field(filter, "name").ty, Ty::Scalar(Type::String), "one shape everywhere: typed from the example");
+}

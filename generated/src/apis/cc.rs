@@ -10856,7 +10856,7 @@ pub mod count_instance_associations {
         /// 条件字段期望的值, 不同的operator对应不同的value格式, 数组类型值最大支持500个元素
         ///
         /// The expected value of the condition field. Different values correspond to different value formats. The array type value supports up to 500 elements (Type inferred from the doc's example.)
-        pub value: Option<String>,
+        pub value: Option<serde_json::Value>,
         /// 规则操作符 (described at line 21)
         ///
         /// Rule operator (described at line 21) (Not in the doc's table; seen in its example at line 37.)
@@ -10879,7 +10879,7 @@ pub mod count_instance_associations {
             self
         }
         /// Sets `value`.
-        pub fn value(mut self, value: impl Into<String>) -> Self {
+        pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.value = Some(value.into());
             self
         }
@@ -10909,7 +10909,7 @@ pub mod count_instance_associations {
             ::std::result::Result::Ok(Self {
                 field: record.opt_text("field")?,
                 operator: record.opt_text("operator")?,
-                value: record.opt_text("value")?,
+                value: record.field("value")?,
                 condition: record.opt_text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
@@ -11180,7 +11180,7 @@ pub mod count_object_instances {
         /// 条件字段期望的值, 不同的operator对应不同的value格式, 数组类型值最大支持500个元素
         ///
         /// The expected value of the condition field. Different values correspond to different value formats. The array type value supports a maximum of 500 elements (Type inferred from the doc's example.)
-        pub value: Option<String>,
+        pub value: Option<serde_json::Value>,
         /// 规则操作符 (described at line 21)
         ///
         /// Rule operator (described at line 21) (Not in the doc's table; seen in its example at line 52.)
@@ -11203,7 +11203,7 @@ pub mod count_object_instances {
             self
         }
         /// Sets `value`.
-        pub fn value(mut self, value: impl Into<String>) -> Self {
+        pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.value = Some(value.into());
             self
         }
@@ -11233,7 +11233,7 @@ pub mod count_object_instances {
             ::std::result::Result::Ok(Self {
                 field: record.opt_text("field")?,
                 operator: record.opt_text("operator")?,
-                value: record.opt_text("value")?,
+                value: record.field("value")?,
                 condition: record.opt_text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
@@ -25455,7 +25455,7 @@ pub mod list_biz_hosts {
         /// 操作数 (default: 无)
         ///
         /// Operand (default: None) (Type inferred from the doc's example.)
-        pub value: Option<String>,
+        pub value: Option<serde_json::Value>,
         /// 组合查询条件 (described at line 28)
         ///
         /// Combined query criteria (described at line 28) (Not in the doc's table; seen in its example at line 68.)
@@ -25478,7 +25478,7 @@ pub mod list_biz_hosts {
             self
         }
         /// Sets `value`.
-        pub fn value(mut self, value: impl Into<String>) -> Self {
+        pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.value = Some(value.into());
             self
         }
@@ -25505,7 +25505,7 @@ pub mod list_biz_hosts {
             ::std::result::Result::Ok(Self {
                 field: record.opt_text("field")?,
                 operator: record.opt_text("operator")?,
-                value: record.opt_text("value")?,
+                value: record.field("value")?,
                 condition: record.opt_text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
@@ -26071,7 +26071,7 @@ pub mod list_biz_hosts_topo {
         /// 操作数 (default: 无)
         ///
         /// Different values correspond to different value formats (default: None) (Type inferred from the doc's example.)
-        pub value: Option<String>,
+        pub value: Option<serde_json::Value>,
         /// 组合查询条件 (described at line 26)
         ///
         /// Combined query criteria (described at line 26) (Not in the doc's table; seen in its example at line 91.)
@@ -26094,7 +26094,7 @@ pub mod list_biz_hosts_topo {
             self
         }
         /// Sets `value`.
-        pub fn value(mut self, value: impl Into<String>) -> Self {
+        pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.value = Some(value.into());
             self
         }
@@ -26121,7 +26121,7 @@ pub mod list_biz_hosts_topo {
             ::std::result::Result::Ok(Self {
                 field: record.opt_text("field")?,
                 operator: record.opt_text("operator")?,
-                value: record.opt_text("value")?,
+                value: record.field("value")?,
                 condition: record.opt_text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
@@ -28156,7 +28156,7 @@ pub mod list_host_detail_topology {
         /// 操作数 (default: 无)
         ///
         /// Operand (default: None) (Type inferred from the doc's example.)
-        pub value: Option<String>,
+        pub value: Option<serde_json::Value>,
         /// 组合查询条件 (described at line 23)
         ///
         /// Combined query criteria (described at line 23) (Not in the doc's table; seen in its example at line 52.)
@@ -28179,7 +28179,7 @@ pub mod list_host_detail_topology {
             self
         }
         /// Sets `value`.
-        pub fn value(mut self, value: impl Into<String>) -> Self {
+        pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.value = Some(value.into());
             self
         }
@@ -28209,7 +28209,7 @@ pub mod list_host_detail_topology {
             ::std::result::Result::Ok(Self {
                 field: record.opt_text("field")?,
                 operator: record.opt_text("operator")?,
-                value: record.opt_text("value")?,
+                value: record.field("value")?,
                 condition: record.opt_text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
@@ -29896,7 +29896,7 @@ pub mod list_hosts_without_biz {
         /// 操作数 (default: 无)
         ///
         /// Operand (default: None) (Type inferred from the doc's example.)
-        pub value: Option<String>,
+        pub value: Option<serde_json::Value>,
         /// 组合查询条件 (described at line 24)
         ///
         /// Combined query criteria (described at line 24) (Not in the doc's table; seen in its example at line 51.)
@@ -29919,7 +29919,7 @@ pub mod list_hosts_without_biz {
             self
         }
         /// Sets `value`.
-        pub fn value(mut self, value: impl Into<String>) -> Self {
+        pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.value = Some(value.into());
             self
         }
@@ -29946,7 +29946,7 @@ pub mod list_hosts_without_biz {
             ::std::result::Result::Ok(Self {
                 field: record.opt_text("field")?,
                 operator: record.opt_text("operator")?,
-                value: record.opt_text("value")?,
+                value: record.field("value")?,
                 condition: record.opt_text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
@@ -33573,21 +33573,16 @@ pub mod list_proc_template {
     pub use super::batch_create_proc_template::BkProcessName;
     pub use super::batch_create_proc_template::BkStartParamRegex;
     pub use super::batch_create_proc_template::Description;
-    pub use super::batch_create_proc_template::Enable;
     pub use super::batch_create_proc_template::FaceStopCmd;
-    pub use super::batch_create_proc_template::Ip;
     pub use super::batch_create_proc_template::PidFile;
-    pub use super::batch_create_proc_template::Port;
     pub use super::batch_create_proc_template::Priority;
     pub use super::batch_create_proc_template::ProcNum;
-    pub use super::batch_create_proc_template::Protocol;
     pub use super::batch_create_proc_template::ReloadCmd;
     pub use super::batch_create_proc_template::RestartCmd;
     pub use super::batch_create_proc_template::StartCmd;
     pub use super::batch_create_proc_template::StopCmd;
     pub use super::batch_create_proc_template::Timeout;
     pub use super::batch_create_proc_template::User;
-    pub use super::batch_create_proc_template::Value;
     pub use super::batch_create_proc_template::WorkPath;
     /// `ListProcTemplateBindInfo`
     ///
@@ -33595,7 +33590,7 @@ pub mod list_proc_template {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BindInfo {
         /// `value` (Type inferred from the doc's example.)
-        pub value: Option<Vec<Value>>,
+        pub value: Option<serde_json::Value>,
         /// `as_default_value` (Not in the doc's table; seen in its example at line 36.)
         pub as_default_value: Option<bool>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -43987,7 +43982,7 @@ pub mod search_instance_associations {
         /// 条件字段期望的值, 不同的operator对应不同的value格式, 数组类型值最大支持500个元素
         ///
         /// The expected value of the condition field. Different values correspond to different value formats. The array type value supports up to 500 elements (Type inferred from the doc's example.)
-        pub value: Option<String>,
+        pub value: Option<serde_json::Value>,
         /// 规则操作符 (described at line 23)
         ///
         /// Rule operator (described at line 23) (Not in the doc's table; seen in its example at line 47.)
@@ -44010,7 +44005,7 @@ pub mod search_instance_associations {
             self
         }
         /// Sets `value`.
-        pub fn value(mut self, value: impl Into<String>) -> Self {
+        pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.value = Some(value.into());
             self
         }
@@ -44040,7 +44035,7 @@ pub mod search_instance_associations {
             ::std::result::Result::Ok(Self {
                 field: record.opt_text("field")?,
                 operator: record.opt_text("operator")?,
-                value: record.opt_text("value")?,
+                value: record.field("value")?,
                 condition: record.opt_text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
@@ -45091,7 +45086,7 @@ pub mod search_object_instances {
         /// 条件字段期望的值, 不同的operator对应不同的value格式, 数组类型值最大支持500个元素
         ///
         /// The expected value of the condition field. Different values correspond to different value formats. The array type value supports up to 500 elements (Type inferred from the doc's example.)
-        pub value: Option<String>,
+        pub value: Option<serde_json::Value>,
         /// 规则操作符 (described at line 23)
         ///
         /// Rule operator (described at line 23) (Not in the doc's table; seen in its example at line 62.)
@@ -45114,7 +45109,7 @@ pub mod search_object_instances {
             self
         }
         /// Sets `value`.
-        pub fn value(mut self, value: impl Into<String>) -> Self {
+        pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.value = Some(value.into());
             self
         }
@@ -45144,7 +45139,7 @@ pub mod search_object_instances {
             ::std::result::Result::Ok(Self {
                 field: record.opt_text("field")?,
                 operator: record.opt_text("operator")?,
-                value: record.opt_text("value")?,
+                value: record.field("value")?,
                 condition: record.opt_text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
@@ -50556,7 +50551,7 @@ pub mod update_proc_template {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BindInfo {
         /// `value` (Type inferred from the doc's example.)
-        pub value: Option<Vec<Value>>,
+        pub value: Option<serde_json::Value>,
         /// `as_default_value` (Not in the doc's table; seen in its example at line 74.)
         pub as_default_value: Option<bool>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -50565,7 +50560,7 @@ pub mod update_proc_template {
     }
     impl BindInfo {
         /// Sets `value`.
-        pub fn value(mut self, value: impl Into<Vec<Value>>) -> Self {
+        pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.value = Some(value.into());
             self
         }
@@ -58021,7 +58016,7 @@ impl<'a> CcApi<'a> {
     ///             "AND".to_string(),
     ///             vec![
     ///                 Rules::default().field("bk_obj_asst_id".to_string()).operator("equal"
-    ///                 .to_string()).value("bk_switch_connect_host".to_string()),
+    ///                 .to_string()).value(serde_json::json!("bk_switch_connect_host")),
     ///                 Rules::default().condition("OR".to_string())
     ///                 .rules(vec![CountInstanceAssociationsRules::default()
     ///                 .field("bk_inst_id".to_string()).operator("in".to_string())
@@ -58073,7 +58068,7 @@ impl<'a> CcApi<'a> {
     ///             "AND".to_string(),
     ///             vec![
     ///                 Rules::default().field("bk_inst_name".to_string()).operator("equal"
-    ///                 .to_string()).value("switch".to_string()), Rules::default()
+    ///                 .to_string()).value(serde_json::json!("switch")), Rules::default()
     ///                 .condition("OR".to_string())
     ///                 .rules(vec![CountObjectInstancesRules::default().field("bk_inst_id"
     ///                 .to_string()).operator("not_in".to_string())
@@ -60531,8 +60526,9 @@ impl<'a> CcApi<'a> {
     ///             .rules(
     ///                 vec![
     ///                     Rules::default().field("bk_host_innerip".to_string())
-    ///                     .operator("equal".to_string()).value("127.0.0.1".to_string()),
-    ///                     Rules::default().condition("OR".to_string())
+    ///                     .operator("equal".to_string())
+    ///                     .value(serde_json::json!("127.0.0.1")), Rules::default()
+    ///                     .condition("OR".to_string())
     ///                     .rules(vec![ListBizHostsRules::default().field("bk_os_type"
     ///                     .to_string()).operator("not_in".to_string())
     ///                     .value(serde_json::json!(["3"])), ListBizHostsRules::default()
@@ -60600,8 +60596,9 @@ impl<'a> CcApi<'a> {
     ///             .rules(
     ///                 vec![
     ///                     Rules::default().field("bk_set_name".to_string())
-    ///                     .operator("not_equal".to_string()).value("test".to_string()),
-    ///                     Rules::default().condition("OR".to_string())
+    ///                     .operator("not_equal".to_string())
+    ///                     .value(serde_json::json!("test")), Rules::default()
+    ///                     .condition("OR".to_string())
     ///                     .rules(vec![ListBizHostsTopoRules::default().field("bk_set_id"
     ///                     .to_string()).operator("in".to_string())
     ///                     .value(serde_json::json!([1, 2, 3])),
@@ -60617,7 +60614,7 @@ impl<'a> CcApi<'a> {
     ///             .rules(
     ///                 vec![
     ///                     Rules::default().field("bk_module_name".to_string())
-    ///                     .operator("equal".to_string()).value("test".to_string()),
+    ///                     .operator("equal".to_string()).value(serde_json::json!("test")),
     ///                     Rules::default().condition("AND".to_string())
     ///                     .rules(vec![ListBizHostsTopoRules::default().field("bk_module_id"
     ///                     .to_string()).operator("not_in".to_string())
@@ -60634,8 +60631,9 @@ impl<'a> CcApi<'a> {
     ///             .rules(
     ///                 vec![
     ///                     Rules::default().field("bk_host_innerip".to_string())
-    ///                     .operator("equal".to_string()).value("127.0.0.1".to_string()),
-    ///                     Rules::default().condition("OR".to_string())
+    ///                     .operator("equal".to_string())
+    ///                     .value(serde_json::json!("127.0.0.1")), Rules::default()
+    ///                     .condition("OR".to_string())
     ///                     .rules(vec![ListBizHostsTopoRules::default().field("bk_os_type"
     ///                     .to_string()).operator("not_in".to_string())
     ///                     .value(serde_json::json!(["3"])),
@@ -60851,8 +60849,9 @@ impl<'a> CcApi<'a> {
     ///             .rules(
     ///                 vec![
     ///                     Rules::default().field("bk_host_innerip".to_string())
-    ///                     .operator("equal".to_string()).value("192.168.1.1".to_string()),
-    ///                     Rules::default().condition("OR".to_string())
+    ///                     .operator("equal".to_string())
+    ///                     .value(serde_json::json!("192.168.1.1")), Rules::default()
+    ///                     .condition("OR".to_string())
     ///                     .rules(vec![ListHostDetailTopologyRules::default()
     ///                     .field("bk_os_type".to_string()).operator("not_in".to_string())
     ///                     .value(serde_json::json!(["3"])),
@@ -61032,8 +61031,9 @@ impl<'a> CcApi<'a> {
     ///             .rules(
     ///                 vec![
     ///                     Rules::default().field("bk_host_innerip".to_string())
-    ///                     .operator("equal".to_string()).value("127.0.0.1".to_string()),
-    ///                     Rules::default().condition("OR".to_string())
+    ///                     .operator("equal".to_string())
+    ///                     .value(serde_json::json!("127.0.0.1")), Rules::default()
+    ///                     .condition("OR".to_string())
     ///                     .rules(vec![ListHostsWithoutBizRules::default()
     ///                     .field("bk_os_type".to_string()).operator("not_in".to_string())
     ///                     .value(serde_json::json!(["3"])),
@@ -62884,7 +62884,7 @@ impl<'a> CcApi<'a> {
     ///             "AND".to_string(),
     ///             vec![
     ///                 Rules::default().field("bk_obj_asst_id".to_string()).operator("equal"
-    ///                 .to_string()).value("bk_switch_connect_host".to_string()),
+    ///                 .to_string()).value(serde_json::json!("bk_switch_connect_host")),
     ///                 Rules::default().condition("OR".to_string())
     ///                 .rules(vec![SearchInstanceAssociationsRules::default()
     ///                 .field("bk_inst_id".to_string()).operator("in".to_string())
@@ -63026,7 +63026,7 @@ impl<'a> CcApi<'a> {
     ///             "AND".to_string(),
     ///             vec![
     ///                 Rules::default().field("bk_inst_name".to_string()).operator("equal"
-    ///                 .to_string()).value("switch".to_string()), Rules::default()
+    ///                 .to_string()).value(serde_json::json!("switch")), Rules::default()
     ///                 .condition("OR".to_string())
     ///                 .rules(vec![SearchObjectInstancesRules::default().field("bk_inst_id"
     ///                 .to_string()).operator("not_in".to_string())
@@ -64293,15 +64293,13 @@ impl<'a> CcApi<'a> {
     ///             .bind_info(
     ///                 BindInfo::default()
     ///                     .value(
-    ///                         vec![
-    ///                             Value::default().enable(Enable::default()
-    ///                             .as_default_value(true).value(false)).ip(Ip::default()
-    ///                             .as_default_value(true).value("1".to_string()))
-    ///                             .port(Port::default().as_default_value(true).value("100"
-    ///                             .to_string())).protocol(Protocol::default()
-    ///                             .as_default_value(true).value("1".to_string()))
-    ///                             .row_id(1_i64)
-    ///                         ],
+    ///                         serde_json::json!(
+    ///                             [{ "enable" : { "as_default_value" : true, "value" : false
+    ///                             }, "ip" : { "as_default_value" : true, "value" : "1" },
+    ///                             "port" : { "as_default_value" : true, "value" : "100" },
+    ///                             "protocol" : { "as_default_value" : true, "value" : "1" },
+    ///                             "row_id" : 1 }]
+    ///                         ),
     ///                     )
     ///                     .as_default_value(true),
     ///             ),
