@@ -330,6 +330,30 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                 reconcile(inner, item, target, line, example_line, out);
             }
         }
+        // A documented value list the example sends as a list: a list of those values when every item is one of
+        // them; otherwise (`status=1&status=admin`, a copy slip) the list stands and drift reports the example.
+        (Ty::Enum(e), Value::Array(items)) => {
+            let listed = |v: &Value| {
+                let text = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    _ => return false,
+                };
+                e.values.iter().any(|x| x.value.trim() == text.trim())
+            };
+            if !items.is_empty() && items.iter().all(listed) {
+                out.push(settled(
+                    target,
+                    "a value from a list",
+                    "array of values from the list",
+                    format!("the example at line {example_line} sends a list of them"),
+                    example_line,
+                    line,
+                ));
+                let one = std::mem::replace(ty, Ty::Scalar(Type::Json));
+                *ty = Ty::Array(Box::new(one));
+            }
+        }
         (ty, value) if contradicts_shape(ty, value) && !is_placeholder(value) => {
             let name = target.rsplit('.').next().unwrap_or(target);
             let inferred = infer_ty(value, name, example_line);

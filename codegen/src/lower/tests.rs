@@ -385,3 +385,18 @@ fn an_unstated_type_that_the_examples_send_as_scalar_and_list_is_any_json() {
     assert_eq!(field(filter, "value").ty, Ty::Scalar(Type::Json), "a string here, a list there: the doc's `-`");
     assert_eq!(field(filter, "name").ty, Ty::Scalar(Type::String), "one shape everywhere: typed from the example");
 }
+
+#[test]
+fn a_value_list_the_example_sends_as_a_list_becomes_a_list_only_of_listed_values() {
+    let doc = |example: &str| {
+        format!(
+            "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| status | int | 否 | 定时作业状态：1.已启动、2.已暂停 |\n\n\
+             ### 请求参数示例\n\n```json\n{example}\n```\n"
+        )
+    };
+    // job_v3's `get_cron_list` example repeats the key: `status=1&status=admin` (a copy slip): the list stands.
+    let (slip, _) = lower_text(&doc(r#"{"status": ["1", "admin"]}"#));
+    assert!(matches!(field(&slip.request, "status").ty, Ty::Enum(_)), "{:?}", field(&slip.request, "status").ty);
+    let (list, _) = lower_text(&doc(r#"{"status": [1, 2]}"#));
+    assert!(matches!(&field(&list.request, "status").ty, Ty::Array(inner) if matches!(**inner, Ty::Enum(_))));
+}

@@ -9407,7 +9407,7 @@ pub mod get_cron_list {
         /// 定时作业状态：1.已启动、2.已暂停
         ///
         /// Query parameter.
-        pub status: Option<Vec<String>>,
+        pub status: Option<Status>,
         /// 定时作业创建人账号
         ///
         /// Query parameter.
@@ -9489,7 +9489,7 @@ pub mod get_cron_list {
             self
         }
         /// Sets `status`.
-        pub fn status(mut self, value: impl Into<Vec<String>>) -> Self {
+        pub fn status(mut self, value: impl Into<Status>) -> Self {
             self.status = Some(value.into());
             self
         }
@@ -9646,7 +9646,7 @@ pub mod get_cron_list {
     }
     /// 定时作业状态：1.已启动、2.已暂停
     ///
-    /// Defined in `api-docs/job_v3/zh/get_cron_list.md` at line 95.
+    /// Defined in `api-docs/job_v3/zh/get_cron_list.md` at line 26.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status {
         /// 已启动
@@ -25358,9 +25358,6 @@ impl<'a> JobV3Api<'a> {
     ///
     /// Generated from `api-docs/job_v3/zh/get_cron_list.md`.
     ///
-    /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `request.status`: the doc says `a value from a list`, corrected to `array` — the example at line 41 sends array
-    ///
     /// # Example
     ///
     /// The doc's request example, built with these types:
@@ -25373,7 +25370,6 @@ impl<'a> JobV3Api<'a> {
     /// let request = GetCronListRequest::new(BkScopeType::Biz, "1".to_string())
     ///     .name("test".to_string())
     ///     .id(1000031_i64)
-    ///     .status(vec!["1".to_string(), "admin".to_string()])
     ///     .create_time_start(1601371525_i64)
     ///     .create_time_end(1617285956_i64)
     ///     .last_modify_user("admin".to_string())
@@ -26635,9 +26631,6 @@ impl<'a> JobV3BlockingApi<'a> {
     /// `GET /api/v3/get_cron_list`
     ///
     /// Generated from `api-docs/job_v3/zh/get_cron_list.md`.
-    ///
-    /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `request.status`: the doc says `a value from a list`, corrected to `array` — the example at line 41 sends array
     pub fn get_cron_list(
         &self,
         request: get_cron_list::GetCronListRequest,
