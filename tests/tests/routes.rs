@@ -80,3 +80,38 @@ fn no_api_is_named_after_a_translation_s_file_name() {
         routes.0.iter().filter_map(|(id, path)| seen.insert(*path, *id).map(|other| (other, *id, *path))).collect();
     assert!(shared.is_empty(), "{shared:#?}");
 }
+
+/// Every endpoint's id, method and whether calling it again is safe.
+struct Methods(Vec<(&'static str, Method, bool)>);
+
+impl EndpointVisitor for Methods {
+    fn visit<E: Endpoint>(&mut self) {
+        self.0.push((E::ID, E::METHOD, E::IDEMPOTENT));
+    }
+}
+
+#[test]
+fn every_read_blueking_s_sdk_binds_as_get_is_retried_like_one() {
+    // An independent check: BlueKing's ESB SDK (system, api_name, method, path). A read the docs publish as POST
+    // that the SDK binds as GET is marked idempotent in bkapi.toml, so retries and waiters treat it as a read.
+    let sdk = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/notes/esb-sdk-operations.tsv"),
+    )
+    .expect("../shared/notes/esb-sdk-operations.tsv beside the repository");
+    let gets: Vec<String> = sdk
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            let (system, api, method) = (cols.first()?, cols.get(1)?, cols.get(2)?);
+            (*method == "GET").then(|| format!("{system}.{api}"))
+        })
+        .collect();
+    assert!(gets.len() > 50, "{} GET operations", gets.len());
+    let mut methods = Methods(Vec::new());
+    bkapi::visit_endpoints(&mut methods);
+    let bound: Vec<_> = methods.0.iter().filter(|(id, ..)| gets.iter().any(|g| g == id)).collect();
+    assert!(bound.len() > 40, "{} of them in the crate", bound.len());
+    let not_retried: Vec<_> = bound.iter().filter(|(_, m, idempotent)| *m != Method::Get && !idempotent).collect();
+    assert!(not_retried.is_empty(), "{not_retried:#?}");
+}

@@ -23951,6 +23951,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     impl crate::Paged for GetAccountList {
         type Item = super::get_account_list::Data;
@@ -23978,6 +23979,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     /// `POST /api/c/compapi/v2/jobv3/get_cron_list/`: 查询业务下定时作业信息
     #[derive(Debug, Clone, Copy)]
@@ -23993,6 +23995,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     impl crate::Paged for GetCronList {
         type Item = super::get_cron_list::GetCronListResponseItem;
@@ -24037,6 +24040,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     /// `POST /api/c/compapi/v2/jobv3/get_job_instance_ip_log/`: 根据主机查询作业执行日志
     #[derive(Debug, Clone, Copy)]
@@ -24052,6 +24056,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     /// `POST /api/c/compapi/v2/jobv3/get_job_instance_list/`: 查询作业实例列表（执行历史)
     #[derive(Debug, Clone, Copy)]
@@ -24067,6 +24072,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     impl crate::Paged for GetJobInstanceList {
         type Item = super::get_job_instance_list::GetJobInstanceListResponseItem;
@@ -24110,6 +24116,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     /// `POST /api/c/compapi/v2/jobv3/get_job_plan_list/`: 查询执行方案列表
     #[derive(Debug, Clone, Copy)]
@@ -24125,6 +24132,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     impl crate::Paged for GetJobPlanList {
         type Item = super::get_job_plan_list::GetJobPlanListResponseItem;
@@ -24152,6 +24160,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     impl crate::Paged for GetJobTemplateList {
         type Item = super::get_job_template_list::GetJobTemplateListResponseItem;
@@ -24194,6 +24203,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     impl crate::Paged for GetPublicScriptList {
         type Item = super::get_public_script_list::GetPublicScriptListResponseItem;
@@ -24221,6 +24231,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     /// `POST /api/c/compapi/v2/jobv3/get_public_script_version_list/`: 查询公共脚本版本列表
     #[derive(Debug, Clone, Copy)]
@@ -24236,6 +24247,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     impl crate::Paged for GetPublicScriptVersionList {
         type Item = super::get_public_script_version_list::GetPublicScriptVersionListResponseItem;
@@ -24263,6 +24275,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     impl crate::Paged for GetScriptList {
         type Item = super::get_script_list::GetScriptListResponseItem;
@@ -24290,6 +24303,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     /// `POST /api/c/compapi/v2/jobv3/get_script_version_list/`: 查询业务脚本版本列表
     #[derive(Debug, Clone, Copy)]
@@ -24305,6 +24319,7 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+        const IDEMPOTENT: bool = true;
     }
     impl crate::Paged for GetScriptVersionList {
         type Item = super::get_script_version_list::GetScriptVersionListResponseItem;
