@@ -36,6 +36,7 @@ fn golden_of(doc: &Path) -> Value {
                     "total": m.counts.total,
                     "kept": m.counts.kept,
                     "lost": m.lost.iter().map(|l| format!("{} (line {}): {}", l.path, l.line, l.cause)).collect::<Vec<_>>(),
+                    "untyped": m.untyped.iter().map(|u| format!("{} (line {}): {}", u.path, u.line, u.reason.describe())).collect::<Vec<_>>(),
                 }));
             }
         }

@@ -34,6 +34,8 @@ struct Floor {
     values_kept: f64,
     examples_lossless: f64,
     fields_typed: f64,
+    /// Example values that reach a typed field (not only an untyped JSON value), of all values.
+    values_typed: f64,
     /// The most values lost although documented, as a share of all values.
     lost_documented_at_most: f64,
 }
@@ -45,6 +47,7 @@ const TARGETS: &[(&str, f64)] = &[
     ("values kept", 0.99),
     ("parsed examples lossless", 0.97),
     ("fields typed", 0.97),
+    ("values typed", 0.97),
 ];
 
 /// At most this share of all example values may be lost although a table of their doc names their key.
@@ -61,7 +64,7 @@ pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
                 !e.parsed
                     || e.decode_error.is_some()
                     || !e.drift.is_empty()
-                    || e.values.as_ref().is_some_and(|v| !v.lossless())
+                    || e.values.as_ref().is_some_and(|v| !v.lossless() || !v.untyped.is_empty())
             });
         if !problems && !opts.verbose {
             continue;
@@ -91,6 +94,14 @@ pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
                     let what = if lost.documented { "documented" } else { "undocumented" };
                     eprintln!("    lost {what} value `{}` (line {}): {}", lost.path, lost.line, lost.cause);
                 }
+                for untyped in e.values.iter().flat_map(|v| &v.untyped) {
+                    eprintln!(
+                        "    untyped value `{}` (field at line {}): {}",
+                        untyped.path,
+                        untyped.line,
+                        untyped.reason.describe()
+                    );
+                }
             }
         }
         if opts.verbose {
@@ -104,6 +115,8 @@ pub fn run(workspace: &Path, opts: &Options) -> anyhow::Result<()> {
     }
     let s = &report.summary;
     print_summary(s);
+    print_systems(s);
+    print_worst_untyped(&report, if opts.verbose { 20 } else { 5 });
     report_manifests(&report.manifests, opts.verbose);
     if let Some(path) = &opts.sdk {
         report_sdk(path, &ir, opts.verbose)?;
@@ -190,8 +203,14 @@ fn report_sdk(path: &Path, ir: &bkapi_codegen::ir::Ir, verbose: bool) -> anyhow:
 fn check_floor(path: &Path, s: &Summary, compile_ok: bool) -> anyhow::Result<()> {
     let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let floor: Floor = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    let floors =
-        [floor.docs_located, floor.examples_parsed, floor.values_kept, floor.examples_lossless, floor.fields_typed];
+    let floors = [
+        floor.docs_located,
+        floor.examples_parsed,
+        floor.values_kept,
+        floor.examples_lossless,
+        floor.fields_typed,
+        floor.values_typed,
+    ];
     let mut missed: Vec<String> = TARGETS
         .iter()
         .zip(measures(s))
@@ -236,7 +255,7 @@ fn ratio(part: usize, whole: usize) -> f64 {
     if whole == 0 { 1.0 } else { part as f64 / whole as f64 }
 }
 
-fn measures(s: &Summary) -> [f64; 5] {
+fn measures(s: &Summary) -> [f64; 6] {
     [
         // Of the API docs: a page of shared definitions has nothing to locate.
         ratio(s.located, s.docs - s.definitions),
@@ -244,6 +263,7 @@ fn measures(s: &Summary) -> [f64; 5] {
         ratio(s.values.kept, s.values.total),
         ratio(s.examples.lossless, s.examples.parsed),
         ratio(s.fields.typed, s.fields.total),
+        ratio(s.values.typed(), s.values.total),
     ]
 }
 
@@ -330,8 +350,48 @@ fn print_summary(s: &Summary) {
         v.lost_undocumented,
         ratio(v.lost_undocumented, v.total) * 100.0
     );
+    eprintln!("values typed: {} ({:.1}%; {} more come back only as untyped JSON)", v.typed(), m[5] * 100.0, v.untyped);
     let kinds: Vec<String> = s.drift_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
     eprintln!("drift by kind: {}", kinds.join(", "));
+}
+
+/// Per system: docs located, examples parsed, values typed.
+fn print_systems(s: &Summary) {
+    for (name, f) in &s.by_system {
+        eprintln!(
+            "system {name}: located {}/{} ({:.1}%), examples parsed {}/{} ({:.1}%), values typed {}/{} ({:.1}%; {} \
+             untyped, {} lost)",
+            f.located,
+            f.docs,
+            ratio(f.located, f.docs) * 100.0,
+            f.examples_parsed,
+            f.examples,
+            ratio(f.examples_parsed, f.examples) * 100.0,
+            f.values.typed(),
+            f.values.total,
+            ratio(f.values.typed(), f.values.total) * 100.0,
+            f.values.untyped,
+            f.values.lost()
+        );
+    }
+}
+
+/// The docs with the most example values that reach only untyped JSON, with the commonest reason in each.
+fn print_worst_untyped(report: &bkapi_codegen::tasks::corpus::CorpusReport, n: usize) {
+    let mut worst: Vec<(usize, &str, String)> = report
+        .docs
+        .iter()
+        .filter_map(|doc| {
+            let values: Vec<_> =
+                doc.examples.iter().filter_map(|e| e.values.as_ref()).flat_map(|v| &v.untyped).collect();
+            let first = values.first()?;
+            Some((values.len(), doc.file.as_str(), format!("e.g. `{}`: {}", first.path, first.reason.describe())))
+        })
+        .collect();
+    worst.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    for (count, file, example) in worst.iter().take(n) {
+        eprintln!("untyped: {count} value(s) in {file}; {example}");
+    }
 }
 
 /// A crate with the corpus's generated modules over the real `bkapi` runtime. The runtime items the generated

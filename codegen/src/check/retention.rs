@@ -6,6 +6,9 @@
 //! readings the runtime documents; counted as `normalized`), or — for `null` — absent (how an unset `Option`
 //! is written). Anything else is *lost*: *documented* when some table of the same doc names its key (the
 //! generator had the information), else *undocumented*.
+//!
+//! A kept value is *untyped* when it comes back only through a field typed as untyped JSON (`serde_json::Value`):
+//! the user gets it, but reads it without a type. Each says why (see [`UntypedReason`]).
 
 use std::collections::BTreeSet;
 
@@ -25,6 +28,8 @@ pub struct ValueCounts {
     /// Of the kept values, those that came back in the documented form: the same number (`"7"` → `7`), or
     /// `null` as the type's empty value (`{}`, `[]`).
     pub normalized: usize,
+    /// Of the kept values, those that reach only an untyped JSON value (`serde_json::Value`).
+    pub untyped: usize,
 }
 
 impl ValueCounts {
@@ -34,6 +39,12 @@ impl ValueCounts {
         self.lost_documented += other.lost_documented;
         self.lost_undocumented += other.lost_undocumented;
         self.normalized += other.normalized;
+        self.untyped += other.untyped;
+    }
+
+    /// Kept in a typed field: what the user reads with a type.
+    pub fn typed(&self) -> usize {
+        self.kept - self.untyped
     }
 
     pub fn lost(&self) -> usize {
@@ -53,11 +64,46 @@ pub struct LostValue {
     pub cause: String,
 }
 
+/// One value that comes back only as untyped JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UntypedValue {
+    pub path: String,
+    /// Doc line of the untyped field, else of the example.
+    pub line: u32,
+    pub reason: UntypedReason,
+}
+
+/// Why a value reaches only untyped JSON, from worst to most excusable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "key")]
+pub enum UntypedReason {
+    /// A table of the doc names a key on the way to it (inside the untyped field): the generator had its type.
+    Tabled(String),
+    /// Only the example shows the contents (keys or items inside the untyped field); no table names them.
+    ExampleOnly,
+    /// The value is itself what the untyped field holds (a scalar or an empty container): the doc gives no
+    /// single type for it (stated `any`, or the examples send it in several shapes).
+    AnyValue,
+}
+
+impl UntypedReason {
+    pub fn describe(&self) -> String {
+        match self {
+            UntypedReason::Tabled(key) => format!("a table of the doc names `{key}`, yet it reaches only untyped JSON"),
+            UntypedReason::ExampleOnly => {
+                "only the example shows its contents (no table names them); they reach untyped JSON".into()
+            }
+            UntypedReason::AnyValue => "the doc gives no single type for the field that holds it".into(),
+        }
+    }
+}
+
 /// The values of one example.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ExampleValues {
     pub counts: ValueCounts,
     pub lost: Vec<LostValue>,
+    pub untyped: Vec<UntypedValue>,
 }
 
 impl ExampleValues {
@@ -97,14 +143,18 @@ pub fn measure(fit: &Fit, table_keys: &BTreeSet<String>, root: &str, example_lin
         let back = fit.round_trip.as_ref().and_then(|rt| lookup(rt, &segments));
         // Back from a struct's `extra` map: returned, but no typed field holds it.
         let path = render(root, &segments);
-        let untyped = fit.untyped.iter().any(|p| covers(&render_relative(root, p), &path));
-        let fate = if untyped { ValueFate::Lost } else { compare(value, back) };
-        match fate {
-            ValueFate::Same => out.counts.kept += 1,
-            ValueFate::Normalized => {
-                out.counts.kept += 1;
-                out.counts.normalized += 1;
+        let in_extra = fit.in_extra.iter().any(|p| covers(&render_relative(root, p), &path));
+        let fate = if in_extra { ValueFate::Lost } else { compare(value, back) };
+        if !matches!(fate, ValueFate::Lost) {
+            out.counts.kept += 1;
+            out.counts.normalized += usize::from(matches!(fate, ValueFate::Normalized));
+            if let Some(untyped) = untyped_value(fit, table_keys, root, &segments, &path, example_line) {
+                out.counts.untyped += 1;
+                out.untyped.push(untyped);
             }
+        }
+        match fate {
+            ValueFate::Same | ValueFate::Normalized => {}
             ValueFate::Lost => {
                 let documented = last_key(&segments).is_some_and(|k| table_keys.contains(k));
                 if documented {
@@ -118,6 +168,40 @@ pub fn measure(fit: &Fit, table_keys: &BTreeSet<String>, root: &str, example_lin
         }
     }
     Some(out)
+}
+
+/// The untyped field a kept value comes back through (the outermost one), and why it is untyped.
+fn untyped_value(
+    fit: &Fit,
+    table_keys: &BTreeSet<String>,
+    root: &str,
+    segments: &[Segment],
+    path: &str,
+    example_line: u32,
+) -> Option<UntypedValue> {
+    let (place, line) = fit
+        .opaque
+        .iter()
+        .map(|(p, line)| (render_relative(root, p), *line))
+        .filter(|(p, _)| covers(p, path))
+        .min_by_key(|(p, _)| p.len())?;
+    // The segments below the untyped place: render the prefixes until one is the place itself.
+    let inside = (0..=segments.len())
+        .filter_map(|n| Some((segments.get(..n)?, segments.get(n..)?)))
+        .find(|(outer, _)| render(root, outer) == place)
+        .map_or(&[][..], |(_, inside)| inside);
+    let reason = if inside.is_empty() {
+        UntypedReason::AnyValue
+    } else {
+        match inside.iter().find_map(|s| match s {
+            Segment::Key(k) if table_keys.contains(k) => Some(k.clone()),
+            _ => None,
+        }) {
+            Some(key) => UntypedReason::Tabled(key),
+            None => UntypedReason::ExampleOnly,
+        }
+    };
+    Some(UntypedValue { path: path.to_string(), line: if line == 0 { example_line } else { line }, reason })
 }
 
 /// The failures a user meets first, as errors with the example's line (`regen` refuses to write, the corpus
@@ -311,7 +395,14 @@ mod tests {
     use serde_json::json;
 
     fn fit(subject: Value, round_trip: Option<Value>) -> Fit {
-        Fit { issues: Vec::new(), decode_error: None, round_trip, subject: Some(subject), untyped: Vec::new() }
+        Fit {
+            issues: Vec::new(),
+            decode_error: None,
+            round_trip,
+            subject: Some(subject),
+            in_extra: Vec::new(),
+            opaque: Vec::new(),
+        }
     }
 
     #[test]
@@ -347,10 +438,28 @@ mod tests {
         // `b` comes back (the struct's `extra` keeps it) but no field of the type holds it.
         let subject = json!({"a": 1, "b": {"c": "x"}});
         let mut f = fit(subject.clone(), Some(subject));
-        f.untyped.push("data.b".into());
+        f.in_extra.push("data.b".into());
         let m = measure(&f, &BTreeSet::new(), "data", 9).unwrap();
         assert_eq!((m.counts.kept, m.counts.lost_undocumented), (1, 1));
         assert_eq!(m.lost[0].path, "data.b.c");
+    }
+
+    #[test]
+    fn values_back_through_untyped_json_are_kept_but_untyped_with_their_reason() {
+        // `any` holds a scalar; `obj` is an untyped object whose `id` a table names and whose `z` only the
+        // example shows; `n` is typed.
+        let subject = json!({"any": 3, "obj": {"id": 1, "z": [true]}, "n": 2});
+        let mut f = fit(subject.clone(), Some(subject));
+        f.opaque = vec![("data.any".into(), 7), ("data.obj".into(), 8), ("data.obj.z".into(), 9)];
+        let keys: BTreeSet<String> = ["id".to_string()].into();
+        let m = measure(&f, &keys, "data", 3).unwrap();
+        assert_eq!((m.counts.total, m.counts.kept, m.counts.untyped, m.counts.typed()), (4, 4, 3, 1));
+        let reason = |p: &str| m.untyped.iter().find(|u| u.path == p).map(|u| (u.line, u.reason.clone()));
+        assert_eq!(reason("data.any"), Some((7, UntypedReason::AnyValue)));
+        assert_eq!(reason("data.obj.id"), Some((8, UntypedReason::Tabled("id".into()))));
+        // The outermost untyped place decides.
+        assert_eq!(reason("data.obj.z[0]"), Some((8, UntypedReason::ExampleOnly)));
+        assert_eq!(reason("data.n"), None);
     }
 
     #[test]

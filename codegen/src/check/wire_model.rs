@@ -73,7 +73,10 @@ pub struct Fit {
     pub subject: Option<Value>,
     /// Where keys no field lists come back from a struct's `extra` map (paths as issues give them): they return,
     /// but reach no typed field.
-    pub untyped: Vec<String>,
+    pub in_extra: Vec<String>,
+    /// Where a value (not `null`) reaches a field or item typed as untyped JSON (`serde_json::Value`), with the doc
+    /// line of that field: it comes back, but the user reads it as untyped JSON.
+    pub opaque: Vec<(String, u32)>,
 }
 
 /// Walks one parsed example against its API's types.
@@ -303,11 +306,20 @@ impl<'a> Walker<'a> {
             self.documented_value(v, path, line, documented);
         }
         match (ty, v) {
-            (Type::Json, v) => Ok(Some(v.clone())),
+            (Type::Json, v) => {
+                if !v.is_null() {
+                    self.fit.opaque.push((path.to_string(), line));
+                }
+                Ok(Some(v.clone()))
+            }
             (Type::String, Value::String(_)) | (Type::Boolean, Value::Bool(_)) => Ok(Some(v.clone())),
             (Type::Number, Value::Number(n)) => Ok(float_value(n)),
             (Type::Integer, Value::Number(n)) if n.is_i64() => Ok(Some(v.clone())),
             (Type::Array(inner), Value::Array(items)) => {
+                // A list of untyped values: the list is the untyped place, its items its contents.
+                if **inner == Type::Json && !items.is_empty() {
+                    self.fit.opaque.push((path.to_string(), line));
+                }
                 let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
                 for (i, item) in items.iter().enumerate() {
@@ -319,6 +331,10 @@ impl<'a> Walker<'a> {
                 if ok { Ok(Some(Value::Array(out))) } else { Err(()) }
             }
             (Type::Map(inner), Value::Object(map)) => {
+                // A `dict` of untyped values: the map is the untyped place, its keys its contents.
+                if **inner == Type::Json && !map.is_empty() {
+                    self.fit.opaque.push((path.to_string(), line));
+                }
                 let mut out = Map::new();
                 let mut ok = true;
                 for (k, item) in map {
@@ -528,7 +544,7 @@ impl<'a> Walker<'a> {
                 }
                 None => {
                     out.insert(key.clone(), value.clone());
-                    self.fit.untyped.push(at(path, key));
+                    self.fit.in_extra.push(at(path, key));
                 }
             }
         }

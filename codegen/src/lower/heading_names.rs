@@ -7,6 +7,7 @@ use crate::read::doc::normalize_title;
 /// Words around a definition's name that are not part of it: `data字段说明`, `page 字段说明`,
 /// `data field description`, `host 定义`.
 const NAME_DECORATIONS: &[&str] = &[
+    "元素说明",
     "字段说明",
     "参数说明",
     "字段定义",
@@ -17,6 +18,9 @@ const NAME_DECORATIONS: &[&str] = &[
     "结构",
     "fielddescriptions",
     "fielddescription",
+    "fieldexplanations",
+    "fieldexplanation",
+    "explanation",
     "fields",
     "field",
     "descriptions",
@@ -24,6 +28,10 @@ const NAME_DECORATIONS: &[&str] = &[
     "definition",
     "structure",
 ];
+
+/// Words before a definition's name (normalized: no spaces): `Explanation of the page field`.
+const LEADING_DECORATIONS: &[&str] =
+    &["explanationofthe", "explanationof", "descriptionofthe", "descriptionof", "elementsin", "elementsof"];
 
 /// The names a definition heading gives (normalized): each part of `data.success & data.failed`, a
 /// parenthesized identifier (`重复事项配置信息（repeat）`), without decorations (`data.aggs字段说明（…）`) and list
@@ -82,8 +90,12 @@ fn without_brackets(name: &str) -> String {
 /// identifier or dotted path among its other words (`1.1 配置列表--conf_list`, `1、data`).
 fn name_of_part(part: &str) -> Option<String> {
     let strip = |name: String| {
-        // List markers: `data.info[n]`, `pods[x]`, `hosts[]`.
-        let mut name = without_brackets(&name);
+        // List markers: `data.info[n]`, `pods[x]`, `hosts[]`; a closing colon (`data Field Explanation:`).
+        let mut name = without_brackets(&name).trim_end_matches([':', '：']).to_string();
+        // `Explanation of the page field`, `Description of data`.
+        while let Some(rest) = LEADING_DECORATIONS.iter().find_map(|d| name.strip_prefix(d)) {
+            name = rest.to_string();
+        }
         while let Some(rest) = NAME_DECORATIONS.iter().find_map(|d| name.strip_suffix(d)) {
             name = rest.to_string();
         }
@@ -105,5 +117,27 @@ fn name_of_part(part: &str) -> Option<String> {
     match tokens.as_slice() {
         [one] => Some(strip((*one).to_string())).filter(|n| is_name(n)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::definition_names;
+
+    fn names(title: &str) -> Vec<String> {
+        definition_names(title).collect()
+    }
+
+    #[test]
+    fn english_explanation_headings_name_their_field() {
+        assert_eq!(names("data Field Explanation"), ["data"]);
+        assert_eq!(names("data Field Explanation:"), ["data"]);
+        assert_eq!(names("Explanation of the page field"), ["page"]);
+        assert_eq!(names("Explanation of data"), ["data"]);
+        assert_eq!(names("Elements in related_resource_types"), ["related_resource_types"]);
+        assert_eq!(names("dimension_conditions元素说明"), ["dimension_conditions"]);
+        assert_eq!(names("data.info[x].property"), ["data.info.property"]);
+        // A title that names nothing.
+        assert!(names("插件信息").is_empty());
     }
 }

@@ -23,6 +23,7 @@ mod sections;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod titled_tables;
 mod translations;
 mod tree;
 pub mod typespace;
@@ -111,6 +112,8 @@ impl<'a> LowerInput<'a> {
 /// The passes run in a fixed order, and their diagnostics and corrections are reported in that order.
 pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     let LowerInput { doc, api_name, flavor, meta, meta_source, around, options } = input;
+    let split = titled_tables::split_titled_tables(doc);
+    let doc = split.as_ref().unwrap_or(doc);
     let meta_source = &meta_source;
     let beside = around.beside;
     let mut cx = DocContext::new(doc, around.shared);

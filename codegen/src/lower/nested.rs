@@ -46,10 +46,21 @@ fn parenthesized_identifiers(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The element of `list[duty_arrange]` / `list（agg）` when it is not a type word: the name of a section.
+/// Also Go's `[]Filter`, and a type word that is itself a name (`| subject | subject |`).
 fn element_name(type_word: &str) -> Option<String> {
-    let inner =
-        parenthesized_identifiers(&type_word.replace(['[', '<'], "(").replace([']', '>'], ")")).next()?.to_string();
-    crate::read::type_words::parse_type_word(&inner).is_none().then_some(inner)
+    let type_word = type_word.trim();
+    let is_identifier = |w: &str| {
+        w.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let inner = match type_word.strip_prefix("[]") {
+        Some(go_element) => go_element.to_string(),
+        None if is_identifier(type_word) => type_word.to_string(),
+        None => {
+            parenthesized_identifiers(&type_word.replace(['[', '<'], "(").replace([']', '>'], ")")).next()?.to_string()
+        }
+    };
+    (is_identifier(&inner) && crate::read::type_words::parse_type_word(&inner).is_none()).then_some(inner)
 }
 
 impl<'a> DocContext<'a> {
@@ -269,11 +280,14 @@ impl<'a> DocContext<'a> {
         self.near = line;
         // `处理套餐列表(ActionRelation)` / `list[duty_arrange]`: an identifier that names a section refers to it.
         let named_element = element_name(type_word).filter(|n| self.section_by_name(n).is_some());
+        let names_a_section = named_element.as_deref() == Some(type_word.trim());
         let reference = find_reference(desc).or(named_element).or_else(|| {
             parenthesized_identifiers(desc).find(|n| self.section_by_name(n).is_some()).map(str::to_string)
         });
         let shape = match parse_type_word(type_word) {
             Some(s) => s,
+            // `| subject | subject |`: the type is the section of that name.
+            None if names_a_section => Shape::Object,
             None => {
                 self.diags.push(
                     Diagnostic::warning(

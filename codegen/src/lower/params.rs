@@ -164,6 +164,14 @@ pub(super) fn response_type(
     diags: &mut Vec<Diagnostic>,
 ) -> Ty {
     let mut response = match documented {
+        // `| data | dict | 插件信息 |` with no table of its own: the example's `data` shows what it holds.
+        Some(t) if super::inference::is_untyped(&t) => match first_data_example(examples) {
+            Some((v, line)) => {
+                let inferred = infer_ty(crate::ir::response_data(v), &format!("{camel}Response"), line);
+                if super::inference::fills(&t, &inferred) { inferred } else { t }
+            }
+            None => t,
+        },
         Some(t) => t,
         None => match first_data_example(examples) {
             Some((v, line)) => {

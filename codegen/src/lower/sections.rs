@@ -169,7 +169,18 @@ pub(super) fn classify(title: &str) -> SectionKind {
     if t.starts_with("body参数")
         || matches!(
             t.as_str(),
-            "接口参数" | "请求参数" | "输入参数" | "body" | "bodyparameters" | "requestparameters" | "入参" | "参数"
+            "接口参数"
+                | "请求参数"
+                | "输入参数"
+                | "body"
+                | "bodyparameters"
+                | "requestparameters"
+                | "入参"
+                | "参数"
+                // CMDB's English gateway docs: `### Parameters` before `### Response Parameters`.
+                | "parameters"
+                | "params"
+                | "inputparameters"
         )
     {
         return SectionKind::BodyParams;

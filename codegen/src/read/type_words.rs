@@ -40,6 +40,32 @@ pub fn parse_type_word(word: &str) -> Option<Shape> {
             };
         }
     }
+    // Go: `[]string`, `[]object`, `[]Filter` (a section), `map[string]string`.
+    if let Some(elem) = w.strip_prefix("[]") {
+        return Some(Shape::Array(Some(Box::new(parse_type_word(elem).unwrap_or(Shape::Object)))));
+    }
+    if let Some((key, value)) = w.strip_prefix("map[").and_then(|rest| rest.split_once(']'))
+        && !key.is_empty()
+    {
+        return Some(parse_type_word(value).map_or(Shape::Object, |v| Shape::Map(Box::new(v))));
+    }
+    // `array of strings`, `list of int`: the element after `of`, singular or plural.
+    for prefix in ["array of ", "list of "] {
+        if let Some(elem) = w.strip_prefix(prefix) {
+            let elem = elem.trim();
+            let one = parse_type_word(elem).or_else(|| elem.strip_suffix('s').and_then(parse_type_word));
+            return Some(Shape::Array(one.map(Box::new)));
+        }
+    }
+    // A format in parentheses (`string(date-time)`, `string(uuid)`, OpenAPI's): the type before it.
+    if let Some((base, format)) = w.split_once('(')
+        && format.ends_with(')')
+        && !is_array_word(base.trim())
+        && !is_map_word(base.trim())
+        && let Some(shape) = scalar_word(base.trim())
+    {
+        return Some(shape);
+    }
     // list[int], list(int), array<object>, array[object]
     for open in ['[', '(', '<'] {
         if let Some((outer, rest)) = w.split_once(open) {
@@ -144,11 +170,17 @@ fn scalar_word(w: &str) -> Option<Shape> {
         // A value from the list the description gives (`可选值："mobile_game"(手游)、…`): its names are strings,
         // and a string field reads numeric codes too.
         "enum" | "枚举" => Shape::String,
-        "int" | "integer" | "long" | "int32" | "int64" | "uint" | "uint32" | "uint64" | "i64" | "整数" | "整型"
-        | "数字" | "short" => Shape::Integer,
-        "number" | "float" | "double" | "decimal" | "浮点" | "浮点数" | "float64" | "数值" => Shape::Number,
+        "int" | "integer" | "long" | "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16" | "uint32"
+        | "uint64" | "i64" | "整数" | "整型" | "数字" | "short" => Shape::Integer,
+        "number" | "float" | "double" | "decimal" | "浮点" | "浮点数" | "float32" | "float64" | "数值" => {
+            Shape::Number
+        }
         "bool" | "boolean" | "布尔" | "布尔值" | "布尔型" => Shape::Boolean,
-        "dict" | "object" | "map" | "json" | "对象" | "字典" | "obj" | "hash" | "struct" => Shape::Object,
+        "dict" | "object" | "map" | "json" | "json object" | "对象" | "字典" | "obj" | "hash" | "struct" => {
+            Shape::Object
+        }
+        // A JSON document sent as text.
+        "json string" | "json object string" => Shape::String,
         "any" | "mixed" | "任意" => Shape::Any,
         w if is_array_word(w) => Shape::Array(None),
         _ => return None,
@@ -161,6 +193,28 @@ mod tests {
 
     fn arr(s: Shape) -> Shape {
         Shape::Array(Some(Box::new(s)))
+    }
+
+    #[test]
+    fn go_java_and_openapi_spellings() {
+        // Go: slices (of a scalar, of an object, of a section named by the caller) and maps.
+        assert_eq!(parse_type_word("[]string"), Some(arr(Shape::String)));
+        assert_eq!(parse_type_word("[]object"), Some(arr(Shape::Object)));
+        assert_eq!(parse_type_word("[]Filter"), Some(arr(Shape::Object)));
+        assert_eq!(parse_type_word("map[string]string"), Some(Shape::Map(Box::new(Shape::String))));
+        assert_eq!(parse_type_word("uint8"), Some(Shape::Integer));
+        // Java.
+        assert_eq!(parse_type_word("Long"), Some(Shape::Integer));
+        assert_eq!(parse_type_word("List<String>"), Some(arr(Shape::String)));
+        // OpenAPI formats and prose.
+        assert_eq!(parse_type_word("string(date-time)"), Some(Shape::String));
+        assert_eq!(parse_type_word("string(uuid)"), Some(Shape::String));
+        assert_eq!(parse_type_word("Array of strings"), Some(arr(Shape::String)));
+        assert_eq!(parse_type_word("json object"), Some(Shape::Object));
+        assert_eq!(parse_type_word("json object string"), Some(Shape::String));
+        // Still no type: a placeholder, a description.
+        assert_eq!(parse_type_word("-"), None);
+        assert_eq!(parse_type_word("随bk_property_type字段类型"), None);
     }
 
     #[test]

@@ -85,7 +85,19 @@ pub struct Summary {
     pub examples: ExampleCounts,
     pub values: ValueCounts,
     pub drift_by_kind: BTreeMap<&'static str, usize>,
+    /// The same figures per system, where each system stands alone.
+    pub by_system: BTreeMap<String, SystemSummary>,
     pub ms: u128,
+}
+
+/// One system's share of the summary.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SystemSummary {
+    pub docs: usize,
+    pub located: usize,
+    pub examples: usize,
+    pub examples_parsed: usize,
+    pub values: ValueCounts,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -138,6 +150,11 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
     let mut summary = Summary::default();
     for outcome in &loaded.docs {
         summary.docs += 1;
+        let of_system = summary.by_system.entry(outcome.system.clone()).or_default();
+        if !matches!(outcome.status, DocStatus::Definitions | DocStatus::NotAnApi) {
+            of_system.docs += 1;
+            of_system.located += usize::from(matches!(outcome.status, DocStatus::Located | DocStatus::Superseded));
+        }
         match outcome.status {
             DocStatus::Located => {
                 summary.parsed += 1;
@@ -174,8 +191,12 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
                 let drift = drift::check_example(system, api, e, translation);
                 let root = if e.kind == ExampleKind::Response { "data" } else { "" };
                 let values = if parsed { retention::measure(&fit, &table_keys, root, e.line) } else { None };
+                let of_system = summary.by_system.entry(outcome.system.clone()).or_default();
+                of_system.examples += 1;
+                of_system.examples_parsed += usize::from(parsed);
                 if let Some(v) = &values {
                     summary.values.add(&v.counts);
+                    of_system.values.add(&v.counts);
                 }
                 // An error envelope has no values to lose.
                 summary.examples.lossless += usize::from(parsed && values.as_ref().is_none_or(ExampleValues::lossless));

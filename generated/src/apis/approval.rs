@@ -52,6 +52,120 @@ pub mod add_workitems {
             record.finish()
         }
     }
+    /// `AddWorkitemsResponseItem`
+    ///
+    /// Defined in `api-docs/approval/zh_hans/add_workitems.md` at line 118.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddWorkitemsResponseItem {
+        /// 申请人 (described at line 23)
+        ///
+        /// applicant (described at line 23) (Not in the doc's table; seen in its example at line 118.)
+        pub applicant: Option<String>,
+        /// `apply_at` (Not in the doc's table; seen in its example at line 118.)
+        pub apply_at: Option<i64>,
+        /// `approval_history` (Not in the doc's table; seen in its example at line 118.)
+        pub approval_history: Option<Vec<ApprovalHistory>>,
+        /// 当前审批单据的处理人 多用户用英文逗号,分割 (described at line 21)
+        ///
+        /// approvers (described at line 21) (Not in the doc's table; seen in its example at line 118.)
+        pub approvers: Option<String>,
+        /// `attachments` (Not in the doc's table; seen in its example at line 118.)
+        pub attachments: Option<Vec<Attachments>>,
+        /// `callback_data` (Not in the doc's table; seen in its example at line 118.)
+        pub callback_data: Option<Vec<CallbackData>>,
+        /// 回调地址。当审批人在审批中心提交了单据后，审批中心会调用此地址告知子系统审批的结果 (described at line 26)
+        ///
+        /// callback url (described at line 26) (Not in the doc's table; seen in its example at line 118.)
+        pub callback_url: Option<String>,
+        /// `detail_view` (Not in the doc's table; seen in its example at line 118.)
+        pub detail_view: Option<Vec<DetailView>>,
+        /// `enable_batch` (Not in the doc's table; seen in its example at line 118.)
+        pub enable_batch: Option<i64>,
+        /// `enable_quick` (Not in the doc's table; seen in its example at line 118.)
+        pub enable_quick: Option<i64>,
+        /// 子系统据的访问地址 (described at line 25)
+        ///
+        /// from url (described at line 25) (Not in the doc's table; seen in its example at line 118.)
+        pub from_url: Option<String>,
+        /// `list_view` (Not in the doc's table; seen in its example at line 118.)
+        pub list_view: Option<Vec<ListView>>,
+        /// 流程实例标识。通常是其对应子系统的单据的流水号 (described at line 20)
+        ///
+        /// process_inst_id (described at line 20) (Not in the doc's table; seen in its example at line 118.)
+        pub process_inst_id: Option<String>,
+        /// 审批单据的标题，这会展示在审批人的待办列表中 (described at line 22)
+        ///
+        /// title (described at line 22) (Not in the doc's table; seen in its example at line 118.)
+        pub title: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for AddWorkitemsResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "AddWorkitemsResponseItem",
+                &[
+                    "applicant",
+                    "apply_at",
+                    "approval_history",
+                    "approvers",
+                    "attachments",
+                    "callback_data",
+                    "callback_url",
+                    "detail_view",
+                    "enable_batch",
+                    "enable_quick",
+                    "from_url",
+                    "list_view",
+                    "process_inst_id",
+                    "title",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                applicant: record.opt_text("applicant")?,
+                apply_at: record.opt_int("apply_at")?,
+                approval_history: record.field("approval_history")?,
+                approvers: record.opt_text("approvers")?,
+                attachments: record.field("attachments")?,
+                callback_data: record.field("callback_data")?,
+                callback_url: record.opt_text("callback_url")?,
+                detail_view: record.field("detail_view")?,
+                enable_batch: record.opt_int("enable_batch")?,
+                enable_quick: record.opt_int("enable_quick")?,
+                from_url: record.opt_text("from_url")?,
+                list_view: record.field("list_view")?,
+                process_inst_id: record.opt_text("process_inst_id")?,
+                title: record.opt_text("title")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("applicant", &self.applicant);
+            record.field("apply_at", &self.apply_at);
+            record.field("approval_history", &self.approval_history);
+            record.field("approvers", &self.approvers);
+            record.field("attachments", &self.attachments);
+            record.field("callback_data", &self.callback_data);
+            record.field("callback_url", &self.callback_url);
+            record.field("detail_view", &self.detail_view);
+            record.field("enable_batch", &self.enable_batch);
+            record.field("enable_quick", &self.enable_quick);
+            record.field("from_url", &self.from_url);
+            record.field("list_view", &self.list_view);
+            record.field("process_inst_id", &self.process_inst_id);
+            record.field("title", &self.title);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `ApprovalHistory`
     ///
     /// Defined in `api-docs/approval/zh_hans/add_workitems.md` at line 89.
@@ -310,120 +424,6 @@ pub mod add_workitems {
             record.finish()
         }
     }
-    /// `Item`
-    ///
-    /// Defined in `api-docs/approval/zh_hans/add_workitems.md` at line 118.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Item {
-        /// 申请人 (described at line 23)
-        ///
-        /// applicant (described at line 23) (Not in the doc's table; seen in its example at line 118.)
-        pub applicant: Option<String>,
-        /// `apply_at` (Not in the doc's table; seen in its example at line 118.)
-        pub apply_at: Option<i64>,
-        /// `approval_history` (Not in the doc's table; seen in its example at line 118.)
-        pub approval_history: Option<Vec<ApprovalHistory>>,
-        /// 当前审批单据的处理人 多用户用英文逗号,分割 (described at line 21)
-        ///
-        /// approvers (described at line 21) (Not in the doc's table; seen in its example at line 118.)
-        pub approvers: Option<String>,
-        /// `attachments` (Not in the doc's table; seen in its example at line 118.)
-        pub attachments: Option<Vec<Attachments>>,
-        /// `callback_data` (Not in the doc's table; seen in its example at line 118.)
-        pub callback_data: Option<Vec<CallbackData>>,
-        /// 回调地址。当审批人在审批中心提交了单据后，审批中心会调用此地址告知子系统审批的结果 (described at line 26)
-        ///
-        /// callback url (described at line 26) (Not in the doc's table; seen in its example at line 118.)
-        pub callback_url: Option<String>,
-        /// `detail_view` (Not in the doc's table; seen in its example at line 118.)
-        pub detail_view: Option<Vec<DetailView>>,
-        /// `enable_batch` (Not in the doc's table; seen in its example at line 118.)
-        pub enable_batch: Option<i64>,
-        /// `enable_quick` (Not in the doc's table; seen in its example at line 118.)
-        pub enable_quick: Option<i64>,
-        /// 子系统据的访问地址 (described at line 25)
-        ///
-        /// from url (described at line 25) (Not in the doc's table; seen in its example at line 118.)
-        pub from_url: Option<String>,
-        /// `list_view` (Not in the doc's table; seen in its example at line 118.)
-        pub list_view: Option<Vec<ListView>>,
-        /// 流程实例标识。通常是其对应子系统的单据的流水号 (described at line 20)
-        ///
-        /// process_inst_id (described at line 20) (Not in the doc's table; seen in its example at line 118.)
-        pub process_inst_id: Option<String>,
-        /// 审批单据的标题，这会展示在审批人的待办列表中 (described at line 22)
-        ///
-        /// title (described at line 22) (Not in the doc's table; seen in its example at line 118.)
-        pub title: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for Item {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Item",
-                &[
-                    "applicant",
-                    "apply_at",
-                    "approval_history",
-                    "approvers",
-                    "attachments",
-                    "callback_data",
-                    "callback_url",
-                    "detail_view",
-                    "enable_batch",
-                    "enable_quick",
-                    "from_url",
-                    "list_view",
-                    "process_inst_id",
-                    "title",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                applicant: record.opt_text("applicant")?,
-                apply_at: record.opt_int("apply_at")?,
-                approval_history: record.field("approval_history")?,
-                approvers: record.opt_text("approvers")?,
-                attachments: record.field("attachments")?,
-                callback_data: record.field("callback_data")?,
-                callback_url: record.opt_text("callback_url")?,
-                detail_view: record.field("detail_view")?,
-                enable_batch: record.opt_int("enable_batch")?,
-                enable_quick: record.opt_int("enable_quick")?,
-                from_url: record.opt_text("from_url")?,
-                list_view: record.field("list_view")?,
-                process_inst_id: record.opt_text("process_inst_id")?,
-                title: record.opt_text("title")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("applicant", &self.applicant);
-            record.field("apply_at", &self.apply_at);
-            record.field("approval_history", &self.approval_history);
-            record.field("approvers", &self.approvers);
-            record.field("attachments", &self.attachments);
-            record.field("callback_data", &self.callback_data);
-            record.field("callback_url", &self.callback_url);
-            record.field("detail_view", &self.detail_view);
-            record.field("enable_batch", &self.enable_batch);
-            record.field("enable_quick", &self.enable_quick);
-            record.field("from_url", &self.from_url);
-            record.field("list_view", &self.list_view);
-            record.field("process_inst_id", &self.process_inst_id);
-            record.field("title", &self.title);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// `ListView`
     ///
     /// Defined in `api-docs/approval/zh_hans/add_workitems.md` at line 89.
@@ -659,8 +659,8 @@ pub mod add_workitems {
         }
     }
     crate::serde_through_wire!(
-        AddWorkitemsRequest, ApprovalHistory, Attachments, CallbackData, DetailView,
-        Item, ListView, Workitems
+        AddWorkitemsRequest, AddWorkitemsResponseItem, ApprovalHistory, Attachments,
+        CallbackData, DetailView, ListView, Workitems
     );
 }
 pub use add_workitems::AddWorkitemsRequest;
@@ -917,7 +917,7 @@ pub mod endpoints {
     pub struct AddWorkitems;
     impl crate::Endpoint for AddWorkitems {
         type Request = super::add_workitems::AddWorkitemsRequest;
-        type Response = Vec<super::add_workitems::Item>;
+        type Response = Vec<super::add_workitems::AddWorkitemsResponseItem>;
         const SYSTEM: &'static str = "approval";
         const NAME: &'static str = "add_workitems";
         const ID: &'static str = "approval.add_workitems";
@@ -1013,7 +1013,10 @@ impl<'a> ApprovalApi<'a> {
     pub async fn add_workitems(
         &self,
         request: add_workitems::AddWorkitemsRequest,
-    ) -> std::result::Result<Vec<add_workitems::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<add_workitems::AddWorkitemsResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::AddWorkitems>(request).await
     }
     /// 关闭审批单据
@@ -1106,7 +1109,10 @@ impl<'a> ApprovalBlockingApi<'a> {
     pub fn add_workitems(
         &self,
         request: add_workitems::AddWorkitemsRequest,
-    ) -> std::result::Result<Vec<add_workitems::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<add_workitems::AddWorkitemsResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::AddWorkitems>(request)
     }
     /// 关闭审批单据

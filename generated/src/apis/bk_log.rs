@@ -416,6 +416,53 @@ pub mod collectors_fast_create {
             record.finish()
         }
     }
+    /// `CollectorsFastCreateResponse`
+    ///
+    /// Defined in `api-docs/bk_log/zh_hans/collectors_fast_create.md` at line 138.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CollectorsFastCreateResponse {
+        /// BK Monitor data id (described at line 130) (Not in the doc's table; seen in its example at line 138.)
+        pub bk_data_id: Option<i64>,
+        /// Collector config id (described at line 129) (Not in the doc's table; seen in its example at line 138.)
+        pub collector_config_id: Option<i64>,
+        /// BKNode subscription id (described at line 131) (Not in the doc's table; seen in its example at line 138.)
+        pub subscription_id: Option<i64>,
+        /// `task_id_list` (Not in the doc's table; seen in its example at line 138.)
+        pub task_id_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for CollectorsFastCreateResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "CollectorsFastCreateResponse",
+                &["bk_data_id", "collector_config_id", "subscription_id", "task_id_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_data_id: record.opt_int("bk_data_id")?,
+                collector_config_id: record.opt_int("collector_config_id")?,
+                subscription_id: record.opt_int("subscription_id")?,
+                task_id_list: record.field("task_id_list")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_data_id", &self.bk_data_id);
+            record.field("collector_config_id", &self.collector_config_id);
+            record.field("subscription_id", &self.subscription_id);
+            record.field("task_id_list", &self.task_id_list);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `Conditions`
     ///
     /// Defined in `api-docs/bk_log/zh_hans/collectors_fast_create.md` at line 94.
@@ -561,10 +608,12 @@ pub mod collectors_fast_create {
         }
     }
     crate::serde_through_wire!(
-        CollectorsFastCreateRequest, Conditions, Params, TargetNodes
+        CollectorsFastCreateRequest, CollectorsFastCreateResponse, Conditions, Params,
+        TargetNodes
     );
 }
 pub use collectors_fast_create::CollectorsFastCreateRequest;
+pub use collectors_fast_create::CollectorsFastCreateResponse;
 /// Types of [`collectors_fast_update`](super::endpoints::CollectorsFastUpdate).
 pub mod collectors_fast_update {
     /// collectors_fast_update
@@ -729,9 +778,47 @@ pub mod collectors_fast_update {
             record.finish()
         }
     }
-    crate::serde_through_wire!(CollectorsFastUpdateRequest);
+    /// `CollectorsFastUpdateResponse`
+    ///
+    /// Defined in `api-docs/bk_log/zh_hans/collectors_fast_update.md` at line 108.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CollectorsFastUpdateResponse {
+        /// Collector config id (described at line 102) (Not in the doc's table; seen in its example at line 108.)
+        pub collector_config_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for CollectorsFastUpdateResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "CollectorsFastUpdateResponse",
+                &["collector_config_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_config_id: record.opt_int("collector_config_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_config_id", &self.collector_config_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        CollectorsFastUpdateRequest, CollectorsFastUpdateResponse
+    );
 }
 pub use collectors_fast_update::CollectorsFastUpdateRequest;
+pub use collectors_fast_update::CollectorsFastUpdateResponse;
 /// Types of [`databus_custom_create`](super::endpoints::DatabusCustomCreate).
 pub mod databus_custom_create {
     /// 自定义上报日志创建接口
@@ -1003,6 +1090,49 @@ pub mod databus_custom_create {
             record.finish()
         }
     }
+    /// `DatabusCustomCreateResponse`
+    ///
+    /// Defined in `api-docs/bk_log/zh_hans/databus_custom_create.md` at line 120.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DatabusCustomCreateResponse {
+        /// 数据管道ID (described at line 114) (Not in the doc's table; seen in its example at line 120.)
+        pub bk_data_id: Option<i64>,
+        /// 采集项ID (described at line 112) (Not in the doc's table; seen in its example at line 120.)
+        pub collector_config_id: Option<i64>,
+        /// 索引集ID，查询时使用 (described at line 113) (Not in the doc's table; seen in its example at line 120.)
+        pub index_set_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for DatabusCustomCreateResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DatabusCustomCreateResponse",
+                &["bk_data_id", "collector_config_id", "index_set_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_data_id: record.opt_int("bk_data_id")?,
+                collector_config_id: record.opt_int("collector_config_id")?,
+                index_set_id: record.opt_int("index_set_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_data_id", &self.bk_data_id);
+            record.field("collector_config_id", &self.collector_config_id);
+            record.field("index_set_id", &self.index_set_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `EtlParams`
     ///
     /// Defined in `api-docs/bk_log/zh_hans/databus_custom_create.md` at line 27.
@@ -1187,9 +1317,12 @@ pub mod databus_custom_create {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DatabusCustomCreateRequest, EtlParams, Fields);
+    crate::serde_through_wire!(
+        DatabusCustomCreateRequest, DatabusCustomCreateResponse, EtlParams, Fields
+    );
 }
 pub use databus_custom_create::DatabusCustomCreateRequest;
+pub use databus_custom_create::DatabusCustomCreateResponse;
 /// Types of [`databus_custom_update`](super::endpoints::DatabusCustomUpdate).
 pub mod databus_custom_update {
     pub use super::databus_custom_create::EtlParams;
@@ -1611,6 +1744,49 @@ pub mod esquery_search {
             record.finish()
         }
     }
+    /// `EsquerySearchHits`
+    ///
+    /// Defined in `api-docs/bk_log/zh_hans/esquery_search.md` at line 101.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Hits {
+        /// `hits` (Not in the doc's table; seen in its example at line 101.)
+        pub hits: Option<Vec<EsquerySearchHits>>,
+        /// `max_score` (Not in the doc's table; seen in its example at line 101.)
+        pub max_score: Option<serde_json::Value>,
+        /// `total` (Not in the doc's table; seen in its example at line 101.)
+        pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Hits {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Hits",
+                &["hits", "max_score", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                hits: record.field("hits")?,
+                max_score: record.field("max_score")?,
+                total: record.opt_int("total")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("hits", &self.hits);
+            record.field("max_score", &self.max_score);
+            record.field("total", &self.total);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 日志查询接口
     ///
     /// Log Query
@@ -1842,6 +2018,59 @@ pub mod esquery_search {
             record.finish()
         }
     }
+    /// `EsquerySearchResponse`
+    ///
+    /// Defined in `api-docs/bk_log/zh_hans/esquery_search.md` at line 101.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct EsquerySearchResponse {
+        /// `_shards` (Not in the doc's table; seen in its example at line 101.)
+        ///
+        /// Sent as `_shards`.
+        pub shards: Option<Shards>,
+        /// `hits` (Not in the doc's table; seen in its example at line 101.)
+        pub hits: Option<Hits>,
+        /// 是否超时 (described at line 93)
+        ///
+        /// true or false, timeout (described at line 93) (Not in the doc's table; seen in its example at line 101.)
+        pub timed_out: Option<bool>,
+        /// 耗时 (described at line 92)
+        ///
+        /// duration (described at line 92) (Not in the doc's table; seen in its example at line 101.)
+        pub took: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for EsquerySearchResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "EsquerySearchResponse",
+                &["_shards", "hits", "timed_out", "took"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                shards: record.field("_shards")?,
+                hits: record.field("hits")?,
+                timed_out: record.field("timed_out")?,
+                took: record.opt_int("took")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("_shards", &self.shards);
+            record.field("hits", &self.hits);
+            record.field("timed_out", &self.timed_out);
+            record.field("took", &self.took);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `Highlight`
     ///
     /// Defined in `api-docs/bk_log/zh_hans/esquery_search.md` at line 29.
@@ -1914,9 +2143,203 @@ pub mod esquery_search {
             record.finish()
         }
     }
-    crate::serde_through_wire!(Fields, EsquerySearchRequest, Highlight);
+    /// `Hits`
+    ///
+    /// Defined in `api-docs/bk_log/zh_hans/esquery_search.md` at line 101.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct EsquerySearchHits {
+        /// `_id` (Not in the doc's table; seen in its example at line 101.)
+        ///
+        /// Sent as `_id`.
+        pub id: Option<String>,
+        /// `_index` (Not in the doc's table; seen in its example at line 101.)
+        ///
+        /// Sent as `_index`.
+        pub index: Option<String>,
+        /// `_score` (Not in the doc's table; seen in its example at line 101.)
+        ///
+        /// Sent as `_score`.
+        pub score: Option<serde_json::Value>,
+        /// `_source` (Not in the doc's table; seen in its example at line 101.)
+        ///
+        /// Sent as `_source`.
+        pub source: Option<Source>,
+        /// `_type` (Not in the doc's table; seen in its example at line 101.)
+        ///
+        /// Sent as `_type`.
+        pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for EsquerySearchHits {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "EsquerySearchHits",
+                &["_id", "_index", "_score", "_source", "_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("_id")?,
+                index: record.opt_text("_index")?,
+                score: record.field("_score")?,
+                source: record.field("_source")?,
+                r#type: record.opt_text("_type")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("_id", &self.id);
+            record.field("_index", &self.index);
+            record.field("_score", &self.score);
+            record.field("_source", &self.source);
+            record.field("_type", &self.r#type);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `Shards`
+    ///
+    /// Defined in `api-docs/bk_log/zh_hans/esquery_search.md` at line 101.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Shards {
+        /// `failed` (Not in the doc's table; seen in its example at line 101.)
+        pub failed: Option<i64>,
+        /// `skipped` (Not in the doc's table; seen in its example at line 101.)
+        pub skipped: Option<i64>,
+        /// `successful` (Not in the doc's table; seen in its example at line 101.)
+        pub successful: Option<i64>,
+        /// `total` (Not in the doc's table; seen in its example at line 101.)
+        pub total: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Shards {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Shards",
+                &["failed", "skipped", "successful", "total"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                failed: record.opt_int("failed")?,
+                skipped: record.opt_int("skipped")?,
+                successful: record.opt_int("successful")?,
+                total: record.opt_int("total")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("failed", &self.failed);
+            record.field("skipped", &self.skipped);
+            record.field("successful", &self.successful);
+            record.field("total", &self.total);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `Source`
+    ///
+    /// Defined in `api-docs/bk_log/zh_hans/esquery_search.md` at line 101.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Source {
+        /// `cloudId` (Not in the doc's table; seen in its example at line 101.)
+        ///
+        /// Sent as `cloudId`.
+        pub cloud_id: Option<i64>,
+        /// `dtEventTimeStamp` (Not in the doc's table; seen in its example at line 101.)
+        ///
+        /// Sent as `dtEventTimeStamp`.
+        pub dt_event_time_stamp: Option<String>,
+        /// `gseIndex` (Not in the doc's table; seen in its example at line 101.)
+        ///
+        /// Sent as `gseIndex`.
+        pub gse_index: Option<i64>,
+        /// `iterationIndex` (Not in the doc's table; seen in its example at line 101.)
+        ///
+        /// Sent as `iterationIndex`.
+        pub iteration_index: Option<i64>,
+        /// `log` (Not in the doc's table; seen in its example at line 101.)
+        pub log: Option<String>,
+        /// `path` (Not in the doc's table; seen in its example at line 101.)
+        pub path: Option<String>,
+        /// `serverIp` (Not in the doc's table; seen in its example at line 101.)
+        ///
+        /// Sent as `serverIp`.
+        pub server_ip: Option<String>,
+        /// `time` (Not in the doc's table; seen in its example at line 101.)
+        pub time: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Source {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Source",
+                &[
+                    "cloudId",
+                    "dtEventTimeStamp",
+                    "gseIndex",
+                    "iterationIndex",
+                    "log",
+                    "path",
+                    "serverIp",
+                    "time",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                cloud_id: record.opt_int("cloudId")?,
+                dt_event_time_stamp: record.opt_text("dtEventTimeStamp")?,
+                gse_index: record.opt_int("gseIndex")?,
+                iteration_index: record.opt_int("iterationIndex")?,
+                log: record.opt_text("log")?,
+                path: record.opt_text("path")?,
+                server_ip: record.opt_text("serverIp")?,
+                time: record.opt_text("time")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("cloudId", &self.cloud_id);
+            record.field("dtEventTimeStamp", &self.dt_event_time_stamp);
+            record.field("gseIndex", &self.gse_index);
+            record.field("iterationIndex", &self.iteration_index);
+            record.field("log", &self.log);
+            record.field("path", &self.path);
+            record.field("serverIp", &self.server_ip);
+            record.field("time", &self.time);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Fields, Hits, EsquerySearchRequest, EsquerySearchResponse, Highlight,
+        EsquerySearchHits, Shards, Source
+    );
 }
 pub use esquery_search::EsquerySearchRequest;
+pub use esquery_search::EsquerySearchResponse;
 /// Types of [`fast_create`](super::endpoints::FastCreate).
 pub mod fast_create {
     pub use super::collectors_fast_create::Conditions;
@@ -2332,9 +2755,57 @@ pub mod fast_create {
             record.finish()
         }
     }
-    crate::serde_through_wire!(FastCreateRequest);
+    /// `FastCreateResponse`
+    ///
+    /// Defined in `api-docs/bk_log/zh_hans/fast_create.md` at line 138.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FastCreateResponse {
+        /// BK Monitor data id (described at line 130) (Not in the doc's table; seen in its example at line 138.)
+        pub bk_data_id: Option<i64>,
+        /// Collector config id (described at line 129) (Not in the doc's table; seen in its example at line 138.)
+        pub collector_config_id: Option<i64>,
+        /// BKNode subscription id (described at line 131) (Not in the doc's table; seen in its example at line 138.)
+        pub subscription_id: Option<i64>,
+        /// `task_id_list` (Not in the doc's table; seen in its example at line 138.)
+        pub task_id_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for FastCreateResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "FastCreateResponse",
+                &["bk_data_id", "collector_config_id", "subscription_id", "task_id_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_data_id: record.opt_int("bk_data_id")?,
+                collector_config_id: record.opt_int("collector_config_id")?,
+                subscription_id: record.opt_int("subscription_id")?,
+                task_id_list: record.field("task_id_list")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_data_id", &self.bk_data_id);
+            record.field("collector_config_id", &self.collector_config_id);
+            record.field("subscription_id", &self.subscription_id);
+            record.field("task_id_list", &self.task_id_list);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(FastCreateRequest, FastCreateResponse);
 }
 pub use fast_create::FastCreateRequest;
+pub use fast_create::FastCreateResponse;
 /// Types of [`fast_update`](super::endpoints::FastUpdate).
 pub mod fast_update {
     /// fast_update
@@ -2487,9 +2958,45 @@ pub mod fast_update {
             record.finish()
         }
     }
-    crate::serde_through_wire!(FastUpdateRequest);
+    /// `FastUpdateResponse`
+    ///
+    /// Defined in `api-docs/bk_log/zh_hans/fast_update.md` at line 108.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FastUpdateResponse {
+        /// Collector config id (described at line 102) (Not in the doc's table; seen in its example at line 108.)
+        pub collector_config_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for FastUpdateResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "FastUpdateResponse",
+                &["collector_config_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_config_id: record.opt_int("collector_config_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_config_id", &self.collector_config_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(FastUpdateRequest, FastUpdateResponse);
 }
 pub use fast_update::FastUpdateRequest;
+pub use fast_update::FastUpdateResponse;
 /// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
 #[cfg(feature = "mock")]
 pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
@@ -2546,7 +3053,7 @@ pub mod endpoints {
     pub struct CollectorsFastCreate;
     impl crate::Endpoint for CollectorsFastCreate {
         type Request = super::collectors_fast_create::CollectorsFastCreateRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::collectors_fast_create::CollectorsFastCreateResponse;
         const SYSTEM: &'static str = "bk_log";
         const NAME: &'static str = "collectors_fast_create";
         const ID: &'static str = "bk_log.collectors_fast_create";
@@ -2561,7 +3068,7 @@ pub mod endpoints {
     pub struct CollectorsFastUpdate;
     impl crate::Endpoint for CollectorsFastUpdate {
         type Request = super::collectors_fast_update::CollectorsFastUpdateRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::collectors_fast_update::CollectorsFastUpdateResponse;
         const SYSTEM: &'static str = "bk_log";
         const NAME: &'static str = "collectors_fast_update";
         const ID: &'static str = "bk_log.collectors_fast_update";
@@ -2576,7 +3083,7 @@ pub mod endpoints {
     pub struct DatabusCustomCreate;
     impl crate::Endpoint for DatabusCustomCreate {
         type Request = super::databus_custom_create::DatabusCustomCreateRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::databus_custom_create::DatabusCustomCreateResponse;
         const SYSTEM: &'static str = "bk_log";
         const NAME: &'static str = "databus_custom_create";
         const ID: &'static str = "bk_log.databus_custom_create";
@@ -2606,7 +3113,7 @@ pub mod endpoints {
     pub struct EsquerySearch;
     impl crate::Endpoint for EsquerySearch {
         type Request = super::esquery_search::EsquerySearchRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::esquery_search::EsquerySearchResponse;
         const SYSTEM: &'static str = "bk_log";
         const NAME: &'static str = "esquery_search";
         const ID: &'static str = "bk_log.esquery_search";
@@ -2621,7 +3128,7 @@ pub mod endpoints {
     pub struct FastCreate;
     impl crate::Endpoint for FastCreate {
         type Request = super::fast_create::FastCreateRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::fast_create::FastCreateResponse;
         const SYSTEM: &'static str = "bk_log";
         const NAME: &'static str = "fast_create";
         const ID: &'static str = "bk_log.fast_create";
@@ -2636,7 +3143,7 @@ pub mod endpoints {
     pub struct FastUpdate;
     impl crate::Endpoint for FastUpdate {
         type Request = super::fast_update::FastUpdateRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::fast_update::FastUpdateResponse;
         const SYSTEM: &'static str = "bk_log";
         const NAME: &'static str = "fast_update";
         const ID: &'static str = "bk_log.fast_update";
@@ -2697,7 +3204,10 @@ impl<'a> BkLogApi<'a> {
     pub async fn collectors_fast_create(
         &self,
         request: collectors_fast_create::CollectorsFastCreateRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        collectors_fast_create::CollectorsFastCreateResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::CollectorsFastCreate>(request).await
     }
     /// collectors_fast_update
@@ -2731,7 +3241,10 @@ impl<'a> BkLogApi<'a> {
     pub async fn collectors_fast_update(
         &self,
         request: collectors_fast_update::CollectorsFastUpdateRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        collectors_fast_update::CollectorsFastUpdateResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::CollectorsFastUpdate>(request).await
     }
     /// 自定义上报日志创建接口
@@ -2784,7 +3297,10 @@ impl<'a> BkLogApi<'a> {
     pub async fn databus_custom_create(
         &self,
         request: databus_custom_create::DatabusCustomCreateRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        databus_custom_create::DatabusCustomCreateResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DatabusCustomCreate>(request).await
     }
     /// 自定义上报日志更新接口
@@ -2903,7 +3419,7 @@ impl<'a> BkLogApi<'a> {
     pub async fn esquery_search(
         &self,
         request: esquery_search::EsquerySearchRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<esquery_search::EsquerySearchResponse, crate::Error> {
         self.client.call::<endpoints::EsquerySearch>(request).await
     }
     /// fast_create
@@ -2949,7 +3465,7 @@ impl<'a> BkLogApi<'a> {
     pub async fn fast_create(
         &self,
         request: fast_create::FastCreateRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<fast_create::FastCreateResponse, crate::Error> {
         self.client.call::<endpoints::FastCreate>(request).await
     }
     /// fast_update
@@ -2985,7 +3501,7 @@ impl<'a> BkLogApi<'a> {
     pub async fn fast_update(
         &self,
         request: fast_update::FastUpdateRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<fast_update::FastUpdateResponse, crate::Error> {
         self.client.call::<endpoints::FastUpdate>(request).await
     }
 }
@@ -3008,7 +3524,10 @@ impl<'a> BkLogBlockingApi<'a> {
     pub fn collectors_fast_create(
         &self,
         request: collectors_fast_create::CollectorsFastCreateRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        collectors_fast_create::CollectorsFastCreateResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::CollectorsFastCreate>(request)
     }
     /// collectors_fast_update
@@ -3023,7 +3542,10 @@ impl<'a> BkLogBlockingApi<'a> {
     pub fn collectors_fast_update(
         &self,
         request: collectors_fast_update::CollectorsFastUpdateRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        collectors_fast_update::CollectorsFastUpdateResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::CollectorsFastUpdate>(request)
     }
     /// 自定义上报日志创建接口
@@ -3034,7 +3556,10 @@ impl<'a> BkLogBlockingApi<'a> {
     pub fn databus_custom_create(
         &self,
         request: databus_custom_create::DatabusCustomCreateRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        databus_custom_create::DatabusCustomCreateResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DatabusCustomCreate>(request)
     }
     /// 自定义上报日志更新接口
@@ -3058,7 +3583,7 @@ impl<'a> BkLogBlockingApi<'a> {
     pub fn esquery_search(
         &self,
         request: esquery_search::EsquerySearchRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<esquery_search::EsquerySearchResponse, crate::Error> {
         self.client.call::<endpoints::EsquerySearch>(request)
     }
     /// fast_create
@@ -3071,7 +3596,7 @@ impl<'a> BkLogBlockingApi<'a> {
     pub fn fast_create(
         &self,
         request: fast_create::FastCreateRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<fast_create::FastCreateResponse, crate::Error> {
         self.client.call::<endpoints::FastCreate>(request)
     }
     /// fast_update
@@ -3088,7 +3613,7 @@ impl<'a> BkLogBlockingApi<'a> {
     pub fn fast_update(
         &self,
         request: fast_update::FastUpdateRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<fast_update::FastUpdateResponse, crate::Error> {
         self.client.call::<endpoints::FastUpdate>(request)
     }
 }

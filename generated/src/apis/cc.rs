@@ -14191,7 +14191,7 @@ pub mod create_object {
         pub bk_obj_icon: Option<String>,
         /// 用于前端展示的坐标 /
         ///
-        /// Coordinates for front-end presentation (Type inferred from the doc's example.)
+        /// Coordinates for front-end presentation
         pub position: Option<String>,
         /// 是否预定义, true or false
         ///
@@ -19642,7 +19642,76 @@ pub mod find_host_biz_relations {
             record.finish()
         }
     }
-    crate::serde_through_wire!(FindHostBizRelationsRequest);
+    /// `FindHostBizRelationsResponse`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/find_host_biz_relations.md` at line 86.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FindHostBizRelationsResponse {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 主机ID
+        ///
+        /// Host ID
+        pub bk_host_id: Option<i64>,
+        /// 模块ID
+        ///
+        /// Module ID
+        pub bk_module_id: Option<i64>,
+        /// 集群ID
+        ///
+        /// set ID
+        pub bk_set_id: Option<i64>,
+        /// 开发商账户
+        ///
+        /// Developer account
+        pub bk_supplier_account: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for FindHostBizRelationsResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "FindHostBizRelationsResponse",
+                &[
+                    "bk_biz_id",
+                    "bk_host_id",
+                    "bk_module_id",
+                    "bk_set_id",
+                    "bk_supplier_account",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_module_id: record.opt_int("bk_module_id")?,
+                bk_set_id: record.opt_int("bk_set_id")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_module_id", &self.bk_module_id);
+            record.field("bk_set_id", &self.bk_set_id);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        FindHostBizRelationsRequest, FindHostBizRelationsResponse
+    );
 }
 pub use find_host_biz_relations::FindHostBizRelationsRequest;
 /// Types of [`find_host_by_service_template`](super::endpoints::FindHostByServiceTemplate).
@@ -22089,6 +22158,45 @@ pub mod find_module_batch {
 pub use find_module_batch::FindModuleBatchRequest;
 /// Types of [`find_module_host_relation`](super::endpoints::FindModuleHostRelation).
 pub mod find_module_host_relation {
+    /// `FindModuleHostRelationModules`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/find_module_host_relation.md` at line 60.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Modules {
+        /// `bk_module_id` (Not in the doc's table; seen in its example at line 60.)
+        pub bk_module_id: Option<i64>,
+        /// `bk_module_name` (Not in the doc's table; seen in its example at line 60.)
+        pub bk_module_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Modules {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Modules",
+                &["bk_module_id", "bk_module_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_module_id: record.opt_int("bk_module_id")?,
+                bk_module_name: record.opt_text("bk_module_name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_module_id", &self.bk_module_id);
+            record.field("bk_module_name", &self.bk_module_name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `FindModuleHostRelationPage`
     ///
     /// Defined in `api-docs/cc/zh_hans/find_module_host_relation.md` at line 19.
@@ -22313,9 +22421,134 @@ pub mod find_module_host_relation {
             record.finish()
         }
     }
-    crate::serde_through_wire!(Page, FindModuleHostRelationRequest);
+    /// Description of the recall field:
+    ///
+    /// Defined in `api-docs/cc/zh_hans/find_module_host_relation.md` at line 113.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FindModuleHostRelationResponse {
+        /// 记录条数
+        ///
+        /// Number of records
+        pub count: Option<i64>,
+        /// 主机和模块实际数据
+        ///
+        /// Host and module actual data
+        pub relation: Option<Vec<Relation>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for FindModuleHostRelationResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "FindModuleHostRelationResponse",
+                &["count", "relation"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                count: record.opt_int("count")?,
+                relation: record.field("relation")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("count", &self.count);
+            record.field("relation", &self.relation);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `Host`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/find_module_host_relation.md` at line 60.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Host {
+        /// `bk_host_id` (Not in the doc's table; seen in its example at line 60.)
+        pub bk_host_id: Option<i64>,
+        /// `bk_host_innerip` (Not in the doc's table; seen in its example at line 60.)
+        pub bk_host_innerip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Host {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Host",
+                &["bk_host_id", "bk_host_innerip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `Relation`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/find_module_host_relation.md` at line 121.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Relation {
+        /// 主机数据 (Type inferred from the doc's example.)
+        pub host: Option<Host>,
+        /// 主机所属的模块信息 (Type inferred from the doc's example.)
+        pub modules: Option<Vec<Modules>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Relation {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Relation",
+                &["host", "modules"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                host: record.field("host")?,
+                modules: record.field("modules")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("host", &self.host);
+            record.field("modules", &self.modules);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Modules, Page, FindModuleHostRelationRequest, FindModuleHostRelationResponse,
+        Host, Relation
+    );
 }
 pub use find_module_host_relation::FindModuleHostRelationRequest;
+pub use find_module_host_relation::FindModuleHostRelationResponse;
 /// Types of [`find_module_with_relation`](super::endpoints::FindModuleWithRelation).
 pub mod find_module_with_relation {
     pub use super::count_biz_host_cpu::Page;
@@ -22405,9 +22638,55 @@ pub mod find_module_with_relation {
             record.finish()
         }
     }
-    crate::serde_through_wire!(FindModuleWithRelationRequest);
+    /// `FindModuleWithRelationResponse`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/find_module_with_relation.md` at line 80.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FindModuleWithRelationResponse {
+        /// 记录条数
+        ///
+        /// Number of records
+        pub count: Option<i64>,
+        /// 模块实际数据
+        ///
+        /// Module actual data
+        pub info: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for FindModuleWithRelationResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "FindModuleWithRelationResponse",
+                &["count", "info"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                count: record.opt_int("count")?,
+                info: record.field("info")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("count", &self.count);
+            record.field("info", &self.info);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        FindModuleWithRelationRequest, FindModuleWithRelationResponse
+    );
 }
 pub use find_module_with_relation::FindModuleWithRelationRequest;
+pub use find_module_with_relation::FindModuleWithRelationResponse;
 /// Types of [`find_object_association`](super::endpoints::FindObjectAssociation).
 pub mod find_object_association {
     /// 查询模型的实例之间的关联关系。
@@ -25660,7 +25939,7 @@ pub use list_biz_hosts::ListBizHostsResponse;
 pub mod list_biz_hosts_topo {
     pub use super::find_biz_tree_brief_info::Module;
     pub use super::count_biz_host_cpu::Page;
-    /// `Host`
+    /// `ListBizHostsTopoHost`
     ///
     /// Defined in `api-docs/cc/zh_hans/list_biz_hosts_topo.md` at line 303.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -34430,6 +34709,80 @@ pub mod list_process_instance {
             record.finish()
         }
     }
+    /// `ListProcessInstanceRelation`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_process_instance.md` at line 145.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Relation {
+        /// 业务id
+        ///
+        /// Business ID (described at line 13)
+        pub bk_biz_id: Option<i64>,
+        /// 进程id
+        ///
+        /// Process id (described at line 116)
+        pub bk_process_id: Option<i64>,
+        /// 服务实例id
+        ///
+        /// Service instance ID (described at line 14)
+        pub service_instance_id: Option<i64>,
+        /// 进程模版id
+        ///
+        /// Process template id (described at line 151)
+        pub process_template_id: Option<i64>,
+        /// 主机id
+        ///
+        /// Host id (described at line 152)
+        pub bk_host_id: Option<i64>,
+        /// 开发商账号
+        ///
+        /// Developer account number (described at line 119)
+        pub bk_supplier_account: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Relation {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Relation",
+                &[
+                    "bk_biz_id",
+                    "bk_process_id",
+                    "service_instance_id",
+                    "process_template_id",
+                    "bk_host_id",
+                    "bk_supplier_account",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_process_id: record.opt_int("bk_process_id")?,
+                service_instance_id: record.opt_int("service_instance_id")?,
+                process_template_id: record.opt_int("process_template_id")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_process_id", &self.bk_process_id);
+            record.field("service_instance_id", &self.service_instance_id);
+            record.field("process_template_id", &self.process_template_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 根据服务实例ID查询进程实例列表
     ///
     /// Query process instance list based on service instance ID
@@ -34578,62 +34931,59 @@ pub mod list_process_instance {
             record.finish()
         }
     }
-    /// `Relation`
+    crate::serde_through_wire!(
+        BindInfo, Property, Relation, ListProcessInstanceRequest,
+        ListProcessInstanceResponseItem
+    );
+}
+pub use list_process_instance::ListProcessInstanceRequest;
+/// Types of [`list_process_related_info`](super::endpoints::ListProcessRelatedInfo).
+pub mod list_process_related_info {
+    pub use super::find_biz_tree_brief_info::Module as ListProcessRelatedInfoModule;
+    /// `ListProcessRelatedInfoHost`
     ///
-    /// Defined in `api-docs/cc/zh_hans/list_process_instance.md` at line 145.
+    /// Defined in `api-docs/cc/zh_hans/list_process_related_info.md` at line 87.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Relation {
-        /// 业务id
-        ///
-        /// Business ID (described at line 13)
-        pub bk_biz_id: Option<i64>,
-        /// 进程id
-        ///
-        /// Process id (described at line 116)
-        pub bk_process_id: Option<i64>,
-        /// 服务实例id
-        ///
-        /// Service instance ID (described at line 14)
-        pub service_instance_id: Option<i64>,
-        /// 进程模版id
-        ///
-        /// Process template id (described at line 151)
-        pub process_template_id: Option<i64>,
-        /// 主机id
-        ///
-        /// Host id (described at line 152)
+    pub struct Host {
+        /// `bk_addressing` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_addressing: Option<String>,
+        /// `bk_agent_id` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_agent_id: Option<String>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_cloud_id: Option<i64>,
+        /// `bk_host_id` (Not in the doc's table; seen in its example at line 87.)
         pub bk_host_id: Option<i64>,
-        /// 开发商账号
-        ///
-        /// Developer account number (described at line 119)
-        pub bk_supplier_account: Option<String>,
+        /// `bk_host_innerip` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_host_innerip: Option<String>,
+        /// `bk_host_innerip_v6` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_host_innerip_v6: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
-    impl crate::wire::Wire for Relation {
+    impl crate::wire::Wire for Host {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read_response(
                 value,
-                "Relation",
+                "Host",
                 &[
-                    "bk_biz_id",
-                    "bk_process_id",
-                    "service_instance_id",
-                    "process_template_id",
+                    "bk_addressing",
+                    "bk_agent_id",
+                    "bk_cloud_id",
                     "bk_host_id",
-                    "bk_supplier_account",
+                    "bk_host_innerip",
+                    "bk_host_innerip_v6",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
-                bk_biz_id: record.opt_int("bk_biz_id")?,
-                bk_process_id: record.opt_int("bk_process_id")?,
-                service_instance_id: record.opt_int("service_instance_id")?,
-                process_template_id: record.opt_int("process_template_id")?,
+                bk_addressing: record.opt_text("bk_addressing")?,
+                bk_agent_id: record.opt_text("bk_agent_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 bk_host_id: record.opt_int("bk_host_id")?,
-                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                bk_host_innerip_v6: record.opt_text("bk_host_innerip_v6")?,
                 extra: record.finish()?,
             })
         }
@@ -34642,24 +34992,78 @@ pub mod list_process_instance {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("bk_process_id", &self.bk_process_id);
-            record.field("service_instance_id", &self.service_instance_id);
-            record.field("process_template_id", &self.process_template_id);
+            record.field("bk_addressing", &self.bk_addressing);
+            record.field("bk_agent_id", &self.bk_agent_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_host_id", &self.bk_host_id);
-            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            record.field("bk_host_innerip_v6", &self.bk_host_innerip_v6);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
-    crate::serde_through_wire!(
-        BindInfo, Property, ListProcessInstanceRequest, ListProcessInstanceResponseItem,
-        Relation
-    );
-}
-pub use list_process_instance::ListProcessInstanceRequest;
-/// Types of [`list_process_related_info`](super::endpoints::ListProcessRelatedInfo).
-pub mod list_process_related_info {
+    /// `ListProcessRelatedInfoInfo`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_process_related_info.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Info {
+        /// `host` (Not in the doc's table; seen in its example at line 87.)
+        pub host: Option<Host>,
+        /// `module` (Not in the doc's table; seen in its example at line 87.)
+        pub module: Option<ListProcessRelatedInfoModule>,
+        /// `process` (Not in the doc's table; seen in its example at line 87.)
+        pub process: Option<ListProcessRelatedInfoProcess>,
+        /// `process_template` (Not in the doc's table; seen in its example at line 87.)
+        pub process_template: Option<ProcessTemplate>,
+        /// `service_instance` (Not in the doc's table; seen in its example at line 87.)
+        pub service_instance: Option<ListProcessRelatedInfoServiceInstance>,
+        /// `set` (Not in the doc's table; seen in its example at line 87.)
+        pub set: Option<ListProcessRelatedInfoSet>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Info {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Info",
+                &[
+                    "host",
+                    "module",
+                    "process",
+                    "process_template",
+                    "service_instance",
+                    "set",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                host: record.field("host")?,
+                module: record.field("module")?,
+                process: record.field("process")?,
+                process_template: record.field("process_template")?,
+                service_instance: record.field("service_instance")?,
+                set: record.field("set")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("host", &self.host);
+            record.field("module", &self.module);
+            record.field("process", &self.process);
+            record.field("process_template", &self.process_template);
+            record.field("service_instance", &self.service_instance);
+            record.field("set", &self.set);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `ListProcessRelatedInfoModule`
     ///
     /// Defined in `api-docs/cc/zh_hans/list_process_related_info.md` at line 40.
@@ -34768,6 +35172,53 @@ pub mod list_process_related_info {
             record.field("start", &self.start);
             record.field("limit", &self.limit);
             record.field("sort", &self.sort);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ListProcessRelatedInfoProcess`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_process_related_info.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListProcessRelatedInfoProcess {
+        /// `bk_func_id` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_func_id: Option<String>,
+        /// `bk_func_name` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_func_name: Option<String>,
+        /// `bk_process_id` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_process_id: Option<i64>,
+        /// `bk_process_name` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_process_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ListProcessRelatedInfoProcess {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ListProcessRelatedInfoProcess",
+                &["bk_func_id", "bk_func_name", "bk_process_id", "bk_process_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_func_id: record.opt_text("bk_func_id")?,
+                bk_func_name: record.opt_text("bk_func_name")?,
+                bk_process_id: record.opt_int("bk_process_id")?,
+                bk_process_name: record.opt_text("bk_process_name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_func_id", &self.bk_func_id);
+            record.field("bk_func_name", &self.bk_func_name);
+            record.field("bk_process_id", &self.bk_process_id);
+            record.field("bk_process_name", &self.bk_process_name);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -34970,6 +35421,86 @@ pub mod list_process_related_info {
             record.finish()
         }
     }
+    /// `ListProcessRelatedInfoResponse`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_process_related_info.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListProcessRelatedInfoResponse {
+        /// 符合条件的进程实例总数量 (described at line 172)
+        ///
+        /// Total number of eligible process instances (described at line 172) (Not in the doc's table; seen in its example at line 87.)
+        pub count: Option<i64>,
+        /// `info` (Not in the doc's table; seen in its example at line 87.)
+        pub info: Option<Vec<Info>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ListProcessRelatedInfoResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ListProcessRelatedInfoResponse",
+                &["count", "info"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                count: record.opt_int("count")?,
+                info: record.field("info")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("count", &self.count);
+            record.field("info", &self.info);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ListProcessRelatedInfoServiceInstance`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_process_related_info.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListProcessRelatedInfoServiceInstance {
+        /// `id` (Not in the doc's table; seen in its example at line 87.)
+        pub id: Option<i64>,
+        /// `name` (Not in the doc's table; seen in its example at line 87.)
+        pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ListProcessRelatedInfoServiceInstance {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ListProcessRelatedInfoServiceInstance",
+                &["id", "name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `ListProcessRelatedInfoSet`
     ///
     /// Defined in `api-docs/cc/zh_hans/list_process_related_info.md` at line 40.
@@ -35004,6 +35535,49 @@ pub mod list_process_related_info {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_set_ids", &self.bk_set_ids);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ListProcessRelatedInfoSet3`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_process_related_info.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListProcessRelatedInfoSet {
+        /// `bk_set_env` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_set_env: Option<String>,
+        /// `bk_set_id` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_set_id: Option<i64>,
+        /// `bk_set_name` (Not in the doc's table; seen in its example at line 87.)
+        pub bk_set_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ListProcessRelatedInfoSet {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ListProcessRelatedInfoSet",
+                &["bk_set_env", "bk_set_id", "bk_set_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_set_env: record.opt_text("bk_set_env")?,
+                bk_set_id: record.opt_int("bk_set_id")?,
+                bk_set_name: record.opt_text("bk_set_name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_set_env", &self.bk_set_env);
+            record.field("bk_set_id", &self.bk_set_id);
+            record.field("bk_set_name", &self.bk_set_name);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -35068,6 +35642,41 @@ pub mod list_process_related_info {
             record.finish()
         }
     }
+    /// `ProcessTemplate`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_process_related_info.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ProcessTemplate {
+        /// `id` (Not in the doc's table; seen in its example at line 87.)
+        pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ProcessTemplate {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ProcessTemplate",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `ServiceInstance`
     ///
     /// Defined in `api-docs/cc/zh_hans/list_process_related_info.md` at line 40.
@@ -35111,10 +35720,14 @@ pub mod list_process_related_info {
         }
     }
     crate::serde_through_wire!(
-        Module, Page, ListProcessRelatedInfoRequest, Set, Process, ServiceInstance
+        Host, Info, Module, Page, ListProcessRelatedInfoProcess,
+        ListProcessRelatedInfoRequest, ListProcessRelatedInfoResponse,
+        ListProcessRelatedInfoServiceInstance, Set, ListProcessRelatedInfoSet, Process,
+        ProcessTemplate, ServiceInstance
     );
 }
 pub use list_process_related_info::ListProcessRelatedInfoRequest;
+pub use list_process_related_info::ListProcessRelatedInfoResponse;
 /// Types of [`list_project`](super::endpoints::ListProject).
 pub mod list_project {
     /// this parameter is a combination of filtering rules for service attribute fields, and is used to search for services according to the service attribute fields. The combination only supports AND operation and can be nested, with a maximum of 2 layers.
@@ -37524,7 +38137,6 @@ pub use list_service_instance_by_set_template::ListServiceInstanceBySetTemplateR
 /// Types of [`list_service_instance_detail`](super::endpoints::ListServiceInstanceDetail).
 pub mod list_service_instance_detail {
     pub use super::count_biz_host_cpu::Page;
-    pub use super::list_process_instance::Relation;
     pub use super::list_service_instance::Selectors;
     /// `ListServiceInstanceDetailBindInfo`
     ///
@@ -38068,6 +38680,80 @@ pub mod list_service_instance_detail {
             record.finish()
         }
     }
+    /// `ListServiceInstanceDetailRelation`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_service_instance_detail.md` at line 218.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Relation {
+        /// 业务id
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 进程id
+        ///
+        /// Process id
+        pub bk_process_id: Option<i64>,
+        /// 服务实例id
+        ///
+        /// Service instance id
+        pub service_instance_id: Option<i64>,
+        /// 进程模版id
+        ///
+        /// Process template id
+        pub process_template_id: Option<i64>,
+        /// 主机id
+        ///
+        /// Host id
+        pub bk_host_id: Option<i64>,
+        /// 开发商账号
+        ///
+        /// Developer account number
+        pub bk_supplier_account: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Relation {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Relation",
+                &[
+                    "bk_biz_id",
+                    "bk_process_id",
+                    "service_instance_id",
+                    "process_template_id",
+                    "bk_host_id",
+                    "bk_supplier_account",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_process_id: record.opt_int("bk_process_id")?,
+                service_instance_id: record.opt_int("service_instance_id")?,
+                process_template_id: record.opt_int("process_template_id")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_process_id", &self.bk_process_id);
+            record.field("service_instance_id", &self.service_instance_id);
+            record.field("process_template_id", &self.process_template_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 根据业务id查询服务实例列表(带进程信息)，可再附加上模块id等查询条件
     ///
     /// Query the service instance list (with process information) according to the service id, and query conditions such as module id can be added
@@ -38278,7 +38964,7 @@ pub mod list_service_instance_detail {
         }
     }
     crate::serde_through_wire!(
-        BindInfo, Info, ListServiceInstanceDetailProcess, Process,
+        BindInfo, Info, ListServiceInstanceDetailProcess, Process, Relation,
         ListServiceInstanceDetailRequest, ListServiceInstanceDetailResponse,
         ProcessInstances
     );
@@ -38598,6 +39284,49 @@ pub use list_service_template::ListServiceTemplateRequest;
 pub use list_service_template::ListServiceTemplateResponse;
 /// Types of [`list_service_template_difference`](super::endpoints::ListServiceTemplateDifference).
 pub mod list_service_template_difference {
+    /// `ListServiceTemplateDifferenceModules`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_service_template_difference.md` at line 120.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Modules {
+        /// 模块ID
+        ///
+        /// Module ID
+        pub bk_module_id: Option<i64>,
+        /// 模块下的服务实例和服务模板是否有差异
+        ///
+        /// Is there any difference between service instance and service template under module
+        pub need_sync: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Modules {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Modules",
+                &["bk_module_id", "need_sync"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_module_id: record.opt_int("bk_module_id")?,
+                need_sync: record.field("need_sync")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_module_id", &self.bk_module_id);
+            record.field("need_sync", &self.need_sync);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 列出服务模版和服务实例之间的差异 (v3.9.19) 该接口专供GSEKit使用，在ESB文档中为hidden状态
     ///
     /// List the differences between service templates and service instances (v3.9.19) This interface is intended for use by GSEKit and is hidden in the ESB documentation
@@ -38677,9 +39406,99 @@ pub mod list_service_template_difference {
             record.finish()
         }
     }
-    crate::serde_through_wire!(ListServiceTemplateDifferenceRequest);
+    /// `ListServiceTemplateDifferenceResponse`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_service_template_difference.md` at line 106.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListServiceTemplateDifferenceResponse {
+        /// 服务模板信息列表
+        ///
+        /// Service template Info list
+        pub service_templates: Option<Vec<ServiceTemplates>>,
+        /// 模块信息列表
+        ///
+        /// Module info list
+        pub modules: Option<Vec<Modules>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ListServiceTemplateDifferenceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ListServiceTemplateDifferenceResponse",
+                &["service_templates", "modules"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                service_templates: record.field("service_templates")?,
+                modules: record.field("modules")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("service_templates", &self.service_templates);
+            record.field("modules", &self.modules);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ServiceTemplates`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_service_template_difference.md` at line 113.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ServiceTemplates {
+        /// 服务模板ID
+        ///
+        /// Service template ID
+        pub service_template_id: Option<i64>,
+        /// 服务模版所应用的模块下的服务实例和服务模板是否有差异
+        ///
+        /// Is there any difference between the service instance and the service template under the module to which the service template applies
+        pub need_sync: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ServiceTemplates {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ServiceTemplates",
+                &["service_template_id", "need_sync"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                service_template_id: record.opt_int("service_template_id")?,
+                need_sync: record.field("need_sync")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("service_template_id", &self.service_template_id);
+            record.field("need_sync", &self.need_sync);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Modules, ListServiceTemplateDifferenceRequest,
+        ListServiceTemplateDifferenceResponse, ServiceTemplates
+    );
 }
 pub use list_service_template_difference::ListServiceTemplateDifferenceRequest;
+pub use list_service_template_difference::ListServiceTemplateDifferenceResponse;
 /// Types of [`list_service_template_sync_status`](super::endpoints::ListServiceTemplateSyncStatus).
 pub mod list_service_template_sync_status {
     /// 查询服务模板的同步状态(版本：v3.12.3+，权限：业务访问)
@@ -39158,7 +39977,110 @@ pub mod list_set_template_related_service_template {
             record.finish()
         }
     }
-    crate::serde_through_wire!(ListSetTemplateRelatedServiceTemplateRequest);
+    /// `ListSetTemplateRelatedServiceTemplateResponseItem`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_set_template_related_service_template.md` at line 78.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListSetTemplateRelatedServiceTemplateResponseItem {
+        /// 业务ID
+        ///
+        /// Business ID
+        pub bk_biz_id: Option<i64>,
+        /// 服务模板ID
+        ///
+        /// Service template ID
+        pub id: Option<i64>,
+        /// 服务模板名称
+        ///
+        /// Service template name
+        pub name: Option<String>,
+        /// 服务分类ID
+        ///
+        /// Service class ID
+        pub service_category_id: Option<i64>,
+        /// 创建者
+        ///
+        /// Creator
+        pub creator: Option<String>,
+        /// 最后修改人员
+        ///
+        /// Last modified by
+        pub modifier: Option<String>,
+        /// 创建时间
+        ///
+        /// Settling time
+        pub create_time: Option<String>,
+        /// 更新时间
+        ///
+        /// Update time
+        pub last_time: Option<String>,
+        /// 开发商账号
+        ///
+        /// Developer account number
+        pub bk_supplier_account: Option<String>,
+        /// 是否启用主机属性自动应用
+        pub host_apply_enabled: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ListSetTemplateRelatedServiceTemplateResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ListSetTemplateRelatedServiceTemplateResponseItem",
+                &[
+                    "bk_biz_id",
+                    "id",
+                    "name",
+                    "service_category_id",
+                    "creator",
+                    "modifier",
+                    "create_time",
+                    "last_time",
+                    "bk_supplier_account",
+                    "host_apply_enabled",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                service_category_id: record.opt_int("service_category_id")?,
+                creator: record.opt_text("creator")?,
+                modifier: record.opt_text("modifier")?,
+                create_time: record.opt_text("create_time")?,
+                last_time: record.opt_text("last_time")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                host_apply_enabled: record.field("host_apply_enabled")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("service_category_id", &self.service_category_id);
+            record.field("creator", &self.creator);
+            record.field("modifier", &self.modifier);
+            record.field("create_time", &self.create_time);
+            record.field("last_time", &self.last_time);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("host_apply_enabled", &self.host_apply_enabled);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ListSetTemplateRelatedServiceTemplateRequest,
+        ListSetTemplateRelatedServiceTemplateResponseItem
+    );
 }
 pub use list_set_template_related_service_template::ListSetTemplateRelatedServiceTemplateRequest;
 /// Types of [`push_host_identifier`](super::endpoints::PushHostIdentifier).
@@ -39638,6 +40560,118 @@ pub mod resource_watch {
             record.finish()
         }
     }
+    /// `ResourceWatchResponseItem`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/resource_watch.md` at line 141.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ResourceWatchResponseItem {
+        /// 是否监听到了事件，true：监听到了事件；false:未监听到事件
+        pub bk_watched: Option<bool>,
+        /// 监听到的事件详情列表，最大长度为200，后续可能会调，请勿依赖此长度。
+        pub bk_events: Option<serde_json::Value>,
+        /// `bk_biz_id` (Not in the doc's table; seen in its example at line 159.)
+        pub bk_biz_id: Option<i64>,
+        /// `bk_host_id` (Not in the doc's table; seen in its example at line 159.)
+        pub bk_host_id: Option<i64>,
+        /// `bk_module_id` (Not in the doc's table; seen in its example at line 159.)
+        pub bk_module_id: Option<i64>,
+        /// `bk_set_id` (Not in the doc's table; seen in its example at line 159.)
+        pub bk_set_id: Option<i64>,
+        /// 开发商账号 (described at line 46) (Not in the doc's table; seen in its example at line 159.)
+        pub bk_supplier_account: Option<String>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 171.)
+        pub bk_cloud_id: Option<i64>,
+        /// `bk_cpu` (Not in the doc's table; seen in its example at line 171.)
+        pub bk_cpu: Option<serde_json::Value>,
+        /// `bk_host_innerip` (Not in the doc's table; seen in its example at line 171.)
+        pub bk_host_innerip: Option<String>,
+        /// `bk_host_name` (Not in the doc's table; seen in its example at line 171.)
+        pub bk_host_name: Option<String>,
+        /// `bk_mac` (Not in the doc's table; seen in its example at line 171.)
+        pub bk_mac: Option<String>,
+        /// `bk_mem` (Not in the doc's table; seen in its example at line 171.)
+        pub bk_mem: Option<serde_json::Value>,
+        /// `operator` (Not in the doc's table; seen in its example at line 171.)
+        pub operator: Option<String>,
+        /// `bk_biz_ids` (Not in the doc's table; seen in its example at line 186.)
+        pub bk_biz_ids: Option<Vec<i64>>,
+        /// 业务集和业务的关系发生了变化的业务集ID (described at line 196) (Not in the doc's table; seen in its example at line 186.)
+        pub bk_biz_set_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ResourceWatchResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ResourceWatchResponseItem",
+                &[
+                    "bk_watched",
+                    "bk_events",
+                    "bk_biz_id",
+                    "bk_host_id",
+                    "bk_module_id",
+                    "bk_set_id",
+                    "bk_supplier_account",
+                    "bk_cloud_id",
+                    "bk_cpu",
+                    "bk_host_innerip",
+                    "bk_host_name",
+                    "bk_mac",
+                    "bk_mem",
+                    "operator",
+                    "bk_biz_ids",
+                    "bk_biz_set_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_watched: record.field("bk_watched")?,
+                bk_events: record.field("bk_events")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_host_id: record.opt_int("bk_host_id")?,
+                bk_module_id: record.opt_int("bk_module_id")?,
+                bk_set_id: record.opt_int("bk_set_id")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_cpu: record.field("bk_cpu")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                bk_host_name: record.opt_text("bk_host_name")?,
+                bk_mac: record.opt_text("bk_mac")?,
+                bk_mem: record.field("bk_mem")?,
+                operator: record.opt_text("operator")?,
+                bk_biz_ids: record.field("bk_biz_ids")?,
+                bk_biz_set_id: record.opt_int("bk_biz_set_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_watched", &self.bk_watched);
+            record.field("bk_events", &self.bk_events);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_host_id", &self.bk_host_id);
+            record.field("bk_module_id", &self.bk_module_id);
+            record.field("bk_set_id", &self.bk_set_id);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_cpu", &self.bk_cpu);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            record.field("bk_host_name", &self.bk_host_name);
+            record.field("bk_mac", &self.bk_mac);
+            record.field("bk_mem", &self.bk_mem);
+            record.field("operator", &self.operator);
+            record.field("bk_biz_ids", &self.bk_biz_ids);
+            record.field("bk_biz_set_id", &self.bk_biz_set_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `TheEventDetailsWillReturnTheIdOfTheBusinessSetWhoseRelationshipHasChangedAndTheListOfAllBusinessIDsContainedInTheBusinessSet`
     ///
     /// Defined in `api-docs/cc/zh_hans/resource_watch.md` at line 33.
@@ -39769,12 +40803,13 @@ pub mod resource_watch {
     crate::serde_through_wire!(
         BkFilter,
         NoteTheBizSetRecallEventWillBeTriggeredWhenAddingDeletingAndUpdatingTheBkScopeFieldOfABusinessSetAndWhenAddingDeletingAndUpdatingABusinessInvolvesAChangeInTheBusinessSetRelationship,
-        ResourceWatchRequest,
+        ResourceWatchRequest, ResourceWatchResponseItem,
         TheEventDetailsWillReturnTheIdOfTheBusinessSetWhoseRelationshipHasChangedAndTheListOfAllBusinessIDsContainedInTheBusinessSet,
         TheEventTypeBkEventTypeOfAllBusinessSetRelationshipEventsIsUpdate
     );
 }
 pub use resource_watch::ResourceWatchRequest;
+pub use resource_watch::ResourceWatchResponseItem;
 /// Types of [`search_biz_inst_topo`](super::endpoints::SearchBizInstTopo).
 pub mod search_biz_inst_topo {
     /// `Child`
@@ -45306,7 +46341,9 @@ pub mod search_object_topo {
         ///
         /// Developer account number (described at line 91) (Not in the doc's table; seen in its example at line 31.)
         pub bk_supplier_account: Option<String>,
-        /// `position` (Not in the doc's table; seen in its example at line 31.)
+        /// 用于前端展示的坐标 / (described at line 92)
+        ///
+        /// Coordinates for front-end presentation (described at line 92) (Not in the doc's table; seen in its example at line 31.)
         pub position: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -45482,7 +46519,9 @@ pub mod search_object_topo {
         ///
         /// Developer account number (described at line 91) (Not in the doc's table; seen in its example at line 31.)
         pub bk_supplier_account: Option<String>,
-        /// `position` (Not in the doc's table; seen in its example at line 31.)
+        /// 用于前端展示的坐标 / (described at line 92)
+        ///
+        /// Coordinates for front-end presentation (described at line 92) (Not in the doc's table; seen in its example at line 31.)
         pub position: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -45686,7 +46725,7 @@ pub mod search_objects {
         pub bk_obj_icon: Option<String>,
         /// 用于前端展示的坐标
         ///
-        /// Coordinates for front-end presentation (Type inferred from the doc's example.)
+        /// Coordinates for front-end presentation
         pub position: Option<String>,
         /// 数据的描述信息
         ///
@@ -49972,7 +51011,7 @@ pub mod update_object {
         pub bk_obj_icon: Option<String>,
         /// 用于前端展示的坐标
         ///
-        /// Coordinates for front-end presentation (Type inferred from the doc's example.)
+        /// Coordinates for front-end presentation
         pub position: Option<String>,
         /// 对象模型在所属模型分组下的排序序号；更新该值时当设置的值超过分组模型中该值的最大值，则更新的值为最大值加一，如当设置的值为999，而当前分组模型中该值的最大值为6，则更新值设置为7
         pub obj_sort_number: Option<i64>,
@@ -51561,9 +52600,80 @@ pub mod update_service_category {
             record.finish()
         }
     }
-    crate::serde_through_wire!(UpdateServiceCategoryRequest);
+    /// `UpdateServiceCategoryResponse`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/update_service_category.md` at line 34.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateServiceCategoryResponse {
+        /// 业务ID (described at line 15)
+        ///
+        /// Business ID (described at line 15) (Not in the doc's table; seen in its example at line 34.)
+        pub bk_biz_id: Option<i64>,
+        /// `bk_supplier_account` (Not in the doc's table; seen in its example at line 34.)
+        pub bk_supplier_account: Option<String>,
+        /// 服务模板ID (described at line 13)
+        ///
+        /// Service template ID (described at line 13) (Not in the doc's table; seen in its example at line 34.)
+        pub id: Option<i64>,
+        /// `is_built_in` (Not in the doc's table; seen in its example at line 34.)
+        pub is_built_in: Option<bool>,
+        /// 服务模板名称 (described at line 14)
+        ///
+        /// Service template name (described at line 14) (Not in the doc's table; seen in its example at line 34.)
+        pub name: Option<String>,
+        /// `root_id` (Not in the doc's table; seen in its example at line 34.)
+        pub root_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for UpdateServiceCategoryResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "UpdateServiceCategoryResponse",
+                &[
+                    "bk_biz_id",
+                    "bk_supplier_account",
+                    "id",
+                    "is_built_in",
+                    "name",
+                    "root_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_supplier_account: record.opt_text("bk_supplier_account")?,
+                id: record.opt_int("id")?,
+                is_built_in: record.field("is_built_in")?,
+                name: record.opt_text("name")?,
+                root_id: record.opt_int("root_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_supplier_account", &self.bk_supplier_account);
+            record.field("id", &self.id);
+            record.field("is_built_in", &self.is_built_in);
+            record.field("name", &self.name);
+            record.field("root_id", &self.root_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        UpdateServiceCategoryRequest, UpdateServiceCategoryResponse
+    );
 }
 pub use update_service_category::UpdateServiceCategoryRequest;
+pub use update_service_category::UpdateServiceCategoryResponse;
 /// Types of [`update_service_template`](super::endpoints::UpdateServiceTemplate).
 pub mod update_service_template {
     /// 更新服务模板信息
@@ -54295,7 +55405,9 @@ pub mod endpoints {
     pub struct FindHostBizRelations;
     impl crate::Endpoint for FindHostBizRelations {
         type Request = super::find_host_biz_relations::FindHostBizRelationsRequest;
-        type Response = Vec<serde_json::Map<String, serde_json::Value>>;
+        type Response = Vec<
+            super::find_host_biz_relations::FindHostBizRelationsResponse,
+        >;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "find_host_biz_relations";
         const ID: &'static str = "cc.find_host_biz_relations";
@@ -54512,7 +55624,7 @@ pub mod endpoints {
     pub struct FindModuleHostRelation;
     impl crate::Endpoint for FindModuleHostRelation {
         type Request = super::find_module_host_relation::FindModuleHostRelationRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::find_module_host_relation::FindModuleHostRelationResponse;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "find_module_host_relation";
         const ID: &'static str = "cc.find_module_host_relation";
@@ -54522,12 +55634,25 @@ pub mod endpoints {
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
+    impl crate::Paged for FindModuleHostRelation {
+        type Item = super::find_module_host_relation::Relation;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "relation",
+            total: Some("count"),
+            max_page_size: Some(1000),
+        };
+    }
     /// `POST /api/c/compapi/v2/cc/find_module_with_relation/`: 根据条件查询业务下的模块 (v3.9.7)
     #[derive(Debug, Clone, Copy)]
     pub struct FindModuleWithRelation;
     impl crate::Endpoint for FindModuleWithRelation {
         type Request = super::find_module_with_relation::FindModuleWithRelationRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::find_module_with_relation::FindModuleWithRelationResponse;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "find_module_with_relation";
         const ID: &'static str = "cc.find_module_with_relation";
@@ -54536,6 +55661,19 @@ pub mod endpoints {
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
         const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
+    }
+    impl crate::Paged for FindModuleWithRelation {
+        type Item = serde_json::Map<String, serde_json::Value>;
+        const PAGING: crate::Paging = crate::Paging {
+            request: crate::pages::PageRequest::PageObject {
+                field: "page",
+                start: "start",
+                limit: "limit",
+            },
+            items: "info",
+            total: Some("count"),
+            max_page_size: Some(500),
+        };
     }
     /// `POST /api/c/compapi/v2/cc/find_object_association/`: 查询模型的实例之间的关联关系。
     #[derive(Debug, Clone, Copy)]
@@ -55173,7 +56311,7 @@ pub mod endpoints {
     pub struct ListProcessRelatedInfo;
     impl crate::Endpoint for ListProcessRelatedInfo {
         type Request = super::list_process_related_info::ListProcessRelatedInfoRequest;
-        type Response = serde_json::Value;
+        type Response = super::list_process_related_info::ListProcessRelatedInfoResponse;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "list_process_related_info";
         const ID: &'static str = "cc.list_process_related_info";
@@ -55414,7 +56552,7 @@ pub mod endpoints {
     pub struct ListServiceTemplateDifference;
     impl crate::Endpoint for ListServiceTemplateDifference {
         type Request = super::list_service_template_difference::ListServiceTemplateDifferenceRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::list_service_template_difference::ListServiceTemplateDifferenceResponse;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "list_service_template_difference";
         const ID: &'static str = "cc.list_service_template_difference";
@@ -55474,7 +56612,9 @@ pub mod endpoints {
     pub struct ListSetTemplateRelatedServiceTemplate;
     impl crate::Endpoint for ListSetTemplateRelatedServiceTemplate {
         type Request = super::list_set_template_related_service_template::ListSetTemplateRelatedServiceTemplateRequest;
-        type Response = Vec<serde_json::Value>;
+        type Response = Vec<
+            super::list_set_template_related_service_template::ListSetTemplateRelatedServiceTemplateResponseItem,
+        >;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "list_set_template_related_service_template";
         const ID: &'static str = "cc.list_set_template_related_service_template";
@@ -55519,7 +56659,7 @@ pub mod endpoints {
     pub struct ResourceWatch;
     impl crate::Endpoint for ResourceWatch {
         type Request = super::resource_watch::ResourceWatchRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::resource_watch::ResourceWatchResponseItem;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "resource_watch";
         const ID: &'static str = "cc.resource_watch";
@@ -56422,7 +57562,7 @@ pub mod endpoints {
     pub struct UpdateServiceCategory;
     impl crate::Endpoint for UpdateServiceCategory {
         type Request = super::update_service_category::UpdateServiceCategoryRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::update_service_category::UpdateServiceCategoryResponse;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "update_service_category";
         const ID: &'static str = "cc.update_service_category";
@@ -59582,7 +60722,7 @@ impl<'a> CcApi<'a> {
         &self,
         request: find_host_biz_relations::FindHostBizRelationsRequest,
     ) -> std::result::Result<
-        Vec<serde_json::Map<String, serde_json::Value>>,
+        Vec<find_host_biz_relations::FindHostBizRelationsResponse>,
         crate::Error,
     > {
         self.client.call::<endpoints::FindHostBizRelations>(request).await
@@ -60022,8 +61162,20 @@ impl<'a> CcApi<'a> {
     pub async fn find_module_host_relation(
         &self,
         request: find_module_host_relation::FindModuleHostRelationRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        find_module_host_relation::FindModuleHostRelationResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::FindModuleHostRelation>(request).await
+    }
+    /// Every item of [`find_module_host_relation`](Self::find_module_host_relation), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_module_host_relation_pages(
+        &self,
+        request: find_module_host_relation::FindModuleHostRelationRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<find_module_host_relation::Relation, crate::Error>,
+    > + 'a {
+        self.client.pages::<endpoints::FindModuleHostRelation>(request)
     }
     /// 根据条件查询业务下的模块 (v3.9.7)
     ///
@@ -60057,8 +61209,23 @@ impl<'a> CcApi<'a> {
     pub async fn find_module_with_relation(
         &self,
         request: find_module_with_relation::FindModuleWithRelationRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        find_module_with_relation::FindModuleWithRelationResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::FindModuleWithRelation>(request).await
+    }
+    /// Every item of [`find_module_with_relation`](Self::find_module_with_relation), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_module_with_relation_pages(
+        &self,
+        request: find_module_with_relation::FindModuleWithRelationRequest,
+    ) -> impl crate::Stream<
+        Item = std::result::Result<
+            serde_json::Map<String, serde_json::Value>,
+            crate::Error,
+        >,
+    > + 'a {
+        self.client.pages::<endpoints::FindModuleWithRelation>(request)
     }
     /// 查询模型的实例之间的关联关系。
     ///
@@ -61651,7 +62818,10 @@ impl<'a> CcApi<'a> {
     pub async fn list_process_related_info(
         &self,
         request: list_process_related_info::ListProcessRelatedInfoRequest,
-    ) -> std::result::Result<serde_json::Value, crate::Error> {
+    ) -> std::result::Result<
+        list_process_related_info::ListProcessRelatedInfoResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListProcessRelatedInfo>(request).await
     }
     /// 查询项目(版本：v3.10.23+，权限：项目的查看权限)
@@ -62135,7 +63305,10 @@ impl<'a> CcApi<'a> {
     pub async fn list_service_template_difference(
         &self,
         request: list_service_template_difference::ListServiceTemplateDifferenceRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        list_service_template_difference::ListServiceTemplateDifferenceResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListServiceTemplateDifference>(request).await
     }
     /// 查询服务模板的同步状态(版本：v3.12.3+，权限：业务访问)
@@ -62246,7 +63419,12 @@ impl<'a> CcApi<'a> {
     pub async fn list_set_template_related_service_template(
         &self,
         request: list_set_template_related_service_template::ListSetTemplateRelatedServiceTemplateRequest,
-    ) -> std::result::Result<Vec<serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<
+            list_set_template_related_service_template::ListSetTemplateRelatedServiceTemplateResponseItem,
+        >,
+        crate::Error,
+    > {
         self.client
             .call::<endpoints::ListSetTemplateRelatedServiceTemplate>(request)
             .await
@@ -62326,7 +63504,7 @@ impl<'a> CcApi<'a> {
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.bk_supplier_account`: the doc says `required`, corrected to `optional` — the example at line 63 leaves it out or sends null
-    /// - `response`: the doc says `array`, corrected to `object` — the example at line 159 sends an object
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 159 sends one such object
     ///
     /// # Example
     ///
@@ -62354,7 +63532,7 @@ impl<'a> CcApi<'a> {
     pub async fn resource_watch(
         &self,
         request: resource_watch::ResourceWatchRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<resource_watch::ResourceWatchResponseItem, crate::Error> {
         self.client.call::<endpoints::ResourceWatch>(request).await
     }
     /// 查询业务实例拓扑
@@ -64424,7 +65602,10 @@ impl<'a> CcApi<'a> {
     pub async fn update_service_category(
         &self,
         request: update_service_category::UpdateServiceCategoryRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        update_service_category::UpdateServiceCategoryResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::UpdateServiceCategory>(request).await
     }
     /// 更新服务模板信息
@@ -65792,7 +66973,7 @@ impl<'a> CcBlockingApi<'a> {
         &self,
         request: find_host_biz_relations::FindHostBizRelationsRequest,
     ) -> std::result::Result<
-        Vec<serde_json::Map<String, serde_json::Value>>,
+        Vec<find_host_biz_relations::FindHostBizRelationsResponse>,
         crate::Error,
     > {
         self.client.call::<endpoints::FindHostBizRelations>(request)
@@ -65995,8 +67176,18 @@ impl<'a> CcBlockingApi<'a> {
     pub fn find_module_host_relation(
         &self,
         request: find_module_host_relation::FindModuleHostRelationRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        find_module_host_relation::FindModuleHostRelationResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::FindModuleHostRelation>(request)
+    }
+    /// Every item of [`find_module_host_relation`](Self::find_module_host_relation), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 1000 (the doc's maximum; 1000 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_module_host_relation_pages(
+        &self,
+        request: find_module_host_relation::FindModuleHostRelationRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::FindModuleHostRelation> {
+        self.client.pages::<endpoints::FindModuleHostRelation>(request)
     }
     /// 根据条件查询业务下的模块 (v3.9.7)
     ///
@@ -66008,8 +67199,18 @@ impl<'a> CcBlockingApi<'a> {
     pub fn find_module_with_relation(
         &self,
         request: find_module_with_relation::FindModuleWithRelationRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        find_module_with_relation::FindModuleWithRelationResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::FindModuleWithRelation>(request)
+    }
+    /// Every item of [`find_module_with_relation`](Self::find_module_with_relation), page after page: asks with `page.start` / `page.limit` from where `request` points, the request's page size, at most 500 (the doc's maximum; 500 when unset), until the items reach the latest `count`. A failing page ends the walk with its error after the items before it (a server that repeats a page: `Error::Paging`).
+    pub fn find_module_with_relation_pages(
+        &self,
+        request: find_module_with_relation::FindModuleWithRelationRequest,
+    ) -> crate::blocking::Pages<'a, endpoints::FindModuleWithRelation> {
+        self.client.pages::<endpoints::FindModuleWithRelation>(request)
     }
     /// 查询模型的实例之间的关联关系。
     ///
@@ -66698,7 +67899,10 @@ impl<'a> CcBlockingApi<'a> {
     pub fn list_process_related_info(
         &self,
         request: list_process_related_info::ListProcessRelatedInfoRequest,
-    ) -> std::result::Result<serde_json::Value, crate::Error> {
+    ) -> std::result::Result<
+        list_process_related_info::ListProcessRelatedInfoResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListProcessRelatedInfo>(request)
     }
     /// 查询项目(版本：v3.10.23+，权限：项目的查看权限)
@@ -66923,7 +68127,10 @@ impl<'a> CcBlockingApi<'a> {
     pub fn list_service_template_difference(
         &self,
         request: list_service_template_difference::ListServiceTemplateDifferenceRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        list_service_template_difference::ListServiceTemplateDifferenceResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListServiceTemplateDifference>(request)
     }
     /// 查询服务模板的同步状态(版本：v3.12.3+，权限：业务访问)
@@ -66977,7 +68184,12 @@ impl<'a> CcBlockingApi<'a> {
     pub fn list_set_template_related_service_template(
         &self,
         request: list_set_template_related_service_template::ListSetTemplateRelatedServiceTemplateRequest,
-    ) -> std::result::Result<Vec<serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<
+            list_set_template_related_service_template::ListSetTemplateRelatedServiceTemplateResponseItem,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListSetTemplateRelatedServiceTemplate>(request)
     }
     /// 推送主机身份信息到机器上，返回本次任务gse的任务id，可以根据此gse任务id去gse查询任务的推送结果(v3.10.18+，对于在业务中的主机，需要业务访问权限，对于在主机池的主机，需要主机池主机编辑权限)
@@ -67019,11 +68231,11 @@ impl<'a> CcBlockingApi<'a> {
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.bk_supplier_account`: the doc says `required`, corrected to `optional` — the example at line 63 leaves it out or sends null
-    /// - `response`: the doc says `array`, corrected to `object` — the example at line 159 sends an object
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 159 sends one such object
     pub fn resource_watch(
         &self,
         request: resource_watch::ResourceWatchRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<resource_watch::ResourceWatchResponseItem, crate::Error> {
         self.client.call::<endpoints::ResourceWatch>(request)
     }
     /// 查询业务实例拓扑
@@ -67897,7 +69109,10 @@ impl<'a> CcBlockingApi<'a> {
     pub fn update_service_category(
         &self,
         request: update_service_category::UpdateServiceCategoryRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        update_service_category::UpdateServiceCategoryResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::UpdateServiceCategory>(request)
     }
     /// 更新服务模板信息

@@ -137,6 +137,49 @@ pub mod v3_aiops_api_serving_execute {
             record.finish()
         }
     }
+    /// `Output`
+    ///
+    /// Defined in `api-docs/data/zh_hans/v3_aiops_api_serving_execute.md` at line 44.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Output {
+        /// `prediction` (Not in the doc's table; seen in its example at line 44.)
+        pub prediction: Option<i64>,
+        /// `timestamp` (Not in the doc's table; seen in its example at line 44.)
+        pub timestamp: Option<i64>,
+        /// `total1` (Not in the doc's table; seen in its example at line 44.)
+        pub total1: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Output {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Output",
+                &["prediction", "timestamp", "total1"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                prediction: record.opt_int("prediction")?,
+                timestamp: record.opt_int("timestamp")?,
+                total1: record.opt_int("total1")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("prediction", &self.prediction);
+            record.field("timestamp", &self.timestamp);
+            record.field("total1", &self.total1);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `PredictArgs`
     ///
     /// Defined in `api-docs/data/zh_hans/v3_aiops_api_serving_execute.md` at line 20.
@@ -175,6 +218,123 @@ pub mod v3_aiops_api_serving_execute {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("predcit_arg", &self.predcit_arg);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `V3AiopsApiServingExecuteData`
+    ///
+    /// Defined in `api-docs/data/zh_hans/v3_aiops_api_serving_execute.md` at line 44.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct V3AiopsApiServingExecuteData3 {
+        /// `inputs` (Not in the doc's table; seen in its example at line 44.)
+        pub inputs: Option<Vec<V3AiopsApiServingExecuteInputs>>,
+        /// `output` (Not in the doc's table; seen in its example at line 44.)
+        pub output: Option<Vec<Output>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for V3AiopsApiServingExecuteData3 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "V3AiopsApiServingExecuteData3",
+                &["inputs", "output"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                inputs: record.field("inputs")?,
+                output: record.field("output")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("inputs", &self.inputs);
+            record.field("output", &self.output);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `V3AiopsApiServingExecuteData3`
+    ///
+    /// Defined in `api-docs/data/zh_hans/v3_aiops_api_serving_execute.md` at line 44.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct V3AiopsApiServingExecuteData {
+        /// `data` (Not in the doc's table; seen in its example at line 44.)
+        pub data: Option<Vec<V3AiopsApiServingExecuteData3>>,
+        /// `status` (Not in the doc's table; seen in its example at line 44.)
+        pub status: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for V3AiopsApiServingExecuteData {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "V3AiopsApiServingExecuteData",
+                &["data", "status"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                data: record.field("data")?,
+                status: record.opt_text("status")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("data", &self.data);
+            record.field("status", &self.status);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `V3AiopsApiServingExecuteInputs`
+    ///
+    /// Defined in `api-docs/data/zh_hans/v3_aiops_api_serving_execute.md` at line 44.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct V3AiopsApiServingExecuteInputs {
+        /// `timestamp` (Not in the doc's table; seen in its example at line 44.)
+        pub timestamp: Option<i64>,
+        /// `total1` (Not in the doc's table; seen in its example at line 44.)
+        pub total1: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for V3AiopsApiServingExecuteInputs {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "V3AiopsApiServingExecuteInputs",
+                &["timestamp", "total1"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                timestamp: record.opt_int("timestamp")?,
+                total1: record.opt_int("total1")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("timestamp", &self.timestamp);
+            record.field("total1", &self.total1);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -340,11 +500,69 @@ pub mod v3_aiops_api_serving_execute {
             record.finish()
         }
     }
+    /// `V3AiopsApiServingExecuteResponse`
+    ///
+    /// Defined in `api-docs/data/zh_hans/v3_aiops_api_serving_execute.md` at line 44.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct V3AiopsApiServingExecuteResponse {
+        /// `api_serving_time` (Not in the doc's table; seen in its example at line 44.)
+        pub api_serving_time: Option<f64>,
+        /// `code` (Not in the doc's table; seen in its example at line 44.)
+        pub code: Option<String>,
+        /// `data` (Not in the doc's table; seen in its example at line 44.)
+        pub data: Option<V3AiopsApiServingExecuteData>,
+        /// `errors` (Not in the doc's table; seen in its example at line 44.)
+        pub errors: Option<serde_json::Value>,
+        /// 此次预测的返回信息, 如有异常会包含报错信息 (described at line 84) (Not in the doc's table; seen in its example at line 44.)
+        pub message: Option<String>,
+        /// `result` (Not in the doc's table; seen in its example at line 44.)
+        pub result: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for V3AiopsApiServingExecuteResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "V3AiopsApiServingExecuteResponse",
+                &["api_serving_time", "code", "data", "errors", "message", "result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                api_serving_time: record.field("api_serving_time")?,
+                code: record.opt_text("code")?,
+                data: record.field("data")?,
+                errors: record.field("errors")?,
+                message: record.opt_text("message")?,
+                result: record.field("result")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("api_serving_time", &self.api_serving_time);
+            record.field("code", &self.code);
+            record.field("data", &self.data);
+            record.field("errors", &self.errors);
+            record.field("message", &self.message);
+            record.field("result", &self.result);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     crate::serde_through_wire!(
-        Config, Data, Inputs, PredictArgs, V3AiopsApiServingExecuteRequest
+        Config, Data, Inputs, Output, PredictArgs, V3AiopsApiServingExecuteData3,
+        V3AiopsApiServingExecuteData, V3AiopsApiServingExecuteInputs,
+        V3AiopsApiServingExecuteRequest, V3AiopsApiServingExecuteResponse
     );
 }
 pub use v3_aiops_api_serving_execute::V3AiopsApiServingExecuteRequest;
+pub use v3_aiops_api_serving_execute::V3AiopsApiServingExecuteResponse;
 /// Types of [`v3_dataquery_query_post`](super::endpoints::V3DataqueryQueryPost).
 pub mod v3_dataquery_query_post {
     /// `List`
@@ -564,7 +782,7 @@ pub mod endpoints {
     pub struct V3AiopsApiServingExecute;
     impl crate::Endpoint for V3AiopsApiServingExecute {
         type Request = super::v3_aiops_api_serving_execute::V3AiopsApiServingExecuteRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::v3_aiops_api_serving_execute::V3AiopsApiServingExecuteResponse;
         const SYSTEM: &'static str = "data";
         const NAME: &'static str = "v3_aiops_api_serving_execute";
         const ID: &'static str = "data.v3_aiops_api_serving_execute";
@@ -629,7 +847,10 @@ impl<'a> DataApi<'a> {
     pub async fn v3_aiops_api_serving_execute(
         &self,
         request: v3_aiops_api_serving_execute::V3AiopsApiServingExecuteRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        v3_aiops_api_serving_execute::V3AiopsApiServingExecuteResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::V3AiopsApiServingExecute>(request).await
     }
     /// 查询数据接口
@@ -690,7 +911,10 @@ impl<'a> DataBlockingApi<'a> {
     pub fn v3_aiops_api_serving_execute(
         &self,
         request: v3_aiops_api_serving_execute::V3AiopsApiServingExecuteRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        v3_aiops_api_serving_execute::V3AiopsApiServingExecuteResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::V3AiopsApiServingExecute>(request)
     }
     /// 查询数据接口

@@ -330,7 +330,60 @@ pub mod get_proc_operate_result {
             record.finish()
         }
     }
-    crate::serde_through_wire!(GetProcOperateResultRequest);
+    /// `GetProcOperateResultResponseValue`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/get_proc_operate_result.md` at line 26.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetProcOperateResultResponseValue {
+        /// `content` (Not in the doc's table; seen in its example at line 26.)
+        pub content: Option<String>,
+        /// `error_code` (Not in the doc's table; seen in its example at line 26.)
+        pub error_code: Option<i64>,
+        /// `error_msg` (Not in the doc's table; seen in its example at line 26.)
+        pub error_msg: Option<String>,
+        /// `errcode` (Not in the doc's table; seen in its example at line 26.)
+        pub errcode: Option<i64>,
+        /// `errmsg` (Not in the doc's table; seen in its example at line 26.)
+        pub errmsg: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for GetProcOperateResultResponseValue {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "GetProcOperateResultResponseValue",
+                &["content", "error_code", "error_msg", "errcode", "errmsg"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                content: record.opt_text("content")?,
+                error_code: record.opt_int("error_code")?,
+                error_msg: record.opt_text("error_msg")?,
+                errcode: record.opt_int("errcode")?,
+                errmsg: record.opt_text("errmsg")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("content", &self.content);
+            record.field("error_code", &self.error_code);
+            record.field("error_msg", &self.error_msg);
+            record.field("errcode", &self.errcode);
+            record.field("errmsg", &self.errmsg);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GetProcOperateResultRequest, GetProcOperateResultResponseValue
+    );
 }
 pub use get_proc_operate_result::GetProcOperateResultRequest;
 /// Types of [`get_proc_operate_result_v2`](super::endpoints::GetProcOperateResultV2).
@@ -377,7 +430,52 @@ pub mod get_proc_operate_result_v2 {
             record.finish()
         }
     }
-    crate::serde_through_wire!(GetProcOperateResultV2Request);
+    /// `GetProcOperateResultV2ResponseValue`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/get_proc_operate_result_v2.md` at line 26.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetProcOperateResultV2ResponseValue {
+        /// `content` (Not in the doc's table; seen in its example at line 26.)
+        pub content: Option<String>,
+        /// `error_code` (Not in the doc's table; seen in its example at line 26.)
+        pub error_code: Option<i64>,
+        /// `error_msg` (Not in the doc's table; seen in its example at line 26.)
+        pub error_msg: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for GetProcOperateResultV2ResponseValue {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "GetProcOperateResultV2ResponseValue",
+                &["content", "error_code", "error_msg"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                content: record.opt_text("content")?,
+                error_code: record.opt_int("error_code")?,
+                error_msg: record.opt_text("error_msg")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("content", &self.content);
+            record.field("error_code", &self.error_code);
+            record.field("error_msg", &self.error_msg);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        GetProcOperateResultV2Request, GetProcOperateResultV2ResponseValue
+    );
 }
 pub use get_proc_operate_result_v2::GetProcOperateResultV2Request;
 /// Types of [`get_proc_status`](super::endpoints::GetProcStatus).
@@ -4620,6 +4718,49 @@ pub mod register_proc_info {
             record.finish()
         }
     }
+    /// `RegisterProcInfoResponseValue`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/register_proc_info.md` at line 169.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct RegisterProcInfoResponseValue {
+        /// `content` (Not in the doc's table; seen in its example at line 169.)
+        pub content: Option<String>,
+        /// `error_code` (Not in the doc's table; seen in its example at line 169.)
+        pub error_code: Option<i64>,
+        /// `error_msg` (Not in the doc's table; seen in its example at line 169.)
+        pub error_msg: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for RegisterProcInfoResponseValue {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "RegisterProcInfoResponseValue",
+                &["content", "error_code", "error_msg"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                content: record.opt_text("content")?,
+                error_code: record.opt_int("error_code")?,
+                error_msg: record.opt_text("error_msg")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("content", &self.content);
+            record.field("error_code", &self.error_code);
+            record.field("error_msg", &self.error_msg);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `RegisterProcInfoSpec`
     ///
     /// Defined in `api-docs/gse/zh_hans/register_proc_info.md` at line 33.
@@ -4789,7 +4930,7 @@ pub mod register_proc_info {
     }
     crate::serde_through_wire!(
         MonitorPolicy, Configmap, Control, Hosts, Identity, Labels, Meta,
-        RegisterProcInfoRequest, Resource, Spec
+        RegisterProcInfoRequest, Resource, RegisterProcInfoResponseValue, Spec
     );
 }
 pub use register_proc_info::RegisterProcInfoRequest;
@@ -5185,6 +5326,49 @@ pub mod set_process_group_info {
             record.finish()
         }
     }
+    /// `SetProcessGroupInfoResponseValue`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/set_process_group_info.md` at line 89.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SetProcessGroupInfoResponseValue {
+        /// `content` (Not in the doc's table; seen in its example at line 89.)
+        pub content: Option<String>,
+        /// `error_code` (Not in the doc's table; seen in its example at line 89.)
+        pub error_code: Option<i64>,
+        /// `error_msg` (Not in the doc's table; seen in its example at line 89.)
+        pub error_msg: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for SetProcessGroupInfoResponseValue {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "SetProcessGroupInfoResponseValue",
+                &["content", "error_code", "error_msg"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                content: record.opt_text("content")?,
+                error_code: record.opt_int("error_code")?,
+                error_msg: record.opt_text("error_msg")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("content", &self.content);
+            record.field("error_code", &self.error_code);
+            record.field("error_msg", &self.error_msg);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `SetProcessGroupInfoSpec`
     ///
     /// Defined in `api-docs/gse/zh_hans/set_process_group_info.md` at line 33.
@@ -5230,7 +5414,8 @@ pub mod set_process_group_info {
         }
     }
     crate::serde_through_wire!(
-        ProcessGroup, Hosts, Meta, SetProcessGroupInfoRequest, Resource, Spec
+        ProcessGroup, Hosts, Meta, SetProcessGroupInfoRequest, Resource,
+        SetProcessGroupInfoResponseValue, Spec
     );
 }
 pub use set_process_group_info::SetProcessGroupInfoRequest;
@@ -5820,7 +6005,52 @@ pub mod unregister_proc_info {
             record.finish()
         }
     }
-    crate::serde_through_wire!(Hosts, Labels, Meta, UnregisterProcInfoRequest);
+    /// `UnregisterProcInfoResponseValue`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/unregister_proc_info.md` at line 56.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UnregisterProcInfoResponseValue {
+        /// `content` (Not in the doc's table; seen in its example at line 56.)
+        pub content: Option<String>,
+        /// `error_code` (Not in the doc's table; seen in its example at line 56.)
+        pub error_code: Option<i64>,
+        /// `error_msg` (Not in the doc's table; seen in its example at line 56.)
+        pub error_msg: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for UnregisterProcInfoResponseValue {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "UnregisterProcInfoResponseValue",
+                &["content", "error_code", "error_msg"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                content: record.opt_text("content")?,
+                error_code: record.opt_int("error_code")?,
+                error_msg: record.opt_text("error_msg")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("content", &self.content);
+            record.field("error_code", &self.error_code);
+            record.field("error_msg", &self.error_msg);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Hosts, Labels, Meta, UnregisterProcInfoRequest, UnregisterProcInfoResponseValue
+    );
 }
 pub use unregister_proc_info::UnregisterProcInfoRequest;
 /// Types of [`update_proc_info`](super::endpoints::UpdateProcInfo).
@@ -6494,6 +6724,49 @@ pub mod update_proc_info {
             record.finish()
         }
     }
+    /// `UpdateProcInfoResponseValue`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/update_proc_info.md` at line 169.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateProcInfoResponseValue {
+        /// `content` (Not in the doc's table; seen in its example at line 169.)
+        pub content: Option<String>,
+        /// `error_code` (Not in the doc's table; seen in its example at line 169.)
+        pub error_code: Option<i64>,
+        /// `error_msg` (Not in the doc's table; seen in its example at line 169.)
+        pub error_msg: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for UpdateProcInfoResponseValue {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "UpdateProcInfoResponseValue",
+                &["content", "error_code", "error_msg"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                content: record.opt_text("content")?,
+                error_code: record.opt_int("error_code")?,
+                error_msg: record.opt_text("error_msg")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("content", &self.content);
+            record.field("error_code", &self.error_code);
+            record.field("error_msg", &self.error_msg);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `UpdateProcInfoSpec`
     ///
     /// Defined in `api-docs/gse/zh_hans/update_proc_info.md` at line 33.
@@ -6663,7 +6936,7 @@ pub mod update_proc_info {
     }
     crate::serde_through_wire!(
         Configmap, Control, Hosts, Identity, Labels, Meta, UpdateProcInfoRequest,
-        Resource, Spec
+        Resource, UpdateProcInfoResponseValue, Spec
     );
 }
 pub use update_proc_info::UpdateProcInfoRequest;
@@ -6828,7 +7101,10 @@ pub mod endpoints {
     pub struct GetProcOperateResult;
     impl crate::Endpoint for GetProcOperateResult {
         type Request = super::get_proc_operate_result::GetProcOperateResultRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = std::collections::BTreeMap<
+            String,
+            super::get_proc_operate_result::GetProcOperateResultResponseValue,
+        >;
         const SYSTEM: &'static str = "gse";
         const NAME: &'static str = "get_proc_operate_result";
         const ID: &'static str = "gse.get_proc_operate_result";
@@ -6843,7 +7119,10 @@ pub mod endpoints {
     pub struct GetProcOperateResultV2;
     impl crate::Endpoint for GetProcOperateResultV2 {
         type Request = super::get_proc_operate_result_v2::GetProcOperateResultV2Request;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = std::collections::BTreeMap<
+            String,
+            super::get_proc_operate_result_v2::GetProcOperateResultV2ResponseValue,
+        >;
         const SYSTEM: &'static str = "gse";
         const NAME: &'static str = "get_proc_operate_result_v2";
         const ID: &'static str = "gse.get_proc_operate_result_v2";
@@ -6948,7 +7227,10 @@ pub mod endpoints {
     pub struct RegisterProcInfo;
     impl crate::Endpoint for RegisterProcInfo {
         type Request = super::register_proc_info::RegisterProcInfoRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = std::collections::BTreeMap<
+            String,
+            super::register_proc_info::RegisterProcInfoResponseValue,
+        >;
         const SYSTEM: &'static str = "gse";
         const NAME: &'static str = "register_proc_info";
         const ID: &'static str = "gse.register_proc_info";
@@ -6963,7 +7245,10 @@ pub mod endpoints {
     pub struct SetProcessGroupInfo;
     impl crate::Endpoint for SetProcessGroupInfo {
         type Request = super::set_process_group_info::SetProcessGroupInfoRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = std::collections::BTreeMap<
+            String,
+            super::set_process_group_info::SetProcessGroupInfoResponseValue,
+        >;
         const SYSTEM: &'static str = "gse";
         const NAME: &'static str = "set_process_group_info";
         const ID: &'static str = "gse.set_process_group_info";
@@ -7006,7 +7291,10 @@ pub mod endpoints {
     pub struct UnregisterProcInfo;
     impl crate::Endpoint for UnregisterProcInfo {
         type Request = super::unregister_proc_info::UnregisterProcInfoRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = std::collections::BTreeMap<
+            String,
+            super::unregister_proc_info::UnregisterProcInfoResponseValue,
+        >;
         const SYSTEM: &'static str = "gse";
         const NAME: &'static str = "unregister_proc_info";
         const ID: &'static str = "gse.unregister_proc_info";
@@ -7021,7 +7309,10 @@ pub mod endpoints {
     pub struct UpdateProcInfo;
     impl crate::Endpoint for UpdateProcInfo {
         type Request = super::update_proc_info::UpdateProcInfoRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = std::collections::BTreeMap<
+            String,
+            super::update_proc_info::UpdateProcInfoResponseValue,
+        >;
         const SYSTEM: &'static str = "gse";
         const NAME: &'static str = "update_proc_info";
         const ID: &'static str = "gse.update_proc_info";
@@ -7140,7 +7431,13 @@ impl<'a> GseApi<'a> {
     pub async fn get_proc_operate_result(
         &self,
         request: get_proc_operate_result::GetProcOperateResultRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            get_proc_operate_result::GetProcOperateResultResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::GetProcOperateResult>(request).await
     }
     /// 查询进程操作结果
@@ -7167,7 +7464,13 @@ impl<'a> GseApi<'a> {
     pub async fn get_proc_operate_result_v2(
         &self,
         request: get_proc_operate_result_v2::GetProcOperateResultV2Request,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            get_proc_operate_result_v2::GetProcOperateResultV2ResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::GetProcOperateResultV2>(request).await
     }
     /// 查询进程状态信息
@@ -7497,7 +7800,13 @@ impl<'a> GseApi<'a> {
     pub async fn register_proc_info(
         &self,
         request: register_proc_info::RegisterProcInfoRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            register_proc_info::RegisterProcInfoResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::RegisterProcInfo>(request).await
     }
     /// 设置进程进程组信息
@@ -7537,7 +7846,13 @@ impl<'a> GseApi<'a> {
     pub async fn set_process_group_info(
         &self,
         request: set_process_group_info::SetProcessGroupInfoRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            set_process_group_info::SetProcessGroupInfoResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::SetProcessGroupInfo>(request).await
     }
     /// 同步进程状态信息
@@ -7609,7 +7924,13 @@ impl<'a> GseApi<'a> {
     pub async fn unregister_proc_info(
         &self,
         request: unregister_proc_info::UnregisterProcInfoRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            unregister_proc_info::UnregisterProcInfoResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::UnregisterProcInfo>(request).await
     }
     /// 更新进程信息
@@ -7672,7 +7993,13 @@ impl<'a> GseApi<'a> {
     pub async fn update_proc_info(
         &self,
         request: update_proc_info::UpdateProcInfoRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            update_proc_info::UpdateProcInfoResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::UpdateProcInfo>(request).await
     }
 }
@@ -7732,7 +8059,13 @@ impl<'a> GseBlockingApi<'a> {
     pub fn get_proc_operate_result(
         &self,
         request: get_proc_operate_result::GetProcOperateResultRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            get_proc_operate_result::GetProcOperateResultResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::GetProcOperateResult>(request)
     }
     /// 查询进程操作结果
@@ -7743,7 +8076,13 @@ impl<'a> GseBlockingApi<'a> {
     pub fn get_proc_operate_result_v2(
         &self,
         request: get_proc_operate_result_v2::GetProcOperateResultV2Request,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            get_proc_operate_result_v2::GetProcOperateResultV2ResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::GetProcOperateResultV2>(request)
     }
     /// 查询进程状态信息
@@ -7834,7 +8173,13 @@ impl<'a> GseBlockingApi<'a> {
     pub fn register_proc_info(
         &self,
         request: register_proc_info::RegisterProcInfoRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            register_proc_info::RegisterProcInfoResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::RegisterProcInfo>(request)
     }
     /// 设置进程进程组信息
@@ -7847,7 +8192,13 @@ impl<'a> GseBlockingApi<'a> {
     pub fn set_process_group_info(
         &self,
         request: set_process_group_info::SetProcessGroupInfoRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            set_process_group_info::SetProcessGroupInfoResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::SetProcessGroupInfo>(request)
     }
     /// 同步进程状态信息
@@ -7878,7 +8229,13 @@ impl<'a> GseBlockingApi<'a> {
     pub fn unregister_proc_info(
         &self,
         request: unregister_proc_info::UnregisterProcInfoRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            unregister_proc_info::UnregisterProcInfoResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::UnregisterProcInfo>(request)
     }
     /// 更新进程信息
@@ -7891,7 +8248,13 @@ impl<'a> GseBlockingApi<'a> {
     pub fn update_proc_info(
         &self,
         request: update_proc_info::UpdateProcInfoRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            update_proc_info::UpdateProcInfoResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::UpdateProcInfo>(request)
     }
 }

@@ -161,9 +161,197 @@ pub mod config_template_list {
             record.finish()
         }
     }
-    crate::serde_through_wire!(ConfigTemplateListRequest);
+    /// `ConfigTemplateListResponse`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/config_template_list.md` at line 41.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ConfigTemplateListResponse {
+        /// `count` (Not in the doc's table; seen in its example at line 41.)
+        pub count: Option<i64>,
+        /// `list` (Not in the doc's table; seen in its example at line 41.)
+        pub list: Option<Vec<List>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ConfigTemplateListResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ConfigTemplateListResponse",
+                &["count", "list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                count: record.opt_int("count")?,
+                list: record.field("list")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("count", &self.count);
+            record.field("list", &self.list);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `List`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/config_template_list.md` at line 41.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct List {
+        /// `abs_path` (Not in the doc's table; seen in its example at line 41.)
+        pub abs_path: Option<String>,
+        /// 业务ID (described at line 21) (Not in the doc's table; seen in its example at line 41.)
+        pub bk_biz_id: Option<i64>,
+        /// `config_template_id` (Not in the doc's table; seen in its example at line 41.)
+        pub config_template_id: Option<i64>,
+        /// `created_at` (Not in the doc's table; seen in its example at line 41.)
+        pub created_at: Option<String>,
+        /// `created_by` (Not in the doc's table; seen in its example at line 41.)
+        pub created_by: Option<String>,
+        /// `file_name` (Not in the doc's table; seen in its example at line 41.)
+        pub file_name: Option<String>,
+        /// `filemode` (Not in the doc's table; seen in its example at line 41.)
+        pub filemode: Option<String>,
+        /// `group` (Not in the doc's table; seen in its example at line 41.)
+        pub group: Option<String>,
+        /// `is_bound` (Not in the doc's table; seen in its example at line 41.)
+        pub is_bound: Option<bool>,
+        /// `line_separator` (Not in the doc's table; seen in its example at line 41.)
+        pub line_separator: Option<String>,
+        /// `owner` (Not in the doc's table; seen in its example at line 41.)
+        pub owner: Option<String>,
+        /// `permission` (Not in the doc's table; seen in its example at line 41.)
+        pub permission: Option<Permission>,
+        /// `template_name` (Not in the doc's table; seen in its example at line 41.)
+        pub template_name: Option<String>,
+        /// `updated_at` (Not in the doc's table; seen in its example at line 41.)
+        pub updated_at: Option<String>,
+        /// `updated_by` (Not in the doc's table; seen in its example at line 41.)
+        pub updated_by: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for List {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "List",
+                &[
+                    "abs_path",
+                    "bk_biz_id",
+                    "config_template_id",
+                    "created_at",
+                    "created_by",
+                    "file_name",
+                    "filemode",
+                    "group",
+                    "is_bound",
+                    "line_separator",
+                    "owner",
+                    "permission",
+                    "template_name",
+                    "updated_at",
+                    "updated_by",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                abs_path: record.opt_text("abs_path")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                config_template_id: record.opt_int("config_template_id")?,
+                created_at: record.opt_text("created_at")?,
+                created_by: record.opt_text("created_by")?,
+                file_name: record.opt_text("file_name")?,
+                filemode: record.opt_text("filemode")?,
+                group: record.opt_text("group")?,
+                is_bound: record.field("is_bound")?,
+                line_separator: record.opt_text("line_separator")?,
+                owner: record.opt_text("owner")?,
+                permission: record.field("permission")?,
+                template_name: record.opt_text("template_name")?,
+                updated_at: record.opt_text("updated_at")?,
+                updated_by: record.opt_text("updated_by")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("abs_path", &self.abs_path);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("config_template_id", &self.config_template_id);
+            record.field("created_at", &self.created_at);
+            record.field("created_by", &self.created_by);
+            record.field("file_name", &self.file_name);
+            record.field("filemode", &self.filemode);
+            record.field("group", &self.group);
+            record.field("is_bound", &self.is_bound);
+            record.field("line_separator", &self.line_separator);
+            record.field("owner", &self.owner);
+            record.field("permission", &self.permission);
+            record.field("template_name", &self.template_name);
+            record.field("updated_at", &self.updated_at);
+            record.field("updated_by", &self.updated_by);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `Permission`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/config_template_list.md` at line 41.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Permission {
+        /// `delete_config_template` (Not in the doc's table; seen in its example at line 41.)
+        pub delete_config_template: Option<bool>,
+        /// `edit_config_template` (Not in the doc's table; seen in its example at line 41.)
+        pub edit_config_template: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Permission {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Permission",
+                &["delete_config_template", "edit_config_template"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                delete_config_template: record.field("delete_config_template")?,
+                edit_config_template: record.field("edit_config_template")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("delete_config_template", &self.delete_config_template);
+            record.field("edit_config_template", &self.edit_config_template);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ConfigTemplateListRequest, ConfigTemplateListResponse, List, Permission
+    );
 }
 pub use config_template_list::ConfigTemplateListRequest;
+pub use config_template_list::ConfigTemplateListResponse;
 /// Types of [`create_job`](super::endpoints::CreateJob).
 pub mod create_job {
     /// 集群环境类型 1: 测试(TESTING) 2: 体验(EXPERIENCE) 3: 正式(FORMAL)
@@ -662,6 +850,103 @@ pub mod flush_process {
 pub use flush_process::FlushProcessRequest;
 /// Types of [`job_status`](super::endpoints::JobStatus).
 pub mod job_status {
+    /// `JobInfo`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/job_status.md` at line 42.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct JobInfo {
+        /// 业务ID (described at line 22) (Not in the doc's table; seen in its example at line 42.)
+        pub bk_biz_id: Option<i64>,
+        /// `created_by` (Not in the doc's table; seen in its example at line 42.)
+        pub created_by: Option<String>,
+        /// `end_time` (Not in the doc's table; seen in its example at line 42.)
+        pub end_time: Option<serde_json::Value>,
+        /// `expression` (Not in the doc's table; seen in its example at line 42.)
+        pub expression: Option<String>,
+        /// `extra_data` (Not in the doc's table; seen in its example at line 42.)
+        pub extra_data: Option<serde_json::Map<String, serde_json::Value>>,
+        /// `id` (Not in the doc's table; seen in its example at line 42.)
+        pub id: Option<i64>,
+        /// `is_ready` (Not in the doc's table; seen in its example at line 42.)
+        pub is_ready: Option<bool>,
+        /// `job_action` (Not in the doc's table; seen in its example at line 42.)
+        pub job_action: Option<String>,
+        /// `job_object` (Not in the doc's table; seen in its example at line 42.)
+        pub job_object: Option<String>,
+        /// `pipeline_id` (Not in the doc's table; seen in its example at line 42.)
+        pub pipeline_id: Option<String>,
+        /// `scope` (Not in the doc's table; seen in its example at line 42.)
+        pub scope: Option<Scope>,
+        /// `start_time` (Not in the doc's table; seen in its example at line 42.)
+        pub start_time: Option<String>,
+        /// `status` (Not in the doc's table; seen in its example at line 42.)
+        pub status: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for JobInfo {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "JobInfo",
+                &[
+                    "bk_biz_id",
+                    "created_by",
+                    "end_time",
+                    "expression",
+                    "extra_data",
+                    "id",
+                    "is_ready",
+                    "job_action",
+                    "job_object",
+                    "pipeline_id",
+                    "scope",
+                    "start_time",
+                    "status",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                created_by: record.opt_text("created_by")?,
+                end_time: record.field("end_time")?,
+                expression: record.opt_text("expression")?,
+                extra_data: record.field("extra_data")?,
+                id: record.opt_int("id")?,
+                is_ready: record.field("is_ready")?,
+                job_action: record.opt_text("job_action")?,
+                job_object: record.opt_text("job_object")?,
+                pipeline_id: record.opt_text("pipeline_id")?,
+                scope: record.field("scope")?,
+                start_time: record.opt_text("start_time")?,
+                status: record.opt_text("status")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("created_by", &self.created_by);
+            record.field("end_time", &self.end_time);
+            record.field("expression", &self.expression);
+            record.field("extra_data", &self.extra_data);
+            record.field("id", &self.id);
+            record.field("is_ready", &self.is_ready);
+            record.field("job_action", &self.job_action);
+            record.field("job_object", &self.job_object);
+            record.field("pipeline_id", &self.pipeline_id);
+            record.field("scope", &self.scope);
+            record.field("start_time", &self.start_time);
+            record.field("status", &self.status);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 任务状态查询
     ///
     /// Defined in `api-docs/gsekit/zh_hans/job_status.md` at line 13.
@@ -721,14 +1006,281 @@ pub mod job_status {
             record.finish()
         }
     }
-    crate::serde_through_wire!(JobStatusRequest);
+    /// `JobStatusResponse`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/job_status.md` at line 42.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct JobStatusResponse {
+        /// `job_info` (Not in the doc's table; seen in its example at line 42.)
+        pub job_info: Option<JobInfo>,
+        /// `job_tasks` (Not in the doc's table; seen in its example at line 42.)
+        pub job_tasks: Option<Vec<JobTasks>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for JobStatusResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "JobStatusResponse",
+                &["job_info", "job_tasks"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                job_info: record.field("job_info")?,
+                job_tasks: record.field("job_tasks")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("job_info", &self.job_info);
+            record.field("job_tasks", &self.job_tasks);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `JobStatusScope`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/job_status.md` at line 42.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Scope {
+        /// `bk_module_ids` (Not in the doc's table; seen in its example at line 42.)
+        pub bk_module_ids: Option<Vec<serde_json::Value>>,
+        /// `bk_process_ids` (Not in the doc's table; seen in its example at line 42.)
+        pub bk_process_ids: Option<Vec<serde_json::Value>>,
+        /// `bk_process_names` (Not in the doc's table; seen in its example at line 42.)
+        pub bk_process_names: Option<Vec<serde_json::Value>>,
+        /// `bk_service_ids` (Not in the doc's table; seen in its example at line 42.)
+        pub bk_service_ids: Option<Vec<serde_json::Value>>,
+        /// `bk_set_env` (Not in the doc's table; seen in its example at line 42.)
+        pub bk_set_env: Option<String>,
+        /// `bk_set_ids` (Not in the doc's table; seen in its example at line 42.)
+        pub bk_set_ids: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Scope {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Scope",
+                &[
+                    "bk_module_ids",
+                    "bk_process_ids",
+                    "bk_process_names",
+                    "bk_service_ids",
+                    "bk_set_env",
+                    "bk_set_ids",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_module_ids: record.field("bk_module_ids")?,
+                bk_process_ids: record.field("bk_process_ids")?,
+                bk_process_names: record.field("bk_process_names")?,
+                bk_service_ids: record.field("bk_service_ids")?,
+                bk_set_env: record.opt_text("bk_set_env")?,
+                bk_set_ids: record.field("bk_set_ids")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_module_ids", &self.bk_module_ids);
+            record.field("bk_process_ids", &self.bk_process_ids);
+            record.field("bk_process_names", &self.bk_process_names);
+            record.field("bk_service_ids", &self.bk_service_ids);
+            record.field("bk_set_env", &self.bk_set_env);
+            record.field("bk_set_ids", &self.bk_set_ids);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `JobTasks`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/job_status.md` at line 42.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct JobTasks {
+        /// `extra_data__failed_reason` (Not in the doc's table; seen in its example at line 42.)
+        ///
+        /// Sent as `extra_data__failed_reason`.
+        pub extra_data_failed_reason: Option<serde_json::Value>,
+        /// `extra_data__retryable` (Not in the doc's table; seen in its example at line 42.)
+        ///
+        /// Sent as `extra_data__retryable`.
+        pub extra_data_retryable: Option<serde_json::Value>,
+        /// `extra_data__solutions` (Not in the doc's table; seen in its example at line 42.)
+        ///
+        /// Sent as `extra_data__solutions`.
+        pub extra_data_solutions: Option<serde_json::Value>,
+        /// `id` (Not in the doc's table; seen in its example at line 42.)
+        pub id: Option<i64>,
+        /// `status` (Not in the doc's table; seen in its example at line 42.)
+        pub status: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for JobTasks {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "JobTasks",
+                &[
+                    "extra_data__failed_reason",
+                    "extra_data__retryable",
+                    "extra_data__solutions",
+                    "id",
+                    "status",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                extra_data_failed_reason: record.field("extra_data__failed_reason")?,
+                extra_data_retryable: record.field("extra_data__retryable")?,
+                extra_data_solutions: record.field("extra_data__solutions")?,
+                id: record.opt_int("id")?,
+                status: record.opt_text("status")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("extra_data__failed_reason", &self.extra_data_failed_reason);
+            record.field("extra_data__retryable", &self.extra_data_retryable);
+            record.field("extra_data__solutions", &self.extra_data_solutions);
+            record.field("id", &self.id);
+            record.field("status", &self.status);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        JobInfo, JobStatusRequest, JobStatusResponse, Scope, JobTasks
+    );
 }
 pub use job_status::JobStatusRequest;
+pub use job_status::JobStatusResponse;
 /// Types of [`process_status`](super::endpoints::ProcessStatus).
 pub mod process_status {
     pub use super::create_job::BkSetEnv;
     pub use super::create_job::ExpressionScope;
     pub use super::create_job::Scope;
+    /// `ConfigTemplates`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/process_status.md` at line 96.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ConfigTemplates {
+        /// `config_template_id` (Not in the doc's table; seen in its example at line 96.)
+        pub config_template_id: Option<i64>,
+        /// `file_name` (Not in the doc's table; seen in its example at line 96.)
+        pub file_name: Option<String>,
+        /// `template_name` (Not in the doc's table; seen in its example at line 96.)
+        pub template_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ConfigTemplates {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ConfigTemplates",
+                &["config_template_id", "file_name", "template_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                config_template_id: record.opt_int("config_template_id")?,
+                file_name: record.opt_text("file_name")?,
+                template_name: record.opt_text("template_name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("config_template_id", &self.config_template_id);
+            record.field("file_name", &self.file_name);
+            record.field("template_name", &self.template_name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ProcInstInfos`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/process_status.md` at line 96.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ProcInstInfos {
+        /// `bk_process_id` (Not in the doc's table; seen in its example at line 96.)
+        pub bk_process_id: Option<i64>,
+        /// `inst_id` (Not in the doc's table; seen in its example at line 96.)
+        pub inst_id: Option<i64>,
+        /// 是否托管 true:已托管 false:未托管 (described at line 26) (Not in the doc's table; seen in its example at line 96.)
+        pub is_auto: Option<bool>,
+        /// `local_inst_id` (Not in the doc's table; seen in its example at line 96.)
+        pub local_inst_id: Option<i64>,
+        /// 进程状态 0:未注册(UNREGISTERED) 1:运行中(RUNNING) 2:已终止(TERMINATED) (described at line 25) (Not in the doc's table; seen in its example at line 96.)
+        pub process_status: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ProcInstInfos {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ProcInstInfos",
+                &[
+                    "bk_process_id",
+                    "inst_id",
+                    "is_auto",
+                    "local_inst_id",
+                    "process_status",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_process_id: record.opt_int("bk_process_id")?,
+                inst_id: record.opt_int("inst_id")?,
+                is_auto: record.field("is_auto")?,
+                local_inst_id: record.opt_int("local_inst_id")?,
+                process_status: record.opt_int("process_status")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_process_id", &self.bk_process_id);
+            record.field("inst_id", &self.inst_id);
+            record.field("is_auto", &self.is_auto);
+            record.field("local_inst_id", &self.local_inst_id);
+            record.field("process_status", &self.process_status);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 进程状态 0:未注册(UNREGISTERED) 1:运行中(RUNNING) 2:已终止(TERMINATED)
     ///
     /// Defined in `api-docs/gsekit/zh_hans/process_status.md` at line 25.
@@ -841,6 +1393,143 @@ pub mod process_status {
         }
         fn to_wire(&self) -> serde_json::Value {
             serde_json::Value::from(self.code())
+        }
+    }
+    /// `ProcessStatusList`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/process_status.md` at line 96.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct List {
+        /// 业务ID (described at line 21) (Not in the doc's table; seen in its example at line 96.)
+        pub bk_biz_id: Option<i64>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 96.)
+        pub bk_cloud_id: Option<i64>,
+        /// `bk_cloud_name` (Not in the doc's table; seen in its example at line 96.)
+        pub bk_cloud_name: Option<String>,
+        /// `bk_host_innerip` (Not in the doc's table; seen in its example at line 96.)
+        pub bk_host_innerip: Option<String>,
+        /// `bk_module_id` (Not in the doc's table; seen in its example at line 96.)
+        pub bk_module_id: Option<i64>,
+        /// 模块名称表达式，默认为*，表示全选 (described at line 53) (Not in the doc's table; seen in its example at line 96.)
+        pub bk_module_name: Option<String>,
+        /// `bk_process_id` (Not in the doc's table; seen in its example at line 96.)
+        pub bk_process_id: Option<i64>,
+        /// 进程别名表达式，默认为*，表示全选 (described at line 55) (Not in the doc's table; seen in its example at line 96.)
+        pub bk_process_name: Option<String>,
+        /// `bk_service_name` (Not in the doc's table; seen in its example at line 96.)
+        pub bk_service_name: Option<String>,
+        /// `bk_set_env` (Not in the doc's table; seen in its example at line 96.)
+        pub bk_set_env: Option<String>,
+        /// `bk_set_id` (Not in the doc's table; seen in its example at line 96.)
+        pub bk_set_id: Option<i64>,
+        /// 集群名称表达式，默认为*，表示全选 (described at line 52) (Not in the doc's table; seen in its example at line 96.)
+        pub bk_set_name: Option<String>,
+        /// `config_templates` (Not in the doc's table; seen in its example at line 96.)
+        pub config_templates: Option<Vec<ConfigTemplates>>,
+        /// `expression` (Not in the doc's table; seen in its example at line 96.)
+        pub expression: Option<String>,
+        /// `id` (Not in the doc's table; seen in its example at line 96.)
+        pub id: Option<i64>,
+        /// 是否托管 true:已托管 false:未托管 (described at line 26) (Not in the doc's table; seen in its example at line 96.)
+        pub is_auto: Option<bool>,
+        /// `proc_inst_infos` (Not in the doc's table; seen in its example at line 96.)
+        pub proc_inst_infos: Option<Vec<ProcInstInfos>>,
+        /// 进程状态 0:未注册(UNREGISTERED) 1:运行中(RUNNING) 2:已终止(TERMINATED) (described at line 25) (Not in the doc's table; seen in its example at line 96.)
+        pub process_status: Option<i64>,
+        /// `process_template_id` (Not in the doc's table; seen in its example at line 96.)
+        pub process_template_id: Option<i64>,
+        /// `service_instance_id` (Not in the doc's table; seen in its example at line 96.)
+        pub service_instance_id: Option<i64>,
+        /// `service_template_id` (Not in the doc's table; seen in its example at line 96.)
+        pub service_template_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for List {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "List",
+                &[
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "bk_cloud_name",
+                    "bk_host_innerip",
+                    "bk_module_id",
+                    "bk_module_name",
+                    "bk_process_id",
+                    "bk_process_name",
+                    "bk_service_name",
+                    "bk_set_env",
+                    "bk_set_id",
+                    "bk_set_name",
+                    "config_templates",
+                    "expression",
+                    "id",
+                    "is_auto",
+                    "proc_inst_infos",
+                    "process_status",
+                    "process_template_id",
+                    "service_instance_id",
+                    "service_template_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_cloud_name: record.opt_text("bk_cloud_name")?,
+                bk_host_innerip: record.opt_text("bk_host_innerip")?,
+                bk_module_id: record.opt_int("bk_module_id")?,
+                bk_module_name: record.opt_text("bk_module_name")?,
+                bk_process_id: record.opt_int("bk_process_id")?,
+                bk_process_name: record.opt_text("bk_process_name")?,
+                bk_service_name: record.opt_text("bk_service_name")?,
+                bk_set_env: record.opt_text("bk_set_env")?,
+                bk_set_id: record.opt_int("bk_set_id")?,
+                bk_set_name: record.opt_text("bk_set_name")?,
+                config_templates: record.field("config_templates")?,
+                expression: record.opt_text("expression")?,
+                id: record.opt_int("id")?,
+                is_auto: record.field("is_auto")?,
+                proc_inst_infos: record.field("proc_inst_infos")?,
+                process_status: record.opt_int("process_status")?,
+                process_template_id: record.opt_int("process_template_id")?,
+                service_instance_id: record.opt_int("service_instance_id")?,
+                service_template_id: record.opt_int("service_template_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_cloud_name", &self.bk_cloud_name);
+            record.field("bk_host_innerip", &self.bk_host_innerip);
+            record.field("bk_module_id", &self.bk_module_id);
+            record.field("bk_module_name", &self.bk_module_name);
+            record.field("bk_process_id", &self.bk_process_id);
+            record.field("bk_process_name", &self.bk_process_name);
+            record.field("bk_service_name", &self.bk_service_name);
+            record.field("bk_set_env", &self.bk_set_env);
+            record.field("bk_set_id", &self.bk_set_id);
+            record.field("bk_set_name", &self.bk_set_name);
+            record.field("config_templates", &self.config_templates);
+            record.field("expression", &self.expression);
+            record.field("id", &self.id);
+            record.field("is_auto", &self.is_auto);
+            record.field("proc_inst_infos", &self.proc_inst_infos);
+            record.field("process_status", &self.process_status);
+            record.field("process_template_id", &self.process_template_id);
+            record.field("service_instance_id", &self.service_instance_id);
+            record.field("service_template_id", &self.service_template_id);
+            self.extra.write_into(&mut record);
+            record.finish()
         }
     }
     /// 获取进程状态列表
@@ -985,9 +1674,52 @@ pub mod process_status {
             record.finish()
         }
     }
-    crate::serde_through_wire!(ProcessStatus, ProcessStatusRequest);
+    /// `ProcessStatusResponse`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/process_status.md` at line 96.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ProcessStatusResponse {
+        /// `count` (Not in the doc's table; seen in its example at line 96.)
+        pub count: Option<i64>,
+        /// `list` (Not in the doc's table; seen in its example at line 96.)
+        pub list: Option<Vec<List>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ProcessStatusResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ProcessStatusResponse",
+                &["count", "list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                count: record.opt_int("count")?,
+                list: record.field("list")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("count", &self.count);
+            record.field("list", &self.list);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ConfigTemplates, ProcInstInfos, ProcessStatus, List, ProcessStatusRequest,
+        ProcessStatusResponse
+    );
 }
 pub use process_status::ProcessStatusRequest;
+pub use process_status::ProcessStatusResponse;
 /// Types of [`sync_process_status`](super::endpoints::SyncProcessStatus).
 pub mod sync_process_status {
     /// 同步进程状态
@@ -1032,9 +1764,45 @@ pub mod sync_process_status {
             record.finish()
         }
     }
-    crate::serde_through_wire!(SyncProcessStatusRequest);
+    /// `SyncProcessStatusResponse`
+    ///
+    /// Defined in `api-docs/gsekit/zh_hans/sync_process_status.md` at line 37.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SyncProcessStatusResponse {
+        /// `cost_time` (Not in the doc's table; seen in its example at line 37.)
+        pub cost_time: Option<f64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for SyncProcessStatusResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "SyncProcessStatusResponse",
+                &["cost_time"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                cost_time: record.field("cost_time")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("cost_time", &self.cost_time);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(SyncProcessStatusRequest, SyncProcessStatusResponse);
 }
 pub use sync_process_status::SyncProcessStatusRequest;
+pub use sync_process_status::SyncProcessStatusResponse;
 /// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
 #[cfg(feature = "mock")]
 pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
@@ -1099,7 +1867,7 @@ pub mod endpoints {
     pub struct ConfigTemplateList;
     impl crate::Endpoint for ConfigTemplateList {
         type Request = super::config_template_list::ConfigTemplateListRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::config_template_list::ConfigTemplateListResponse;
         const SYSTEM: &'static str = "gsekit";
         const NAME: &'static str = "config_template_list";
         const ID: &'static str = "gsekit.config_template_list";
@@ -1144,7 +1912,7 @@ pub mod endpoints {
     pub struct JobStatus;
     impl crate::Endpoint for JobStatus {
         type Request = super::job_status::JobStatusRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::job_status::JobStatusResponse;
         const SYSTEM: &'static str = "gsekit";
         const NAME: &'static str = "job_status";
         const ID: &'static str = "gsekit.job_status";
@@ -1159,7 +1927,7 @@ pub mod endpoints {
     pub struct ProcessStatus;
     impl crate::Endpoint for ProcessStatus {
         type Request = super::process_status::ProcessStatusRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::process_status::ProcessStatusResponse;
         const SYSTEM: &'static str = "gsekit";
         const NAME: &'static str = "process_status";
         const ID: &'static str = "gsekit.process_status";
@@ -1174,7 +1942,7 @@ pub mod endpoints {
     pub struct SyncProcessStatus;
     impl crate::Endpoint for SyncProcessStatus {
         type Request = super::sync_process_status::SyncProcessStatusRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::sync_process_status::SyncProcessStatusResponse;
         const SYSTEM: &'static str = "gsekit";
         const NAME: &'static str = "sync_process_status";
         const ID: &'static str = "gsekit.sync_process_status";
@@ -1245,7 +2013,10 @@ impl<'a> GsekitApi<'a> {
     pub async fn config_template_list(
         &self,
         request: config_template_list::ConfigTemplateListRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        config_template_list::ConfigTemplateListResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ConfigTemplateList>(request).await
     }
     /// 创建任务
@@ -1339,7 +2110,7 @@ impl<'a> GsekitApi<'a> {
     pub async fn job_status(
         &self,
         request: job_status::JobStatusRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<job_status::JobStatusResponse, crate::Error> {
         self.client.call::<endpoints::JobStatus>(request).await
     }
     /// 获取进程状态列表
@@ -1378,7 +2149,7 @@ impl<'a> GsekitApi<'a> {
     pub async fn process_status(
         &self,
         request: process_status::ProcessStatusRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<process_status::ProcessStatusResponse, crate::Error> {
         self.client.call::<endpoints::ProcessStatus>(request).await
     }
     /// 同步进程状态
@@ -1405,7 +2176,10 @@ impl<'a> GsekitApi<'a> {
     pub async fn sync_process_status(
         &self,
         request: sync_process_status::SyncProcessStatusRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        sync_process_status::SyncProcessStatusResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::SyncProcessStatus>(request).await
     }
 }
@@ -1439,7 +2213,10 @@ impl<'a> GsekitBlockingApi<'a> {
     pub fn config_template_list(
         &self,
         request: config_template_list::ConfigTemplateListRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        config_template_list::ConfigTemplateListResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ConfigTemplateList>(request)
     }
     /// 创建任务
@@ -1472,7 +2249,7 @@ impl<'a> GsekitBlockingApi<'a> {
     pub fn job_status(
         &self,
         request: job_status::JobStatusRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<job_status::JobStatusResponse, crate::Error> {
         self.client.call::<endpoints::JobStatus>(request)
     }
     /// 获取进程状态列表
@@ -1483,7 +2260,7 @@ impl<'a> GsekitBlockingApi<'a> {
     pub fn process_status(
         &self,
         request: process_status::ProcessStatusRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<process_status::ProcessStatusResponse, crate::Error> {
         self.client.call::<endpoints::ProcessStatus>(request)
     }
     /// 同步进程状态
@@ -1494,7 +2271,10 @@ impl<'a> GsekitBlockingApi<'a> {
     pub fn sync_process_status(
         &self,
         request: sync_process_status::SyncProcessStatusRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        sync_process_status::SyncProcessStatusResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::SyncProcessStatus>(request)
     }
 }

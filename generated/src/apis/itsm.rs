@@ -283,9 +283,111 @@ pub mod create_service_catalog {
             record.finish()
         }
     }
-    crate::serde_through_wire!(CreateServiceCatalogRequest);
+    /// `CreateServiceCatalogResponse`
+    ///
+    /// Defined in `api-docs/itsm/zh_hans/create_service_catalog.md` at line 33.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateServiceCatalogResponse {
+        /// 目录描述 (described at line 15)
+        ///
+        /// catalog desc (described at line 15) (Not in the doc's table; seen in its example at line 33.)
+        pub desc: Option<String>,
+        /// `id` (Not in the doc's table; seen in its example at line 33.)
+        pub id: Option<i64>,
+        /// `key` (Not in the doc's table; seen in its example at line 33.)
+        pub key: Option<crate::Secret>,
+        /// `level` (Not in the doc's table; seen in its example at line 33.)
+        pub level: Option<i64>,
+        /// 目录名 (described at line 14)
+        ///
+        /// catalog name (described at line 14) (Not in the doc's table; seen in its example at line 33.)
+        pub name: Option<String>,
+        /// `parent` (Not in the doc's table; seen in its example at line 33.)
+        pub parent: Option<i64>,
+        /// `parent__id` (Not in the doc's table; seen in its example at line 33.)
+        ///
+        /// Sent as `parent__id`.
+        pub parent_id: Option<String>,
+        /// `parent__name` (Not in the doc's table; seen in its example at line 33.)
+        ///
+        /// Sent as `parent__name`.
+        pub parent_name: Option<String>,
+        /// `parent_key` (Not in the doc's table; seen in its example at line 33.)
+        pub parent_key: Option<String>,
+        /// `parent_name` (Not in the doc's table; seen in its example at line 33.)
+        ///
+        /// Sent as `parent_name`.
+        pub parent_name_: Option<String>,
+        /// 项目id，默认为"0" (described at line 16)
+        ///
+        /// project_id, default "0" (described at line 16) (Not in the doc's table; seen in its example at line 33.)
+        pub project_key: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for CreateServiceCatalogResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "CreateServiceCatalogResponse",
+                &[
+                    "desc",
+                    "id",
+                    "key",
+                    "level",
+                    "name",
+                    "parent",
+                    "parent__id",
+                    "parent__name",
+                    "parent_key",
+                    "parent_name",
+                    "project_key",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                desc: record.opt_text("desc")?,
+                id: record.opt_int("id")?,
+                key: record.field("key")?,
+                level: record.opt_int("level")?,
+                name: record.opt_text("name")?,
+                parent: record.opt_int("parent")?,
+                parent_id: record.opt_text("parent__id")?,
+                parent_name: record.opt_text("parent__name")?,
+                parent_key: record.opt_text("parent_key")?,
+                parent_name_: record.opt_text("parent_name")?,
+                project_key: record.opt_text("project_key")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("desc", &self.desc);
+            record.field("id", &self.id);
+            record.field("key", &self.key);
+            record.field("level", &self.level);
+            record.field("name", &self.name);
+            record.field("parent", &self.parent);
+            record.field("parent__id", &self.parent_id);
+            record.field("parent__name", &self.parent_name);
+            record.field("parent_key", &self.parent_key);
+            record.field("parent_name", &self.parent_name_);
+            record.field("project_key", &self.project_key);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        CreateServiceCatalogRequest, CreateServiceCatalogResponse
+    );
 }
 pub use create_service_catalog::CreateServiceCatalogRequest;
+pub use create_service_catalog::CreateServiceCatalogResponse;
 /// Types of [`create_ticket`](super::endpoints::CreateTicket).
 pub mod create_ticket {
     /// 创建单据接口
@@ -5480,7 +5582,7 @@ pub mod endpoints {
     pub struct CreateServiceCatalog;
     impl crate::Endpoint for CreateServiceCatalog {
         type Request = super::create_service_catalog::CreateServiceCatalogRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::create_service_catalog::CreateServiceCatalogResponse;
         const SYSTEM: &'static str = "itsm";
         const NAME: &'static str = "create_service_catalog";
         const ID: &'static str = "itsm.create_service_catalog";
@@ -5879,7 +5981,10 @@ impl<'a> ItsmApi<'a> {
     pub async fn create_service_catalog(
         &self,
         request: create_service_catalog::CreateServiceCatalogRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        create_service_catalog::CreateServiceCatalogResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::CreateServiceCatalog>(request).await
     }
     /// 创建单据接口
@@ -6574,7 +6679,10 @@ impl<'a> ItsmBlockingApi<'a> {
     pub fn create_service_catalog(
         &self,
         request: create_service_catalog::CreateServiceCatalogRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        create_service_catalog::CreateServiceCatalogResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::CreateServiceCatalog>(request)
     }
     /// 创建单据接口

@@ -7361,8 +7361,16 @@ pub mod get_step_instance_status {
         pub bk_biz_id: i64,
         /// 请求参数结构
         ///
-        /// Parameter Structure
+        /// Parameter Structure (Type inferred from the doc's example.)
         pub params: Params,
+        /// 作业实例ID
+        ///
+        /// Job instance ID
+        pub job_instance_id: Option<i64>,
+        /// 作业步骤实例ID
+        ///
+        /// Job step instance ID
+        pub step_instance_id: Option<i64>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -7374,8 +7382,22 @@ pub mod get_step_instance_status {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 params,
+                job_instance_id: None,
+                step_instance_id: None,
                 extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    impl GetStepInstanceStatusRequest {
+        /// Sets `job_instance_id`.
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id`.
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
         }
     }
     impl crate::wire::Wire for GetStepInstanceStatusRequest {
@@ -7385,11 +7407,13 @@ pub mod get_step_instance_status {
             let mut record = crate::wire::Record::read(
                 value,
                 "GetStepInstanceStatusRequest",
-                &["bk_biz_id", "params"],
+                &["bk_biz_id", "params", "job_instance_id", "step_instance_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 params: record.field("params")?,
+                job_instance_id: record.opt_int("job_instance_id")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
                 extra: record.finish()?,
             })
         }
@@ -7397,6 +7421,8 @@ pub mod get_step_instance_status {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("params", &self.params);
+            record.field("job_instance_id", &self.job_instance_id);
+            record.field("step_instance_id", &self.step_instance_id);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -7459,33 +7485,31 @@ pub mod get_step_instance_status {
     }
     /// `Params`
     ///
-    /// Defined in `api-docs/job/zh_hans/get_step_instance_status.md` at line 16.
-    #[derive(Debug, Clone, PartialEq)]
+    /// Defined in `api-docs/job/zh_hans/get_step_instance_status.md` at line 27.
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Params {
-        /// 作业实例ID
+        /// 作业实例ID (described at line 20)
         ///
-        /// Job instance ID
-        pub job_instance_id: i64,
-        /// 作业步骤实例ID
+        /// Job instance ID (described at line 20) (Not in the doc's table; seen in its example at line 27.)
+        pub job_instance_id: Option<i64>,
+        /// 作业步骤实例ID (described at line 21)
         ///
-        /// Job step instance ID
-        pub step_instance_id: i64,
+        /// Job step instance ID (described at line 21) (Not in the doc's table; seen in its example at line 27.)
+        pub step_instance_id: Option<i64>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Params {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            job_instance_id: impl Into<i64>,
-            step_instance_id: impl Into<i64>,
-        ) -> Self {
-            Self {
-                job_instance_id: job_instance_id.into(),
-                step_instance_id: step_instance_id.into(),
-                extra: crate::wire::Extra::default(),
-            }
+        /// Sets `job_instance_id`.
+        pub fn job_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.job_instance_id = Some(value.into());
+            self
+        }
+        /// Sets `step_instance_id`.
+        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
+            self.step_instance_id = Some(value.into());
+            self
         }
     }
     impl crate::wire::Wire for Params {
@@ -7498,10 +7522,13 @@ pub mod get_step_instance_status {
                 &["job_instance_id", "step_instance_id"],
             )?;
             ::std::result::Result::Ok(Self {
-                job_instance_id: record.int("job_instance_id")?,
-                step_instance_id: record.int("step_instance_id")?,
+                job_instance_id: record.opt_int("job_instance_id")?,
+                step_instance_id: record.opt_int("step_instance_id")?,
                 extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7726,35 +7753,30 @@ pub mod import_job {
     }
     /// `ImportJobParams`
     ///
-    /// Defined in `api-docs/job/zh_hans/import_job.md` at line 16.
-    #[derive(Debug, Clone, PartialEq)]
+    /// Defined in `api-docs/job/zh_hans/import_job.md` at line 27.
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Params {
-        /// 导入作业文件的Base64编码
-        pub content: crate::Base64,
-        /// 导入作业的密码
-        pub password: crate::Secret,
-        /// 如果作业名称冲突，是否需要重命名。默认为true
+        /// 导入作业文件的Base64编码 (described at line 20) (Not in the doc's table; seen in its example at line 27.)
+        pub content: Option<String>,
+        /// 导入作业的密码 (described at line 21) (Not in the doc's table; seen in its example at line 27.)
+        pub password: Option<crate::Secret>,
+        /// 如果作业名称冲突，是否需要重命名。默认为true (described at line 22) (Not in the doc's table; seen in its example at line 27.)
         pub rename: Option<bool>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Params {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            content: impl Into<crate::Base64>,
-            password: impl Into<crate::Secret>,
-        ) -> Self {
-            Self {
-                content: content.into(),
-                password: password.into(),
-                rename: None,
-                extra: crate::wire::Extra::default(),
-            }
+        /// Sets `content`.
+        pub fn content(mut self, value: impl Into<String>) -> Self {
+            self.content = Some(value.into());
+            self
         }
-    }
-    impl Params {
+        /// Sets `password`.
+        pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.password = Some(value.into());
+            self
+        }
         /// Sets `rename`.
         pub fn rename(mut self, value: impl Into<bool>) -> Self {
             self.rename = Some(value.into());
@@ -7771,11 +7793,14 @@ pub mod import_job {
                 &["content", "password", "rename"],
             )?;
             ::std::result::Result::Ok(Self {
-                content: record.field("content")?,
+                content: record.opt_text("content")?,
                 password: record.field("password")?,
                 rename: record.field("rename")?,
                 extra: record.finish()?,
             })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -7793,8 +7818,14 @@ pub mod import_job {
     pub struct ImportJobRequest {
         /// 业务ID
         pub bk_biz_id: i64,
-        /// 请求参数
+        /// 请求参数 (Type inferred from the doc's example.)
         pub params: Params,
+        /// 导入作业文件的Base64编码
+        pub content: Option<crate::Base64>,
+        /// 导入作业的密码
+        pub password: Option<crate::Secret>,
+        /// 如果作业名称冲突，是否需要重命名。默认为true
+        pub rename: Option<bool>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -7806,8 +7837,28 @@ pub mod import_job {
             Self {
                 bk_biz_id: bk_biz_id.into(),
                 params,
+                content: None,
+                password: None,
+                rename: None,
                 extra: crate::wire::Extra::default(),
             }
+        }
+    }
+    impl ImportJobRequest {
+        /// Sets `content`.
+        pub fn content(mut self, value: impl Into<crate::Base64>) -> Self {
+            self.content = Some(value.into());
+            self
+        }
+        /// Sets `password`.
+        pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.password = Some(value.into());
+            self
+        }
+        /// Sets `rename`.
+        pub fn rename(mut self, value: impl Into<bool>) -> Self {
+            self.rename = Some(value.into());
+            self
         }
     }
     impl crate::wire::Wire for ImportJobRequest {
@@ -7817,11 +7868,14 @@ pub mod import_job {
             let mut record = crate::wire::Record::read(
                 value,
                 "ImportJobRequest",
-                &["bk_biz_id", "params"],
+                &["bk_biz_id", "params", "content", "password", "rename"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.int("bk_biz_id")?,
                 params: record.field("params")?,
+                content: record.field("content")?,
+                password: record.field("password")?,
+                rename: record.field("rename")?,
                 extra: record.finish()?,
             })
         }
@@ -7829,6 +7883,9 @@ pub mod import_job {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("params", &self.params);
+            record.field("content", &self.content);
+            record.field("password", &self.password);
+            record.field("rename", &self.rename);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -12559,6 +12616,8 @@ impl<'a> JobApi<'a> {
     /// Generated from `api-docs/job/zh_hans/get_step_instance_status.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.job_instance_id`: the doc says `required`, corrected to `optional` — the example at line 27 leaves it out or sends null
+    /// - `request.step_instance_id`: the doc says `required`, corrected to `optional` — the example at line 27 leaves it out or sends null
     /// - `response.step_instance_analyse_result`: the doc says `object`, corrected to `array of objects` — the example at line 42 sends a list of these objects
     ///
     /// # Example
@@ -12572,7 +12631,7 @@ impl<'a> JobApi<'a> {
     ///
     /// let request = GetStepInstanceStatusRequest::new(
     ///     2_i64,
-    ///     Params::new(490001_i64, 790001_i64),
+    ///     Params::default().job_instance_id(490001_i64).step_instance_id(790001_i64),
     /// );
     /// let response = client.job().get_step_instance_status(request).await?;
     /// # let _ = response;
@@ -12597,6 +12656,8 @@ impl<'a> JobApi<'a> {
     /// Generated from `api-docs/job/zh_hans/import_job.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.content`: the doc says `required`, corrected to `optional` — the example at line 27 leaves it out or sends null
+    /// - `request.password`: the doc says `required`, corrected to `optional` — the example at line 27 leaves it out or sends null
     /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 43 sends a list of these objects
     ///
     /// # Example
@@ -12610,10 +12671,9 @@ impl<'a> JobApi<'a> {
     ///
     /// let request = ImportJobRequest::new(
     ///     1_i64,
-    ///     Params::new(
-    ///             bkapi::Base64::from_encoded("xxx").unwrap_or_default(),
-    ///             bkapi::Secret::from("test"),
-    ///         )
+    ///     Params::default()
+    ///         .content("xxx".to_string())
+    ///         .password(bkapi::Secret::from("test"))
     ///         .rename(false),
     /// );
     /// let response = client.job().import_job(request).await?;
@@ -13271,6 +13331,8 @@ impl<'a> JobBlockingApi<'a> {
     /// Generated from `api-docs/job/zh_hans/get_step_instance_status.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.job_instance_id`: the doc says `required`, corrected to `optional` — the example at line 27 leaves it out or sends null
+    /// - `request.step_instance_id`: the doc says `required`, corrected to `optional` — the example at line 27 leaves it out or sends null
     /// - `response.step_instance_analyse_result`: the doc says `object`, corrected to `array of objects` — the example at line 42 sends a list of these objects
     pub fn get_step_instance_status(
         &self,
@@ -13290,6 +13352,8 @@ impl<'a> JobBlockingApi<'a> {
     /// Generated from `api-docs/job/zh_hans/import_job.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.content`: the doc says `required`, corrected to `optional` — the example at line 27 leaves it out or sends null
+    /// - `request.password`: the doc says `required`, corrected to `optional` — the example at line 27 leaves it out or sends null
     /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 43 sends a list of these objects
     pub fn import_job(
         &self,

@@ -5933,9 +5933,53 @@ pub mod delete_cron {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DeleteCronRequest);
+    /// `DeleteCronResponse`
+    ///
+    /// Defined in `api-docs/job_v3/zh/delete_cron.md` at line 41.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DeleteCronResponse {
+        /// 错误编码。 0表示success，&gt;0表示失败错误 (described at line 55) (Not in the doc's table; seen in its example at line 41.)
+        pub code: Option<i64>,
+        /// 请求ID，请求唯一标识 (described at line 58) (Not in the doc's table; seen in its example at line 41.)
+        pub job_request_id: Option<String>,
+        /// 请求成功与否。true:请求成功；false请求失败 (described at line 54) (Not in the doc's table; seen in its example at line 41.)
+        pub result: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for DeleteCronResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DeleteCronResponse",
+                &["code", "job_request_id", "result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                code: record.opt_int("code")?,
+                job_request_id: record.opt_text("job_request_id")?,
+                result: record.field("result")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("code", &self.code);
+            record.field("job_request_id", &self.job_request_id);
+            record.field("result", &self.result);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DeleteCronRequest, DeleteCronResponse);
 }
 pub use delete_cron::DeleteCronRequest;
+pub use delete_cron::DeleteCronResponse;
 /// Types of [`execute_job_plan`](super::endpoints::ExecuteJobPlan).
 pub mod execute_job_plan {
     pub use super::batch_get_job_instance_ip_log::BkScopeType;
@@ -23846,7 +23890,7 @@ pub mod endpoints {
     pub struct DeleteCron;
     impl crate::Endpoint for DeleteCron {
         type Request = super::delete_cron::DeleteCronRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::delete_cron::DeleteCronResponse;
         const SYSTEM: &'static str = "job_v3";
         const NAME: &'static str = "delete_cron";
         const ID: &'static str = "job_v3.delete_cron";
@@ -25017,7 +25061,7 @@ impl<'a> JobV3Api<'a> {
     pub async fn delete_cron(
         &self,
         request: delete_cron::DeleteCronRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<delete_cron::DeleteCronResponse, crate::Error> {
         self.client.call::<endpoints::DeleteCron>(request).await
     }
     /// 启动作业执行方案
@@ -26500,7 +26544,7 @@ impl<'a> JobV3BlockingApi<'a> {
     pub fn delete_cron(
         &self,
         request: delete_cron::DeleteCronRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<delete_cron::DeleteCronResponse, crate::Error> {
         self.client.call::<endpoints::DeleteCron>(request)
     }
     /// 启动作业执行方案

@@ -3464,9 +3464,49 @@ pub mod del_alarm_source {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DelAlarmSourceRequest);
+    /// `DelAlarmSourceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_alarm_source.md` at line 46.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DelAlarmSourceResponse {
+        /// 告警源id (described at line 30) (Not in the doc's table; seen in its example at line 46.)
+        pub id: Option<i64>,
+        /// `result` (Not in the doc's table; seen in its example at line 46.)
+        pub result: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for DelAlarmSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DelAlarmSourceResponse",
+                &["id", "result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                result: record.opt_text("result")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("result", &self.result);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelAlarmSourceRequest, DelAlarmSourceResponse);
 }
 pub use del_alarm_source::DelAlarmSourceRequest;
+pub use del_alarm_source::DelAlarmSourceResponse;
 /// Types of [`del_converge_config`](super::endpoints::DelConvergeConfig).
 pub mod del_converge_config {
     /// 删除单个收敛配置数据
@@ -3511,9 +3551,49 @@ pub mod del_converge_config {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DelConvergeConfigRequest);
+    /// `DelConvergeConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_converge_config.md` at line 46.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DelConvergeConfigResponse {
+        /// 收敛配置id (described at line 30) (Not in the doc's table; seen in its example at line 46.)
+        pub id: Option<i64>,
+        /// `result` (Not in the doc's table; seen in its example at line 46.)
+        pub result: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for DelConvergeConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DelConvergeConfigResponse",
+                &["id", "result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                result: record.opt_text("result")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("result", &self.result);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelConvergeConfigRequest, DelConvergeConfigResponse);
 }
 pub use del_converge_config::DelConvergeConfigRequest;
+pub use del_converge_config::DelConvergeConfigResponse;
 /// Types of [`del_detect_algorithm_config`](super::endpoints::DelDetectAlgorithmConfig).
 pub mod del_detect_algorithm_config {
     /// 删除检测算法配置数据
@@ -3558,9 +3638,51 @@ pub mod del_detect_algorithm_config {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DelDetectAlgorithmConfigRequest);
+    /// `DelDetectAlgorithmConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_detect_algorithm_config.md` at line 46.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DelDetectAlgorithmConfigResponse {
+        /// 检测算法配置id (described at line 30) (Not in the doc's table; seen in its example at line 46.)
+        pub id: Option<i64>,
+        /// `result` (Not in the doc's table; seen in its example at line 46.)
+        pub result: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for DelDetectAlgorithmConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DelDetectAlgorithmConfigResponse",
+                &["id", "result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                result: record.opt_text("result")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("result", &self.result);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        DelDetectAlgorithmConfigRequest, DelDetectAlgorithmConfigResponse
+    );
 }
 pub use del_detect_algorithm_config::DelDetectAlgorithmConfigRequest;
+pub use del_detect_algorithm_config::DelDetectAlgorithmConfigResponse;
 /// Types of [`del_monitor_item`](super::endpoints::DelMonitorItem).
 pub mod del_monitor_item {
     /// 删除监控策略
@@ -3605,9 +3727,49 @@ pub mod del_monitor_item {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DelMonitorItemRequest);
+    /// `DelMonitorItemResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_monitor_item.md` at line 46.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DelMonitorItemResponse {
+        /// 监控策略id (described at line 30) (Not in the doc's table; seen in its example at line 46.)
+        pub id: Option<i64>,
+        /// `result` (Not in the doc's table; seen in its example at line 46.)
+        pub result: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for DelMonitorItemResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DelMonitorItemResponse",
+                &["id", "result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                result: record.opt_text("result")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("result", &self.result);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelMonitorItemRequest, DelMonitorItemResponse);
 }
 pub use del_monitor_item::DelMonitorItemRequest;
+pub use del_monitor_item::DelMonitorItemResponse;
 /// Types of [`del_monitor_item_group`](super::endpoints::DelMonitorItemGroup).
 pub mod del_monitor_item_group {
     /// 删除监控策略组数据
@@ -3652,9 +3814,49 @@ pub mod del_monitor_item_group {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DelMonitorItemGroupRequest);
+    /// `DelMonitorItemGroupResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_monitor_item_group.md` at line 46.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DelMonitorItemGroupResponse {
+        /// 监控策略组id (described at line 30) (Not in the doc's table; seen in its example at line 46.)
+        pub id: Option<i64>,
+        /// `result` (Not in the doc's table; seen in its example at line 46.)
+        pub result: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for DelMonitorItemGroupResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DelMonitorItemGroupResponse",
+                &["id", "result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                result: record.opt_text("result")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("result", &self.result);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelMonitorItemGroupRequest, DelMonitorItemGroupResponse);
 }
 pub use del_monitor_item_group::DelMonitorItemGroupRequest;
+pub use del_monitor_item_group::DelMonitorItemGroupResponse;
 /// Types of [`del_monitor_source`](super::endpoints::DelMonitorSource).
 pub mod del_monitor_source {
     /// 删除监控项数据
@@ -3699,9 +3901,49 @@ pub mod del_monitor_source {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DelMonitorSourceRequest);
+    /// `DelMonitorSourceResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_monitor_source.md` at line 46.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DelMonitorSourceResponse {
+        /// 监控项id (described at line 30) (Not in the doc's table; seen in its example at line 46.)
+        pub id: Option<i64>,
+        /// `result` (Not in the doc's table; seen in its example at line 46.)
+        pub result: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for DelMonitorSourceResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DelMonitorSourceResponse",
+                &["id", "result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                result: record.opt_text("result")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("result", &self.result);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelMonitorSourceRequest, DelMonitorSourceResponse);
 }
 pub use del_monitor_source::DelMonitorSourceRequest;
+pub use del_monitor_source::DelMonitorSourceResponse;
 /// Types of [`del_notice_config`](super::endpoints::DelNoticeConfig).
 pub mod del_notice_config {
     /// 删除通知配置数据
@@ -3746,9 +3988,49 @@ pub mod del_notice_config {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DelNoticeConfigRequest);
+    /// `DelNoticeConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/del_notice_config.md` at line 46.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DelNoticeConfigResponse {
+        /// 通知配置id (described at line 30) (Not in the doc's table; seen in its example at line 46.)
+        pub id: Option<i64>,
+        /// `result` (Not in the doc's table; seen in its example at line 46.)
+        pub result: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for DelNoticeConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DelNoticeConfigResponse",
+                &["id", "result"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                result: record.opt_text("result")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("result", &self.result);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DelNoticeConfigRequest, DelNoticeConfigResponse);
 }
 pub use del_notice_config::DelNoticeConfigRequest;
+pub use del_notice_config::DelNoticeConfigResponse;
 /// Types of [`deploy_script_collector`](super::endpoints::DeployScriptCollector).
 pub mod deploy_script_collector {
     /// 脚本采集器任务下发 {{ common_args_desc }}
@@ -4765,6 +5047,49 @@ pub mod export_log_collector {
             record.finish()
         }
     }
+    /// `ExportLogCollectorResponseItem`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 31.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportLogCollectorResponseItem {
+        /// `collector_conf` (Not in the doc's table; seen in its example at line 31.)
+        pub collector_conf: Option<CollectorConf>,
+        /// `monitor_conf` (Not in the doc's table; seen in its example at line 31.)
+        pub monitor_conf: Option<Vec<serde_json::Value>>,
+        /// `target_conf` (Not in the doc's table; seen in its example at line 31.)
+        pub target_conf: Option<TargetConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ExportLogCollectorResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ExportLogCollectorResponseItem",
+                &["collector_conf", "monitor_conf", "target_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_conf: record.field("collector_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
+                target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_conf", &self.collector_conf);
+            record.field("monitor_conf", &self.monitor_conf);
+            record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `ExportLogCollectorTargetConf`
     ///
     /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 31.
@@ -4891,51 +5216,9 @@ pub mod export_log_collector {
             record.finish()
         }
     }
-    /// `Item`
-    ///
-    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 31.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Item {
-        /// `collector_conf` (Not in the doc's table; seen in its example at line 31.)
-        pub collector_conf: Option<CollectorConf>,
-        /// `monitor_conf` (Not in the doc's table; seen in its example at line 31.)
-        pub monitor_conf: Option<Vec<serde_json::Value>>,
-        /// `target_conf` (Not in the doc's table; seen in its example at line 31.)
-        pub target_conf: Option<TargetConf>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for Item {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Item",
-                &["collector_conf", "monitor_conf", "target_conf"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                collector_conf: record.field("collector_conf")?,
-                monitor_conf: record.field("monitor_conf")?,
-                target_conf: record.field("target_conf")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("collector_conf", &self.collector_conf);
-            record.field("monitor_conf", &self.monitor_conf);
-            record.field("target_conf", &self.target_conf);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     crate::serde_through_wire!(
-        CollectorConf, ExportLogCollectorRequest, TargetConf, Fields, Item
+        CollectorConf, ExportLogCollectorRequest, ExportLogCollectorResponseItem,
+        TargetConf, Fields
     );
 }
 pub use export_log_collector::ExportLogCollectorRequest;
@@ -5290,49 +5573,6 @@ pub mod export_shell_collector {
             record.finish()
         }
     }
-    /// `ExportShellCollectorItem`
-    ///
-    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 30.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Item {
-        /// `collector_conf` (Not in the doc's table; seen in its example at line 30.)
-        pub collector_conf: Option<CollectorConf>,
-        /// `monitor_conf` (Not in the doc's table; seen in its example at line 30.)
-        pub monitor_conf: Option<Vec<serde_json::Value>>,
-        /// `target_conf` (Not in the doc's table; seen in its example at line 30.)
-        pub target_conf: Option<TargetConf>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for Item {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Item",
-                &["collector_conf", "monitor_conf", "target_conf"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                collector_conf: record.field("collector_conf")?,
-                monitor_conf: record.field("monitor_conf")?,
-                target_conf: record.field("target_conf")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("collector_conf", &self.collector_conf);
-            record.field("monitor_conf", &self.monitor_conf);
-            record.field("target_conf", &self.target_conf);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// 脚本采集器配置导出 {{ common_args_desc }}
     ///
     /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 7.
@@ -5387,6 +5627,49 @@ pub mod export_shell_collector {
             record.finish()
         }
     }
+    /// `ExportShellCollectorResponseItem`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 30.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportShellCollectorResponseItem {
+        /// `collector_conf` (Not in the doc's table; seen in its example at line 30.)
+        pub collector_conf: Option<CollectorConf>,
+        /// `monitor_conf` (Not in the doc's table; seen in its example at line 30.)
+        pub monitor_conf: Option<Vec<serde_json::Value>>,
+        /// `target_conf` (Not in the doc's table; seen in its example at line 30.)
+        pub target_conf: Option<TargetConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ExportShellCollectorResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ExportShellCollectorResponseItem",
+                &["collector_conf", "monitor_conf", "target_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_conf: record.field("collector_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
+                target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_conf", &self.collector_conf);
+            record.field("monitor_conf", &self.monitor_conf);
+            record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `ExportShellCollectorTargetConf`
     ///
     /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 30.
@@ -5431,7 +5714,8 @@ pub mod export_shell_collector {
         }
     }
     crate::serde_through_wire!(
-        CollectorConf, Fields, Item, ExportShellCollectorRequest, TargetConf
+        CollectorConf, Fields, ExportShellCollectorRequest,
+        ExportShellCollectorResponseItem, TargetConf
     );
 }
 pub use export_shell_collector::ExportShellCollectorRequest;
@@ -13794,11 +14078,125 @@ pub mod list_alarm_instance {
     pub use super::alarm_instance::StrategyContexts;
     pub use super::alarm_instance::StrategyOption;
     pub use super::alarm_instance::Values;
-    /// `ListAlarmInstanceItem`
+    /// 批量筛选告警 根据指定的过滤条件和分页参数来筛选告警列表 {{ common_args_desc }}
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_alarm_instance.md` at line 11.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListAlarmInstanceRequest {
+        /// 开发商ID
+        pub bk_supplier_id: Option<i64>,
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 云区域ID
+        pub bk_cloud_id: Option<i64>,
+        /// 告警发生时间
+        pub source_time: Option<String>,
+        /// 状态
+        pub status: Option<String>,
+        /// 告警ID
+        pub id: Option<i64>,
+        /// 告警外部状态
+        pub user_status: Option<String>,
+        /// 关联事件ID
+        pub event_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl ListAlarmInstanceRequest {
+        /// Sets `bk_supplier_id`.
+        pub fn bk_supplier_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_supplier_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_biz_id`.
+        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_biz_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `source_time`.
+        pub fn source_time(mut self, value: impl Into<String>) -> Self {
+            self.source_time = Some(value.into());
+            self
+        }
+        /// Sets `status`.
+        pub fn status(mut self, value: impl Into<String>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+        /// Sets `id`.
+        pub fn id(mut self, value: impl Into<i64>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Sets `user_status`.
+        pub fn user_status(mut self, value: impl Into<String>) -> Self {
+            self.user_status = Some(value.into());
+            self
+        }
+        /// Sets `event_id`.
+        pub fn event_id(mut self, value: impl Into<String>) -> Self {
+            self.event_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ListAlarmInstanceRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ListAlarmInstanceRequest",
+                &[
+                    "bk_supplier_id",
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "source_time",
+                    "status",
+                    "id",
+                    "user_status",
+                    "event_id",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_supplier_id: record.opt_int("bk_supplier_id")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                source_time: record.opt_text("source_time")?,
+                status: record.opt_text("status")?,
+                id: record.opt_int("id")?,
+                user_status: record.opt_text("user_status")?,
+                event_id: record.opt_text("event_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("source_time", &self.source_time);
+            record.field("status", &self.status);
+            record.field("id", &self.id);
+            record.field("user_status", &self.user_status);
+            record.field("event_id", &self.event_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ListAlarmInstanceResponseItem`
     ///
     /// Defined in `api-docs/monitor/zh_hans/list_alarm_instance.md` at line 42.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Item {
+    pub struct ListAlarmInstanceResponseItem {
         /// `alarm_attr_id` (Not in the doc's table; seen in its example at line 42.)
         pub alarm_attr_id: Option<i64>,
         /// `alarm_content` (Not in the doc's table; seen in its example at line 42.)
@@ -13883,13 +14281,13 @@ pub mod list_alarm_instance {
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
-    impl crate::wire::Wire for Item {
+    impl crate::wire::Wire for ListAlarmInstanceResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read_response(
                 value,
-                "Item",
+                "ListAlarmInstanceResponseItem",
                 &[
                     "alarm_attr_id",
                     "alarm_content",
@@ -14026,121 +14424,7 @@ pub mod list_alarm_instance {
             record.finish()
         }
     }
-    /// 批量筛选告警 根据指定的过滤条件和分页参数来筛选告警列表 {{ common_args_desc }}
-    ///
-    /// Defined in `api-docs/monitor/zh_hans/list_alarm_instance.md` at line 11.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ListAlarmInstanceRequest {
-        /// 开发商ID
-        pub bk_supplier_id: Option<i64>,
-        /// 业务ID
-        pub bk_biz_id: Option<i64>,
-        /// 云区域ID
-        pub bk_cloud_id: Option<i64>,
-        /// 告警发生时间
-        pub source_time: Option<String>,
-        /// 状态
-        pub status: Option<String>,
-        /// 告警ID
-        pub id: Option<i64>,
-        /// 告警外部状态
-        pub user_status: Option<String>,
-        /// 关联事件ID
-        pub event_id: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl ListAlarmInstanceRequest {
-        /// Sets `bk_supplier_id`.
-        pub fn bk_supplier_id(mut self, value: impl Into<i64>) -> Self {
-            self.bk_supplier_id = Some(value.into());
-            self
-        }
-        /// Sets `bk_biz_id`.
-        pub fn bk_biz_id(mut self, value: impl Into<i64>) -> Self {
-            self.bk_biz_id = Some(value.into());
-            self
-        }
-        /// Sets `bk_cloud_id`.
-        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
-            self.bk_cloud_id = Some(value.into());
-            self
-        }
-        /// Sets `source_time`.
-        pub fn source_time(mut self, value: impl Into<String>) -> Self {
-            self.source_time = Some(value.into());
-            self
-        }
-        /// Sets `status`.
-        pub fn status(mut self, value: impl Into<String>) -> Self {
-            self.status = Some(value.into());
-            self
-        }
-        /// Sets `id`.
-        pub fn id(mut self, value: impl Into<i64>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// Sets `user_status`.
-        pub fn user_status(mut self, value: impl Into<String>) -> Self {
-            self.user_status = Some(value.into());
-            self
-        }
-        /// Sets `event_id`.
-        pub fn event_id(mut self, value: impl Into<String>) -> Self {
-            self.event_id = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for ListAlarmInstanceRequest {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ListAlarmInstanceRequest",
-                &[
-                    "bk_supplier_id",
-                    "bk_biz_id",
-                    "bk_cloud_id",
-                    "source_time",
-                    "status",
-                    "id",
-                    "user_status",
-                    "event_id",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_supplier_id: record.opt_int("bk_supplier_id")?,
-                bk_biz_id: record.opt_int("bk_biz_id")?,
-                bk_cloud_id: record.opt_int("bk_cloud_id")?,
-                source_time: record.opt_text("source_time")?,
-                status: record.opt_text("status")?,
-                id: record.opt_int("id")?,
-                user_status: record.opt_text("user_status")?,
-                event_id: record.opt_text("event_id")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_supplier_id", &self.bk_supplier_id);
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("bk_cloud_id", &self.bk_cloud_id);
-            record.field("source_time", &self.source_time);
-            record.field("status", &self.status);
-            record.field("id", &self.id);
-            record.field("user_status", &self.user_status);
-            record.field("event_id", &self.event_id);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(Item, ListAlarmInstanceRequest);
+    crate::serde_through_wire!(ListAlarmInstanceRequest, ListAlarmInstanceResponseItem);
 }
 pub use list_alarm_instance::ListAlarmInstanceRequest;
 /// Types of [`list_alarm_source`](super::endpoints::ListAlarmSource).
@@ -14526,93 +14810,6 @@ pub mod list_alarm_source {
 pub use list_alarm_source::ListAlarmSourceRequest;
 /// Types of [`list_component_instance`](super::endpoints::ListComponentInstance).
 pub mod list_component_instance {
-    /// `ListComponentInstanceItem`
-    ///
-    /// Defined in `api-docs/monitor/zh_hans/list_component_instance.md` at line 41.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Item {
-        /// 业务ID (described at line 18) (Not in the doc's table; seen in its example at line 41.)
-        pub bk_biz_id: Option<i64>,
-        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 41.)
-        pub bk_cloud_id: Option<String>,
-        /// 组件名称 (described at line 17) (Not in the doc's table; seen in its example at line 41.)
-        pub component: Option<String>,
-        /// `config` (Not in the doc's table; seen in its example at line 41.)
-        pub config: Option<String>,
-        /// `create_time` (Not in the doc's table; seen in its example at line 41.)
-        pub create_time: Option<String>,
-        /// `create_user` (Not in the doc's table; seen in its example at line 41.)
-        pub create_user: Option<String>,
-        /// ID (described at line 15) (Not in the doc's table; seen in its example at line 41.)
-        pub id: Option<i64>,
-        /// 实例IP (described at line 16) (Not in the doc's table; seen in its example at line 41.)
-        pub ip: Option<String>,
-        /// `is_deleted` (Not in the doc's table; seen in its example at line 41.)
-        pub is_deleted: Option<bool>,
-        /// `update_time` (Not in the doc's table; seen in its example at line 41.)
-        pub update_time: Option<String>,
-        /// `update_user` (Not in the doc's table; seen in its example at line 41.)
-        pub update_user: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for Item {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Item",
-                &[
-                    "bk_biz_id",
-                    "bk_cloud_id",
-                    "component",
-                    "config",
-                    "create_time",
-                    "create_user",
-                    "id",
-                    "ip",
-                    "is_deleted",
-                    "update_time",
-                    "update_user",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_biz_id: record.opt_int("bk_biz_id")?,
-                bk_cloud_id: record.opt_text("bk_cloud_id")?,
-                component: record.opt_text("component")?,
-                config: record.opt_text("config")?,
-                create_time: record.opt_text("create_time")?,
-                create_user: record.opt_text("create_user")?,
-                id: record.opt_int("id")?,
-                ip: record.opt_text("ip")?,
-                is_deleted: record.field("is_deleted")?,
-                update_time: record.opt_text("update_time")?,
-                update_user: record.opt_text("update_user")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("bk_cloud_id", &self.bk_cloud_id);
-            record.field("component", &self.component);
-            record.field("config", &self.config);
-            record.field("create_time", &self.create_time);
-            record.field("create_user", &self.create_user);
-            record.field("id", &self.id);
-            record.field("ip", &self.ip);
-            record.field("is_deleted", &self.is_deleted);
-            record.field("update_time", &self.update_time);
-            record.field("update_user", &self.update_user);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// 批量筛选组件 根据指定的过滤条件和分页参数来筛选组件列表 {{ common_args_desc }}
     ///
     /// Defined in `api-docs/monitor/zh_hans/list_component_instance.md` at line 11.
@@ -14691,7 +14888,96 @@ pub mod list_component_instance {
             record.finish()
         }
     }
-    crate::serde_through_wire!(Item, ListComponentInstanceRequest);
+    /// `ListComponentInstanceResponseItem`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/list_component_instance.md` at line 41.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListComponentInstanceResponseItem {
+        /// 业务ID (described at line 18) (Not in the doc's table; seen in its example at line 41.)
+        pub bk_biz_id: Option<i64>,
+        /// `bk_cloud_id` (Not in the doc's table; seen in its example at line 41.)
+        pub bk_cloud_id: Option<String>,
+        /// 组件名称 (described at line 17) (Not in the doc's table; seen in its example at line 41.)
+        pub component: Option<String>,
+        /// `config` (Not in the doc's table; seen in its example at line 41.)
+        pub config: Option<String>,
+        /// `create_time` (Not in the doc's table; seen in its example at line 41.)
+        pub create_time: Option<String>,
+        /// `create_user` (Not in the doc's table; seen in its example at line 41.)
+        pub create_user: Option<String>,
+        /// ID (described at line 15) (Not in the doc's table; seen in its example at line 41.)
+        pub id: Option<i64>,
+        /// 实例IP (described at line 16) (Not in the doc's table; seen in its example at line 41.)
+        pub ip: Option<String>,
+        /// `is_deleted` (Not in the doc's table; seen in its example at line 41.)
+        pub is_deleted: Option<bool>,
+        /// `update_time` (Not in the doc's table; seen in its example at line 41.)
+        pub update_time: Option<String>,
+        /// `update_user` (Not in the doc's table; seen in its example at line 41.)
+        pub update_user: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ListComponentInstanceResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ListComponentInstanceResponseItem",
+                &[
+                    "bk_biz_id",
+                    "bk_cloud_id",
+                    "component",
+                    "config",
+                    "create_time",
+                    "create_user",
+                    "id",
+                    "ip",
+                    "is_deleted",
+                    "update_time",
+                    "update_user",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                bk_cloud_id: record.opt_text("bk_cloud_id")?,
+                component: record.opt_text("component")?,
+                config: record.opt_text("config")?,
+                create_time: record.opt_text("create_time")?,
+                create_user: record.opt_text("create_user")?,
+                id: record.opt_int("id")?,
+                ip: record.opt_text("ip")?,
+                is_deleted: record.field("is_deleted")?,
+                update_time: record.opt_text("update_time")?,
+                update_user: record.opt_text("update_user")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("component", &self.component);
+            record.field("config", &self.config);
+            record.field("create_time", &self.create_time);
+            record.field("create_user", &self.create_user);
+            record.field("id", &self.id);
+            record.field("ip", &self.ip);
+            record.field("is_deleted", &self.is_deleted);
+            record.field("update_time", &self.update_time);
+            record.field("update_user", &self.update_user);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ListComponentInstanceRequest, ListComponentInstanceResponseItem
+    );
 }
 pub use list_component_instance::ListComponentInstanceRequest;
 /// Types of [`list_converge_config`](super::endpoints::ListConvergeConfig).
@@ -20550,7 +20836,7 @@ pub mod endpoints {
     pub struct DelAlarmSource;
     impl crate::Endpoint for DelAlarmSource {
         type Request = super::del_alarm_source::DelAlarmSourceRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::del_alarm_source::DelAlarmSourceResponse;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "del_alarm_source";
         const ID: &'static str = "monitor.del_alarm_source";
@@ -20565,7 +20851,7 @@ pub mod endpoints {
     pub struct DelConvergeConfig;
     impl crate::Endpoint for DelConvergeConfig {
         type Request = super::del_converge_config::DelConvergeConfigRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::del_converge_config::DelConvergeConfigResponse;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "del_converge_config";
         const ID: &'static str = "monitor.del_converge_config";
@@ -20580,7 +20866,7 @@ pub mod endpoints {
     pub struct DelDetectAlgorithmConfig;
     impl crate::Endpoint for DelDetectAlgorithmConfig {
         type Request = super::del_detect_algorithm_config::DelDetectAlgorithmConfigRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::del_detect_algorithm_config::DelDetectAlgorithmConfigResponse;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "del_detect_algorithm_config";
         const ID: &'static str = "monitor.del_detect_algorithm_config";
@@ -20595,7 +20881,7 @@ pub mod endpoints {
     pub struct DelMonitorItem;
     impl crate::Endpoint for DelMonitorItem {
         type Request = super::del_monitor_item::DelMonitorItemRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::del_monitor_item::DelMonitorItemResponse;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "del_monitor_item";
         const ID: &'static str = "monitor.del_monitor_item";
@@ -20610,7 +20896,7 @@ pub mod endpoints {
     pub struct DelMonitorItemGroup;
     impl crate::Endpoint for DelMonitorItemGroup {
         type Request = super::del_monitor_item_group::DelMonitorItemGroupRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::del_monitor_item_group::DelMonitorItemGroupResponse;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "del_monitor_item_group";
         const ID: &'static str = "monitor.del_monitor_item_group";
@@ -20625,7 +20911,7 @@ pub mod endpoints {
     pub struct DelMonitorSource;
     impl crate::Endpoint for DelMonitorSource {
         type Request = super::del_monitor_source::DelMonitorSourceRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::del_monitor_source::DelMonitorSourceResponse;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "del_monitor_source";
         const ID: &'static str = "monitor.del_monitor_source";
@@ -20640,7 +20926,7 @@ pub mod endpoints {
     pub struct DelNoticeConfig;
     impl crate::Endpoint for DelNoticeConfig {
         type Request = super::del_notice_config::DelNoticeConfigRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::del_notice_config::DelNoticeConfigResponse;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "del_notice_config";
         const ID: &'static str = "monitor.del_notice_config";
@@ -20685,7 +20971,7 @@ pub mod endpoints {
     pub struct ExportLogCollector;
     impl crate::Endpoint for ExportLogCollector {
         type Request = super::export_log_collector::ExportLogCollectorRequest;
-        type Response = Vec<super::export_log_collector::Item>;
+        type Response = Vec<super::export_log_collector::ExportLogCollectorResponseItem>;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "export_log_collector";
         const ID: &'static str = "monitor.export_log_collector";
@@ -20717,7 +21003,9 @@ pub mod endpoints {
     pub struct ExportShellCollector;
     impl crate::Endpoint for ExportShellCollector {
         type Request = super::export_shell_collector::ExportShellCollectorRequest;
-        type Response = Vec<super::export_shell_collector::Item>;
+        type Response = Vec<
+            super::export_shell_collector::ExportShellCollectorResponseItem,
+        >;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "export_shell_collector";
         const ID: &'static str = "monitor.export_shell_collector";
@@ -21001,7 +21289,7 @@ pub mod endpoints {
     pub struct ListAlarmInstance;
     impl crate::Endpoint for ListAlarmInstance {
         type Request = super::list_alarm_instance::ListAlarmInstanceRequest;
-        type Response = Vec<super::list_alarm_instance::Item>;
+        type Response = Vec<super::list_alarm_instance::ListAlarmInstanceResponseItem>;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "list_alarm_instance";
         const ID: &'static str = "monitor.list_alarm_instance";
@@ -21031,7 +21319,9 @@ pub mod endpoints {
     pub struct ListComponentInstance;
     impl crate::Endpoint for ListComponentInstance {
         type Request = super::list_component_instance::ListComponentInstanceRequest;
-        type Response = Vec<super::list_component_instance::Item>;
+        type Response = Vec<
+            super::list_component_instance::ListComponentInstanceResponseItem,
+        >;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "list_component_instance";
         const ID: &'static str = "monitor.list_component_instance";
@@ -21738,7 +22028,7 @@ impl<'a> MonitorApi<'a> {
     pub async fn del_alarm_source(
         &self,
         request: del_alarm_source::DelAlarmSourceRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<del_alarm_source::DelAlarmSourceResponse, crate::Error> {
         self.client.call::<endpoints::DelAlarmSource>(request).await
     }
     /// 删除单个收敛配置数据
@@ -21765,7 +22055,10 @@ impl<'a> MonitorApi<'a> {
     pub async fn del_converge_config(
         &self,
         request: del_converge_config::DelConvergeConfigRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        del_converge_config::DelConvergeConfigResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DelConvergeConfig>(request).await
     }
     /// 删除检测算法配置数据
@@ -21792,7 +22085,10 @@ impl<'a> MonitorApi<'a> {
     pub async fn del_detect_algorithm_config(
         &self,
         request: del_detect_algorithm_config::DelDetectAlgorithmConfigRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        del_detect_algorithm_config::DelDetectAlgorithmConfigResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DelDetectAlgorithmConfig>(request).await
     }
     /// 删除监控策略
@@ -21819,7 +22115,7 @@ impl<'a> MonitorApi<'a> {
     pub async fn del_monitor_item(
         &self,
         request: del_monitor_item::DelMonitorItemRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<del_monitor_item::DelMonitorItemResponse, crate::Error> {
         self.client.call::<endpoints::DelMonitorItem>(request).await
     }
     /// 删除监控策略组数据
@@ -21846,7 +22142,10 @@ impl<'a> MonitorApi<'a> {
     pub async fn del_monitor_item_group(
         &self,
         request: del_monitor_item_group::DelMonitorItemGroupRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        del_monitor_item_group::DelMonitorItemGroupResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DelMonitorItemGroup>(request).await
     }
     /// 删除监控项数据
@@ -21873,7 +22172,10 @@ impl<'a> MonitorApi<'a> {
     pub async fn del_monitor_source(
         &self,
         request: del_monitor_source::DelMonitorSourceRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        del_monitor_source::DelMonitorSourceResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DelMonitorSource>(request).await
     }
     /// 删除通知配置数据
@@ -21900,7 +22202,7 @@ impl<'a> MonitorApi<'a> {
     pub async fn del_notice_config(
         &self,
         request: del_notice_config::DelNoticeConfigRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<del_notice_config::DelNoticeConfigResponse, crate::Error> {
         self.client.call::<endpoints::DelNoticeConfig>(request).await
     }
     /// 脚本采集器任务下发 {{ common_args_desc }}
@@ -21977,7 +22279,10 @@ impl<'a> MonitorApi<'a> {
     pub async fn export_log_collector(
         &self,
         request: export_log_collector::ExportLogCollectorRequest,
-    ) -> std::result::Result<Vec<export_log_collector::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<export_log_collector::ExportLogCollectorResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ExportLogCollector>(request).await
     }
     /// 脚本采集器配置导出 {{ common_args_desc }}
@@ -22036,7 +22341,10 @@ impl<'a> MonitorApi<'a> {
     pub async fn export_shell_collector(
         &self,
         request: export_shell_collector::ExportShellCollectorRequest,
-    ) -> std::result::Result<Vec<export_shell_collector::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<export_shell_collector::ExportShellCollectorResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ExportShellCollector>(request).await
     }
     /// 拨测任务配置导出 {{ common_args_desc }}
@@ -22701,7 +23009,10 @@ impl<'a> MonitorApi<'a> {
     pub async fn list_alarm_instance(
         &self,
         request: list_alarm_instance::ListAlarmInstanceRequest,
-    ) -> std::result::Result<Vec<list_alarm_instance::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<list_alarm_instance::ListAlarmInstanceResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListAlarmInstance>(request).await
     }
     /// 批量查询告警源数据
@@ -22762,7 +23073,10 @@ impl<'a> MonitorApi<'a> {
     pub async fn list_component_instance(
         &self,
         request: list_component_instance::ListComponentInstanceRequest,
-    ) -> std::result::Result<Vec<list_component_instance::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<list_component_instance::ListComponentInstanceResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListComponentInstance>(request).await
     }
     /// 批量查询收敛配置数据
@@ -23684,7 +23998,7 @@ impl<'a> MonitorBlockingApi<'a> {
     pub fn del_alarm_source(
         &self,
         request: del_alarm_source::DelAlarmSourceRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<del_alarm_source::DelAlarmSourceResponse, crate::Error> {
         self.client.call::<endpoints::DelAlarmSource>(request)
     }
     /// 删除单个收敛配置数据
@@ -23695,7 +24009,10 @@ impl<'a> MonitorBlockingApi<'a> {
     pub fn del_converge_config(
         &self,
         request: del_converge_config::DelConvergeConfigRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        del_converge_config::DelConvergeConfigResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DelConvergeConfig>(request)
     }
     /// 删除检测算法配置数据
@@ -23706,7 +24023,10 @@ impl<'a> MonitorBlockingApi<'a> {
     pub fn del_detect_algorithm_config(
         &self,
         request: del_detect_algorithm_config::DelDetectAlgorithmConfigRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        del_detect_algorithm_config::DelDetectAlgorithmConfigResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DelDetectAlgorithmConfig>(request)
     }
     /// 删除监控策略
@@ -23717,7 +24037,7 @@ impl<'a> MonitorBlockingApi<'a> {
     pub fn del_monitor_item(
         &self,
         request: del_monitor_item::DelMonitorItemRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<del_monitor_item::DelMonitorItemResponse, crate::Error> {
         self.client.call::<endpoints::DelMonitorItem>(request)
     }
     /// 删除监控策略组数据
@@ -23728,7 +24048,10 @@ impl<'a> MonitorBlockingApi<'a> {
     pub fn del_monitor_item_group(
         &self,
         request: del_monitor_item_group::DelMonitorItemGroupRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        del_monitor_item_group::DelMonitorItemGroupResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DelMonitorItemGroup>(request)
     }
     /// 删除监控项数据
@@ -23739,7 +24062,10 @@ impl<'a> MonitorBlockingApi<'a> {
     pub fn del_monitor_source(
         &self,
         request: del_monitor_source::DelMonitorSourceRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        del_monitor_source::DelMonitorSourceResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::DelMonitorSource>(request)
     }
     /// 删除通知配置数据
@@ -23750,7 +24076,7 @@ impl<'a> MonitorBlockingApi<'a> {
     pub fn del_notice_config(
         &self,
         request: del_notice_config::DelNoticeConfigRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<del_notice_config::DelNoticeConfigResponse, crate::Error> {
         self.client.call::<endpoints::DelNoticeConfig>(request)
     }
     /// 脚本采集器任务下发 {{ common_args_desc }}
@@ -23792,7 +24118,10 @@ impl<'a> MonitorBlockingApi<'a> {
     pub fn export_log_collector(
         &self,
         request: export_log_collector::ExportLogCollectorRequest,
-    ) -> std::result::Result<Vec<export_log_collector::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<export_log_collector::ExportLogCollectorResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ExportLogCollector>(request)
     }
     /// 脚本采集器配置导出 {{ common_args_desc }}
@@ -23819,7 +24148,10 @@ impl<'a> MonitorBlockingApi<'a> {
     pub fn export_shell_collector(
         &self,
         request: export_shell_collector::ExportShellCollectorRequest,
-    ) -> std::result::Result<Vec<export_shell_collector::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<export_shell_collector::ExportShellCollectorResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ExportShellCollector>(request)
     }
     /// 拨测任务配置导出 {{ common_args_desc }}
@@ -24079,7 +24411,10 @@ impl<'a> MonitorBlockingApi<'a> {
     pub fn list_alarm_instance(
         &self,
         request: list_alarm_instance::ListAlarmInstanceRequest,
-    ) -> std::result::Result<Vec<list_alarm_instance::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<list_alarm_instance::ListAlarmInstanceResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListAlarmInstance>(request)
     }
     /// 批量查询告警源数据
@@ -24107,7 +24442,10 @@ impl<'a> MonitorBlockingApi<'a> {
     pub fn list_component_instance(
         &self,
         request: list_component_instance::ListComponentInstanceRequest,
-    ) -> std::result::Result<Vec<list_component_instance::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<list_component_instance::ListComponentInstanceResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListComponentInstance>(request)
     }
     /// 批量查询收敛配置数据

@@ -233,6 +233,41 @@ pub mod add_shield {
             record.finish()
         }
     }
+    /// `AddShieldResponse`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/add_shield.md` at line 164.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AddShieldResponse {
+        /// `id` (Not in the doc's table; seen in its example at line 164.)
+        pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for AddShieldResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "AddShieldResponse",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `CycleConfig`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/add_shield.md` at line 23.
@@ -494,10 +529,12 @@ pub mod add_shield {
         }
     }
     crate::serde_through_wire!(
-        AddShieldRequest, CycleConfig, DimensionConfig, NoticeConfig, NoticeReceiver
+        AddShieldRequest, AddShieldResponse, CycleConfig, DimensionConfig, NoticeConfig,
+        NoticeReceiver
     );
 }
 pub use add_shield::AddShieldRequest;
+pub use add_shield::AddShieldResponse;
 /// Types of [`as_code_export_config`](super::endpoints::AsCodeExportConfig).
 pub mod as_code_export_config {
     /// 导出YAML配置
@@ -554,9 +591,57 @@ pub mod as_code_export_config {
             record.finish()
         }
     }
-    crate::serde_through_wire!(AsCodeExportConfigRequest);
+    /// `AsCodeExportConfigResponse`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/as_code_export_config.md` at line 35.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AsCodeExportConfigResponse {
+        /// `action` (Not in the doc's table; seen in its example at line 35.)
+        pub action: Option<std::collections::BTreeMap<String, String>>,
+        /// `grafana` (Not in the doc's table; seen in its example at line 35.)
+        pub grafana: Option<std::collections::BTreeMap<String, String>>,
+        /// `notice` (Not in the doc's table; seen in its example at line 35.)
+        pub notice: Option<std::collections::BTreeMap<String, String>>,
+        /// `rule` (Not in the doc's table; seen in its example at line 35.)
+        pub rule: Option<std::collections::BTreeMap<String, String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for AsCodeExportConfigResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "AsCodeExportConfigResponse",
+                &["action", "grafana", "notice", "rule"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                action: record.field("action")?,
+                grafana: record.field("grafana")?,
+                notice: record.field("notice")?,
+                rule: record.field("rule")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("action", &self.action);
+            record.field("grafana", &self.grafana);
+            record.field("notice", &self.notice);
+            record.field("rule", &self.rule);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(AsCodeExportConfigRequest, AsCodeExportConfigResponse);
 }
 pub use as_code_export_config::AsCodeExportConfigRequest;
+pub use as_code_export_config::AsCodeExportConfigResponse;
 /// Types of [`as_code_import_config`](super::endpoints::AsCodeImportConfig).
 pub mod as_code_import_config {
     /// 导入YAML配置
@@ -1214,9 +1299,45 @@ pub mod delete_rule_group {
             record.finish()
         }
     }
-    crate::serde_through_wire!(DeleteRuleGroupRequest);
+    /// `DeleteRuleGroupResponse`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/delete_rule_group.md` at line 40.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DeleteRuleGroupResponse {
+        /// `deleted_group_ids` (Not in the doc's table; seen in its example at line 40.)
+        pub deleted_group_ids: Option<Vec<i64>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for DeleteRuleGroupResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DeleteRuleGroupResponse",
+                &["deleted_group_ids"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                deleted_group_ids: record.field("deleted_group_ids")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("deleted_group_ids", &self.deleted_group_ids);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(DeleteRuleGroupRequest, DeleteRuleGroupResponse);
 }
 pub use delete_rule_group::DeleteRuleGroupRequest;
+pub use delete_rule_group::DeleteRuleGroupResponse;
 /// Types of [`delete_user_groups`](super::endpoints::DeleteUserGroups).
 pub mod delete_user_groups {
     /// 删除通知组
@@ -2912,9 +3033,45 @@ pub mod edit_shield {
             record.finish()
         }
     }
-    crate::serde_through_wire!(EditShieldRequest);
+    /// `EditShieldResponse`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/edit_shield.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct EditShieldResponse {
+        /// 屏蔽配置ID (described at line 20) (Not in the doc's table; seen in its example at line 87.)
+        pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for EditShieldResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "EditShieldResponse",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(EditShieldRequest, EditShieldResponse);
 }
 pub use edit_shield::EditShieldRequest;
+pub use edit_shield::EditShieldResponse;
 /// Types of [`export_plugin`](super::endpoints::ExportPlugin).
 pub mod export_plugin {
     /// 导出插件，返回一个url
@@ -3378,6 +3535,49 @@ pub mod export_uptime_check_task {
             record.finish()
         }
     }
+    /// `ExportUptimeCheckTaskResponseItem`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskResponseItem {
+        /// `collector_conf` (Not in the doc's table; seen in its example at line 240.)
+        pub collector_conf: Option<CollectorConf>,
+        /// `monitor_conf` (Not in the doc's table; seen in its example at line 240.)
+        pub monitor_conf: Option<Vec<MonitorConf>>,
+        /// `target_conf` (Not in the doc's table; seen in its example at line 240.)
+        pub target_conf: Option<TargetConf>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ExportUptimeCheckTaskResponseItem",
+                &["collector_conf", "monitor_conf", "target_conf"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                collector_conf: record.field("collector_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
+                target_conf: record.field("target_conf")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("collector_conf", &self.collector_conf);
+            record.field("monitor_conf", &self.monitor_conf);
+            record.field("target_conf", &self.target_conf);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `ExportUptimeCheckTaskTargetConf`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
@@ -3417,49 +3617,6 @@ pub mod export_uptime_check_task {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("node_id_list", &self.node_id_list);
             record.field("node_list", &self.node_list);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `Item`
-    ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Item {
-        /// `collector_conf` (Not in the doc's table; seen in its example at line 240.)
-        pub collector_conf: Option<CollectorConf>,
-        /// `monitor_conf` (Not in the doc's table; seen in its example at line 240.)
-        pub monitor_conf: Option<Vec<MonitorConf>>,
-        /// `target_conf` (Not in the doc's table; seen in its example at line 240.)
-        pub target_conf: Option<TargetConf>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for Item {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Item",
-                &["collector_conf", "monitor_conf", "target_conf"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                collector_conf: record.field("collector_conf")?,
-                monitor_conf: record.field("monitor_conf")?,
-                target_conf: record.field("target_conf")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("collector_conf", &self.collector_conf);
-            record.field("monitor_conf", &self.monitor_conf);
-            record.field("target_conf", &self.target_conf);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -3804,8 +3961,8 @@ pub mod export_uptime_check_task {
     crate::serde_through_wire!(
         AlarmLevelConfig, CollectorConf, Config, DetectAlgorithm,
         ExportUptimeCheckTaskConfig, ExportUptimeCheckTaskLocation,
-        ExportUptimeCheckTaskRequest, TargetConf, Item, Location, MonitorConf, Node,
-        NodeConf, Rules, ExportUptimeCheckTaskTargetConf
+        ExportUptimeCheckTaskRequest, ExportUptimeCheckTaskResponseItem, TargetConf,
+        Location, MonitorConf, Node, NodeConf, Rules, ExportUptimeCheckTaskTargetConf
     );
 }
 pub use export_uptime_check_task::ExportUptimeCheckTaskRequest;
@@ -9761,7 +9918,7 @@ pub mod metadata_create_result_table {
             record.finish()
         }
     }
-    /// 目前可以选择的option包括：
+    /// `Field`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/metadata_create_result_table.md` at line 86.
     #[derive(Debug, Clone, PartialEq)]
@@ -9969,6 +10126,110 @@ pub mod metadata_create_result_table {
             record.finish()
         }
     }
+    /// `MetadataCreateResultTableOption`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/metadata_create_result_table.md` at line 98.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct MetadataCreateResultTableOption {
+        /// es配置：映射实际字段类型
+        pub es_type: Option<String>,
+        /// es配置：是否包含到_all字段中
+        pub es_include_in_all: Option<bool>,
+        /// es配置：时间格式
+        pub es_format: Option<String>,
+        /// es配置：是否维度
+        pub es_doc_values: Option<bool>,
+        /// es配置：是否分词，值可以为true 或 false
+        pub es_index: Option<String>,
+        /// 数据源时间格式，供Transfer解析上报时间
+        pub time_format: Option<String>,
+        /// 时区配置，供Transfer解析上报时间为UTC，取值范围\[-12, +12\]
+        pub time_zone: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl MetadataCreateResultTableOption {
+        /// Sets `es_type`.
+        pub fn es_type(mut self, value: impl Into<String>) -> Self {
+            self.es_type = Some(value.into());
+            self
+        }
+        /// Sets `es_include_in_all`.
+        pub fn es_include_in_all(mut self, value: impl Into<bool>) -> Self {
+            self.es_include_in_all = Some(value.into());
+            self
+        }
+        /// Sets `es_format`.
+        pub fn es_format(mut self, value: impl Into<String>) -> Self {
+            self.es_format = Some(value.into());
+            self
+        }
+        /// Sets `es_doc_values`.
+        pub fn es_doc_values(mut self, value: impl Into<bool>) -> Self {
+            self.es_doc_values = Some(value.into());
+            self
+        }
+        /// Sets `es_index`.
+        pub fn es_index(mut self, value: impl Into<String>) -> Self {
+            self.es_index = Some(value.into());
+            self
+        }
+        /// Sets `time_format`.
+        pub fn time_format(mut self, value: impl Into<String>) -> Self {
+            self.time_format = Some(value.into());
+            self
+        }
+        /// Sets `time_zone`.
+        pub fn time_zone(mut self, value: impl Into<i64>) -> Self {
+            self.time_zone = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for MetadataCreateResultTableOption {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "MetadataCreateResultTableOption",
+                &[
+                    "es_type",
+                    "es_include_in_all",
+                    "es_format",
+                    "es_doc_values",
+                    "es_index",
+                    "time_format",
+                    "time_zone",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                es_type: record.opt_text("es_type")?,
+                es_include_in_all: record.field("es_include_in_all")?,
+                es_format: record.opt_text("es_format")?,
+                es_doc_values: record.field("es_doc_values")?,
+                es_index: record.opt_text("es_index")?,
+                time_format: record.opt_text("time_format")?,
+                time_zone: record.opt_int("time_zone")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("es_type", &self.es_type);
+            record.field("es_include_in_all", &self.es_include_in_all);
+            record.field("es_format", &self.es_format);
+            record.field("es_doc_values", &self.es_doc_values);
+            record.field("es_index", &self.es_index);
+            record.field("time_format", &self.time_format);
+            record.field("time_zone", &self.time_zone);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 创建结果表 根据给定的配置参数，创建一个结果表
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/metadata_create_result_table.md` at line 8.
@@ -10001,7 +10262,7 @@ pub mod metadata_create_result_table {
         /// 默认字段是否仅需要time，默认为False
         pub is_time_field_only: Option<bool>,
         /// 结果表的额外配置信息，格式为{option_name: option_value}
-        pub option: Option<Vec<serde_json::Value>>,
+        pub option: Option<Vec<MetadataCreateResultTableOption>>,
         /// 时间字段上传时需要使用其他字段名
         pub time_alias_name: Option<String>,
         /// CMDB层级拆分配置
@@ -10205,7 +10466,10 @@ pub mod metadata_create_result_table {
             self
         }
         /// Sets `option`.
-        pub fn option(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        pub fn option(
+            mut self,
+            value: impl Into<Vec<MetadataCreateResultTableOption>>,
+        ) -> Self {
             self.option = Some(value.into());
             self
         }
@@ -10355,7 +10619,8 @@ pub mod metadata_create_result_table {
     }
     crate::serde_through_wire!(
         DefaultStorageConfig, ExternalStorage, Field, Kafka,
-        MetadataCreateResultTableRequest, MetadataCreateResultTableResponse
+        MetadataCreateResultTableOption, MetadataCreateResultTableRequest,
+        MetadataCreateResultTableResponse
     );
 }
 pub use metadata_create_result_table::MetadataCreateResultTableRequest;
@@ -16150,6 +16415,57 @@ pub mod save_alarm_strategy {
             record.finish()
         }
     }
+    /// `Item`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy.md` at line 178.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SaveAlarmStrategyItem {
+        /// 监控目标方法 (described at line 101) (Not in the doc's table; seen in its example at line 178.)
+        pub method: Option<String>,
+        /// `threshold` (Not in the doc's table; seen in its example at line 178.)
+        pub threshold: Option<f64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl SaveAlarmStrategyItem {
+        /// Sets `method`.
+        pub fn method(mut self, value: impl Into<String>) -> Self {
+            self.method = Some(value.into());
+            self
+        }
+        /// Sets `threshold`.
+        pub fn threshold(mut self, value: impl Into<f64>) -> Self {
+            self.threshold = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for SaveAlarmStrategyItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "SaveAlarmStrategyItem",
+                &["method", "threshold"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                method: record.opt_text("method")?,
+                threshold: record.field("threshold")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("method", &self.method);
+            record.field("threshold", &self.threshold);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `NoDataConfig`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy.md` at line 62.
@@ -16772,57 +17088,6 @@ pub mod save_alarm_strategy {
     }
     /// `SaveAlarmStrategyItem`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy.md` at line 178.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SaveAlarmStrategyItem {
-        /// 监控目标方法 (described at line 101) (Not in the doc's table; seen in its example at line 178.)
-        pub method: Option<String>,
-        /// `threshold` (Not in the doc's table; seen in its example at line 178.)
-        pub threshold: Option<f64>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl SaveAlarmStrategyItem {
-        /// Sets `method`.
-        pub fn method(mut self, value: impl Into<String>) -> Self {
-            self.method = Some(value.into());
-            self
-        }
-        /// Sets `threshold`.
-        pub fn threshold(mut self, value: impl Into<f64>) -> Self {
-            self.threshold = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for SaveAlarmStrategyItem {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "SaveAlarmStrategyItem",
-                &["method", "threshold"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                method: record.opt_text("method")?,
-                threshold: record.field("threshold")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("method", &self.method);
-            record.field("threshold", &self.threshold);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `SaveAlarmStrategyItem3`
-    ///
     /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy.md` at line 52.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Item {
@@ -17396,9 +17661,9 @@ pub mod save_alarm_strategy {
         }
     }
     crate::serde_through_wire!(
-        Action, Algorithm, NoDataConfig, NoticeGroup, NoticeTemplate, RecoveryConfig,
-        RtQueryConfig, Config, SaveAlarmStrategyItem, Item, SaveAlarmStrategyRequest,
-        SaveAlarmStrategyResponse, Target, TriggerConfig, Value
+        Action, Algorithm, SaveAlarmStrategyItem, NoDataConfig, NoticeGroup,
+        NoticeTemplate, RecoveryConfig, RtQueryConfig, Config, Item,
+        SaveAlarmStrategyRequest, SaveAlarmStrategyResponse, Target, TriggerConfig, Value
     );
 }
 pub use save_alarm_strategy::SaveAlarmStrategyRequest;
@@ -20467,9 +20732,45 @@ pub mod save_calendar {
             record.finish()
         }
     }
-    crate::serde_through_wire!(SaveCalendarRequest);
+    /// `SaveCalendarResponse`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/save_calendar.md` at line 42.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SaveCalendarResponse {
+        /// `id` (Not in the doc's table; seen in its example at line 42.)
+        pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for SaveCalendarResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "SaveCalendarResponse",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(SaveCalendarRequest, SaveCalendarResponse);
 }
 pub use save_calendar::SaveCalendarRequest;
+pub use save_calendar::SaveCalendarResponse;
 /// Types of [`save_duty_rule`](super::endpoints::SaveDutyRule).
 pub mod save_duty_rule {
     /// `DutyArranges`
@@ -21250,9 +21551,45 @@ pub mod save_item {
             record.finish()
         }
     }
-    crate::serde_through_wire!(Repeat, SaveItemRequest);
+    /// `SaveItemResponse`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/save_item.md` at line 173.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SaveItemResponse {
+        /// `id` (Not in the doc's table; seen in its example at line 173.)
+        pub id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for SaveItemResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "SaveItemResponse",
+                &["id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(Repeat, SaveItemRequest, SaveItemResponse);
 }
 pub use save_item::SaveItemRequest;
+pub use save_item::SaveItemResponse;
 /// Types of [`save_notice_group`](super::endpoints::SaveNoticeGroup).
 pub mod save_notice_group {
     pub use super::add_shield::NoticeReceiver;
@@ -25081,6 +25418,7 @@ pub use search_action_config::SearchActionConfigRequest;
 pub use search_action_config::SearchActionConfigResponseItem;
 /// Types of [`search_alarm_strategy`](super::endpoints::SearchAlarmStrategy).
 pub mod search_alarm_strategy {
+    pub use super::save_alarm_strategy::SaveAlarmStrategyItem as SearchAlarmStrategyItem3;
     pub use super::add_shield::NoticeReceiver;
     /// `SearchAlarmStrategyAction`
     ///
@@ -25347,45 +25685,6 @@ pub mod search_alarm_strategy {
         }
     }
     /// `SearchAlarmStrategyItem3`
-    ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy.md` at line 124.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SearchAlarmStrategyItem3 {
-        /// `method` (Not in the doc's table; seen in its example at line 124.)
-        pub method: Option<String>,
-        /// `threshold` (Not in the doc's table; seen in its example at line 124.)
-        pub threshold: Option<f64>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for SearchAlarmStrategyItem3 {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "SearchAlarmStrategyItem3",
-                &["method", "threshold"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                method: record.opt_text("method")?,
-                threshold: record.field("threshold")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("method", &self.method);
-            record.field("threshold", &self.threshold);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `SearchAlarmStrategyItem4`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy.md` at line 79.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -26061,10 +26360,9 @@ pub mod search_alarm_strategy {
         }
     }
     crate::serde_through_wire!(
-        Action, Algorithm, Config, Item, SearchAlarmStrategyItem3,
-        SearchAlarmStrategyItem, NoDataConfig, NoticeGroup, NoticeTemplate,
-        RecoveryConfig, SearchAlarmStrategyRequest, SearchAlarmStrategyResponse,
-        RtQueryConfig, TriggerConfig, Value
+        Action, Algorithm, Config, Item, SearchAlarmStrategyItem, NoDataConfig,
+        NoticeGroup, NoticeTemplate, RecoveryConfig, SearchAlarmStrategyRequest,
+        SearchAlarmStrategyResponse, RtQueryConfig, TriggerConfig, Value
     );
 }
 pub use search_alarm_strategy::SearchAlarmStrategyRequest;
@@ -32452,7 +32750,7 @@ pub mod search_duty_rule_detail {
             record.finish()
         }
     }
-    /// rotation_type类型对应日期选择说明
+    /// `SearchDutyRuleDetailHandoffTime`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/search_duty_rule_detail.md` at line 74.
     #[derive(Debug, Clone, PartialEq)]
@@ -34554,7 +34852,7 @@ pub mod search_user_group_detail {
             record.finish()
         }
     }
-    /// rotation_type类型对应日期选择说明
+    /// `SearchUserGroupDetailHandoffTime`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/search_user_group_detail.md` at line 111.
     #[derive(Debug, Clone, PartialEq)]
@@ -35556,19 +35854,105 @@ pub mod update_partial_strategy_v3 {
     }
     /// `UpdatePartialStrategyV3EditData`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/update_partial_strategy_v3.md` at line 106.
+    /// Defined in `api-docs/monitor_v3/zh_hans/update_partial_strategy_v3.md` at line 16.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EditData {
-        /// `notice_group_list` (Not in the doc's table; seen in its example at line 106.)
+        /// 启用状态
+        pub is_enabled: Option<bool>,
+        /// 告警组配置 (Type inferred from the doc's example.)
         pub notice_group_list: Option<Vec<i64>>,
+        /// 策略标签
+        pub labels: Option<Vec<serde_json::Value>>,
+        /// 触发条件
+        pub trigger_config: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 恢复条件
+        pub recovery_config: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 通知间隔
+        pub alarm_interval: Option<i64>,
+        /// 恢复通知
+        pub send_recovery_alarm: Option<bool>,
+        /// 通知模板
+        pub message_template: Option<String>,
+        /// 无数据配置
+        pub no_data_config: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 监控目标
+        pub target: Option<Vec<serde_json::Value>>,
+        /// 处理套餐(ActionRelation)
+        pub actions: Option<Vec<Actionrelation>>,
+        /// 通知套餐(NoticeRelation)
+        pub notice: Option<Noticerelation>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl EditData {
+        /// Sets `is_enabled`.
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
         /// Sets `notice_group_list`.
         pub fn notice_group_list(mut self, value: impl Into<Vec<i64>>) -> Self {
             self.notice_group_list = Some(value.into());
+            self
+        }
+        /// Sets `labels`.
+        pub fn labels(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.labels = Some(value.into());
+            self
+        }
+        /// Sets `trigger_config`.
+        pub fn trigger_config(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.trigger_config = Some(value.into());
+            self
+        }
+        /// Sets `recovery_config`.
+        pub fn recovery_config(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.recovery_config = Some(value.into());
+            self
+        }
+        /// Sets `alarm_interval`.
+        pub fn alarm_interval(mut self, value: impl Into<i64>) -> Self {
+            self.alarm_interval = Some(value.into());
+            self
+        }
+        /// Sets `send_recovery_alarm`.
+        pub fn send_recovery_alarm(mut self, value: impl Into<bool>) -> Self {
+            self.send_recovery_alarm = Some(value.into());
+            self
+        }
+        /// Sets `message_template`.
+        pub fn message_template(mut self, value: impl Into<String>) -> Self {
+            self.message_template = Some(value.into());
+            self
+        }
+        /// Sets `no_data_config`.
+        pub fn no_data_config(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.no_data_config = Some(value.into());
+            self
+        }
+        /// Sets `target`.
+        pub fn target(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.target = Some(value.into());
+            self
+        }
+        /// Sets `actions`.
+        pub fn actions(mut self, value: impl Into<Vec<Actionrelation>>) -> Self {
+            self.actions = Some(value.into());
+            self
+        }
+        /// Sets `notice`.
+        pub fn notice(mut self, value: impl Into<Noticerelation>) -> Self {
+            self.notice = Some(value.into());
             self
         }
     }
@@ -35579,10 +35963,34 @@ pub mod update_partial_strategy_v3 {
             let mut record = crate::wire::Record::read(
                 value,
                 "EditData",
-                &["notice_group_list"],
+                &[
+                    "is_enabled",
+                    "notice_group_list",
+                    "labels",
+                    "trigger_config",
+                    "recovery_config",
+                    "alarm_interval",
+                    "send_recovery_alarm",
+                    "message_template",
+                    "no_data_config",
+                    "target",
+                    "actions",
+                    "notice",
+                ],
             )?;
             ::std::result::Result::Ok(Self {
+                is_enabled: record.field("is_enabled")?,
                 notice_group_list: record.field("notice_group_list")?,
+                labels: record.field("labels")?,
+                trigger_config: record.field("trigger_config")?,
+                recovery_config: record.field("recovery_config")?,
+                alarm_interval: record.opt_int("alarm_interval")?,
+                send_recovery_alarm: record.field("send_recovery_alarm")?,
+                message_template: record.opt_text("message_template")?,
+                no_data_config: record.field("no_data_config")?,
+                target: record.field("target")?,
+                actions: record.field("actions")?,
+                notice: record.field("notice")?,
                 extra: record.finish()?,
             })
         }
@@ -35591,7 +35999,18 @@ pub mod update_partial_strategy_v3 {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
+            record.field("is_enabled", &self.is_enabled);
             record.field("notice_group_list", &self.notice_group_list);
+            record.field("labels", &self.labels);
+            record.field("trigger_config", &self.trigger_config);
+            record.field("recovery_config", &self.recovery_config);
+            record.field("alarm_interval", &self.alarm_interval);
+            record.field("send_recovery_alarm", &self.send_recovery_alarm);
+            record.field("message_template", &self.message_template);
+            record.field("no_data_config", &self.no_data_config);
+            record.field("target", &self.target);
+            record.field("actions", &self.actions);
+            record.field("notice", &self.notice);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -35836,36 +36255,12 @@ pub mod update_partial_strategy_v3 {
     /// Defined in `api-docs/monitor_v3/zh_hans/update_partial_strategy_v3.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdatePartialStrategyV3Request {
-        /// 待修改数据 (Type inferred from the doc's example.)
+        /// 待修改数据
         pub edit_data: EditData,
         /// 策略ID列表
         pub ids: Vec<i64>,
         /// 业务ID
         pub bk_biz_id: i64,
-        /// 启用状态
-        pub is_enabled: Option<bool>,
-        /// 告警组配置 (Type inferred from the doc's example.)
-        pub notice_group_list: Option<Vec<i64>>,
-        /// 策略标签
-        pub labels: Option<Vec<serde_json::Value>>,
-        /// 触发条件
-        pub trigger_config: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 恢复条件
-        pub recovery_config: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 通知间隔
-        pub alarm_interval: Option<i64>,
-        /// 恢复通知
-        pub send_recovery_alarm: Option<bool>,
-        /// 通知模板
-        pub message_template: Option<String>,
-        /// 无数据配置
-        pub no_data_config: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 监控目标
-        pub target: Option<Vec<serde_json::Value>>,
-        /// 处理套餐(ActionRelation)
-        pub actions: Option<Vec<Actionrelation>>,
-        /// 通知套餐(NoticeRelation)
-        pub notice: Option<Noticerelation>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -35882,91 +36277,8 @@ pub mod update_partial_strategy_v3 {
                 edit_data,
                 ids,
                 bk_biz_id: bk_biz_id.into(),
-                is_enabled: None,
-                notice_group_list: None,
-                labels: None,
-                trigger_config: None,
-                recovery_config: None,
-                alarm_interval: None,
-                send_recovery_alarm: None,
-                message_template: None,
-                no_data_config: None,
-                target: None,
-                actions: None,
-                notice: None,
                 extra: crate::wire::Extra::default(),
             }
-        }
-    }
-    impl UpdatePartialStrategyV3Request {
-        /// Sets `is_enabled`.
-        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
-            self.is_enabled = Some(value.into());
-            self
-        }
-        /// Sets `notice_group_list`.
-        pub fn notice_group_list(mut self, value: impl Into<Vec<i64>>) -> Self {
-            self.notice_group_list = Some(value.into());
-            self
-        }
-        /// Sets `labels`.
-        pub fn labels(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
-            self.labels = Some(value.into());
-            self
-        }
-        /// Sets `trigger_config`.
-        pub fn trigger_config(
-            mut self,
-            value: impl Into<serde_json::Map<String, serde_json::Value>>,
-        ) -> Self {
-            self.trigger_config = Some(value.into());
-            self
-        }
-        /// Sets `recovery_config`.
-        pub fn recovery_config(
-            mut self,
-            value: impl Into<serde_json::Map<String, serde_json::Value>>,
-        ) -> Self {
-            self.recovery_config = Some(value.into());
-            self
-        }
-        /// Sets `alarm_interval`.
-        pub fn alarm_interval(mut self, value: impl Into<i64>) -> Self {
-            self.alarm_interval = Some(value.into());
-            self
-        }
-        /// Sets `send_recovery_alarm`.
-        pub fn send_recovery_alarm(mut self, value: impl Into<bool>) -> Self {
-            self.send_recovery_alarm = Some(value.into());
-            self
-        }
-        /// Sets `message_template`.
-        pub fn message_template(mut self, value: impl Into<String>) -> Self {
-            self.message_template = Some(value.into());
-            self
-        }
-        /// Sets `no_data_config`.
-        pub fn no_data_config(
-            mut self,
-            value: impl Into<serde_json::Map<String, serde_json::Value>>,
-        ) -> Self {
-            self.no_data_config = Some(value.into());
-            self
-        }
-        /// Sets `target`.
-        pub fn target(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
-            self.target = Some(value.into());
-            self
-        }
-        /// Sets `actions`.
-        pub fn actions(mut self, value: impl Into<Vec<Actionrelation>>) -> Self {
-            self.actions = Some(value.into());
-            self
-        }
-        /// Sets `notice`.
-        pub fn notice(mut self, value: impl Into<Noticerelation>) -> Self {
-            self.notice = Some(value.into());
-            self
         }
     }
     impl crate::wire::Wire for UpdatePartialStrategyV3Request {
@@ -35976,40 +36288,12 @@ pub mod update_partial_strategy_v3 {
             let mut record = crate::wire::Record::read(
                 value,
                 "UpdatePartialStrategyV3Request",
-                &[
-                    "edit_data",
-                    "ids",
-                    "bk_biz_id",
-                    "is_enabled",
-                    "notice_group_list",
-                    "labels",
-                    "trigger_config",
-                    "recovery_config",
-                    "alarm_interval",
-                    "send_recovery_alarm",
-                    "message_template",
-                    "no_data_config",
-                    "target",
-                    "actions",
-                    "notice",
-                ],
+                &["edit_data", "ids", "bk_biz_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 edit_data: record.field("edit_data")?,
                 ids: record.field("ids")?,
                 bk_biz_id: record.int("bk_biz_id")?,
-                is_enabled: record.field("is_enabled")?,
-                notice_group_list: record.field("notice_group_list")?,
-                labels: record.field("labels")?,
-                trigger_config: record.field("trigger_config")?,
-                recovery_config: record.field("recovery_config")?,
-                alarm_interval: record.opt_int("alarm_interval")?,
-                send_recovery_alarm: record.field("send_recovery_alarm")?,
-                message_template: record.opt_text("message_template")?,
-                no_data_config: record.field("no_data_config")?,
-                target: record.field("target")?,
-                actions: record.field("actions")?,
-                notice: record.field("notice")?,
                 extra: record.finish()?,
             })
         }
@@ -36018,18 +36302,6 @@ pub mod update_partial_strategy_v3 {
             record.field("edit_data", &self.edit_data);
             record.field("ids", &self.ids);
             record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("is_enabled", &self.is_enabled);
-            record.field("notice_group_list", &self.notice_group_list);
-            record.field("labels", &self.labels);
-            record.field("trigger_config", &self.trigger_config);
-            record.field("recovery_config", &self.recovery_config);
-            record.field("alarm_interval", &self.alarm_interval);
-            record.field("send_recovery_alarm", &self.send_recovery_alarm);
-            record.field("message_template", &self.message_template);
-            record.field("no_data_config", &self.no_data_config);
-            record.field("target", &self.target);
-            record.field("actions", &self.actions);
-            record.field("notice", &self.notice);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -36514,7 +36786,7 @@ pub mod endpoints {
     pub struct AddShield;
     impl crate::Endpoint for AddShield {
         type Request = super::add_shield::AddShieldRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::add_shield::AddShieldResponse;
         const SYSTEM: &'static str = "monitor_v3";
         const NAME: &'static str = "add_shield";
         const ID: &'static str = "monitor_v3.add_shield";
@@ -36529,7 +36801,7 @@ pub mod endpoints {
     pub struct AsCodeExportConfig;
     impl crate::Endpoint for AsCodeExportConfig {
         type Request = super::as_code_export_config::AsCodeExportConfigRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::as_code_export_config::AsCodeExportConfigResponse;
         const SYSTEM: &'static str = "monitor_v3";
         const NAME: &'static str = "as_code_export_config";
         const ID: &'static str = "monitor_v3.as_code_export_config";
@@ -36649,7 +36921,7 @@ pub mod endpoints {
     pub struct DeleteRuleGroup;
     impl crate::Endpoint for DeleteRuleGroup {
         type Request = super::delete_rule_group::DeleteRuleGroupRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::delete_rule_group::DeleteRuleGroupResponse;
         const SYSTEM: &'static str = "monitor_v3";
         const NAME: &'static str = "delete_rule_group";
         const ID: &'static str = "monitor_v3.delete_rule_group";
@@ -36739,7 +37011,7 @@ pub mod endpoints {
     pub struct EditShield;
     impl crate::Endpoint for EditShield {
         type Request = super::edit_shield::EditShieldRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::edit_shield::EditShieldResponse;
         const SYSTEM: &'static str = "monitor_v3";
         const NAME: &'static str = "edit_shield";
         const ID: &'static str = "monitor_v3.edit_shield";
@@ -36769,7 +37041,9 @@ pub mod endpoints {
     pub struct ExportUptimeCheckTask;
     impl crate::Endpoint for ExportUptimeCheckTask {
         type Request = super::export_uptime_check_task::ExportUptimeCheckTaskRequest;
-        type Response = Vec<super::export_uptime_check_task::Item>;
+        type Response = Vec<
+            super::export_uptime_check_task::ExportUptimeCheckTaskResponseItem,
+        >;
         const SYSTEM: &'static str = "monitor_v3";
         const NAME: &'static str = "export_uptime_check_task";
         const ID: &'static str = "monitor_v3.export_uptime_check_task";
@@ -37473,7 +37747,7 @@ pub mod endpoints {
     pub struct SaveCalendar;
     impl crate::Endpoint for SaveCalendar {
         type Request = super::save_calendar::SaveCalendarRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::save_calendar::SaveCalendarResponse;
         const SYSTEM: &'static str = "monitor_v3";
         const NAME: &'static str = "save_calendar";
         const ID: &'static str = "monitor_v3.save_calendar";
@@ -37503,7 +37777,7 @@ pub mod endpoints {
     pub struct SaveItem;
     impl crate::Endpoint for SaveItem {
         type Request = super::save_item::SaveItemRequest;
-        type Response = serde_json::Value;
+        type Response = super::save_item::SaveItemResponse;
         const SYSTEM: &'static str = "monitor_v3";
         const NAME: &'static str = "save_item";
         const ID: &'static str = "monitor_v3.save_item";
@@ -37884,7 +38158,7 @@ impl<'a> MonitorV3Api<'a> {
     pub async fn add_shield(
         &self,
         request: add_shield::AddShieldRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<add_shield::AddShieldResponse, crate::Error> {
         self.client.call::<endpoints::AddShield>(request).await
     }
     /// 导出YAML配置
@@ -37911,7 +38185,10 @@ impl<'a> MonitorV3Api<'a> {
     pub async fn as_code_export_config(
         &self,
         request: as_code_export_config::AsCodeExportConfigRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        as_code_export_config::AsCodeExportConfigResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::AsCodeExportConfig>(request).await
     }
     /// 导入YAML配置
@@ -38165,7 +38442,7 @@ impl<'a> MonitorV3Api<'a> {
     pub async fn delete_rule_group(
         &self,
         request: delete_rule_group::DeleteRuleGroupRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<delete_rule_group::DeleteRuleGroupResponse, crate::Error> {
         self.client.call::<endpoints::DeleteRuleGroup>(request).await
     }
     /// 删除通知组
@@ -38408,7 +38685,7 @@ impl<'a> MonitorV3Api<'a> {
     pub async fn edit_shield(
         &self,
         request: edit_shield::EditShieldRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<edit_shield::EditShieldResponse, crate::Error> {
         self.client.call::<endpoints::EditShield>(request).await
     }
     /// 导出插件，返回一个url
@@ -38464,7 +38741,10 @@ impl<'a> MonitorV3Api<'a> {
     pub async fn export_uptime_check_task(
         &self,
         request: export_uptime_check_task::ExportUptimeCheckTaskRequest,
-    ) -> std::result::Result<Vec<export_uptime_check_task::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<export_uptime_check_task::ExportUptimeCheckTaskResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ExportUptimeCheckTask>(request).await
     }
     /// 查询单个处理套餐
@@ -40200,7 +40480,7 @@ impl<'a> MonitorV3Api<'a> {
     pub async fn save_calendar(
         &self,
         request: save_calendar::SaveCalendarRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<save_calendar::SaveCalendarResponse, crate::Error> {
         self.client.call::<endpoints::SaveCalendar>(request).await
     }
     /// 保存轮值规则
@@ -40295,7 +40575,7 @@ impl<'a> MonitorV3Api<'a> {
     pub async fn save_item(
         &self,
         request: save_item::SaveItemRequest,
-    ) -> std::result::Result<serde_json::Value, crate::Error> {
+    ) -> std::result::Result<save_item::SaveItemResponse, crate::Error> {
         self.client.call::<endpoints::SaveItem>(request).await
     }
     /// 保存告警组
@@ -41180,7 +41460,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     pub fn add_shield(
         &self,
         request: add_shield::AddShieldRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<add_shield::AddShieldResponse, crate::Error> {
         self.client.call::<endpoints::AddShield>(request)
     }
     /// 导出YAML配置
@@ -41191,7 +41471,10 @@ impl<'a> MonitorV3BlockingApi<'a> {
     pub fn as_code_export_config(
         &self,
         request: as_code_export_config::AsCodeExportConfigRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        as_code_export_config::AsCodeExportConfigResponse,
+        crate::Error,
+    > {
         self.client.call::<endpoints::AsCodeExportConfig>(request)
     }
     /// 导入YAML配置
@@ -41299,7 +41582,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     pub fn delete_rule_group(
         &self,
         request: delete_rule_group::DeleteRuleGroupRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<delete_rule_group::DeleteRuleGroupResponse, crate::Error> {
         self.client.call::<endpoints::DeleteRuleGroup>(request)
     }
     /// 删除通知组
@@ -41381,7 +41664,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     pub fn edit_shield(
         &self,
         request: edit_shield::EditShieldRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<edit_shield::EditShieldResponse, crate::Error> {
         self.client.call::<endpoints::EditShield>(request)
     }
     /// 导出插件，返回一个url
@@ -41403,7 +41686,10 @@ impl<'a> MonitorV3BlockingApi<'a> {
     pub fn export_uptime_check_task(
         &self,
         request: export_uptime_check_task::ExportUptimeCheckTaskRequest,
-    ) -> std::result::Result<Vec<export_uptime_check_task::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<export_uptime_check_task::ExportUptimeCheckTaskResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ExportUptimeCheckTask>(request)
     }
     /// 查询单个处理套餐
@@ -42092,7 +42378,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     pub fn save_calendar(
         &self,
         request: save_calendar::SaveCalendarRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<save_calendar::SaveCalendarResponse, crate::Error> {
         self.client.call::<endpoints::SaveCalendar>(request)
     }
     /// 保存轮值规则
@@ -42122,7 +42408,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     pub fn save_item(
         &self,
         request: save_item::SaveItemRequest,
-    ) -> std::result::Result<serde_json::Value, crate::Error> {
+    ) -> std::result::Result<save_item::SaveItemResponse, crate::Error> {
         self.client.call::<endpoints::SaveItem>(request)
     }
     /// 保存告警组

@@ -2610,27 +2610,23 @@ pub mod subscription_create {
     }
     /// `Params`
     ///
-    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 66.
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 189.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Params {
-        /// 端口范围
-        pub port_range: Option<String>,
-        /// 配置文件渲染上下文 (Type inferred from the doc's example.)
-        pub context: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 是否保留原有配置文件
-        pub keep_config: Option<bool>,
-        /// 是否仅更新文件，不重启进程，默认为否
-        pub no_restart: Option<bool>,
         /// `blueking_language` (Not in the doc's table; seen in its example at line 189.)
         pub blueking_language: Option<String>,
+        /// `context` (Not in the doc's table; seen in its example at line 189.)
+        pub context: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 端口范围 (described at line 70) (Not in the doc's table; seen in its example at line 189.)
+        pub port_range: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Params {
-        /// Sets `port_range`.
-        pub fn port_range(mut self, value: impl Into<String>) -> Self {
-            self.port_range = Some(value.into());
+        /// Sets `blueking_language`.
+        pub fn blueking_language(mut self, value: impl Into<String>) -> Self {
+            self.blueking_language = Some(value.into());
             self
         }
         /// Sets `context`.
@@ -2641,19 +2637,9 @@ pub mod subscription_create {
             self.context = Some(value.into());
             self
         }
-        /// Sets `keep_config`.
-        pub fn keep_config(mut self, value: impl Into<bool>) -> Self {
-            self.keep_config = Some(value.into());
-            self
-        }
-        /// Sets `no_restart`.
-        pub fn no_restart(mut self, value: impl Into<bool>) -> Self {
-            self.no_restart = Some(value.into());
-            self
-        }
-        /// Sets `blueking_language`.
-        pub fn blueking_language(mut self, value: impl Into<String>) -> Self {
-            self.blueking_language = Some(value.into());
+        /// Sets `port_range`.
+        pub fn port_range(mut self, value: impl Into<String>) -> Self {
+            self.port_range = Some(value.into());
             self
         }
     }
@@ -2664,20 +2650,12 @@ pub mod subscription_create {
             let mut record = crate::wire::Record::read(
                 value,
                 "Params",
-                &[
-                    "port_range",
-                    "context",
-                    "keep_config",
-                    "no_restart",
-                    "blueking_language",
-                ],
+                &["blueking_language", "context", "port_range"],
             )?;
             ::std::result::Result::Ok(Self {
-                port_range: record.opt_text("port_range")?,
-                context: record.field("context")?,
-                keep_config: record.field("keep_config")?,
-                no_restart: record.field("no_restart")?,
                 blueking_language: record.opt_text("blueking_language")?,
+                context: record.field("context")?,
+                port_range: record.opt_text("port_range")?,
                 extra: record.finish()?,
             })
         }
@@ -2686,11 +2664,9 @@ pub mod subscription_create {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("port_range", &self.port_range);
-            record.field("context", &self.context);
-            record.field("keep_config", &self.keep_config);
-            record.field("no_restart", &self.no_restart);
             record.field("blueking_language", &self.blueking_language);
+            record.field("context", &self.context);
+            record.field("port_range", &self.port_range);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -2815,7 +2791,7 @@ pub mod subscription_create {
         pub r#type: String,
         /// 步骤配置，见config定义
         pub config: Config,
-        /// 步骤参数，见params定义
+        /// 步骤参数，见params定义 (Type inferred from the doc's example.)
         pub params: Params,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -2953,6 +2929,14 @@ pub mod subscription_create {
         pub category: Option<String>,
         /// 父策略ID，如不指定默认值为-1
         pub pid: Option<i64>,
+        /// 端口范围
+        pub port_range: Option<String>,
+        /// 配置文件渲染上下文
+        pub context: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 是否保留原有配置文件
+        pub keep_config: Option<bool>,
+        /// 是否仅更新文件，不重启进程，默认为否
+        pub no_restart: Option<bool>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -2972,6 +2956,10 @@ pub mod subscription_create {
                 bk_biz_scope: None,
                 category: None,
                 pid: None,
+                port_range: None,
+                context: None,
+                keep_config: None,
+                no_restart: None,
                 extra: crate::wire::Extra::default(),
             }
         }
@@ -3020,6 +3008,29 @@ pub mod subscription_create {
             self.pid = Some(value.into());
             self
         }
+        /// Sets `port_range`.
+        pub fn port_range(mut self, value: impl Into<String>) -> Self {
+            self.port_range = Some(value.into());
+            self
+        }
+        /// Sets `context`.
+        pub fn context(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.context = Some(value.into());
+            self
+        }
+        /// Sets `keep_config`.
+        pub fn keep_config(mut self, value: impl Into<bool>) -> Self {
+            self.keep_config = Some(value.into());
+            self
+        }
+        /// Sets `no_restart`.
+        pub fn no_restart(mut self, value: impl Into<bool>) -> Self {
+            self.no_restart = Some(value.into());
+            self
+        }
     }
     impl crate::wire::Wire for SubscriptionCreateRequest {
         fn from_wire(
@@ -3039,6 +3050,10 @@ pub mod subscription_create {
                     "bk_biz_scope",
                     "category",
                     "pid",
+                    "port_range",
+                    "context",
+                    "keep_config",
+                    "no_restart",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
@@ -3052,6 +3067,10 @@ pub mod subscription_create {
                 bk_biz_scope: record.field("bk_biz_scope")?,
                 category: record.opt_text("category")?,
                 pid: record.opt_int("pid")?,
+                port_range: record.opt_text("port_range")?,
+                context: record.field("context")?,
+                keep_config: record.field("keep_config")?,
+                no_restart: record.field("no_restart")?,
                 extra: record.finish()?,
             })
         }
@@ -3067,6 +3086,10 @@ pub mod subscription_create {
             record.field("bk_biz_scope", &self.bk_biz_scope);
             record.field("category", &self.category);
             record.field("pid", &self.pid);
+            record.field("port_range", &self.port_range);
+            record.field("context", &self.context);
+            record.field("keep_config", &self.keep_config);
+            record.field("no_restart", &self.no_restart);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -5724,11 +5747,15 @@ pub mod subscription_info {
             record.finish()
         }
     }
-    /// `SubscriptionInfoParams`
+    /// 查询订阅详情
     ///
-    /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 212.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Params {
+    /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SubscriptionInfoRequest {
+        /// 订阅ID列表
+        pub subscription_id_list: Vec<i64>,
+        /// 是否显示已删除的订阅
+        pub show_deleted: Option<bool>,
         /// 端口范围
         pub port_range: Option<String>,
         /// 配置文件渲染上下文
@@ -5741,49 +5768,6 @@ pub mod subscription_info {
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
-    impl crate::wire::Wire for Params {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Params",
-                &["port_range", "context", "keep_config", "no_restart"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                port_range: record.opt_text("port_range")?,
-                context: record.field("context")?,
-                keep_config: record.field("keep_config")?,
-                no_restart: record.field("no_restart")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("port_range", &self.port_range);
-            record.field("context", &self.context);
-            record.field("keep_config", &self.keep_config);
-            record.field("no_restart", &self.no_restart);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// 查询订阅详情
-    ///
-    /// Defined in `api-docs/nodeman/zh_hans/info_subscription.md` at line 5.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct SubscriptionInfoRequest {
-        /// 订阅ID列表
-        pub subscription_id_list: Vec<i64>,
-        /// 是否显示已删除的订阅
-        pub show_deleted: Option<bool>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
     impl SubscriptionInfoRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
@@ -5791,6 +5775,10 @@ pub mod subscription_info {
             Self {
                 subscription_id_list,
                 show_deleted: None,
+                port_range: None,
+                context: None,
+                keep_config: None,
+                no_restart: None,
                 extra: crate::wire::Extra::default(),
             }
         }
@@ -5801,6 +5789,29 @@ pub mod subscription_info {
             self.show_deleted = Some(value.into());
             self
         }
+        /// Sets `port_range`.
+        pub fn port_range(mut self, value: impl Into<String>) -> Self {
+            self.port_range = Some(value.into());
+            self
+        }
+        /// Sets `context`.
+        pub fn context(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.context = Some(value.into());
+            self
+        }
+        /// Sets `keep_config`.
+        pub fn keep_config(mut self, value: impl Into<bool>) -> Self {
+            self.keep_config = Some(value.into());
+            self
+        }
+        /// Sets `no_restart`.
+        pub fn no_restart(mut self, value: impl Into<bool>) -> Self {
+            self.no_restart = Some(value.into());
+            self
+        }
     }
     impl crate::wire::Wire for SubscriptionInfoRequest {
         fn from_wire(
@@ -5809,11 +5820,22 @@ pub mod subscription_info {
             let mut record = crate::wire::Record::read(
                 value,
                 "SubscriptionInfoRequest",
-                &["subscription_id_list", "show_deleted"],
+                &[
+                    "subscription_id_list",
+                    "show_deleted",
+                    "port_range",
+                    "context",
+                    "keep_config",
+                    "no_restart",
+                ],
             )?;
             ::std::result::Result::Ok(Self {
                 subscription_id_list: record.field("subscription_id_list")?,
                 show_deleted: record.field("show_deleted")?,
+                port_range: record.opt_text("port_range")?,
+                context: record.field("context")?,
+                keep_config: record.field("keep_config")?,
+                no_restart: record.field("no_restart")?,
                 extra: record.finish()?,
             })
         }
@@ -5821,6 +5843,10 @@ pub mod subscription_info {
             let mut record = crate::wire::RecordWriter::new();
             record.field("subscription_id_list", &self.subscription_id_list);
             record.field("show_deleted", &self.show_deleted);
+            record.field("port_range", &self.port_range);
+            record.field("context", &self.context);
+            record.field("keep_config", &self.keep_config);
+            record.field("no_restart", &self.no_restart);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -5997,7 +6023,7 @@ pub mod subscription_info {
         /// 步骤配置，见config定义
         pub config: Config,
         /// 步骤参数，见params定义
-        pub params: Params,
+        pub params: serde_json::Map<String, serde_json::Value>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -6009,7 +6035,7 @@ pub mod subscription_info {
             id: impl Into<String>,
             r#type: impl Into<String>,
             config: Config,
-            params: Params,
+            params: serde_json::Map<String, serde_json::Value>,
         ) -> Self {
             Self {
                 id: id.into(),
@@ -6048,7 +6074,7 @@ pub mod subscription_info {
         }
     }
     crate::serde_through_wire!(
-        Config, Params, SubscriptionInfoRequest, SubscriptionInfoResponse, Scope, Steps
+        Config, SubscriptionInfoRequest, SubscriptionInfoResponse, Scope, Steps
     );
 }
 pub use subscription_info::SubscriptionInfoRequest;
@@ -16302,7 +16328,6 @@ pub mod subscription_update {
     pub use super::subscription_create::InstanceSelector;
     pub use super::subscription_create::JobType;
     pub use super::subscription_create::Nodes;
-    pub use super::subscription_create::Params;
     /// `SubscriptionUpdateConfig`
     ///
     /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 39.
@@ -16397,6 +16422,60 @@ pub mod subscription_update {
             record.finish()
         }
     }
+    /// `SubscriptionUpdateParams`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 183.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Params {
+        /// `blueking_language` (Not in the doc's table; seen in its example at line 183.)
+        pub blueking_language: Option<String>,
+        /// `context` (Not in the doc's table; seen in its example at line 183.)
+        pub context: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl Params {
+        /// Sets `blueking_language`.
+        pub fn blueking_language(mut self, value: impl Into<String>) -> Self {
+            self.blueking_language = Some(value.into());
+            self
+        }
+        /// Sets `context`.
+        pub fn context(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.context = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Params {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Params",
+                &["blueking_language", "context"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                blueking_language: record.opt_text("blueking_language")?,
+                context: record.field("context")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("blueking_language", &self.blueking_language);
+            record.field("context", &self.context);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 更新订阅信息
     ///
     /// Defined in `api-docs/nodeman/zh_hans/update_subscription.md` at line 5.
@@ -16418,6 +16497,14 @@ pub mod subscription_update {
         pub bk_biz_scope: Option<Vec<i64>>,
         /// 订阅类别，1：debug，调试 2: once，一次性订阅
         pub category: Option<String>,
+        /// 端口范围
+        pub port_range: Option<String>,
+        /// 配置文件渲染上下文
+        pub context: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 是否保留原有配置文件
+        pub keep_config: Option<bool>,
+        /// 是否仅更新文件，不重启进程，默认为否
+        pub no_restart: Option<bool>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -16439,6 +16526,10 @@ pub mod subscription_update {
                 plugin_name: None,
                 bk_biz_scope: None,
                 category: None,
+                port_range: None,
+                context: None,
+                keep_config: None,
+                no_restart: None,
                 extra: crate::wire::Extra::default(),
             }
         }
@@ -16469,6 +16560,29 @@ pub mod subscription_update {
             self.category = Some(value.into());
             self
         }
+        /// Sets `port_range`.
+        pub fn port_range(mut self, value: impl Into<String>) -> Self {
+            self.port_range = Some(value.into());
+            self
+        }
+        /// Sets `context`.
+        pub fn context(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.context = Some(value.into());
+            self
+        }
+        /// Sets `keep_config`.
+        pub fn keep_config(mut self, value: impl Into<bool>) -> Self {
+            self.keep_config = Some(value.into());
+            self
+        }
+        /// Sets `no_restart`.
+        pub fn no_restart(mut self, value: impl Into<bool>) -> Self {
+            self.no_restart = Some(value.into());
+            self
+        }
     }
     impl crate::wire::Wire for SubscriptionUpdateRequest {
         fn from_wire(
@@ -16486,6 +16600,10 @@ pub mod subscription_update {
                     "plugin_name",
                     "bk_biz_scope",
                     "category",
+                    "port_range",
+                    "context",
+                    "keep_config",
+                    "no_restart",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
@@ -16497,6 +16615,10 @@ pub mod subscription_update {
                 plugin_name: record.opt_text("plugin_name")?,
                 bk_biz_scope: record.field("bk_biz_scope")?,
                 category: record.opt_text("category")?,
+                port_range: record.opt_text("port_range")?,
+                context: record.field("context")?,
+                keep_config: record.field("keep_config")?,
+                no_restart: record.field("no_restart")?,
                 extra: record.finish()?,
             })
         }
@@ -16510,6 +16632,10 @@ pub mod subscription_update {
             record.field("plugin_name", &self.plugin_name);
             record.field("bk_biz_scope", &self.bk_biz_scope);
             record.field("category", &self.category);
+            record.field("port_range", &self.port_range);
+            record.field("context", &self.context);
+            record.field("keep_config", &self.keep_config);
+            record.field("no_restart", &self.no_restart);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -16644,7 +16770,7 @@ pub mod subscription_update {
         pub id: String,
         /// 步骤配置，见config定义
         pub config: Option<Config>,
-        /// 步骤参数，见params定义
+        /// 步骤参数，见params定义 (Type inferred from the doc's example.)
         pub params: Params,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -16695,7 +16821,8 @@ pub mod subscription_update {
         }
     }
     crate::serde_through_wire!(
-        Config, SubscriptionUpdateRequest, SubscriptionUpdateResponse, Scope, Steps
+        Config, Params, SubscriptionUpdateRequest, SubscriptionUpdateResponse, Scope,
+        Steps
     );
 }
 pub use subscription_update::SubscriptionUpdateRequest;
@@ -17519,8 +17646,8 @@ impl<'a> NodemanApi<'a> {
     ///         vec![
     ///             Steps::new("agent".to_string(), "AGENT".to_string(), Config::default()
     ///             .job_type(JobType::InstallAgent), Params::default()
-    ///             .context(serde_json::json!({}) .as_object().cloned().unwrap_or_default())
-    ///             .blueking_language("zh-hans".to_string())),
+    ///             .blueking_language("zh-hans".to_string()).context(serde_json::json!({})
+    ///             .as_object().cloned().unwrap_or_default())),
     ///             Steps::new("main:bkunifylogbeat".to_string(), "PLUGIN".to_string(),
     ///             Config::default().plugin_name("bkunifylogbeat".to_string())
     ///             .plugin_version("latest".to_string())
@@ -17537,10 +17664,10 @@ impl<'a> NodemanApi<'a> {
     ///             .os("windows".to_string()), ConfigTemplates::default().name("env.yaml"
     ///             .to_string()).version("2".to_string()).cpu_arch("x86_64".to_string())
     ///             .os("windows".to_string())]), Params::default()
-    ///             .port_range("9102,10000-10005,20103,30000-30100".to_string())
     ///             .context(serde_json::json!({ "--web.listen-host" : "127.0.0.1",
     ///             "--web.listen-port" : "{{ control_info.port }}" }) .as_object().cloned()
-    ///             .unwrap_or_default())), Steps::new("bkmonitorbeat".to_string(), "PLUGIN"
+    ///             .unwrap_or_default()).port_range("9102,10000-10005,20103,30000-30100"
+    ///             .to_string())), Steps::new("bkmonitorbeat".to_string(), "PLUGIN"
     ///             .to_string(), Config::default().plugin_name("bkmonitorbeat".to_string())
     ///             .plugin_version("1.7.0".to_string())
     ///             .config_templates(vec![ConfigTemplates::default()
@@ -18615,8 +18742,8 @@ impl<'a> NodemanApi<'a> {
     ///             .object_type("SERVICE".to_string()),
     ///         vec![
     ///             Steps::new("agent".to_string(), Params::default()
-    ///             .context(serde_json::json!({}) .as_object().cloned().unwrap_or_default())
-    ///             .blueking_language("zh-hans".to_string())).config(Config::default()
+    ///             .blueking_language("zh-hans".to_string()).context(serde_json::json!({})
+    ///             .as_object().cloned().unwrap_or_default())).config(Config::default()
     ///             .job_type(JobType::InstallAgent))
     ///         ],
     ///     )

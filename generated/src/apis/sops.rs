@@ -13009,7 +13009,111 @@ pub mod modify_constants_for_periodic_task {
             record.finish()
         }
     }
-    crate::serde_through_wire!(ModifyConstantsForPeriodicTaskRequest);
+    /// `ModifyConstantsForPeriodicTaskResponseValue`
+    ///
+    /// Defined in `api-docs/sops/zh_hans/modify_constants_for_periodic_task.md` at line 44.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ModifyConstantsForPeriodicTaskResponseValue {
+        /// source_type=custom 时有效，自定义变量类型， 取值范围 input: 输入框，textarea: 文本框，datetime: 日期时间，int: 整数 (described at line 92)
+        ///
+        /// custom type, which is not empty when source_type is custom, the value is input ,or textarea, or datetime, or int (described at line 93) (Not in the doc's table; seen in its example at line 44.)
+        pub custom_type: Option<String>,
+        /// 变量说明 (described at line 90)
+        ///
+        /// description (described at line 91) (Not in the doc's table; seen in its example at line 44.)
+        pub desc: Option<String>,
+        /// 变量在模板中的显示顺序 (described at line 89)
+        ///
+        /// display order at the front end (described at line 90) (Not in the doc's table; seen in its example at line 44.)
+        pub index: Option<i64>,
+        /// 同 KEY (described at line 87)
+        ///
+        /// same with KEY (described at line 88) (Not in the doc's table; seen in its example at line 44.)
+        pub key: Option<crate::Secret>,
+        /// 变量名字 (described at line 88)
+        ///
+        /// name (described at line 89) (Not in the doc's table; seen in its example at line 44.)
+        pub name: Option<String>,
+        /// `show_type` (Not in the doc's table; seen in its example at line 44.)
+        pub show_type: Option<String>,
+        /// `source_info` (Not in the doc's table; seen in its example at line 44.)
+        pub source_info: Option<std::collections::BTreeMap<String, Vec<String>>>,
+        /// source_type=component_inputs/component_outputs 时有效，变量的来源标准插件 (described at line 93)
+        ///
+        /// source tag and standard plugin info, which is not empty when source_type is component_inputs or component_outputs (described at line 94) (Not in the doc's table; seen in its example at line 44.)
+        pub source_tag: Option<String>,
+        /// 变量来源, 取值范围 custom: 自定义变量，component_inputs: 从标准插件输入参数勾选，component_outputs：从标准插件输出结果中勾选 (described at line 91)
+        ///
+        /// source of variable, custom mean manual variable, component_inputs means variables comes from task node inputs parameters, component_outputs means variables comes from task node outputs parameters (described at line 92) (Not in the doc's table; seen in its example at line 44.)
+        pub source_type: Option<String>,
+        /// `validation` (Not in the doc's table; seen in its example at line 44.)
+        pub validation: Option<String>,
+        /// `value` (Not in the doc's table; seen in its example at line 44.)
+        pub value: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ModifyConstantsForPeriodicTaskResponseValue {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ModifyConstantsForPeriodicTaskResponseValue",
+                &[
+                    "custom_type",
+                    "desc",
+                    "index",
+                    "key",
+                    "name",
+                    "show_type",
+                    "source_info",
+                    "source_tag",
+                    "source_type",
+                    "validation",
+                    "value",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                custom_type: record.opt_text("custom_type")?,
+                desc: record.opt_text("desc")?,
+                index: record.opt_int("index")?,
+                key: record.field("key")?,
+                name: record.opt_text("name")?,
+                show_type: record.opt_text("show_type")?,
+                source_info: record.field("source_info")?,
+                source_tag: record.opt_text("source_tag")?,
+                source_type: record.opt_text("source_type")?,
+                validation: record.opt_text("validation")?,
+                value: record.opt_text("value")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("custom_type", &self.custom_type);
+            record.field("desc", &self.desc);
+            record.field("index", &self.index);
+            record.field("key", &self.key);
+            record.field("name", &self.name);
+            record.field("show_type", &self.show_type);
+            record.field("source_info", &self.source_info);
+            record.field("source_tag", &self.source_tag);
+            record.field("source_type", &self.source_type);
+            record.field("validation", &self.validation);
+            record.field("value", &self.value);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ModifyConstantsForPeriodicTaskRequest,
+        ModifyConstantsForPeriodicTaskResponseValue
+    );
 }
 pub use modify_constants_for_periodic_task::ModifyConstantsForPeriodicTaskRequest;
 /// Types of [`modify_constants_for_task`](super::endpoints::ModifyConstantsForTask).
@@ -15614,9 +15718,47 @@ pub mod start_task {
             record.finish()
         }
     }
-    crate::serde_through_wire!(StartTaskRequest);
+    /// `StartTaskResponse`
+    ///
+    /// Defined in `api-docs/sops/zh_hans/start_task.md` at line 32.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StartTaskResponse {
+        /// 任务对应的url (described at line 51)
+        ///
+        /// url of the task (described at line 52) (Not in the doc's table; seen in its example at line 32.)
+        pub task_url: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for StartTaskResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "StartTaskResponse",
+                &["task_url"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                task_url: record.opt_text("task_url")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("task_url", &self.task_url);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(StartTaskRequest, StartTaskResponse);
 }
 pub use start_task::StartTaskRequest;
+pub use start_task::StartTaskResponse;
 /// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
 #[cfg(feature = "mock")]
 pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
@@ -16287,7 +16429,10 @@ pub mod endpoints {
     pub struct ModifyConstantsForPeriodicTask;
     impl crate::Endpoint for ModifyConstantsForPeriodicTask {
         type Request = super::modify_constants_for_periodic_task::ModifyConstantsForPeriodicTaskRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = std::collections::BTreeMap<
+            String,
+            super::modify_constants_for_periodic_task::ModifyConstantsForPeriodicTaskResponseValue,
+        >;
         const SYSTEM: &'static str = "sops";
         const NAME: &'static str = "modify_constants_for_periodic_task";
         const ID: &'static str = "sops.modify_constants_for_periodic_task";
@@ -16452,7 +16597,7 @@ pub mod endpoints {
     pub struct StartTask;
     impl crate::Endpoint for StartTask {
         type Request = super::start_task::StartTaskRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::start_task::StartTaskResponse;
         const SYSTEM: &'static str = "sops";
         const NAME: &'static str = "start_task";
         const ID: &'static str = "sops.start_task";
@@ -17790,7 +17935,13 @@ impl<'a> SopsApi<'a> {
     pub async fn modify_constants_for_periodic_task(
         &self,
         request: modify_constants_for_periodic_task::ModifyConstantsForPeriodicTaskRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            modify_constants_for_periodic_task::ModifyConstantsForPeriodicTaskResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ModifyConstantsForPeriodicTask>(request).await
     }
     /// 修改任务名称和变量
@@ -18180,7 +18331,7 @@ impl<'a> SopsApi<'a> {
     pub async fn start_task(
         &self,
         request: start_task::StartTaskRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<start_task::StartTaskResponse, crate::Error> {
         self.client.call::<endpoints::StartTask>(request).await
     }
 }
@@ -18614,7 +18765,13 @@ impl<'a> SopsBlockingApi<'a> {
     pub fn modify_constants_for_periodic_task(
         &self,
         request: modify_constants_for_periodic_task::ModifyConstantsForPeriodicTaskRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        std::collections::BTreeMap<
+            String,
+            modify_constants_for_periodic_task::ModifyConstantsForPeriodicTaskResponseValue,
+        >,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ModifyConstantsForPeriodicTask>(request)
     }
     /// 修改任务名称和变量
@@ -18768,7 +18925,7 @@ impl<'a> SopsBlockingApi<'a> {
     pub fn start_task(
         &self,
         request: start_task::StartTaskRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<start_task::StartTaskResponse, crate::Error> {
         self.client.call::<endpoints::StartTask>(request)
     }
 }

@@ -6,59 +6,6 @@
 )]
 /// Types of [`list_department_profiles`](super::endpoints::ListDepartmentProfiles).
 pub mod list_department_profiles {
-    /// `Item`
-    ///
-    /// Defined in `api-docs/usermanage/zh_hans/list_department_profiles.md` at line 38.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Item {
-        /// `departments` (Not in the doc's table; seen in its example at line 38.)
-        pub departments: Option<Vec<serde_json::Value>>,
-        /// `extras` (Not in the doc's table; seen in its example at line 38.)
-        pub extras: Option<serde_json::Map<String, serde_json::Value>>,
-        /// `id` (Not in the doc's table; seen in its example at line 38.)
-        pub id: Option<i64>,
-        /// `leader` (Not in the doc's table; seen in its example at line 38.)
-        pub leader: Option<Vec<serde_json::Value>>,
-        /// 用户名 (described at line 66)
-        ///
-        /// username (described at line 66) (Not in the doc's table; seen in its example at line 38.)
-        pub username: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for Item {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Item",
-                &["departments", "extras", "id", "leader", "username"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                departments: record.field("departments")?,
-                extras: record.field("extras")?,
-                id: record.opt_int("id")?,
-                leader: record.field("leader")?,
-                username: record.opt_text("username")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("departments", &self.departments);
-            record.field("extras", &self.extras);
-            record.field("id", &self.id);
-            record.field("leader", &self.leader);
-            record.field("username", &self.username);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// 请求某部门的用户信息
     ///
     /// Get user info by department
@@ -131,56 +78,50 @@ pub mod list_department_profiles {
             record.finish()
         }
     }
-    crate::serde_through_wire!(Item, ListDepartmentProfilesRequest);
-}
-pub use list_department_profiles::ListDepartmentProfilesRequest;
-/// Types of [`list_departments`](super::endpoints::ListDepartments).
-pub mod list_departments {
-    /// `ListDepartmentsItem`
+    /// `ListDepartmentProfilesResponseItem`
     ///
-    /// Defined in `api-docs/usermanage/zh_hans/list_departments.md` at line 43.
+    /// Defined in `api-docs/usermanage/zh_hans/list_department_profiles.md` at line 61.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Item {
-        /// `children` (Not in the doc's table; seen in its example at line 43.)
-        pub children: Option<Vec<serde_json::Value>>,
-        /// 部门完整路径 (described at line 74)
+    pub struct ListDepartmentProfilesResponseItem {
+        /// 用户 ID
         ///
-        /// full route of department (described at line 73) (Not in the doc's table; seen in its example at line 43.)
-        pub full_name: Option<String>,
-        /// 是否包含子部门 (described at line 73)
-        ///
-        /// if include children departments (described at line 72) (Not in the doc's table; seen in its example at line 43.)
-        pub has_children: Option<bool>,
-        /// 部门 ID (described at line 71)
-        ///
-        /// department ID (described at line 70) (Not in the doc's table; seen in its example at line 43.)
+        /// user ID
         pub id: Option<i64>,
-        /// 部门名 (described at line 72)
+        /// 用户名
         ///
-        /// department name (described at line 71) (Not in the doc's table; seen in its example at line 43.)
-        pub name: Option<String>,
-        /// `parent` (Not in the doc's table; seen in its example at line 43.)
-        pub parent: Option<serde_json::Value>,
+        /// username
+        pub username: Option<String>,
+        /// 用户关联的部门列表
+        ///
+        /// related departments (Type inferred from the doc's example.)
+        pub departments: Option<Vec<serde_json::Value>>,
+        /// 用户扩展字段
+        ///
+        /// extras fields (Type inferred from the doc's example.)
+        pub extras: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 用户关联上级
+        ///
+        /// related leaders (Type inferred from the doc's example.)
+        pub leader: Option<Vec<serde_json::Value>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
-    impl crate::wire::Wire for Item {
+    impl crate::wire::Wire for ListDepartmentProfilesResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read_response(
                 value,
-                "Item",
-                &["children", "full_name", "has_children", "id", "name", "parent"],
+                "ListDepartmentProfilesResponseItem",
+                &["id", "username", "departments", "extras", "leader"],
             )?;
             ::std::result::Result::Ok(Self {
-                children: record.field("children")?,
-                full_name: record.opt_text("full_name")?,
-                has_children: record.field("has_children")?,
                 id: record.opt_int("id")?,
-                name: record.opt_text("name")?,
-                parent: record.field("parent")?,
+                username: record.opt_text("username")?,
+                departments: record.field("departments")?,
+                extras: record.field("extras")?,
+                leader: record.field("leader")?,
                 extra: record.finish()?,
             })
         }
@@ -189,16 +130,22 @@ pub mod list_departments {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("children", &self.children);
-            record.field("full_name", &self.full_name);
-            record.field("has_children", &self.has_children);
             record.field("id", &self.id);
-            record.field("name", &self.name);
-            record.field("parent", &self.parent);
+            record.field("username", &self.username);
+            record.field("departments", &self.departments);
+            record.field("extras", &self.extras);
+            record.field("leader", &self.leader);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
+    crate::serde_through_wire!(
+        ListDepartmentProfilesRequest, ListDepartmentProfilesResponseItem
+    );
+}
+pub use list_department_profiles::ListDepartmentProfilesRequest;
+/// Types of [`list_departments`](super::endpoints::ListDepartments).
+pub mod list_departments {
     /// 获取部门列表
     ///
     /// List all departments
@@ -307,41 +254,55 @@ pub mod list_departments {
             record.finish()
         }
     }
-    crate::serde_through_wire!(Item, ListDepartmentsRequest);
-}
-pub use list_departments::ListDepartmentsRequest;
-/// Types of [`list_profile_departments`](super::endpoints::ListProfileDepartments).
-pub mod list_profile_departments {
-    /// `ListProfileDepartmentsItem`
+    /// `ListDepartmentsResponseItem`
     ///
-    /// Defined in `api-docs/usermanage/zh_hans/list_profile_departments.md` at line 36.
+    /// Defined in `api-docs/usermanage/zh_hans/list_departments.md` at line 67.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Item {
-        /// `children` (Not in the doc's table; seen in its example at line 36.)
-        pub children: Option<Vec<serde_json::Value>>,
-        /// department ID (described at line 60) (Not in the doc's table; seen in its example at line 36.)
-        pub id: Option<i64>,
-        /// 部门名 (described at line 62)
+    pub struct ListDepartmentsResponseItem {
+        /// 部门 ID
         ///
-        /// department name (described at line 61) (Not in the doc's table; seen in its example at line 36.)
+        /// department ID
+        pub id: Option<i64>,
+        /// 部门名
+        ///
+        /// department name
         pub name: Option<String>,
+        /// 是否包含子部门
+        ///
+        /// if include children departments
+        pub has_children: Option<bool>,
+        /// 部门完整路径
+        ///
+        /// full route of department
+        pub full_name: Option<String>,
+        /// 用户关联子部门
+        ///
+        /// related children departments (Type inferred from the doc's example.)
+        pub children: Option<Vec<serde_json::Value>>,
+        /// 该部门的父部门
+        ///
+        /// parent department
+        pub parent: Option<serde_json::Map<String, serde_json::Value>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
-    impl crate::wire::Wire for Item {
+    impl crate::wire::Wire for ListDepartmentsResponseItem {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read_response(
                 value,
-                "Item",
-                &["children", "id", "name"],
+                "ListDepartmentsResponseItem",
+                &["id", "name", "has_children", "full_name", "children", "parent"],
             )?;
             ::std::result::Result::Ok(Self {
-                children: record.field("children")?,
                 id: record.opt_int("id")?,
                 name: record.opt_text("name")?,
+                has_children: record.field("has_children")?,
+                full_name: record.opt_text("full_name")?,
+                children: record.field("children")?,
+                parent: record.field("parent")?,
                 extra: record.finish()?,
             })
         }
@@ -350,13 +311,21 @@ pub mod list_profile_departments {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("children", &self.children);
             record.field("id", &self.id);
             record.field("name", &self.name);
+            record.field("has_children", &self.has_children);
+            record.field("full_name", &self.full_name);
+            record.field("children", &self.children);
+            record.field("parent", &self.parent);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
+    crate::serde_through_wire!(ListDepartmentsRequest, ListDepartmentsResponseItem);
+}
+pub use list_departments::ListDepartmentsRequest;
+/// Types of [`list_profile_departments`](super::endpoints::ListProfileDepartments).
+pub mod list_profile_departments {
     /// 请求某个用户的部门信息
     ///
     /// List certain user's departments
@@ -429,12 +398,80 @@ pub mod list_profile_departments {
             record.finish()
         }
     }
-    crate::serde_through_wire!(Item, ListProfileDepartmentsRequest);
+    /// `ListProfileDepartmentsResponseItem`
+    ///
+    /// Defined in `api-docs/usermanage/zh_hans/list_profile_departments.md` at line 57.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListProfileDepartmentsResponseItem {
+        /// 部门 ID
+        ///
+        /// department ID
+        pub id: Option<i64>,
+        /// 部门名
+        ///
+        /// department name
+        pub name: Option<String>,
+        /// 是否包含子部门
+        ///
+        /// if include children departments
+        pub has_children: Option<bool>,
+        /// 部门完整路径
+        ///
+        /// full route of department
+        pub full_name: Option<String>,
+        /// 用户关联子部门
+        ///
+        /// related children departments (Type inferred from the doc's example.)
+        pub children: Option<Vec<serde_json::Value>>,
+        /// 该部门的父部门
+        ///
+        /// parent department
+        pub parent: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ListProfileDepartmentsResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ListProfileDepartmentsResponseItem",
+                &["id", "name", "has_children", "full_name", "children", "parent"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                has_children: record.field("has_children")?,
+                full_name: record.opt_text("full_name")?,
+                children: record.field("children")?,
+                parent: record.field("parent")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("has_children", &self.has_children);
+            record.field("full_name", &self.full_name);
+            record.field("children", &self.children);
+            record.field("parent", &self.parent);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        ListProfileDepartmentsRequest, ListProfileDepartmentsResponseItem
+    );
 }
 pub use list_profile_departments::ListProfileDepartmentsRequest;
 /// Types of [`list_users`](super::endpoints::ListUsers).
 pub mod list_users {
-    pub use super::list_department_profiles::Item;
     /// 获取用户列表
     ///
     /// List all users
@@ -543,7 +580,68 @@ pub mod list_users {
             record.finish()
         }
     }
-    crate::serde_through_wire!(ListUsersRequest);
+    /// `ListUsersResponseItem`
+    ///
+    /// Defined in `api-docs/usermanage/zh_hans/list_users.md` at line 66.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListUsersResponseItem {
+        /// 用户 ID
+        ///
+        /// user ID
+        pub id: Option<i64>,
+        /// 用户名
+        ///
+        /// username
+        pub username: Option<String>,
+        /// 用户关联的部门列表
+        ///
+        /// related departments (Type inferred from the doc's example.)
+        pub departments: Option<Vec<serde_json::Value>>,
+        /// 用户扩展字段
+        ///
+        /// extras fields (Type inferred from the doc's example.)
+        pub extras: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 用户关联上级
+        ///
+        /// related leaders (Type inferred from the doc's example.)
+        pub leader: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ListUsersResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ListUsersResponseItem",
+                &["id", "username", "departments", "extras", "leader"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                username: record.opt_text("username")?,
+                departments: record.field("departments")?,
+                extras: record.field("extras")?,
+                leader: record.field("leader")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("username", &self.username);
+            record.field("departments", &self.departments);
+            record.field("extras", &self.extras);
+            record.field("leader", &self.leader);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(ListUsersRequest, ListUsersResponseItem);
 }
 pub use list_users::ListUsersRequest;
 /// Types of [`retrieve_department`](super::endpoints::RetrieveDepartment).
@@ -608,9 +706,79 @@ pub mod retrieve_department {
             record.finish()
         }
     }
-    crate::serde_through_wire!(RetrieveDepartmentRequest);
+    /// `RetrieveDepartmentResponseItem`
+    ///
+    /// Defined in `api-docs/usermanage/zh_hans/retrieve_department.md` at line 60.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct RetrieveDepartmentResponseItem {
+        /// 部门 ID
+        ///
+        /// department ID
+        pub id: Option<i64>,
+        /// 部门名
+        ///
+        /// department name
+        pub name: Option<String>,
+        /// 是否包含子部门
+        ///
+        /// if include children departments
+        pub has_children: Option<bool>,
+        /// 部门完整路径
+        ///
+        /// full route of department
+        pub full_name: Option<String>,
+        /// 用户关联子部门
+        ///
+        /// related children departments (Type inferred from the doc's example.)
+        pub children: Option<Vec<serde_json::Value>>,
+        /// 该部门的父部门
+        ///
+        /// parent department
+        pub parent: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for RetrieveDepartmentResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "RetrieveDepartmentResponseItem",
+                &["id", "name", "has_children", "full_name", "children", "parent"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                name: record.opt_text("name")?,
+                has_children: record.field("has_children")?,
+                full_name: record.opt_text("full_name")?,
+                children: record.field("children")?,
+                parent: record.field("parent")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("has_children", &self.has_children);
+            record.field("full_name", &self.full_name);
+            record.field("children", &self.children);
+            record.field("parent", &self.parent);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        RetrieveDepartmentRequest, RetrieveDepartmentResponseItem
+    );
 }
 pub use retrieve_department::RetrieveDepartmentRequest;
+pub use retrieve_department::RetrieveDepartmentResponseItem;
 /// Types of [`retrieve_user`](super::endpoints::RetrieveUser).
 pub mod retrieve_user {
     /// 查询用户具体详情
@@ -681,9 +849,71 @@ pub mod retrieve_user {
             record.finish()
         }
     }
-    crate::serde_through_wire!(RetrieveUserRequest);
+    /// `RetrieveUserResponseItem`
+    ///
+    /// Defined in `api-docs/usermanage/zh_hans/retrieve_user.md` at line 61.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct RetrieveUserResponseItem {
+        /// 用户 ID
+        ///
+        /// user ID
+        pub id: Option<i64>,
+        /// 用户名
+        ///
+        /// username
+        pub username: Option<String>,
+        /// 用户关联的部门列表
+        ///
+        /// related departments (Type inferred from the doc's example.)
+        pub departments: Option<Vec<serde_json::Value>>,
+        /// 用户扩展字段
+        ///
+        /// extras fields (Type inferred from the doc's example.)
+        pub extras: Option<serde_json::Map<String, serde_json::Value>>,
+        /// 用户关联上级
+        ///
+        /// related leaders (Type inferred from the doc's example.)
+        pub leader: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for RetrieveUserResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "RetrieveUserResponseItem",
+                &["id", "username", "departments", "extras", "leader"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_int("id")?,
+                username: record.opt_text("username")?,
+                departments: record.field("departments")?,
+                extras: record.field("extras")?,
+                leader: record.field("leader")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("username", &self.username);
+            record.field("departments", &self.departments);
+            record.field("extras", &self.extras);
+            record.field("leader", &self.leader);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(RetrieveUserRequest, RetrieveUserResponseItem);
 }
 pub use retrieve_user::RetrieveUserRequest;
+pub use retrieve_user::RetrieveUserResponseItem;
 /// Each API's mock route and the `data` of its doc's response example (`bkapi::mock`).
 #[cfg(feature = "mock")]
 pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
@@ -741,7 +971,9 @@ pub mod endpoints {
     pub struct ListDepartmentProfiles;
     impl crate::Endpoint for ListDepartmentProfiles {
         type Request = super::list_department_profiles::ListDepartmentProfilesRequest;
-        type Response = Vec<super::list_department_profiles::Item>;
+        type Response = Vec<
+            super::list_department_profiles::ListDepartmentProfilesResponseItem,
+        >;
         const SYSTEM: &'static str = "usermanage";
         const NAME: &'static str = "list_department_profiles";
         const ID: &'static str = "usermanage.list_department_profiles";
@@ -756,7 +988,7 @@ pub mod endpoints {
     pub struct ListDepartments;
     impl crate::Endpoint for ListDepartments {
         type Request = super::list_departments::ListDepartmentsRequest;
-        type Response = Vec<super::list_departments::Item>;
+        type Response = Vec<super::list_departments::ListDepartmentsResponseItem>;
         const SYSTEM: &'static str = "usermanage";
         const NAME: &'static str = "list_departments";
         const ID: &'static str = "usermanage.list_departments";
@@ -771,7 +1003,9 @@ pub mod endpoints {
     pub struct ListProfileDepartments;
     impl crate::Endpoint for ListProfileDepartments {
         type Request = super::list_profile_departments::ListProfileDepartmentsRequest;
-        type Response = Vec<super::list_profile_departments::Item>;
+        type Response = Vec<
+            super::list_profile_departments::ListProfileDepartmentsResponseItem,
+        >;
         const SYSTEM: &'static str = "usermanage";
         const NAME: &'static str = "list_profile_departments";
         const ID: &'static str = "usermanage.list_profile_departments";
@@ -786,7 +1020,7 @@ pub mod endpoints {
     pub struct ListUsers;
     impl crate::Endpoint for ListUsers {
         type Request = super::list_users::ListUsersRequest;
-        type Response = Vec<super::list_users::Item>;
+        type Response = Vec<super::list_users::ListUsersResponseItem>;
         const SYSTEM: &'static str = "usermanage";
         const NAME: &'static str = "list_users";
         const ID: &'static str = "usermanage.list_users";
@@ -801,7 +1035,7 @@ pub mod endpoints {
     pub struct RetrieveDepartment;
     impl crate::Endpoint for RetrieveDepartment {
         type Request = super::retrieve_department::RetrieveDepartmentRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::retrieve_department::RetrieveDepartmentResponseItem;
         const SYSTEM: &'static str = "usermanage";
         const NAME: &'static str = "retrieve_department";
         const ID: &'static str = "usermanage.retrieve_department";
@@ -816,7 +1050,7 @@ pub mod endpoints {
     pub struct RetrieveUser;
     impl crate::Endpoint for RetrieveUser {
         type Request = super::retrieve_user::RetrieveUserRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::retrieve_user::RetrieveUserResponseItem;
         const SYSTEM: &'static str = "usermanage";
         const NAME: &'static str = "retrieve_user";
         const ID: &'static str = "usermanage.retrieve_user";
@@ -864,7 +1098,10 @@ impl<'a> UsermanageApi<'a> {
     pub async fn list_department_profiles(
         &self,
         request: list_department_profiles::ListDepartmentProfilesRequest,
-    ) -> std::result::Result<Vec<list_department_profiles::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<list_department_profiles::ListDepartmentProfilesResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListDepartmentProfiles>(request).await
     }
     /// 获取部门列表
@@ -899,7 +1136,10 @@ impl<'a> UsermanageApi<'a> {
     pub async fn list_departments(
         &self,
         request: list_departments::ListDepartmentsRequest,
-    ) -> std::result::Result<Vec<list_departments::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<list_departments::ListDepartmentsResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListDepartments>(request).await
     }
     /// 请求某个用户的部门信息
@@ -929,7 +1169,10 @@ impl<'a> UsermanageApi<'a> {
     pub async fn list_profile_departments(
         &self,
         request: list_profile_departments::ListProfileDepartmentsRequest,
-    ) -> std::result::Result<Vec<list_profile_departments::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<list_profile_departments::ListProfileDepartmentsResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListProfileDepartments>(request).await
     }
     /// 获取用户列表
@@ -964,7 +1207,7 @@ impl<'a> UsermanageApi<'a> {
     pub async fn list_users(
         &self,
         request: list_users::ListUsersRequest,
-    ) -> std::result::Result<Vec<list_users::Item>, crate::Error> {
+    ) -> std::result::Result<Vec<list_users::ListUsersResponseItem>, crate::Error> {
         self.client.call::<endpoints::ListUsers>(request).await
     }
     /// 查询部门具体信息
@@ -976,7 +1219,7 @@ impl<'a> UsermanageApi<'a> {
     /// Generated from `api-docs/usermanage/zh_hans/retrieve_department.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response`: the doc says `array`, corrected to `object` — the example at line 36 sends an object
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 36 sends one such object
     ///
     /// # Example
     ///
@@ -997,7 +1240,10 @@ impl<'a> UsermanageApi<'a> {
     pub async fn retrieve_department(
         &self,
         request: retrieve_department::RetrieveDepartmentRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        retrieve_department::RetrieveDepartmentResponseItem,
+        crate::Error,
+    > {
         self.client.call::<endpoints::RetrieveDepartment>(request).await
     }
     /// 查询用户具体详情
@@ -1009,7 +1255,7 @@ impl<'a> UsermanageApi<'a> {
     /// Generated from `api-docs/usermanage/zh_hans/retrieve_user.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response`: the doc says `array`, corrected to `object` — the example at line 38 sends an object
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 38 sends one such object
     ///
     /// # Example
     ///
@@ -1032,7 +1278,7 @@ impl<'a> UsermanageApi<'a> {
     pub async fn retrieve_user(
         &self,
         request: retrieve_user::RetrieveUserRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<retrieve_user::RetrieveUserResponseItem, crate::Error> {
         self.client.call::<endpoints::RetrieveUser>(request).await
     }
 }
@@ -1057,7 +1303,10 @@ impl<'a> UsermanageBlockingApi<'a> {
     pub fn list_department_profiles(
         &self,
         request: list_department_profiles::ListDepartmentProfilesRequest,
-    ) -> std::result::Result<Vec<list_department_profiles::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<list_department_profiles::ListDepartmentProfilesResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListDepartmentProfiles>(request)
     }
     /// 获取部门列表
@@ -1070,7 +1319,10 @@ impl<'a> UsermanageBlockingApi<'a> {
     pub fn list_departments(
         &self,
         request: list_departments::ListDepartmentsRequest,
-    ) -> std::result::Result<Vec<list_departments::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<list_departments::ListDepartmentsResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListDepartments>(request)
     }
     /// 请求某个用户的部门信息
@@ -1083,7 +1335,10 @@ impl<'a> UsermanageBlockingApi<'a> {
     pub fn list_profile_departments(
         &self,
         request: list_profile_departments::ListProfileDepartmentsRequest,
-    ) -> std::result::Result<Vec<list_profile_departments::Item>, crate::Error> {
+    ) -> std::result::Result<
+        Vec<list_profile_departments::ListProfileDepartmentsResponseItem>,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ListProfileDepartments>(request)
     }
     /// 获取用户列表
@@ -1096,7 +1351,7 @@ impl<'a> UsermanageBlockingApi<'a> {
     pub fn list_users(
         &self,
         request: list_users::ListUsersRequest,
-    ) -> std::result::Result<Vec<list_users::Item>, crate::Error> {
+    ) -> std::result::Result<Vec<list_users::ListUsersResponseItem>, crate::Error> {
         self.client.call::<endpoints::ListUsers>(request)
     }
     /// 查询部门具体信息
@@ -1108,11 +1363,14 @@ impl<'a> UsermanageBlockingApi<'a> {
     /// Generated from `api-docs/usermanage/zh_hans/retrieve_department.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response`: the doc says `array`, corrected to `object` — the example at line 36 sends an object
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 36 sends one such object
     pub fn retrieve_department(
         &self,
         request: retrieve_department::RetrieveDepartmentRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        retrieve_department::RetrieveDepartmentResponseItem,
+        crate::Error,
+    > {
         self.client.call::<endpoints::RetrieveDepartment>(request)
     }
     /// 查询用户具体详情
@@ -1124,11 +1382,11 @@ impl<'a> UsermanageBlockingApi<'a> {
     /// Generated from `api-docs/usermanage/zh_hans/retrieve_user.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response`: the doc says `array`, corrected to `object` — the example at line 38 sends an object
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 38 sends one such object
     pub fn retrieve_user(
         &self,
         request: retrieve_user::RetrieveUserRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<retrieve_user::RetrieveUserResponseItem, crate::Error> {
         self.client.call::<endpoints::RetrieveUser>(request)
     }
 }

@@ -39,12 +39,20 @@ pub mod example_only_keys;
 pub mod example_settles_contradictions;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/explanation_headings.rs"]
+pub mod explanation_headings;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/fragment_examples.rs"]
 pub mod fragment_examples;
 
 #[rustfmt::skip]
 #[path = "../../../../tests/fixtures/gateway_response_bodies.rs"]
 pub mod gateway_response_bodies;
+
+#[rustfmt::skip]
+#[path = "../../../../tests/fixtures/go_and_java_type_words.rs"]
+pub mod go_and_java_type_words;
 
 #[rustfmt::skip]
 #[path = "../../../../tests/fixtures/key_value_table.rs"]
@@ -99,8 +107,16 @@ pub mod same_key_elsewhere;
 pub mod structural_request_table;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/text_titled_tables.rs"]
+pub mod text_titled_tables;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/unrecognised_request_section.rs"]
 pub mod unrecognised_request_section;
+
+#[rustfmt::skip]
+#[path = "../../../../tests/fixtures/untyped_data_from_example.rs"]
+pub mod untyped_data_from_example;
 
 #[rustfmt::skip]
 #[path = "../../../../tests/fixtures/value_list_enums.rs"]
