@@ -16,8 +16,16 @@ pub enum Shape {
     Any,
 }
 
+/// Longest type cell read as a type word; BlueKing's longest are under 60 bytes.
+const MAX_TYPE_WORD_BYTES: usize = 256;
+
 /// Parses a type cell. `None` means the word is not understood: the caller reports it and uses untyped JSON.
 pub fn parse_type_word(word: &str) -> Option<Shape> {
+    // Each bracket or separator is a level of recursion: a cell this long is no type word (and a hostile one,
+    // `[][][]…` or `list[list[…`, must not exhaust the reading thread's stack).
+    if word.len() > MAX_TYPE_WORD_BYTES {
+        return None;
+    }
     let w = word.trim().to_lowercase().replace(['（', '〔'], "(").replace(['）', '〕'], ")");
     let w = w.trim_matches(|c: char| c == '`' || c == '*');
     if w.is_empty() {
@@ -212,6 +220,9 @@ mod tests {
         assert_eq!(parse_type_word("Array of strings"), Some(arr(Shape::String)));
         assert_eq!(parse_type_word("json object"), Some(Shape::Object));
         assert_eq!(parse_type_word("json object string"), Some(Shape::String));
+        // Nested without end: no type, and no stack overflow.
+        assert_eq!(parse_type_word(&"[]".repeat(100_000)), None);
+        assert!(parse_type_word(&format!("{}int", "[]".repeat(20))).is_some());
         // Still no type: a placeholder, a description.
         assert_eq!(parse_type_word("-"), None);
         assert_eq!(parse_type_word("随bk_property_type字段类型"), None);
