@@ -248,6 +248,7 @@ fn status_word(s: DocStatus) -> &'static str {
         DocStatus::Definitions => "definitions, used by the folder's docs",
         DocStatus::Superseded => "parsed, superseded by a newer revision",
         DocStatus::NotAnApi => "no API, says the metadata",
+        DocStatus::Included => "a fragment other docs of its folder include",
     }
 }
 
@@ -313,7 +314,7 @@ fn report_manifests(m: &bkapi_codegen::tasks::corpus::ManifestCheck, verbose: bo
 fn print_summary(s: &Summary) {
     let m = measures(s);
     eprintln!(
-        "corpus: {} docs ({} of them pages of shared definitions): {} parsed, {} located ({:.1}% of the API docs), \
+        "corpus: {} docs ({} of them no API: pages of shared definitions, included fragments): {} parsed, {} located ({:.1}% of the API docs), \
          {} failed, {} panics; fields {}/{} typed ({:.1}%; not \
          counting {} maps or lists of untyped values); examples {}: {} parsed ({:.1}%), {} decoded, {} lossless \
          ({:.1}% of parsed), {} with drift; {} ms",

@@ -135,6 +135,27 @@ pub(super) fn report_not_an_api(input: &SystemInput, meta: &Meta, out: &mut Repo
     }
 }
 
+/// A template fragment: another doc of its folder includes it by file name (`{% include '_x.md.j2' %}`).
+fn is_included(input: &SystemInput, t: &DocText) -> bool {
+    let Some(name) = t.path.file_name().and_then(|n| n.to_str()) else { return false };
+    is_template(&t.path)
+        && input
+            .docs
+            .iter()
+            .filter(|other| other.folder == t.folder && other.path != t.path)
+            .any(|other| included_names(&other.text).any(|included| included == name))
+}
+
+/// The file names a template's `{% include '…' %}` statements name.
+fn included_names(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|line| {
+        let statement = line.trim().strip_prefix("{%")?.strip_suffix("%}")?.trim();
+        let target = statement.strip_prefix("include")?.trim();
+        let target = target.trim_matches(|c| c == '\'' || c == '"');
+        Some(target.rsplit('/').next().unwrap_or(target))
+    })
+}
+
 /// Lowers every doc that is an API's (not a page of definitions, not one the metadata rules out). Docs are
 /// independent until the type space: lowered on every core, in their order.
 pub(super) fn lower_docs(
@@ -151,7 +172,7 @@ pub(super) fn lower_docs(
     let results: Vec<_> = input
         .docs
         .par_iter()
-        .filter(|t| !is_shared(t) && !is_not_an_api(meta, t))
+        .filter(|t| !is_shared(t) && !is_not_an_api(meta, t) && !is_included(input, t))
         .filter_map(|t| {
             let doc_name = api_name_of(&t.path)?;
             let file = input.display(&t.path);
@@ -200,6 +221,11 @@ pub(super) fn lower_docs(
         let path = input.docs.iter().find(|t| input.display(&t.path) == page.path).map(|t| t.path.clone());
         let path = path.unwrap_or_default();
         out.docs.push(DocOutcome::new(page.path.clone(), path, &set.system, api, DocStatus::Definitions));
+    }
+    for t in input.docs.iter().filter(|t| !is_shared(t) && !is_not_an_api(meta, t) && is_included(input, t)) {
+        let api = api_name_of(&t.path).unwrap_or_default();
+        let file = input.display(&t.path);
+        out.docs.push(DocOutcome::new(file, t.path.clone(), &set.system, api, DocStatus::Included));
     }
     let mut lowered = Vec::new();
     for (folder, path, file, api_name, result) in results {

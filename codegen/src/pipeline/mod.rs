@@ -89,6 +89,9 @@ pub enum DocStatus {
     Superseded,
     /// Metadata says it is no API (`not_an_api`, with the reason).
     NotAnApi,
+    /// A template fragment other docs of its folder include (`{% include '_api_v2_status_code.md.j2' %}`), not
+    /// an API of its own.
+    Included,
 }
 
 /// Everything [`build_system`] reads, already in memory: the system as discovery found it (its folders,

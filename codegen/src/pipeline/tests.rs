@@ -236,6 +236,37 @@ fn definitions_elsewhere_in_the_tree_locate_the_docs_they_name() {
 }
 
 #[test]
+fn a_gateway_s_resources_split_over_many_files_locate_its_docs_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    // bk-monitor's layout: `resources.yaml` beside the docs names two resources; one file per resource group
+    // below it (partial OpenAPI: only `paths`) names the rest. No file alone locates half of the docs.
+    let resource = |path: &str, method: &str, id: &str| {
+        format!(
+            "paths:\n  {path}:\n    {method}:\n      operationId: {id}\n      x-bk-apigateway-resource:\n        backend:\n          method: {method}\n          path: /api/v4{path}\n"
+        )
+    };
+    write(
+        &root,
+        "apigw/resources.yaml",
+        &format!("swagger: '2.0'\nbasePath: /\n{}", resource("/app/as_code/import/", "post", "import_config")),
+    );
+    write(&root, "apigw/resources/external/app/shield.yaml", &resource("/app/shield/add/", "post", "add_shield"));
+    write(&root, "apigw/resources/external/app/alert.yaml", &resource("/app/alert/search/", "get", "search_alert"));
+    // Not a definition: no path maps an HTTP method.
+    write(&root, "apigw/resources/notes.yaml", "paths:\n  /app/x/:\n    summary: no method here\n");
+    for name in ["import_config", "add_shield", "search_alert", "get_x"] {
+        write(&root, &format!("apigw/docs/zh/{name}.md"), TABLE);
+    }
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    let apis = located_apis(&loaded);
+    assert!(apis.contains(&("add_shield", "/app/shield/add/", HttpMethod::Post)), "{apis:?}");
+    assert!(apis.contains(&("search_alert", "/app/alert/search/", HttpMethod::Get)), "{apis:?}");
+    assert!(apis.contains(&("import_config", "/app/as_code/import/", HttpMethod::Post)), "{apis:?}");
+    assert_eq!(status_of(&loaded, "repo/apigw/docs/zh/get_x.md"), Some(DocStatus::Unlocated));
+}
+
+#[test]
 fn a_system_s_own_docs_are_located_by_the_esb_manifest_of_it_under_another_word_order() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("tree");
@@ -328,6 +359,20 @@ fn a_waiter_must_poll_an_api_with_a_boolean_field_in_its_response() {
             (11, "waiter `wait_for_nothing` polls `gone`, which this system has no doc of")
         ]
     );
+}
+
+#[test]
+fn a_template_fragment_other_docs_include_is_no_api_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    write(&root, "sys/docs/zh/get_x.md.j2", &format!("{TABLE}\n{{% include '_status_code.md.j2' %}}\n"));
+    write(&root, "sys/docs/zh/_status_code.md.j2", "#### 状态码\n\n| 状态码 | 说明 |\n|---|---|\n| 200 | ok |\n");
+    // Not included by anyone: a doc like any other.
+    write(&root, "sys/docs/zh/_draft.md.j2", TABLE);
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    assert_eq!(status_of(&loaded, "repo/sys/docs/zh/_status_code.md.j2"), Some(DocStatus::Included));
+    assert_ne!(status_of(&loaded, "repo/sys/docs/zh/_draft.md.j2"), Some(DocStatus::Included));
+    assert_ne!(status_of(&loaded, "repo/sys/docs/zh/get_x.md.j2"), Some(DocStatus::Included));
 }
 
 #[test]

@@ -240,6 +240,25 @@ impl Locators<'_> {
         Ok(None)
     }
 
+    /// Gateway resource definitions split over many files below the nearest ones (`resources/**/*.yaml`, one per
+    /// resource group, partial OpenAPI with only `paths`): after the nearest folder's own, every definition under
+    /// that folder that locates at least one of the docs. Together they locate the docs; none alone need to.
+    fn with_split_definitions(
+        &mut self,
+        manifest_dir: &Path,
+        mut found: Vec<Manifest>,
+        docs: &[PathBuf],
+    ) -> Result<Vec<Manifest>, Error> {
+        let names: Vec<String> = docs.iter().filter_map(|d| api_name_of(d)).collect();
+        let below = tree_manifests(manifest_dir, self.display, &mut self.diagnostics)?;
+        found.extend(below.into_iter().filter(|m| {
+            m.esb_system.is_none()
+                && m.source.parent() != Some(manifest_dir)
+                && names.iter().any(|n| m.find_as(n, locate::Match::Exact).is_some())
+        }));
+        Ok(found)
+    }
+
     fn elsewhere_locating(&mut self, docs: &[PathBuf]) -> Result<Vec<Manifest>, Error> {
         let definitions = match &self.tree {
             Some(d) => d,
@@ -333,7 +352,10 @@ fn folder_of(
             match (nearest, &esb_system) {
                 (Some((_, found)), Some(esb)) => (esb.clone(), found, esb_system.clone(), components),
                 (None, Some(esb)) => (esb.clone(), Vec::new(), esb_system.clone(), components),
-                (Some((manifest_dir, found)), None) => (folder_system_name(&manifest_dir), found, None, components),
+                (Some((manifest_dir, found)), None) => {
+                    let found = locators.with_split_definitions(&manifest_dir, found, &docs)?;
+                    (folder_system_name(&manifest_dir), found, None, components)
+                }
                 (None, None) => {
                     let elsewhere = locators.elsewhere_locating(&docs)?;
                     // Docs located by an ESB system's component list elsewhere are that system's docs.

@@ -191,12 +191,24 @@ struct EsbEntry {
     dest_path: Option<String>,
 }
 
+/// A partial OpenAPI definition: only `paths` (BlueKing splits a gateway's resources over one file per resource
+/// group, `resources/**/*.yaml`), recognised by its shape — a path starting with `/` that maps an HTTP method.
+fn has_resource_paths(value: &serde_yaml_ng::Value) -> bool {
+    let Some(serde_yaml_ng::Value::Mapping(paths)) = value.get("paths") else { return false };
+    paths.iter().any(|(path, operations)| {
+        path.as_str().is_some_and(|p| p.starts_with('/'))
+            && operations
+                .as_mapping()
+                .is_some_and(|ops| ops.keys().filter_map(|k| k.as_str()).any(|k| HttpMethod::parse(k).is_some()))
+    })
+}
+
 /// Reads a YAML file as a manifest: an ESB component list or an OpenAPI gateway resource definition.
 /// `Ok(None)`: valid YAML, but neither. `system` names the ESB system for entries without a `path`.
 pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Manifest>, Box<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| Box::new(yaml_error(file, &e)))?;
-    if value.get("openapi").is_some() || value.get("swagger").is_some() {
+    if value.get("openapi").is_some() || value.get("swagger").is_some() || has_resource_paths(&value) {
         return Ok(Some(read_gateway(file, text, &value)));
     }
     let serde_yaml_ng::Value::Sequence(items) = &value else { return Ok(None) };

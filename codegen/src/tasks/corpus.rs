@@ -75,7 +75,8 @@ pub struct Summary {
     pub located: usize,
     pub failed: usize,
     pub panics: usize,
-    /// Pages of shared definitions (`common.md`) that other docs refer to: not APIs, so not counted as docs to
+    /// Pages of shared definitions (`common.md`) that other docs refer to, and template fragments other docs
+    /// include (and docs the metadata says are none): not APIs, so not counted as docs to
     /// locate.
     pub definitions: usize,
     /// Located docs of an API that another publication of the system documents in a newer revision (counted
@@ -151,7 +152,7 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
     for outcome in &loaded.docs {
         summary.docs += 1;
         let of_system = summary.by_system.entry(outcome.system.clone()).or_default();
-        if !matches!(outcome.status, DocStatus::Definitions | DocStatus::NotAnApi) {
+        if !matches!(outcome.status, DocStatus::Definitions | DocStatus::NotAnApi | DocStatus::Included) {
             of_system.docs += 1;
             of_system.located += usize::from(matches!(outcome.status, DocStatus::Located | DocStatus::Superseded));
         }
@@ -163,7 +164,7 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
             DocStatus::Unlocated => summary.parsed += 1,
             DocStatus::Failed => summary.failed += 1,
             DocStatus::Panicked => summary.panics += 1,
-            DocStatus::Definitions | DocStatus::NotAnApi => summary.definitions += 1,
+            DocStatus::Definitions | DocStatus::NotAnApi | DocStatus::Included => summary.definitions += 1,
             DocStatus::Superseded => {
                 summary.parsed += 1;
                 summary.located += 1;
