@@ -244,12 +244,13 @@ pub(super) fn merge_request_lines(
 }
 
 /// A request example written as a query string: `/api/v3/get_x?a=1&b=2`, `GET {{API_URL}}/?a=1`, `?a=1`,
-/// `a=1&b=2`, or a bare path (no parameters). Pairs are percent-decoded.
+/// `a=1&b=2`, or a bare path (no parameters), on one line; comment lines around it (`// URL Query 参数`) are no
+/// part of it. Pairs are percent-decoded.
 fn query_example(text: &str) -> Option<Vec<(String, String)>> {
-    if text.contains('\n') {
-        return None;
-    }
-    let mut rest = text.trim();
+    let mut lines =
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("//") && !l.starts_with('#'));
+    let (Some(line), None) = (lines.next(), lines.next()) else { return None };
+    let mut rest = line;
     if let Some((word, after)) = rest.split_once(' ')
         && HttpMethod::parse(word).is_some()
     {

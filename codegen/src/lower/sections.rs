@@ -74,21 +74,34 @@ fn nameless_tables_take_parent_role(doc: &Document, kinds: &mut [SectionKind]) {
     }
 }
 
-/// `### 返回结果` › `#### 字段说明`: a heading that only says "fields" belongs to its parent's table.
+/// `### 返回结果` › `#### 字段说明`: a heading that only says "fields" belongs to its parent's table. One that says
+/// "parameters" under no parameter section (bk-user's `### 参数说明`, before any response section) is the request's.
 fn generic_titles_take_parent_role(doc: &Document, kinds: &mut [SectionKind]) {
     for i in 0..kinds.len() {
         let Some(s) = doc.sections.get(i) else { continue };
         if kinds.get(i) != Some(&SectionKind::Definition) || !is_generic_title(&s.title) {
             continue;
         }
-        let parent = parent_section(doc, i);
-        if let Some(k @ (SectionKind::BodyParams | SectionKind::ResponseParams)) =
-            parent.and_then(|j| kinds.get(j)).copied()
-            && let Some(slot) = kinds.get_mut(i)
-        {
+        let parent = parent_section(doc, i).and_then(|j| kinds.get(j)).copied();
+        let response_before = kinds.get(..i).is_some_and(|before| {
+            before.iter().any(|k| matches!(k, SectionKind::ResponseParams | SectionKind::ResponseExample))
+        });
+        let role = match parent {
+            Some(k @ (SectionKind::BodyParams | SectionKind::ResponseParams)) => Some(k),
+            Some(SectionKind::Definition) | None if names_parameters(&s.title) && !response_before => {
+                Some(SectionKind::BodyParams)
+            }
+            _ => None,
+        };
+        if let (Some(k), Some(slot)) = (role, kinds.get_mut(i)) {
             *slot = k;
         }
     }
+}
+
+/// A generic title that says "parameters" rather than "fields" (`参数说明`, `Parameter description`).
+fn names_parameters(title: &str) -> bool {
+    matches!(normalize_title(title).as_str(), "参数说明" | "参数列表" | "parameterdescription")
 }
 
 /// `### 响应参数` › `#### 示例数据`: an example heading that names no side takes its parent section's, or else

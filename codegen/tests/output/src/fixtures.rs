@@ -87,6 +87,10 @@ pub mod path_placeholder_without_parameter;
 pub mod python_requests_example;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/query_example_with_comment.rs"]
+pub mod query_example_with_comment;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/query_string_example.rs"]
 pub mod query_string_example;
 
