@@ -213,6 +213,10 @@ pub struct TypeDef {
     /// empty value, see `bkapi_wire::Record::read_response`), never refusing data a server sends.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub in_responses: bool,
+    /// How the doc's table was tied to this place: unset when a heading, reference or row names it; the line of
+    /// the example whose keys the table's rows matched when nothing named it (see `lower::placement`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placed_by_keys: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

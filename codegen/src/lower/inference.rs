@@ -143,7 +143,7 @@ fn infer_object(maps: &[&serde_json::Map<String, Value>], name: &str, line: u32)
             FieldNode { from_example: Some(line), secret: is_secret_name(k), ..FieldNode::inferred(k, ty, line) }
         })
         .collect();
-    ObjectNode { name: type_name(name), doc: String::new(), line, fields }
+    ObjectNode { name: type_name(name), doc: String::new(), line, fields, placed_by_keys: None }
 }
 
 /// One type for all the values that reach one place (a key of every item of a list): values of different

@@ -18,6 +18,7 @@ mod nested;
 mod paging;
 mod params;
 mod path_params;
+mod placement;
 mod same_key_types;
 mod sections;
 mod tables;
@@ -125,6 +126,8 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     let documented = cx.documented_response(flavor);
     let found = cx.find_examples(&request.fields);
     let mut examples = found.examples;
+    let mut documented_ty = documented.ty;
+    cx.place_by_keys(&examples, &mut request, &mut documented_ty);
 
     endpoint.add_esb_prefix(flavor, file, &mut cx.diags);
     let doc_path = endpoint.path.clone().map(|(p, _)| p);
@@ -167,7 +170,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
         find_examples::merge_request_lines(template, aliases, &found.request_lines, &mut examples, file, &mut cx.diags);
     }
 
-    let mut response = documented.ty;
+    let mut response = documented_ty;
     if let Some(m) = meta
         && options.apply_corrections
     {

@@ -199,7 +199,7 @@ impl<'a> DocContext<'a> {
 
     /// A definition section's table as an object at `path`; `None` for a section inside itself or one without
     /// a table.
-    fn object(&mut self, section: usize, path: &str) -> Option<ObjectNode> {
+    pub(super) fn object(&mut self, section: usize, path: &str) -> Option<ObjectNode> {
         if self.stack.len() >= MAX_NESTED_SECTIONS {
             let line = self.section(section).map_or(1, |s| s.line);
             self.diags.push(
@@ -249,7 +249,7 @@ impl<'a> DocContext<'a> {
         let named = definition_names(&s.title).next().and_then(|n| n.rsplit('.').next().map(str::to_string));
         let title_name = named
             .unwrap_or_else(|| s.title.split(['&', ',', '，', '、']).next().unwrap_or(&s.title).trim().to_string());
-        Some(ObjectNode { name: type_name(&title_name), doc, line: s.line, fields })
+        Some(ObjectNode { name: type_name(&title_name), doc, line: s.line, fields, placed_by_keys: None })
     }
 
     /// A section that lists a string field's values, as an enum named after the field.
@@ -327,7 +327,13 @@ impl<'a> DocContext<'a> {
                     if fields.is_empty() {
                         Ty::Map(Box::new(Ty::Scalar(Type::Json)))
                     } else {
-                        Ty::Object(ObjectNode { name: type_name(name), doc: String::new(), line, fields })
+                        Ty::Object(ObjectNode {
+                            name: type_name(name),
+                            doc: String::new(),
+                            line,
+                            fields,
+                            placed_by_keys: None,
+                        })
                     }
                 }
             },
@@ -339,7 +345,9 @@ impl<'a> DocContext<'a> {
                 Some(Shape::Array(_)) | Some(Shape::Any) => Ty::Array(Box::new(Ty::Scalar(Type::Json))),
                 Some(Shape::Object) | None => match self.object_section(reference.as_deref(), path, name, line) {
                     Some(i) => match self.object(i, path) {
-                        Some(o) => Ty::Array(Box::new(o.into_ty())),
+                        // A list of `key` / `value` rows is a list of pairs (`[{"key": …, "value": …}]`), not of
+                        // maps: only a lone object of them is a map (see `ObjectNode::into_ty`).
+                        Some(o) => Ty::Array(Box::new(Ty::Object(o))),
                         None => Ty::Array(Box::new(Ty::Scalar(Type::Json))),
                     },
                     None if elem.is_some() => Ty::Array(Box::new(Ty::Map(Box::new(Ty::Scalar(Type::Json))))),

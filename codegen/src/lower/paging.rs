@@ -156,7 +156,12 @@ pub(super) fn page_response(
         line,
         item.line,
     ));
-    *response =
-        Ty::Object(ObjectNode { name: format!("{camel}Response"), doc: item.doc.clone(), line: item.line, fields });
+    *response = Ty::Object(ObjectNode {
+        name: format!("{camel}Response"),
+        doc: item.doc.clone(),
+        line: item.line,
+        fields,
+        placed_by_keys: None,
+    });
     Some(record)
 }

@@ -75,6 +75,7 @@ impl DocContext<'_> {
             doc: summary.to_string(),
             line: request_line_no,
             fields: request_fields,
+            placed_by_keys: None,
         }
     }
 
@@ -129,8 +130,10 @@ impl DocContext<'_> {
                 self.used.insert(i);
             }
         } else {
-            documented.ty =
-                Some(ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields }.into_ty());
+            documented.ty = Some(
+                ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields, placed_by_keys: None }
+                    .into_ty(),
+            );
         }
         documented
     }
@@ -148,8 +151,10 @@ impl DocContext<'_> {
         self.used.insert(i);
         let fields = self.fields_of(table, "data", ParamLocation::Body);
         documented.data_line = table.line;
-        documented.ty =
-            Some(ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields }.into_ty());
+        documented.ty = Some(
+            ObjectNode { name: String::new(), doc: String::new(), line: table.line, fields, placed_by_keys: None }
+                .into_ty(),
+        );
         documented
     }
 }

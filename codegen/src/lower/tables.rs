@@ -380,8 +380,13 @@ pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
         if !fields.iter().any(|f| f.name == parent)
             && let Some(first) = fields.get(i)
         {
-            let object =
-                ObjectNode { name: type_name(&parent), doc: String::new(), line: first.line, fields: Vec::new() };
+            let object = ObjectNode {
+                name: type_name(&parent),
+                doc: String::new(),
+                line: first.line,
+                fields: Vec::new(),
+                placed_by_keys: None,
+            };
             // Documented by its rows, so not inferred; in the same place as they are.
             let holder = FieldNode::inferred(&parent, Ty::Object(object), first.line);
             let holder = FieldNode { inferred: false, location: first.location, ..holder };
@@ -400,6 +405,7 @@ pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
                 doc: String::new(),
                 line: child.line,
                 fields: Vec::new(),
+                placed_by_keys: None,
             });
         }
         if let Ty::Object(object) = target {

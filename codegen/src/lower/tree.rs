@@ -20,6 +20,8 @@ pub struct ObjectNode {
     pub doc: String,
     pub line: u32,
     pub fields: Vec<FieldNode>,
+    /// Placed by its keys, not by a name (see `lower::placement`): the line of the example whose keys it matched.
+    pub placed_by_keys: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -193,6 +193,7 @@ impl ApiFlattener<'_> {
                     line: o.line,
                     kind: TypeKind::Struct { fields },
                     in_responses: false,
+                    placed_by_keys: o.placed_by_keys,
                 };
                 Type::Named(self.space.intern(def, self.prefix))
             }
@@ -206,6 +207,7 @@ impl ApiFlattener<'_> {
                     line: e.line,
                     kind: TypeKind::Enum { values: e.values.clone(), open: true, repr: e.repr },
                     in_responses: false,
+                    placed_by_keys: None,
                 };
                 Type::Named(self.space.intern(def, self.prefix))
             }

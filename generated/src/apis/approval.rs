@@ -675,7 +675,7 @@ pub mod close_workitems {
     pub struct CloseWorkitemsRequest {
         /// 审批单列表 详情请参考审批单一节
         ///
-        /// workitem list, please refer to the Workitem section for detail (Type inferred from the doc's example.)
+        /// workitem list, please refer to the Workitem section for detail
         pub workitems: Vec<Workitems>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -712,48 +712,152 @@ pub mod close_workitems {
             record.finish()
         }
     }
+    /// 操作 0: 驳回 1: 同意
+    ///
+    /// Defined in `api-docs/approval/zh_hans/close_workitems.md` at line 22.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum CloseWorkitemsResult {
+        /// 驳回
+        ///
+        /// Sent as `0`.
+        驳回,
+        /// 同意
+        ///
+        /// Sent as `1`.
+        同意,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl CloseWorkitemsResult {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::驳回 => 0i64,
+                Self::同意 => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl CloseWorkitemsResult {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::驳回 => Some("驳回"),
+                Self::同意 => Some("同意"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for CloseWorkitemsResult {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for CloseWorkitemsResult {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::驳回),
+                "1" => return ::std::result::Result::Ok(Self::同意),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("驳回") {
+                return ::std::result::Result::Ok(Self::驳回);
+            }
+            if text.eq_ignore_ascii_case("同意") {
+                return ::std::result::Result::Ok(Self::同意);
+            }
+            if ["驳回"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::驳回);
+            }
+            if ["同意"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::同意);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "CloseWorkitemsResult",
+                    "`0` (驳回), `1` (同意)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for CloseWorkitemsResult {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::驳回,
+                    1i64 => Self::同意,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "CloseWorkitemsResult",
+                            ),
+                        );
+                    }
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `CloseWorkitemsWorkitems`
     ///
-    /// Defined in `api-docs/approval/zh_hans/close_workitems.md` at line 29.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/approval/zh_hans/close_workitems.md` at line 16.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Workitems {
-        /// 当前审批单据的处理人 (described at line 21)
+        /// 对应的业务单据的流水号
         ///
-        /// approver (described at line 21) (Not in the doc's table; seen in its example at line 29.)
-        pub approved_by: Option<String>,
-        /// 审批意见 (described at line 23)
+        /// process_inst_id
+        pub process_inst_id: String,
+        /// 当前审批单据的处理人
         ///
-        /// opinion (described at line 23) (Not in the doc's table; seen in its example at line 29.)
+        /// approver
+        pub approved_by: String,
+        /// 操作 0: 驳回 1: 同意
+        ///
+        /// action
+        pub result: CloseWorkitemsResult,
+        /// 审批意见
+        ///
+        /// opinion
         pub opinion: Option<String>,
-        /// 对应的业务单据的流水号 (described at line 20)
-        ///
-        /// process_inst_id (described at line 20) (Not in the doc's table; seen in its example at line 29.)
-        pub process_inst_id: Option<String>,
-        /// `result` (Not in the doc's table; seen in its example at line 29.)
-        pub result: Option<i64>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Workitems {
-        /// Sets `approved_by`.
-        pub fn approved_by(mut self, value: impl Into<String>) -> Self {
-            self.approved_by = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            process_inst_id: impl Into<String>,
+            approved_by: impl Into<String>,
+            result: CloseWorkitemsResult,
+        ) -> Self {
+            Self {
+                process_inst_id: process_inst_id.into(),
+                approved_by: approved_by.into(),
+                result,
+                opinion: None,
+                extra: crate::wire::Extra::default(),
+            }
         }
+    }
+    impl Workitems {
         /// Sets `opinion`.
         pub fn opinion(mut self, value: impl Into<String>) -> Self {
             self.opinion = Some(value.into());
-            self
-        }
-        /// Sets `process_inst_id`.
-        pub fn process_inst_id(mut self, value: impl Into<String>) -> Self {
-            self.process_inst_id = Some(value.into());
-            self
-        }
-        /// Sets `result`.
-        pub fn result(mut self, value: impl Into<i64>) -> Self {
-            self.result = Some(value.into());
             self
         }
     }
@@ -764,30 +868,27 @@ pub mod close_workitems {
             let mut record = crate::wire::Record::read(
                 value,
                 "Workitems",
-                &["approved_by", "opinion", "process_inst_id", "result"],
+                &["process_inst_id", "approved_by", "result", "opinion"],
             )?;
             ::std::result::Result::Ok(Self {
-                approved_by: record.opt_text("approved_by")?,
+                process_inst_id: record.text("process_inst_id")?,
+                approved_by: record.text("approved_by")?,
+                result: record.field("result")?,
                 opinion: record.opt_text("opinion")?,
-                process_inst_id: record.opt_text("process_inst_id")?,
-                result: record.opt_int("result")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("approved_by", &self.approved_by);
-            record.field("opinion", &self.opinion);
             record.field("process_inst_id", &self.process_inst_id);
+            record.field("approved_by", &self.approved_by);
             record.field("result", &self.result);
+            record.field("opinion", &self.opinion);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
-    crate::serde_through_wire!(CloseWorkitemsRequest, Workitems);
+    crate::serde_through_wire!(CloseWorkitemsRequest, CloseWorkitemsResult, Workitems);
 }
 pub use close_workitems::CloseWorkitemsRequest;
 /// Types of [`discard_workitems`](super::endpoints::DiscardWorkitems).
@@ -801,7 +902,7 @@ pub mod discard_workitems {
     pub struct DiscardWorkitemsRequest {
         /// 审批单列表 详情请参考审批单一节
         ///
-        /// workitem list, please refer to the Workitem section for detail (Type inferred from the doc's example.)
+        /// workitem list, please refer to the Workitem section for detail
         pub workitems: Vec<Workitems>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -840,31 +941,33 @@ pub mod discard_workitems {
     }
     /// `DiscardWorkitemsWorkitems`
     ///
-    /// Defined in `api-docs/approval/zh_hans/discard_workitems.md` at line 27.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/approval/zh_hans/discard_workitems.md` at line 16.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Workitems {
-        /// 当前审批单据的处理人 (described at line 20)
+        /// 当前审批单据的处理人
         ///
-        /// approver (described at line 20) (Not in the doc's table; seen in its example at line 27.)
-        pub approved_by: Option<String>,
-        /// 对应的业务单据的流水号 (described at line 21)
+        /// approver
+        pub approved_by: String,
+        /// 对应的业务单据的流水号
         ///
-        /// process_inst_id (described at line 21) (Not in the doc's table; seen in its example at line 27.)
-        pub process_inst_id: Option<String>,
+        /// process_inst_id
+        pub process_inst_id: String,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Workitems {
-        /// Sets `approved_by`.
-        pub fn approved_by(mut self, value: impl Into<String>) -> Self {
-            self.approved_by = Some(value.into());
-            self
-        }
-        /// Sets `process_inst_id`.
-        pub fn process_inst_id(mut self, value: impl Into<String>) -> Self {
-            self.process_inst_id = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            approved_by: impl Into<String>,
+            process_inst_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                approved_by: approved_by.into(),
+                process_inst_id: process_inst_id.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Workitems {
@@ -877,13 +980,10 @@ pub mod discard_workitems {
                 &["approved_by", "process_inst_id"],
             )?;
             ::std::result::Result::Ok(Self {
-                approved_by: record.opt_text("approved_by")?,
-                process_inst_id: record.opt_text("process_inst_id")?,
+                approved_by: record.text("approved_by")?,
+                process_inst_id: record.text("process_inst_id")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1038,8 +1138,8 @@ impl<'a> ApprovalApi<'a> {
     ///
     /// let request = CloseWorkitemsRequest::new(
     ///     vec![
-    ///         Workitems::default().approved_by("admin".to_string()).opinion("sdfsdf"
-    ///         .to_string()).process_inst_id("12".to_string()).result(1_i64)
+    ///         Workitems::new("12".to_string(), "admin".to_string(),
+    ///         CloseWorkitemsResult::同意).opinion("sdfsdf".to_string())
     ///     ],
     /// );
     /// let response = client.approval().close_workitems(request).await?;
@@ -1071,10 +1171,7 @@ impl<'a> ApprovalApi<'a> {
     /// use bkapi::approval::discard_workitems::*;
     ///
     /// let request = DiscardWorkitemsRequest::new(
-    ///     vec![
-    ///         Workitems::default().approved_by("admin".to_string()).process_inst_id("12"
-    ///         .to_string())
-    ///     ],
+    ///     vec![Workitems::new("admin".to_string(), "12".to_string())],
     /// );
     /// let response = client.approval().discard_workitems(request).await?;
     /// # let _ = response;

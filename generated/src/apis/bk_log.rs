@@ -59,7 +59,7 @@ pub mod collectors_fast_create {
         pub environment: Option<String>,
         /// 采集插件参数, 详细见 Plugins params
         ///
-        /// See Plugins params (Type inferred from the doc's example.)
+        /// See Plugins params
         pub params: Params,
         /// 清洗类型, 枚举: (bk_log_text, bk_log_json, bk_log_delimiter, bk_log_regexp, custom), 默认值: bk_log_text
         ///
@@ -505,26 +505,28 @@ pub mod collectors_fast_create {
     }
     /// `Params`
     ///
-    /// Defined in `api-docs/bk_log/zh_hans/collectors_fast_create.md` at line 94.
+    /// Defined in `api-docs/bk_log/zh_hans/collectors_fast_create.md` at line 61.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Params {
-        /// `conditions` (Not in the doc's table; seen in its example at line 94.)
-        pub conditions: Option<Conditions>,
-        /// `paths` (Not in the doc's table; seen in its example at line 94.)
+        /// 日志路径配置
+        ///
+        /// log path (Type inferred from the doc's example.)
         pub paths: Option<Vec<String>>,
+        /// See Plugin Condition params (Type inferred from the doc's example.)
+        pub conditions: Option<Conditions>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Params {
-        /// Sets `conditions`.
-        pub fn conditions(mut self, value: impl Into<Conditions>) -> Self {
-            self.conditions = Some(value.into());
-            self
-        }
         /// Sets `paths`.
         pub fn paths(mut self, value: impl Into<Vec<String>>) -> Self {
             self.paths = Some(value.into());
+            self
+        }
+        /// Sets `conditions`.
+        pub fn conditions(mut self, value: impl Into<Conditions>) -> Self {
+            self.conditions = Some(value.into());
             self
         }
     }
@@ -535,11 +537,11 @@ pub mod collectors_fast_create {
             let mut record = crate::wire::Record::read(
                 value,
                 "Params",
-                &["conditions", "paths"],
+                &["paths", "conditions"],
             )?;
             ::std::result::Result::Ok(Self {
-                conditions: record.field("conditions")?,
                 paths: record.field("paths")?,
+                conditions: record.field("conditions")?,
                 extra: record.finish()?,
             })
         }
@@ -548,8 +550,8 @@ pub mod collectors_fast_create {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("conditions", &self.conditions);
             record.field("paths", &self.paths);
+            record.field("conditions", &self.conditions);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -840,7 +842,7 @@ pub mod databus_custom_create {
         pub etl_config: Option<String>,
         /// 对应清洗类型的配置，见下面的参数介绍 (当配置了etl_config后，该字段为必须)
         pub etl_params: Option<EtlParams>,
-        /// 清洗后的字段配置，见下面的参数介绍 (当配置了etl_config后，该字段为必须) (Type inferred from the doc's example.)
+        /// 清洗后的字段配置，见下面的参数介绍 (当配置了etl_config后，该字段为必须)
         pub fields: Option<Vec<Fields>>,
         /// 存储时间 (注意：指定存储后，该字段为必须)
         pub retention: Option<i64>,
@@ -1195,30 +1197,123 @@ pub mod databus_custom_create {
     }
     /// `Fields`
     ///
-    /// Defined in `api-docs/bk_log/zh_hans/databus_custom_create.md` at line 56.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/bk_log/zh_hans/databus_custom_create.md` at line 36.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Fields {
-        /// 字段别名，一般清洗为json时，可配置上这个对字段重命名 (described at line 43) (Not in the doc's table; seen in its example at line 56.)
+        /// 字段顺序
+        pub field_index: i64,
+        /// 字段名称
+        pub field_name: String,
+        /// 字段类型(int, long, double, string, object, nested)
+        pub field_type: String,
+        /// 字段别名，一般清洗为json时，可配置上这个对字段重命名
         pub alias_name: Option<String>,
-        /// 描述信息 (described at line 24) (Not in the doc's table; seen in its example at line 56.)
+        /// 字段描述信息
         pub description: Option<String>,
-        /// 字段顺序 (described at line 40) (Not in the doc's table; seen in its example at line 56.)
-        pub field_index: Option<i64>,
-        /// 字段名称 (described at line 41) (Not in the doc's table; seen in its example at line 56.)
-        pub field_name: Option<String>,
-        /// 字段类型(int, long, double, string, object, nested) (described at line 42) (Not in the doc's table; seen in its example at line 56.)
-        pub field_type: Option<String>,
-        /// 是否为分词字段，默认为false，一般如果是文本类型的，建议设置为true (described at line 48) (Not in the doc's table; seen in its example at line 56.)
-        pub is_analyzed: Option<bool>,
-        /// 是否为内置字段，默认为false，一般不需要设置该字段，保留为false即可 (described at line 49) (Not in the doc's table; seen in its example at line 56.)
-        pub is_built_in: Option<bool>,
-        /// 字段是否被删除，保留为false即可 (described at line 45) (Not in the doc's table; seen in its example at line 56.)
-        pub is_delete: Option<bool>,
-        /// 是否为维度字段，默认为true，代表字段是可聚合的 (described at line 46) (Not in the doc's table; seen in its example at line 56.)
+        /// 字段是否被删除，保留为false即可
+        pub is_delete: bool,
+        /// 是否为维度字段，默认为true，代表字段是可聚合的
         pub is_dimension: Option<bool>,
+        /// 是否为时间字段，默认为false，如果指定的话，需要通过option参数配置时间的具体格式和时区
+        pub is_time: Option<bool>,
+        /// 是否为分词字段，默认为false，一般如果是文本类型的，建议设置为true
+        pub is_analyzed: Option<bool>,
+        /// 是否为内置字段，默认为false，一般不需要设置该字段，保留为false即可
+        pub is_built_in: Option<bool>,
+        /// 字段配置，一般设置为时间字段后需要配置，例如：{"time_zone":8, "time_format":"yyyy-MM-dd HH:mm:ss"}
+        pub option: Option<serde_json::Map<String, serde_json::Value>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
+    }
+    impl Fields {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            field_index: impl Into<i64>,
+            field_name: impl Into<String>,
+            field_type: impl Into<String>,
+            is_delete: bool,
+        ) -> Self {
+            Self {
+                field_index: field_index.into(),
+                field_name: field_name.into(),
+                field_type: field_type.into(),
+                alias_name: None,
+                description: None,
+                is_delete,
+                is_dimension: None,
+                is_time: None,
+                is_analyzed: None,
+                is_built_in: None,
+                option: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    /// Builds a [`Fields`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct FieldsBuilder {
+        field_index: Option<i64>,
+        field_name: Option<String>,
+        field_type: Option<String>,
+        is_delete: Option<bool>,
+    }
+    impl Fields {
+        /// Starts a [`FieldsBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> FieldsBuilder {
+            FieldsBuilder::default()
+        }
+    }
+    impl FieldsBuilder {
+        /// Sets `field_index` (required).
+        pub fn field_index(mut self, value: impl Into<i64>) -> Self {
+            self.field_index = Some(value.into());
+            self
+        }
+        /// Sets `field_name` (required).
+        pub fn field_name(mut self, value: impl Into<String>) -> Self {
+            self.field_name = Some(value.into());
+            self
+        }
+        /// Sets `field_type` (required).
+        pub fn field_type(mut self, value: impl Into<String>) -> Self {
+            self.field_type = Some(value.into());
+            self
+        }
+        /// Sets `is_delete` (required).
+        pub fn is_delete(mut self, value: impl Into<bool>) -> Self {
+            self.is_delete = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Fields, crate::wire::WireError> {
+            let field_index = self
+                .field_index
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "field_index"),
+                ))?;
+            let field_name = self
+                .field_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "field_name"),
+                ))?;
+            let field_type = self
+                .field_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "field_type"),
+                ))?;
+            let is_delete = self
+                .is_delete
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_delete"),
+                ))?;
+            ::std::result::Result::Ok(
+                Fields::new(field_index, field_name, field_type, is_delete),
+            )
+        }
     }
     impl Fields {
         /// Sets `alias_name`.
@@ -1231,19 +1326,14 @@ pub mod databus_custom_create {
             self.description = Some(value.into());
             self
         }
-        /// Sets `field_index`.
-        pub fn field_index(mut self, value: impl Into<i64>) -> Self {
-            self.field_index = Some(value.into());
+        /// Sets `is_dimension`.
+        pub fn is_dimension(mut self, value: impl Into<bool>) -> Self {
+            self.is_dimension = Some(value.into());
             self
         }
-        /// Sets `field_name`.
-        pub fn field_name(mut self, value: impl Into<String>) -> Self {
-            self.field_name = Some(value.into());
-            self
-        }
-        /// Sets `field_type`.
-        pub fn field_type(mut self, value: impl Into<String>) -> Self {
-            self.field_type = Some(value.into());
+        /// Sets `is_time`.
+        pub fn is_time(mut self, value: impl Into<bool>) -> Self {
+            self.is_time = Some(value.into());
             self
         }
         /// Sets `is_analyzed`.
@@ -1256,14 +1346,12 @@ pub mod databus_custom_create {
             self.is_built_in = Some(value.into());
             self
         }
-        /// Sets `is_delete`.
-        pub fn is_delete(mut self, value: impl Into<bool>) -> Self {
-            self.is_delete = Some(value.into());
-            self
-        }
-        /// Sets `is_dimension`.
-        pub fn is_dimension(mut self, value: impl Into<bool>) -> Self {
-            self.is_dimension = Some(value.into());
+        /// Sets `option`.
+        pub fn option(
+            mut self,
+            value: impl Into<serde_json::Map<String, serde_json::Value>>,
+        ) -> Self {
+            self.option = Some(value.into());
             self
         }
     }
@@ -1275,44 +1363,47 @@ pub mod databus_custom_create {
                 value,
                 "Fields",
                 &[
-                    "alias_name",
-                    "description",
                     "field_index",
                     "field_name",
                     "field_type",
-                    "is_analyzed",
-                    "is_built_in",
+                    "alias_name",
+                    "description",
                     "is_delete",
                     "is_dimension",
+                    "is_time",
+                    "is_analyzed",
+                    "is_built_in",
+                    "option",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
+                field_index: record.int("field_index")?,
+                field_name: record.text("field_name")?,
+                field_type: record.text("field_type")?,
                 alias_name: record.opt_text("alias_name")?,
                 description: record.opt_text("description")?,
-                field_index: record.opt_int("field_index")?,
-                field_name: record.opt_text("field_name")?,
-                field_type: record.opt_text("field_type")?,
-                is_analyzed: record.field("is_analyzed")?,
-                is_built_in: record.field("is_built_in")?,
                 is_delete: record.field("is_delete")?,
                 is_dimension: record.field("is_dimension")?,
+                is_time: record.field("is_time")?,
+                is_analyzed: record.field("is_analyzed")?,
+                is_built_in: record.field("is_built_in")?,
+                option: record.field("option")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("alias_name", &self.alias_name);
-            record.field("description", &self.description);
             record.field("field_index", &self.field_index);
             record.field("field_name", &self.field_name);
             record.field("field_type", &self.field_type);
-            record.field("is_analyzed", &self.is_analyzed);
-            record.field("is_built_in", &self.is_built_in);
+            record.field("alias_name", &self.alias_name);
+            record.field("description", &self.description);
             record.field("is_delete", &self.is_delete);
             record.field("is_dimension", &self.is_dimension);
+            record.field("is_time", &self.is_time);
+            record.field("is_analyzed", &self.is_analyzed);
+            record.field("is_built_in", &self.is_built_in);
+            record.field("option", &self.option);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -1328,34 +1419,123 @@ pub mod databus_custom_update {
     pub use super::databus_custom_create::EtlParams;
     /// `DatabusCustomUpdateFields`
     ///
-    /// Defined in `api-docs/bk_log/zh_hans/databus_custom_update.md` at line 55.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/bk_log/zh_hans/databus_custom_update.md` at line 34.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Fields {
-        /// 字段别名，一般清洗为json时，可配置上这个对字段重命名 (described at line 41) (Not in the doc's table; seen in its example at line 55.)
+        /// 字段顺序
+        pub field_index: i64,
+        /// 字段名称
+        pub field_name: String,
+        /// 字段类型(int, long, double, string, object, nested)
+        pub field_type: String,
+        /// 字段别名，一般清洗为json时，可配置上这个对字段重命名
         pub alias_name: Option<String>,
-        /// 描述信息 (described at line 22) (Not in the doc's table; seen in its example at line 55.)
+        /// 字段描述信息
         pub description: Option<String>,
-        /// 字段顺序 (described at line 38) (Not in the doc's table; seen in its example at line 55.)
-        pub field_index: Option<i64>,
-        /// 字段名称 (described at line 39) (Not in the doc's table; seen in its example at line 55.)
-        pub field_name: Option<String>,
-        /// 字段类型(int, long, double, string, object, nested) (described at line 40) (Not in the doc's table; seen in its example at line 55.)
-        pub field_type: Option<String>,
-        /// 是否为分词字段，默认为false，一般如果是文本类型的，建议设置为true (described at line 46) (Not in the doc's table; seen in its example at line 55.)
-        pub is_analyzed: Option<bool>,
-        /// 是否为内置字段，默认为false，一般不需要设置该字段，保留为false即可 (described at line 47) (Not in the doc's table; seen in its example at line 55.)
-        pub is_built_in: Option<bool>,
-        /// 字段是否被删除，保留为false即可 (described at line 43) (Not in the doc's table; seen in its example at line 55.)
-        pub is_delete: Option<bool>,
-        /// 是否为维度字段，默认为true，代表字段是可聚合的 (described at line 44) (Not in the doc's table; seen in its example at line 55.)
+        /// 字段是否被删除，保留为false即可
+        pub is_delete: bool,
+        /// 是否为维度字段，默认为true，代表字段是可聚合的
         pub is_dimension: Option<bool>,
-        /// 是否为时间字段，默认为false，如果指定的话，需要通过option参数配置时间的具体格式和时区 (described at line 45) (Not in the doc's table; seen in its example at line 55.)
+        /// 是否为时间字段，默认为false，如果指定的话，需要通过option参数配置时间的具体格式和时区
         pub is_time: Option<bool>,
-        /// `option` (Not in the doc's table; seen in its example at line 55.)
+        /// 是否为分词字段，默认为false，一般如果是文本类型的，建议设置为true
+        pub is_analyzed: Option<bool>,
+        /// 是否为内置字段，默认为false，一般不需要设置该字段，保留为false即可
+        pub is_built_in: Option<bool>,
+        /// 字段配置，一般设置为时间字段后需要配置，例如：{"time_zone":8, "time_format":"yyyy-MM-dd HH:mm:ss"} (Type inferred from the doc's example.)
         pub option: Option<DatabusCustomUpdateOption>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
+    }
+    impl Fields {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            field_index: impl Into<i64>,
+            field_name: impl Into<String>,
+            field_type: impl Into<String>,
+            is_delete: bool,
+        ) -> Self {
+            Self {
+                field_index: field_index.into(),
+                field_name: field_name.into(),
+                field_type: field_type.into(),
+                alias_name: None,
+                description: None,
+                is_delete,
+                is_dimension: None,
+                is_time: None,
+                is_analyzed: None,
+                is_built_in: None,
+                option: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    /// Builds a [`Fields`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct FieldsBuilder {
+        field_index: Option<i64>,
+        field_name: Option<String>,
+        field_type: Option<String>,
+        is_delete: Option<bool>,
+    }
+    impl Fields {
+        /// Starts a [`FieldsBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> FieldsBuilder {
+            FieldsBuilder::default()
+        }
+    }
+    impl FieldsBuilder {
+        /// Sets `field_index` (required).
+        pub fn field_index(mut self, value: impl Into<i64>) -> Self {
+            self.field_index = Some(value.into());
+            self
+        }
+        /// Sets `field_name` (required).
+        pub fn field_name(mut self, value: impl Into<String>) -> Self {
+            self.field_name = Some(value.into());
+            self
+        }
+        /// Sets `field_type` (required).
+        pub fn field_type(mut self, value: impl Into<String>) -> Self {
+            self.field_type = Some(value.into());
+            self
+        }
+        /// Sets `is_delete` (required).
+        pub fn is_delete(mut self, value: impl Into<bool>) -> Self {
+            self.is_delete = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Fields, crate::wire::WireError> {
+            let field_index = self
+                .field_index
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "field_index"),
+                ))?;
+            let field_name = self
+                .field_name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "field_name"),
+                ))?;
+            let field_type = self
+                .field_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "field_type"),
+                ))?;
+            let is_delete = self
+                .is_delete
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "is_delete"),
+                ))?;
+            ::std::result::Result::Ok(
+                Fields::new(field_index, field_name, field_type, is_delete),
+            )
+        }
     }
     impl Fields {
         /// Sets `alias_name`.
@@ -1368,19 +1548,14 @@ pub mod databus_custom_update {
             self.description = Some(value.into());
             self
         }
-        /// Sets `field_index`.
-        pub fn field_index(mut self, value: impl Into<i64>) -> Self {
-            self.field_index = Some(value.into());
+        /// Sets `is_dimension`.
+        pub fn is_dimension(mut self, value: impl Into<bool>) -> Self {
+            self.is_dimension = Some(value.into());
             self
         }
-        /// Sets `field_name`.
-        pub fn field_name(mut self, value: impl Into<String>) -> Self {
-            self.field_name = Some(value.into());
-            self
-        }
-        /// Sets `field_type`.
-        pub fn field_type(mut self, value: impl Into<String>) -> Self {
-            self.field_type = Some(value.into());
+        /// Sets `is_time`.
+        pub fn is_time(mut self, value: impl Into<bool>) -> Self {
+            self.is_time = Some(value.into());
             self
         }
         /// Sets `is_analyzed`.
@@ -1391,21 +1566,6 @@ pub mod databus_custom_update {
         /// Sets `is_built_in`.
         pub fn is_built_in(mut self, value: impl Into<bool>) -> Self {
             self.is_built_in = Some(value.into());
-            self
-        }
-        /// Sets `is_delete`.
-        pub fn is_delete(mut self, value: impl Into<bool>) -> Self {
-            self.is_delete = Some(value.into());
-            self
-        }
-        /// Sets `is_dimension`.
-        pub fn is_dimension(mut self, value: impl Into<bool>) -> Self {
-            self.is_dimension = Some(value.into());
-            self
-        }
-        /// Sets `is_time`.
-        pub fn is_time(mut self, value: impl Into<bool>) -> Self {
-            self.is_time = Some(value.into());
             self
         }
         /// Sets `option`.
@@ -1422,49 +1582,46 @@ pub mod databus_custom_update {
                 value,
                 "Fields",
                 &[
-                    "alias_name",
-                    "description",
                     "field_index",
                     "field_name",
                     "field_type",
-                    "is_analyzed",
-                    "is_built_in",
+                    "alias_name",
+                    "description",
                     "is_delete",
                     "is_dimension",
                     "is_time",
+                    "is_analyzed",
+                    "is_built_in",
                     "option",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
+                field_index: record.int("field_index")?,
+                field_name: record.text("field_name")?,
+                field_type: record.text("field_type")?,
                 alias_name: record.opt_text("alias_name")?,
                 description: record.opt_text("description")?,
-                field_index: record.opt_int("field_index")?,
-                field_name: record.opt_text("field_name")?,
-                field_type: record.opt_text("field_type")?,
-                is_analyzed: record.field("is_analyzed")?,
-                is_built_in: record.field("is_built_in")?,
                 is_delete: record.field("is_delete")?,
                 is_dimension: record.field("is_dimension")?,
                 is_time: record.field("is_time")?,
+                is_analyzed: record.field("is_analyzed")?,
+                is_built_in: record.field("is_built_in")?,
                 option: record.field("option")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("alias_name", &self.alias_name);
-            record.field("description", &self.description);
             record.field("field_index", &self.field_index);
             record.field("field_name", &self.field_name);
             record.field("field_type", &self.field_type);
-            record.field("is_analyzed", &self.is_analyzed);
-            record.field("is_built_in", &self.is_built_in);
+            record.field("alias_name", &self.alias_name);
+            record.field("description", &self.description);
             record.field("is_delete", &self.is_delete);
             record.field("is_dimension", &self.is_dimension);
             record.field("is_time", &self.is_time);
+            record.field("is_analyzed", &self.is_analyzed);
+            record.field("is_built_in", &self.is_built_in);
             record.field("option", &self.option);
             self.extra.write_into(&mut record);
             record.finish()
@@ -1536,7 +1693,7 @@ pub mod databus_custom_update {
         pub etl_config: Option<String>,
         /// 对应清洗类型的配置，见下面的参数介绍 (当配置了etl_config后，该字段为必须)
         pub etl_params: Option<EtlParams>,
-        /// 清洗后的字段配置，见下面的参数介绍 (当配置了etl_config后，该字段为必须) (Type inferred from the doc's example.)
+        /// 清洗后的字段配置，见下面的参数介绍 (当配置了etl_config后，该字段为必须)
         pub fields: Option<Vec<Fields>>,
         /// 存储ES集群，默认会选择一个公共集群作为存储，如果需要指定存储，则填写为日志平台注册后的集群ID
         pub storage_cluster_id: Option<i64>,
@@ -2398,7 +2555,7 @@ pub mod fast_create {
         pub environment: Option<String>,
         /// 采集插件参数, 详细见 Plugins params
         ///
-        /// See Plugins params (Type inferred from the doc's example.)
+        /// See Plugins params
         pub params: Params,
         /// 清洗类型, 枚举: (bk_log_text, bk_log_json, bk_log_delimiter, bk_log_regexp, custom), 默认值: bk_log_text
         ///
@@ -3187,8 +3344,8 @@ impl<'a> BkLogApi<'a> {
     ///         "HOST".to_string(),
     ///         "TOPO".to_string(),
     ///         Params::default()
-    ///             .conditions(Conditions::default().r#type("match".to_string()))
-    ///             .paths(vec!["/var/log".to_string()]),
+    ///             .paths(vec!["/var/log".to_string()])
+    ///             .conditions(Conditions::default().r#type("match".to_string())),
     ///         "1".to_string(),
     ///     )
     ///     .target_nodes(
@@ -3275,11 +3432,9 @@ impl<'a> BkLogApi<'a> {
     ///     )
     ///     .fields(
     ///         vec![
-    ///             Fields::default().alias_name("".to_string())
-    ///             .description("自定义字段说明1".to_string()).field_index(1_i64)
-    ///             .field_name("custom_1".to_string()).field_type("int".to_string())
-    ///             .is_analyzed(false).is_built_in(false).is_delete(false)
-    ///             .is_dimension(false)
+    ///             Fields::new(1_i64, "custom_1".to_string(), "int".to_string(), false)
+    ///             .alias_name("".to_string()).description("自定义字段说明1"
+    ///             .to_string()).is_dimension(false).is_analyzed(false).is_built_in(false)
     ///         ],
     ///     )
     ///     .retention(3_i64)
@@ -3334,16 +3489,14 @@ impl<'a> BkLogApi<'a> {
     ///     )
     ///     .fields(
     ///         vec![
-    ///             Fields::default().alias_name("".to_string()).description("".to_string())
-    ///             .field_index(1_i64).field_name("log_time".to_string())
-    ///             .field_type("string".to_string()).is_analyzed(false).is_built_in(false)
-    ///             .is_delete(false).is_dimension(false).is_time(true)
+    ///             Fields::new(1_i64, "log_time".to_string(), "string".to_string(), false)
+    ///             .alias_name("".to_string()).description("".to_string())
+    ///             .is_dimension(false).is_time(true).is_analyzed(false).is_built_in(false)
     ///             .option(DatabusCustomUpdateOption::default()
     ///             .time_format("yyyy-MM-dd HH:mm:ss".to_string()).time_zone(8_i64)),
-    ///             Fields::default().alias_name("".to_string()).description("".to_string())
-    ///             .field_index(2_i64).field_name("content".to_string()).field_type("string"
-    ///             .to_string()).is_analyzed(true).is_built_in(false).is_delete(false)
-    ///             .is_dimension(false).is_time(false)
+    ///             Fields::new(2_i64, "content".to_string(), "string".to_string(), false)
+    ///             .alias_name("".to_string()).description("".to_string())
+    ///             .is_dimension(false).is_time(false).is_analyzed(true).is_built_in(false)
     ///         ],
     ///     )
     ///     .storage_cluster_id(15_i64)
@@ -3448,8 +3601,8 @@ impl<'a> BkLogApi<'a> {
     ///         "HOST".to_string(),
     ///         "TOPO".to_string(),
     ///         Params::default()
-    ///             .conditions(Conditions::default().r#type("match".to_string()))
-    ///             .paths(vec!["/var/log".to_string()]),
+    ///             .paths(vec!["/var/log".to_string()])
+    ///             .conditions(Conditions::default().r#type("match".to_string())),
     ///         "1".to_string(),
     ///     )
     ///     .target_nodes(

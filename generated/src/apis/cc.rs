@@ -28896,6 +28896,8 @@ pub mod list_host_total_mainline_topo {
     }
     /// 该参数为主机属性字段过滤规则的组合，用于根据主机属性字段搜索主机。组合支持AND 和 OR 两种方式，可以嵌套，最多嵌套2层。 过滤规则为四元组 field, operator, value 组装规则可参考: https://github.com/Tencent/bk-cmdb/blob/master/src/common/querybuilder/README.md
     ///
+    /// This parameter is a combination of business attribute field filtering rules, which is used to search for business based on business attribute fields. Combinations only support AND operations and can be nested up to 2 levels.
+    ///
     /// Defined in `api-docs/cc/zh_hans/list_host_total_mainline_topo.md` at line 28.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Filter {
@@ -28905,9 +28907,9 @@ pub mod list_host_total_mainline_topo {
         pub operator: Option<String>,
         /// 操作数 (default: 无) (Type inferred from the doc's example.)
         pub value: Option<String>,
-        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 86.)
+        /// rule operator (Not in the doc's table; seen in its example at line 86.)
         pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 86.)
+        /// scope condition rules for the selected business (Not in the doc's table; seen in its example at line 86.)
         pub rules: Option<Vec<Rules>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -29188,6 +29190,8 @@ pub mod list_host_total_mainline_topo {
     }
     /// 该参数为主机属性字段过滤规则的组合，用于根据主机属性字段搜索主机。组合支持AND 和 OR 两种方式，可以嵌套，最多嵌套2层。 过滤规则为四元组 field, operator, value 组装规则可参考: https://github.com/Tencent/bk-cmdb/blob/master/src/common/querybuilder/README.md
     ///
+    /// This parameter is a combination of business attribute field filtering rules, which is used to search for business based on business attribute fields. Combinations only support AND operations and can be nested up to 2 levels.
+    ///
     /// Defined in `api-docs/cc/zh_hans/list_host_total_mainline_topo.md` at line 64.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HostPropertyFilter {
@@ -29197,9 +29201,9 @@ pub mod list_host_total_mainline_topo {
         pub operator: Option<String>,
         /// 操作数 (default: 无) (Type inferred from the doc's example.)
         pub value: Option<String>,
-        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 86.)
+        /// rule operator (Not in the doc's table; seen in its example at line 86.)
         pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 86.)
+        /// scope condition rules for the selected business (Not in the doc's table; seen in its example at line 86.)
         pub rules: Option<Vec<Rules>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -29348,6 +29352,8 @@ pub mod list_host_total_mainline_topo {
     }
     /// 该参数为模块属性字段过滤规则的组合，用于根据模块属性字段搜索模块下的主机。组合支持AND 和 OR 两种方式，可以嵌套，最多嵌套2层。 过滤规则为四元组 field, operator, value 组装规则可参考: https://github.com/Tencent/bk-cmdb/blob/master/src/common/querybuilder/README.md
     ///
+    /// This parameter is a combination of business attribute field filtering rules, which is used to search for business based on business attribute fields. Combinations only support AND operations and can be nested up to 2 levels.
+    ///
     /// Defined in `api-docs/cc/zh_hans/list_host_total_mainline_topo.md` at line 52.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModulePropertyFilter {
@@ -29357,9 +29363,9 @@ pub mod list_host_total_mainline_topo {
         pub operator: Option<String>,
         /// 操作数 (default: 无) (Type inferred from the doc's example.)
         pub value: Option<String>,
-        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 86.)
+        /// rule operator (Not in the doc's table; seen in its example at line 86.)
         pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 86.)
+        /// scope condition rules for the selected business (Not in the doc's table; seen in its example at line 86.)
         pub rules: Option<Vec<Rules>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -29433,19 +29439,31 @@ pub mod list_host_total_mainline_topo {
     pub struct ListHostTotalMainlineTopoRequest {
         /// 业务id
         ///
-        /// business id (described at line 15)
+        /// business id
         pub bk_biz_id: i64,
         /// 自定义层级模型组合查询条件
+        ///
+        /// custom level query filter
         pub mainline_property_filters: Option<Vec<MainlinePropertyFilters>>,
         /// 集群属性组合查询条件
+        ///
+        /// set query filter
         pub set_property_filter: Option<SetPropertyFilter>,
         /// 模块属性组合查询条件
+        ///
+        /// module query filter
         pub module_property_filter: Option<ModulePropertyFilter>,
         /// 主机属性组合查询条件
+        ///
+        /// host query filter
         pub host_property_filter: Option<HostPropertyFilter>,
         /// 主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输
+        ///
+        /// host property list, which controls which fields are in the host that returns the results
         pub fields: Option<Vec<serde_json::Value>>,
         /// 分页查询条件，返回的主机数据按照bk_host_id排序
+        ///
+        /// paging query condition, returning host data according to bk_ host_ id sorting
         pub page: Page,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -29586,20 +29604,20 @@ pub mod list_host_total_mainline_topo {
             record.finish()
         }
     }
-    /// `ListHostTotalMainlineTopoRules`
+    /// Assembly rules are available for reference:https://github.com/Tencent/bk-cmdb/blob/master/src/common/querybuilder/README.md
     ///
     /// Defined in `api-docs/cc/zh_hans/list_host_total_mainline_topo.md` at line 86.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rules {
         /// 字段名 (described at line 34)
         ///
-        /// field name (described at line 44) (Not in the doc's table; seen in its example at line 86.)
+        /// field name (Not in the doc's table; seen in its example at line 86.)
         pub field: Option<String>,
         /// 操作符 (described at line 35)
         ///
-        /// available values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 45) (Not in the doc's table; seen in its example at line 86.)
+        /// available values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (Not in the doc's table; seen in its example at line 86.)
         pub operator: Option<String>,
-        /// `value` (Not in the doc's table; seen in its example at line 86.)
+        /// values's format depend on operator (Not in the doc's table; seen in its example at line 86.)
         pub value: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -29652,6 +29670,8 @@ pub mod list_host_total_mainline_topo {
     }
     /// 该参数为集群属性字段过滤规则的组合，用于根据集群属性字段搜索集群下的主机。组合支持AND 和 OR 两种方式，可以嵌套，最多嵌套2层。 过滤规则为四元组 field, operator, value 组装规则可参考: https://github.com/Tencent/bk-cmdb/blob/master/src/common/querybuilder/README.md
     ///
+    /// This parameter is a combination of business attribute field filtering rules, which is used to search for business based on business attribute fields. Combinations only support AND operations and can be nested up to 2 levels.
+    ///
     /// Defined in `api-docs/cc/zh_hans/list_host_total_mainline_topo.md` at line 40.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SetPropertyFilter {
@@ -29661,9 +29681,9 @@ pub mod list_host_total_mainline_topo {
         pub operator: Option<String>,
         /// 操作数 (default: 无) (Type inferred from the doc's example.)
         pub value: Option<String>,
-        /// rule operator (described at line 36) (Not in the doc's table; seen in its example at line 86.)
+        /// rule operator (Not in the doc's table; seen in its example at line 86.)
         pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 86.)
+        /// scope condition rules for the selected business (Not in the doc's table; seen in its example at line 86.)
         pub rules: Option<Vec<Rules>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -29778,9 +29798,11 @@ pub mod list_host_total_mainline_topo {
     pub struct MainlinePropertyFilters {
         /// (default: 自定义层级模型id)
         ///
-        /// bk_obj_id of the filter target (described at line 27)
+        /// bk_obj_id of the filter target
         pub bk_obj_id: String,
         /// (default: 目标的筛选条件)
+        ///
+        /// target object's query filter
         pub filter: Filter,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -30589,31 +30611,34 @@ pub use list_kube_cluster::ListKubeClusterRequest;
 pub use list_kube_cluster::ListKubeClusterResponse;
 /// Types of [`list_kube_container`](super::endpoints::ListKubeContainer).
 pub mod list_kube_container {
-    /// `ListKubeContainerFilter`
+    /// 由其它规则组合而成的过滤规则，组合的规则间支持逻辑与/或关系
     ///
-    /// Defined in `api-docs/cc/zh_hans/list_kube_container.md` at line 63.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// This filter rule type defines filter rules composed of other rules, the combined rules support logic and/or relationships
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_kube_container.md` at line 23.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Filter {
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29)
+        /// 组合查询条件，支持 AND 和 OR 两种方式
         ///
-        /// query criteria, support AND and OR (described at line 32) (Not in the doc's table; seen in its example at line 63.)
-        pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 63.)
-        pub rules: Option<Vec<Rules>>,
+        /// query criteria, support AND and OR
+        pub condition: String,
+        /// 查询规则，可以是 组合过滤规则 或 原子过滤规则 类型
+        ///
+        /// query rules, can be of combined filter rule or atomic filter rule type (Type inferred from the doc's example.)
+        pub rules: Vec<Rules>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Filter {
-        /// Sets `condition`.
-        pub fn condition(mut self, value: impl Into<String>) -> Self {
-            self.condition = Some(value.into());
-            self
-        }
-        /// Sets `rules`.
-        pub fn rules(mut self, value: impl Into<Vec<Rules>>) -> Self {
-            self.rules = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Filter {
@@ -30626,13 +30651,10 @@ pub mod list_kube_container {
                 &["condition", "rules"],
             )?;
             ::std::result::Result::Ok(Self {
-                condition: record.opt_text("condition")?,
+                condition: record.text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -30850,7 +30872,7 @@ pub mod list_kube_container {
         pub bk_pod_id: Option<i64>,
         /// container的查询条件
         ///
-        /// container query filter (Type inferred from the doc's example.)
+        /// container query filter
         pub filter: Option<Filter>,
         /// container属性列表，控制返回结果的container里有哪些字段，能够加速接口请求和减少网络流量传输
         ///
@@ -31124,31 +31146,34 @@ pub use list_kube_container::ListKubeContainerRequest;
 pub use list_kube_container::ListKubeContainerResponse;
 /// Types of [`list_kube_namespace`](super::endpoints::ListKubeNamespace).
 pub mod list_kube_namespace {
-    /// `ListKubeNamespaceFilter`
+    /// 由其它规则组合而成的过滤规则，组合的规则间支持逻辑与/或关系
     ///
-    /// Defined in `api-docs/cc/zh_hans/list_kube_namespace.md` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// This filter rule type defines filter rules composed of other rules, the combined rules support logic and/or relationships
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_kube_namespace.md` at line 24.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Filter {
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 30)
+        /// 组合查询条件，支持 AND 和 OR 两种方式
         ///
-        /// query criteria, support AND and OR (described at line 33) (Not in the doc's table; seen in its example at line 100.)
-        pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 100.)
-        pub rules: Option<Vec<Rules>>,
+        /// query criteria, support AND and OR
+        pub condition: String,
+        /// 查询规则，可以是 组合过滤规则 或 原子过滤规则 类型
+        ///
+        /// query rules, can be of combined filter rule or atomic filter rule type
+        pub rules: Vec<Rules>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Filter {
-        /// Sets `condition`.
-        pub fn condition(mut self, value: impl Into<String>) -> Self {
-            self.condition = Some(value.into());
-            self
-        }
-        /// Sets `rules`.
-        pub fn rules(mut self, value: impl Into<Vec<Rules>>) -> Self {
-            self.rules = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Filter {
@@ -31161,13 +31186,10 @@ pub mod list_kube_namespace {
                 &["condition", "rules"],
             )?;
             ::std::result::Result::Ok(Self {
-                condition: record.opt_text("condition")?,
+                condition: record.text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -31364,7 +31386,7 @@ pub mod list_kube_namespace {
         pub bk_biz_id: i64,
         /// namespace查询条件
         ///
-        /// query criteria (Type inferred from the doc's example.)
+        /// query criteria
         pub filter: Option<Filter>,
         /// 属性列表，控制返回结果里有哪些字段，能够加速接口请求和减少网络流量传输
         ///
@@ -31526,36 +31548,42 @@ pub mod list_kube_namespace {
             record.finish()
         }
     }
-    /// `ListKubeNamespaceRules`
+    /// 基础的过滤规则，表示对某一个字段进行过滤的规则。任何过滤规则都直接是原子过滤规则, 或由多个原子过滤规则组合而成 组装规则可参考: https://github.com/Tencent/bk-cmdb/blob/master/src/pkg/filter/README.md
     ///
-    /// Defined in `api-docs/cc/zh_hans/list_kube_namespace.md` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// This filter rule type defines basic filter rules, which represent rules for filtering a field. Any filter rule is either directly an atomic filter rule, or a combination of multiple atomic filter rules Assembly rules can refer to: https://github.com/Tencent/bk-cmdb/blob/master/src/pkg/filter/README.md
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_kube_namespace.md` at line 33.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Rules {
-        /// container的字段 (described at line 39)
+        /// container的字段
         ///
-        /// namespace's field (described at line 43) (Not in the doc's table; seen in its example at line 100.)
-        pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 40)
+        /// namespace's field
+        pub field: String,
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between
         ///
-        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 44) (Not in the doc's table; seen in its example at line 100.)
-        pub operator: Option<String>,
-        /// `value` (Not in the doc's table; seen in its example at line 100.)
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between
+        pub operator: String,
+        /// 操作值
+        ///
+        /// operand (Type inferred from the doc's example.)
         pub value: Option<serde_json::Value>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Rules {
-        /// Sets `field`.
-        pub fn field(mut self, value: impl Into<String>) -> Self {
-            self.field = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(field: impl Into<String>, operator: impl Into<String>) -> Self {
+            Self {
+                field: field.into(),
+                operator: operator.into(),
+                value: None,
+                extra: crate::wire::Extra::default(),
+            }
         }
-        /// Sets `operator`.
-        pub fn operator(mut self, value: impl Into<String>) -> Self {
-            self.operator = Some(value.into());
-            self
-        }
+    }
+    impl Rules {
         /// Sets `value`.
         pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.value = Some(value.into());
@@ -31572,14 +31600,11 @@ pub mod list_kube_namespace {
                 &["field", "operator", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                field: record.opt_text("field")?,
-                operator: record.opt_text("operator")?,
+                field: record.text("field")?,
+                operator: record.text("operator")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -31637,14 +31662,18 @@ pub mod list_kube_node {
     pub use super::batch_create_kube_node::Taints;
     /// 该参数为容器节点属性字段过滤规则的组合，用于根据容器节点属性字段搜索容器集群。组合支持AND 和 OR 两种方式，允许嵌套，最多嵌套2层。
     ///
+    /// This filter rule type defines filter rules composed of other rules, the combined rules support logic and/or relationships
+    ///
     /// Defined in `api-docs/cc/zh_hans/list_kube_node.md` at line 18.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Filter {
         /// 规则操作符
         ///
-        /// query criteria, support AND and OR (described at line 31)
+        /// query criteria, support AND and OR
         pub condition: String,
         /// 过滤节点的范围规则
+        ///
+        /// query rules, can be of combined filter rule or atomic filter rule type
         pub rules: Vec<Rules>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -32028,18 +32057,22 @@ pub mod list_kube_node {
     }
     /// 过滤规则为三元组 field, operator, value 组装规则可参考: https://github.com/Tencent/bk-cmdb/blob/master/src/common/querybuilder/README.md
     ///
+    /// This filter rule type defines basic filter rules, which represent rules for filtering a field. Any filter rule is either directly an atomic filter rule, or a combination of multiple atomic filter rules Assembly rules can refer to: https://github.com/Tencent/bk-cmdb/blob/master/src/pkg/filter/README.md
+    ///
     /// Defined in `api-docs/cc/zh_hans/list_kube_node.md` at line 27.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Rules {
         /// 字段名 (default: 无)
         ///
-        /// node's field (described at line 41)
+        /// node's field
         pub field: String,
         /// 操作符 (default: 无)
         ///
-        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 42)
+        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between
         pub operator: String,
-        /// 操作数 (default: 无) (Type inferred from the doc's example.)
+        /// 操作数 (default: 无)
+        ///
+        /// operand (Type inferred from the doc's example.)
         pub value: Option<serde_json::Value>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -32097,31 +32130,34 @@ pub use list_kube_node::ListKubeNodeRequest;
 pub use list_kube_node::ListKubeNodeResponse;
 /// Types of [`list_kube_pod`](super::endpoints::ListKubePod).
 pub mod list_kube_pod {
-    /// `ListKubePodFilter`
+    /// 由其它规则组合而成的过滤规则，组合的规则间支持逻辑与/或关系
     ///
-    /// Defined in `api-docs/cc/zh_hans/list_kube_pod.md` at line 62.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// This filter rule type defines filter rules composed of other rules, the combined rules support logic and/or relationships
+    ///
+    /// Defined in `api-docs/cc/zh_hans/list_kube_pod.md` at line 22.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Filter {
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 28)
+        /// 组合查询条件，支持 AND 和 OR 两种方式
         ///
-        /// query criteria, support AND and OR (described at line 31) (Not in the doc's table; seen in its example at line 62.)
-        pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 62.)
-        pub rules: Option<Vec<Rules>>,
+        /// query criteria, support AND and OR
+        pub condition: String,
+        /// 查询规则，可以是 组合查询参数 或 原子查询参数 类型
+        ///
+        /// query rules, can be of Combined Filter Rule or Atomic Filter Rule type (Type inferred from the doc's example.)
+        pub rules: Vec<Rules>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Filter {
-        /// Sets `condition`.
-        pub fn condition(mut self, value: impl Into<String>) -> Self {
-            self.condition = Some(value.into());
-            self
-        }
-        /// Sets `rules`.
-        pub fn rules(mut self, value: impl Into<Vec<Rules>>) -> Self {
-            self.rules = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Filter {
@@ -32134,13 +32170,10 @@ pub mod list_kube_pod {
                 &["condition", "rules"],
             )?;
             ::std::result::Result::Ok(Self {
-                condition: record.opt_text("condition")?,
+                condition: record.text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -32354,7 +32387,7 @@ pub mod list_kube_pod {
         pub bk_biz_id: i64,
         /// pod的查询条件
         ///
-        /// pod query filter (Type inferred from the doc's example.)
+        /// pod query filter
         pub filter: Option<Filter>,
         /// pod属性列表，控制返回结果的pod里有哪些字段，能够加速接口请求和减少网络流量传输
         ///
@@ -32620,60 +32653,9 @@ pub use list_kube_pod::ListKubePodRequest;
 pub use list_kube_pod::ListKubePodResponse;
 /// Types of [`list_kube_workload`](super::endpoints::ListKubeWorkload).
 pub mod list_kube_workload {
+    pub use super::batch_update_business_set::Filter;
+    pub use super::batch_update_business_set::Rules;
     pub use super::batch_create_kube_workload::Type;
-    /// `ListKubeWorkloadFilter`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/list_kube_workload.md` at line 65.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Filter {
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 31)
-        ///
-        /// query criteria, support AND and OR (described at line 34) (Not in the doc's table; seen in its example at line 65.)
-        pub condition: Option<String>,
-        /// `rules` (Not in the doc's table; seen in its example at line 65.)
-        pub rules: Option<Vec<Rules>>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Filter {
-        /// Sets `condition`.
-        pub fn condition(mut self, value: impl Into<String>) -> Self {
-            self.condition = Some(value.into());
-            self
-        }
-        /// Sets `rules`.
-        pub fn rules(mut self, value: impl Into<Vec<Rules>>) -> Self {
-            self.rules = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Filter {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Filter",
-                &["condition", "rules"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                condition: record.opt_text("condition")?,
-                rules: record.field("rules")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("condition", &self.condition);
-            record.field("rules", &self.rules);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// `ListKubeWorkloadInfo`
     ///
     /// Defined in `api-docs/cc/zh_hans/list_kube_workload.md` at line 202.
@@ -33001,7 +32983,7 @@ pub mod list_kube_workload {
         pub kind: String,
         /// workload查询条件
         ///
-        /// query condition (Type inferred from the doc's example.)
+        /// query condition
         pub filter: Option<Filter>,
         /// 属性列表，控制返回结果里有哪些字段，能够加速接口请求和减少网络流量传输
         ///
@@ -33162,70 +33144,6 @@ pub mod list_kube_workload {
             record.finish()
         }
     }
-    /// `ListKubeWorkloadRules`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/list_kube_workload.md` at line 65.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Rules {
-        /// container的字段 (described at line 40)
-        ///
-        /// workload's field (described at line 44) (Not in the doc's table; seen in its example at line 65.)
-        pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 41)
-        ///
-        /// operator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 45) (Not in the doc's table; seen in its example at line 65.)
-        pub operator: Option<String>,
-        /// `value` (Not in the doc's table; seen in its example at line 65.)
-        pub value: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Rules {
-        /// Sets `field`.
-        pub fn field(mut self, value: impl Into<String>) -> Self {
-            self.field = Some(value.into());
-            self
-        }
-        /// Sets `operator`.
-        pub fn operator(mut self, value: impl Into<String>) -> Self {
-            self.operator = Some(value.into());
-            self
-        }
-        /// Sets `value`.
-        pub fn value(mut self, value: impl Into<String>) -> Self {
-            self.value = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Rules {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Rules",
-                &["field", "operator", "value"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                field: record.opt_text("field")?,
-                operator: record.opt_text("operator")?,
-                value: record.opt_text("value")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("field", &self.field);
-            record.field("operator", &self.operator);
-            record.field("value", &self.value);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// `ListKubeWorkloadSelector`
     ///
     /// Defined in `api-docs/cc/zh_hans/list_kube_workload.md` at line 214.
@@ -33270,9 +33188,8 @@ pub mod list_kube_workload {
         }
     }
     crate::serde_through_wire!(
-        Filter, Info, MatchExpressions, MaxSurge, MaxUnavailable, Page,
-        ListKubeWorkloadRequest, ListKubeWorkloadResponse, RollingUpdateStrategy, Rules,
-        Selector
+        Info, MatchExpressions, MaxSurge, MaxUnavailable, Page, ListKubeWorkloadRequest,
+        ListKubeWorkloadResponse, RollingUpdateStrategy, Selector
     );
 }
 pub use list_kube_workload::ListKubeWorkloadRequest;
@@ -35730,31 +35647,34 @@ pub use list_process_related_info::ListProcessRelatedInfoRequest;
 pub use list_process_related_info::ListProcessRelatedInfoResponse;
 /// Types of [`list_project`](super::endpoints::ListProject).
 pub mod list_project {
+    /// 由其它规则组合而成的过滤规则，组合的规则间支持逻辑与/或关系
+    ///
     /// this parameter is a combination of filtering rules for service attribute fields, and is used to search for services according to the service attribute fields. The combination only supports AND operation and can be nested, with a maximum of 2 layers.
     ///
-    /// Defined in `api-docs/cc/zh_hans/list_project.md` at line 87.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/cc/zh_hans/list_project.md` at line 23.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Filter {
-        /// 组合查询条件，支持 AND 和 OR 两种方式 (described at line 29)
+        /// 组合查询条件，支持 AND 和 OR 两种方式
         ///
-        /// Rule operator (Not in the doc's table; seen in its example at line 87.)
-        pub condition: Option<String>,
-        /// Scope rule for filtering node (Not in the doc's table; seen in its example at line 87.)
-        pub rules: Option<Vec<Rules>>,
+        /// Rule operator
+        pub condition: String,
+        /// 查询规则，可以是 组合过滤规则 或 原子过滤规则 类型
+        ///
+        /// Scope rule for filtering node
+        pub rules: Vec<Rules>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Filter {
-        /// Sets `condition`.
-        pub fn condition(mut self, value: impl Into<String>) -> Self {
-            self.condition = Some(value.into());
-            self
-        }
-        /// Sets `rules`.
-        pub fn rules(mut self, value: impl Into<Vec<Rules>>) -> Self {
-            self.rules = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(condition: impl Into<String>, rules: Vec<Rules>) -> Self {
+            Self {
+                condition: condition.into(),
+                rules,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Filter {
@@ -35767,13 +35687,10 @@ pub mod list_project {
                 &["condition", "rules"],
             )?;
             ::std::result::Result::Ok(Self {
-                condition: record.opt_text("condition")?,
+                condition: record.text("condition")?,
                 rules: record.field("rules")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -36004,7 +35921,7 @@ pub mod list_project {
     pub struct ListProjectRequest {
         /// 查询条件
         ///
-        /// query filter (Type inferred from the doc's example.)
+        /// query filter
         pub filter: Option<Filter>,
         /// 属性列表，控制返回结果里有哪些字段，能够加速接口请求和减少网络流量传输
         ///
@@ -36110,36 +36027,42 @@ pub mod list_project {
             record.finish()
         }
     }
+    /// 基础的过滤规则，表示对某一个字段进行过滤的规则。任何过滤规则都直接是原子过滤规则, 或由多个原子过滤规则组合而成 组装规则可参考: https://github.com/Tencent/bk-cmdb/blob/master/src/common/querybuilder/README.md
+    ///
     /// The filtering rule is tripletfield,operator,value Assembly rules can be found at: https://github.com/Tencent/bk-cmdb/blob/master/src/common/querybuilder/README.md
     ///
-    /// Defined in `api-docs/cc/zh_hans/list_project.md` at line 87.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/cc/zh_hans/list_project.md` at line 32.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Rules {
-        /// container的字段 (described at line 38)
+        /// container的字段
         ///
-        /// Field name (default: None) (Not in the doc's table; seen in its example at line 87.)
-        pub field: Option<String>,
-        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39)
+        /// Field name (default: None)
+        pub field: String,
+        /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between
         ///
-        /// Operator (default: None) (Not in the doc's table; seen in its example at line 87.)
-        pub operator: Option<String>,
-        /// Operand (default: None) (Not in the doc's table; seen in its example at line 87.)
+        /// Operator (default: None)
+        pub operator: String,
+        /// 操作值
+        ///
+        /// Operand (default: None) (Type inferred from the doc's example.)
         pub value: Option<serde_json::Value>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Rules {
-        /// Sets `field`.
-        pub fn field(mut self, value: impl Into<String>) -> Self {
-            self.field = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(field: impl Into<String>, operator: impl Into<String>) -> Self {
+            Self {
+                field: field.into(),
+                operator: operator.into(),
+                value: None,
+                extra: crate::wire::Extra::default(),
+            }
         }
-        /// Sets `operator`.
-        pub fn operator(mut self, value: impl Into<String>) -> Self {
-            self.operator = Some(value.into());
-            self
-        }
+    }
+    impl Rules {
         /// Sets `value`.
         pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.value = Some(value.into());
@@ -36156,14 +36079,11 @@ pub mod list_project {
                 &["field", "operator", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                field: record.opt_text("field")?,
-                operator: record.opt_text("operator")?,
+                field: record.text("field")?,
+                operator: record.text("operator")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -39075,39 +38995,41 @@ pub mod list_service_template {
     }
     /// `ListServiceTemplatePage`
     ///
-    /// Defined in `api-docs/cc/zh_hans/list_service_template.md` at line 29.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/cc/zh_hans/list_service_template.md` at line 18.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Page {
-        /// 每页限制条数,最大500 (described at line 23)
+        /// 记录开始位置
         ///
-        /// Limit bars per page, Max. 500 (described at line 23) (Not in the doc's table; seen in its example at line 29.)
-        pub limit: Option<i64>,
-        /// 排序字段 (described at line 24)
+        /// Record start position
+        pub start: i64,
+        /// 每页限制条数,最大500
         ///
-        /// Sort field (described at line 24) (Not in the doc's table; seen in its example at line 29.)
+        /// Limit bars per page, Max. 500
+        pub limit: i64,
+        /// 排序字段
+        ///
+        /// Sort field
         pub sort: Option<String>,
-        /// 记录开始位置 (described at line 22)
-        ///
-        /// Record start position (described at line 22) (Not in the doc's table; seen in its example at line 29.)
-        pub start: Option<i64>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Page {
-        /// Sets `limit`.
-        pub fn limit(mut self, value: impl Into<i64>) -> Self {
-            self.limit = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(start: impl Into<i64>, limit: impl Into<i64>) -> Self {
+            Self {
+                start: start.into(),
+                limit: limit.into(),
+                sort: None,
+                extra: crate::wire::Extra::default(),
+            }
         }
+    }
+    impl Page {
         /// Sets `sort`.
         pub fn sort(mut self, value: impl Into<String>) -> Self {
             self.sort = Some(value.into());
-            self
-        }
-        /// Sets `start`.
-        pub fn start(mut self, value: impl Into<i64>) -> Self {
-            self.start = Some(value.into());
             self
         }
     }
@@ -39118,23 +39040,20 @@ pub mod list_service_template {
             let mut record = crate::wire::Record::read(
                 value,
                 "Page",
-                &["limit", "sort", "start"],
+                &["start", "limit", "sort"],
             )?;
             ::std::result::Result::Ok(Self {
-                limit: record.opt_int("limit")?,
+                start: record.int("start")?,
+                limit: record.int("limit")?,
                 sort: record.opt_text("sort")?,
-                start: record.opt_int("start")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
+            record.field("start", &self.start);
             record.field("limit", &self.limit);
             record.field("sort", &self.sort);
-            record.field("start", &self.start);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -39162,7 +39081,7 @@ pub mod list_service_template {
         ///
         /// Whether to exactly match the service template name. The default value is no. It is used in combination with the search parameter. It is valid when the search parameter is not empty (v3.9.19)
         pub is_exact: Option<bool>,
-        /// `page` (Not in the doc's table; seen in its example at line 29.)
+        /// `page` (Type inferred from the doc's example.)
         pub page: Option<Page>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -42808,23 +42727,23 @@ pub mod search_hostidentifier {
     pub struct BindInfo {
         /// 端口是否启用
         ///
-        /// Is the port enabled (described at line 183)
+        /// Is the port enabled
         pub enable: Option<bool>,
         /// 绑定的ip
         ///
-        /// Bound ip (described at line 184)
+        /// Bound ip
         pub ip: Option<String>,
         /// 绑定的端口
         ///
-        /// Host port (described at line 169)
+        /// Bound port
         pub port: Option<String>,
         /// 使用的协议
         ///
-        /// Protocol:1/2(1:tcp, 2: udp) (described at line 170)
+        /// Protocol used
         pub protocol: Option<String>,
         /// 实例化使用的模板行索引，进程内唯一
         ///
-        /// Template row index used for instantiation, unique in process (described at line 187)
+        /// Template row index used for instantiation, unique in process
         pub template_row_id: Option<i64>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -46814,6 +46733,7 @@ pub mod search_objects {
 pub use search_objects::SearchObjectsRequest;
 /// Types of [`search_related_inst_asso`](super::endpoints::SearchRelatedInstAsso).
 pub mod search_related_inst_asso {
+    pub use super::count_biz_host_cpu::Page;
     /// `SearchRelatedInstAssoCondition`
     ///
     /// Defined in `api-docs/cc/zh_hans/search_related_inst_asso.md` at line 30.
@@ -46869,61 +46789,6 @@ pub mod search_related_inst_asso {
             record.finish()
         }
     }
-    /// `SearchRelatedInstAssoPage`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/search_related_inst_asso.md` at line 30.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Page {
-        /// 分页大小，最大值500。 (described at line 17)
-        ///
-        /// Page size, maximum 500. (described at line 17) (Not in the doc's table; seen in its example at line 30.)
-        pub limit: Option<i64>,
-        /// 记录开始位置 (described at line 16)
-        ///
-        /// Record start position (described at line 16) (Not in the doc's table; seen in its example at line 30.)
-        pub start: Option<i64>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Page {
-        /// Sets `limit`.
-        pub fn limit(mut self, value: impl Into<i64>) -> Self {
-            self.limit = Some(value.into());
-            self
-        }
-        /// Sets `start`.
-        pub fn start(mut self, value: impl Into<i64>) -> Self {
-            self.start = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Page {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Page",
-                &["limit", "start"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                limit: record.opt_int("limit")?,
-                start: record.opt_int("start")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("limit", &self.limit);
-            record.field("start", &self.start);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// 查询某实例所有的关联关系（包含其作为关联关系原模型和关联关系目标模型的情况）
     ///
     /// Query all Association relationships of an instance (including the case that it is the original model of Association relationship and the target model of Association relationship)
@@ -46951,10 +46816,10 @@ pub mod search_related_inst_asso {
         ///
         /// Page size, maximum 500.
         pub limit: Option<i64>,
+        /// `page` (Type inferred from the doc's example.)
+        pub page: Option<Page>,
         /// `condition` (Not in the doc's table; seen in its example at line 30.)
         pub condition: Option<Condition>,
-        /// `page` (Not in the doc's table; seen in its example at line 30.)
-        pub page: Option<Page>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -46969,8 +46834,8 @@ pub mod search_related_inst_asso {
                 fields,
                 start: None,
                 limit: None,
-                condition: None,
                 page: None,
+                condition: None,
                 extra: crate::wire::Extra::default(),
             }
         }
@@ -46996,14 +46861,14 @@ pub mod search_related_inst_asso {
             self.limit = Some(value.into());
             self
         }
-        /// Sets `condition`.
-        pub fn condition(mut self, value: impl Into<Condition>) -> Self {
-            self.condition = Some(value.into());
-            self
-        }
         /// Sets `page`.
         pub fn page(mut self, value: impl Into<Page>) -> Self {
             self.page = Some(value.into());
+            self
+        }
+        /// Sets `condition`.
+        pub fn condition(mut self, value: impl Into<Condition>) -> Self {
+            self.condition = Some(value.into());
             self
         }
     }
@@ -47020,8 +46885,8 @@ pub mod search_related_inst_asso {
                     "fields",
                     "start",
                     "limit",
-                    "condition",
                     "page",
+                    "condition",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
@@ -47030,8 +46895,8 @@ pub mod search_related_inst_asso {
                 fields: record.field("fields")?,
                 start: record.opt_int("start")?,
                 limit: record.opt_int("limit")?,
-                condition: record.field("condition")?,
                 page: record.field("page")?,
+                condition: record.field("condition")?,
                 extra: record.finish()?,
             })
         }
@@ -47042,8 +46907,8 @@ pub mod search_related_inst_asso {
             record.field("fields", &self.fields);
             record.field("start", &self.start);
             record.field("limit", &self.limit);
-            record.field("condition", &self.condition);
             record.field("page", &self.page);
+            record.field("condition", &self.condition);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -47130,7 +46995,7 @@ pub mod search_related_inst_asso {
         }
     }
     crate::serde_through_wire!(
-        Condition, Page, SearchRelatedInstAssoRequest, SearchRelatedInstAssoResponse
+        Condition, SearchRelatedInstAssoRequest, SearchRelatedInstAssoResponse
     );
 }
 pub use search_related_inst_asso::SearchRelatedInstAssoRequest;
@@ -62315,20 +62180,19 @@ impl<'a> CcApi<'a> {
     ///     )
     ///     .bk_pod_id(4_i64)
     ///     .filter(
-    ///         Filter::default()
-    ///             .condition("AND".to_string())
-    ///             .rules(
-    ///                 vec![
-    ///                     Rules::default().field("name".to_string()).operator("not_equal"
-    ///                     .to_string()).value("container1".to_string()), Rules::default()
-    ///                     .condition("OR".to_string())
-    ///                     .rules(vec![ListKubeContainerRules::default()
-    ///                     .field("container_uid".to_string()).operator("not_in"
-    ///                     .to_string()).value(serde_json::json!(["xxxxxx"])),
-    ///                     ListKubeContainerRules::default().field("image".to_string())
-    ///                     .operator("equal".to_string()).value(serde_json::json!("xxx"))])
-    ///                 ],
-    ///             ),
+    ///         Filter::new(
+    ///             "AND".to_string(),
+    ///             vec![
+    ///                 Rules::default().field("name".to_string()).operator("not_equal"
+    ///                 .to_string()).value("container1".to_string()), Rules::default()
+    ///                 .condition("OR".to_string())
+    ///                 .rules(vec![ListKubeContainerRules::default().field("container_uid"
+    ///                 .to_string()).operator("not_in".to_string())
+    ///                 .value(serde_json::json!(["xxxxxx"])),
+    ///                 ListKubeContainerRules::default().field("image".to_string())
+    ///                 .operator("equal".to_string()).value(serde_json::json!("xxx"))])
+    ///             ],
+    ///         ),
     ///     )
     ///     .fields(vec!["name".to_string(), "container_uid".to_string()]);
     /// let response = client.cc().list_kube_container(request).await?;
@@ -62377,16 +62241,14 @@ impl<'a> CcApi<'a> {
     ///
     /// let request = ListKubeNamespaceRequest::new(3_i64, Page::new(true))
     ///     .filter(
-    ///         Filter::default()
-    ///             .condition("AND".to_string())
-    ///             .rules(
-    ///                 vec![
-    ///                     Rules::default().field("bk_cluster_id".to_string())
-    ///                     .operator("equal".to_string()).value(serde_json::json!(1)),
-    ///                     Rules::default().field("name".to_string()).operator("equal"
-    ///                     .to_string()).value(serde_json::json!("test"))
-    ///                 ],
-    ///             ),
+    ///         Filter::new(
+    ///             "AND".to_string(),
+    ///             vec![
+    ///                 Rules::new("bk_cluster_id".to_string(), "equal".to_string())
+    ///                 .value(serde_json::json!(1)), Rules::new("name".to_string(), "equal"
+    ///                 .to_string()).value(serde_json::json!("test"))
+    ///             ],
+    ///         ),
     ///     );
     /// let response = client.cc().list_kube_namespace(request).await?;
     /// # let _ = response;
@@ -62488,20 +62350,18 @@ impl<'a> CcApi<'a> {
     ///         Page::new(false).start(0_i64).limit(10_i64).sort("name".to_string()),
     ///     )
     ///     .filter(
-    ///         Filter::default()
-    ///             .condition("AND".to_string())
-    ///             .rules(
-    ///                 vec![
-    ///                     Rules::default().field("name".to_string()).operator("not_equal"
-    ///                     .to_string()).value("pod1".to_string()), Rules::default()
-    ///                     .condition("OR".to_string())
-    ///                     .rules(vec![ListKubePodRules::default().field("priority"
-    ///                     .to_string()).operator("not_in".to_string())
-    ///                     .value(serde_json::json!([2, 6])), ListKubePodRules::default()
-    ///                     .field("qos_class".to_string()).operator("equal".to_string())
-    ///                     .value(serde_json::json!("Burstable"))])
-    ///                 ],
-    ///             ),
+    ///         Filter::new(
+    ///             "AND".to_string(),
+    ///             vec![
+    ///                 Rules::default().field("name".to_string()).operator("not_equal"
+    ///                 .to_string()).value("pod1".to_string()), Rules::default()
+    ///                 .condition("OR".to_string()).rules(vec![ListKubePodRules::default()
+    ///                 .field("priority".to_string()).operator("not_in".to_string())
+    ///                 .value(serde_json::json!([2, 6])), ListKubePodRules::default()
+    ///                 .field("qos_class".to_string()).operator("equal".to_string())
+    ///                 .value(serde_json::json!("Burstable"))])
+    ///             ],
+    ///         ),
     ///     )
     ///     .fields(vec!["name".to_string(), "priority".to_string()]);
     /// let response = client.cc().list_kube_pod(request).await?;
@@ -62551,18 +62411,15 @@ impl<'a> CcApi<'a> {
     ///         Page::new(false).start(0_i64).limit(10_i64).sort("name".to_string()),
     ///     )
     ///     .filter(
-    ///         Filter::default()
-    ///             .condition("AND".to_string())
-    ///             .rules(
-    ///                 vec![
-    ///                     Rules::default().field("cluster_uid".to_string())
-    ///                     .operator("equal".to_string()).value("1".to_string()),
-    ///                     Rules::default().field("namespace".to_string()).operator("equal"
-    ///                     .to_string()).value("namespace1".to_string()), Rules::default()
-    ///                     .field("name".to_string()).operator("equal".to_string())
-    ///                     .value("test".to_string())
-    ///                 ],
-    ///             ),
+    ///         Filter::new(
+    ///             "AND".to_string(),
+    ///             vec![
+    ///                 Rules::new("cluster_uid".to_string(), "equal".to_string()).value("1"
+    ///                 .to_string()), Rules::new("namespace".to_string(), "equal"
+    ///                 .to_string()).value("namespace1".to_string()), Rules::new("name"
+    ///                 .to_string(), "equal".to_string()).value("test".to_string())
+    ///             ],
+    ///         ),
     ///     )
     ///     .fields(vec!["name".to_string()]);
     /// let response = client.cc().list_kube_workload(request).await?;
@@ -62847,16 +62704,14 @@ impl<'a> CcApi<'a> {
     ///
     /// let request = ListProjectRequest::new(Page::new(true))
     ///     .filter(
-    ///         Filter::default()
-    ///             .condition("AND".to_string())
-    ///             .rules(
-    ///                 vec![
-    ///                     Rules::default().field("id".to_string()).operator("equal"
-    ///                     .to_string()).value(serde_json::json!(1)), Rules::default()
-    ///                     .field("bk_status".to_string()).operator("equal".to_string())
-    ///                     .value(serde_json::json!("enable"))
-    ///                 ],
-    ///             ),
+    ///         Filter::new(
+    ///             "AND".to_string(),
+    ///             vec![
+    ///                 Rules::new("id".to_string(), "equal".to_string())
+    ///                 .value(serde_json::json!(1)), Rules::new("bk_status".to_string(),
+    ///                 "equal".to_string()).value(serde_json::json!("enable"))
+    ///             ],
+    ///         ),
     ///     );
     /// let response = client.cc().list_project(request).await?;
     /// # let _ = response;
@@ -63254,7 +63109,7 @@ impl<'a> CcApi<'a> {
     ///     .service_category_id(1_i64)
     ///     .search("test2".to_string())
     ///     .is_exact(true)
-    ///     .page(Page::default().limit(10_i64).sort("-name".to_string()).start(0_i64));
+    ///     .page(Page::new(0_i64, 10_i64).sort("-name".to_string()));
     /// let response = client.cc().list_service_template(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -64342,10 +64197,10 @@ impl<'a> CcApi<'a> {
     ///             "bk_obj_asst_id".to_string(), "bk_asst_id".to_string()
     ///         ],
     ///     )
+    ///     .page(Page::new(0_i64, 2_i64))
     ///     .condition(
     ///         Condition::default().bk_inst_id(16_i64).bk_obj_id("bk_router".to_string()),
-    ///     )
-    ///     .page(Page::default().limit(2_i64).start(0_i64));
+    ///     );
     /// let response = client.cc().search_related_inst_asso(request).await?;
     /// # let _ = response;
     /// # Ok(())

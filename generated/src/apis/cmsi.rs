@@ -865,21 +865,23 @@ pub mod send_weixin {
     pub struct Data {
         /// 通知头部文字
         ///
-        /// Notification header text (described at line 21)
+        /// Notification header text
         pub heading: String,
         /// 通知文字
         ///
-        /// Notification text (described at line 22)
+        /// Notification text
         pub message: String,
         /// 通知发送时间，默认为当前时间 "YYYY-mm-dd HH:MM"
         ///
-        /// Notification sending time, the default is currrent time with format "YYYY-mm-dd HH:MM" (described at line 23)
+        /// Notification sending time, the default is currrent time with format "YYYY-mm-dd HH:MM"
         pub date: Option<String>,
         /// 通知尾部文字
         ///
-        /// Notification tail text (described at line 24)
+        /// Notification tail text
         pub remark: Option<String>,
         /// 通知文字message是否base64编码，默认False，不编码，若编码请使用base64.b64encode方法
+        ///
+        /// Has the notification text been encoded by base64 or not
         pub is_message_base64: Option<bool>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.

@@ -2250,846 +2250,7 @@ pub mod operate_proc_multi {
     pub use super::operate_proc::OpType;
     /// `AliveMonitorPolicy`
     ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AliveMonitorPolicy {
-        /// 托管类型，0为周期执行进程，1为常驻进程，2为单次执行进程 (described at line 76) (Not in the doc's table; seen in its example at line 100.)
-        pub auto_type: Option<i64>,
-        /// `crotab_rule` (Not in the doc's table; seen in its example at line 100.)
-        pub crotab_rule: Option<String>,
-        /// 启动命令执行后开始检查进程存活的时间，单位秒，默认值为5 (described at line 77) (Not in the doc's table; seen in its example at line 100.)
-        pub start_check_secs: Option<i64>,
-        /// 重新拉起进程时间间隔，单位秒，默认值为10 (described at line 80) (Not in the doc's table; seen in its example at line 100.)
-        pub start_interval: Option<i64>,
-        /// 重新拉起进程的重试次数，默认值为4 (described at line 79) (Not in the doc's table; seen in its example at line 100.)
-        pub start_retries: Option<i64>,
-        /// 停止命令执行后开始检查进程存活的时间，单位秒 (described at line 78) (Not in the doc's table; seen in its example at line 100.)
-        pub stop_check_secs: Option<i64>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl AliveMonitorPolicy {
-        /// Sets `auto_type`.
-        pub fn auto_type(mut self, value: impl Into<i64>) -> Self {
-            self.auto_type = Some(value.into());
-            self
-        }
-        /// Sets `crotab_rule`.
-        pub fn crotab_rule(mut self, value: impl Into<String>) -> Self {
-            self.crotab_rule = Some(value.into());
-            self
-        }
-        /// Sets `start_check_secs`.
-        pub fn start_check_secs(mut self, value: impl Into<i64>) -> Self {
-            self.start_check_secs = Some(value.into());
-            self
-        }
-        /// Sets `start_interval`.
-        pub fn start_interval(mut self, value: impl Into<i64>) -> Self {
-            self.start_interval = Some(value.into());
-            self
-        }
-        /// Sets `start_retries`.
-        pub fn start_retries(mut self, value: impl Into<i64>) -> Self {
-            self.start_retries = Some(value.into());
-            self
-        }
-        /// Sets `stop_check_secs`.
-        pub fn stop_check_secs(mut self, value: impl Into<i64>) -> Self {
-            self.stop_check_secs = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for AliveMonitorPolicy {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "AliveMonitorPolicy",
-                &[
-                    "auto_type",
-                    "crotab_rule",
-                    "start_check_secs",
-                    "start_interval",
-                    "start_retries",
-                    "stop_check_secs",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                auto_type: record.opt_int("auto_type")?,
-                crotab_rule: record.opt_text("crotab_rule")?,
-                start_check_secs: record.opt_int("start_check_secs")?,
-                start_interval: record.opt_int("start_interval")?,
-                start_retries: record.opt_int("start_retries")?,
-                stop_check_secs: record.opt_int("stop_check_secs")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("auto_type", &self.auto_type);
-            record.field("crotab_rule", &self.crotab_rule);
-            record.field("start_check_secs", &self.start_check_secs);
-            record.field("start_interval", &self.start_interval);
-            record.field("start_retries", &self.start_retries);
-            record.field("stop_check_secs", &self.stop_check_secs);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `Configmap`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Configmap {
-        /// 配置文件的md5 (described at line 95) (Not in the doc's table; seen in its example at line 100.)
-        pub md5: Option<String>,
-        /// 配置路径（绝对路径） (described at line 94) (Not in the doc's table; seen in its example at line 100.)
-        pub path: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Configmap {
-        /// Sets `md5`.
-        pub fn md5(mut self, value: impl Into<String>) -> Self {
-            self.md5 = Some(value.into());
-            self
-        }
-        /// Sets `path`.
-        pub fn path(mut self, value: impl Into<String>) -> Self {
-            self.path = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Configmap {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Configmap",
-                &["md5", "path"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                md5: record.opt_text("md5")?,
-                path: record.opt_text("path")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("md5", &self.md5);
-            record.field("path", &self.path);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `Control`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Control {
-        /// 进程健康检查命令 (described at line 70) (Not in the doc's table; seen in its example at line 100.)
-        pub health_cmd: Option<String>,
-        /// kill命令 (described at line 68) (Not in the doc's table; seen in its example at line 100.)
-        pub kill_cmd: Option<String>,
-        /// reload命令 (described at line 67) (Not in the doc's table; seen in its example at line 100.)
-        pub reload_cmd: Option<String>,
-        /// 重启命令 (described at line 66) (Not in the doc's table; seen in its example at line 100.)
-        pub restart_cmd: Option<String>,
-        /// 启动命令 (described at line 64) (Not in the doc's table; seen in its example at line 100.)
-        pub start_cmd: Option<String>,
-        /// 停止命令 (described at line 65) (Not in the doc's table; seen in its example at line 100.)
-        pub stop_cmd: Option<String>,
-        /// 进程版本查询命令 (described at line 69) (Not in the doc's table; seen in its example at line 100.)
-        pub version_cmd: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Control {
-        /// Sets `health_cmd`.
-        pub fn health_cmd(mut self, value: impl Into<String>) -> Self {
-            self.health_cmd = Some(value.into());
-            self
-        }
-        /// Sets `kill_cmd`.
-        pub fn kill_cmd(mut self, value: impl Into<String>) -> Self {
-            self.kill_cmd = Some(value.into());
-            self
-        }
-        /// Sets `reload_cmd`.
-        pub fn reload_cmd(mut self, value: impl Into<String>) -> Self {
-            self.reload_cmd = Some(value.into());
-            self
-        }
-        /// Sets `restart_cmd`.
-        pub fn restart_cmd(mut self, value: impl Into<String>) -> Self {
-            self.restart_cmd = Some(value.into());
-            self
-        }
-        /// Sets `start_cmd`.
-        pub fn start_cmd(mut self, value: impl Into<String>) -> Self {
-            self.start_cmd = Some(value.into());
-            self
-        }
-        /// Sets `stop_cmd`.
-        pub fn stop_cmd(mut self, value: impl Into<String>) -> Self {
-            self.stop_cmd = Some(value.into());
-            self
-        }
-        /// Sets `version_cmd`.
-        pub fn version_cmd(mut self, value: impl Into<String>) -> Self {
-            self.version_cmd = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Control {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Control",
-                &[
-                    "health_cmd",
-                    "kill_cmd",
-                    "reload_cmd",
-                    "restart_cmd",
-                    "start_cmd",
-                    "stop_cmd",
-                    "version_cmd",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                health_cmd: record.opt_text("health_cmd")?,
-                kill_cmd: record.opt_text("kill_cmd")?,
-                reload_cmd: record.opt_text("reload_cmd")?,
-                restart_cmd: record.opt_text("restart_cmd")?,
-                start_cmd: record.opt_text("start_cmd")?,
-                stop_cmd: record.opt_text("stop_cmd")?,
-                version_cmd: record.opt_text("version_cmd")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("health_cmd", &self.health_cmd);
-            record.field("kill_cmd", &self.kill_cmd);
-            record.field("reload_cmd", &self.reload_cmd);
-            record.field("restart_cmd", &self.restart_cmd);
-            record.field("start_cmd", &self.start_cmd);
-            record.field("stop_cmd", &self.stop_cmd);
-            record.field("version_cmd", &self.version_cmd);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `Identity`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Identity {
-        /// 配置文件路径（绝对路径） (described at line 56) (Not in the doc's table; seen in its example at line 100.)
-        pub config_path: Option<String>,
-        /// `index_key` (Not in the doc's table; seen in its example at line 100.)
-        pub index_key: Option<String>,
-        /// 日志路径（绝对路径） (described at line 57) (Not in the doc's table; seen in its example at line 100.)
-        pub log_path: Option<String>,
-        /// pid文件路径（绝对路径） (described at line 55) (Not in the doc's table; seen in its example at line 100.)
-        pub pid_path: Option<String>,
-        /// 进程二进制文件名 (described at line 53) (Not in the doc's table; seen in its example at line 100.)
-        pub proc_name: Option<String>,
-        /// 工作路径（绝对路径） (described at line 54) (Not in the doc's table; seen in its example at line 100.)
-        pub setup_path: Option<String>,
-        /// 进程所属系统账户，如root或Administrator (described at line 58) (Not in the doc's table; seen in its example at line 100.)
-        pub user: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Identity {
-        /// Sets `config_path`.
-        pub fn config_path(mut self, value: impl Into<String>) -> Self {
-            self.config_path = Some(value.into());
-            self
-        }
-        /// Sets `index_key`.
-        pub fn index_key(mut self, value: impl Into<String>) -> Self {
-            self.index_key = Some(value.into());
-            self
-        }
-        /// Sets `log_path`.
-        pub fn log_path(mut self, value: impl Into<String>) -> Self {
-            self.log_path = Some(value.into());
-            self
-        }
-        /// Sets `pid_path`.
-        pub fn pid_path(mut self, value: impl Into<String>) -> Self {
-            self.pid_path = Some(value.into());
-            self
-        }
-        /// Sets `proc_name`.
-        pub fn proc_name(mut self, value: impl Into<String>) -> Self {
-            self.proc_name = Some(value.into());
-            self
-        }
-        /// Sets `setup_path`.
-        pub fn setup_path(mut self, value: impl Into<String>) -> Self {
-            self.setup_path = Some(value.into());
-            self
-        }
-        /// Sets `user`.
-        pub fn user(mut self, value: impl Into<String>) -> Self {
-            self.user = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Identity {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Identity",
-                &[
-                    "config_path",
-                    "index_key",
-                    "log_path",
-                    "pid_path",
-                    "proc_name",
-                    "setup_path",
-                    "user",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                config_path: record.opt_text("config_path")?,
-                index_key: record.opt_text("index_key")?,
-                log_path: record.opt_text("log_path")?,
-                pid_path: record.opt_text("pid_path")?,
-                proc_name: record.opt_text("proc_name")?,
-                setup_path: record.opt_text("setup_path")?,
-                user: record.opt_text("user")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("config_path", &self.config_path);
-            record.field("index_key", &self.index_key);
-            record.field("log_path", &self.log_path);
-            record.field("pid_path", &self.pid_path);
-            record.field("proc_name", &self.proc_name);
-            record.field("setup_path", &self.setup_path);
-            record.field("user", &self.user);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `OperateProcMultiHosts`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Hosts {
-        /// 云区域id (described at line 37) (Not in the doc's table; seen in its example at line 100.)
-        pub bk_cloud_id: Option<i64>,
-        /// IP地址 (described at line 36) (Not in the doc's table; seen in its example at line 100.)
-        pub ip: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Hosts {
-        /// Sets `bk_cloud_id`.
-        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
-            self.bk_cloud_id = Some(value.into());
-            self
-        }
-        /// Sets `ip`.
-        pub fn ip(mut self, value: impl Into<String>) -> Self {
-            self.ip = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Hosts {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Hosts",
-                &["bk_cloud_id", "ip"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_cloud_id: record.opt_int("bk_cloud_id")?,
-                ip: record.opt_text("ip")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_cloud_id", &self.bk_cloud_id);
-            record.field("ip", &self.ip);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `OperateProcMultiLabels`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Labels {
-        /// 进程二进制文件名 (described at line 53) (Not in the doc's table; seen in its example at line 100.)
-        pub proc_name: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Labels {
-        /// Sets `proc_name`.
-        pub fn proc_name(mut self, value: impl Into<String>) -> Self {
-            self.proc_name = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Labels {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(value, "Labels", &["proc_name"])?;
-            ::std::result::Result::Ok(Self {
-                proc_name: record.opt_text("proc_name")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("proc_name", &self.proc_name);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `OperateProcMultiMeta`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Meta {
-        /// `labels` (Not in the doc's table; seen in its example at line 100.)
-        pub labels: Option<Labels>,
-        /// 进程名，用户自定义，与namespace共同用于进程标识 (described at line 29) (Not in the doc's table; seen in its example at line 100.)
-        pub name: Option<String>,
-        /// 命名空间，用于进程分组管理 (described at line 28) (Not in the doc's table; seen in its example at line 100.)
-        pub namespace: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Meta {
-        /// Sets `labels`.
-        pub fn labels(mut self, value: impl Into<Labels>) -> Self {
-            self.labels = Some(value.into());
-            self
-        }
-        /// Sets `name`.
-        pub fn name(mut self, value: impl Into<String>) -> Self {
-            self.name = Some(value.into());
-            self
-        }
-        /// Sets `namespace`.
-        pub fn namespace(mut self, value: impl Into<String>) -> Self {
-            self.namespace = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Meta {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Meta",
-                &["labels", "name", "namespace"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                labels: record.field("labels")?,
-                name: record.opt_text("name")?,
-                namespace: record.opt_text("namespace")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("labels", &self.labels);
-            record.field("name", &self.name);
-            record.field("namespace", &self.namespace);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// 进程操作
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 5.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct OperateProcMultiRequest {
-        /// 进程对象数组，详见process定义
-        pub proc_operate_req: Vec<Process>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl OperateProcMultiRequest {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(proc_operate_req: Vec<Process>) -> Self {
-            Self {
-                proc_operate_req,
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    impl crate::wire::Wire for OperateProcMultiRequest {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "OperateProcMultiRequest",
-                &["proc_operate_req"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                proc_operate_req: record.field("proc_operate_req")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("proc_operate_req", &self.proc_operate_req);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `OperateProcMultiResponse`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 234.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct OperateProcMultiResponse {
-        /// 进程操作实例ID
-        pub task_id: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for OperateProcMultiResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "OperateProcMultiResponse",
-                &["task_id"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                task_id: record.opt_text("task_id")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("task_id", &self.task_id);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `Process`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 15.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Process {
-        /// 进程管理元数据，详见meta定义 (Type inferred from the doc's example.)
-        pub meta: Meta,
-        /// 主机对象数组，详见hosts定义 (Type inferred from the doc's example.)
-        pub hosts: Vec<Hosts>,
-        /// 进程操作类型： 0:启动进程（start）,调用spec.control中的start_cmd启动进程，启动成功会注册托管； 1:停止进程（stop）, 调用spec.control中的stop_cmd启动进程，停止成功会取消托管； 2:进程状态查询； 3:注册托管进程，令gse_agent对该进程进行托管（托管：当托管进程异常退出时，agent会自动拉起托管进程；当托管进程资源超限时，agent会杀死托管进程）； 4:取消托管进程，令gse_agent对该进程不再托管； 7:重启进程（restart）,调用spec.control中的restart_cmd启动进程； 8:重新加载进程（reload）,调用spec.control中的reload_cmd启动进程； 9:杀死进程（kill）,调用spec.control中的kill_cmd启动进程，杀死成功会取消托管
-        pub op_type: OpType,
-        /// 进程详细信息，详见spec定义 (Type inferred from the doc's example.)
-        pub spec: Spec,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Process {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(meta: Meta, hosts: Vec<Hosts>, op_type: OpType, spec: Spec) -> Self {
-            Self {
-                meta,
-                hosts,
-                op_type,
-                spec,
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    /// Builds a [`Process`], its required fields set by name.
-    #[derive(Debug, Clone, Default)]
-    #[must_use]
-    pub struct ProcessBuilder {
-        meta: Option<Meta>,
-        hosts: Option<Vec<Hosts>>,
-        op_type: Option<OpType>,
-        spec: Option<Spec>,
-    }
-    impl Process {
-        /// Starts a [`ProcessBuilder`]: each required field by name, then `build()`.
-        pub fn builder() -> ProcessBuilder {
-            ProcessBuilder::default()
-        }
-    }
-    impl ProcessBuilder {
-        /// Sets `meta` (required).
-        pub fn meta(mut self, value: impl Into<Meta>) -> Self {
-            self.meta = Some(value.into());
-            self
-        }
-        /// Sets `hosts` (required).
-        pub fn hosts(mut self, value: impl Into<Vec<Hosts>>) -> Self {
-            self.hosts = Some(value.into());
-            self
-        }
-        /// Sets `op_type` (required).
-        pub fn op_type(mut self, value: impl Into<OpType>) -> Self {
-            self.op_type = Some(value.into());
-            self
-        }
-        /// Sets `spec` (required).
-        pub fn spec(mut self, value: impl Into<Spec>) -> Self {
-            self.spec = Some(value.into());
-            self
-        }
-        /// The value, or an error naming the first required field not set.
-        #[allow(deprecated)]
-        pub fn build(self) -> ::std::result::Result<Process, crate::wire::WireError> {
-            let meta = self
-                .meta
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "meta"),
-                ))?;
-            let hosts = self
-                .hosts
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "hosts"),
-                ))?;
-            let op_type = self
-                .op_type
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "op_type"),
-                ))?;
-            let spec = self
-                .spec
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "spec"),
-                ))?;
-            ::std::result::Result::Ok(Process::new(meta, hosts, op_type, spec))
-        }
-    }
-    impl crate::wire::Wire for Process {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Process",
-                &["meta", "hosts", "op_type", "spec"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                meta: record.field("meta")?,
-                hosts: record.field("hosts")?,
-                op_type: record.field("op_type")?,
-                spec: record.field("spec")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("meta", &self.meta);
-            record.field("hosts", &self.hosts);
-            record.field("op_type", &self.op_type);
-            record.field("spec", &self.spec);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `Spec`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Spec {
-        /// `alive_monitor_policy` (Not in the doc's table; seen in its example at line 100.)
-        pub alive_monitor_policy: Option<AliveMonitorPolicy>,
-        /// `configmap` (Not in the doc's table; seen in its example at line 100.)
-        pub configmap: Option<Vec<Configmap>>,
-        /// `control` (Not in the doc's table; seen in its example at line 100.)
-        pub control: Option<Control>,
-        /// `identity` (Not in the doc's table; seen in its example at line 100.)
-        pub identity: Option<Identity>,
-        /// `warn_report_policy` (Not in the doc's table; seen in its example at line 100.)
-        pub warn_report_policy: Option<WarnReportPolicy>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Spec {
-        /// Sets `alive_monitor_policy`.
-        pub fn alive_monitor_policy(
-            mut self,
-            value: impl Into<AliveMonitorPolicy>,
-        ) -> Self {
-            self.alive_monitor_policy = Some(value.into());
-            self
-        }
-        /// Sets `configmap`.
-        pub fn configmap(mut self, value: impl Into<Vec<Configmap>>) -> Self {
-            self.configmap = Some(value.into());
-            self
-        }
-        /// Sets `control`.
-        pub fn control(mut self, value: impl Into<Control>) -> Self {
-            self.control = Some(value.into());
-            self
-        }
-        /// Sets `identity`.
-        pub fn identity(mut self, value: impl Into<Identity>) -> Self {
-            self.identity = Some(value.into());
-            self
-        }
-        /// Sets `warn_report_policy`.
-        pub fn warn_report_policy(mut self, value: impl Into<WarnReportPolicy>) -> Self {
-            self.warn_report_policy = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Spec {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Spec",
-                &[
-                    "alive_monitor_policy",
-                    "configmap",
-                    "control",
-                    "identity",
-                    "warn_report_policy",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                alive_monitor_policy: record.field("alive_monitor_policy")?,
-                configmap: record.field("configmap")?,
-                control: record.field("control")?,
-                identity: record.field("identity")?,
-                warn_report_policy: record.field("warn_report_policy")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("alive_monitor_policy", &self.alive_monitor_policy);
-            record.field("configmap", &self.configmap);
-            record.field("control", &self.control);
-            record.field("identity", &self.identity);
-            record.field("warn_report_policy", &self.warn_report_policy);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `WarnReportPolicy`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct WarnReportPolicy {
-        /// 告警ID (described at line 88) (Not in the doc's table; seen in its example at line 100.)
-        pub report_id: Option<i64>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl WarnReportPolicy {
-        /// Sets `report_id`.
-        pub fn report_id(mut self, value: impl Into<i64>) -> Self {
-            self.report_id = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for WarnReportPolicy {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "WarnReportPolicy",
-                &["report_id"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                report_id: record.opt_int("report_id")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("report_id", &self.report_id);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        AliveMonitorPolicy, Configmap, Control, Identity, Hosts, Labels, Meta,
-        OperateProcMultiRequest, OperateProcMultiResponse, Process, Spec,
-        WarnReportPolicy
-    );
-}
-pub use operate_proc_multi::OperateProcMultiRequest;
-pub use operate_proc_multi::OperateProcMultiResponse;
-/// Types of [`operate_proc_v2`](super::endpoints::OperateProcV2).
-pub mod operate_proc_v2 {
-    pub use super::operate_proc::OpType;
-    pub use super::operate_proc_multi::WarnReportPolicy;
-    /// `OperateProcV2AliveMonitorPolicy`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_v2.md` at line 66.
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 72.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AliveMonitorPolicy {
         /// 托管类型，0为周期执行进程，1为常驻进程，2为单次执行进程
@@ -3106,7 +2267,7 @@ pub mod operate_proc_v2 {
         pub crontab_rule: Option<String>,
         /// 命令执行超时时间，单位秒，默认值为60
         pub op_timeout: Option<i64>,
-        /// `crotab_rule` (Not in the doc's table; seen in its example at line 94.)
+        /// `crotab_rule` (Not in the doc's table; seen in its example at line 100.)
         pub crotab_rule: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -3210,9 +2371,9 @@ pub mod operate_proc_v2 {
             record.finish()
         }
     }
-    /// `OperateProcV2Configmap`
+    /// `Configmap`
     ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_v2.md` at line 84.
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 90.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Configmap {
         /// 配置路径（绝对路径）
@@ -3261,9 +2422,9 @@ pub mod operate_proc_v2 {
             record.finish()
         }
     }
-    /// `OperateProcV2Control`
+    /// `Control`
     ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_v2.md` at line 54.
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 60.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Control {
         /// 启动命令
@@ -3365,56 +2526,9 @@ pub mod operate_proc_v2 {
             record.finish()
         }
     }
-    /// `OperateProcV2Hosts`
+    /// `Identity`
     ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_v2.md` at line 26.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Hosts {
-        /// IP地址
-        pub ip: String,
-        /// 云区域id
-        pub bk_cloud_id: i64,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Hosts {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(ip: impl Into<String>, bk_cloud_id: impl Into<i64>) -> Self {
-            Self {
-                ip: ip.into(),
-                bk_cloud_id: bk_cloud_id.into(),
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    impl crate::wire::Wire for Hosts {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Hosts",
-                &["ip", "bk_cloud_id"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                ip: record.text("ip")?,
-                bk_cloud_id: record.int("bk_cloud_id")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("ip", &self.ip);
-            record.field("bk_cloud_id", &self.bk_cloud_id);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `OperateProcV2Identity`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_v2.md` at line 43.
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 49.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Identity {
         /// 进程二进制文件名
@@ -3429,7 +2543,7 @@ pub mod operate_proc_v2 {
         pub log_path: Option<String>,
         /// 进程所属系统账户，如root或Administrator
         pub user: String,
-        /// `index_key` (Not in the doc's table; seen in its example at line 94.)
+        /// `index_key` (Not in the doc's table; seen in its example at line 100.)
         pub index_key: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -3574,6 +2688,536 @@ pub mod operate_proc_v2 {
             record.field("log_path", &self.log_path);
             record.field("user", &self.user);
             record.field("index_key", &self.index_key);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `OperateProcMultiHosts`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 32.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Hosts {
+        /// IP地址
+        pub ip: String,
+        /// 云区域id
+        pub bk_cloud_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl Hosts {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(ip: impl Into<String>, bk_cloud_id: impl Into<i64>) -> Self {
+            Self {
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl crate::wire::Wire for Hosts {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Hosts",
+                &["ip", "bk_cloud_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip: record.text("ip")?,
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip", &self.ip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `OperateProcMultiLabels`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 100.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Labels {
+        /// 进程二进制文件名 (described at line 53) (Not in the doc's table; seen in its example at line 100.)
+        pub proc_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl Labels {
+        /// Sets `proc_name`.
+        pub fn proc_name(mut self, value: impl Into<String>) -> Self {
+            self.proc_name = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Labels {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(value, "Labels", &["proc_name"])?;
+            ::std::result::Result::Ok(Self {
+                proc_name: record.opt_text("proc_name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("proc_name", &self.proc_name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `OperateProcMultiMeta`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 24.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Meta {
+        /// 命名空间，用于进程分组管理
+        pub namespace: String,
+        /// 进程名，用户自定义，与namespace共同用于进程标识
+        pub name: String,
+        /// 进程标签，方便用户按标签管理进程，key和value为用户自定义，value为string类型。默认为空 (Type inferred from the doc's example.)
+        pub labels: Option<Labels>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl Meta {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
+            Self {
+                namespace: namespace.into(),
+                name: name.into(),
+                labels: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl Meta {
+        /// Sets `labels`.
+        pub fn labels(mut self, value: impl Into<Labels>) -> Self {
+            self.labels = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Meta {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Meta",
+                &["namespace", "name", "labels"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                namespace: record.text("namespace")?,
+                name: record.text("name")?,
+                labels: record.field("labels")?,
+                extra: record.finish()?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("namespace", &self.namespace);
+            record.field("name", &self.name);
+            record.field("labels", &self.labels);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// 进程操作
+    ///
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 5.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OperateProcMultiRequest {
+        /// 进程对象数组，详见process定义
+        pub proc_operate_req: Vec<Process>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl OperateProcMultiRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(proc_operate_req: Vec<Process>) -> Self {
+            Self {
+                proc_operate_req,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl crate::wire::Wire for OperateProcMultiRequest {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "OperateProcMultiRequest",
+                &["proc_operate_req"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                proc_operate_req: record.field("proc_operate_req")?,
+                extra: record.finish()?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("proc_operate_req", &self.proc_operate_req);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `OperateProcMultiResponse`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 234.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OperateProcMultiResponse {
+        /// 进程操作实例ID
+        pub task_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for OperateProcMultiResponse {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "OperateProcMultiResponse",
+                &["task_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                task_id: record.opt_text("task_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("task_id", &self.task_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `Process`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Process {
+        /// 进程管理元数据，详见meta定义
+        pub meta: Meta,
+        /// 主机对象数组，详见hosts定义
+        pub hosts: Vec<Hosts>,
+        /// 进程操作类型： 0:启动进程（start）,调用spec.control中的start_cmd启动进程，启动成功会注册托管； 1:停止进程（stop）, 调用spec.control中的stop_cmd启动进程，停止成功会取消托管； 2:进程状态查询； 3:注册托管进程，令gse_agent对该进程进行托管（托管：当托管进程异常退出时，agent会自动拉起托管进程；当托管进程资源超限时，agent会杀死托管进程）； 4:取消托管进程，令gse_agent对该进程不再托管； 7:重启进程（restart）,调用spec.control中的restart_cmd启动进程； 8:重新加载进程（reload）,调用spec.control中的reload_cmd启动进程； 9:杀死进程（kill）,调用spec.control中的kill_cmd启动进程，杀死成功会取消托管
+        pub op_type: OpType,
+        /// 进程详细信息，详见spec定义
+        pub spec: Spec,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl Process {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(meta: Meta, hosts: Vec<Hosts>, op_type: OpType, spec: Spec) -> Self {
+            Self {
+                meta,
+                hosts,
+                op_type,
+                spec,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    /// Builds a [`Process`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct ProcessBuilder {
+        meta: Option<Meta>,
+        hosts: Option<Vec<Hosts>>,
+        op_type: Option<OpType>,
+        spec: Option<Spec>,
+    }
+    impl Process {
+        /// Starts a [`ProcessBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> ProcessBuilder {
+            ProcessBuilder::default()
+        }
+    }
+    impl ProcessBuilder {
+        /// Sets `meta` (required).
+        pub fn meta(mut self, value: impl Into<Meta>) -> Self {
+            self.meta = Some(value.into());
+            self
+        }
+        /// Sets `hosts` (required).
+        pub fn hosts(mut self, value: impl Into<Vec<Hosts>>) -> Self {
+            self.hosts = Some(value.into());
+            self
+        }
+        /// Sets `op_type` (required).
+        pub fn op_type(mut self, value: impl Into<OpType>) -> Self {
+            self.op_type = Some(value.into());
+            self
+        }
+        /// Sets `spec` (required).
+        pub fn spec(mut self, value: impl Into<Spec>) -> Self {
+            self.spec = Some(value.into());
+            self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Process, crate::wire::WireError> {
+            let meta = self
+                .meta
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "meta"),
+                ))?;
+            let hosts = self
+                .hosts
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "hosts"),
+                ))?;
+            let op_type = self
+                .op_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "op_type"),
+                ))?;
+            let spec = self
+                .spec
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "spec"),
+                ))?;
+            ::std::result::Result::Ok(Process::new(meta, hosts, op_type, spec))
+        }
+    }
+    impl crate::wire::Wire for Process {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Process",
+                &["meta", "hosts", "op_type", "spec"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                meta: record.field("meta")?,
+                hosts: record.field("hosts")?,
+                op_type: record.field("op_type")?,
+                spec: record.field("spec")?,
+                extra: record.finish()?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("meta", &self.meta);
+            record.field("hosts", &self.hosts);
+            record.field("op_type", &self.op_type);
+            record.field("spec", &self.spec);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `Spec`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 39.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Spec {
+        /// 进程身份信息，详见spec.identity定义
+        pub identity: Identity,
+        /// 进程控制信息，详见spec.control定义
+        pub control: Control,
+        /// 进程存活状态监控策略，详见spec.alive_monitor_policy定义
+        pub alive_monitor_policy: AliveMonitorPolicy,
+        /// 进程告警策略，详见spec.warn_report_policy定义
+        pub warn_report_policy: Option<WarnReportPolicy>,
+        /// 预留字段。配置信息，详见spec.configmap定义
+        pub configmap: Option<Vec<Configmap>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl Spec {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            identity: Identity,
+            control: Control,
+            alive_monitor_policy: AliveMonitorPolicy,
+        ) -> Self {
+            Self {
+                identity,
+                control,
+                alive_monitor_policy,
+                warn_report_policy: None,
+                configmap: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl Spec {
+        /// Sets `warn_report_policy`.
+        pub fn warn_report_policy(mut self, value: impl Into<WarnReportPolicy>) -> Self {
+            self.warn_report_policy = Some(value.into());
+            self
+        }
+        /// Sets `configmap`.
+        pub fn configmap(mut self, value: impl Into<Vec<Configmap>>) -> Self {
+            self.configmap = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Spec {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Spec",
+                &[
+                    "identity",
+                    "control",
+                    "alive_monitor_policy",
+                    "warn_report_policy",
+                    "configmap",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                identity: record.field("identity")?,
+                control: record.field("control")?,
+                alive_monitor_policy: record.field("alive_monitor_policy")?,
+                warn_report_policy: record.field("warn_report_policy")?,
+                configmap: record.field("configmap")?,
+                extra: record.finish()?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("identity", &self.identity);
+            record.field("control", &self.control);
+            record.field("alive_monitor_policy", &self.alive_monitor_policy);
+            record.field("warn_report_policy", &self.warn_report_policy);
+            record.field("configmap", &self.configmap);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `WarnReportPolicy`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 84.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct WarnReportPolicy {
+        /// 告警ID
+        pub report_id: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl WarnReportPolicy {
+        /// Sets `report_id`.
+        pub fn report_id(mut self, value: impl Into<i64>) -> Self {
+            self.report_id = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for WarnReportPolicy {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "WarnReportPolicy",
+                &["report_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                report_id: record.opt_int("report_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("report_id", &self.report_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        AliveMonitorPolicy, Configmap, Control, Identity, Hosts, Labels, Meta,
+        OperateProcMultiRequest, OperateProcMultiResponse, Process, Spec,
+        WarnReportPolicy
+    );
+}
+pub use operate_proc_multi::OperateProcMultiRequest;
+pub use operate_proc_multi::OperateProcMultiResponse;
+/// Types of [`operate_proc_v2`](super::endpoints::OperateProcV2).
+pub mod operate_proc_v2 {
+    pub use super::operate_proc_multi::AliveMonitorPolicy;
+    pub use super::operate_proc_multi::Configmap;
+    pub use super::operate_proc_multi::Control;
+    pub use super::operate_proc_multi::Identity;
+    pub use super::operate_proc::OpType;
+    pub use super::operate_proc_multi::Spec;
+    pub use super::operate_proc_multi::WarnReportPolicy;
+    /// `OperateProcV2Hosts`
+    ///
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_v2.md` at line 26.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Hosts {
+        /// IP地址
+        pub ip: String,
+        /// 云区域id
+        pub bk_cloud_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl Hosts {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(ip: impl Into<String>, bk_cloud_id: impl Into<i64>) -> Self {
+            Self {
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl crate::wire::Wire for Hosts {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Hosts",
+                &["ip", "bk_cloud_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip: record.text("ip")?,
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip", &self.ip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -3833,99 +3477,17 @@ pub mod operate_proc_v2 {
             record.finish()
         }
     }
-    /// `OperateProcV2Spec`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/operate_proc_v2.md` at line 33.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Spec {
-        /// 进程身份信息，详见spec.identity定义
-        pub identity: Identity,
-        /// 进程控制信息，详见spec.control定义
-        pub control: Control,
-        /// 进程存活状态监控策略，详见spec.alive_monitor_policy定义
-        pub alive_monitor_policy: AliveMonitorPolicy,
-        /// 进程告警策略，详见spec.warn_report_policy定义
-        pub warn_report_policy: Option<WarnReportPolicy>,
-        /// 预留字段。配置信息，详见spec.configmap定义
-        pub configmap: Option<Vec<Configmap>>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Spec {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            identity: Identity,
-            control: Control,
-            alive_monitor_policy: AliveMonitorPolicy,
-        ) -> Self {
-            Self {
-                identity,
-                control,
-                alive_monitor_policy,
-                warn_report_policy: None,
-                configmap: None,
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    impl Spec {
-        /// Sets `warn_report_policy`.
-        pub fn warn_report_policy(mut self, value: impl Into<WarnReportPolicy>) -> Self {
-            self.warn_report_policy = Some(value.into());
-            self
-        }
-        /// Sets `configmap`.
-        pub fn configmap(mut self, value: impl Into<Vec<Configmap>>) -> Self {
-            self.configmap = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Spec {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Spec",
-                &[
-                    "identity",
-                    "control",
-                    "alive_monitor_policy",
-                    "warn_report_policy",
-                    "configmap",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                identity: record.field("identity")?,
-                control: record.field("control")?,
-                alive_monitor_policy: record.field("alive_monitor_policy")?,
-                warn_report_policy: record.field("warn_report_policy")?,
-                configmap: record.field("configmap")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("identity", &self.identity);
-            record.field("control", &self.control);
-            record.field("alive_monitor_policy", &self.alive_monitor_policy);
-            record.field("warn_report_policy", &self.warn_report_policy);
-            record.field("configmap", &self.configmap);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     crate::serde_through_wire!(
-        AliveMonitorPolicy, Configmap, Control, Hosts, Identity, Labels, Meta,
-        OperateProcV2Request, OperateProcV2Response, Spec
+        Hosts, Labels, Meta, OperateProcV2Request, OperateProcV2Response
     );
 }
 pub use operate_proc_v2::OperateProcV2Request;
 pub use operate_proc_v2::OperateProcV2Response;
 /// Types of [`register_proc_info`](super::endpoints::RegisterProcInfo).
 pub mod register_proc_info {
+    pub use super::operate_proc_multi::Configmap;
+    pub use super::operate_proc_multi::Control;
+    pub use super::operate_proc_multi::Identity;
     pub use super::operate_proc_multi::WarnReportPolicy;
     /// `MonitorPolicy`
     ///
@@ -4051,179 +3613,6 @@ pub mod register_proc_info {
             record.finish()
         }
     }
-    /// `RegisterProcInfoConfigmap`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/register_proc_info.md` at line 94.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Configmap {
-        /// 配置路径（绝对路径）
-        ///
-        /// config path
-        pub path: Option<String>,
-        /// 配置文件的md5
-        ///
-        /// config md5
-        pub md5: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Configmap {
-        /// Sets `path`.
-        pub fn path(mut self, value: impl Into<String>) -> Self {
-            self.path = Some(value.into());
-            self
-        }
-        /// Sets `md5`.
-        pub fn md5(mut self, value: impl Into<String>) -> Self {
-            self.md5 = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Configmap {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Configmap",
-                &["path", "md5"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                path: record.opt_text("path")?,
-                md5: record.opt_text("md5")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("path", &self.path);
-            record.field("md5", &self.md5);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `RegisterProcInfoControl`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/register_proc_info.md` at line 55.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Control {
-        /// 启动命令
-        ///
-        /// start command
-        pub start_cmd: Option<String>,
-        /// 停止命令
-        ///
-        /// stop command
-        pub stop_cmd: Option<String>,
-        /// 重启命令
-        ///
-        /// restart command
-        pub restart_cmd: Option<String>,
-        /// reload命令
-        ///
-        /// reload command
-        pub reload_cmd: Option<String>,
-        /// kill命令
-        ///
-        /// kill command
-        pub kill_cmd: Option<String>,
-        /// 进程版本查询命令
-        ///
-        /// version check command
-        pub version_cmd: Option<String>,
-        /// 进程健康检查命令
-        ///
-        /// health check command
-        pub health_cmd: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Control {
-        /// Sets `start_cmd`.
-        pub fn start_cmd(mut self, value: impl Into<String>) -> Self {
-            self.start_cmd = Some(value.into());
-            self
-        }
-        /// Sets `stop_cmd`.
-        pub fn stop_cmd(mut self, value: impl Into<String>) -> Self {
-            self.stop_cmd = Some(value.into());
-            self
-        }
-        /// Sets `restart_cmd`.
-        pub fn restart_cmd(mut self, value: impl Into<String>) -> Self {
-            self.restart_cmd = Some(value.into());
-            self
-        }
-        /// Sets `reload_cmd`.
-        pub fn reload_cmd(mut self, value: impl Into<String>) -> Self {
-            self.reload_cmd = Some(value.into());
-            self
-        }
-        /// Sets `kill_cmd`.
-        pub fn kill_cmd(mut self, value: impl Into<String>) -> Self {
-            self.kill_cmd = Some(value.into());
-            self
-        }
-        /// Sets `version_cmd`.
-        pub fn version_cmd(mut self, value: impl Into<String>) -> Self {
-            self.version_cmd = Some(value.into());
-            self
-        }
-        /// Sets `health_cmd`.
-        pub fn health_cmd(mut self, value: impl Into<String>) -> Self {
-            self.health_cmd = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Control {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Control",
-                &[
-                    "start_cmd",
-                    "stop_cmd",
-                    "restart_cmd",
-                    "reload_cmd",
-                    "kill_cmd",
-                    "version_cmd",
-                    "health_cmd",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                start_cmd: record.opt_text("start_cmd")?,
-                stop_cmd: record.opt_text("stop_cmd")?,
-                restart_cmd: record.opt_text("restart_cmd")?,
-                reload_cmd: record.opt_text("reload_cmd")?,
-                kill_cmd: record.opt_text("kill_cmd")?,
-                version_cmd: record.opt_text("version_cmd")?,
-                health_cmd: record.opt_text("health_cmd")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("start_cmd", &self.start_cmd);
-            record.field("stop_cmd", &self.stop_cmd);
-            record.field("restart_cmd", &self.restart_cmd);
-            record.field("reload_cmd", &self.reload_cmd);
-            record.field("kill_cmd", &self.kill_cmd);
-            record.field("version_cmd", &self.version_cmd);
-            record.field("health_cmd", &self.health_cmd);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// `RegisterProcInfoHosts`
     ///
     /// Defined in `api-docs/gse/zh_hans/register_proc_info.md` at line 25.
@@ -4282,184 +3671,6 @@ pub mod register_proc_info {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_supplier_id", &self.bk_supplier_id);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `RegisterProcInfoIdentity`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/register_proc_info.md` at line 44.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Identity {
-        /// 进程二进制文件名
-        ///
-        /// process binary file name
-        pub proc_name: String,
-        /// 工作路径（绝对路径）
-        ///
-        /// process working directory
-        pub setup_path: String,
-        /// pid文件路径（绝对路径）
-        ///
-        /// process pid file path
-        pub pid_path: String,
-        /// 配置文件路径（绝对路径）
-        ///
-        /// prcess config path
-        pub config_path: Option<String>,
-        /// 日志路径（绝对路径）
-        ///
-        /// process log path
-        pub log_path: Option<String>,
-        /// 进程所属系统账户，如root或Administrator
-        ///
-        /// process system account，like root or Administrator
-        pub user: String,
-        /// `index_key` (Not in the doc's table; seen in its example at line 104.)
-        pub index_key: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Identity {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            proc_name: impl Into<String>,
-            setup_path: impl Into<String>,
-            pid_path: impl Into<String>,
-            user: impl Into<String>,
-        ) -> Self {
-            Self {
-                proc_name: proc_name.into(),
-                setup_path: setup_path.into(),
-                pid_path: pid_path.into(),
-                config_path: None,
-                log_path: None,
-                user: user.into(),
-                index_key: None,
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    /// Builds a [`Identity`], its required fields set by name.
-    #[derive(Debug, Clone, Default)]
-    #[must_use]
-    pub struct IdentityBuilder {
-        proc_name: Option<String>,
-        setup_path: Option<String>,
-        pid_path: Option<String>,
-        user: Option<String>,
-    }
-    impl Identity {
-        /// Starts a [`IdentityBuilder`]: each required field by name, then `build()`.
-        pub fn builder() -> IdentityBuilder {
-            IdentityBuilder::default()
-        }
-    }
-    impl IdentityBuilder {
-        /// Sets `proc_name` (required).
-        pub fn proc_name(mut self, value: impl Into<String>) -> Self {
-            self.proc_name = Some(value.into());
-            self
-        }
-        /// Sets `setup_path` (required).
-        pub fn setup_path(mut self, value: impl Into<String>) -> Self {
-            self.setup_path = Some(value.into());
-            self
-        }
-        /// Sets `pid_path` (required).
-        pub fn pid_path(mut self, value: impl Into<String>) -> Self {
-            self.pid_path = Some(value.into());
-            self
-        }
-        /// Sets `user` (required).
-        pub fn user(mut self, value: impl Into<String>) -> Self {
-            self.user = Some(value.into());
-            self
-        }
-        /// The value, or an error naming the first required field not set.
-        #[allow(deprecated)]
-        pub fn build(self) -> ::std::result::Result<Identity, crate::wire::WireError> {
-            let proc_name = self
-                .proc_name
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "proc_name"),
-                ))?;
-            let setup_path = self
-                .setup_path
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "setup_path"),
-                ))?;
-            let pid_path = self
-                .pid_path
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "pid_path"),
-                ))?;
-            let user = self
-                .user
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "user"),
-                ))?;
-            ::std::result::Result::Ok(
-                Identity::new(proc_name, setup_path, pid_path, user),
-            )
-        }
-    }
-    impl Identity {
-        /// Sets `config_path`.
-        pub fn config_path(mut self, value: impl Into<String>) -> Self {
-            self.config_path = Some(value.into());
-            self
-        }
-        /// Sets `log_path`.
-        pub fn log_path(mut self, value: impl Into<String>) -> Self {
-            self.log_path = Some(value.into());
-            self
-        }
-        /// Sets `index_key`.
-        pub fn index_key(mut self, value: impl Into<String>) -> Self {
-            self.index_key = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Identity {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Identity",
-                &[
-                    "proc_name",
-                    "setup_path",
-                    "pid_path",
-                    "config_path",
-                    "log_path",
-                    "user",
-                    "index_key",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                proc_name: record.text("proc_name")?,
-                setup_path: record.text("setup_path")?,
-                pid_path: record.text("pid_path")?,
-                config_path: record.opt_text("config_path")?,
-                log_path: record.opt_text("log_path")?,
-                user: record.text("user")?,
-                index_key: record.opt_text("index_key")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("proc_name", &self.proc_name);
-            record.field("setup_path", &self.setup_path);
-            record.field("pid_path", &self.pid_path);
-            record.field("config_path", &self.config_path);
-            record.field("log_path", &self.log_path);
-            record.field("user", &self.user);
-            record.field("index_key", &self.index_key);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -4929,8 +4140,8 @@ pub mod register_proc_info {
         }
     }
     crate::serde_through_wire!(
-        MonitorPolicy, Configmap, Control, Hosts, Identity, Labels, Meta,
-        RegisterProcInfoRequest, Resource, RegisterProcInfoResponseValue, Spec
+        MonitorPolicy, Hosts, Labels, Meta, RegisterProcInfoRequest, Resource,
+        RegisterProcInfoResponseValue, Spec
     );
 }
 pub use register_proc_info::RegisterProcInfoRequest;
@@ -6055,181 +5266,11 @@ pub mod unregister_proc_info {
 pub use unregister_proc_info::UnregisterProcInfoRequest;
 /// Types of [`update_proc_info`](super::endpoints::UpdateProcInfo).
 pub mod update_proc_info {
+    pub use super::operate_proc_multi::Configmap;
+    pub use super::operate_proc_multi::Control;
+    pub use super::operate_proc_multi::Identity;
     pub use super::register_proc_info::MonitorPolicy;
     pub use super::operate_proc_multi::WarnReportPolicy;
-    /// `UpdateProcInfoConfigmap`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/update_proc_info.md` at line 94.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Configmap {
-        /// 配置路径（绝对路径）
-        ///
-        /// config path
-        pub path: Option<String>,
-        /// 配置文件的md5
-        ///
-        /// config md5
-        pub md5: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Configmap {
-        /// Sets `path`.
-        pub fn path(mut self, value: impl Into<String>) -> Self {
-            self.path = Some(value.into());
-            self
-        }
-        /// Sets `md5`.
-        pub fn md5(mut self, value: impl Into<String>) -> Self {
-            self.md5 = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Configmap {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Configmap",
-                &["path", "md5"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                path: record.opt_text("path")?,
-                md5: record.opt_text("md5")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("path", &self.path);
-            record.field("md5", &self.md5);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `UpdateProcInfoControl`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/update_proc_info.md` at line 55.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Control {
-        /// 启动命令
-        ///
-        /// start command
-        pub start_cmd: Option<String>,
-        /// 停止命令
-        ///
-        /// stop command
-        pub stop_cmd: Option<String>,
-        /// 重启命令
-        ///
-        /// restart command
-        pub restart_cmd: Option<String>,
-        /// reload命令
-        ///
-        /// reload command
-        pub reload_cmd: Option<String>,
-        /// kill命令
-        ///
-        /// kill command
-        pub kill_cmd: Option<String>,
-        /// 进程版本查询命令
-        ///
-        /// version check command
-        pub version_cmd: Option<String>,
-        /// 进程健康检查命令
-        ///
-        /// health check command
-        pub health_cmd: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Control {
-        /// Sets `start_cmd`.
-        pub fn start_cmd(mut self, value: impl Into<String>) -> Self {
-            self.start_cmd = Some(value.into());
-            self
-        }
-        /// Sets `stop_cmd`.
-        pub fn stop_cmd(mut self, value: impl Into<String>) -> Self {
-            self.stop_cmd = Some(value.into());
-            self
-        }
-        /// Sets `restart_cmd`.
-        pub fn restart_cmd(mut self, value: impl Into<String>) -> Self {
-            self.restart_cmd = Some(value.into());
-            self
-        }
-        /// Sets `reload_cmd`.
-        pub fn reload_cmd(mut self, value: impl Into<String>) -> Self {
-            self.reload_cmd = Some(value.into());
-            self
-        }
-        /// Sets `kill_cmd`.
-        pub fn kill_cmd(mut self, value: impl Into<String>) -> Self {
-            self.kill_cmd = Some(value.into());
-            self
-        }
-        /// Sets `version_cmd`.
-        pub fn version_cmd(mut self, value: impl Into<String>) -> Self {
-            self.version_cmd = Some(value.into());
-            self
-        }
-        /// Sets `health_cmd`.
-        pub fn health_cmd(mut self, value: impl Into<String>) -> Self {
-            self.health_cmd = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Control {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Control",
-                &[
-                    "start_cmd",
-                    "stop_cmd",
-                    "restart_cmd",
-                    "reload_cmd",
-                    "kill_cmd",
-                    "version_cmd",
-                    "health_cmd",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                start_cmd: record.opt_text("start_cmd")?,
-                stop_cmd: record.opt_text("stop_cmd")?,
-                restart_cmd: record.opt_text("restart_cmd")?,
-                reload_cmd: record.opt_text("reload_cmd")?,
-                kill_cmd: record.opt_text("kill_cmd")?,
-                version_cmd: record.opt_text("version_cmd")?,
-                health_cmd: record.opt_text("health_cmd")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("start_cmd", &self.start_cmd);
-            record.field("stop_cmd", &self.stop_cmd);
-            record.field("restart_cmd", &self.restart_cmd);
-            record.field("reload_cmd", &self.reload_cmd);
-            record.field("kill_cmd", &self.kill_cmd);
-            record.field("version_cmd", &self.version_cmd);
-            record.field("health_cmd", &self.health_cmd);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// `UpdateProcInfoHosts`
     ///
     /// Defined in `api-docs/gse/zh_hans/update_proc_info.md` at line 25.
@@ -6288,184 +5329,6 @@ pub mod update_proc_info {
             record.field("ip", &self.ip);
             record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("bk_supplier_id", &self.bk_supplier_id);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `UpdateProcInfoIdentity`
-    ///
-    /// Defined in `api-docs/gse/zh_hans/update_proc_info.md` at line 44.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Identity {
-        /// 进程二进制文件名
-        ///
-        /// process binary file name
-        pub proc_name: String,
-        /// 工作路径（绝对路径）
-        ///
-        /// process working directory
-        pub setup_path: String,
-        /// pid文件路径（绝对路径）
-        ///
-        /// process pid file path
-        pub pid_path: String,
-        /// 配置文件路径（绝对路径）
-        ///
-        /// prcess config path
-        pub config_path: Option<String>,
-        /// 日志路径（绝对路径）
-        ///
-        /// process log path
-        pub log_path: Option<String>,
-        /// 进程所属系统账户，如root或Administrator
-        ///
-        /// process system account，like root or Administrator
-        pub user: String,
-        /// `index_key` (Not in the doc's table; seen in its example at line 104.)
-        pub index_key: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl Identity {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            proc_name: impl Into<String>,
-            setup_path: impl Into<String>,
-            pid_path: impl Into<String>,
-            user: impl Into<String>,
-        ) -> Self {
-            Self {
-                proc_name: proc_name.into(),
-                setup_path: setup_path.into(),
-                pid_path: pid_path.into(),
-                config_path: None,
-                log_path: None,
-                user: user.into(),
-                index_key: None,
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    /// Builds a [`Identity`], its required fields set by name.
-    #[derive(Debug, Clone, Default)]
-    #[must_use]
-    pub struct IdentityBuilder {
-        proc_name: Option<String>,
-        setup_path: Option<String>,
-        pid_path: Option<String>,
-        user: Option<String>,
-    }
-    impl Identity {
-        /// Starts a [`IdentityBuilder`]: each required field by name, then `build()`.
-        pub fn builder() -> IdentityBuilder {
-            IdentityBuilder::default()
-        }
-    }
-    impl IdentityBuilder {
-        /// Sets `proc_name` (required).
-        pub fn proc_name(mut self, value: impl Into<String>) -> Self {
-            self.proc_name = Some(value.into());
-            self
-        }
-        /// Sets `setup_path` (required).
-        pub fn setup_path(mut self, value: impl Into<String>) -> Self {
-            self.setup_path = Some(value.into());
-            self
-        }
-        /// Sets `pid_path` (required).
-        pub fn pid_path(mut self, value: impl Into<String>) -> Self {
-            self.pid_path = Some(value.into());
-            self
-        }
-        /// Sets `user` (required).
-        pub fn user(mut self, value: impl Into<String>) -> Self {
-            self.user = Some(value.into());
-            self
-        }
-        /// The value, or an error naming the first required field not set.
-        #[allow(deprecated)]
-        pub fn build(self) -> ::std::result::Result<Identity, crate::wire::WireError> {
-            let proc_name = self
-                .proc_name
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "proc_name"),
-                ))?;
-            let setup_path = self
-                .setup_path
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "setup_path"),
-                ))?;
-            let pid_path = self
-                .pid_path
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "pid_path"),
-                ))?;
-            let user = self
-                .user
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "user"),
-                ))?;
-            ::std::result::Result::Ok(
-                Identity::new(proc_name, setup_path, pid_path, user),
-            )
-        }
-    }
-    impl Identity {
-        /// Sets `config_path`.
-        pub fn config_path(mut self, value: impl Into<String>) -> Self {
-            self.config_path = Some(value.into());
-            self
-        }
-        /// Sets `log_path`.
-        pub fn log_path(mut self, value: impl Into<String>) -> Self {
-            self.log_path = Some(value.into());
-            self
-        }
-        /// Sets `index_key`.
-        pub fn index_key(mut self, value: impl Into<String>) -> Self {
-            self.index_key = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for Identity {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "Identity",
-                &[
-                    "proc_name",
-                    "setup_path",
-                    "pid_path",
-                    "config_path",
-                    "log_path",
-                    "user",
-                    "index_key",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                proc_name: record.text("proc_name")?,
-                setup_path: record.text("setup_path")?,
-                pid_path: record.text("pid_path")?,
-                config_path: record.opt_text("config_path")?,
-                log_path: record.opt_text("log_path")?,
-                user: record.text("user")?,
-                index_key: record.opt_text("index_key")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("proc_name", &self.proc_name);
-            record.field("setup_path", &self.setup_path);
-            record.field("pid_path", &self.pid_path);
-            record.field("config_path", &self.config_path);
-            record.field("log_path", &self.log_path);
-            record.field("user", &self.user);
-            record.field("index_key", &self.index_key);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -6935,8 +5798,8 @@ pub mod update_proc_info {
         }
     }
     crate::serde_through_wire!(
-        Configmap, Control, Hosts, Identity, Labels, Meta, UpdateProcInfoRequest,
-        Resource, UpdateProcInfoResponseValue, Spec
+        Hosts, Labels, Meta, UpdateProcInfoRequest, Resource,
+        UpdateProcInfoResponseValue, Spec
     );
 }
 pub use update_proc_info::UpdateProcInfoRequest;
@@ -7625,44 +6488,37 @@ impl<'a> GseApi<'a> {
     ///
     /// let request = OperateProcMultiRequest::new(
     ///     vec![
-    ///         Process::new(Meta::default().labels(Labels::default().proc_name("proc-test-1"
-    ///         .to_string())).name("proc-test-1".to_string()).namespace("gse".to_string()),
-    ///         vec![Hosts::default().bk_cloud_id(1_i64).ip("10.0.0.1".to_string())],
-    ///         OpType::Start, Spec::default()
-    ///         .alive_monitor_policy(AliveMonitorPolicy::default().auto_type(1_i64)
-    ///         .crotab_rule("".to_string()).start_check_secs(5_i64).start_interval(20_i64)
-    ///         .start_retries(3_i64).stop_check_secs(5_i64))
-    ///         .configmap(vec![Configmap::default().md5("".to_string()).path(""
-    ///         .to_string())]).control(Control::default().health_cmd("./health.sh"
-    ///         .to_string()).kill_cmd("./kill.sh".to_string()).reload_cmd("./reload.sh"
-    ///         .to_string()).restart_cmd("./restart.sh".to_string()).start_cmd("./start.sh"
-    ///         .to_string()).stop_cmd("./stop.sh".to_string()).version_cmd("./version.sh"
-    ///         .to_string())).identity(Identity::default()
-    ///         .config_path("/data/gsetest/proc-test-1.conf".to_string()).index_key(""
-    ///         .to_string()).log_path("/data/gsetest/logs/".to_string())
-    ///         .pid_path("/data/gsetest/proc-test-1.pid".to_string())
-    ///         .proc_name("proc-test-1".to_string()).setup_path("/data/gsetest/"
-    ///         .to_string()).user("root".to_string()))
-    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0_i64))),
-    ///         Process::new(Meta::default().labels(Labels::default().proc_name("proc-test-2"
-    ///         .to_string())).name("proc-test-2".to_string()).namespace("gse".to_string()),
-    ///         vec![Hosts::default().bk_cloud_id(1_i64).ip("10.0.0.1".to_string())],
-    ///         OpType::Start, Spec::default()
-    ///         .alive_monitor_policy(AliveMonitorPolicy::default().auto_type(1_i64)
-    ///         .crotab_rule("".to_string()).start_check_secs(5_i64).start_interval(20_i64)
-    ///         .start_retries(3_i64).stop_check_secs(5_i64))
-    ///         .configmap(vec![Configmap::default().md5("".to_string()).path(""
-    ///         .to_string())]).control(Control::default().health_cmd("./health.sh"
-    ///         .to_string()).kill_cmd("./kill.sh".to_string()).reload_cmd("./reload.sh"
-    ///         .to_string()).restart_cmd("./restart.sh".to_string()).start_cmd("./start.sh"
-    ///         .to_string()).stop_cmd("./stop.sh".to_string()).version_cmd("./version.sh"
-    ///         .to_string())).identity(Identity::default()
-    ///         .config_path("/data/gsetest/proc-test-2.conf".to_string()).index_key(""
-    ///         .to_string()).log_path("/data/gsetest/logs/".to_string())
-    ///         .pid_path("/data/gsetest/proc-test-2.pid".to_string())
-    ///         .proc_name("proc-test-2".to_string()).setup_path("/data/gsetest/"
-    ///         .to_string()).user("root".to_string()))
-    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0_i64)))
+    ///         Process::new(Meta::new("gse".to_string(), "proc-test-1".to_string())
+    ///         .labels(Labels::default().proc_name("proc-test-1".to_string())),
+    ///         vec![Hosts::new("10.0.0.1".to_string(), 1_i64)], OpType::Start,
+    ///         Spec::new(Identity::new("proc-test-1".to_string(), "/data/gsetest/"
+    ///         .to_string(), "/data/gsetest/proc-test-1.pid".to_string(), "root"
+    ///         .to_string()).config_path("/data/gsetest/proc-test-1.conf".to_string())
+    ///         .log_path("/data/gsetest/logs/".to_string()).index_key("".to_string()),
+    ///         Control::default().start_cmd("./start.sh".to_string()).stop_cmd("./stop.sh"
+    ///         .to_string()).restart_cmd("./restart.sh".to_string())
+    ///         .reload_cmd("./reload.sh".to_string()).kill_cmd("./kill.sh".to_string())
+    ///         .version_cmd("./version.sh".to_string()).health_cmd("./health.sh"
+    ///         .to_string()), AliveMonitorPolicy::new(1_i64).start_check_secs(5_i64)
+    ///         .stop_check_secs(5_i64).start_retries(3_i64).start_interval(20_i64)
+    ///         .crotab_rule("".to_string())).warn_report_policy(WarnReportPolicy::default()
+    ///         .report_id(0_i64)).configmap(vec![Configmap::default().path("".to_string())
+    ///         .md5("".to_string())])), Process::new(Meta::new("gse".to_string(),
+    ///         "proc-test-2".to_string()).labels(Labels::default().proc_name("proc-test-2"
+    ///         .to_string())), vec![Hosts::new("10.0.0.1".to_string(), 1_i64)],
+    ///         OpType::Start, Spec::new(Identity::new("proc-test-2".to_string(),
+    ///         "/data/gsetest/".to_string(), "/data/gsetest/proc-test-2.pid".to_string(),
+    ///         "root".to_string()).config_path("/data/gsetest/proc-test-2.conf".to_string())
+    ///         .log_path("/data/gsetest/logs/".to_string()).index_key("".to_string()),
+    ///         Control::default().start_cmd("./start.sh".to_string()).stop_cmd("./stop.sh"
+    ///         .to_string()).restart_cmd("./restart.sh".to_string())
+    ///         .reload_cmd("./reload.sh".to_string()).kill_cmd("./kill.sh".to_string())
+    ///         .version_cmd("./version.sh".to_string()).health_cmd("./health.sh"
+    ///         .to_string()), AliveMonitorPolicy::new(1_i64).start_check_secs(5_i64)
+    ///         .stop_check_secs(5_i64).start_retries(3_i64).start_interval(20_i64)
+    ///         .crotab_rule("".to_string())).warn_report_policy(WarnReportPolicy::default()
+    ///         .report_id(0_i64)).configmap(vec![Configmap::default().path("".to_string())
+    ///         .md5("".to_string())]))
     ///     ],
     /// );
     /// let response = client.gse().operate_proc_multi(request).await?;

@@ -407,7 +407,7 @@ pub mod create_ticket {
         pub creator: String,
         /// 提单字段
         ///
-        /// ticket fields (Type inferred from the doc's example.)
+        /// ticket fields
         pub fields: Vec<Fields>,
         /// 是否为单点快速审批单
         ///
@@ -532,31 +532,30 @@ pub mod create_ticket {
     }
     /// `Fields`
     ///
-    /// Defined in `api-docs/itsm/zh_hans/create_ticket.md` at line 37.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/itsm/zh_hans/create_ticket.md` at line 19.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Fields {
-        /// 提单字段唯一标识 (described at line 23)
+        /// 提单字段唯一标识
         ///
-        /// Unique identification of bill of lading fields (described at line 23) (Not in the doc's table; seen in its example at line 37.)
-        pub key: Option<crate::Secret>,
-        /// 提单字段值 (described at line 24)
+        /// Unique identification of bill of lading fields
+        pub key: crate::Secret,
+        /// 提单字段值
         ///
-        /// Bill of lading field value (described at line 24) (Not in the doc's table; seen in its example at line 37.)
-        pub value: Option<String>,
+        /// Bill of lading field value
+        pub value: String,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Fields {
-        /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
-            self.key = Some(value.into());
-            self
-        }
-        /// Sets `value`.
-        pub fn value(mut self, value: impl Into<String>) -> Self {
-            self.value = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(key: impl Into<crate::Secret>, value: impl Into<String>) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Fields {
@@ -570,12 +569,9 @@ pub mod create_ticket {
             )?;
             ::std::result::Result::Ok(Self {
                 key: record.field("key")?,
-                value: record.opt_text("value")?,
+                value: record.text("value")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -1069,22 +1065,24 @@ pub mod get_service_detail {
     }
     /// `Columns`
     ///
-    /// Defined in `api-docs/itsm/zh_hans/get_service_detail.md` at line 29.
+    /// Defined in `api-docs/itsm/zh_hans/get_service_detail.md` at line 174.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Columns {
-        /// `choice` (Not in the doc's table; seen in its example at line 29.)
+        /// 选项
+        ///
+        /// field choices (Type inferred from the doc's example.)
         pub choice: Option<Vec<Choice>>,
-        /// 展现形式 (described at line 179)
+        /// 展现形式
         ///
-        /// display ui type (described at line 178) (Not in the doc's table; seen in its example at line 29.)
+        /// display ui type
         pub display: Option<String>,
-        /// 字段唯一标识 (described at line 136)
+        /// 唯一标识
         ///
-        /// field key (described at line 136) (Not in the doc's table; seen in its example at line 29.)
+        /// column key
         pub key: Option<crate::Secret>,
-        /// 服务名称 (described at line 126)
+        /// 名字
         ///
-        /// service name (described at line 126) (Not in the doc's table; seen in its example at line 29.)
+        /// column name
         pub name: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -1122,41 +1120,45 @@ pub mod get_service_detail {
     }
     /// `GetServiceDetailFields`
     ///
-    /// Defined in `api-docs/itsm/zh_hans/get_service_detail.md` at line 29.
+    /// Defined in `api-docs/itsm/zh_hans/get_service_detail.md` at line 131.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Fields {
-        /// `choice` (Not in the doc's table; seen in its example at line 29.)
-        pub choice: Option<Vec<Choice>>,
-        /// 服务描述 (described at line 128)
+        /// 字段id
         ///
-        /// service description (described at line 128) (Not in the doc's table; seen in its example at line 29.)
-        pub desc: Option<String>,
-        /// 字段id (described at line 135)
-        ///
-        /// field id (described at line 135) (Not in the doc's table; seen in its example at line 29.)
+        /// field id
         pub id: Option<i64>,
-        /// 字段唯一标识 (described at line 136)
+        /// 字段唯一标识
         ///
-        /// field key (described at line 136) (Not in the doc's table; seen in its example at line 29.)
+        /// field key
         pub key: Option<crate::Secret>,
-        /// `meta` (Not in the doc's table; seen in its example at line 29.)
-        pub meta: Option<Meta>,
-        /// 服务名称 (described at line 126)
+        /// 字段类型
         ///
-        /// service name (described at line 126) (Not in the doc's table; seen in its example at line 29.)
-        pub name: Option<String>,
-        /// 正则校验规则 (described at line 142)
-        ///
-        /// field regex validation expression (described at line 142) (Not in the doc's table; seen in its example at line 29.)
-        pub regex: Option<String>,
-        /// 字段类型 (described at line 137)
-        ///
-        /// field type (described at line 137) (Not in the doc's table; seen in its example at line 29.)
+        /// field type
         pub r#type: Option<String>,
-        /// 校验规则 (described at line 141)
+        /// 字段名称
         ///
-        /// field validation type (described at line 141) (Not in the doc's table; seen in its example at line 29.)
+        /// field name
+        pub name: Option<String>,
+        /// 字段描述
+        ///
+        /// field description
+        pub desc: Option<String>,
+        /// 选项
+        ///
+        /// field choices (Type inferred from the doc's example.)
+        pub choice: Option<Vec<Choice>>,
+        /// 校验规则
+        ///
+        /// field validation type
         pub validate_type: Option<String>,
+        /// 正则校验规则
+        ///
+        /// field regex validation expression
+        pub regex: Option<String>,
+        /// 自定义表格格式
+        ///
+        /// field meta info
+        pub meta: Option<Meta>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -1169,27 +1171,27 @@ pub mod get_service_detail {
                 value,
                 "Fields",
                 &[
-                    "choice",
-                    "desc",
                     "id",
                     "key",
-                    "meta",
-                    "name",
-                    "regex",
                     "type",
+                    "name",
+                    "desc",
+                    "choice",
                     "validate_type",
+                    "regex",
+                    "meta",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
-                choice: record.field("choice")?,
-                desc: record.opt_text("desc")?,
                 id: record.opt_int("id")?,
                 key: record.field("key")?,
-                meta: record.field("meta")?,
-                name: record.opt_text("name")?,
-                regex: record.opt_text("regex")?,
                 r#type: record.opt_text("type")?,
+                name: record.opt_text("name")?,
+                desc: record.opt_text("desc")?,
+                choice: record.field("choice")?,
                 validate_type: record.opt_text("validate_type")?,
+                regex: record.opt_text("regex")?,
+                meta: record.field("meta")?,
                 extra: record.finish()?,
             })
         }
@@ -1198,25 +1200,27 @@ pub mod get_service_detail {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("choice", &self.choice);
-            record.field("desc", &self.desc);
             record.field("id", &self.id);
             record.field("key", &self.key);
-            record.field("meta", &self.meta);
-            record.field("name", &self.name);
-            record.field("regex", &self.regex);
             record.field("type", &self.r#type);
+            record.field("name", &self.name);
+            record.field("desc", &self.desc);
+            record.field("choice", &self.choice);
             record.field("validate_type", &self.validate_type);
+            record.field("regex", &self.regex);
+            record.field("meta", &self.meta);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `GetServiceDetailMeta`
     ///
-    /// Defined in `api-docs/itsm/zh_hans/get_service_detail.md` at line 29.
+    /// Defined in `api-docs/itsm/zh_hans/get_service_detail.md` at line 168.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Meta {
-        /// `columns` (Not in the doc's table; seen in its example at line 29.)
+        /// 列
+        ///
+        /// column list
         pub columns: Option<Vec<Columns>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -1319,7 +1323,7 @@ pub mod get_service_detail {
         pub desc: Option<String>,
         /// 提单字段
         ///
-        /// ticket fields (Type inferred from the doc's example.)
+        /// ticket fields
         pub fields: Option<Vec<Fields>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -1708,37 +1712,37 @@ pub mod get_ticket_info {
     }
     /// `GetTicketInfoFields`
     ///
-    /// Defined in `api-docs/itsm/zh_hans/get_ticket_info.md` at line 29.
+    /// Defined in `api-docs/itsm/zh_hans/get_ticket_info.md` at line 141.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Fields {
-        /// 字段描述 (described at line 149)
+        /// 字段id
         ///
-        /// field description (described at line 149) (Not in the doc's table; seen in its example at line 29.)
-        pub desc: Option<String>,
-        /// 字段展示值 (described at line 151)
-        ///
-        /// field display value (described at line 151) (Not in the doc's table; seen in its example at line 29.)
-        pub display_value: Option<String>,
-        /// 单据id (described at line 96)
-        ///
-        /// ticket id (described at line 96) (Not in the doc's table; seen in its example at line 29.)
+        /// field id
         pub id: Option<i64>,
-        /// 字段唯一标识 (described at line 146)
+        /// 字段唯一标识
         ///
-        /// field key (described at line 146) (Not in the doc's table; seen in its example at line 29.)
+        /// field key
         pub key: Option<crate::Secret>,
-        /// 步骤名称 (described at line 119)
+        /// 字段类型
         ///
-        /// step name (described at line 119) (Not in the doc's table; seen in its example at line 29.)
-        pub name: Option<String>,
-        /// 字段类型 (described at line 147)
-        ///
-        /// field type (described at line 147) (Not in the doc's table; seen in its example at line 29.)
+        /// field type
         pub r#type: Option<String>,
-        /// 字段值 (described at line 150)
+        /// 字段名称
         ///
-        /// field value (described at line 150) (Not in the doc's table; seen in its example at line 29.)
+        /// field name
+        pub name: Option<String>,
+        /// 字段描述
+        ///
+        /// field description
+        pub desc: Option<String>,
+        /// 字段值
+        ///
+        /// field value
         pub value: Option<String>,
+        /// 字段展示值
+        ///
+        /// field display value
+        pub display_value: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -1750,16 +1754,16 @@ pub mod get_ticket_info {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
-                &["desc", "display_value", "id", "key", "name", "type", "value"],
+                &["id", "key", "type", "name", "desc", "value", "display_value"],
             )?;
             ::std::result::Result::Ok(Self {
-                desc: record.opt_text("desc")?,
-                display_value: record.opt_text("display_value")?,
                 id: record.opt_int("id")?,
                 key: record.field("key")?,
-                name: record.opt_text("name")?,
                 r#type: record.opt_text("type")?,
+                name: record.opt_text("name")?,
+                desc: record.opt_text("desc")?,
                 value: record.opt_text("value")?,
+                display_value: record.opt_text("display_value")?,
                 extra: record.finish()?,
             })
         }
@@ -1768,13 +1772,13 @@ pub mod get_ticket_info {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("desc", &self.desc);
-            record.field("display_value", &self.display_value);
             record.field("id", &self.id);
             record.field("key", &self.key);
-            record.field("name", &self.name);
             record.field("type", &self.r#type);
+            record.field("name", &self.name);
+            record.field("desc", &self.desc);
             record.field("value", &self.value);
+            record.field("display_value", &self.display_value);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -1900,7 +1904,7 @@ pub mod get_ticket_info {
         pub bk_biz_id: Option<i64>,
         /// 提单节点字段
         ///
-        /// ticket fields (Type inferred from the doc's example.)
+        /// ticket fields
         pub fields: Option<Vec<Fields>>,
         /// `service_type` (Not in the doc's table; seen in its example at line 29.)
         pub service_type: Option<String>,
@@ -2164,7 +2168,63 @@ pub use get_ticket_logs::GetTicketLogsRequest;
 pub use get_ticket_logs::GetTicketLogsResponse;
 /// Types of [`get_ticket_status`](super::endpoints::GetTicketStatus).
 pub mod get_ticket_status {
-    pub use super::get_service_detail::Choice;
+    pub use super::get_service_detail::Choice as GetTicketStatusChoice;
+    pub use super::get_service_detail::Columns;
+    /// `GetTicketStatusChoice`
+    ///
+    /// Defined in `api-docs/itsm/zh_hans/get_ticket_status.md` at line 221.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Choice {
+        /// 选项
+        ///
+        /// field choices (Type inferred from the doc's example.)
+        pub choice: Option<Vec<GetTicketStatusChoice>>,
+        /// 展现形式
+        ///
+        /// display ui type
+        pub display: Option<String>,
+        /// 唯一标识
+        ///
+        /// column key
+        pub key: Option<crate::Secret>,
+        /// 名字
+        ///
+        /// column name
+        pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Choice {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Choice",
+                &["choice", "display", "key", "name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                choice: record.field("choice")?,
+                display: record.opt_text("display")?,
+                key: record.field("key")?,
+                name: record.opt_text("name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("choice", &self.choice);
+            record.field("display", &self.display);
+            record.field("key", &self.key);
+            record.field("name", &self.name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `GetTicketStatusCurrentSteps`
     ///
     /// Defined in `api-docs/itsm/zh_hans/get_ticket_status.md` at line 155.
@@ -2200,7 +2260,7 @@ pub mod get_ticket_status {
         pub operations: Option<Vec<Operations>>,
         /// 单据当前步骤的表单字段列表
         ///
-        /// fields of ticket current step (Type inferred from the doc's example.)
+        /// fields of ticket current step
         pub fields: Option<Vec<Fields>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -2255,39 +2315,51 @@ pub mod get_ticket_status {
     }
     /// `GetTicketStatusFields`
     ///
-    /// Defined in `api-docs/itsm/zh_hans/get_ticket_status.md` at line 29.
+    /// Defined in `api-docs/itsm/zh_hans/get_ticket_status.md` at line 177.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Fields {
+        /// 字段id
+        ///
+        /// field id
+        pub id: Option<i64>,
+        /// 字段唯一标识
+        ///
+        /// field key
+        pub key: Option<crate::Secret>,
+        /// 字段类型
+        ///
+        /// field type
+        pub r#type: Option<String>,
+        /// 字段名称
+        ///
+        /// field name
+        pub name: Option<String>,
+        /// 字段描述
+        ///
+        /// field description
+        pub desc: Option<String>,
+        /// 选项
+        ///
+        /// field choices
+        pub choice: Option<Vec<Choice>>,
+        /// 校验规则
+        ///
+        /// field validation type
+        pub validate_type: Option<String>,
+        /// 正则校验规则
+        ///
+        /// field regex validation expression
+        pub regex: Option<String>,
+        /// 自定义表格格式
+        ///
+        /// field meta info
+        pub meta: Option<Meta>,
         /// `api_instance_id` (Not in the doc's table; seen in its example at line 29.)
         pub api_instance_id: Option<i64>,
-        /// `choice` (Not in the doc's table; seen in its example at line 29.)
-        pub choice: Option<Vec<Choice>>,
         /// `custom_regex` (Not in the doc's table; seen in its example at line 29.)
         pub custom_regex: Option<String>,
-        /// 字段描述 (described at line 185)
-        ///
-        /// field description (described at line 185) (Not in the doc's table; seen in its example at line 29.)
-        pub desc: Option<String>,
-        /// 字段id (described at line 181)
-        ///
-        /// field id (described at line 181) (Not in the doc's table; seen in its example at line 29.)
-        pub id: Option<i64>,
         /// `is_readonly` (Not in the doc's table; seen in its example at line 29.)
         pub is_readonly: Option<bool>,
-        /// 操作标识，包括：SUSPEND（挂起）/UNSUSPEND（恢复）/WITHDRAW（撤销）/TERMINATE（终止节点和单据） (described at line 151)
-        ///
-        /// operation key，include：SUSPEND（suspend）/UNSUSPEND（unsuspend）/WITHDRAW（withdraw）/TERMINATE（terminate (not support now)） (described at line 151) (Not in the doc's table; seen in its example at line 29.)
-        pub key: Option<crate::Secret>,
-        /// `meta` (Not in the doc's table; seen in its example at line 29.)
-        pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 操作名称 (described at line 152)
-        ///
-        /// operation name (described at line 152) (Not in the doc's table; seen in its example at line 29.)
-        pub name: Option<String>,
-        /// 正则校验规则 (described at line 188)
-        ///
-        /// field regex validation expression (described at line 188) (Not in the doc's table; seen in its example at line 29.)
-        pub regex: Option<String>,
         /// `source_type` (Not in the doc's table; seen in its example at line 29.)
         pub source_type: Option<String>,
         /// `source_uri` (Not in the doc's table; seen in its example at line 29.)
@@ -2296,14 +2368,6 @@ pub mod get_ticket_status {
         ///
         /// state id (described at line 163) (Not in the doc's table; seen in its example at line 29.)
         pub state_id: Option<i64>,
-        /// 字段类型 (described at line 183)
-        ///
-        /// field type (described at line 183) (Not in the doc's table; seen in its example at line 29.)
-        pub r#type: Option<String>,
-        /// 校验规则 (described at line 187)
-        ///
-        /// field validation type (described at line 187) (Not in the doc's table; seen in its example at line 29.)
-        pub validate_type: Option<String>,
         /// `workflow_id` (Not in the doc's table; seen in its example at line 29.)
         pub workflow_id: Option<i64>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -2318,40 +2382,40 @@ pub mod get_ticket_status {
                 value,
                 "Fields",
                 &[
-                    "api_instance_id",
-                    "choice",
-                    "custom_regex",
-                    "desc",
                     "id",
-                    "is_readonly",
                     "key",
-                    "meta",
+                    "type",
                     "name",
+                    "desc",
+                    "choice",
+                    "validate_type",
                     "regex",
+                    "meta",
+                    "api_instance_id",
+                    "custom_regex",
+                    "is_readonly",
                     "source_type",
                     "source_uri",
                     "state_id",
-                    "type",
-                    "validate_type",
                     "workflow_id",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
-                api_instance_id: record.opt_int("api_instance_id")?,
-                choice: record.field("choice")?,
-                custom_regex: record.opt_text("custom_regex")?,
-                desc: record.opt_text("desc")?,
                 id: record.opt_int("id")?,
-                is_readonly: record.field("is_readonly")?,
                 key: record.field("key")?,
-                meta: record.field("meta")?,
+                r#type: record.opt_text("type")?,
                 name: record.opt_text("name")?,
+                desc: record.opt_text("desc")?,
+                choice: record.field("choice")?,
+                validate_type: record.opt_text("validate_type")?,
                 regex: record.opt_text("regex")?,
+                meta: record.field("meta")?,
+                api_instance_id: record.opt_int("api_instance_id")?,
+                custom_regex: record.opt_text("custom_regex")?,
+                is_readonly: record.field("is_readonly")?,
                 source_type: record.opt_text("source_type")?,
                 source_uri: record.opt_text("source_uri")?,
                 state_id: record.opt_int("state_id")?,
-                r#type: record.opt_text("type")?,
-                validate_type: record.opt_text("validate_type")?,
                 workflow_id: record.opt_int("workflow_id")?,
                 extra: record.finish()?,
             })
@@ -2361,22 +2425,59 @@ pub mod get_ticket_status {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("api_instance_id", &self.api_instance_id);
-            record.field("choice", &self.choice);
-            record.field("custom_regex", &self.custom_regex);
-            record.field("desc", &self.desc);
             record.field("id", &self.id);
-            record.field("is_readonly", &self.is_readonly);
             record.field("key", &self.key);
-            record.field("meta", &self.meta);
+            record.field("type", &self.r#type);
             record.field("name", &self.name);
+            record.field("desc", &self.desc);
+            record.field("choice", &self.choice);
+            record.field("validate_type", &self.validate_type);
             record.field("regex", &self.regex);
+            record.field("meta", &self.meta);
+            record.field("api_instance_id", &self.api_instance_id);
+            record.field("custom_regex", &self.custom_regex);
+            record.field("is_readonly", &self.is_readonly);
             record.field("source_type", &self.source_type);
             record.field("source_uri", &self.source_uri);
             record.field("state_id", &self.state_id);
-            record.field("type", &self.r#type);
-            record.field("validate_type", &self.validate_type);
             record.field("workflow_id", &self.workflow_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `GetTicketStatusMeta`
+    ///
+    /// Defined in `api-docs/itsm/zh_hans/get_ticket_status.md` at line 215.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Meta {
+        /// 列
+        ///
+        /// column list
+        pub columns: Option<Vec<Columns>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Meta {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Meta",
+                &["columns"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                columns: record.field("columns")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("columns", &self.columns);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -2544,7 +2645,8 @@ pub mod get_ticket_status {
         }
     }
     crate::serde_through_wire!(
-        CurrentSteps, Fields, GetTicketStatusRequest, GetTicketStatusResponse, Operations
+        Choice, CurrentSteps, Fields, Meta, GetTicketStatusRequest,
+        GetTicketStatusResponse, Operations
     );
 }
 pub use get_ticket_status::GetTicketStatusRequest;
@@ -3528,7 +3630,8 @@ pub use get_tickets_by_user::GetTicketsByUserRequest;
 pub use get_tickets_by_user::GetTicketsByUserResponse;
 /// Types of [`get_workflow_detail`](super::endpoints::GetWorkflowDetail).
 pub mod get_workflow_detail {
-    pub use super::get_service_detail::Choice;
+    pub use super::get_service_detail::Choice as GetWorkflowDetailChoice;
+    pub use super::get_service_detail::Columns;
     /// `Condition`
     ///
     /// Defined in `api-docs/itsm/zh_hans/get_workflow_detail.md` at line 29.
@@ -3631,6 +3734,61 @@ pub mod get_workflow_detail {
             record.finish()
         }
     }
+    /// `GetWorkflowDetailChoice`
+    ///
+    /// Defined in `api-docs/itsm/zh_hans/get_workflow_detail.md` at line 512.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Choice {
+        /// 选项
+        ///
+        /// field choices (Type inferred from the doc's example.)
+        pub choice: Option<Vec<GetWorkflowDetailChoice>>,
+        /// 展现形式
+        ///
+        /// display ui type
+        pub display: Option<String>,
+        /// 唯一标识
+        ///
+        /// column key
+        pub key: Option<crate::Secret>,
+        /// 名字
+        ///
+        /// column name
+        pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Choice {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Choice",
+                &["choice", "display", "key", "name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                choice: record.field("choice")?,
+                display: record.opt_text("display")?,
+                key: record.field("key")?,
+                name: record.opt_text("name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("choice", &self.choice);
+            record.field("display", &self.display);
+            record.field("key", &self.key);
+            record.field("name", &self.name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `GetWorkflowDetailExpressions`
     ///
     /// Defined in `api-docs/itsm/zh_hans/get_workflow_detail.md` at line 29.
@@ -3680,53 +3838,57 @@ pub mod get_workflow_detail {
     }
     /// `GetWorkflowDetailFields`
     ///
-    /// Defined in `api-docs/itsm/zh_hans/get_workflow_detail.md` at line 29.
+    /// Defined in `api-docs/itsm/zh_hans/get_workflow_detail.md` at line 469.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Fields {
+        /// 字段id
+        ///
+        /// field id
+        pub id: Option<i64>,
+        /// 字段唯一标识
+        ///
+        /// field key
+        pub key: Option<crate::Secret>,
+        /// 字段类型
+        ///
+        /// field type
+        pub r#type: Option<String>,
+        /// 字段名称
+        ///
+        /// field name
+        pub name: Option<String>,
+        /// 字段描述
+        ///
+        /// field description
+        pub desc: Option<String>,
+        /// 选项
+        ///
+        /// field choices
+        pub choice: Option<Vec<Choice>>,
+        /// 校验规则
+        ///
+        /// field validation type
+        pub validate_type: Option<String>,
+        /// 正则校验规则
+        ///
+        /// field regex validation expression
+        pub regex: Option<String>,
+        /// 自定义表格格式
+        ///
+        /// field meta info
+        pub meta: Option<Meta>,
         /// `api_instance_id` (Not in the doc's table; seen in its example at line 29.)
         pub api_instance_id: Option<i64>,
-        /// `choice` (Not in the doc's table; seen in its example at line 29.)
-        pub choice: Option<Vec<Choice>>,
         /// `custom_regex` (Not in the doc's table; seen in its example at line 29.)
         pub custom_regex: Option<String>,
-        /// 流程描述 (described at line 442)
-        ///
-        /// workflow description (described at line 442) (Not in the doc's table; seen in its example at line 29.)
-        pub desc: Option<String>,
-        /// 字段id (described at line 451)
-        ///
-        /// field id (described at line 451) (Not in the doc's table; seen in its example at line 29.)
-        pub id: Option<i64>,
         /// `is_readonly` (Not in the doc's table; seen in its example at line 29.)
         pub is_readonly: Option<bool>,
-        /// 字段唯一标识 (described at line 452)
-        ///
-        /// field key (described at line 452) (Not in the doc's table; seen in its example at line 29.)
-        pub key: Option<crate::Secret>,
-        /// `meta` (Not in the doc's table; seen in its example at line 29.)
-        pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 流程名称 (described at line 440)
-        ///
-        /// workflow name (described at line 440) (Not in the doc's table; seen in its example at line 29.)
-        pub name: Option<String>,
-        /// 正则校验规则 (described at line 480)
-        ///
-        /// field regex validation expression (described at line 480) (Not in the doc's table; seen in its example at line 29.)
-        pub regex: Option<String>,
         /// `source_type` (Not in the doc's table; seen in its example at line 29.)
         pub source_type: Option<String>,
         /// `source_uri` (Not in the doc's table; seen in its example at line 29.)
         pub source_uri: Option<String>,
         /// `state_id` (Not in the doc's table; seen in its example at line 29.)
         pub state_id: Option<i64>,
-        /// 字段类型 (described at line 453)
-        ///
-        /// field type (described at line 453) (Not in the doc's table; seen in its example at line 29.)
-        pub r#type: Option<String>,
-        /// 校验规则 (described at line 479)
-        ///
-        /// field validation type (described at line 479) (Not in the doc's table; seen in its example at line 29.)
-        pub validate_type: Option<String>,
         /// 服务流程id，从服务详情查询接口中的data\["workflow_id"\]字段获取 (described at line 13)
         ///
         /// service's workflow id, Get from the data\["workflow_id"\] field in the get_service_detail interface (described at line 13) (Not in the doc's table; seen in its example at line 29.)
@@ -3743,40 +3905,40 @@ pub mod get_workflow_detail {
                 value,
                 "Fields",
                 &[
-                    "api_instance_id",
-                    "choice",
-                    "custom_regex",
-                    "desc",
                     "id",
-                    "is_readonly",
                     "key",
-                    "meta",
+                    "type",
                     "name",
+                    "desc",
+                    "choice",
+                    "validate_type",
                     "regex",
+                    "meta",
+                    "api_instance_id",
+                    "custom_regex",
+                    "is_readonly",
                     "source_type",
                     "source_uri",
                     "state_id",
-                    "type",
-                    "validate_type",
                     "workflow_id",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
-                api_instance_id: record.opt_int("api_instance_id")?,
-                choice: record.field("choice")?,
-                custom_regex: record.opt_text("custom_regex")?,
-                desc: record.opt_text("desc")?,
                 id: record.opt_int("id")?,
-                is_readonly: record.field("is_readonly")?,
                 key: record.field("key")?,
-                meta: record.field("meta")?,
+                r#type: record.opt_text("type")?,
                 name: record.opt_text("name")?,
+                desc: record.opt_text("desc")?,
+                choice: record.field("choice")?,
+                validate_type: record.opt_text("validate_type")?,
                 regex: record.opt_text("regex")?,
+                meta: record.field("meta")?,
+                api_instance_id: record.opt_int("api_instance_id")?,
+                custom_regex: record.opt_text("custom_regex")?,
+                is_readonly: record.field("is_readonly")?,
                 source_type: record.opt_text("source_type")?,
                 source_uri: record.opt_text("source_uri")?,
                 state_id: record.opt_int("state_id")?,
-                r#type: record.opt_text("type")?,
-                validate_type: record.opt_text("validate_type")?,
                 workflow_id: record.opt_int("workflow_id")?,
                 extra: record.finish()?,
             })
@@ -3786,22 +3948,59 @@ pub mod get_workflow_detail {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("api_instance_id", &self.api_instance_id);
-            record.field("choice", &self.choice);
-            record.field("custom_regex", &self.custom_regex);
-            record.field("desc", &self.desc);
             record.field("id", &self.id);
-            record.field("is_readonly", &self.is_readonly);
             record.field("key", &self.key);
-            record.field("meta", &self.meta);
+            record.field("type", &self.r#type);
             record.field("name", &self.name);
+            record.field("desc", &self.desc);
+            record.field("choice", &self.choice);
+            record.field("validate_type", &self.validate_type);
             record.field("regex", &self.regex);
+            record.field("meta", &self.meta);
+            record.field("api_instance_id", &self.api_instance_id);
+            record.field("custom_regex", &self.custom_regex);
+            record.field("is_readonly", &self.is_readonly);
             record.field("source_type", &self.source_type);
             record.field("source_uri", &self.source_uri);
             record.field("state_id", &self.state_id);
-            record.field("type", &self.r#type);
-            record.field("validate_type", &self.validate_type);
             record.field("workflow_id", &self.workflow_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `GetWorkflowDetailMeta`
+    ///
+    /// Defined in `api-docs/itsm/zh_hans/get_workflow_detail.md` at line 506.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Meta {
+        /// 列
+        ///
+        /// column list
+        pub columns: Option<Vec<Columns>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Meta {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Meta",
+                &["columns"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                columns: record.field("columns")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("columns", &self.columns);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -3879,7 +4078,7 @@ pub mod get_workflow_detail {
         pub transitions: Option<Vec<Transitions>>,
         /// 流程字段列表
         ///
-        /// workflow field list (Type inferred from the doc's example.)
+        /// workflow field list
         pub fields: Option<Vec<Fields>>,
         /// `version_number` (Not in the doc's table; seen in its example at line 29.)
         pub version_number: Option<String>,
@@ -4151,7 +4350,7 @@ pub mod get_workflow_detail {
         }
     }
     crate::serde_through_wire!(
-        Condition, GetWorkflowDetailExpressions, Expressions, Fields,
+        Condition, GetWorkflowDetailExpressions, Choice, Expressions, Fields, Meta,
         GetWorkflowDetailRequest, GetWorkflowDetailResponse, States, Transitions
     );
 }
@@ -4543,7 +4742,7 @@ pub mod operate_node {
         pub action_type: String,
         /// 审批表单字段列表（审批操作必填，其他操作类型不填）
         ///
-        /// ticket fields (submit) (Type inferred from the doc's example.)
+        /// ticket fields (submit)
         pub fields: Option<Vec<Fields>>,
         /// 被指定的处理人类型（派单和转单操作必填，其他操作类型不填）：GENERAL(通用角色表)，组织架构(ORGANIZATION)，PERSON(个人)，STARTER(提单人)
         ///
@@ -6007,11 +6206,10 @@ impl<'a> ItsmApi<'a> {
     /// let request = CreateTicketRequest::new(
     ///         "xxx".to_string(),
     ///         vec![
-    ///             Fields::default().key(bkapi::Secret::from("title"))
-    ///             .value("测试内置审批".to_string()), Fields::default()
-    ///             .key(bkapi::Secret::from("APPROVER")).value("xx,xxx,xxxx".to_string()),
-    ///             Fields::default().key(bkapi::Secret::from("APPROVAL_CONTENT"))
-    ///             .value("这是一个审批单".to_string())
+    ///             Fields::new(bkapi::Secret::from("title"), "测试内置审批"
+    ///             .to_string()), Fields::new(bkapi::Secret::from("APPROVER"), "xx,xxx,xxxx"
+    ///             .to_string()), Fields::new(bkapi::Secret::from("APPROVAL_CONTENT"),
+    ///             "这是一个审批单".to_string())
     ///         ],
     ///     )
     ///     .service_id(17_i64)
@@ -6460,13 +6658,12 @@ impl<'a> ItsmApi<'a> {
     ///     )
     ///     .fields(
     ///         vec![
-    ///             Fields::default()
-    ///             .key(bkapi::Secret::from("11e8ac30a2247ddfaeef0cefd67c3d74"))
-    ///             .value("true".to_string()), Fields::default()
-    ///             .key(bkapi::Secret::from("dda3d1ad8325d2c9b1f1bc913fa5ec15"))
-    ///             .value("通过备注".to_string()), Fields::default()
-    ///             .key(bkapi::Secret::from("322b6095ff3638e413ac772295b6d8e2"))
-    ///             .value("拒绝备注".to_string())
+    ///             Fields::new(bkapi::Secret::from("11e8ac30a2247ddfaeef0cefd67c3d74"),
+    ///             "true".to_string()),
+    ///             Fields::new(bkapi::Secret::from("dda3d1ad8325d2c9b1f1bc913fa5ec15"),
+    ///             "通过备注".to_string()),
+    ///             Fields::new(bkapi::Secret::from("322b6095ff3638e413ac772295b6d8e2"),
+    ///             "拒绝备注".to_string())
     ///         ],
     ///     )
     ///     .action_message("test".to_string());

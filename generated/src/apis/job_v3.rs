@@ -1946,7 +1946,7 @@ pub mod system_bkci_plugin_fast_execute_script {
         pub kube_namespace_filter: Option<KubeNamespaceFilter>,
         /// workload 过滤器. 过滤器定义见 kube_workload_filter
         pub kube_workload_filter: Option<KubeWorkloadFilter>,
-        /// pod 属性过滤器，过滤器定义见 kube_pod_filter (Type inferred from the doc's example.)
+        /// pod 属性过滤器，过滤器定义见 kube_pod_filter
         pub kube_pod_filter: Option<KubePodFilter>,
         /// 容器属性过滤器，过滤器定义见 kube_container_prop_filter
         pub kube_container_prop_filter: KubeContainerPropFilter,
@@ -2142,26 +2142,33 @@ pub mod system_bkci_plugin_fast_execute_script {
     }
     /// `KubePodFilter`
     ///
-    /// Defined in `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md` at line 138.
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md` at line 98.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct KubePodFilter {
-        /// `label_selector` (Not in the doc's table; seen in its example at line 138.)
-        pub label_selector: Option<Vec<LabelSelector>>,
-        /// `pod_name_list` (Not in the doc's table; seen in its example at line 138.)
+        /// pod 名称列表 (Type inferred from the doc's example.)
         pub pod_name_list: Option<Vec<String>>,
+        /// Job 定义的label selector，由多个 Requirement 构成。多个 Requirement 之间为 AND 关系。表达式 见 requirement 定义
+        pub label_selector: Option<Vec<Requirement>>,
+        /// k8s 官方定义的 label selector 表达式，lable selector doc
+        pub label_selector_expr: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl KubePodFilter {
-        /// Sets `label_selector`.
-        pub fn label_selector(mut self, value: impl Into<Vec<LabelSelector>>) -> Self {
-            self.label_selector = Some(value.into());
-            self
-        }
         /// Sets `pod_name_list`.
         pub fn pod_name_list(mut self, value: impl Into<Vec<String>>) -> Self {
             self.pod_name_list = Some(value.into());
+            self
+        }
+        /// Sets `label_selector`.
+        pub fn label_selector(mut self, value: impl Into<Vec<Requirement>>) -> Self {
+            self.label_selector = Some(value.into());
+            self
+        }
+        /// Sets `label_selector_expr`.
+        pub fn label_selector_expr(mut self, value: impl Into<String>) -> Self {
+            self.label_selector_expr = Some(value.into());
             self
         }
     }
@@ -2172,11 +2179,12 @@ pub mod system_bkci_plugin_fast_execute_script {
             let mut record = crate::wire::Record::read(
                 value,
                 "KubePodFilter",
-                &["label_selector", "pod_name_list"],
+                &["pod_name_list", "label_selector", "label_selector_expr"],
             )?;
             ::std::result::Result::Ok(Self {
-                label_selector: record.field("label_selector")?,
                 pod_name_list: record.field("pod_name_list")?,
+                label_selector: record.field("label_selector")?,
+                label_selector_expr: record.opt_text("label_selector_expr")?,
                 extra: record.finish()?,
             })
         }
@@ -2185,8 +2193,9 @@ pub mod system_bkci_plugin_fast_execute_script {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("label_selector", &self.label_selector);
             record.field("pod_name_list", &self.pod_name_list);
+            record.field("label_selector", &self.label_selector);
+            record.field("label_selector_expr", &self.label_selector_expr);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -2245,24 +2254,53 @@ pub mod system_bkci_plugin_fast_execute_script {
             record.finish()
         }
     }
-    /// `LabelSelector`
+    /// `Requirement`
     ///
-    /// Defined in `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md` at line 138.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct LabelSelector {
+    /// Defined in `api-docs/job_v3/zh/bkci_plugin_fast_execute_script.md` at line 106.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Requirement {
+        /// label key
+        pub key: Option<crate::Secret>,
+        /// 计算操作符, 支持 equals、not_equals、in、not_in、exists、not_exists
+        pub operator: String,
+        /// label value 列表, 当计算操作符为 in、not_in、equals、not_equals 时需要设置
+        pub values: Option<Vec<serde_json::Value>>,
         /// `label_key` (Not in the doc's table; seen in its example at line 138.)
         pub label_key: Option<String>,
         /// `label_values` (Not in the doc's table; seen in its example at line 138.)
         pub label_values: Option<Vec<String>>,
-        /// 计算操作符, 支持 equals、not_equals、in、not_in、exists、not_exists (described at line 111) (Not in the doc's table; seen in its example at line 138.)
-        pub operator: Option<String>,
         /// `label_value` (Not in the doc's table; seen in its example at line 138.)
         pub label_value: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
-    impl LabelSelector {
+    impl Requirement {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(operator: impl Into<String>) -> Self {
+            Self {
+                key: None,
+                operator: operator.into(),
+                values: None,
+                label_key: None,
+                label_values: None,
+                label_value: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl Requirement {
+        /// Sets `key`.
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `values`.
+        pub fn values(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.values = Some(value.into());
+            self
+        }
         /// Sets `label_key`.
         pub fn label_key(mut self, value: impl Into<String>) -> Self {
             self.label_key = Some(value.into());
@@ -2273,42 +2311,45 @@ pub mod system_bkci_plugin_fast_execute_script {
             self.label_values = Some(value.into());
             self
         }
-        /// Sets `operator`.
-        pub fn operator(mut self, value: impl Into<String>) -> Self {
-            self.operator = Some(value.into());
-            self
-        }
         /// Sets `label_value`.
         pub fn label_value(mut self, value: impl Into<String>) -> Self {
             self.label_value = Some(value.into());
             self
         }
     }
-    impl crate::wire::Wire for LabelSelector {
+    impl crate::wire::Wire for Requirement {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "LabelSelector",
-                &["label_key", "label_values", "operator", "label_value"],
+                "Requirement",
+                &[
+                    "key",
+                    "operator",
+                    "values",
+                    "label_key",
+                    "label_values",
+                    "label_value",
+                ],
             )?;
             ::std::result::Result::Ok(Self {
+                key: record.field("key")?,
+                operator: record.text("operator")?,
+                values: record.field("values")?,
                 label_key: record.opt_text("label_key")?,
                 label_values: record.field("label_values")?,
-                operator: record.opt_text("operator")?,
                 label_value: record.opt_text("label_value")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
+            record.field("key", &self.key);
+            record.field("operator", &self.operator);
+            record.field("values", &self.values);
             record.field("label_key", &self.label_key);
             record.field("label_values", &self.label_values);
-            record.field("operator", &self.operator);
             record.field("label_value", &self.label_value);
             self.extra.write_into(&mut record);
             record.finish()
@@ -2885,7 +2926,7 @@ pub mod system_bkci_plugin_fast_execute_script {
     crate::serde_through_wire!(
         Callback, DynamicGroup, ExecuteTarget, HostTopoNode, KubeClusterFilter,
         KubeContainerFilter, KubeContainerPropFilter, KubeNamespaceFilter, KubePodFilter,
-        KubeWorkloadFilter, LabelSelector, RollingConfig, ScriptLanguage, Mode,
+        KubeWorkloadFilter, Requirement, RollingConfig, ScriptLanguage, Mode,
         SystemBkciPluginFastExecuteScriptRequest,
         SystemBkciPluginFastExecuteScriptResponse
     );
@@ -4621,7 +4662,7 @@ pub mod callback_protocol {
         pub job_instance_id: i64,
         /// 作业状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止
         pub status: Status,
-        /// 步骤块中包含的各个步骤执行状态 (Type inferred from the doc's example.)
+        /// 步骤块中包含的各个步骤执行状态
         pub step_instance_list: Vec<StepInstance>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -4907,27 +4948,26 @@ pub mod callback_protocol {
     }
     /// `CallbackProtocolStepInstance`
     ///
-    /// Defined in `api-docs/job_v3/zh/callback_protocol.md` at line 31.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/job_v3/zh/callback_protocol.md` at line 21.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct StepInstance {
-        /// 作业状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止 (described at line 18) (Not in the doc's table; seen in its example at line 31.)
-        pub status: Option<i64>,
-        /// 作业步骤实例ID (described at line 25) (Not in the doc's table; seen in its example at line 31.)
-        pub step_instance_id: Option<i64>,
+        /// 作业步骤实例ID
+        pub step_instance_id: i64,
+        /// 作业步骤状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止
+        pub status: Status,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl StepInstance {
-        /// Sets `status`.
-        pub fn status(mut self, value: impl Into<i64>) -> Self {
-            self.status = Some(value.into());
-            self
-        }
-        /// Sets `step_instance_id`.
-        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
-            self.step_instance_id = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(step_instance_id: impl Into<i64>, status: Status) -> Self {
+            Self {
+                step_instance_id: step_instance_id.into(),
+                status,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for StepInstance {
@@ -4937,21 +4977,18 @@ pub mod callback_protocol {
             let mut record = crate::wire::Record::read(
                 value,
                 "StepInstance",
-                &["status", "step_instance_id"],
+                &["step_instance_id", "status"],
             )?;
             ::std::result::Result::Ok(Self {
-                status: record.opt_int("status")?,
-                step_instance_id: record.opt_int("step_instance_id")?,
+                step_instance_id: record.int("step_instance_id")?,
+                status: record.field("status")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("status", &self.status);
             record.field("step_instance_id", &self.step_instance_id);
+            record.field("status", &self.status);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -24824,6 +24861,7 @@ impl<'a> JobV3Api<'a> {
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.is_param_sensitive`: the doc says `boolean`, corrected to `integer` — the example at line 138 sends `0`
+    /// - `request.execute_target.kube_container_filters.kube_pod_filter.label_selector.key`: the doc says `required`, corrected to `optional` — the example at line 138 leaves it out or sends null
     /// - `request.execute_target.kube_container_filters.is_empty_filter`: the doc says `required`, corrected to `optional` — the example at line 138 leaves it out or sends null
     /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 228 sends `"API Quick execution script1521100521303"`
     ///
@@ -24864,14 +24902,13 @@ impl<'a> JobV3Api<'a> {
     ///                     .to_string()).workload_name_list(vec!["bk-job-manage"
     ///                     .to_string(), "bk-job-execute".to_string()]))
     ///                     .kube_pod_filter(KubePodFilter::default()
-    ///                     .label_selector(vec![LabelSelector::default()
+    ///                     .pod_name_list(vec!["bk-job-execute-6fcd8cf5c7-jvctq"
+    ///                     .to_string(), "bk-job-manage-6fcd8cf5c7-abues".to_string()])
+    ///                     .label_selector(vec![Requirement::new("in".to_string())
     ///                     .label_key("application".to_string())
     ///                     .label_values(vec!["job-execute".to_string(), "job-manage"
-    ///                     .to_string()]).operator("in".to_string()),
-    ///                     LabelSelector::default().label_key("env".to_string())
-    ///                     .operator("equals".to_string()).label_value("prod".to_string())])
-    ///                     .pod_name_list(vec!["bk-job-execute-6fcd8cf5c7-jvctq"
-    ///                     .to_string(), "bk-job-manage-6fcd8cf5c7-abues".to_string()]))
+    ///                     .to_string()]), Requirement::new("equals".to_string())
+    ///                     .label_key("env".to_string()).label_value("prod".to_string())]))
     ///                     .fetch_any_one_container(true)
     ///                 ],
     ///             ),
@@ -24957,8 +24994,8 @@ impl<'a> JobV3Api<'a> {
     ///     12345_i64,
     ///     Status::正在执行,
     ///     vec![
-    ///         StepInstance::default().status(3_i64).step_instance_id(16271_i64),
-    ///         StepInstance::default().status(2_i64).step_instance_id(16272_i64)
+    ///         StepInstance::new(16271_i64, Status::执行成功),
+    ///         StepInstance::new(16272_i64, Status::正在执行)
     ///     ],
     /// );
     /// let response = client.job_v3().callback_protocol(request).await?;
@@ -26475,6 +26512,7 @@ impl<'a> JobV3BlockingApi<'a> {
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.is_param_sensitive`: the doc says `boolean`, corrected to `integer` — the example at line 138 sends `0`
+    /// - `request.execute_target.kube_container_filters.kube_pod_filter.label_selector.key`: the doc says `required`, corrected to `optional` — the example at line 138 leaves it out or sends null
     /// - `request.execute_target.kube_container_filters.is_empty_filter`: the doc says `required`, corrected to `optional` — the example at line 138 leaves it out or sends null
     /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 228 sends `"API Quick execution script1521100521303"`
     pub fn system_bkci_plugin_fast_execute_script(

@@ -717,19 +717,19 @@ pub mod batch_get_job_instance_ip_log {
     pub struct ScriptTaskLog {
         /// 主机ID
         ///
-        /// Host ID (described at line 158)
+        /// Host ID
         pub bk_host_id: Option<i64>,
         /// 管控区域ID
         ///
-        /// BK-Net ID (described at line 24)
+        /// BK-Net ID
         pub bk_cloud_id: Option<i64>,
         /// 目标IP地址
         ///
-        /// IP address (described at line 25)
+        /// Target IP address
         pub ip: Option<String>,
         /// 脚本执行日志内容
         ///
-        /// Script execution log content (described at line 172)
+        /// Script execution log content
         pub log_content: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -931,7 +931,7 @@ pub mod callback_protocol {
         pub status: Status,
         /// 步骤块中包含的各个步骤执行状态
         ///
-        /// The execution result of steps (Type inferred from the doc's example.)
+        /// The execution result of steps
         pub step_instance_list: Vec<StepInstance>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -1238,31 +1238,30 @@ pub mod callback_protocol {
     }
     /// `StepInstance`
     ///
-    /// Defined in `api-docs/jobv3/zh_hans/callback_protocol.md` at line 25.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/jobv3/zh_hans/callback_protocol.md` at line 15.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct StepInstance {
-        /// 作业状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止 (described at line 12)
+        /// 作业步骤实例ID
         ///
-        /// Job status code. 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned (described at line 11) (Not in the doc's table; seen in its example at line 25.)
-        pub status: Option<i64>,
-        /// 作业步骤实例ID (described at line 19)
+        /// Job step instance ID
+        pub step_instance_id: i64,
+        /// 作业步骤状态码: 1.等待执行; 2.正在执行; 3.执行成功; 4.执行失败; 5.跳过; 6.忽略错误; 7.等待用户; 8.强制终止; 9.状态异常; 10.强制终止中; 11.强制终止成功,13.确认终止
         ///
-        /// Job step instance ID (described at line 18) (Not in the doc's table; seen in its example at line 25.)
-        pub step_instance_id: Option<i64>,
+        /// Job step status code: 1 - Pending; 2 - Running 3 - Successful; 4 - Failed; 5 - Skipped; 6 - Ignore Error; 7 - Waiting; 8 - Terminated; 9 - Abnormal; 10 - Terminating; 11 - Terminate Success; 13 - Termination Confirmed; 14 - Abandoned
+        pub status: Status,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl StepInstance {
-        /// Sets `status`.
-        pub fn status(mut self, value: impl Into<i64>) -> Self {
-            self.status = Some(value.into());
-            self
-        }
-        /// Sets `step_instance_id`.
-        pub fn step_instance_id(mut self, value: impl Into<i64>) -> Self {
-            self.step_instance_id = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(step_instance_id: impl Into<i64>, status: Status) -> Self {
+            Self {
+                step_instance_id: step_instance_id.into(),
+                status,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for StepInstance {
@@ -1272,21 +1271,18 @@ pub mod callback_protocol {
             let mut record = crate::wire::Record::read(
                 value,
                 "StepInstance",
-                &["status", "step_instance_id"],
+                &["step_instance_id", "status"],
             )?;
             ::std::result::Result::Ok(Self {
-                status: record.opt_int("status")?,
-                step_instance_id: record.opt_int("step_instance_id")?,
+                step_instance_id: record.int("step_instance_id")?,
+                status: record.field("status")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("status", &self.status);
             record.field("step_instance_id", &self.step_instance_id);
+            record.field("status", &self.status);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -24614,8 +24610,8 @@ impl<'a> Jobv3Api<'a> {
     ///     12345_i64,
     ///     Status::Running,
     ///     vec![
-    ///         StepInstance::default().status(3_i64).step_instance_id(16271_i64),
-    ///         StepInstance::default().status(2_i64).step_instance_id(16272_i64)
+    ///         StepInstance::new(16271_i64, Status::Successful),
+    ///         StepInstance::new(16272_i64, Status::Running)
     ///     ],
     /// );
     /// let response = client.jobv3().callback_protocol(request).await?;

@@ -4928,23 +4928,27 @@ pub use export_alarm_strategy::ExportAlarmStrategyResponse;
 pub mod export_log_collector {
     /// `CollectorConf`
     ///
-    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 31.
+    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 91.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CollectorConf {
-        /// `conditions` (Not in the doc's table; seen in its example at line 31.)
-        pub conditions: Option<Vec<serde_json::Value>>,
-        /// 中文描述 (described at line 96) (Not in the doc's table; seen in its example at line 31.)
-        pub data_desc: Option<String>,
-        /// 编码 (described at line 97) (Not in the doc's table; seen in its example at line 31.)
-        pub data_encode: Option<String>,
-        /// data_set名称 (described at line 95) (Not in the doc's table; seen in its example at line 31.)
+        /// data_set名称
         pub data_set: Option<String>,
-        /// `fields` (Not in the doc's table; seen in its example at line 31.)
-        pub fields: Option<Vec<Fields>>,
-        /// 日志路径 (described at line 99) (Not in the doc's table; seen in its example at line 31.)
-        pub log_path: Option<String>,
-        /// 分隔符 (described at line 98) (Not in the doc's table; seen in its example at line 31.)
+        /// 中文描述
+        pub data_desc: Option<String>,
+        /// 编码
+        pub data_encode: Option<String>,
+        /// 分隔符
         pub sep: Option<String>,
+        /// 日志路径
+        pub log_path: Option<String>,
+        /// 采集范围 (Type inferred from the doc's example.)
+        pub conditions: Option<Vec<serde_json::Value>>,
+        /// 表字段
+        pub fields: Option<Vec<Fields>>,
+        /// `` (Type inferred from the doc's example.)
+        ///
+        /// Sent as ``.
+        pub field: Option<Object>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -4957,23 +4961,25 @@ pub mod export_log_collector {
                 value,
                 "CollectorConf",
                 &[
-                    "conditions",
+                    "data_set",
                     "data_desc",
                     "data_encode",
-                    "data_set",
-                    "fields",
-                    "log_path",
                     "sep",
+                    "log_path",
+                    "conditions",
+                    "fields",
+                    "",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
-                conditions: record.field("conditions")?,
+                data_set: record.opt_text("data_set")?,
                 data_desc: record.opt_text("data_desc")?,
                 data_encode: record.opt_text("data_encode")?,
-                data_set: record.opt_text("data_set")?,
-                fields: record.field("fields")?,
-                log_path: record.opt_text("log_path")?,
                 sep: record.opt_text("sep")?,
+                log_path: record.opt_text("log_path")?,
+                conditions: record.field("conditions")?,
+                fields: record.field("fields")?,
+                field: record.field("")?,
                 extra: record.finish()?,
             })
         }
@@ -4982,13 +4988,14 @@ pub mod export_log_collector {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("conditions", &self.conditions);
+            record.field("data_set", &self.data_set);
             record.field("data_desc", &self.data_desc);
             record.field("data_encode", &self.data_encode);
-            record.field("data_set", &self.data_set);
-            record.field("fields", &self.fields);
-            record.field("log_path", &self.log_path);
             record.field("sep", &self.sep);
+            record.field("log_path", &self.log_path);
+            record.field("conditions", &self.conditions);
+            record.field("fields", &self.fields);
+            record.field("", &self.field);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -5049,15 +5056,15 @@ pub mod export_log_collector {
     }
     /// `ExportLogCollectorResponseItem`
     ///
-    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 31.
+    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 83.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExportLogCollectorResponseItem {
-        /// `collector_conf` (Not in the doc's table; seen in its example at line 31.)
+        /// 采集器基础配置
         pub collector_conf: Option<CollectorConf>,
-        /// `monitor_conf` (Not in the doc's table; seen in its example at line 31.)
-        pub monitor_conf: Option<Vec<serde_json::Value>>,
-        /// `target_conf` (Not in the doc's table; seen in its example at line 31.)
+        /// 下发配置
         pub target_conf: Option<TargetConf>,
+        /// 监控策略配置 (Type inferred from the doc's example.)
+        pub monitor_conf: Option<Vec<serde_json::Value>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -5069,12 +5076,12 @@ pub mod export_log_collector {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportLogCollectorResponseItem",
-                &["collector_conf", "monitor_conf", "target_conf"],
+                &["collector_conf", "target_conf", "monitor_conf"],
             )?;
             ::std::result::Result::Ok(Self {
                 collector_conf: record.field("collector_conf")?,
-                monitor_conf: record.field("monitor_conf")?,
                 target_conf: record.field("target_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
                 extra: record.finish()?,
             })
         }
@@ -5084,20 +5091,20 @@ pub mod export_log_collector {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("collector_conf", &self.collector_conf);
-            record.field("monitor_conf", &self.monitor_conf);
             record.field("target_conf", &self.target_conf);
+            record.field("monitor_conf", &self.monitor_conf);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `ExportLogCollectorTargetConf`
     ///
-    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 31.
+    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 114.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TargetConf {
-        /// 业务id (described at line 11) (Not in the doc's table; seen in its example at line 31.)
+        /// 业务id
         pub bk_biz_id: Option<i64>,
-        /// `ips` (Not in the doc's table; seen in its example at line 31.)
+        /// 下发机器ip列表 (Type inferred from the doc's example.)
         pub ips: Option<Vec<serde_json::Value>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -5131,56 +5138,24 @@ pub mod export_log_collector {
     }
     /// `Fields`
     ///
-    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 31.
+    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 103.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Fields {
-        /// “” (described at line 109) (Not in the doc's table; seen in its example at line 31.)
-        pub alis: Option<String>,
-        /// 字段描述 (described at line 112) (Not in the doc's table; seen in its example at line 31.)
-        pub description: Option<String>,
-        /// 字段名 (described at line 107) (Not in the doc's table; seen in its example at line 31.)
+        /// 字段名
         pub name: Option<String>,
-        /// 时间格式，若是时间字段则为“1”，为1的时间格式为yyyy-MM-dd HH:mm:ss；若非时间字段则为“” (described at line 110) (Not in the doc's table; seen in its example at line 31.)
-        pub time_format: Option<String>,
-        /// 时区 (described at line 111) (Not in the doc's table; seen in its example at line 31.)
-        pub time_zone: Option<String>,
-        /// 字段类型 (described at line 108) (Not in the doc's table; seen in its example at line 31.)
+        /// 字段类型
         pub r#type: Option<String>,
+        /// “”
+        pub alis: Option<String>,
+        /// 时间格式，若是时间字段则为“1”，为1的时间格式为yyyy-MM-dd HH:mm:ss；若非时间字段则为“”
+        pub time_format: Option<String>,
+        /// 时区
+        pub time_zone: Option<String>,
+        /// 字段描述
+        pub description: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
-    }
-    impl Fields {
-        /// Sets `alis`.
-        pub fn alis(mut self, value: impl Into<String>) -> Self {
-            self.alis = Some(value.into());
-            self
-        }
-        /// Sets `description`.
-        pub fn description(mut self, value: impl Into<String>) -> Self {
-            self.description = Some(value.into());
-            self
-        }
-        /// Sets `name`.
-        pub fn name(mut self, value: impl Into<String>) -> Self {
-            self.name = Some(value.into());
-            self
-        }
-        /// Sets `time_format`.
-        pub fn time_format(mut self, value: impl Into<String>) -> Self {
-            self.time_format = Some(value.into());
-            self
-        }
-        /// Sets `time_zone`.
-        pub fn time_zone(mut self, value: impl Into<String>) -> Self {
-            self.time_zone = Some(value.into());
-            self
-        }
-        /// Sets `type`.
-        pub fn r#type(mut self, value: impl Into<String>) -> Self {
-            self.r#type = Some(value.into());
-            self
-        }
     }
     impl crate::wire::Wire for Fields {
         fn from_wire(
@@ -5189,15 +5164,15 @@ pub mod export_log_collector {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
-                &["alis", "description", "name", "time_format", "time_zone", "type"],
+                &["name", "type", "alis", "time_format", "time_zone", "description"],
             )?;
             ::std::result::Result::Ok(Self {
-                alis: record.opt_text("alis")?,
-                description: record.opt_text("description")?,
                 name: record.opt_text("name")?,
+                r#type: record.opt_text("type")?,
+                alis: record.opt_text("alis")?,
                 time_format: record.opt_text("time_format")?,
                 time_zone: record.opt_text("time_zone")?,
-                r#type: record.opt_text("type")?,
+                description: record.opt_text("description")?,
                 extra: record.finish()?,
             })
         }
@@ -5206,19 +5181,74 @@ pub mod export_log_collector {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("alis", &self.alis);
-            record.field("description", &self.description);
             record.field("name", &self.name);
+            record.field("type", &self.r#type);
+            record.field("alis", &self.alis);
             record.field("time_format", &self.time_format);
             record.field("time_zone", &self.time_zone);
+            record.field("description", &self.description);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `Object`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 103.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Object {
+        /// 字段名
+        pub name: Option<String>,
+        /// 字段类型
+        pub r#type: Option<String>,
+        /// “”
+        pub alis: Option<String>,
+        /// 时间格式，若是时间字段则为“1”，为1的时间格式为yyyy-MM-dd HH:mm:ss；若非时间字段则为“”
+        pub time_format: Option<String>,
+        /// 时区
+        pub time_zone: Option<String>,
+        /// 字段描述
+        pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Object {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Object",
+                &["name", "type", "alis", "time_format", "time_zone", "description"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                r#type: record.opt_text("type")?,
+                alis: record.opt_text("alis")?,
+                time_format: record.opt_text("time_format")?,
+                time_zone: record.opt_text("time_zone")?,
+                description: record.opt_text("description")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
             record.field("type", &self.r#type);
+            record.field("alis", &self.alis);
+            record.field("time_format", &self.time_format);
+            record.field("time_zone", &self.time_zone);
+            record.field("description", &self.description);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     crate::serde_through_wire!(
         CollectorConf, ExportLogCollectorRequest, ExportLogCollectorResponseItem,
-        TargetConf, Fields
+        TargetConf, Fields, Object
     );
 }
 pub use export_log_collector::ExportLogCollectorRequest;
@@ -5452,25 +5482,33 @@ pub use export_script_collector::ExportScriptCollectorRequest;
 pub mod export_shell_collector {
     /// `ExportShellCollectorCollectorConf`
     ///
-    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 30.
+    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 108.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CollectorConf {
-        /// 编码 (described at line 114) (Not in the doc's table; seen in its example at line 30.)
+        /// data_set名称
+        pub table_name: Option<String>,
+        /// 中文描述
+        pub table_desc: Option<String>,
+        /// 编码
         pub charset: Option<String>,
+        /// 脚本内容
+        pub shell_content: Option<String>,
+        /// 采集周期(分钟)
+        pub collect_intercal: Option<i64>,
+        /// 原始数据保存周期(天)
+        pub raw_data_intercal: Option<i64>,
+        /// 趋势数据保存周期(天)
+        pub trend_data_interval: Option<i64>,
+        /// 表字段
+        pub fields: Option<Vec<Fields>>,
+        /// `` (Type inferred from the doc's example.)
+        ///
+        /// Sent as ``.
+        pub field: Option<Object>,
         /// `collect_interval` (Not in the doc's table; seen in its example at line 30.)
         pub collect_interval: Option<i64>,
-        /// `fields` (Not in the doc's table; seen in its example at line 30.)
-        pub fields: Option<Vec<Fields>>,
         /// `raw_data_interval` (Not in the doc's table; seen in its example at line 30.)
         pub raw_data_interval: Option<i64>,
-        /// 脚本内容 (described at line 115) (Not in the doc's table; seen in its example at line 30.)
-        pub shell_content: Option<String>,
-        /// 中文描述 (described at line 113) (Not in the doc's table; seen in its example at line 30.)
-        pub table_desc: Option<String>,
-        /// data_set名称 (described at line 112) (Not in the doc's table; seen in its example at line 30.)
-        pub table_name: Option<String>,
-        /// 趋势数据保存周期(天) (described at line 118) (Not in the doc's table; seen in its example at line 30.)
-        pub trend_data_interval: Option<i64>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -5483,25 +5521,31 @@ pub mod export_shell_collector {
                 value,
                 "CollectorConf",
                 &[
-                    "charset",
-                    "collect_interval",
-                    "fields",
-                    "raw_data_interval",
-                    "shell_content",
-                    "table_desc",
                     "table_name",
+                    "table_desc",
+                    "charset",
+                    "shell_content",
+                    "collect_intercal",
+                    "raw_data_intercal",
                     "trend_data_interval",
+                    "fields",
+                    "",
+                    "collect_interval",
+                    "raw_data_interval",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
-                charset: record.opt_text("charset")?,
-                collect_interval: record.opt_int("collect_interval")?,
-                fields: record.field("fields")?,
-                raw_data_interval: record.opt_int("raw_data_interval")?,
-                shell_content: record.opt_text("shell_content")?,
-                table_desc: record.opt_text("table_desc")?,
                 table_name: record.opt_text("table_name")?,
+                table_desc: record.opt_text("table_desc")?,
+                charset: record.opt_text("charset")?,
+                shell_content: record.opt_text("shell_content")?,
+                collect_intercal: record.opt_int("collect_intercal")?,
+                raw_data_intercal: record.opt_int("raw_data_intercal")?,
                 trend_data_interval: record.opt_int("trend_data_interval")?,
+                fields: record.field("fields")?,
+                field: record.field("")?,
+                collect_interval: record.opt_int("collect_interval")?,
+                raw_data_interval: record.opt_int("raw_data_interval")?,
                 extra: record.finish()?,
             })
         }
@@ -5510,33 +5554,36 @@ pub mod export_shell_collector {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("charset", &self.charset);
-            record.field("collect_interval", &self.collect_interval);
-            record.field("fields", &self.fields);
-            record.field("raw_data_interval", &self.raw_data_interval);
-            record.field("shell_content", &self.shell_content);
-            record.field("table_desc", &self.table_desc);
             record.field("table_name", &self.table_name);
+            record.field("table_desc", &self.table_desc);
+            record.field("charset", &self.charset);
+            record.field("shell_content", &self.shell_content);
+            record.field("collect_intercal", &self.collect_intercal);
+            record.field("raw_data_intercal", &self.raw_data_intercal);
             record.field("trend_data_interval", &self.trend_data_interval);
+            record.field("fields", &self.fields);
+            record.field("", &self.field);
+            record.field("collect_interval", &self.collect_interval);
+            record.field("raw_data_interval", &self.raw_data_interval);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `ExportShellCollectorFields`
     ///
-    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 30.
+    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 121.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Fields {
-        /// 字段描述 (described at line 129) (Not in the doc's table; seen in its example at line 30.)
-        pub description: Option<String>,
-        /// metric或dimension (described at line 127) (Not in the doc's table; seen in its example at line 30.)
-        pub monitor_type: Option<String>,
-        /// 字段名 (described at line 125) (Not in the doc's table; seen in its example at line 30.)
+        /// 字段名
         pub name: Option<String>,
-        /// 字段类型 (described at line 126) (Not in the doc's table; seen in its example at line 30.)
+        /// 字段类型
         pub r#type: Option<String>,
-        /// 单位 (described at line 128) (Not in the doc's table; seen in its example at line 30.)
+        /// metric或dimension
+        pub monitor_type: Option<String>,
+        /// 单位
         pub unit: Option<String>,
+        /// 字段描述
+        pub description: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -5548,14 +5595,14 @@ pub mod export_shell_collector {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
-                &["description", "monitor_type", "name", "type", "unit"],
+                &["name", "type", "monitor_type", "unit", "description"],
             )?;
             ::std::result::Result::Ok(Self {
-                description: record.opt_text("description")?,
-                monitor_type: record.opt_text("monitor_type")?,
                 name: record.opt_text("name")?,
                 r#type: record.opt_text("type")?,
+                monitor_type: record.opt_text("monitor_type")?,
                 unit: record.opt_text("unit")?,
+                description: record.opt_text("description")?,
                 extra: record.finish()?,
             })
         }
@@ -5564,11 +5611,62 @@ pub mod export_shell_collector {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("description", &self.description);
-            record.field("monitor_type", &self.monitor_type);
             record.field("name", &self.name);
             record.field("type", &self.r#type);
+            record.field("monitor_type", &self.monitor_type);
             record.field("unit", &self.unit);
+            record.field("description", &self.description);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ExportShellCollectorObject`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 121.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Object {
+        /// 字段名
+        pub name: Option<String>,
+        /// 字段类型
+        pub r#type: Option<String>,
+        /// metric或dimension
+        pub monitor_type: Option<String>,
+        /// 单位
+        pub unit: Option<String>,
+        /// 字段描述
+        pub description: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Object {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Object",
+                &["name", "type", "monitor_type", "unit", "description"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                name: record.opt_text("name")?,
+                r#type: record.opt_text("type")?,
+                monitor_type: record.opt_text("monitor_type")?,
+                unit: record.opt_text("unit")?,
+                description: record.opt_text("description")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("name", &self.name);
+            record.field("type", &self.r#type);
+            record.field("monitor_type", &self.monitor_type);
+            record.field("unit", &self.unit);
+            record.field("description", &self.description);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -5629,15 +5727,15 @@ pub mod export_shell_collector {
     }
     /// `ExportShellCollectorResponseItem`
     ///
-    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 30.
+    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 100.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExportShellCollectorResponseItem {
-        /// `collector_conf` (Not in the doc's table; seen in its example at line 30.)
+        /// 采集器基础配置
         pub collector_conf: Option<CollectorConf>,
-        /// `monitor_conf` (Not in the doc's table; seen in its example at line 30.)
-        pub monitor_conf: Option<Vec<serde_json::Value>>,
-        /// `target_conf` (Not in the doc's table; seen in its example at line 30.)
+        /// 下发配置
         pub target_conf: Option<TargetConf>,
+        /// 监控策略配置 (Type inferred from the doc's example.)
+        pub monitor_conf: Option<Vec<serde_json::Value>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -5649,12 +5747,12 @@ pub mod export_shell_collector {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportShellCollectorResponseItem",
-                &["collector_conf", "monitor_conf", "target_conf"],
+                &["collector_conf", "target_conf", "monitor_conf"],
             )?;
             ::std::result::Result::Ok(Self {
                 collector_conf: record.field("collector_conf")?,
-                monitor_conf: record.field("monitor_conf")?,
                 target_conf: record.field("target_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
                 extra: record.finish()?,
             })
         }
@@ -5664,20 +5762,20 @@ pub mod export_shell_collector {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("collector_conf", &self.collector_conf);
-            record.field("monitor_conf", &self.monitor_conf);
             record.field("target_conf", &self.target_conf);
+            record.field("monitor_conf", &self.monitor_conf);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `ExportShellCollectorTargetConf`
     ///
-    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 30.
+    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 131.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TargetConf {
-        /// 业务id (described at line 11) (Not in the doc's table; seen in its example at line 30.)
+        /// 业务id
         pub bk_biz_id: Option<i64>,
-        /// `ips` (Not in the doc's table; seen in its example at line 30.)
+        /// 下发机器信息列表，导出为空列表 (Type inferred from the doc's example.)
         pub ips: Option<Vec<serde_json::Value>>,
         /// `scope` (Not in the doc's table; seen in its example at line 30.)
         pub scope: Option<serde_json::Value>,
@@ -5714,7 +5812,7 @@ pub mod export_shell_collector {
         }
     }
     crate::serde_through_wire!(
-        CollectorConf, Fields, ExportShellCollectorRequest,
+        CollectorConf, Fields, Object, ExportShellCollectorRequest,
         ExportShellCollectorResponseItem, TargetConf
     );
 }
@@ -9788,7 +9886,6 @@ pub use import_alarm_strategy::ImportAlarmStrategyRequest;
 pub use import_alarm_strategy::ImportAlarmStrategyResponse;
 /// Types of [`import_log_collector`](super::endpoints::ImportLogCollector).
 pub mod import_log_collector {
-    pub use super::export_log_collector::Fields;
     /// `Detail`
     ///
     /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 102.
@@ -10187,6 +10284,93 @@ pub mod import_log_collector {
             record.finish()
         }
     }
+    /// `ImportLogCollectorFields`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 57.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Fields {
+        /// 默认填“” (described at line 40) (Not in the doc's table; seen in its example at line 57.)
+        pub alis: Option<String>,
+        /// 字段描述 (described at line 43) (Not in the doc's table; seen in its example at line 57.)
+        pub description: Option<String>,
+        /// 字段名 (described at line 38) (Not in the doc's table; seen in its example at line 57.)
+        pub name: Option<String>,
+        /// 时间格式，若是时间字段则填“1”，为1的时间格式为yyyy-MM-dd HH:mm:ss；若非时间字段则填“”或不传 (described at line 41) (Not in the doc's table; seen in its example at line 57.)
+        pub time_format: Option<String>,
+        /// 时区 ，一般为“+8” (described at line 42) (Not in the doc's table; seen in its example at line 57.)
+        pub time_zone: Option<String>,
+        /// 字段类型 (described at line 39) (Not in the doc's table; seen in its example at line 57.)
+        pub r#type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl Fields {
+        /// Sets `alis`.
+        pub fn alis(mut self, value: impl Into<String>) -> Self {
+            self.alis = Some(value.into());
+            self
+        }
+        /// Sets `description`.
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets `time_format`.
+        pub fn time_format(mut self, value: impl Into<String>) -> Self {
+            self.time_format = Some(value.into());
+            self
+        }
+        /// Sets `time_zone`.
+        pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+            self.time_zone = Some(value.into());
+            self
+        }
+        /// Sets `type`.
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Fields {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Fields",
+                &["alis", "description", "name", "time_format", "time_zone", "type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alis: record.opt_text("alis")?,
+                description: record.opt_text("description")?,
+                name: record.opt_text("name")?,
+                time_format: record.opt_text("time_format")?,
+                time_zone: record.opt_text("time_zone")?,
+                r#type: record.opt_text("type")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alis", &self.alis);
+            record.field("description", &self.description);
+            record.field("name", &self.name);
+            record.field("time_format", &self.time_format);
+            record.field("time_zone", &self.time_zone);
+            record.field("type", &self.r#type);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 日志采集器配置导入下发接口 {{ common_args_desc }}
     ///
     /// Defined in `api-docs/monitor/zh_hans/import_log_collector.md` at line 7.
@@ -10410,7 +10594,7 @@ pub mod import_log_collector {
         }
     }
     crate::serde_through_wire!(
-        Detail, Failed, CollectorConf, ImportLogCollectorCollectorConf, Conf,
+        Detail, Failed, CollectorConf, ImportLogCollectorCollectorConf, Conf, Fields,
         ImportLogCollectorRequest, ImportLogCollectorResponse, TargetConf, OriginConf,
         Successed
     );
@@ -10432,7 +10616,7 @@ pub mod import_script_collector {
         pub description: String,
         /// 字符集；默认值：UTF8，可选值（UTF8,GBK）
         pub charset: Option<String>,
-        /// 表字段信息，详情见下表 (Type inferred from the doc's example.)
+        /// 表字段信息，详情见下表
         pub fields: Vec<Fields>,
         /// 脚本类型；默认值：file，可选值（file,cmd）
         pub script_type: Option<String>,
@@ -10655,48 +10839,116 @@ pub mod import_script_collector {
     }
     /// `ImportScriptCollectorFields`
     ///
-    /// Defined in `api-docs/monitor/zh_hans/import_script_collector.md` at line 52.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/monitor/zh_hans/import_script_collector.md` at line 32.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Fields {
-        /// 数据表中文含义 (described at line 20) (Not in the doc's table; seen in its example at line 52.)
-        pub description: Option<String>,
-        /// 指标或维度，可选值（metric,dimension） (described at line 39) (Not in the doc's table; seen in its example at line 52.)
-        pub monitor_type: Option<String>,
-        /// 数据表名，必须唯一 (described at line 19) (Not in the doc's table; seen in its example at line 52.)
-        pub name: Option<String>,
-        /// 字段类型，可选值（double,long,string） (described at line 38) (Not in the doc's table; seen in its example at line 52.)
-        pub r#type: Option<String>,
-        /// 单位，可为空字符串：“” (described at line 40) (Not in the doc's table; seen in its example at line 52.)
-        pub unit: Option<String>,
+        /// 字段名
+        pub name: String,
+        /// 字段描述
+        pub description: String,
+        /// 字段类型，可选值（double,long,string）
+        pub r#type: String,
+        /// 指标或维度，可选值（metric,dimension）
+        pub monitor_type: String,
+        /// 单位，可为空字符串：“”
+        pub unit: String,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Fields {
-        /// Sets `description`.
-        pub fn description(mut self, value: impl Into<String>) -> Self {
-            self.description = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            name: impl Into<String>,
+            description: impl Into<String>,
+            r#type: impl Into<String>,
+            monitor_type: impl Into<String>,
+            unit: impl Into<String>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                description: description.into(),
+                r#type: r#type.into(),
+                monitor_type: monitor_type.into(),
+                unit: unit.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
-        /// Sets `monitor_type`.
-        pub fn monitor_type(mut self, value: impl Into<String>) -> Self {
-            self.monitor_type = Some(value.into());
-            self
+    }
+    /// Builds a [`Fields`], its required fields set by name.
+    #[derive(Debug, Clone, Default)]
+    #[must_use]
+    pub struct FieldsBuilder {
+        name: Option<String>,
+        description: Option<String>,
+        r#type: Option<String>,
+        monitor_type: Option<String>,
+        unit: Option<String>,
+    }
+    impl Fields {
+        /// Starts a [`FieldsBuilder`]: each required field by name, then `build()`.
+        pub fn builder() -> FieldsBuilder {
+            FieldsBuilder::default()
         }
-        /// Sets `name`.
+    }
+    impl FieldsBuilder {
+        /// Sets `name` (required).
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
-        /// Sets `type`.
+        /// Sets `description` (required).
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Sets `type` (required).
         pub fn r#type(mut self, value: impl Into<String>) -> Self {
             self.r#type = Some(value.into());
             self
         }
-        /// Sets `unit`.
+        /// Sets `monitor_type` (required).
+        pub fn monitor_type(mut self, value: impl Into<String>) -> Self {
+            self.monitor_type = Some(value.into());
+            self
+        }
+        /// Sets `unit` (required).
         pub fn unit(mut self, value: impl Into<String>) -> Self {
             self.unit = Some(value.into());
             self
+        }
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<Fields, crate::wire::WireError> {
+            let name = self
+                .name
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "name"),
+                ))?;
+            let description = self
+                .description
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "description"),
+                ))?;
+            let r#type = self
+                .r#type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "type"),
+                ))?;
+            let monitor_type = self
+                .monitor_type
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "monitor_type"),
+                ))?;
+            let unit = self
+                .unit
+                .ok_or_else(|| crate::wire::WireError::new(
+                    format!("missing field `{}`", "unit"),
+                ))?;
+            ::std::result::Result::Ok(
+                Fields::new(name, description, r#type, monitor_type, unit),
+            )
         }
     }
     impl crate::wire::Wire for Fields {
@@ -10706,26 +10958,23 @@ pub mod import_script_collector {
             let mut record = crate::wire::Record::read(
                 value,
                 "Fields",
-                &["description", "monitor_type", "name", "type", "unit"],
+                &["name", "description", "type", "monitor_type", "unit"],
             )?;
             ::std::result::Result::Ok(Self {
-                description: record.opt_text("description")?,
-                monitor_type: record.opt_text("monitor_type")?,
-                name: record.opt_text("name")?,
-                r#type: record.opt_text("type")?,
-                unit: record.opt_text("unit")?,
+                name: record.text("name")?,
+                description: record.text("description")?,
+                r#type: record.text("type")?,
+                monitor_type: record.text("monitor_type")?,
+                unit: record.text("unit")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("description", &self.description);
-            record.field("monitor_type", &self.monitor_type);
             record.field("name", &self.name);
+            record.field("description", &self.description);
             record.field("type", &self.r#type);
+            record.field("monitor_type", &self.monitor_type);
             record.field("unit", &self.unit);
             self.extra.write_into(&mut record);
             record.finish()
@@ -11779,27 +12028,26 @@ pub mod import_uptime_check_node {
     }
     /// `ImportUptimeCheckNodeLocation`
     ///
-    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_node.md` at line 8.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_node.md` at line 69.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Location {
-        /// 城市 (described at line 73) (Not in the doc's table; seen in its example at line 8.)
-        pub city: Option<String>,
-        /// 国家 (described at line 72) (Not in the doc's table; seen in its example at line 8.)
-        pub country: Option<String>,
+        /// 国家
+        pub country: String,
+        /// 城市
+        pub city: String,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Location {
-        /// Sets `city`.
-        pub fn city(mut self, value: impl Into<String>) -> Self {
-            self.city = Some(value.into());
-            self
-        }
-        /// Sets `country`.
-        pub fn country(mut self, value: impl Into<String>) -> Self {
-            self.country = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(country: impl Into<String>, city: impl Into<String>) -> Self {
+            Self {
+                country: country.into(),
+                city: city.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Location {
@@ -11809,21 +12057,18 @@ pub mod import_uptime_check_node {
             let mut record = crate::wire::Record::read(
                 value,
                 "Location",
-                &["city", "country"],
+                &["country", "city"],
             )?;
             ::std::result::Result::Ok(Self {
-                city: record.opt_text("city")?,
-                country: record.opt_text("country")?,
+                country: record.text("country")?,
+                city: record.text("city")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("city", &self.city);
             record.field("country", &self.country);
+            record.field("city", &self.city);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -11837,7 +12082,7 @@ pub mod import_uptime_check_node {
         pub is_common: Option<bool>,
         /// 节点名称
         pub name: String,
-        /// 节点所在地区 (Type inferred from the doc's example.)
+        /// 节点所在地区
         pub location: Location,
         /// 运营商，最大长度50(内网、联通、移动、其他)
         pub carrieroperator: String,
@@ -12001,6 +12246,41 @@ pub mod import_uptime_check_node {
 pub use import_uptime_check_node::ImportUptimeCheckNodeRequest;
 /// Types of [`import_uptime_check_task`](super::endpoints::ImportUptimeCheckTask).
 pub mod import_uptime_check_task {
+    /// `Datail`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 366.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Datail {
+        /// 任务名
+        pub task_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Datail {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Datail",
+                &["task_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                task_name: record.opt_text("task_name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("task_name", &self.task_name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `ImportUptimeCheckTaskAlarmLevelConfig`
     ///
     /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 267.
@@ -12620,66 +12900,46 @@ pub mod import_uptime_check_task {
     }
     /// `ImportUptimeCheckTaskConfig5`
     ///
-    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 192.
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 227.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ImportUptimeCheckTaskConfig4 {
+        /// 是
+        pub urls: Option<String>,
+        /// 是
+        pub method: Option<String>,
+        /// 否 (Type inferred from the doc's example.)
+        pub headers: Option<Vec<serde_json::Value>>,
+        /// 否
+        pub insecure_skip_verify: Option<bool>,
+        /// 否
+        pub period: Option<i64>,
+        /// 否
+        pub response_format: Option<String>,
+        /// 否
+        pub timeout: Option<i64>,
+        /// 否
+        pub response: Option<String>,
+        /// 否
+        pub response_code: Option<String>,
+        /// 否
+        pub request: Option<String>,
         /// `ip_list` (Not in the doc's table; seen in its example at line 192.)
         pub ip_list: Option<Vec<String>>,
-        /// 采集周期，单位min，默认1 (described at line 206) (Not in the doc's table; seen in its example at line 192.)
-        pub period: Option<i64>,
         /// 端口地址 (described at line 205) (Not in the doc's table; seen in its example at line 192.)
         pub port: Option<i64>,
-        /// 期望响应内容 (described at line 209) (Not in the doc's table; seen in its example at line 192.)
-        pub response: Option<String>,
-        /// 响应信息匹配方式(包含：in，不包含：nin，正则：reg)，默认in (described at line 207) (Not in the doc's table; seen in its example at line 192.)
-        pub response_format: Option<String>,
-        /// 期望响应时间，单位ms，默认3000 (described at line 208) (Not in the doc's table; seen in its example at line 192.)
-        pub timeout: Option<i64>,
-        /// `headers` (Not in the doc's table; seen in its example at line 214.)
-        pub headers: Option<Vec<serde_json::Value>>,
-        /// 否 (described at line 233) (Not in the doc's table; seen in its example at line 214.)
-        pub insecure_skip_verify: Option<bool>,
-        /// 是 (described at line 231) (Not in the doc's table; seen in its example at line 214.)
-        pub method: Option<String>,
-        /// 否 (described at line 239) (Not in the doc's table; seen in its example at line 214.)
-        pub request: Option<String>,
-        /// 期望响应码 (described at line 210) (Not in the doc's table; seen in its example at line 214.)
-        pub response_code: Option<String>,
-        /// 是 (described at line 230) (Not in the doc's table; seen in its example at line 214.)
-        pub urls: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskConfig4 {
-        /// Sets `ip_list`.
-        pub fn ip_list(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.ip_list = Some(value.into());
+        /// Sets `urls`.
+        pub fn urls(mut self, value: impl Into<String>) -> Self {
+            self.urls = Some(value.into());
             self
         }
-        /// Sets `period`.
-        pub fn period(mut self, value: impl Into<i64>) -> Self {
-            self.period = Some(value.into());
-            self
-        }
-        /// Sets `port`.
-        pub fn port(mut self, value: impl Into<i64>) -> Self {
-            self.port = Some(value.into());
-            self
-        }
-        /// Sets `response`.
-        pub fn response(mut self, value: impl Into<String>) -> Self {
-            self.response = Some(value.into());
-            self
-        }
-        /// Sets `response_format`.
-        pub fn response_format(mut self, value: impl Into<String>) -> Self {
-            self.response_format = Some(value.into());
-            self
-        }
-        /// Sets `timeout`.
-        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
-            self.timeout = Some(value.into());
+        /// Sets `method`.
+        pub fn method(mut self, value: impl Into<String>) -> Self {
+            self.method = Some(value.into());
             self
         }
         /// Sets `headers`.
@@ -12692,14 +12952,24 @@ pub mod import_uptime_check_task {
             self.insecure_skip_verify = Some(value.into());
             self
         }
-        /// Sets `method`.
-        pub fn method(mut self, value: impl Into<String>) -> Self {
-            self.method = Some(value.into());
+        /// Sets `period`.
+        pub fn period(mut self, value: impl Into<i64>) -> Self {
+            self.period = Some(value.into());
             self
         }
-        /// Sets `request`.
-        pub fn request(mut self, value: impl Into<String>) -> Self {
-            self.request = Some(value.into());
+        /// Sets `response_format`.
+        pub fn response_format(mut self, value: impl Into<String>) -> Self {
+            self.response_format = Some(value.into());
+            self
+        }
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `response`.
+        pub fn response(mut self, value: impl Into<String>) -> Self {
+            self.response = Some(value.into());
             self
         }
         /// Sets `response_code`.
@@ -12707,9 +12977,19 @@ pub mod import_uptime_check_task {
             self.response_code = Some(value.into());
             self
         }
-        /// Sets `urls`.
-        pub fn urls(mut self, value: impl Into<String>) -> Self {
-            self.urls = Some(value.into());
+        /// Sets `request`.
+        pub fn request(mut self, value: impl Into<String>) -> Self {
+            self.request = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        pub fn ip_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// Sets `port`.
+        pub fn port(mut self, value: impl Into<i64>) -> Self {
+            self.port = Some(value.into());
             self
         }
     }
@@ -12721,33 +13001,33 @@ pub mod import_uptime_check_task {
                 value,
                 "ImportUptimeCheckTaskConfig4",
                 &[
-                    "ip_list",
-                    "period",
-                    "port",
-                    "response",
-                    "response_format",
-                    "timeout",
+                    "urls",
+                    "method",
                     "headers",
                     "insecure_skip_verify",
-                    "method",
-                    "request",
+                    "period",
+                    "response_format",
+                    "timeout",
+                    "response",
                     "response_code",
-                    "urls",
+                    "request",
+                    "ip_list",
+                    "port",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
-                ip_list: record.field("ip_list")?,
-                period: record.opt_int("period")?,
-                port: record.opt_int("port")?,
-                response: record.opt_text("response")?,
-                response_format: record.opt_text("response_format")?,
-                timeout: record.opt_int("timeout")?,
+                urls: record.opt_text("urls")?,
+                method: record.opt_text("method")?,
                 headers: record.field("headers")?,
                 insecure_skip_verify: record.field("insecure_skip_verify")?,
-                method: record.opt_text("method")?,
-                request: record.opt_text("request")?,
+                period: record.opt_int("period")?,
+                response_format: record.opt_text("response_format")?,
+                timeout: record.opt_int("timeout")?,
+                response: record.opt_text("response")?,
                 response_code: record.opt_text("response_code")?,
-                urls: record.opt_text("urls")?,
+                request: record.opt_text("request")?,
+                ip_list: record.field("ip_list")?,
+                port: record.opt_int("port")?,
                 extra: record.finish()?,
             })
         }
@@ -12756,18 +13036,92 @@ pub mod import_uptime_check_task {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("ip_list", &self.ip_list);
-            record.field("period", &self.period);
-            record.field("port", &self.port);
-            record.field("response", &self.response);
-            record.field("response_format", &self.response_format);
-            record.field("timeout", &self.timeout);
+            record.field("urls", &self.urls);
+            record.field("method", &self.method);
             record.field("headers", &self.headers);
             record.field("insecure_skip_verify", &self.insecure_skip_verify);
-            record.field("method", &self.method);
-            record.field("request", &self.request);
+            record.field("period", &self.period);
+            record.field("response_format", &self.response_format);
+            record.field("timeout", &self.timeout);
+            record.field("response", &self.response);
             record.field("response_code", &self.response_code);
-            record.field("urls", &self.urls);
+            record.field("request", &self.request);
+            record.field("ip_list", &self.ip_list);
+            record.field("port", &self.port);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskDetail`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 354.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Detail {
+        /// 导入失败原因
+        pub error_mes: Option<String>,
+        /// 任务名
+        pub task_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Detail {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Detail",
+                &["error_mes", "task_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                error_mes: record.opt_text("error_mes")?,
+                task_name: record.opt_text("task_name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("error_mes", &self.error_mes);
+            record.field("task_name", &self.task_name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskDetail3`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 311.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportUptimeCheckTaskDetail {
+        /// 任务名 (described at line 358) (Not in the doc's table; seen in its example at line 311.)
+        pub task_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ImportUptimeCheckTaskDetail {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ImportUptimeCheckTaskDetail",
+                &["task_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                task_name: record.opt_text("task_name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("task_name", &self.task_name);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -12869,6 +13223,45 @@ pub mod import_uptime_check_task {
             let mut record = crate::wire::RecordWriter::new();
             record.field("algorithm_id", &self.algorithm_id);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskFailed`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 348.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Failed {
+        /// 导入失败数量
+        pub total: Option<i64>,
+        /// 导入失败详情
+        pub detail: Option<Vec<Detail>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Failed {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Failed",
+                &["total", "detail"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                total: record.opt_int("total")?,
+                detail: record.field("detail")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("total", &self.total);
+            record.field("detail", &self.detail);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -13458,7 +13851,7 @@ pub mod import_uptime_check_task {
         pub bk_biz_id: Option<i64>,
         /// 拨测任务配置列表
         pub conf_list: Option<Vec<Conf>>,
-        /// `config` (Not in the doc's table; seen in its example at line 192.)
+        /// `config` (Type inferred from the doc's example.)
         pub config: Option<ImportUptimeCheckTaskConfig4>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -13505,6 +13898,45 @@ pub mod import_uptime_check_task {
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("conf_list", &self.conf_list);
             record.field("config", &self.config);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskResponseItem`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 342.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportUptimeCheckTaskResponseItem {
+        /// 导入失败相关信息
+        pub failed: Option<Failed>,
+        /// 导入成功相关信息
+        pub success: Option<Success>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ImportUptimeCheckTaskResponseItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ImportUptimeCheckTaskResponseItem",
+                &["failed", "success"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                failed: record.field("failed")?,
+                success: record.field("success")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("failed", &self.failed);
+            record.field("success", &self.success);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -13561,6 +13993,49 @@ pub mod import_uptime_check_task {
             record.field("alarm_window", &self.alarm_window);
             record.field("check_window", &self.check_window);
             record.field("count", &self.count);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskSuccess`
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/import_uptime_check_task.md` at line 360.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Success {
+        /// 导入成功数量
+        pub total: Option<i64>,
+        /// 导入成功详情 (Type inferred from the doc's example.)
+        pub detail: Option<Vec<ImportUptimeCheckTaskDetail>>,
+        /// `datail` (Type inferred from the doc's example.)
+        pub datail: Option<Datail>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Success {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Success",
+                &["total", "detail", "datail"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                total: record.opt_int("total")?,
+                detail: record.field("detail")?,
+                datail: record.field("datail")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("total", &self.total);
+            record.field("detail", &self.detail);
+            record.field("datail", &self.datail);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -14053,15 +14528,17 @@ pub mod import_uptime_check_task {
         }
     }
     crate::serde_through_wire!(
-        AlarmLevelConfig, AlgorithmId, CollectorConf, Conf, Config,
+        Datail, AlarmLevelConfig, AlgorithmId, CollectorConf, Conf, Config,
         ImportUptimeCheckTaskConfig, ImportUptimeCheckTaskConfig3,
-        ImportUptimeCheckTaskConfig4, DetectAlgorithm,
-        ImportUptimeCheckTaskDetectAlgorithm, Location, ImportUptimeCheckTaskLocation,
-        MonitorConf, Node, NodeConf, ImportUptimeCheckTaskRequest, Rules, T1, T2,
-        ImportUptimeCheckTaskTargetConf, TargetConf
+        ImportUptimeCheckTaskConfig4, Detail, ImportUptimeCheckTaskDetail,
+        DetectAlgorithm, ImportUptimeCheckTaskDetectAlgorithm, Failed, Location,
+        ImportUptimeCheckTaskLocation, MonitorConf, Node, NodeConf,
+        ImportUptimeCheckTaskRequest, ImportUptimeCheckTaskResponseItem, Rules, Success,
+        T1, T2, ImportUptimeCheckTaskTargetConf, TargetConf
     );
 }
 pub use import_uptime_check_task::ImportUptimeCheckTaskRequest;
+pub use import_uptime_check_task::ImportUptimeCheckTaskResponseItem;
 /// Types of [`list_alarm_instance`](super::endpoints::ListAlarmInstance).
 pub mod list_alarm_instance {
     pub use super::alarm_instance::AlarmContent;
@@ -21274,7 +21751,7 @@ pub mod endpoints {
     pub struct ImportUptimeCheckTask;
     impl crate::Endpoint for ImportUptimeCheckTask {
         type Request = super::import_uptime_check_task::ImportUptimeCheckTaskRequest;
-        type Response = serde_json::Map<String, serde_json::Value>;
+        type Response = super::import_uptime_check_task::ImportUptimeCheckTaskResponseItem;
         const SYSTEM: &'static str = "monitor";
         const NAME: &'static str = "import_uptime_check_task";
         const ID: &'static str = "monitor.import_uptime_check_task";
@@ -22809,10 +23286,9 @@ impl<'a> MonitorApi<'a> {
     /// let request = ImportScriptCollectorRequest::new(
     ///     vec![
     ///         CollectorConf::new(2_i64, "shell_one6".to_string(), "测试".to_string(),
-    ///         vec![Fields::default().description("大小".to_string())
-    ///         .monitor_type("metric".to_string()).name("size".to_string()).r#type("long"
-    ///         .to_string()).unit("".to_string())]).charset("UTF8".to_string())
-    ///         .script_type("file".to_string()).script_ext("shell".to_string())
+    ///         vec![Fields::new("size".to_string(), "大小".to_string(), "long"
+    ///         .to_string(), "metric".to_string(), "".to_string())]).charset("UTF8"
+    ///         .to_string()).script_type("file".to_string()).script_ext("shell".to_string())
     ///         .script_run_cmd("${bk_script_name}".to_string())
     ///         .script_content_base64(bkapi::Base64::from_encoded("xxxxx")
     ///         .unwrap_or_default()).collect_interval(1_i64).raw_data_interval(30_i64)
@@ -22899,12 +23375,11 @@ impl<'a> MonitorApi<'a> {
     /// let request = ImportUptimeCheckNodeRequest::new(
     ///     vec![
     ///         Conf::new(TargetConf::new("x.x.x.x".to_string(), 0_i64, 2_i64),
-    ///         NodeConf::new("中国广东内网".to_string(), Location::default()
-    ///         .city("广东".to_string()).country("中国".to_string()), "内网"
-    ///         .to_string()).is_common(false)), Conf::new(TargetConf::new("x.x.x.x"
-    ///         .to_string(), 0_i64, 2_i64), NodeConf::new("中国广东内网".to_string(),
-    ///         Location::default().city("广东".to_string()).country("中国".to_string()),
-    ///         "内网".to_string()).is_common(false))
+    ///         NodeConf::new("中国广东内网".to_string(), Location::new("中国"
+    ///         .to_string(), "广东".to_string()), "内网".to_string()).is_common(false)),
+    ///         Conf::new(TargetConf::new("x.x.x.x".to_string(), 0_i64, 2_i64),
+    ///         NodeConf::new("中国广东内网".to_string(), Location::new("中国"
+    ///         .to_string(), "广东".to_string()), "内网".to_string()).is_common(false))
     ///     ],
     /// );
     /// let response = client.monitor().import_uptime_check_node(request).await?;
@@ -22927,7 +23402,7 @@ impl<'a> MonitorApi<'a> {
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.bk_biz_id`: the doc says `required`, corrected to `optional` — the example at line 192 leaves it out or sends null
     /// - `request.conf_list`: the doc says `required`, corrected to `optional` — the example at line 192 leaves it out or sends null
-    /// - `response`: the doc says `array`, corrected to `object` — the example at line 311 sends an object
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 311 sends one such object
     ///
     /// # Example
     ///
@@ -22982,7 +23457,10 @@ impl<'a> MonitorApi<'a> {
     pub async fn import_uptime_check_task(
         &self,
         request: import_uptime_check_task::ImportUptimeCheckTaskRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        import_uptime_check_task::ImportUptimeCheckTaskResponseItem,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ImportUptimeCheckTask>(request).await
     }
     /// 批量筛选告警 根据指定的过滤条件和分页参数来筛选告警列表 {{ common_args_desc }}
@@ -24396,11 +24874,14 @@ impl<'a> MonitorBlockingApi<'a> {
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.bk_biz_id`: the doc says `required`, corrected to `optional` — the example at line 192 leaves it out or sends null
     /// - `request.conf_list`: the doc says `required`, corrected to `optional` — the example at line 192 leaves it out or sends null
-    /// - `response`: the doc says `array`, corrected to `object` — the example at line 311 sends an object
+    /// - `response`: the doc says `array of objects`, corrected to `object` — the example at line 311 sends one such object
     pub fn import_uptime_check_task(
         &self,
         request: import_uptime_check_task::ImportUptimeCheckTaskRequest,
-    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    ) -> std::result::Result<
+        import_uptime_check_task::ImportUptimeCheckTaskResponseItem,
+        crate::Error,
+    > {
         self.client.call::<endpoints::ImportUptimeCheckTask>(request)
     }
     /// 批量筛选告警 根据指定的过滤条件和分页参数来筛选告警列表 {{ common_args_desc }}

@@ -27,7 +27,7 @@ pub mod add_shield {
         pub shield_notice: bool,
         /// 通知配置
         pub notice_config: Option<NoticeConfig>,
-        /// 屏蔽维度 (Type inferred from the doc's example.)
+        /// 屏蔽维度
         pub dimension_config: DimensionConfig,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -354,13 +354,15 @@ pub mod add_shield {
     }
     /// `DimensionConfig`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/add_shield.md` at line 81.
+    /// Defined in `api-docs/monitor_v3/zh_hans/add_shield.md` at line 45.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DimensionConfig {
-        /// 屏蔽范围，可选值"instance","ip", "node","biz" (described at line 49) (Not in the doc's table; seen in its example at line 81.)
+        /// 屏蔽范围，可选值"instance","ip", "node","biz"
         pub scope_type: Option<String>,
-        /// `target` (Not in the doc's table; seen in its example at line 81.)
+        /// 根据范围类型对应的实例列表 (Type inferred from the doc's example.)
         pub target: Option<Vec<i64>>,
+        /// 指标id
+        pub metric_id: Option<Vec<serde_json::Value>>,
         /// `id` (Not in the doc's table; seen in its example at line 118.)
         pub id: Option<i64>,
         /// `level` (Not in the doc's table; seen in its example at line 118.)
@@ -378,6 +380,11 @@ pub mod add_shield {
         /// Sets `target`.
         pub fn target(mut self, value: impl Into<Vec<i64>>) -> Self {
             self.target = Some(value.into());
+            self
+        }
+        /// Sets `metric_id`.
+        pub fn metric_id(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.metric_id = Some(value.into());
             self
         }
         /// Sets `id`.
@@ -398,11 +405,12 @@ pub mod add_shield {
             let mut record = crate::wire::Record::read(
                 value,
                 "DimensionConfig",
-                &["scope_type", "target", "id", "level"],
+                &["scope_type", "target", "metric_id", "id", "level"],
             )?;
             ::std::result::Result::Ok(Self {
                 scope_type: record.opt_text("scope_type")?,
                 target: record.field("target")?,
+                metric_id: record.field("metric_id")?,
                 id: record.opt_int("id")?,
                 level: record.field("level")?,
                 extra: record.finish()?,
@@ -415,6 +423,7 @@ pub mod add_shield {
             let mut record = crate::wire::RecordWriter::new();
             record.field("scope_type", &self.scope_type);
             record.field("target", &self.target);
+            record.field("metric_id", &self.metric_id);
             record.field("id", &self.id);
             record.field("level", &self.level);
             self.extra.write_into(&mut record);
@@ -3159,27 +3168,21 @@ pub use export_plugin::ExportPluginResponse;
 pub mod export_uptime_check_task {
     /// `AlarmLevelConfig`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 192.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AlarmLevelConfig {
-        /// 当日结束告警时间 (described at line 205) (Not in the doc's table; seen in its example at line 240.)
-        pub alarm_end_time: Option<String>,
-        /// 当日开始告警时间 (described at line 204) (Not in the doc's table; seen in its example at line 240.)
-        pub alarm_start_time: Option<String>,
-        /// `detect_algorithm` (Not in the doc's table; seen in its example at line 240.)
-        pub detect_algorithm: Option<Vec<DetectAlgorithm>>,
-        /// `is_recovery` (Not in the doc's table; seen in its example at line 240.)
-        pub is_recovery: Option<bool>,
-        /// 告警级别，1致命、2预警、3提醒 (described at line 208) (Not in the doc's table; seen in its example at line 240.)
-        pub monitor_level: Option<i64>,
-        /// `notify_way` (Not in the doc's table; seen in its example at line 240.)
-        pub notify_way: Option<Vec<String>>,
-        /// `phone_receiver` (Not in the doc's table; seen in its example at line 240.)
-        pub phone_receiver: Option<Vec<serde_json::Value>>,
-        /// `responsible` (Not in the doc's table; seen in its example at line 240.)
-        pub responsible: Option<Vec<serde_json::Value>>,
-        /// `role_list` (Not in the doc's table; seen in its example at line 240.)
-        pub role_list: Option<Vec<String>>,
+        /// 告警级别对应的告警触发配置,表示为致命告警
+        ///
+        /// Sent as `1`.
+        pub f_1: Option<T1>,
+        /// 告警级别对应的告警触发配置，表现为预警告警 (Type inferred from the doc's example.)
+        ///
+        /// Sent as `2`.
+        pub f_2: Option<T2>,
+        /// 告警级别对应的告警触发配置，表现为提醒告警
+        ///
+        /// Sent as `3`.
+        pub f_3: Option<serde_json::Map<String, serde_json::Value>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3191,28 +3194,12 @@ pub mod export_uptime_check_task {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "AlarmLevelConfig",
-                &[
-                    "alarm_end_time",
-                    "alarm_start_time",
-                    "detect_algorithm",
-                    "is_recovery",
-                    "monitor_level",
-                    "notify_way",
-                    "phone_receiver",
-                    "responsible",
-                    "role_list",
-                ],
+                &["1", "2", "3"],
             )?;
             ::std::result::Result::Ok(Self {
-                alarm_end_time: record.opt_text("alarm_end_time")?,
-                alarm_start_time: record.opt_text("alarm_start_time")?,
-                detect_algorithm: record.field("detect_algorithm")?,
-                is_recovery: record.field("is_recovery")?,
-                monitor_level: record.opt_int("monitor_level")?,
-                notify_way: record.field("notify_way")?,
-                phone_receiver: record.field("phone_receiver")?,
-                responsible: record.field("responsible")?,
-                role_list: record.field("role_list")?,
+                f_1: record.field("1")?,
+                f_2: record.field("2")?,
+                f_3: record.field("3")?,
                 extra: record.finish()?,
             })
         }
@@ -3221,34 +3208,128 @@ pub mod export_uptime_check_task {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("alarm_end_time", &self.alarm_end_time);
-            record.field("alarm_start_time", &self.alarm_start_time);
-            record.field("detect_algorithm", &self.detect_algorithm);
-            record.field("is_recovery", &self.is_recovery);
-            record.field("monitor_level", &self.monitor_level);
-            record.field("notify_way", &self.notify_way);
-            record.field("phone_receiver", &self.phone_receiver);
-            record.field("responsible", &self.responsible);
-            record.field("role_list", &self.role_list);
+            record.field("1", &self.f_1);
+            record.field("2", &self.f_2);
+            record.field("3", &self.f_3);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
+    /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 219.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AlgorithmId {
+        /// 同比策略
+        ///
+        /// Sent as `1000`.
+        同比策略,
+        /// 环比策略
+        ///
+        /// Sent as `1001`.
+        环比策略,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl AlgorithmId {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::同比策略 => 1000i64,
+                Self::环比策略 => 1001i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl AlgorithmId {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::同比策略 => Some("同比策略"),
+                Self::环比策略 => Some("环比策略"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for AlgorithmId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for AlgorithmId {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1000" => return ::std::result::Result::Ok(Self::同比策略),
+                "1001" => return ::std::result::Result::Ok(Self::环比策略),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("同比策略") {
+                return ::std::result::Result::Ok(Self::同比策略);
+            }
+            if text.eq_ignore_ascii_case("环比策略") {
+                return ::std::result::Result::Ok(Self::环比策略);
+            }
+            if ["同比策略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::同比策略);
+            }
+            if ["环比策略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::环比策略);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "AlgorithmId",
+                    "`1000` (同比策略), `1001` (环比策略)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for AlgorithmId {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1000i64 => Self::同比策略,
+                    1001i64 => Self::环比策略,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "AlgorithmId",
+                            ),
+                        );
+                    }
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `CollectorConf`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 52.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CollectorConf {
-        /// `config` (Not in the doc's table; seen in its example at line 240.)
-        pub config: Option<Config>,
-        /// 拨测任务所属分组 (described at line 57) (Not in the doc's table; seen in its example at line 240.)
-        pub groups: Option<String>,
-        /// `location` (Not in the doc's table; seen in its example at line 240.)
+        /// 拨测目标所在地址
         pub location: Option<Location>,
-        /// 拨测任务名称 (described at line 58) (Not in the doc's table; seen in its example at line 240.)
+        /// 拨测任务所属分组
+        pub groups: Option<String>,
+        /// 拨测任务名称
         pub name: Option<String>,
-        /// 协议类型(TCP、UDP、HTTP) (described at line 14) (Not in the doc's table; seen in its example at line 240.)
+        /// 拨测任务协议类型
         pub protocol: Option<String>,
+        /// 拨测任务详细配置
+        pub config: Option<Config>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3260,14 +3341,14 @@ pub mod export_uptime_check_task {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "CollectorConf",
-                &["config", "groups", "location", "name", "protocol"],
+                &["location", "groups", "name", "protocol", "config"],
             )?;
             ::std::result::Result::Ok(Self {
-                config: record.field("config")?,
-                groups: record.opt_text("groups")?,
                 location: record.field("location")?,
+                groups: record.opt_text("groups")?,
                 name: record.opt_text("name")?,
                 protocol: record.opt_text("protocol")?,
+                config: record.field("config")?,
                 extra: record.finish()?,
             })
         }
@@ -3276,32 +3357,34 @@ pub mod export_uptime_check_task {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("config", &self.config);
-            record.field("groups", &self.groups);
             record.field("location", &self.location);
+            record.field("groups", &self.groups);
             record.field("name", &self.name);
             record.field("protocol", &self.protocol);
+            record.field("config", &self.config);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `Config`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 62.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Config {
-        /// `ip_list` (Not in the doc's table; seen in its example at line 240.)
+        /// 目标IP地址 (Type inferred from the doc's example.)
         pub ip_list: Option<Vec<String>>,
-        /// 采集周期，单位min (described at line 68) (Not in the doc's table; seen in its example at line 240.)
-        pub period: Option<i64>,
-        /// 端口地址 (described at line 67) (Not in the doc's table; seen in its example at line 240.)
+        /// 端口地址
         pub port: Option<i64>,
-        /// 期望响应内容 (described at line 71) (Not in the doc's table; seen in its example at line 240.)
-        pub response: Option<String>,
-        /// 响应信息匹配方式(包含：in，不包含：nin，正则：reg) (described at line 69) (Not in the doc's table; seen in its example at line 240.)
+        /// 采集周期，单位min
+        pub period: Option<i64>,
+        /// 响应信息匹配方式(包含：in，不包含：nin，正则：reg)
         pub response_format: Option<String>,
-        /// 期望响应时间 (described at line 70) (Not in the doc's table; seen in its example at line 240.)
+        /// 期望响应时间
         pub timeout: Option<i64>,
+        /// 期望响应内容
+        pub response: Option<String>,
+        /// 期望响应码
+        pub response_code: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3313,15 +3396,24 @@ pub mod export_uptime_check_task {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "Config",
-                &["ip_list", "period", "port", "response", "response_format", "timeout"],
+                &[
+                    "ip_list",
+                    "port",
+                    "period",
+                    "response_format",
+                    "timeout",
+                    "response",
+                    "response_code",
+                ],
             )?;
             ::std::result::Result::Ok(Self {
                 ip_list: record.field("ip_list")?,
-                period: record.opt_int("period")?,
                 port: record.opt_int("port")?,
-                response: record.opt_text("response")?,
+                period: record.opt_int("period")?,
                 response_format: record.opt_text("response_format")?,
                 timeout: record.opt_int("timeout")?,
+                response: record.opt_text("response")?,
+                response_code: record.opt_text("response_code")?,
                 extra: record.finish()?,
             })
         }
@@ -3331,24 +3423,25 @@ pub mod export_uptime_check_task {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("ip_list", &self.ip_list);
-            record.field("period", &self.period);
             record.field("port", &self.port);
-            record.field("response", &self.response);
+            record.field("period", &self.period);
             record.field("response_format", &self.response_format);
             record.field("timeout", &self.timeout);
+            record.field("response", &self.response);
+            record.field("response_code", &self.response_code);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `DetectAlgorithm`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 214.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DetectAlgorithm {
-        /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002 (described at line 219) (Not in the doc's table; seen in its example at line 240.)
-        pub algorithm_id: Option<i64>,
-        /// `config` (Not in the doc's table; seen in its example at line 240.)
+        /// 检测算法详细配置
         pub config: Option<ExportUptimeCheckTaskConfig>,
+        /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
+        pub algorithm_id: Option<AlgorithmId>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3360,11 +3453,11 @@ pub mod export_uptime_check_task {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "DetectAlgorithm",
-                &["algorithm_id", "config"],
+                &["config", "algorithm_id"],
             )?;
             ::std::result::Result::Ok(Self {
-                algorithm_id: record.opt_int("algorithm_id")?,
                 config: record.field("config")?,
+                algorithm_id: record.field("algorithm_id")?,
                 extra: record.finish()?,
             })
         }
@@ -3373,23 +3466,23 @@ pub mod export_uptime_check_task {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("algorithm_id", &self.algorithm_id);
             record.field("config", &self.config);
+            record.field("algorithm_id", &self.algorithm_id);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `ExportUptimeCheckTaskConfig`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 221.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExportUptimeCheckTaskConfig {
-        /// 错误信息 (described at line 37) (Not in the doc's table; seen in its example at line 240.)
-        pub message: Option<String>,
-        /// 请求方式 (described at line 97) (Not in the doc's table; seen in its example at line 240.)
-        pub method: Option<String>,
-        /// 比较值 (described at line 225) (Not in the doc's table; seen in its example at line 240.)
+        /// 比较值
         pub threshold: Option<i64>,
+        /// 比较方式
+        pub method: Option<String>,
+        /// 说明
+        pub message: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3401,6 +3494,49 @@ pub mod export_uptime_check_task {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskConfig",
+                &["threshold", "method", "message"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                threshold: record.opt_int("threshold")?,
+                method: record.opt_text("method")?,
+                message: record.opt_text("message")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("threshold", &self.threshold);
+            record.field("method", &self.method);
+            record.field("message", &self.message);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskConfig3`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskConfig3 {
+        /// 错误信息 (described at line 37) (Not in the doc's table; seen in its example at line 240.)
+        pub message: Option<String>,
+        /// 请求方式 (described at line 97) (Not in the doc's table; seen in its example at line 240.)
+        pub method: Option<String>,
+        /// 比较值 (described at line 225) (Not in the doc's table; seen in its example at line 240.)
+        pub threshold: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskConfig3 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ExportUptimeCheckTaskConfig3",
                 &["message", "method", "threshold"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -3422,15 +3558,54 @@ pub mod export_uptime_check_task {
             record.finish()
         }
     }
-    /// `ExportUptimeCheckTaskLocation`
+    /// `ExportUptimeCheckTaskDetectAlgorithm`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
     #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExportUptimeCheckTaskDetectAlgorithm {
+        /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002 (described at line 219) (Not in the doc's table; seen in its example at line 240.)
+        pub algorithm_id: Option<i64>,
+        /// `config` (Not in the doc's table; seen in its example at line 240.)
+        pub config: Option<ExportUptimeCheckTaskConfig3>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ExportUptimeCheckTaskDetectAlgorithm {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ExportUptimeCheckTaskDetectAlgorithm",
+                &["algorithm_id", "config"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                algorithm_id: record.opt_int("algorithm_id")?,
+                config: record.field("config")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("algorithm_id", &self.algorithm_id);
+            record.field("config", &self.config);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ExportUptimeCheckTaskLocation`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 156.
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExportUptimeCheckTaskLocation {
-        /// 省份 (described at line 161) (Not in the doc's table; seen in its example at line 240.)
-        pub city: Option<String>,
-        /// 国家 (described at line 160) (Not in the doc's table; seen in its example at line 240.)
+        /// 国家
         pub country: Option<String>,
+        /// 省份
+        pub city: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3442,11 +3617,11 @@ pub mod export_uptime_check_task {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskLocation",
-                &["city", "country"],
+                &["country", "city"],
             )?;
             ::std::result::Result::Ok(Self {
-                city: record.opt_text("city")?,
                 country: record.opt_text("country")?,
+                city: record.opt_text("city")?,
                 extra: record.finish()?,
             })
         }
@@ -3455,8 +3630,8 @@ pub mod export_uptime_check_task {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("city", &self.city);
             record.field("country", &self.country);
+            record.field("city", &self.city);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -3537,15 +3712,15 @@ pub mod export_uptime_check_task {
     }
     /// `ExportUptimeCheckTaskResponseItem`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 44.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExportUptimeCheckTaskResponseItem {
-        /// `collector_conf` (Not in the doc's table; seen in its example at line 240.)
+        /// 拨测任务基础配置
         pub collector_conf: Option<CollectorConf>,
-        /// `monitor_conf` (Not in the doc's table; seen in its example at line 240.)
-        pub monitor_conf: Option<Vec<MonitorConf>>,
-        /// `target_conf` (Not in the doc's table; seen in its example at line 240.)
+        /// 拨测任务下发配置
         pub target_conf: Option<TargetConf>,
+        /// 拨测任务对应的监控策略
+        pub monitor_conf: Option<Vec<MonitorConf>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3557,12 +3732,12 @@ pub mod export_uptime_check_task {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskResponseItem",
-                &["collector_conf", "monitor_conf", "target_conf"],
+                &["collector_conf", "target_conf", "monitor_conf"],
             )?;
             ::std::result::Result::Ok(Self {
                 collector_conf: record.field("collector_conf")?,
-                monitor_conf: record.field("monitor_conf")?,
                 target_conf: record.field("target_conf")?,
+                monitor_conf: record.field("monitor_conf")?,
                 extra: record.finish()?,
             })
         }
@@ -3572,23 +3747,23 @@ pub mod export_uptime_check_task {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("collector_conf", &self.collector_conf);
-            record.field("monitor_conf", &self.monitor_conf);
             record.field("target_conf", &self.target_conf);
+            record.field("monitor_conf", &self.monitor_conf);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `ExportUptimeCheckTaskTargetConf`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 125.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TargetConf {
-        /// 业务ID (described at line 129) (Not in the doc's table; seen in its example at line 240.)
+        /// 业务ID
         pub bk_biz_id: Option<i64>,
+        /// 任务关联的节点信息
+        pub node_list: Option<Vec<Node>>,
         /// `node_id_list` (Not in the doc's table; seen in its example at line 240.)
         pub node_id_list: Option<Vec<serde_json::Value>>,
-        /// `node_list` (Not in the doc's table; seen in its example at line 240.)
-        pub node_list: Option<Vec<Node>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3600,12 +3775,12 @@ pub mod export_uptime_check_task {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "TargetConf",
-                &["bk_biz_id", "node_id_list", "node_list"],
+                &["bk_biz_id", "node_list", "node_id_list"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
-                node_id_list: record.field("node_id_list")?,
                 node_list: record.field("node_list")?,
+                node_id_list: record.field("node_id_list")?,
                 extra: record.finish()?,
             })
         }
@@ -3615,36 +3790,24 @@ pub mod export_uptime_check_task {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("node_id_list", &self.node_id_list);
             record.field("node_list", &self.node_list);
+            record.field("node_id_list", &self.node_id_list);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `Location`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 118.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Location {
-        /// 省份 (described at line 123) (Not in the doc's table; seen in its example at line 240.)
-        pub bk_province_name: Option<String>,
-        /// 国家 (described at line 122) (Not in the doc's table; seen in its example at line 240.)
+        /// 国家
         pub bk_state_name: Option<String>,
+        /// 省份
+        pub bk_province_name: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
-    }
-    impl Location {
-        /// Sets `bk_province_name`.
-        pub fn bk_province_name(mut self, value: impl Into<String>) -> Self {
-            self.bk_province_name = Some(value.into());
-            self
-        }
-        /// Sets `bk_state_name`.
-        pub fn bk_state_name(mut self, value: impl Into<String>) -> Self {
-            self.bk_state_name = Some(value.into());
-            self
-        }
     }
     impl crate::wire::Wire for Location {
         fn from_wire(
@@ -3653,11 +3816,11 @@ pub mod export_uptime_check_task {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "Location",
-                &["bk_province_name", "bk_state_name"],
+                &["bk_state_name", "bk_province_name"],
             )?;
             ::std::result::Result::Ok(Self {
-                bk_province_name: record.opt_text("bk_province_name")?,
                 bk_state_name: record.opt_text("bk_state_name")?,
+                bk_province_name: record.opt_text("bk_province_name")?,
                 extra: record.finish()?,
             })
         }
@@ -3666,51 +3829,49 @@ pub mod export_uptime_check_task {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_province_name", &self.bk_province_name);
             record.field("bk_state_name", &self.bk_state_name);
+            record.field("bk_province_name", &self.bk_province_name);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `MonitorConf`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 163.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MonitorConf {
-        /// `alarm_level_config` (Not in the doc's table; seen in its example at line 240.)
-        pub alarm_level_config: Option<
-            std::collections::BTreeMap<String, AlarmLevelConfig>,
-        >,
-        /// 监控策略ID (described at line 181) (Not in the doc's table; seen in its example at line 240.)
-        pub alarm_strategy_id: Option<i64>,
-        /// 业务ID (described at line 129) (Not in the doc's table; seen in its example at line 240.)
-        pub bk_biz_id: Option<i64>,
-        /// `condition` (Not in the doc's table; seen in its example at line 240.)
-        pub condition: Option<Vec<serde_json::Value>>,
-        /// 监控名称 (described at line 170) (Not in the doc's table; seen in its example at line 240.)
-        pub display_name: Option<String>,
-        /// 是否分级告警 (described at line 175) (Not in the doc's table; seen in its example at line 240.)
-        pub is_classify_notice: Option<bool>,
-        /// 是否启用 (described at line 172) (Not in the doc's table; seen in its example at line 240.)
-        pub is_enabled: Option<bool>,
-        /// `is_recovery` (Not in the doc's table; seen in its example at line 240.)
-        pub is_recovery: Option<bool>,
-        /// 监控源ID (described at line 180) (Not in the doc's table; seen in its example at line 240.)
-        pub monitor_id: Option<i64>,
-        /// 监控目标字段 (described at line 168) (Not in the doc's table; seen in its example at line 240.)
+        /// 监控触发条件配置
+        pub alarm_level_config: Option<AlarmLevelConfig>,
+        /// 监控目标字段
         pub monitor_target: Option<String>,
-        /// 无数据告警 (described at line 173) (Not in the doc's table; seen in its example at line 240.)
-        pub nodata_alarm: Option<i64>,
-        /// 节点数 (described at line 171) (Not in the doc's table; seen in its example at line 240.)
-        pub node_count: Option<i64>,
-        /// `rules` (Not in the doc's table; seen in its example at line 240.)
-        pub rules: Option<Rules>,
-        /// 监控场景 (described at line 179) (Not in the doc's table; seen in its example at line 240.)
-        pub scenario: Option<String>,
-        /// 单位 (described at line 169) (Not in the doc's table; seen in its example at line 240.)
+        /// 单位
         pub unit: Option<String>,
-        /// 监控源查询条件 (described at line 176) (Not in the doc's table; seen in its example at line 240.)
+        /// 监控名称
+        pub display_name: Option<String>,
+        /// 节点数
+        pub node_count: Option<i64>,
+        /// 是否启用
+        pub is_enabled: Option<bool>,
+        /// 无数据告警
+        pub nodata_alarm: Option<i64>,
+        /// 告警收敛配置
+        pub rules: Option<Rules>,
+        /// 是否分级告警
+        pub is_classify_notice: Option<bool>,
+        /// 监控源查询条件
         pub where_sql: Option<String>,
+        /// 监控范围 (Type inferred from the doc's example.)
+        pub condition: Option<Vec<serde_json::Value>>,
+        /// 业务ID
+        pub bk_biz_id: Option<i64>,
+        /// 监控场景
+        pub scenario: Option<String>,
+        /// 监控源ID
+        pub monitor_id: Option<i64>,
+        /// 监控策略ID
+        pub alarm_strategy_id: Option<i64>,
+        /// 自动恢复
+        pub is_recovery: Option<bool>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3724,40 +3885,40 @@ pub mod export_uptime_check_task {
                 "MonitorConf",
                 &[
                     "alarm_level_config",
-                    "alarm_strategy_id",
-                    "bk_biz_id",
-                    "condition",
-                    "display_name",
-                    "is_classify_notice",
-                    "is_enabled",
-                    "is_recovery",
-                    "monitor_id",
                     "monitor_target",
-                    "nodata_alarm",
-                    "node_count",
-                    "rules",
-                    "scenario",
                     "unit",
+                    "display_name",
+                    "node_count",
+                    "is_enabled",
+                    "nodata_alarm",
+                    "rules",
+                    "is_classify_notice",
                     "where_sql",
+                    "condition",
+                    "bk_biz_id",
+                    "scenario",
+                    "monitor_id",
+                    "alarm_strategy_id",
+                    "is_recovery",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
                 alarm_level_config: record.field("alarm_level_config")?,
-                alarm_strategy_id: record.opt_int("alarm_strategy_id")?,
-                bk_biz_id: record.opt_int("bk_biz_id")?,
-                condition: record.field("condition")?,
-                display_name: record.opt_text("display_name")?,
-                is_classify_notice: record.field("is_classify_notice")?,
-                is_enabled: record.field("is_enabled")?,
-                is_recovery: record.field("is_recovery")?,
-                monitor_id: record.opt_int("monitor_id")?,
                 monitor_target: record.opt_text("monitor_target")?,
-                nodata_alarm: record.opt_int("nodata_alarm")?,
-                node_count: record.opt_int("node_count")?,
-                rules: record.field("rules")?,
-                scenario: record.opt_text("scenario")?,
                 unit: record.opt_text("unit")?,
+                display_name: record.opt_text("display_name")?,
+                node_count: record.opt_int("node_count")?,
+                is_enabled: record.field("is_enabled")?,
+                nodata_alarm: record.opt_int("nodata_alarm")?,
+                rules: record.field("rules")?,
+                is_classify_notice: record.field("is_classify_notice")?,
                 where_sql: record.opt_text("where_sql")?,
+                condition: record.field("condition")?,
+                bk_biz_id: record.opt_int("bk_biz_id")?,
+                scenario: record.opt_text("scenario")?,
+                monitor_id: record.opt_int("monitor_id")?,
+                alarm_strategy_id: record.opt_int("alarm_strategy_id")?,
+                is_recovery: record.field("is_recovery")?,
                 extra: record.finish()?,
             })
         }
@@ -3767,33 +3928,33 @@ pub mod export_uptime_check_task {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("alarm_level_config", &self.alarm_level_config);
-            record.field("alarm_strategy_id", &self.alarm_strategy_id);
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("condition", &self.condition);
-            record.field("display_name", &self.display_name);
-            record.field("is_classify_notice", &self.is_classify_notice);
-            record.field("is_enabled", &self.is_enabled);
-            record.field("is_recovery", &self.is_recovery);
-            record.field("monitor_id", &self.monitor_id);
             record.field("monitor_target", &self.monitor_target);
-            record.field("nodata_alarm", &self.nodata_alarm);
-            record.field("node_count", &self.node_count);
-            record.field("rules", &self.rules);
-            record.field("scenario", &self.scenario);
             record.field("unit", &self.unit);
+            record.field("display_name", &self.display_name);
+            record.field("node_count", &self.node_count);
+            record.field("is_enabled", &self.is_enabled);
+            record.field("nodata_alarm", &self.nodata_alarm);
+            record.field("rules", &self.rules);
+            record.field("is_classify_notice", &self.is_classify_notice);
             record.field("where_sql", &self.where_sql);
+            record.field("condition", &self.condition);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("scenario", &self.scenario);
+            record.field("monitor_id", &self.monitor_id);
+            record.field("alarm_strategy_id", &self.alarm_strategy_id);
+            record.field("is_recovery", &self.is_recovery);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `Node`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 132.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Node {
-        /// `node_conf` (Not in the doc's table; seen in its example at line 240.)
+        /// 节点配置信息
         pub node_conf: Option<NodeConf>,
-        /// `target_conf` (Not in the doc's table; seen in its example at line 240.)
+        /// 节点下发信息
         pub target_conf: Option<ExportUptimeCheckTaskTargetConf>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -3827,17 +3988,17 @@ pub mod export_uptime_check_task {
     }
     /// `NodeConf`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 147.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NodeConf {
-        /// 运营商信息 (described at line 151) (Not in the doc's table; seen in its example at line 240.)
+        /// 运营商信息
         pub carrieroperator: Option<String>,
-        /// 是否为通用节点 (described at line 153) (Not in the doc's table; seen in its example at line 240.)
-        pub is_common: Option<bool>,
-        /// `location` (Not in the doc's table; seen in its example at line 240.)
-        pub location: Option<ExportUptimeCheckTaskLocation>,
-        /// 拨测任务名称 (described at line 58) (Not in the doc's table; seen in its example at line 240.)
+        /// 节点名称
         pub name: Option<String>,
+        /// 是否为通用节点
+        pub is_common: Option<bool>,
+        /// 节点所在区域
+        pub location: Option<ExportUptimeCheckTaskLocation>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3849,13 +4010,13 @@ pub mod export_uptime_check_task {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "NodeConf",
-                &["carrieroperator", "is_common", "location", "name"],
+                &["carrieroperator", "name", "is_common", "location"],
             )?;
             ::std::result::Result::Ok(Self {
                 carrieroperator: record.opt_text("carrieroperator")?,
+                name: record.opt_text("name")?,
                 is_common: record.field("is_common")?,
                 location: record.field("location")?,
-                name: record.opt_text("name")?,
                 extra: record.finish()?,
             })
         }
@@ -3865,23 +4026,23 @@ pub mod export_uptime_check_task {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("carrieroperator", &self.carrieroperator);
+            record.field("name", &self.name);
             record.field("is_common", &self.is_common);
             record.field("location", &self.location);
-            record.field("name", &self.name);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `Rules`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 184.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rules {
-        /// 告警窗口 (described at line 188) (Not in the doc's table; seen in its example at line 240.)
+        /// 告警窗口
         pub alarm_window: Option<i64>,
-        /// 检测窗口 (described at line 189) (Not in the doc's table; seen in its example at line 240.)
+        /// 检测窗口
         pub check_window: Option<i64>,
-        /// 数量 (described at line 190) (Not in the doc's table; seen in its example at line 240.)
+        /// 数量
         pub count: Option<i64>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -3915,17 +4076,171 @@ pub mod export_uptime_check_task {
             record.finish()
         }
     }
-    /// `TargetConf`
+    /// `T1`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 200.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct T1 {
+        /// 当日开始告警时间
+        pub alarm_start_time: Option<String>,
+        /// 当日结束告警时间
+        pub alarm_end_time: Option<String>,
+        /// 检测算法配置
+        pub detect_algorithm: Option<Vec<DetectAlgorithm>>,
+        /// 自动恢复
+        pub is_recovery: Option<String>,
+        /// 告警级别，1致命、2预警、3提醒
+        pub monitor_level: Option<i64>,
+        /// 通知方式，mail邮件、wechat微信、sms短信、phone电话 (Type inferred from the doc's example.)
+        pub notify_way: Option<Vec<String>>,
+        /// 电话通知对象，账号名
+        pub phone_receiver: Option<Vec<serde_json::Value>>,
+        /// 其他通知人列表
+        pub responsible: Option<Vec<serde_json::Value>>,
+        /// 通知人分组，在业务管理中配置 (Type inferred from the doc's example.)
+        pub role_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for T1 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "T1",
+                &[
+                    "alarm_start_time",
+                    "alarm_end_time",
+                    "detect_algorithm",
+                    "is_recovery",
+                    "monitor_level",
+                    "notify_way",
+                    "phone_receiver",
+                    "responsible",
+                    "role_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                detect_algorithm: record.field("detect_algorithm")?,
+                is_recovery: record.opt_text("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                notify_way: record.field("notify_way")?,
+                phone_receiver: record.field("phone_receiver")?,
+                responsible: record.field("responsible")?,
+                role_list: record.field("role_list")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("detect_algorithm", &self.detect_algorithm);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("notify_way", &self.notify_way);
+            record.field("phone_receiver", &self.phone_receiver);
+            record.field("responsible", &self.responsible);
+            record.field("role_list", &self.role_list);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `T2`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 240.
     #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct T2 {
+        /// 当日结束告警时间 (described at line 205) (Not in the doc's table; seen in its example at line 240.)
+        pub alarm_end_time: Option<String>,
+        /// 当日开始告警时间 (described at line 204) (Not in the doc's table; seen in its example at line 240.)
+        pub alarm_start_time: Option<String>,
+        /// `detect_algorithm` (Not in the doc's table; seen in its example at line 240.)
+        pub detect_algorithm: Option<Vec<ExportUptimeCheckTaskDetectAlgorithm>>,
+        /// `is_recovery` (Not in the doc's table; seen in its example at line 240.)
+        pub is_recovery: Option<bool>,
+        /// 告警级别，1致命、2预警、3提醒 (described at line 208) (Not in the doc's table; seen in its example at line 240.)
+        pub monitor_level: Option<i64>,
+        /// `notify_way` (Not in the doc's table; seen in its example at line 240.)
+        pub notify_way: Option<Vec<String>>,
+        /// `phone_receiver` (Not in the doc's table; seen in its example at line 240.)
+        pub phone_receiver: Option<Vec<serde_json::Value>>,
+        /// `responsible` (Not in the doc's table; seen in its example at line 240.)
+        pub responsible: Option<Vec<serde_json::Value>>,
+        /// `role_list` (Not in the doc's table; seen in its example at line 240.)
+        pub role_list: Option<Vec<String>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for T2 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "T2",
+                &[
+                    "alarm_end_time",
+                    "alarm_start_time",
+                    "detect_algorithm",
+                    "is_recovery",
+                    "monitor_level",
+                    "notify_way",
+                    "phone_receiver",
+                    "responsible",
+                    "role_list",
+                ],
+            )?;
+            ::std::result::Result::Ok(Self {
+                alarm_end_time: record.opt_text("alarm_end_time")?,
+                alarm_start_time: record.opt_text("alarm_start_time")?,
+                detect_algorithm: record.field("detect_algorithm")?,
+                is_recovery: record.field("is_recovery")?,
+                monitor_level: record.opt_int("monitor_level")?,
+                notify_way: record.field("notify_way")?,
+                phone_receiver: record.field("phone_receiver")?,
+                responsible: record.field("responsible")?,
+                role_list: record.field("role_list")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("alarm_end_time", &self.alarm_end_time);
+            record.field("alarm_start_time", &self.alarm_start_time);
+            record.field("detect_algorithm", &self.detect_algorithm);
+            record.field("is_recovery", &self.is_recovery);
+            record.field("monitor_level", &self.monitor_level);
+            record.field("notify_way", &self.notify_way);
+            record.field("phone_receiver", &self.phone_receiver);
+            record.field("responsible", &self.responsible);
+            record.field("role_list", &self.role_list);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `TargetConf`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/export_uptime_check_task.md` at line 139.
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExportUptimeCheckTaskTargetConf {
-        /// 业务ID (described at line 129) (Not in the doc's table; seen in its example at line 240.)
+        /// 节点所属业务
         pub bk_biz_id: Option<i64>,
-        /// 节点云区域ID (described at line 145) (Not in the doc's table; seen in its example at line 240.)
-        pub bk_cloud_id: Option<i64>,
-        /// 节点IP (described at line 144) (Not in the doc's table; seen in its example at line 240.)
+        /// 节点IP
         pub ip: Option<String>,
+        /// 节点云区域ID
+        pub bk_cloud_id: Option<i64>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3937,12 +4252,12 @@ pub mod export_uptime_check_task {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "ExportUptimeCheckTaskTargetConf",
-                &["bk_biz_id", "bk_cloud_id", "ip"],
+                &["bk_biz_id", "ip", "bk_cloud_id"],
             )?;
             ::std::result::Result::Ok(Self {
                 bk_biz_id: record.opt_int("bk_biz_id")?,
-                bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 ip: record.opt_text("ip")?,
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
                 extra: record.finish()?,
             })
         }
@@ -3952,17 +4267,19 @@ pub mod export_uptime_check_task {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("bk_cloud_id", &self.bk_cloud_id);
             record.field("ip", &self.ip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     crate::serde_through_wire!(
-        AlarmLevelConfig, CollectorConf, Config, DetectAlgorithm,
-        ExportUptimeCheckTaskConfig, ExportUptimeCheckTaskLocation,
+        AlarmLevelConfig, AlgorithmId, CollectorConf, Config, DetectAlgorithm,
+        ExportUptimeCheckTaskConfig, ExportUptimeCheckTaskConfig3,
+        ExportUptimeCheckTaskDetectAlgorithm, ExportUptimeCheckTaskLocation,
         ExportUptimeCheckTaskRequest, ExportUptimeCheckTaskResponseItem, TargetConf,
-        Location, MonitorConf, Node, NodeConf, Rules, ExportUptimeCheckTaskTargetConf
+        Location, MonitorConf, Node, NodeConf, Rules, T1, T2,
+        ExportUptimeCheckTaskTargetConf
     );
 }
 pub use export_uptime_check_task::ExportUptimeCheckTaskRequest;
@@ -3970,10 +4287,52 @@ pub use export_uptime_check_task::ExportUptimeCheckTaskRequest;
 pub mod get_action_config {
     pub use super::edit_action_config::Authorize;
     pub use super::edit_action_config::Body;
-    pub use super::edit_action_config::ExecuteConfig;
     pub use super::edit_action_config::FailedRetry;
     pub use super::edit_action_config::PluginId;
     pub use super::edit_action_config::TemplateDetail;
+    /// `GetActionConfigExecuteConfig`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/get_action_config.md` at line 112.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExecuteConfig {
+        /// 周边系统的模版ID
+        pub template_id: Option<String>,
+        /// 模版详情（默认{}） (Type inferred from the doc's example.)
+        pub template_detail: Option<TemplateDetail>,
+        /// 执行超时时间（单位s，默认600s）
+        pub timeout: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ExecuteConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ExecuteConfig",
+                &["template_id", "template_detail", "timeout"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                template_id: record.opt_text("template_id")?,
+                template_detail: record.field("template_detail")?,
+                timeout: record.opt_int("timeout")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("template_id", &self.template_id);
+            record.field("template_detail", &self.template_detail);
+            record.field("timeout", &self.timeout);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 查询单个处理套餐
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/get_action_config.md` at line 5.
@@ -4034,7 +4393,7 @@ pub mod get_action_config {
         pub plugin_id: Option<PluginId>,
         /// 描述
         pub desc: Option<String>,
-        /// 执行参数（根据plug_in对应的 plugin_type不同，所需参数也不同） (Type inferred from the doc's example.)
+        /// 执行参数（根据plug_in对应的 plugin_type不同，所需参数也不同）
         pub execute_config: Option<ExecuteConfig>,
         /// 处理套餐ID
         pub id: Option<i64>,
@@ -4117,7 +4476,9 @@ pub mod get_action_config {
             record.finish()
         }
     }
-    crate::serde_through_wire!(GetActionConfigRequest, GetActionConfigResponse);
+    crate::serde_through_wire!(
+        ExecuteConfig, GetActionConfigRequest, GetActionConfigResponse
+    );
 }
 pub use get_action_config::GetActionConfigRequest;
 pub use get_action_config::GetActionConfigResponse;
@@ -4380,16 +4741,30 @@ pub mod get_shield {
     pub use super::add_shield::NoticeReceiver;
     /// `GetShieldDimensionConfig`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/get_shield.md` at line 112.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/monitor_v3/zh_hans/get_shield.md` at line 76.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DimensionConfig {
-        /// 范围类型 (described at line 51) (Not in the doc's table; seen in its example at line 112.)
-        pub scope_type: Option<String>,
-        /// `target` (Not in the doc's table; seen in its example at line 112.)
+        /// 屏蔽范围，可选值"instance","ip", "node","biz"
+        pub scope_type: String,
+        /// 根据范围类型对应的实例列表 (Type inferred from the doc's example.)
         pub target: Option<Vec<i64>>,
+        /// 指标id
+        pub metric_id: Option<Vec<serde_json::Value>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
+    }
+    impl DimensionConfig {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(scope_type: impl Into<String>) -> Self {
+            Self {
+                scope_type: scope_type.into(),
+                target: None,
+                metric_id: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
     }
     impl crate::wire::Wire for DimensionConfig {
         fn from_wire(
@@ -4398,21 +4773,20 @@ pub mod get_shield {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "DimensionConfig",
-                &["scope_type", "target"],
+                &["scope_type", "target", "metric_id"],
             )?;
             ::std::result::Result::Ok(Self {
-                scope_type: record.opt_text("scope_type")?,
+                scope_type: record.text("scope_type")?,
                 target: record.field("target")?,
+                metric_id: record.field("metric_id")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("scope_type", &self.scope_type);
             record.field("target", &self.target);
+            record.field("metric_id", &self.metric_id);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -4485,7 +4859,7 @@ pub mod get_shield {
         pub shield_notice: Option<bool>,
         /// 通知配置
         pub notice_config: Option<NoticeConfig>,
-        /// 屏蔽维度 (Type inferred from the doc's example.)
+        /// 屏蔽维度
         pub dimension_config: Option<DimensionConfig>,
         /// 屏蔽ID
         pub id: Option<i64>,
@@ -4906,27 +5280,26 @@ pub mod import_uptime_check_node {
     }
     /// `ImportUptimeCheckNodeLocation`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_node.md` at line 51.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_node.md` at line 41.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Location {
-        /// 城市 (described at line 46) (Not in the doc's table; seen in its example at line 51.)
-        pub city: Option<String>,
-        /// 国家 (described at line 45) (Not in the doc's table; seen in its example at line 51.)
-        pub country: Option<String>,
+        /// 国家
+        pub country: String,
+        /// 城市
+        pub city: String,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Location {
-        /// Sets `city`.
-        pub fn city(mut self, value: impl Into<String>) -> Self {
-            self.city = Some(value.into());
-            self
-        }
-        /// Sets `country`.
-        pub fn country(mut self, value: impl Into<String>) -> Self {
-            self.country = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(country: impl Into<String>, city: impl Into<String>) -> Self {
+            Self {
+                country: country.into(),
+                city: city.into(),
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Location {
@@ -4936,21 +5309,18 @@ pub mod import_uptime_check_node {
             let mut record = crate::wire::Record::read(
                 value,
                 "Location",
-                &["city", "country"],
+                &["country", "city"],
             )?;
             ::std::result::Result::Ok(Self {
-                city: record.opt_text("city")?,
-                country: record.opt_text("country")?,
+                country: record.text("country")?,
+                city: record.text("city")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("city", &self.city);
             record.field("country", &self.country);
+            record.field("city", &self.city);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -4966,7 +5336,7 @@ pub mod import_uptime_check_node {
         pub ip_type: Option<i64>,
         /// 节点名称
         pub name: String,
-        /// 节点所在地区 (Type inferred from the doc's example.)
+        /// 节点所在地区
         pub location: Location,
         /// 运营商，最大长度50(内网、联通、移动、其他)
         pub carrieroperator: String,
@@ -5245,107 +5615,7 @@ pub mod import_uptime_check_node {
 pub use import_uptime_check_node::ImportUptimeCheckNodeRequest;
 /// Types of [`import_uptime_check_task`](super::endpoints::ImportUptimeCheckTask).
 pub mod import_uptime_check_task {
-    pub use super::export_uptime_check_task::Location as ImportUptimeCheckTaskLocation;
-    /// 检测算法ID，静态阈值 1000、同比策略(简易) 1001、环比策略(简易)1002
-    ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 185.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum AlgorithmId {
-        /// 同比策略
-        ///
-        /// Sent as `1000`.
-        同比策略,
-        /// 环比策略
-        ///
-        /// Sent as `1001`.
-        环比策略,
-        /// A code the docs do not list (sent by a newer server).
-        Unknown(i64),
-    }
-    impl AlgorithmId {
-        /// The code on the wire.
-        pub fn code(&self) -> i64 {
-            match self {
-                Self::同比策略 => 1000i64,
-                Self::环比策略 => 1001i64,
-                Self::Unknown(wire) => *wire,
-            }
-        }
-    }
-    impl AlgorithmId {
-        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
-        pub fn label(&self) -> Option<&'static str> {
-            #[allow(unreachable_patterns)]
-            match self {
-                Self::同比策略 => Some("同比策略"),
-                Self::环比策略 => Some("环比策略"),
-                _ => None,
-            }
-        }
-    }
-    /// The value as sent on the wire.
-    impl ::std::fmt::Display for AlgorithmId {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            write!(f, "{}", self.code())
-        }
-    }
-    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
-    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
-    impl ::std::str::FromStr for AlgorithmId {
-        type Err = crate::wire::WireError;
-        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
-            let text = text.trim();
-            match text {
-                "1000" => return ::std::result::Result::Ok(Self::同比策略),
-                "1001" => return ::std::result::Result::Ok(Self::环比策略),
-                _ => {}
-            }
-            if text.eq_ignore_ascii_case("同比策略") {
-                return ::std::result::Result::Ok(Self::同比策略);
-            }
-            if text.eq_ignore_ascii_case("环比策略") {
-                return ::std::result::Result::Ok(Self::环比策略);
-            }
-            if ["同比策略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
-                return ::std::result::Result::Ok(Self::同比策略);
-            }
-            if ["环比策略"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
-                return ::std::result::Result::Ok(Self::环比策略);
-            }
-            ::std::result::Result::Err(
-                crate::wire::WireError::not_a_value(
-                    text,
-                    "AlgorithmId",
-                    "`1000` (同比策略), `1001` (环比策略)",
-                ),
-            )
-        }
-    }
-    impl crate::wire::Wire for AlgorithmId {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let wire = crate::wire::code(value)?;
-            ::std::result::Result::Ok(
-                match wire {
-                    1000i64 => Self::同比策略,
-                    1001i64 => Self::环比策略,
-                    _ if crate::wire::is_checking() => {
-                        return ::std::result::Result::Err(
-                            crate::wire::WireError::unlisted(
-                                &wire.to_string(),
-                                "AlgorithmId",
-                            ),
-                        );
-                    }
-                    _ => Self::Unknown(wire),
-                },
-            )
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            serde_json::Value::from(self.code())
-        }
-    }
+    pub use super::export_uptime_check_task::AlgorithmId;
     /// `ImportUptimeCheckTaskAlarmLevelConfig`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 158.
@@ -5865,66 +6135,46 @@ pub mod import_uptime_check_task {
     }
     /// `ImportUptimeCheckTaskConfig5`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 76.
+    /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 115.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ImportUptimeCheckTaskConfig4 {
+        /// 是
+        pub urls: Option<String>,
+        /// 是
+        pub method: Option<String>,
+        /// 否 (Type inferred from the doc's example.)
+        pub headers: Option<Vec<serde_json::Value>>,
+        /// 否
+        pub insecure_skip_verify: Option<bool>,
+        /// 否
+        pub period: Option<i64>,
+        /// 否
+        pub response_format: Option<String>,
+        /// 否
+        pub timeout: Option<i64>,
+        /// 否
+        pub response: Option<String>,
+        /// 否
+        pub response_code: Option<String>,
+        /// 否
+        pub request: Option<String>,
         /// `ip_list` (Not in the doc's table; seen in its example at line 76.)
         pub ip_list: Option<Vec<String>>,
-        /// 采集周期，单位min，默认1 (described at line 92) (Not in the doc's table; seen in its example at line 76.)
-        pub period: Option<i64>,
         /// 端口地址 (described at line 91) (Not in the doc's table; seen in its example at line 76.)
         pub port: Option<i64>,
-        /// 期望响应内容 (described at line 95) (Not in the doc's table; seen in its example at line 76.)
-        pub response: Option<String>,
-        /// 响应信息匹配方式(包含：in，不包含：nin，正则：reg)，默认in (described at line 93) (Not in the doc's table; seen in its example at line 76.)
-        pub response_format: Option<String>,
-        /// 期望响应时间，单位ms，默认3000 (described at line 94) (Not in the doc's table; seen in its example at line 76.)
-        pub timeout: Option<i64>,
-        /// `headers` (Not in the doc's table; seen in its example at line 101.)
-        pub headers: Option<Vec<serde_json::Value>>,
-        /// 否 (described at line 122) (Not in the doc's table; seen in its example at line 101.)
-        pub insecure_skip_verify: Option<bool>,
-        /// 是 (described at line 120) (Not in the doc's table; seen in its example at line 101.)
-        pub method: Option<String>,
-        /// 否 (described at line 128) (Not in the doc's table; seen in its example at line 101.)
-        pub request: Option<String>,
-        /// 期望响应码 (described at line 96) (Not in the doc's table; seen in its example at line 101.)
-        pub response_code: Option<String>,
-        /// 是 (described at line 119) (Not in the doc's table; seen in its example at line 101.)
-        pub urls: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl ImportUptimeCheckTaskConfig4 {
-        /// Sets `ip_list`.
-        pub fn ip_list(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.ip_list = Some(value.into());
+        /// Sets `urls`.
+        pub fn urls(mut self, value: impl Into<String>) -> Self {
+            self.urls = Some(value.into());
             self
         }
-        /// Sets `period`.
-        pub fn period(mut self, value: impl Into<i64>) -> Self {
-            self.period = Some(value.into());
-            self
-        }
-        /// Sets `port`.
-        pub fn port(mut self, value: impl Into<i64>) -> Self {
-            self.port = Some(value.into());
-            self
-        }
-        /// Sets `response`.
-        pub fn response(mut self, value: impl Into<String>) -> Self {
-            self.response = Some(value.into());
-            self
-        }
-        /// Sets `response_format`.
-        pub fn response_format(mut self, value: impl Into<String>) -> Self {
-            self.response_format = Some(value.into());
-            self
-        }
-        /// Sets `timeout`.
-        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
-            self.timeout = Some(value.into());
+        /// Sets `method`.
+        pub fn method(mut self, value: impl Into<String>) -> Self {
+            self.method = Some(value.into());
             self
         }
         /// Sets `headers`.
@@ -5937,14 +6187,24 @@ pub mod import_uptime_check_task {
             self.insecure_skip_verify = Some(value.into());
             self
         }
-        /// Sets `method`.
-        pub fn method(mut self, value: impl Into<String>) -> Self {
-            self.method = Some(value.into());
+        /// Sets `period`.
+        pub fn period(mut self, value: impl Into<i64>) -> Self {
+            self.period = Some(value.into());
             self
         }
-        /// Sets `request`.
-        pub fn request(mut self, value: impl Into<String>) -> Self {
-            self.request = Some(value.into());
+        /// Sets `response_format`.
+        pub fn response_format(mut self, value: impl Into<String>) -> Self {
+            self.response_format = Some(value.into());
+            self
+        }
+        /// Sets `timeout`.
+        pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+            self.timeout = Some(value.into());
+            self
+        }
+        /// Sets `response`.
+        pub fn response(mut self, value: impl Into<String>) -> Self {
+            self.response = Some(value.into());
             self
         }
         /// Sets `response_code`.
@@ -5952,9 +6212,19 @@ pub mod import_uptime_check_task {
             self.response_code = Some(value.into());
             self
         }
-        /// Sets `urls`.
-        pub fn urls(mut self, value: impl Into<String>) -> Self {
-            self.urls = Some(value.into());
+        /// Sets `request`.
+        pub fn request(mut self, value: impl Into<String>) -> Self {
+            self.request = Some(value.into());
+            self
+        }
+        /// Sets `ip_list`.
+        pub fn ip_list(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.ip_list = Some(value.into());
+            self
+        }
+        /// Sets `port`.
+        pub fn port(mut self, value: impl Into<i64>) -> Self {
+            self.port = Some(value.into());
             self
         }
     }
@@ -5966,33 +6236,33 @@ pub mod import_uptime_check_task {
                 value,
                 "ImportUptimeCheckTaskConfig4",
                 &[
-                    "ip_list",
-                    "period",
-                    "port",
-                    "response",
-                    "response_format",
-                    "timeout",
+                    "urls",
+                    "method",
                     "headers",
                     "insecure_skip_verify",
-                    "method",
-                    "request",
+                    "period",
+                    "response_format",
+                    "timeout",
+                    "response",
                     "response_code",
-                    "urls",
+                    "request",
+                    "ip_list",
+                    "port",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
-                ip_list: record.field("ip_list")?,
-                period: record.opt_int("period")?,
-                port: record.opt_int("port")?,
-                response: record.opt_text("response")?,
-                response_format: record.opt_text("response_format")?,
-                timeout: record.opt_int("timeout")?,
+                urls: record.opt_text("urls")?,
+                method: record.opt_text("method")?,
                 headers: record.field("headers")?,
                 insecure_skip_verify: record.field("insecure_skip_verify")?,
-                method: record.opt_text("method")?,
-                request: record.opt_text("request")?,
+                period: record.opt_int("period")?,
+                response_format: record.opt_text("response_format")?,
+                timeout: record.opt_int("timeout")?,
+                response: record.opt_text("response")?,
                 response_code: record.opt_text("response_code")?,
-                urls: record.opt_text("urls")?,
+                request: record.opt_text("request")?,
+                ip_list: record.field("ip_list")?,
+                port: record.opt_int("port")?,
                 extra: record.finish()?,
             })
         }
@@ -6001,18 +6271,18 @@ pub mod import_uptime_check_task {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("ip_list", &self.ip_list);
-            record.field("period", &self.period);
-            record.field("port", &self.port);
-            record.field("response", &self.response);
-            record.field("response_format", &self.response_format);
-            record.field("timeout", &self.timeout);
+            record.field("urls", &self.urls);
+            record.field("method", &self.method);
             record.field("headers", &self.headers);
             record.field("insecure_skip_verify", &self.insecure_skip_verify);
-            record.field("method", &self.method);
-            record.field("request", &self.request);
+            record.field("period", &self.period);
+            record.field("response_format", &self.response_format);
+            record.field("timeout", &self.timeout);
+            record.field("response", &self.response);
             record.field("response_code", &self.response_code);
-            record.field("urls", &self.urls);
+            record.field("request", &self.request);
+            record.field("ip_list", &self.ip_list);
+            record.field("port", &self.port);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -6309,6 +6579,57 @@ pub mod import_uptime_check_task {
             let mut record = crate::wire::RecordWriter::new();
             record.field("country", &self.country);
             record.field("city", &self.city);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskLocation3`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 206.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ImportUptimeCheckTaskLocation {
+        /// `bk_province_name` (Not in the doc's table; seen in its example at line 206.)
+        pub bk_province_name: Option<String>,
+        /// `bk_state_name` (Not in the doc's table; seen in its example at line 206.)
+        pub bk_state_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl ImportUptimeCheckTaskLocation {
+        /// Sets `bk_province_name`.
+        pub fn bk_province_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_province_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_state_name`.
+        pub fn bk_state_name(mut self, value: impl Into<String>) -> Self {
+            self.bk_state_name = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for ImportUptimeCheckTaskLocation {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportUptimeCheckTaskLocation",
+                &["bk_province_name", "bk_state_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_province_name: record.opt_text("bk_province_name")?,
+                bk_state_name: record.opt_text("bk_state_name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_province_name", &self.bk_province_name);
+            record.field("bk_state_name", &self.bk_state_name);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -6800,7 +7121,7 @@ pub mod import_uptime_check_task {
         pub bk_biz_id: Option<i64>,
         /// 拨测任务配置列表
         pub conf_list: Option<Vec<Conf>>,
-        /// `config` (Not in the doc's table; seen in its example at line 76.)
+        /// `config` (Type inferred from the doc's example.)
         pub config: Option<ImportUptimeCheckTaskConfig4>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -6989,127 +7310,7 @@ pub mod import_uptime_check_task {
             record.finish()
         }
     }
-    /// `ImportUptimeCheckTaskTargetConf`
-    ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 39.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ImportUptimeCheckTaskTargetConf {
-        /// IP
-        pub ip: String,
-        /// 云区域ID
-        pub bk_cloud_id: i64,
-        /// 业务id
-        pub bk_biz_id: i64,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl ImportUptimeCheckTaskTargetConf {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            ip: impl Into<String>,
-            bk_cloud_id: impl Into<i64>,
-            bk_biz_id: impl Into<i64>,
-        ) -> Self {
-            Self {
-                ip: ip.into(),
-                bk_cloud_id: bk_cloud_id.into(),
-                bk_biz_id: bk_biz_id.into(),
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    impl crate::wire::Wire for ImportUptimeCheckTaskTargetConf {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ImportUptimeCheckTaskTargetConf",
-                &["ip", "bk_cloud_id", "bk_biz_id"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                ip: record.text("ip")?,
-                bk_cloud_id: record.int("bk_cloud_id")?,
-                bk_biz_id: record.int("bk_biz_id")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("ip", &self.ip);
-            record.field("bk_cloud_id", &self.bk_cloud_id);
-            record.field("bk_biz_id", &self.bk_biz_id);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `ImportUptimeCheckTaskTargetConf3`
-    ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 24.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct TargetConf {
-        /// 业务ID
-        pub bk_biz_id: i64,
-        /// 默认\[\],需导入节点配置
-        pub node_list: Option<Vec<Node>>,
-        /// 默认\[\],下发节点ID列表，node_list与node_id_list不能同时为空 (Type inferred from the doc's example.)
-        pub node_id_list: Option<Vec<serde_json::Value>>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl TargetConf {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
-            Self {
-                bk_biz_id: bk_biz_id.into(),
-                node_list: None,
-                node_id_list: None,
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    impl TargetConf {
-        /// Sets `node_list`.
-        pub fn node_list(mut self, value: impl Into<Vec<Node>>) -> Self {
-            self.node_list = Some(value.into());
-            self
-        }
-        /// Sets `node_id_list`.
-        pub fn node_id_list(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
-            self.node_id_list = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for TargetConf {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "TargetConf",
-                &["bk_biz_id", "node_list", "node_id_list"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_biz_id: record.int("bk_biz_id")?,
-                node_list: record.field("node_list")?,
-                node_id_list: record.field("node_id_list")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("node_list", &self.node_list);
-            record.field("node_id_list", &self.node_id_list);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `T1`
+    /// `ImportUptimeCheckTaskT1`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 166.
     #[derive(Debug, Clone, PartialEq)]
@@ -7346,7 +7547,7 @@ pub mod import_uptime_check_task {
             record.finish()
         }
     }
-    /// `T2`
+    /// `ImportUptimeCheckTaskT2`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 206.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -7476,14 +7677,134 @@ pub mod import_uptime_check_task {
             record.finish()
         }
     }
+    /// `ImportUptimeCheckTaskTargetConf`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 39.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ImportUptimeCheckTaskTargetConf {
+        /// IP
+        pub ip: String,
+        /// 云区域ID
+        pub bk_cloud_id: i64,
+        /// 业务id
+        pub bk_biz_id: i64,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl ImportUptimeCheckTaskTargetConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            ip: impl Into<String>,
+            bk_cloud_id: impl Into<i64>,
+            bk_biz_id: impl Into<i64>,
+        ) -> Self {
+            Self {
+                ip: ip.into(),
+                bk_cloud_id: bk_cloud_id.into(),
+                bk_biz_id: bk_biz_id.into(),
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl crate::wire::Wire for ImportUptimeCheckTaskTargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "ImportUptimeCheckTaskTargetConf",
+                &["ip", "bk_cloud_id", "bk_biz_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                ip: record.text("ip")?,
+                bk_cloud_id: record.int("bk_cloud_id")?,
+                bk_biz_id: record.int("bk_biz_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("ip", &self.ip);
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_biz_id", &self.bk_biz_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ImportUptimeCheckTaskTargetConf3`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/import_uptime_check_task.md` at line 24.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TargetConf {
+        /// 业务ID
+        pub bk_biz_id: i64,
+        /// 默认\[\],需导入节点配置
+        pub node_list: Option<Vec<Node>>,
+        /// 默认\[\],下发节点ID列表，node_list与node_id_list不能同时为空 (Type inferred from the doc's example.)
+        pub node_id_list: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl TargetConf {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_biz_id: impl Into<i64>) -> Self {
+            Self {
+                bk_biz_id: bk_biz_id.into(),
+                node_list: None,
+                node_id_list: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl TargetConf {
+        /// Sets `node_list`.
+        pub fn node_list(mut self, value: impl Into<Vec<Node>>) -> Self {
+            self.node_list = Some(value.into());
+            self
+        }
+        /// Sets `node_id_list`.
+        pub fn node_id_list(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+            self.node_id_list = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for TargetConf {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetConf",
+                &["bk_biz_id", "node_list", "node_id_list"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_biz_id: record.int("bk_biz_id")?,
+                node_list: record.field("node_list")?,
+                node_id_list: record.field("node_id_list")?,
+                extra: record.finish()?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("node_list", &self.node_list);
+            record.field("node_id_list", &self.node_id_list);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     crate::serde_through_wire!(
-        AlgorithmId, AlarmLevelConfig, CollectorConf, Conf, Config,
-        ImportUptimeCheckTaskConfig, ImportUptimeCheckTaskConfig3,
-        ImportUptimeCheckTaskConfig4, Datail, Detail, ImportUptimeCheckTaskDetail,
-        DetectAlgorithm, ImportUptimeCheckTaskDetectAlgorithm, Failed, Location,
-        MonitorConf, Node, NodeConf, ImportUptimeCheckTaskRequest,
-        ImportUptimeCheckTaskResponseItem, Rules, Success,
-        ImportUptimeCheckTaskTargetConf, TargetConf, T1, T2
+        AlarmLevelConfig, CollectorConf, Conf, Config, ImportUptimeCheckTaskConfig,
+        ImportUptimeCheckTaskConfig3, ImportUptimeCheckTaskConfig4, Datail, Detail,
+        ImportUptimeCheckTaskDetail, DetectAlgorithm,
+        ImportUptimeCheckTaskDetectAlgorithm, Failed, Location,
+        ImportUptimeCheckTaskLocation, MonitorConf, Node, NodeConf,
+        ImportUptimeCheckTaskRequest, ImportUptimeCheckTaskResponseItem, Rules, Success,
+        T1, T2, ImportUptimeCheckTaskTargetConf, TargetConf
     );
 }
 pub use import_uptime_check_task::ImportUptimeCheckTaskRequest;
@@ -8306,6 +8627,58 @@ pub mod list_shield {
             record.finish()
         }
     }
+    /// `ListShieldDimensionConfig3`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/list_shield.md` at line 92.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ListShieldDimensionConfig {
+        /// 屏蔽范围，可选值"instance","ip", "node","biz"
+        pub scope_type: String,
+        /// 根据范围类型对应的实例列表 (Type inferred from the doc's example.)
+        pub target: Option<Vec<i64>>,
+        /// 指标id
+        pub metric_id: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl ListShieldDimensionConfig {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(scope_type: impl Into<String>) -> Self {
+            Self {
+                scope_type: scope_type.into(),
+                target: None,
+                metric_id: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl crate::wire::Wire for ListShieldDimensionConfig {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ListShieldDimensionConfig",
+                &["scope_type", "target", "metric_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                scope_type: record.text("scope_type")?,
+                target: record.field("target")?,
+                metric_id: record.field("metric_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("scope_type", &self.scope_type);
+            record.field("target", &self.target);
+            record.field("metric_id", &self.metric_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `ListShieldNoticeConfig`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/list_shield.md` at line 126.
@@ -8436,6 +8809,8 @@ pub mod list_shield {
         pub count: Option<i64>,
         /// 屏蔽事件列表
         pub shield_list: Option<Vec<Shield>>,
+        /// `dimension_config` (Type inferred from the doc's example.)
+        pub dimension_config: Option<ListShieldDimensionConfig>,
         /// 开始时间 (described at line 57) (Not in the doc's table; seen in its example at line 126.)
         pub begin_time: Option<String>,
         /// 业务ID (described at line 14) (Not in the doc's table; seen in its example at line 126.)
@@ -8448,8 +8823,6 @@ pub mod list_shield {
         pub cycle_config: Option<ListShieldCycleConfig>,
         /// 说明 (described at line 56) (Not in the doc's table; seen in its example at line 126.)
         pub description: Option<String>,
-        /// `dimension_config` (Not in the doc's table; seen in its example at line 126.)
-        pub dimension_config: Option<DimensionConfig>,
         /// 结束时间 (described at line 58) (Not in the doc's table; seen in its example at line 126.)
         pub end_time: Option<String>,
         /// 失效时间 (described at line 66) (Not in the doc's table; seen in its example at line 126.)
@@ -8478,13 +8851,13 @@ pub mod list_shield {
                 &[
                     "count",
                     "shield_list",
+                    "dimension_config",
                     "begin_time",
                     "bk_biz_id",
                     "category",
                     "content",
                     "cycle_config",
                     "description",
-                    "dimension_config",
                     "end_time",
                     "failure_time",
                     "id",
@@ -8497,13 +8870,13 @@ pub mod list_shield {
             ::std::result::Result::Ok(Self {
                 count: record.opt_int("count")?,
                 shield_list: record.field("shield_list")?,
+                dimension_config: record.field("dimension_config")?,
                 begin_time: record.opt_text("begin_time")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
                 category: record.opt_text("category")?,
                 content: record.opt_text("content")?,
                 cycle_config: record.field("cycle_config")?,
                 description: record.opt_text("description")?,
-                dimension_config: record.field("dimension_config")?,
                 end_time: record.opt_text("end_time")?,
                 failure_time: record.opt_text("failure_time")?,
                 id: record.opt_int("id")?,
@@ -8521,13 +8894,13 @@ pub mod list_shield {
             let mut record = crate::wire::RecordWriter::new();
             record.field("count", &self.count);
             record.field("shield_list", &self.shield_list);
+            record.field("dimension_config", &self.dimension_config);
             record.field("begin_time", &self.begin_time);
             record.field("bk_biz_id", &self.bk_biz_id);
             record.field("category", &self.category);
             record.field("content", &self.content);
             record.field("cycle_config", &self.cycle_config);
             record.field("description", &self.description);
-            record.field("dimension_config", &self.dimension_config);
             record.field("end_time", &self.end_time);
             record.field("failure_time", &self.failure_time);
             record.field("id", &self.id);
@@ -8647,8 +9020,8 @@ pub mod list_shield {
         }
     }
     crate::serde_through_wire!(
-        ListShieldCycleConfig, DimensionConfig, ListShieldNoticeConfig,
-        ListShieldRequest, ListShieldResponseItem, Shield
+        ListShieldCycleConfig, DimensionConfig, ListShieldDimensionConfig,
+        ListShieldNoticeConfig, ListShieldRequest, ListShieldResponseItem, Shield
     );
 }
 pub use list_shield::ListShieldRequest;
@@ -15206,6 +15579,7 @@ pub use metadata_query_tag_values::MetadataQueryTagValuesRequest;
 pub use metadata_query_tag_values::MetadataQueryTagValuesResponse;
 /// Types of [`metadata_query_time_series_group`](super::endpoints::MetadataQueryTimeSeriesGroup).
 pub mod metadata_query_time_series_group {
+    pub use super::metadata_create_time_series_group::Tag;
     /// `MetadataQueryTimeSeriesGroupMetricInfo`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/metadata_query_time_series_group.md` at line 60.
@@ -15219,7 +15593,7 @@ pub mod metadata_query_time_series_group {
         pub unit: Option<String>,
         /// 字段类型
         pub r#type: Option<String>,
-        /// 维度列表 (Type inferred from the doc's example.)
+        /// 维度列表
         pub tag_list: Option<Vec<Tag>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -15409,56 +15783,9 @@ pub mod metadata_query_time_series_group {
             record.finish()
         }
     }
-    /// `MetadataQueryTimeSeriesGroupTag`
-    ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/metadata_query_time_series_group.md` at line 82.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Tag {
-        /// 字段描述 (described at line 65) (Not in the doc's table; seen in its example at line 82.)
-        pub description: Option<String>,
-        /// 字段名 (described at line 64) (Not in the doc's table; seen in its example at line 82.)
-        pub field_name: Option<String>,
-        /// 字段类型 (described at line 67) (Not in the doc's table; seen in its example at line 82.)
-        pub r#type: Option<String>,
-        /// 单位 (described at line 66) (Not in the doc's table; seen in its example at line 82.)
-        pub unit: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for Tag {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Tag",
-                &["description", "field_name", "type", "unit"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                description: record.opt_text("description")?,
-                field_name: record.opt_text("field_name")?,
-                r#type: record.opt_text("type")?,
-                unit: record.opt_text("unit")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("description", &self.description);
-            record.field("field_name", &self.field_name);
-            record.field("type", &self.r#type);
-            record.field("unit", &self.unit);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     crate::serde_through_wire!(
         MetricInfo, MetadataQueryTimeSeriesGroupRequest,
-        MetadataQueryTimeSeriesGroupResponseItem, Tag
+        MetadataQueryTimeSeriesGroupResponseItem
     );
 }
 pub use metadata_query_time_series_group::MetadataQueryTimeSeriesGroupRequest;
@@ -19236,20 +19563,25 @@ pub mod save_alarm_strategy_v3 {
     }
     /// `NoiseReduceConfig`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy_v3.md` at line 419.
+    /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy_v3.md` at line 56.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NoiseReduceConfig {
-        /// 降噪百分比, 开启之后必填 (described at line 61) (Not in the doc's table; seen in its example at line 419.)
-        pub count: Option<i64>,
-        /// `dimensions` (Not in the doc's table; seen in its example at line 419.)
-        pub dimensions: Option<Vec<String>>,
-        /// 是否开启，默认开启 (described at line 21) (Not in the doc's table; seen in its example at line 419.)
+        /// 是否开启降噪
         pub is_enabled: Option<bool>,
+        /// 降噪百分比, 开启之后必填
+        pub count: Option<i64>,
+        /// 降噪维度，开启之后必填 (Type inferred from the doc's example.)
+        pub dimensions: Option<Vec<String>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl NoiseReduceConfig {
+        /// Sets `is_enabled`.
+        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+            self.is_enabled = Some(value.into());
+            self
+        }
         /// Sets `count`.
         pub fn count(mut self, value: impl Into<i64>) -> Self {
             self.count = Some(value.into());
@@ -19260,11 +19592,6 @@ pub mod save_alarm_strategy_v3 {
             self.dimensions = Some(value.into());
             self
         }
-        /// Sets `is_enabled`.
-        pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
-            self.is_enabled = Some(value.into());
-            self
-        }
     }
     impl crate::wire::Wire for NoiseReduceConfig {
         fn from_wire(
@@ -19273,12 +19600,12 @@ pub mod save_alarm_strategy_v3 {
             let mut record = crate::wire::Record::read(
                 value,
                 "NoiseReduceConfig",
-                &["count", "dimensions", "is_enabled"],
+                &["is_enabled", "count", "dimensions"],
             )?;
             ::std::result::Result::Ok(Self {
+                is_enabled: record.field("is_enabled")?,
                 count: record.opt_int("count")?,
                 dimensions: record.field("dimensions")?,
-                is_enabled: record.field("is_enabled")?,
                 extra: record.finish()?,
             })
         }
@@ -19287,9 +19614,9 @@ pub mod save_alarm_strategy_v3 {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
+            record.field("is_enabled", &self.is_enabled);
             record.field("count", &self.count);
             record.field("dimensions", &self.dimensions);
-            record.field("is_enabled", &self.is_enabled);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -20220,7 +20547,7 @@ pub mod save_alarm_strategy_v3 {
     pub struct SaveAlarmStrategyV3Options {
         /// 收敛配置 (Type inferred from the doc's example.)
         pub converge_config: SaveAlarmStrategyV3ConvergeConfig,
-        /// 降噪配置，不带默认不开启 (Type inferred from the doc's example.)
+        /// 降噪配置，不带默认不开启
         pub noise_reduce_config: Option<NoiseReduceConfig>,
         /// 生效开始时间（格式：00:00:00）
         pub start_time: String,
@@ -22251,17 +22578,17 @@ pub mod save_rule_group {
     }
     /// `SaveRuleGroupResponse`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/save_rule_group.md` at line 191.
+    /// Defined in `api-docs/monitor_v3/zh_hans/save_rule_group.md` at line 178.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SaveRuleGroupResponse {
-        /// `aborted_rules` (Not in the doc's table; seen in its example at line 191.)
-        pub aborted_rules: Option<Vec<serde_json::Value>>,
-        /// 分派组ID (described at line 183) (Not in the doc's table; seen in its example at line 191.)
-        pub assign_group_id: Option<i64>,
-        /// 业务ID (described at line 14) (Not in the doc's table; seen in its example at line 191.)
+        /// 业务ID
         pub bk_biz_id: Option<i64>,
-        /// `rules` (Not in the doc's table; seen in its example at line 191.)
+        /// 分派组ID
+        pub assign_group_id: Option<i64>,
+        /// 当前分派组规则ID (Type inferred from the doc's example.)
         pub rules: Option<Vec<i64>>,
+        /// 删除的规则ID (Type inferred from the doc's example.)
+        pub aborted_rules: Option<Vec<serde_json::Value>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -22273,13 +22600,13 @@ pub mod save_rule_group {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "SaveRuleGroupResponse",
-                &["aborted_rules", "assign_group_id", "bk_biz_id", "rules"],
+                &["bk_biz_id", "assign_group_id", "rules", "aborted_rules"],
             )?;
             ::std::result::Result::Ok(Self {
-                aborted_rules: record.field("aborted_rules")?,
-                assign_group_id: record.opt_int("assign_group_id")?,
                 bk_biz_id: record.opt_int("bk_biz_id")?,
+                assign_group_id: record.opt_int("assign_group_id")?,
                 rules: record.field("rules")?,
+                aborted_rules: record.field("aborted_rules")?,
                 extra: record.finish()?,
             })
         }
@@ -22288,10 +22615,10 @@ pub mod save_rule_group {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("aborted_rules", &self.aborted_rules);
-            record.field("assign_group_id", &self.assign_group_id);
             record.field("bk_biz_id", &self.bk_biz_id);
+            record.field("assign_group_id", &self.assign_group_id);
             record.field("rules", &self.rules);
+            record.field("aborted_rules", &self.aborted_rules);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -28117,27 +28444,26 @@ pub mod search_alarm_strategy_v3 {
     }
     /// `SearchAlarmStrategyV3Conditions`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_v3.md` at line 111.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_v3.md` at line 21.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Conditions {
-        /// 筛选条件关键字 (described at line 25) (Not in the doc's table; seen in its example at line 111.)
-        pub key: Option<crate::Secret>,
-        /// `value` (Not in the doc's table; seen in its example at line 111.)
-        pub value: Option<Vec<String>>,
+        /// 筛选条件关键字
+        pub key: crate::Secret,
+        /// 筛选条件值 (Type inferred from the doc's example.)
+        pub value: Vec<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Conditions {
-        /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
-            self.key = Some(value.into());
-            self
-        }
-        /// Sets `value`.
-        pub fn value(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.value = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(key: impl Into<crate::Secret>, value: Vec<String>) -> Self {
+            Self {
+                key: key.into(),
+                value,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Conditions {
@@ -28154,9 +28480,6 @@ pub mod search_alarm_strategy_v3 {
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -28978,7 +29301,7 @@ pub mod search_alarm_strategy_v3 {
         pub page: Option<i64>,
         /// 每页条数，默认10
         pub page_size: Option<i64>,
-        /// 查询条件Condition (Type inferred from the doc's example.)
+        /// 查询条件Condition
         pub conditions: Option<Vec<Conditions>>,
         /// 业务ID
         pub bk_biz_id: i64,
@@ -30022,27 +30345,26 @@ pub mod search_alarm_strategy_without_biz {
     }
     /// `SearchAlarmStrategyWithoutBizConditions`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_without_biz.md` at line 112.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_without_biz.md` at line 22.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Conditions {
-        /// 筛选条件关键字 (described at line 26) (Not in the doc's table; seen in its example at line 112.)
-        pub key: Option<crate::Secret>,
-        /// `value` (Not in the doc's table; seen in its example at line 112.)
-        pub value: Option<Vec<String>>,
+        /// 筛选条件关键字
+        pub key: crate::Secret,
+        /// 筛选条件值 (Type inferred from the doc's example.)
+        pub value: Vec<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Conditions {
-        /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
-            self.key = Some(value.into());
-            self
-        }
-        /// Sets `value`.
-        pub fn value(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.value = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(key: impl Into<crate::Secret>, value: Vec<String>) -> Self {
+            Self {
+                key: key.into(),
+                value,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Conditions {
@@ -30059,9 +30381,6 @@ pub mod search_alarm_strategy_without_biz {
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -31026,7 +31345,7 @@ pub mod search_alarm_strategy_without_biz {
         pub page: Option<i64>,
         /// 每页条数，默认10
         pub page_size: Option<i64>,
-        /// 查询条件Condition (Type inferred from the doc's example.)
+        /// 查询条件Condition
         pub conditions: Option<Vec<Conditions>>,
         /// 业务ID，不传则查全业务
         pub bk_biz_id: Option<i64>,
@@ -38115,6 +38434,9 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/add_shield.md`.
     ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.dimension_config.scope_type`: the doc says `required`, corrected to `optional` — the example at line 118 leaves it out or sends null
+    ///
     /// # Example
     ///
     /// The doc's request example, built with these types:
@@ -38917,13 +39239,12 @@ impl<'a> MonitorV3Api<'a> {
     /// let request = ImportUptimeCheckNodeRequest::new(
     ///         vec![
     ///             Conf::new(TargetConf::new("x.x.x.x".to_string(), 0_i64, 2_i64),
-    ///             NodeConf::new("中国广东内网".to_string(), Location::default()
-    ///             .city("广东".to_string()).country("中国".to_string()), "内网"
-    ///             .to_string()).is_common(false).ip_type(4_i64)),
-    ///             Conf::new(TargetConf::new("x.x.x.x".to_string(), 0_i64, 2_i64),
-    ///             NodeConf::new("中国广东内网".to_string(), Location::default()
-    ///             .city("广东".to_string()).country("中国".to_string()), "内网"
-    ///             .to_string()).is_common(false).ip_type(4_i64))
+    ///             NodeConf::new("中国广东内网".to_string(), Location::new("中国"
+    ///             .to_string(), "广东".to_string()), "内网".to_string())
+    ///             .is_common(false).ip_type(4_i64)), Conf::new(TargetConf::new("x.x.x.x"
+    ///             .to_string(), 0_i64, 2_i64), NodeConf::new("中国广东内网"
+    ///             .to_string(), Location::new("中国".to_string(), "广东".to_string()),
+    ///             "内网".to_string()).is_common(false).ip_type(4_i64))
     ///         ],
     ///     )
     ///     .bk_biz_id(2_i64);
@@ -38964,11 +39285,11 @@ impl<'a> MonitorV3Api<'a> {
     /// let request = ImportUptimeCheckTaskRequest::default()
     ///     .config(
     ///         ImportUptimeCheckTaskConfig4::default()
-    ///             .ip_list(vec!["10.0.0.1".to_string()])
     ///             .period(1_i64)
-    ///             .port(3306_i64)
     ///             .response_format("in".to_string())
-    ///             .timeout(2900_i64),
+    ///             .timeout(2900_i64)
+    ///             .ip_list(vec!["10.0.0.1".to_string()])
+    ///             .port(3306_i64),
     ///     );
     /// let response = client.monitor_v3().import_uptime_check_task(request).await?;
     /// # let _ = response;
@@ -40405,9 +40726,9 @@ impl<'a> MonitorV3Api<'a> {
     ///                     )
     ///                     .noise_reduce_config(
     ///                         NoiseReduceConfig::default()
+    ///                             .is_enabled(true)
     ///                             .count(10_i64)
-    ///                             .dimensions(vec!["ip".to_string()])
-    ///                             .is_enabled(true),
+    ///                             .dimensions(vec!["ip".to_string()]),
     ///                     ),
     ///                 Config::default()
     ///                     .interval_notify_mode("standard".to_string())
@@ -40933,8 +41254,8 @@ impl<'a> MonitorV3Api<'a> {
     ///     .page_size(10_i64)
     ///     .conditions(
     ///         vec![
-    ///             Conditions::default().key(bkapi::Secret::from("strategy_id"))
-    ///             .value(vec!["36".to_string()])
+    ///             Conditions::new(bkapi::Secret::from("strategy_id"), vec!["36"
+    ///             .to_string()])
     ///         ],
     ///     )
     ///     .with_notice_group(false)
@@ -40983,42 +41304,37 @@ impl<'a> MonitorV3Api<'a> {
     ///     .page_size(10_i64)
     ///     .conditions(
     ///         vec![
-    ///             Conditions::default().key(bkapi::Secret::from("strategy_status"))
-    ///             .value(vec!["ON".to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("data_source_list"))
-    ///             .value(vec!["bk_monitor_time_series".to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("label_name")).value(vec!["/系统内置/"
-    ///             .to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("bk_cloud_id")).value(vec!["0".to_string()]),
-    ///             Conditions::default().key(bkapi::Secret::from("service_category"))
-    ///             .value(vec!["1".to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("task_id")).value(vec!["1".to_string()]),
-    ///             Conditions::default().key(bkapi::Secret::from("strategy_id"))
-    ///             .value(vec!["1".to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("strategy_name")).value(vec!["1".to_string()]),
-    ///             Conditions::default().key(bkapi::Secret::from("bk_event_group_id"))
-    ///             .value(vec!["1".to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("time_series_group_id")).value(vec!["1"
-    ///             .to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("plugin_id")).value(vec!["1".to_string()]),
-    ///             Conditions::default().key(bkapi::Secret::from("metric_id"))
-    ///             .value(vec!["1".to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("metric_alias")).value(vec!["1".to_string()]),
-    ///             Conditions::default().key(bkapi::Secret::from("metric_name"))
-    ///             .value(vec!["1".to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("creators")).value(vec!["1".to_string()]),
-    ///             Conditions::default().key(bkapi::Secret::from("updaters")).value(vec!["1"
-    ///             .to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("scenario")).value(vec!["uptimecheck"
-    ///             .to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("action_name")).value(vec!["".to_string()]),
-    ///             Conditions::default().key(bkapi::Secret::from("result_table_id"))
-    ///             .value(vec!["1".to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("invalid_type")).value(vec!["invalid_metric"
-    ///             .to_string(), "invalid_target".to_string(), "invalid_related_strategy"
-    ///             .to_string(), "deleted_related_strategy".to_string()]),
-    ///             Conditions::default().key(bkapi::Secret::from("algorithm_type"))
-    ///             .value(vec!["Threshold".to_string(), "SimpleRingRatio".to_string(),
+    ///             Conditions::new(bkapi::Secret::from("strategy_status"), vec!["ON"
+    ///             .to_string()]), Conditions::new(bkapi::Secret::from("data_source_list"),
+    ///             vec!["bk_monitor_time_series".to_string()]),
+    ///             Conditions::new(bkapi::Secret::from("label_name"), vec!["/系统内置/"
+    ///             .to_string()]), Conditions::new(bkapi::Secret::from("bk_cloud_id"),
+    ///             vec!["0".to_string()]),
+    ///             Conditions::new(bkapi::Secret::from("service_category"), vec!["1"
+    ///             .to_string()]), Conditions::new(bkapi::Secret::from("task_id"), vec!["1"
+    ///             .to_string()]), Conditions::new(bkapi::Secret::from("strategy_id"),
+    ///             vec!["1".to_string()]),
+    ///             Conditions::new(bkapi::Secret::from("strategy_name"), vec!["1"
+    ///             .to_string()]), Conditions::new(bkapi::Secret::from("bk_event_group_id"),
+    ///             vec!["1".to_string()]),
+    ///             Conditions::new(bkapi::Secret::from("time_series_group_id"), vec!["1"
+    ///             .to_string()]), Conditions::new(bkapi::Secret::from("plugin_id"),
+    ///             vec!["1".to_string()]), Conditions::new(bkapi::Secret::from("metric_id"),
+    ///             vec!["1".to_string()]),
+    ///             Conditions::new(bkapi::Secret::from("metric_alias"), vec!["1"
+    ///             .to_string()]), Conditions::new(bkapi::Secret::from("metric_name"),
+    ///             vec!["1".to_string()]), Conditions::new(bkapi::Secret::from("creators"),
+    ///             vec!["1".to_string()]), Conditions::new(bkapi::Secret::from("updaters"),
+    ///             vec!["1".to_string()]), Conditions::new(bkapi::Secret::from("scenario"),
+    ///             vec!["uptimecheck".to_string()]),
+    ///             Conditions::new(bkapi::Secret::from("action_name"), vec![""
+    ///             .to_string()]), Conditions::new(bkapi::Secret::from("result_table_id"),
+    ///             vec!["1".to_string()]),
+    ///             Conditions::new(bkapi::Secret::from("invalid_type"),
+    ///             vec!["invalid_metric".to_string(), "invalid_target".to_string(),
+    ///             "invalid_related_strategy".to_string(), "deleted_related_strategy"
+    ///             .to_string()]), Conditions::new(bkapi::Secret::from("algorithm_type"),
+    ///             vec!["Threshold".to_string(), "SimpleRingRatio".to_string(),
     ///             "AdvancedRingRatio".to_string(), "SimpleYearRound".to_string(),
     ///             "AdvancedYearRound".to_string(), "PartialNodes".to_string(), "OsRestart"
     ///             .to_string(), "ProcPort".to_string(), "PingUnreachable".to_string(),
@@ -41457,6 +41773,9 @@ impl<'a> MonitorV3BlockingApi<'a> {
     /// `POST /api/c/compapi/v2/monitor_v3/add_shield/`
     ///
     /// Generated from `api-docs/monitor_v3/zh_hans/add_shield.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.dimension_config.scope_type`: the doc says `required`, corrected to `optional` — the example at line 118 leaves it out or sends null
     pub fn add_shield(
         &self,
         request: add_shield::AddShieldRequest,

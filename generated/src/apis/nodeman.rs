@@ -3190,6 +3190,57 @@ pub use subscription_delete::SubscriptionDeleteRequest;
 /// Types of [`job_details`](super::endpoints::JobDetails).
 pub mod job_details {
     pub use super::subscription_create::JobType;
+    /// `Conditions`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 18.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Conditions {
+        /// 查询类型，1: ip，IP地址 2:instance_id，主机实例ID 3: status，执行状态
+        pub key: Option<crate::Secret>,
+        /// 查询关键词，1：当key为ip时，可以指定查询IP地址 2：当key 为instance_id时，可以指定对应的实例ID 3：当key为status时，可以指定查询状态，见status定义
+        pub value: Option<Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl Conditions {
+        /// Sets `key`.
+        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets `value`.
+        pub fn value(mut self, value: impl Into<Value>) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for Conditions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Conditions",
+                &["key", "value"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                key: record.field("key")?,
+                value: record.field("value")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("key", &self.key);
+            record.field("value", &self.value);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 查询任务详情
     ///
     /// Defined in `api-docs/nodeman/zh_hans/details_job.md` at line 5.
@@ -3202,7 +3253,7 @@ pub mod job_details {
         /// 分页大小，默认为10
         pub pagesize: Option<i64>,
         /// 搜索条件，见conditions定义
-        pub conditions: Option<Vec<std::collections::BTreeMap<String, Value>>>,
+        pub conditions: Option<Vec<Conditions>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -3232,10 +3283,7 @@ pub mod job_details {
             self
         }
         /// Sets `conditions`.
-        pub fn conditions(
-            mut self,
-            value: impl Into<Vec<std::collections::BTreeMap<String, Value>>>,
-        ) -> Self {
+        pub fn conditions(mut self, value: impl Into<Vec<Conditions>>) -> Self {
             self.conditions = Some(value.into());
             self
         }
@@ -5013,8 +5061,8 @@ pub mod job_details {
         }
     }
     crate::serde_through_wire!(
-        JobDetailsRequest, JobDetailsResponseItem, List, Meta, OpType, OpTypeDisplay,
-        Statistics, Status, StatusDisplay, Value
+        Conditions, JobDetailsRequest, JobDetailsResponseItem, List, Meta, OpType,
+        OpTypeDisplay, Statistics, Status, StatusDisplay, Value
     );
 }
 pub use job_details::JobDetailsRequest;
@@ -8819,7 +8867,49 @@ pub mod subscription_instance_status {
 pub use subscription_instance_status::SubscriptionInstanceStatusRequest;
 /// Types of [`cloud_list`](super::endpoints::CloudList).
 pub mod cloud_list {
-    pub use super::ap_list::Permissions;
+    /// `CloudListPermissions`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/list_cloud.md` at line 87.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Permissions {
+        /// 查看权限
+        pub view: Option<bool>,
+        /// 编辑权限
+        pub edit: Option<bool>,
+        /// 删除权限
+        pub delete: Option<bool>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Permissions {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Permissions",
+                &["view", "edit", "delete"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                view: record.field("view")?,
+                edit: record.field("edit")?,
+                delete: record.field("delete")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("view", &self.view);
+            record.field("edit", &self.edit);
+            record.field("delete", &self.delete);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 查询管控区域列表
     ///
     /// Defined in `api-docs/nodeman/zh_hans/list_cloud.md` at line 5.
@@ -8891,7 +8981,7 @@ pub mod cloud_list {
         pub exception: Option<String>,
         /// 管控区域内异常的Proxy
         pub proxies: Option<String>,
-        /// 对应操作权限，见permissions定义 (Type inferred from the doc's example.)
+        /// 对应操作权限，见permissions定义
         pub permissions: Option<Permissions>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -8984,7 +9074,7 @@ pub mod cloud_list {
             record.finish()
         }
     }
-    crate::serde_through_wire!(CloudListRequest, CloudListResponseItem);
+    crate::serde_through_wire!(Permissions, CloudListRequest, CloudListResponseItem);
 }
 pub use cloud_list::CloudListRequest;
 /// Types of [`list_packages`](super::endpoints::ListPackages).
@@ -17762,9 +17852,8 @@ impl<'a> NodemanApi<'a> {
     ///     .pagesize(10_i64)
     ///     .conditions(
     ///         vec![
-    ///             [("key".to_string(), Value::Unknown("status".to_string())), ("value"
-    ///             .to_string(), Value::Success)].into_iter().collect::<
-    ///             std::collections::BTreeMap < _, _ >> ()
+    ///             Conditions::default().key(bkapi::Secret::from("status"))
+    ///             .value(Value::Success)
     ///         ],
     ///     );
     /// let response = client.nodeman().job_details(request).await?;

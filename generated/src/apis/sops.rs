@@ -8557,8 +8557,62 @@ pub use get_plugin_detail::GetPluginDetailResponse;
 /// Types of [`get_plugin_list`](super::endpoints::GetPluginList).
 pub mod get_plugin_list {
     pub use super::get_plugin_detail::Inputs;
-    pub use super::get_plugin_detail::Outputs;
     pub use super::get_plugin_detail::Schema;
+    /// `GetPluginListOutputs`
+    ///
+    /// Defined in `api-docs/sops/zh_hans/get_plugin_list.md` at line 110.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Outputs {
+        /// 参数类型
+        ///
+        /// output type
+        pub r#type: Option<String>,
+        /// 参数名
+        ///
+        /// output name
+        pub name: Option<String>,
+        /// 参数唯一键
+        ///
+        /// output unique key
+        pub key: Option<crate::Secret>,
+        /// 参数 schema
+        ///
+        /// output schema (Type inferred from the doc's example.)
+        pub schema: Option<GetPluginListSchema>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Outputs {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Outputs",
+                &["type", "name", "key", "schema"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                r#type: record.opt_text("type")?,
+                name: record.opt_text("name")?,
+                key: record.field("key")?,
+                schema: record.field("schema")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("type", &self.r#type);
+            record.field("name", &self.name);
+            record.field("key", &self.key);
+            record.field("schema", &self.schema);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 获取某个业务下所有的可用插件
     ///
     /// Get all plugins info for a business
@@ -8707,7 +8761,64 @@ pub mod get_plugin_list {
             record.finish()
         }
     }
-    crate::serde_through_wire!(GetPluginListRequest, GetPluginListResponse);
+    /// `GetPluginListSchema`
+    ///
+    /// Defined in `api-docs/sops/zh_hans/get_plugin_list.md` at line 29.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetPluginListSchema {
+        /// 参数描述 (described at line 106)
+        ///
+        /// input description (Not in the doc's table; seen in its example at line 29.)
+        pub description: Option<String>,
+        /// value enumeration (Not in the doc's table; seen in its example at line 29.)
+        pub r#enum: Option<Vec<serde_json::Value>>,
+        /// 参数类型 (described at line 95)
+        ///
+        /// input type (Not in the doc's table; seen in its example at line 29.)
+        pub r#type: Option<String>,
+        /// object attribute schema, only exist when type is 'object'
+        pub properties: Option<serde_json::Map<String, serde_json::Value>>,
+        /// array item schema, only exist when type is 'array'
+        pub items: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for GetPluginListSchema {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "GetPluginListSchema",
+                &["description", "enum", "type", "properties", "items"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                description: record.opt_text("description")?,
+                r#enum: record.field("enum")?,
+                r#type: record.opt_text("type")?,
+                properties: record.field("properties")?,
+                items: record.field("items")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("description", &self.description);
+            record.field("enum", &self.r#enum);
+            record.field("type", &self.r#type);
+            record.field("properties", &self.properties);
+            record.field("items", &self.items);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(
+        Outputs, GetPluginListRequest, GetPluginListResponse, GetPluginListSchema
+    );
 }
 pub use get_plugin_list::GetPluginListRequest;
 /// Types of [`get_task_detail`](super::endpoints::GetTaskDetail).

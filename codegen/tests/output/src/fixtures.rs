@@ -111,6 +111,10 @@ pub mod same_key_elsewhere;
 pub mod structural_request_table;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/table_placed_by_keys.rs"]
+pub mod table_placed_by_keys;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/text_titled_tables.rs"]
 pub mod text_titled_tables;
 
