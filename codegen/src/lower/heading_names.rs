@@ -96,7 +96,9 @@ fn name_of_part(part: &str) -> Option<String> {
         while let Some(rest) = LEADING_DECORATIONS.iter().find_map(|d| name.strip_prefix(d)) {
             name = rest.to_string();
         }
-        while let Some(rest) = NAME_DECORATIONS.iter().find_map(|d| name.strip_suffix(d)) {
+        // A decoration is never a whole path segment: `metric_json.fields` names the field `fields`.
+        while let Some(rest) = NAME_DECORATIONS.iter().find_map(|d| name.strip_suffix(d).filter(|r| !r.ends_with('.')))
+        {
             name = rest.to_string();
         }
         name
@@ -137,7 +139,11 @@ mod tests {
         assert_eq!(names("Elements in related_resource_types"), ["related_resource_types"]);
         assert_eq!(names("dimension_conditions元素说明"), ["dimension_conditions"]);
         assert_eq!(names("data.info[x].property"), ["data.info.property"]);
-        // A title that names nothing.
+        // A path whose last segment is a decoration word is still that path.
+        assert_eq!(names("metric_json.fields"), ["metric_json.fields"]);
+        assert_eq!(names("data.metric_json.fields 指标配置字段信息"), ["data.metric_json.fields"]);
+        // Titles that name nothing.
         assert!(names("插件信息").is_empty());
+        assert!(names("Fields").is_empty());
     }
 }

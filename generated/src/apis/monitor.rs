@@ -4945,10 +4945,6 @@ pub mod export_log_collector {
         pub conditions: Option<Vec<serde_json::Value>>,
         /// 表字段
         pub fields: Option<Vec<Fields>>,
-        /// `` (Type inferred from the doc's example.)
-        ///
-        /// Sent as ``.
-        pub field: Option<Object>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -4968,7 +4964,6 @@ pub mod export_log_collector {
                     "log_path",
                     "conditions",
                     "fields",
-                    "",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
@@ -4979,7 +4974,6 @@ pub mod export_log_collector {
                 log_path: record.opt_text("log_path")?,
                 conditions: record.field("conditions")?,
                 fields: record.field("fields")?,
-                field: record.field("")?,
                 extra: record.finish()?,
             })
         }
@@ -4995,7 +4989,6 @@ pub mod export_log_collector {
             record.field("log_path", &self.log_path);
             record.field("conditions", &self.conditions);
             record.field("fields", &self.fields);
-            record.field("", &self.field);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -5191,64 +5184,9 @@ pub mod export_log_collector {
             record.finish()
         }
     }
-    /// `Object`
-    ///
-    /// Defined in `api-docs/monitor/zh_hans/export_log_collector.md` at line 103.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Object {
-        /// 字段名
-        pub name: Option<String>,
-        /// 字段类型
-        pub r#type: Option<String>,
-        /// “”
-        pub alis: Option<String>,
-        /// 时间格式，若是时间字段则为“1”，为1的时间格式为yyyy-MM-dd HH:mm:ss；若非时间字段则为“”
-        pub time_format: Option<String>,
-        /// 时区
-        pub time_zone: Option<String>,
-        /// 字段描述
-        pub description: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for Object {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Object",
-                &["name", "type", "alis", "time_format", "time_zone", "description"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                name: record.opt_text("name")?,
-                r#type: record.opt_text("type")?,
-                alis: record.opt_text("alis")?,
-                time_format: record.opt_text("time_format")?,
-                time_zone: record.opt_text("time_zone")?,
-                description: record.opt_text("description")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("name", &self.name);
-            record.field("type", &self.r#type);
-            record.field("alis", &self.alis);
-            record.field("time_format", &self.time_format);
-            record.field("time_zone", &self.time_zone);
-            record.field("description", &self.description);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     crate::serde_through_wire!(
         CollectorConf, ExportLogCollectorRequest, ExportLogCollectorResponseItem,
-        TargetConf, Fields, Object
+        TargetConf, Fields
     );
 }
 pub use export_log_collector::ExportLogCollectorRequest;
@@ -5501,10 +5439,6 @@ pub mod export_shell_collector {
         pub trend_data_interval: Option<i64>,
         /// 表字段
         pub fields: Option<Vec<Fields>>,
-        /// `` (Type inferred from the doc's example.)
-        ///
-        /// Sent as ``.
-        pub field: Option<Object>,
         /// `collect_interval` (Not in the doc's table; seen in its example at line 30.)
         pub collect_interval: Option<i64>,
         /// `raw_data_interval` (Not in the doc's table; seen in its example at line 30.)
@@ -5529,7 +5463,6 @@ pub mod export_shell_collector {
                     "raw_data_intercal",
                     "trend_data_interval",
                     "fields",
-                    "",
                     "collect_interval",
                     "raw_data_interval",
                 ],
@@ -5543,7 +5476,6 @@ pub mod export_shell_collector {
                 raw_data_intercal: record.opt_int("raw_data_intercal")?,
                 trend_data_interval: record.opt_int("trend_data_interval")?,
                 fields: record.field("fields")?,
-                field: record.field("")?,
                 collect_interval: record.opt_int("collect_interval")?,
                 raw_data_interval: record.opt_int("raw_data_interval")?,
                 extra: record.finish()?,
@@ -5562,7 +5494,6 @@ pub mod export_shell_collector {
             record.field("raw_data_intercal", &self.raw_data_intercal);
             record.field("trend_data_interval", &self.trend_data_interval);
             record.field("fields", &self.fields);
-            record.field("", &self.field);
             record.field("collect_interval", &self.collect_interval);
             record.field("raw_data_interval", &self.raw_data_interval);
             self.extra.write_into(&mut record);
@@ -5595,57 +5526,6 @@ pub mod export_shell_collector {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "Fields",
-                &["name", "type", "monitor_type", "unit", "description"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                name: record.opt_text("name")?,
-                r#type: record.opt_text("type")?,
-                monitor_type: record.opt_text("monitor_type")?,
-                unit: record.opt_text("unit")?,
-                description: record.opt_text("description")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("name", &self.name);
-            record.field("type", &self.r#type);
-            record.field("monitor_type", &self.monitor_type);
-            record.field("unit", &self.unit);
-            record.field("description", &self.description);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `ExportShellCollectorObject`
-    ///
-    /// Defined in `api-docs/monitor/zh_hans/export_shell_collector.md` at line 121.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Object {
-        /// 字段名
-        pub name: Option<String>,
-        /// 字段类型
-        pub r#type: Option<String>,
-        /// metric或dimension
-        pub monitor_type: Option<String>,
-        /// 单位
-        pub unit: Option<String>,
-        /// 字段描述
-        pub description: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for Object {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Object",
                 &["name", "type", "monitor_type", "unit", "description"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -5812,7 +5692,7 @@ pub mod export_shell_collector {
         }
     }
     crate::serde_through_wire!(
-        CollectorConf, Fields, Object, ExportShellCollectorRequest,
+        CollectorConf, Fields, ExportShellCollectorRequest,
         ExportShellCollectorResponseItem, TargetConf
     );
 }
