@@ -32,7 +32,7 @@ pub(super) fn settle_by_examples(
             ExampleKind::Response => {
                 let data = crate::ir::response_data(v);
                 reconcile(response, data, "response", data_line, e.line, corrections);
-                refine_ty(response, &[data], e.line);
+                refine_ty(response, &[data], "item", e.line);
             }
         }
     }
@@ -527,7 +527,7 @@ fn refine_object(object: &mut ObjectNode, values: &[&Value], line: u32) {
             // Either way the examples have spoken: a later one does not retype it.
             field.inferred = true;
         }
-        refine_ty(&mut field.ty, &field_values, line);
+        refine_ty(&mut field.ty, &field_values, &field.name, line);
     }
     add_keys_of_all(object, &maps, line);
 }
@@ -578,23 +578,29 @@ fn is_more_typed(ty: &Ty) -> bool {
     }
 }
 
-fn refine_ty(ty: &mut Ty, values: &[&Value], line: u32) {
+/// `name` names an element type the examples tell (the field's name; `item` for the response's).
+fn refine_ty(ty: &mut Ty, values: &[&Value], name: &str, line: u32) {
     match ty {
         Ty::Object(o) => refine_object(o, values, line),
         Ty::Array(inner) => {
             let items: Vec<&Value> = values.iter().filter_map(|v| v.as_array()).flatten().collect();
-            // An untyped list at the top (`| data | list |`): its example items tell the element type.
-            if **inner == Ty::Scalar(Type::Json) {
-                let element = infer_values(&items, "item", line);
-                if is_more_typed(&element) {
+            // An untyped list at the top (`| data | list |`), or a list of untyped dicts (a `Dict` the example sends
+            // as a list of objects): its example items tell the element type.
+            if is_untyped(inner) {
+                // Named `item` where the list was untyped JSON (as always); `<field>_item` where it held untyped
+                // dicts (a new type: the suffix keeps it from taking a name a table gives).
+                let element_name =
+                    if **inner == Ty::Scalar(Type::Json) { "item".to_string() } else { format!("{name}_item") };
+                let element = infer_values(&items, &element_name, line);
+                if fills(inner, &element) {
                     **inner = element;
                 }
             }
-            refine_ty(inner, &items, line);
+            refine_ty(inner, &items, name, line);
         }
         Ty::Map(inner) if matches!(inner.as_ref(), Ty::Object(_)) => {
             let items: Vec<&Value> = values.iter().filter_map(|v| v.as_object()).flat_map(|m| m.values()).collect();
-            refine_ty(inner, &items, line);
+            refine_ty(inner, &items, name, line);
         }
         _ => {}
     }

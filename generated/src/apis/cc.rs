@@ -22650,7 +22650,7 @@ pub mod find_module_with_relation {
         /// 模块实际数据
         ///
         /// Module actual data
-        pub info: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        pub info: Option<Vec<InfoItem>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -22681,8 +22681,47 @@ pub mod find_module_with_relation {
             record.finish()
         }
     }
+    /// `InfoItem`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/find_module_with_relation.md` at line 48.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InfoItem {
+        /// `bk_module_id` (Not in the doc's table; seen in its example at line 48.)
+        pub bk_module_id: Option<i64>,
+        /// `bk_module_name` (Not in the doc's table; seen in its example at line 48.)
+        pub bk_module_name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for InfoItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "InfoItem",
+                &["bk_module_id", "bk_module_name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_module_id: record.opt_int("bk_module_id")?,
+                bk_module_name: record.opt_text("bk_module_name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_module_id", &self.bk_module_id);
+            record.field("bk_module_name", &self.bk_module_name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     crate::serde_through_wire!(
-        FindModuleWithRelationRequest, FindModuleWithRelationResponse
+        FindModuleWithRelationRequest, FindModuleWithRelationResponse, InfoItem
     );
 }
 pub use find_module_with_relation::FindModuleWithRelationRequest;
@@ -22934,7 +22973,54 @@ pub mod find_set_batch {
             record.finish()
         }
     }
-    crate::serde_through_wire!(FindSetBatchRequest);
+    /// `ItemItem`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/find_set_batch.md` at line 41.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ItemItem {
+        /// `bk_set_id` (Not in the doc's table; seen in its example at line 41.)
+        pub bk_set_id: Option<i64>,
+        /// `bk_set_name` (Not in the doc's table; seen in its example at line 41.)
+        pub bk_set_name: Option<String>,
+        /// `create_time` (Not in the doc's table; seen in its example at line 41.)
+        pub create_time: Option<String>,
+        /// `default` (Not in the doc's table; seen in its example at line 41.)
+        pub default: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ItemItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ItemItem",
+                &["bk_set_id", "bk_set_name", "create_time", "default"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_set_id: record.opt_int("bk_set_id")?,
+                bk_set_name: record.opt_text("bk_set_name")?,
+                create_time: record.opt_text("create_time")?,
+                default: record.opt_int("default")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_set_id", &self.bk_set_id);
+            record.field("bk_set_name", &self.bk_set_name);
+            record.field("create_time", &self.create_time);
+            record.field("default", &self.default);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    crate::serde_through_wire!(FindSetBatchRequest, ItemItem);
 }
 pub use find_set_batch::FindSetBatchRequest;
 /// Types of [`find_topo_node_paths`](super::endpoints::FindTopoNodePaths).
@@ -23375,6 +23461,283 @@ pub mod get_biz_brief_cache_topo {
             serde_json::Value::from(self.code())
         }
     }
+    /// `GetBizBriefCacheTopoNds`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/get_biz_brief_cache_topo.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetBizBriefCacheTopoNds {
+        /// `dft` (Not in the doc's table; seen in its example at line 36.)
+        pub dft: Option<i64>,
+        /// `id` (Not in the doc's table; seen in its example at line 36.)
+        pub id: Option<i64>,
+        /// `nds` (Not in the doc's table; seen in its example at line 36.)
+        pub nds: Option<Vec<GetBizBriefCacheTopoNds3>>,
+        /// `nm` (Not in the doc's table; seen in its example at line 36.)
+        pub nm: Option<String>,
+        /// `obj` (Not in the doc's table; seen in its example at line 36.)
+        pub obj: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for GetBizBriefCacheTopoNds {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "GetBizBriefCacheTopoNds",
+                &["dft", "id", "nds", "nm", "obj"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                dft: record.opt_int("dft")?,
+                id: record.opt_int("id")?,
+                nds: record.field("nds")?,
+                nm: record.opt_text("nm")?,
+                obj: record.opt_text("obj")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("dft", &self.dft);
+            record.field("id", &self.id);
+            record.field("nds", &self.nds);
+            record.field("nm", &self.nm);
+            record.field("obj", &self.obj);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `GetBizBriefCacheTopoNds3`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/get_biz_brief_cache_topo.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Nds {
+        /// `dft` (Not in the doc's table; seen in its example at line 36.)
+        pub dft: Option<i64>,
+        /// `id` (Not in the doc's table; seen in its example at line 36.)
+        pub id: Option<i64>,
+        /// `nds` (Not in the doc's table; seen in its example at line 36.)
+        pub nds: Option<Vec<GetBizBriefCacheTopoNds>>,
+        /// `nm` (Not in the doc's table; seen in its example at line 36.)
+        pub nm: Option<String>,
+        /// `obj` (Not in the doc's table; seen in its example at line 36.)
+        pub obj: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Nds {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Nds",
+                &["dft", "id", "nds", "nm", "obj"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                dft: record.opt_int("dft")?,
+                id: record.opt_int("id")?,
+                nds: record.field("nds")?,
+                nm: record.opt_text("nm")?,
+                obj: record.opt_text("obj")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("dft", &self.dft);
+            record.field("id", &self.id);
+            record.field("nds", &self.nds);
+            record.field("nm", &self.nm);
+            record.field("obj", &self.obj);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `GetBizBriefCacheTopoNds4`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/get_biz_brief_cache_topo.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetBizBriefCacheTopoNds5 {
+        /// 业务类型，该值&gt;=0，0: 表示该业务为普通业务。1: 表示该业务为资源池业务 (described at line 132)
+        ///
+        /// Business type, the value&gt;= 0,0: Indicates that the service is an ordinary service. 1: indicates that the service is a resource pool service (described at line 132) (Not in the doc's table; seen in its example at line 36.)
+        pub dft: Option<i64>,
+        /// 业务ID (described at line 130)
+        ///
+        /// Service ID (described at line 130) (Not in the doc's table; seen in its example at line 36.)
+        pub id: Option<i64>,
+        /// `nds` (Not in the doc's table; seen in its example at line 36.)
+        pub nds: Option<Vec<Nds>>,
+        /// 业务名 (described at line 131)
+        ///
+        /// Business name (described at line 131) (Not in the doc's table; seen in its example at line 36.)
+        pub nm: Option<String>,
+        /// 该资源的对象，可以是业务自定义层级对应的模块id(bk_obj_id字段值)，set, module等。 (described at line 139)
+        ///
+        /// The object of the resource may be the module id(bk_obj_id field value), set, module, etc. Corresponding to the business user-defined level. (described at line 139) (Not in the doc's table; seen in its example at line 36.)
+        pub obj: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for GetBizBriefCacheTopoNds5 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "GetBizBriefCacheTopoNds5",
+                &["dft", "id", "nds", "nm", "obj"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                dft: record.opt_int("dft")?,
+                id: record.opt_int("id")?,
+                nds: record.field("nds")?,
+                nm: record.opt_text("nm")?,
+                obj: record.opt_text("obj")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("dft", &self.dft);
+            record.field("id", &self.id);
+            record.field("nds", &self.nds);
+            record.field("nm", &self.nm);
+            record.field("obj", &self.obj);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// 描述该业务下除空闲set外的其它拓扑节点的拓扑数据。该对象是一个数组对象，若无其它节点，则为空。 每个节点的对象描述如下，按照拓扑层级，各节点和其对应的子节点逐个嵌套。 需要注意的是，module的"nds"节点一定为空，module是整个业务拓扑树中最底层的节点。
+    ///
+    /// Defined in `api-docs/cc/zh_hans/get_biz_brief_cache_topo.md` at line 145.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetBizBriefCacheTopoNds4 {
+        /// 该资源的对象，可以是业务自定义层级对应的模块id(bk_obj_id字段值)，set, module等。
+        ///
+        /// The object of the resource may be the module id(bk_obj_id field value), set, module, etc. Corresponding to the business user-defined level. (described at line 139)
+        pub obj: Option<String>,
+        /// 该实例的ID
+        ///
+        /// Service ID (described at line 130)
+        pub id: Option<i64>,
+        /// 该实例的名称
+        ///
+        /// Business name (described at line 131)
+        pub nm: Option<String>,
+        /// 该值&gt;=0，只有set和module有该字段，0:表示普通的集群或者模块，&gt;1:表示为空闲机类的set或module。
+        pub dft: Option<Dft>,
+        /// 该节点所属的子节点信息，按照拓扑层级逐级循环嵌套。
+        pub nds: Option<Vec<GetBizBriefCacheTopoNdsItem>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for GetBizBriefCacheTopoNds4 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "GetBizBriefCacheTopoNds4",
+                &["obj", "id", "nm", "dft", "nds"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                obj: record.opt_text("obj")?,
+                id: record.opt_int("id")?,
+                nm: record.opt_text("nm")?,
+                dft: record.field("dft")?,
+                nds: record.field("nds")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("obj", &self.obj);
+            record.field("id", &self.id);
+            record.field("nm", &self.nm);
+            record.field("dft", &self.dft);
+            record.field("nds", &self.nds);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `GetBizBriefCacheTopoNdsItem`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/get_biz_brief_cache_topo.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetBizBriefCacheTopoNdsItem {
+        /// 业务类型，该值&gt;=0，0: 表示该业务为普通业务。1: 表示该业务为资源池业务 (described at line 132)
+        ///
+        /// Business type, the value&gt;= 0,0: Indicates that the service is an ordinary service. 1: indicates that the service is a resource pool service (described at line 132) (Not in the doc's table; seen in its example at line 36.)
+        pub dft: Option<i64>,
+        /// 业务ID (described at line 130)
+        ///
+        /// Service ID (described at line 130) (Not in the doc's table; seen in its example at line 36.)
+        pub id: Option<i64>,
+        /// `nds` (Not in the doc's table; seen in its example at line 36.)
+        pub nds: Option<Vec<GetBizBriefCacheTopoNds5>>,
+        /// 业务名 (described at line 131)
+        ///
+        /// Business name (described at line 131) (Not in the doc's table; seen in its example at line 36.)
+        pub nm: Option<String>,
+        /// 该资源的对象，可以是业务自定义层级对应的模块id(bk_obj_id字段值)，set, module等。 (described at line 139)
+        ///
+        /// The object of the resource may be the module id(bk_obj_id field value), set, module, etc. Corresponding to the business user-defined level. (described at line 139) (Not in the doc's table; seen in its example at line 36.)
+        pub obj: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for GetBizBriefCacheTopoNdsItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "GetBizBriefCacheTopoNdsItem",
+                &["dft", "id", "nds", "nm", "obj"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                dft: record.opt_int("dft")?,
+                id: record.opt_int("id")?,
+                nds: record.field("nds")?,
+                nm: record.opt_text("nm")?,
+                obj: record.opt_text("obj")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("dft", &self.dft);
+            record.field("id", &self.id);
+            record.field("nds", &self.nds);
+            record.field("nm", &self.nm);
+            record.field("obj", &self.obj);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 根据业务ID,查询该业务的全量简明拓扑树信息。（v3.9.14） 该业务拓扑的全量信息，包含了从业务这个根节点开始，到自定义层级实例(如果主线的拓扑层级中包含)，到集群、模块等中间的所有拓扑层级树数据。 注意： 该接口为缓存接口，默认全量缓存刷新时间为15分钟。 如果业务的拓扑信息发生变化，会通过事件机制实时刷新缓存该业务的拓扑数据。
     ///
     /// According to the service ID, querying the full-volume concise topology tree information of the service.（v3.9.14） The full information of the service topology includes all topology hierarchy tree data from the root node of the service, to the user-defined hierarchy instance (if included in the topology hierarchy of the main line), to the middle of the set , module, etc. Note: This interface is a cache interface and the default full cache refresh time is 15 minutes. If the topology information of the service changes, the topology data of the service will be refreshed and cached in real time through the event mechanism.
@@ -23431,7 +23794,7 @@ pub mod get_biz_brief_cache_topo {
         /// `idle` (Type inferred from the doc's example.)
         pub idle: Option<Vec<Idle>>,
         /// `nds` (Type inferred from the doc's example.)
-        pub nds: Option<Vec<Nds>>,
+        pub nds: Option<Vec<GetBizBriefCacheTopoNds4>>,
         /// `bizparameter` (Type inferred from the doc's example.)
         pub bizparameter: Option<Bizparameter>,
         /// `idleobjectparameter` (Type inferred from the doc's example.)
@@ -23505,7 +23868,7 @@ pub mod get_biz_brief_cache_topo {
         /// Business type, the value&gt;= 0,0: Indicates that the service is an ordinary service. 1: indicates that the service is a resource pool service (described at line 132)
         pub dft: Option<Dft>,
         /// 该节点所属的子节点信息
-        pub nds: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        pub nds: Option<Vec<NdsItem>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -23593,46 +23956,40 @@ pub mod get_biz_brief_cache_topo {
             record.finish()
         }
     }
-    /// 描述该业务下除空闲set外的其它拓扑节点的拓扑数据。该对象是一个数组对象，若无其它节点，则为空。 每个节点的对象描述如下，按照拓扑层级，各节点和其对应的子节点逐个嵌套。 需要注意的是，module的"nds"节点一定为空，module是整个业务拓扑树中最底层的节点。
+    /// `Nds`
     ///
-    /// Defined in `api-docs/cc/zh_hans/get_biz_brief_cache_topo.md` at line 145.
+    /// Defined in `api-docs/cc/zh_hans/get_biz_brief_cache_topo.md` at line 36.
     #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Nds {
-        /// 该资源的对象，可以是业务自定义层级对应的模块id(bk_obj_id字段值)，set, module等。
-        ///
-        /// The object of the resource may be the module id(bk_obj_id field value), set, module, etc. Corresponding to the business user-defined level. (described at line 139)
-        pub obj: Option<String>,
-        /// 该实例的ID
-        ///
-        /// Service ID (described at line 130)
+    pub struct GetBizBriefCacheTopoNds3 {
+        /// `dft` (Not in the doc's table; seen in its example at line 36.)
+        pub dft: Option<i64>,
+        /// `id` (Not in the doc's table; seen in its example at line 36.)
         pub id: Option<i64>,
-        /// 该实例的名称
-        ///
-        /// Business name (described at line 131)
+        /// `nds` (Not in the doc's table; seen in its example at line 36.)
+        pub nds: Option<serde_json::Value>,
+        /// `nm` (Not in the doc's table; seen in its example at line 36.)
         pub nm: Option<String>,
-        /// 该值&gt;=0，只有set和module有该字段，0:表示普通的集群或者模块，&gt;1:表示为空闲机类的set或module。
-        pub dft: Option<Dft>,
-        /// 该节点所属的子节点信息，按照拓扑层级逐级循环嵌套。
-        pub nds: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        /// `obj` (Not in the doc's table; seen in its example at line 36.)
+        pub obj: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
-    impl crate::wire::Wire for Nds {
+    impl crate::wire::Wire for GetBizBriefCacheTopoNds3 {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read_response(
                 value,
-                "Nds",
-                &["obj", "id", "nm", "dft", "nds"],
+                "GetBizBriefCacheTopoNds3",
+                &["dft", "id", "nds", "nm", "obj"],
             )?;
             ::std::result::Result::Ok(Self {
-                obj: record.opt_text("obj")?,
+                dft: record.opt_int("dft")?,
                 id: record.opt_int("id")?,
-                nm: record.opt_text("nm")?,
-                dft: record.field("dft")?,
                 nds: record.field("nds")?,
+                nm: record.opt_text("nm")?,
+                obj: record.opt_text("obj")?,
                 extra: record.finish()?,
             })
         }
@@ -23641,11 +23998,70 @@ pub mod get_biz_brief_cache_topo {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("obj", &self.obj);
-            record.field("id", &self.id);
-            record.field("nm", &self.nm);
             record.field("dft", &self.dft);
+            record.field("id", &self.id);
             record.field("nds", &self.nds);
+            record.field("nm", &self.nm);
+            record.field("obj", &self.obj);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `NdsItem`
+    ///
+    /// Defined in `api-docs/cc/zh_hans/get_biz_brief_cache_topo.md` at line 36.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct NdsItem {
+        /// 业务类型，该值&gt;=0，0: 表示该业务为普通业务。1: 表示该业务为资源池业务 (described at line 132)
+        ///
+        /// Business type, the value&gt;= 0,0: Indicates that the service is an ordinary service. 1: indicates that the service is a resource pool service (described at line 132) (Not in the doc's table; seen in its example at line 36.)
+        pub dft: Option<i64>,
+        /// 业务ID (described at line 130)
+        ///
+        /// Service ID (described at line 130) (Not in the doc's table; seen in its example at line 36.)
+        pub id: Option<i64>,
+        /// `nds` (Not in the doc's table; seen in its example at line 36.)
+        pub nds: Option<Vec<Nds>>,
+        /// 业务名 (described at line 131)
+        ///
+        /// Business name (described at line 131) (Not in the doc's table; seen in its example at line 36.)
+        pub nm: Option<String>,
+        /// 该资源的对象，可以是业务自定义层级对应的模块id(bk_obj_id字段值)，set, module等。 (described at line 139)
+        ///
+        /// The object of the resource may be the module id(bk_obj_id field value), set, module, etc. Corresponding to the business user-defined level. (described at line 139) (Not in the doc's table; seen in its example at line 36.)
+        pub obj: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for NdsItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "NdsItem",
+                &["dft", "id", "nds", "nm", "obj"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                dft: record.opt_int("dft")?,
+                id: record.opt_int("id")?,
+                nds: record.field("nds")?,
+                nm: record.opt_text("nm")?,
+                obj: record.opt_text("obj")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("dft", &self.dft);
+            record.field("id", &self.id);
+            record.field("nds", &self.nds);
+            record.field("nm", &self.nm);
+            record.field("obj", &self.obj);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -23702,8 +24118,10 @@ pub mod get_biz_brief_cache_topo {
         }
     }
     crate::serde_through_wire!(
-        Biz, Bizparameter, Dft, GetBizBriefCacheTopoRequest,
-        GetBizBriefCacheTopoResponse, Idle, Idleobjectparameter, Nds, Ndsobjectparameter
+        Biz, Bizparameter, Dft, GetBizBriefCacheTopoNds, Nds, GetBizBriefCacheTopoNds5,
+        GetBizBriefCacheTopoNds4, GetBizBriefCacheTopoNdsItem,
+        GetBizBriefCacheTopoRequest, GetBizBriefCacheTopoResponse, Idle,
+        Idleobjectparameter, GetBizBriefCacheTopoNds3, NdsItem, Ndsobjectparameter
     );
 }
 pub use get_biz_brief_cache_topo::GetBizBriefCacheTopoRequest;
@@ -34381,14 +34799,24 @@ pub mod list_process_instance {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BindInfo {
         /// 端口是否启用
+        ///
+        /// Is the port enabled (described at line 139)
         pub enable: Option<bool>,
         /// 绑定的ip
+        ///
+        /// Bound ip (described at line 140)
         pub ip: Option<String>,
         /// 绑定的端口
+        ///
+        /// Bound port (described at line 141)
         pub port: Option<String>,
         /// 使用的协议
+        ///
+        /// Protocol used (described at line 142)
         pub protocol: Option<String>,
         /// 实例化使用的模板行索引，进程内唯一
+        ///
+        /// Template row index used for instantiation, unique in process (described at line 143)
         pub template_row_id: Option<i64>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -55528,7 +55956,7 @@ pub mod endpoints {
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
     impl crate::Paged for FindModuleWithRelation {
-        type Item = serde_json::Map<String, serde_json::Value>;
+        type Item = super::find_module_with_relation::InfoItem;
         const PAGING: crate::Paging = crate::Paging {
             request: crate::pages::PageRequest::PageObject {
                 field: "page",
@@ -55562,7 +55990,7 @@ pub mod endpoints {
     pub struct FindSetBatch;
     impl crate::Endpoint for FindSetBatch {
         type Request = super::find_set_batch::FindSetBatchRequest;
-        type Response = Vec<serde_json::Map<String, serde_json::Value>>;
+        type Response = Vec<super::find_set_batch::ItemItem>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "find_set_batch";
         const ID: &'static str = "cc.find_set_batch";
@@ -61085,10 +61513,7 @@ impl<'a> CcApi<'a> {
         &self,
         request: find_module_with_relation::FindModuleWithRelationRequest,
     ) -> impl crate::Stream<
-        Item = std::result::Result<
-            serde_json::Map<String, serde_json::Value>,
-            crate::Error,
-        >,
+        Item = std::result::Result<find_module_with_relation::InfoItem, crate::Error>,
     > + 'a {
         self.client.pages::<endpoints::FindModuleWithRelation>(request)
     }
@@ -61172,10 +61597,7 @@ impl<'a> CcApi<'a> {
     pub async fn find_set_batch(
         &self,
         request: find_set_batch::FindSetBatchRequest,
-    ) -> std::result::Result<
-        Vec<serde_json::Map<String, serde_json::Value>>,
-        crate::Error,
-    > {
+    ) -> std::result::Result<Vec<find_set_batch::ItemItem>, crate::Error> {
         self.client.call::<endpoints::FindSetBatch>(request).await
     }
     /// 该接口用于根据业务拓扑层级中的某个节点实例(包括自定义节层级实例)，查询该节点的父层级一直到业务顶点的路径信息。(v3.9.1) 注意 该接口有缓存，缓存更新的最长时间为5分钟。
@@ -67101,10 +67523,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn find_set_batch(
         &self,
         request: find_set_batch::FindSetBatchRequest,
-    ) -> std::result::Result<
-        Vec<serde_json::Map<String, serde_json::Value>>,
-        crate::Error,
-    > {
+    ) -> std::result::Result<Vec<find_set_batch::ItemItem>, crate::Error> {
         self.client.call::<endpoints::FindSetBatch>(request)
     }
     /// 该接口用于根据业务拓扑层级中的某个节点实例(包括自定义节层级实例)，查询该节点的父层级一直到业务顶点的路径信息。(v3.9.1) 注意 该接口有缓存，缓存更新的最长时间为5分钟。

@@ -1313,10 +1313,16 @@ pub mod authorization_batch_resource_creator_action {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Ancestors {
         /// 系统唯一标识
+        ///
+        /// system id (described at line 13)
         pub system: String,
         /// 祖先资源类型的唯一标识
+        ///
+        /// resource type id (described at line 14)
         pub r#type: String,
         /// 祖先资源实例的唯一标识
+        ///
+        /// resource instance id (described at line 22)
         pub id: String,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.

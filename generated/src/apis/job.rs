@@ -7348,6 +7348,47 @@ pub use get_script_list::GetScriptListResponse;
 pub mod get_step_instance_status {
     pub use super::callback_protocol::Status;
     pub use super::get_job_detail::Type;
+    /// `GetStepInstanceStatusIp`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_step_instance_status.md` at line 42.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Ip {
+        /// 云区域ID (described at line 133)
+        ///
+        /// Cloud area ID (described at line 133) (Not in the doc's table; seen in its example at line 42.)
+        pub bk_cloud_id: Option<i64>,
+        /// IP (described at line 134) (Not in the doc's table; seen in its example at line 42.)
+        pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Ip {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Ip",
+                &["bk_cloud_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                ip: record.opt_text("ip")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// 查询作业步骤实例的执行状态
     ///
     /// Get job step instance execution status
@@ -7443,9 +7484,7 @@ pub mod get_step_instance_status {
         /// 作业步骤执行结果分析
         ///
         /// Job step instance execution result analyse
-        pub step_instance_analyse_result: Option<
-            Vec<serde_json::Map<String, serde_json::Value>>,
-        >,
+        pub step_instance_analyse_result: Option<Vec<StepInstanceAnalyseResultItem>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -7534,6 +7573,57 @@ pub mod get_step_instance_status {
             let mut record = crate::wire::RecordWriter::new();
             record.field("job_instance_id", &self.job_instance_id);
             record.field("step_instance_id", &self.step_instance_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `StepInstanceAnalyseResultItem`
+    ///
+    /// Defined in `api-docs/job/zh_hans/get_step_instance_status.md` at line 42.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct StepInstanceAnalyseResultItem {
+        /// 服务器数目 (described at line 126)
+        ///
+        /// Numbers of servers (described at line 126) (Not in the doc's table; seen in its example at line 42.)
+        pub count: Option<i64>,
+        /// `ip_list` (Not in the doc's table; seen in its example at line 42.)
+        pub ip_list: Option<Vec<Ip>>,
+        /// 执行结果类型 (described at line 124)
+        ///
+        /// Job Execution result status (described at line 124) (Not in the doc's table; seen in its example at line 42.)
+        pub result_type: Option<i64>,
+        /// `result_type_text` (Not in the doc's table; seen in its example at line 42.)
+        pub result_type_text: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for StepInstanceAnalyseResultItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "StepInstanceAnalyseResultItem",
+                &["count", "ip_list", "result_type", "result_type_text"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                count: record.opt_int("count")?,
+                ip_list: record.field("ip_list")?,
+                result_type: record.opt_int("result_type")?,
+                result_type_text: record.opt_text("result_type_text")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("count", &self.count);
+            record.field("ip_list", &self.ip_list);
+            record.field("result_type", &self.result_type);
+            record.field("result_type_text", &self.result_type_text);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -7704,8 +7794,8 @@ pub mod get_step_instance_status {
         }
     }
     crate::serde_through_wire!(
-        GetStepInstanceStatusRequest, GetStepInstanceStatusResponse, Params,
-        StepInstanceDetail
+        Ip, GetStepInstanceStatusRequest, GetStepInstanceStatusResponse, Params,
+        StepInstanceAnalyseResultItem, StepInstanceDetail
     );
 }
 pub use get_step_instance_status::GetStepInstanceStatusRequest;

@@ -12692,6 +12692,7 @@ pub mod metadata_get_result_table_storage {
 pub use metadata_get_result_table_storage::MetadataGetResultTableStorageRequest;
 /// Types of [`metadata_get_time_series_group`](super::endpoints::MetadataGetTimeSeriesGroup).
 pub mod metadata_get_time_series_group {
+    pub use super::metadata_get_event_group::ClusterInfo;
     pub use super::metadata_create_time_series_group::Tag;
     /// `MetadataGetTimeSeriesGroupMetricInfo`
     ///
@@ -12826,7 +12827,7 @@ pub mod metadata_get_time_series_group {
         /// Metric列表
         pub metric_info_list: Option<Vec<MetricInfo>>,
         /// 结果表配置信息
-        pub shipper_list: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        pub shipper_list: Option<Vec<ShipperListItem>>,
         /// 自定义时序分组ID (described at line 16) (Not in the doc's table; seen in its example at line 81.)
         pub time_series_group_id: Option<i64>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -12895,8 +12896,48 @@ pub mod metadata_get_time_series_group {
             record.finish()
         }
     }
+    /// `ShipperListItem`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/metadata_get_time_series_group.md` at line 81.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ShipperListItem {
+        /// `cluster_info` (Not in the doc's table; seen in its example at line 81.)
+        pub cluster_info: Option<ClusterInfo>,
+        /// `cluster_type` (Not in the doc's table; seen in its example at line 81.)
+        pub cluster_type: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ShipperListItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ShipperListItem",
+                &["cluster_info", "cluster_type"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                cluster_info: record.field("cluster_info")?,
+                cluster_type: record.opt_text("cluster_type")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("cluster_info", &self.cluster_info);
+            record.field("cluster_type", &self.cluster_type);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     crate::serde_through_wire!(
-        MetricInfo, MetadataGetTimeSeriesGroupRequest, MetadataGetTimeSeriesGroupResponse
+        MetricInfo, MetadataGetTimeSeriesGroupRequest,
+        MetadataGetTimeSeriesGroupResponse, ShipperListItem
     );
 }
 pub use metadata_get_time_series_group::MetadataGetTimeSeriesGroupRequest;
@@ -24359,7 +24400,7 @@ pub mod search_action {
         /// 相关数量
         pub count: Option<i64>,
         /// 该聚合统计可选内容
-        pub children: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        pub children: Option<Vec<ChildrenItem>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -24455,6 +24496,49 @@ pub mod search_action {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "Children",
+                &["count", "id", "name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                count: record.opt_int("count")?,
+                id: record.opt_text("id")?,
+                name: record.opt_text("name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("count", &self.count);
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `ChildrenItem`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_action.md` at line 139.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ChildrenItem {
+        /// 相关数量 (described at line 133) (Not in the doc's table; seen in its example at line 139.)
+        pub count: Option<i64>,
+        /// 处理记录ID (described at line 109) (Not in the doc's table; seen in its example at line 139.)
+        pub id: Option<String>,
+        /// 聚合统计名称 (described at line 132) (Not in the doc's table; seen in its example at line 139.)
+        pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ChildrenItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ChildrenItem",
                 &["count", "id", "name"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -24650,6 +24734,53 @@ pub mod search_action {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "Dimensions",
+                &["display_key", "display_value", "key", "value"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                display_key: record.opt_text("display_key")?,
+                display_value: record.field("display_value")?,
+                key: record.field("key")?,
+                value: record.field("value")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("display_key", &self.display_key);
+            record.field("display_value", &self.display_value);
+            record.field("key", &self.key);
+            record.field("value", &self.value);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `DimensionsItem`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_action.md` at line 139.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DimensionsItem {
+        /// `display_key` (Not in the doc's table; seen in its example at line 139.)
+        pub display_key: Option<String>,
+        /// `display_value` (Not in the doc's table; seen in its example at line 139.)
+        pub display_value: Option<serde_json::Value>,
+        /// 字段名 (described at line 31) (Not in the doc's table; seen in its example at line 139.)
+        pub key: Option<crate::Secret>,
+        /// `value` (Not in the doc's table; seen in its example at line 139.)
+        pub value: Option<serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for DimensionsItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "DimensionsItem",
                 &["display_key", "display_value", "key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -24930,7 +25061,7 @@ pub mod search_action {
         /// 维度信息
         pub dimension_string: Option<String>,
         /// 维度信息
-        pub dimensions: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        pub dimensions: Option<Vec<DimensionsItem>>,
         /// 处理时长
         pub duration: Option<String>,
         /// 结束时间
@@ -25527,10 +25658,10 @@ pub mod search_action {
         }
     }
     crate::serde_through_wire!(
-        ActionConfig, ActionPlugin, Aggs, BackendConfig, Children, Conditions,
-        ConfigSchema, Content, Dimensions, ExData, Inputs, NotifyInfo, Outputs, Overview,
-        Actions, ExecuteConfig, SearchActionRequest, SearchActionResponse,
-        TemplateDetail, TargetInfo
+        ActionConfig, ActionPlugin, Aggs, BackendConfig, Children, ChildrenItem,
+        Conditions, ConfigSchema, Content, Dimensions, DimensionsItem, ExData, Inputs,
+        NotifyInfo, Outputs, Overview, Actions, ExecuteConfig, SearchActionRequest,
+        SearchActionResponse, TemplateDetail, TargetInfo
     );
 }
 pub use search_action::SearchActionRequest;
@@ -31564,7 +31695,7 @@ pub mod search_alarm_strategy_without_biz {
         /// 监控目标类型
         pub field: String,
         /// 监控目标数据项
-        pub value: Vec<serde_json::Map<String, serde_json::Value>>,
+        pub value: Vec<ValueItem>,
         /// 监控目标方法
         pub method: String,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -31576,7 +31707,7 @@ pub mod search_alarm_strategy_without_biz {
         #[allow(clippy::too_many_arguments)]
         pub fn new(
             field: impl Into<String>,
-            value: Vec<serde_json::Map<String, serde_json::Value>>,
+            value: Vec<ValueItem>,
             method: impl Into<String>,
         ) -> Self {
             Self {
@@ -31966,6 +32097,45 @@ pub mod search_alarm_strategy_without_biz {
             record.finish()
         }
     }
+    /// `ValueItem`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_without_biz.md` at line 684.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ValueItem {
+        /// `bk_inst_id` (Not in the doc's table; seen in its example at line 684.)
+        pub bk_inst_id: Option<i64>,
+        /// `bk_obj_id` (Not in the doc's table; seen in its example at line 684.)
+        pub bk_obj_id: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ValueItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ValueItem",
+                &["bk_inst_id", "bk_obj_id"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_inst_id: record.opt_int("bk_inst_id")?,
+                bk_obj_id: record.opt_text("bk_obj_id")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_inst_id", &self.bk_inst_id);
+            record.field("bk_obj_id", &self.bk_obj_id);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     crate::serde_through_wire!(
         Actionrelation, Algorithm, Authorize, Condition, Conditions, Config,
         SearchAlarmStrategyWithoutBizConfig, ConvergeConfig,
@@ -31973,14 +32143,14 @@ pub mod search_alarm_strategy_without_biz {
         SearchAlarmStrategyWithoutBizItem, Item, NoDataConfig, Noticerelation, Options,
         SearchAlarmStrategyWithoutBizOptions, Queryconfig, RecoveryConfig,
         SearchAlarmStrategyWithoutBizRequest, SearchAlarmStrategyWithoutBizResponse,
-        SubConvergeConfig, Target, TemplateDetail, UserGroup, Users, Strategyconfig
+        SubConvergeConfig, Target, TemplateDetail, UserGroup, Users, Strategyconfig,
+        ValueItem
     );
 }
 pub use search_alarm_strategy_without_biz::SearchAlarmStrategyWithoutBizRequest;
 pub use search_alarm_strategy_without_biz::SearchAlarmStrategyWithoutBizResponse;
 /// Types of [`search_alert`](super::endpoints::SearchAlert).
 pub mod search_alert {
-    pub use super::search_action::Aggs;
     pub use super::search_action::Dimensions;
     /// `Alerts`
     ///
@@ -32274,6 +32444,151 @@ pub mod search_alert {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("name", &self.name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `SearchAlertAggs`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_alert.md` at line 123.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Aggs {
+        /// 聚合统计ID
+        pub id: Option<String>,
+        /// 聚合统计名称
+        pub name: Option<String>,
+        /// 相关数量
+        pub count: Option<i64>,
+        /// 该聚合统计可选内容
+        pub children: Option<Vec<ChildrenItem>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Aggs {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Aggs",
+                &["id", "name", "count", "children"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: record.opt_text("id")?,
+                name: record.opt_text("name")?,
+                count: record.opt_int("count")?,
+                children: record.field("children")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("count", &self.count);
+            record.field("children", &self.children);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `SearchAlertChildren`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_alert.md` at line 135.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Children {
+        /// 相关数量 (described at line 129) (Not in the doc's table; seen in its example at line 135.)
+        pub count: Option<i64>,
+        /// 告警id (described at line 78) (Not in the doc's table; seen in its example at line 135.)
+        pub id: Option<String>,
+        /// `index` (Not in the doc's table; seen in its example at line 135.)
+        pub index: Option<i64>,
+        /// 聚合统计名称 (described at line 128) (Not in the doc's table; seen in its example at line 135.)
+        pub name: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Children {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Children",
+                &["count", "id", "index", "name"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                count: record.opt_int("count")?,
+                id: record.opt_text("id")?,
+                index: record.opt_int("index")?,
+                name: record.opt_text("name")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("count", &self.count);
+            record.field("id", &self.id);
+            record.field("index", &self.index);
+            record.field("name", &self.name);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `SearchAlertChildrenItem`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_alert.md` at line 135.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ChildrenItem {
+        /// 相关数量 (described at line 129) (Not in the doc's table; seen in its example at line 135.)
+        pub count: Option<i64>,
+        /// 告警id (described at line 78) (Not in the doc's table; seen in its example at line 135.)
+        pub id: Option<String>,
+        /// 聚合统计名称 (described at line 128) (Not in the doc's table; seen in its example at line 135.)
+        pub name: Option<String>,
+        /// `children` (Not in the doc's table; seen in its example at line 135.)
+        pub children: Option<Vec<Children>>,
+        /// `index` (Not in the doc's table; seen in its example at line 135.)
+        pub index: Option<i64>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for ChildrenItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "ChildrenItem",
+                &["count", "id", "name", "children", "index"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                count: record.opt_int("count")?,
+                id: record.opt_text("id")?,
+                name: record.opt_text("name")?,
+                children: record.field("children")?,
+                index: record.opt_int("index")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("count", &self.count);
+            record.field("id", &self.id);
+            record.field("name", &self.name);
+            record.field("children", &self.children);
+            record.field("index", &self.index);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -32626,7 +32941,8 @@ pub mod search_alert {
         }
     }
     crate::serde_through_wire!(
-        Alerts, MetricDisplay, Conditions, SearchAlertRequest, SearchAlertResponse
+        Alerts, MetricDisplay, Aggs, Children, ChildrenItem, Conditions,
+        SearchAlertRequest, SearchAlertResponse
     );
 }
 pub use search_alert::SearchAlertRequest;

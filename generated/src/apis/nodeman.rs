@@ -2916,7 +2916,7 @@ pub mod subscription_create {
         /// 事件订阅触发的动作列表
         pub steps: Vec<Steps>,
         /// 插件下发的目标机器列表，用于远程采集场景，对应scope内的主机配置将下发到该范围内对应主机
-        pub target_hosts: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        pub target_hosts: Option<Vec<TargetHostsItem>>,
         /// 是否立即执行
         pub run_immediately: Option<bool>,
         /// 是否为主配置
@@ -2971,10 +2971,7 @@ pub mod subscription_create {
             self
         }
         /// Sets `target_hosts`.
-        pub fn target_hosts(
-            mut self,
-            value: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
-        ) -> Self {
+        pub fn target_hosts(mut self, value: impl Into<Vec<TargetHostsItem>>) -> Self {
             self.target_hosts = Some(value.into());
             self
         }
@@ -3133,9 +3130,70 @@ pub mod subscription_create {
             record.finish()
         }
     }
+    /// `TargetHostsItem`
+    ///
+    /// Defined in `api-docs/nodeman/zh_hans/create_subscription.md` at line 189.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TargetHostsItem {
+        /// 管控区域ID (described at line 80) (Not in the doc's table; seen in its example at line 189.)
+        pub bk_cloud_id: Option<i64>,
+        /// `bk_supplier_id` (Not in the doc's table; seen in its example at line 189.)
+        pub bk_supplier_id: Option<i64>,
+        /// 主机IP地址 (described at line 81) (Not in the doc's table; seen in its example at line 189.)
+        pub ip: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl TargetHostsItem {
+        /// Sets `bk_cloud_id`.
+        pub fn bk_cloud_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_cloud_id = Some(value.into());
+            self
+        }
+        /// Sets `bk_supplier_id`.
+        pub fn bk_supplier_id(mut self, value: impl Into<i64>) -> Self {
+            self.bk_supplier_id = Some(value.into());
+            self
+        }
+        /// Sets `ip`.
+        pub fn ip(mut self, value: impl Into<String>) -> Self {
+            self.ip = Some(value.into());
+            self
+        }
+    }
+    impl crate::wire::Wire for TargetHostsItem {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "TargetHostsItem",
+                &["bk_cloud_id", "bk_supplier_id", "ip"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                bk_cloud_id: record.opt_int("bk_cloud_id")?,
+                bk_supplier_id: record.opt_int("bk_supplier_id")?,
+                ip: record.opt_text("ip")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_cloud_id", &self.bk_cloud_id);
+            record.field("bk_supplier_id", &self.bk_supplier_id);
+            record.field("ip", &self.ip);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     crate::serde_through_wire!(
         Config, ConfigTemplates, InstanceInfo, InstanceSelector, JobType, Nodes, Params,
-        Scope, Steps, SubscriptionCreateRequest, SubscriptionCreateResponse
+        Scope, Steps, SubscriptionCreateRequest, SubscriptionCreateResponse,
+        TargetHostsItem
     );
 }
 pub use subscription_create::SubscriptionCreateRequest;
@@ -17777,8 +17835,8 @@ impl<'a> NodemanApi<'a> {
     ///     )
     ///     .target_hosts(
     ///         vec![
-    ///             serde_json::json!({ "bk_cloud_id" : 0, "bk_supplier_id" : 0, "ip" :
-    ///             "127.0.0.1" }) .as_object().cloned().unwrap_or_default()
+    ///             TargetHostsItem::default().bk_cloud_id(0_i64).bk_supplier_id(0_i64)
+    ///             .ip("127.0.0.1".to_string())
     ///         ],
     ///     )
     ///     .run_immediately(true);

@@ -15,6 +15,10 @@ pub mod data_keyed_map;
 pub mod data_keyed_scalars;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/dict_sent_as_list.rs"]
+pub mod dict_sent_as_list;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/empty_text_data.rs"]
 pub mod empty_text_data;
 
