@@ -97,6 +97,12 @@ fn repair(text: &str) -> (String, Vec<String>) {
                     chars.next();
                 }
             }
+            // `"type": "user".` at a line's end: a comma a translation turned into a full stop.
+            '.' | '。' if matches!(last_significant, '"' | '\'' | '}' | ']' | 'a' | '0') && line_ends_here(&chars) => {
+                note("a full stop after a value at a line's end read as a comma", line);
+                out.push(',');
+                last_significant = ',';
+            }
             '"' | '\'' => {
                 // Copy the string literal verbatim.
                 let key_position = matches!(last_significant, '{' | ',');
@@ -235,6 +241,15 @@ fn copy_string(quote: char, chars: &mut std::iter::Peekable<std::str::CharIndice
     lines
 }
 
+/// Whether nothing but spaces follows on this line.
+fn line_ends_here(chars: &std::iter::Peekable<std::str::CharIndices<'_>>) -> bool {
+    let mut ahead = chars.clone();
+    while ahead.peek().is_some_and(|&(_, n)| n == ' ' || n == '\t' || n == '\r') {
+        ahead.next();
+    }
+    ahead.peek().is_none_or(|&(_, n)| n == '\n')
+}
+
 /// Whether a value starts next on this line (past spaces): after a key, its colon is missing.
 fn value_follows_on_line(chars: &std::iter::Peekable<std::str::CharIndices<'_>>) -> bool {
     let mut ahead = chars.clone();
@@ -317,6 +332,19 @@ mod tests {
         // A string value followed by another string on its line is no key: nothing is inserted.
         let r = read("{\"a\": \"x\" \"y\"}");
         assert!(!r.repairs.iter().any(|n| n.starts_with("missing colon")), "{:?}", r.repairs);
+    }
+
+    #[test]
+    fn a_full_stop_ending_a_line_after_a_value_is_a_comma() {
+        let r = read("{\n  \"type\": \"user\".\n  \"ids\": [1, 2].\n  \"id\": \"admin\"\n}");
+        assert_eq!(r.value, Some(json!({"type": "user", "ids": [1, 2], "id": "admin"})), "{:?}", r.error);
+        assert_eq!(
+            r.repairs,
+            vec!["a full stop after a value at a line's end read as a comma (line 2 of the example)"]
+        );
+        // Inside a string, or in a number, a full stop stays.
+        let r = read("{\"a\": \"x.\",\n \"b\": 1.5}");
+        assert_eq!(r.value, Some(json!({"a": "x.", "b": 1.5})));
     }
 
     #[test]
