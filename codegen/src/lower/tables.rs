@@ -360,17 +360,71 @@ pub(super) fn row_names(table: &Table) -> impl Iterator<Item = &str> {
     })
 }
 
+/// `indexes[]`, `info[x]`, `hosts[0]` → the list's name, and that the items are meant.
+fn list_items_of(name: &str) -> (&str, bool) {
+    match name.strip_suffix(']').and_then(|n| n.rsplit_once('[')) {
+        Some((base, marker))
+            if !base.is_empty() && marker.len() <= 2 && marker.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            (base, true)
+        }
+        _ => (name, false),
+    }
+}
+
+/// A row `resources[]` types the items of the list `resources` (a row of its own when there is none).
+fn items_rows_type_their_lists(fields: &mut Vec<FieldNode>) {
+    let mut i = 0;
+    while i < fields.len() {
+        let list = match fields.get(i) {
+            Some(f) if !f.name.contains('.') => match list_items_of(&f.name) {
+                (name, true) => name.to_string(),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            },
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let row = fields.remove(i);
+        match fields.iter_mut().find(|f| f.name == list) {
+            Some(holder) => {
+                let untyped_items = match &holder.ty {
+                    Ty::Array(inner) => matches!(inner.as_ref(), Ty::Scalar(Type::Json) | Ty::Map(_)),
+                    ty => matches!(ty, Ty::Scalar(Type::Json) | Ty::Map(_)),
+                };
+                if untyped_items {
+                    holder.ty = Ty::Array(Box::new(row.ty));
+                }
+            }
+            None => {
+                fields.insert(i, FieldNode { name: list, ty: Ty::Array(Box::new(row.ty)), ..row });
+                i += 1;
+            }
+        }
+    }
+}
+
 /// A name cell without its markup (`` `id` ``, `**id**`).
 pub(super) fn row_name(cell: &str) -> &str {
     cell.trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace())
 }
 
 /// Rows named `config.alarm_end_time` next to a row `config` are fields of `config`'s object.
+/// Rows whose first column is a path (`indexes[].bk_biz_id`, `data.info[x].ip`, `resources[]`) document a place, not
+/// fields of those names: `x[]` is the items of the list `x`, `x.y` the field `y` of the object `x`.
 pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
+    items_rows_type_their_lists(fields);
     let mut i = 0;
     while i < fields.len() {
-        let parent = match fields.get(i).and_then(|f| f.name.split_once('.')) {
-            Some((parent, _)) if !parent.is_empty() => parent.to_string(),
+        let (parent, of_items) = match fields.get(i).and_then(|f| f.name.split_once('.')) {
+            Some((parent, _)) if !parent.is_empty() => {
+                let (name, of_items) = list_items_of(parent);
+                (name.to_string(), of_items)
+            }
             _ => {
                 i += 1;
                 continue;
@@ -388,7 +442,8 @@ pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
                 placed_by_keys: None,
             };
             // Documented by its rows, so not inferred; in the same place as they are.
-            let holder = FieldNode::inferred(&parent, Ty::Object(object), first.line);
+            let ty = if of_items { Ty::Array(Box::new(Ty::Object(object))) } else { Ty::Object(object) };
+            let holder = FieldNode::inferred(&parent, ty, first.line);
             let holder = FieldNode { inferred: false, location: first.location, ..holder };
             fields.insert(i, holder);
             i += 1;
@@ -399,7 +454,9 @@ pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
             ty => ty,
         });
         let Some(target) = target else { break };
-        if matches!(target, Ty::Map(_) | Ty::Scalar(Type::Json)) {
+        // Rows below it make it an object, whatever its type cell says (`| options | string |` followed by
+        // `| options.converge_config | object |`).
+        if matches!(target, Ty::Map(_) | Ty::Scalar(Type::Json | Type::String)) {
             *target = Ty::Object(ObjectNode {
                 name: type_name(&parent),
                 doc: String::new(),

@@ -623,19 +623,7 @@ pub mod get_batch_users_platform_role {
         /// 用户名
         ///
         /// username
-        pub key1: Option<String>,
-        /// 产品代号
-        ///
-        /// application id
-        ///
-        /// Sent as `key1.key2`.
-        pub key1_key2: Option<String>,
-        /// 用户角色，0：普通用户，1：超级管理员，2：开发者，3：职能化用户，4：审计员
-        ///
-        /// User role, 0: staff, 1: superuser, 2: developer, 3: operator, 4: auditor
-        ///
-        /// Sent as `key1.key2.value`.
-        pub key1_key2_value: Option<Vec<serde_json::Value>>,
+        pub key1: Option<Key1>,
         /// `admin` (Not in the doc's table; seen in its example at line 30.)
         pub admin: Option<Admin>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -649,12 +637,10 @@ pub mod get_batch_users_platform_role {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "GetBatchUsersPlatformRoleResponseItem",
-                &["key1", "key1.key2", "key1.key2.value", "admin"],
+                &["key1", "admin"],
             )?;
             ::std::result::Result::Ok(Self {
-                key1: record.opt_text("key1")?,
-                key1_key2: record.opt_text("key1.key2")?,
-                key1_key2_value: record.field("key1.key2.value")?,
+                key1: record.field("key1")?,
                 admin: record.field("admin")?,
                 extra: record.finish()?,
             })
@@ -665,15 +651,88 @@ pub mod get_batch_users_platform_role {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("key1", &self.key1);
-            record.field("key1.key2", &self.key1_key2);
-            record.field("key1.key2.value", &self.key1_key2_value);
             record.field("admin", &self.admin);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
+    /// `Key1`
+    ///
+    /// Defined in `api-docs/bk_login/zh_hans/get_batch_users_platform_role.md` at line 61.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Key1 {
+        /// 产品代号
+        ///
+        /// application id
+        pub key2: Option<Key2>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Key1 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Key1",
+                &["key2"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                key2: record.field("key2")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("key2", &self.key2);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `Key2`
+    ///
+    /// Defined in `api-docs/bk_login/zh_hans/get_batch_users_platform_role.md` at line 62.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Key2 {
+        /// 用户角色，0：普通用户，1：超级管理员，2：开发者，3：职能化用户，4：审计员
+        ///
+        /// User role, 0: staff, 1: superuser, 2: developer, 3: operator, 4: auditor
+        pub value: Option<Vec<serde_json::Value>>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Key2 {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Key2",
+                &["value"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                value: record.field("value")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("value", &self.value);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     crate::serde_through_wire!(
-        Admin, GetBatchUsersPlatformRoleRequest, GetBatchUsersPlatformRoleResponseItem
+        Admin, GetBatchUsersPlatformRoleRequest, GetBatchUsersPlatformRoleResponseItem,
+        Key1, Key2
     );
 }
 pub use get_batch_users_platform_role::GetBatchUsersPlatformRoleRequest;

@@ -19292,10 +19292,6 @@ pub mod save_alarm_strategy_v3 {
         pub signal: Option<Vec<serde_json::Value>>,
         /// 处理套餐配置
         pub options: Options,
-        /// 收敛配置
-        ///
-        /// Sent as `options.converge_config`.
-        pub options_converge_config: Option<serde_json::Map<String, serde_json::Value>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -19309,7 +19305,6 @@ pub mod save_alarm_strategy_v3 {
                 user_groups: None,
                 signal: None,
                 options,
-                options_converge_config: None,
                 extra: crate::wire::Extra::default(),
             }
         }
@@ -19330,14 +19325,6 @@ pub mod save_alarm_strategy_v3 {
             self.signal = Some(value.into());
             self
         }
-        /// Sets `options.converge_config`.
-        pub fn options_converge_config(
-            mut self,
-            value: impl Into<serde_json::Map<String, serde_json::Value>>,
-        ) -> Self {
-            self.options_converge_config = Some(value.into());
-            self
-        }
     }
     impl crate::wire::Wire for Actionrelation {
         fn from_wire(
@@ -19346,20 +19333,13 @@ pub mod save_alarm_strategy_v3 {
             let mut record = crate::wire::Record::read(
                 value,
                 "Actionrelation",
-                &[
-                    "config_id",
-                    "user_groups",
-                    "signal",
-                    "options",
-                    "options.converge_config",
-                ],
+                &["config_id", "user_groups", "signal", "options"],
             )?;
             ::std::result::Result::Ok(Self {
                 config_id: record.opt_int("config_id")?,
                 user_groups: record.field("user_groups")?,
                 signal: record.field("signal")?,
                 options: record.field("options")?,
-                options_converge_config: record.field("options.converge_config")?,
                 extra: record.finish()?,
             })
         }
@@ -19369,7 +19349,6 @@ pub mod save_alarm_strategy_v3 {
             record.field("user_groups", &self.user_groups);
             record.field("signal", &self.signal);
             record.field("options", &self.options);
-            record.field("options.converge_config", &self.options_converge_config);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -19671,22 +19650,6 @@ pub mod save_alarm_strategy_v3 {
         pub options: SaveAlarmStrategyV3Options,
         /// `config`
         pub config: Config,
-        /// 通知模板配置
-        ///
-        /// Sent as `config.template`.
-        pub config_template: Option<Vec<serde_json::Value>>,
-        /// 触发信号，NOTICE_SIGNAL单选
-        ///
-        /// Sent as `config.template.signal`.
-        pub config_template_signal: Option<String>,
-        /// 通知信息模板
-        ///
-        /// Sent as `config.template.message_tmpl`.
-        pub config_template_message_tmpl: Option<String>,
-        /// 通知标题模板
-        ///
-        /// Sent as `config.template.title_tmpl`.
-        pub config_template_title_tmpl: Option<String>,
         /// 套餐ID (described at line 28) (Not in the doc's table; seen in its example at line 419.)
         pub config_id: Option<i64>,
         /// `signal` (Not in the doc's table; seen in its example at line 419.)
@@ -19704,10 +19667,6 @@ pub mod save_alarm_strategy_v3 {
             Self {
                 options,
                 config,
-                config_template: None,
-                config_template_signal: None,
-                config_template_message_tmpl: None,
-                config_template_title_tmpl: None,
                 config_id: None,
                 signal: None,
                 user_groups: None,
@@ -19716,29 +19675,6 @@ pub mod save_alarm_strategy_v3 {
         }
     }
     impl Noticerelation {
-        /// Sets `config.template`.
-        pub fn config_template(
-            mut self,
-            value: impl Into<Vec<serde_json::Value>>,
-        ) -> Self {
-            self.config_template = Some(value.into());
-            self
-        }
-        /// Sets `config.template.signal`.
-        pub fn config_template_signal(mut self, value: impl Into<String>) -> Self {
-            self.config_template_signal = Some(value.into());
-            self
-        }
-        /// Sets `config.template.message_tmpl`.
-        pub fn config_template_message_tmpl(mut self, value: impl Into<String>) -> Self {
-            self.config_template_message_tmpl = Some(value.into());
-            self
-        }
-        /// Sets `config.template.title_tmpl`.
-        pub fn config_template_title_tmpl(mut self, value: impl Into<String>) -> Self {
-            self.config_template_title_tmpl = Some(value.into());
-            self
-        }
         /// Sets `config_id`.
         pub fn config_id(mut self, value: impl Into<i64>) -> Self {
             self.config_id = Some(value.into());
@@ -19762,27 +19698,11 @@ pub mod save_alarm_strategy_v3 {
             let mut record = crate::wire::Record::read(
                 value,
                 "Noticerelation",
-                &[
-                    "options",
-                    "config",
-                    "config.template",
-                    "config.template.signal",
-                    "config.template.message_tmpl",
-                    "config.template.title_tmpl",
-                    "config_id",
-                    "signal",
-                    "user_groups",
-                ],
+                &["options", "config", "config_id", "signal", "user_groups"],
             )?;
             ::std::result::Result::Ok(Self {
                 options: record.field("options")?,
                 config: record.field("config")?,
-                config_template: record.field("config.template")?,
-                config_template_signal: record.opt_text("config.template.signal")?,
-                config_template_message_tmpl: record
-                    .opt_text("config.template.message_tmpl")?,
-                config_template_title_tmpl: record
-                    .opt_text("config.template.title_tmpl")?,
                 config_id: record.opt_int("config_id")?,
                 signal: record.field("signal")?,
                 user_groups: record.field("user_groups")?,
@@ -19793,14 +19713,6 @@ pub mod save_alarm_strategy_v3 {
             let mut record = crate::wire::RecordWriter::new();
             record.field("options", &self.options);
             record.field("config", &self.config);
-            record.field("config.template", &self.config_template);
-            record.field("config.template.signal", &self.config_template_signal);
-            record
-                .field(
-                    "config.template.message_tmpl",
-                    &self.config_template_message_tmpl,
-                );
-            record.field("config.template.title_tmpl", &self.config_template_title_tmpl);
             record.field("config_id", &self.config_id);
             record.field("signal", &self.signal);
             record.field("user_groups", &self.user_groups);
@@ -19810,20 +19722,23 @@ pub mod save_alarm_strategy_v3 {
     }
     /// `Options`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy_v3.md` at line 419.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy_v3.md` at line 32.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Options {
-        /// `converge_config` (Not in the doc's table; seen in its example at line 419.)
-        pub converge_config: Option<ConvergeConfig>,
+        /// 收敛配置 (Type inferred from the doc's example.)
+        pub converge_config: ConvergeConfig,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Options {
-        /// Sets `converge_config`.
-        pub fn converge_config(mut self, value: impl Into<ConvergeConfig>) -> Self {
-            self.converge_config = Some(value.into());
-            self
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(converge_config: ConvergeConfig) -> Self {
+            Self {
+                converge_config,
+                extra: crate::wire::Extra::default(),
+            }
         }
     }
     impl crate::wire::Wire for Options {
@@ -19839,9 +19754,6 @@ pub mod save_alarm_strategy_v3 {
                 converge_config: record.field("converge_config")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -20150,18 +20062,30 @@ pub mod save_alarm_strategy_v3 {
     }
     /// `SaveAlarmStrategyV3Config`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy_v3.md` at line 419.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy_v3.md` at line 45.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Config {
+        /// 通知模板配置
+        pub template: Vec<Template>,
         /// `interval_notify_mode` (Not in the doc's table; seen in its example at line 419.)
         pub interval_notify_mode: Option<String>,
         /// `notify_interval` (Not in the doc's table; seen in its example at line 419.)
         pub notify_interval: Option<i64>,
-        /// `template` (Not in the doc's table; seen in its example at line 419.)
-        pub template: Option<Vec<Template>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
+    }
+    impl Config {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(template: Vec<Template>) -> Self {
+            Self {
+                template,
+                interval_notify_mode: None,
+                notify_interval: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
     }
     impl Config {
         /// Sets `interval_notify_mode`.
@@ -20174,11 +20098,6 @@ pub mod save_alarm_strategy_v3 {
             self.notify_interval = Some(value.into());
             self
         }
-        /// Sets `template`.
-        pub fn template(mut self, value: impl Into<Vec<Template>>) -> Self {
-            self.template = Some(value.into());
-            self
-        }
     }
     impl crate::wire::Wire for Config {
         fn from_wire(
@@ -20187,23 +20106,20 @@ pub mod save_alarm_strategy_v3 {
             let mut record = crate::wire::Record::read(
                 value,
                 "Config",
-                &["interval_notify_mode", "notify_interval", "template"],
+                &["template", "interval_notify_mode", "notify_interval"],
             )?;
             ::std::result::Result::Ok(Self {
+                template: record.field("template")?,
                 interval_notify_mode: record.opt_text("interval_notify_mode")?,
                 notify_interval: record.opt_int("notify_interval")?,
-                template: record.field("template")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
+            record.field("template", &self.template);
             record.field("interval_notify_mode", &self.interval_notify_mode);
             record.field("notify_interval", &self.notify_interval);
-            record.field("template", &self.template);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -20959,28 +20875,35 @@ pub mod save_alarm_strategy_v3 {
     }
     /// `Template`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy_v3.md` at line 419.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/monitor_v3/zh_hans/save_alarm_strategy_v3.md` at line 46.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Template {
-        /// 通知信息模板 (described at line 47) (Not in the doc's table; seen in its example at line 419.)
+        /// 触发信号，NOTICE_SIGNAL单选
+        pub signal: String,
+        /// 通知信息模板
         pub message_tmpl: Option<String>,
-        /// 触发信号，NOTICE_SIGNAL单选 (described at line 46) (Not in the doc's table; seen in its example at line 419.)
-        pub signal: Option<String>,
-        /// 通知标题模板 (described at line 48) (Not in the doc's table; seen in its example at line 419.)
+        /// 通知标题模板
         pub title_tmpl: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl Template {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(signal: impl Into<String>) -> Self {
+            Self {
+                signal: signal.into(),
+                message_tmpl: None,
+                title_tmpl: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl Template {
         /// Sets `message_tmpl`.
         pub fn message_tmpl(mut self, value: impl Into<String>) -> Self {
             self.message_tmpl = Some(value.into());
-            self
-        }
-        /// Sets `signal`.
-        pub fn signal(mut self, value: impl Into<String>) -> Self {
-            self.signal = Some(value.into());
             self
         }
         /// Sets `title_tmpl`.
@@ -20996,22 +20919,19 @@ pub mod save_alarm_strategy_v3 {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "Template",
-                &["message_tmpl", "signal", "title_tmpl"],
+                &["signal", "message_tmpl", "title_tmpl"],
             )?;
             ::std::result::Result::Ok(Self {
+                signal: record.text("signal")?,
                 message_tmpl: record.opt_text("message_tmpl")?,
-                signal: record.opt_text("signal")?,
                 title_tmpl: record.opt_text("title_tmpl")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("message_tmpl", &self.message_tmpl);
             record.field("signal", &self.signal);
+            record.field("message_tmpl", &self.message_tmpl);
             record.field("title_tmpl", &self.title_tmpl);
             self.extra.write_into(&mut record);
             record.finish()
@@ -24203,7 +24123,6 @@ pub mod save_user_group {
 pub use save_user_group::SaveUserGroupRequest;
 /// Types of [`search_action`](super::endpoints::SearchAction).
 pub mod search_action {
-    pub use super::save_alarm_strategy_v3::Template;
     /// `ActionConfig`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/search_action.md` at line 139.
@@ -25533,6 +25452,49 @@ pub mod search_action {
             record.finish()
         }
     }
+    /// `SearchActionTemplate`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_action.md` at line 139.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Template {
+        /// `message_tmpl` (Not in the doc's table; seen in its example at line 139.)
+        pub message_tmpl: Option<String>,
+        /// 触发信号 (described at line 119) (Not in the doc's table; seen in its example at line 139.)
+        pub signal: Option<String>,
+        /// `title_tmpl` (Not in the doc's table; seen in its example at line 139.)
+        pub title_tmpl: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Template {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Template",
+                &["message_tmpl", "signal", "title_tmpl"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                message_tmpl: record.opt_text("message_tmpl")?,
+                signal: record.opt_text("signal")?,
+                title_tmpl: record.opt_text("title_tmpl")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("message_tmpl", &self.message_tmpl);
+            record.field("signal", &self.signal);
+            record.field("title_tmpl", &self.title_tmpl);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `SearchActionTemplateDetail`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/search_action.md` at line 139.
@@ -25661,7 +25623,7 @@ pub mod search_action {
         ActionConfig, ActionPlugin, Aggs, BackendConfig, Children, ChildrenItem,
         Conditions, ConfigSchema, Content, Dimensions, DimensionsItem, ExData, Inputs,
         NotifyInfo, Outputs, Overview, Actions, ExecuteConfig, SearchActionRequest,
-        SearchActionResponse, TemplateDetail, TargetInfo
+        SearchActionResponse, Template, TemplateDetail, TargetInfo
     );
 }
 pub use search_action::SearchActionRequest;
@@ -28248,7 +28210,6 @@ pub mod search_alarm_strategy_v3 {
     pub use super::edit_action_config::Body;
     pub use super::edit_action_config::FailedRetry;
     pub use super::search_alarm_strategy_v2::ShieldInfo;
-    pub use super::save_alarm_strategy_v3::Template;
     /// `Datasource`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_v3.md` at line 138.
@@ -29788,6 +29749,49 @@ pub mod search_alarm_strategy_v3 {
             record.finish()
         }
     }
+    /// `SearchAlarmStrategyV3Template`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_v3.md` at line 202.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Template {
+        /// `message_tmpl` (Not in the doc's table; seen in its example at line 202.)
+        pub message_tmpl: Option<String>,
+        /// `signal` (Not in the doc's table; seen in its example at line 202.)
+        pub signal: Option<String>,
+        /// `title_tmpl` (Not in the doc's table; seen in its example at line 202.)
+        pub title_tmpl: Option<String>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl crate::wire::Wire for Template {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read_response(
+                value,
+                "Template",
+                &["message_tmpl", "signal", "title_tmpl"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                message_tmpl: record.opt_text("message_tmpl")?,
+                signal: record.opt_text("signal")?,
+                title_tmpl: record.opt_text("title_tmpl")?,
+                extra: record.finish()?,
+            })
+        }
+        fn placeholder() -> ::std::option::Option<Self> {
+            ::std::option::Option::Some(Self::default())
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("message_tmpl", &self.message_tmpl);
+            record.field("signal", &self.signal);
+            record.field("title_tmpl", &self.title_tmpl);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
     /// `SearchAlarmStrategyV3TemplateDetail`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_v3.md` at line 202.
@@ -30223,8 +30227,8 @@ pub mod search_alarm_strategy_v3 {
         SearchAlarmStrategyV3Item, Items, NoDataConfig, NoticeGroup, Options,
         SearchAlarmStrategyV3Options, QueryConfigs, RecoveryConfig,
         SearchAlarmStrategyV3Request, SearchAlarmStrategyV3Response, Scenario,
-        StrategyConfig, TemplateDetail, TriggerConfig, Users, Value, Strategylabel,
-        SubConvergeConfig, UserGroup, Usergroup
+        StrategyConfig, Template, TemplateDetail, TriggerConfig, Users, Value,
+        Strategylabel, SubConvergeConfig, UserGroup, Usergroup
     );
 }
 pub use search_alarm_strategy_v3::SearchAlarmStrategyV3Request;
@@ -30249,10 +30253,6 @@ pub mod search_alarm_strategy_without_biz {
         pub signal: Vec<String>,
         /// 处理套餐配置
         pub options: Options,
-        /// 收敛配置
-        ///
-        /// Sent as `options.converge_config`.
-        pub options_converge_config: Option<serde_json::Map<String, serde_json::Value>>,
         /// `config` (Not in the doc's table; seen in its example at line 684.)
         pub config: Option<Config>,
         /// `id` (Not in the doc's table; seen in its example at line 684.)
@@ -30274,7 +30274,6 @@ pub mod search_alarm_strategy_without_biz {
                 user_groups: None,
                 signal,
                 options,
-                options_converge_config: None,
                 config: None,
                 id: None,
                 relate_type: None,
@@ -30295,7 +30294,6 @@ pub mod search_alarm_strategy_without_biz {
                     "user_groups",
                     "signal",
                     "options",
-                    "options.converge_config",
                     "config",
                     "id",
                     "relate_type",
@@ -30307,7 +30305,6 @@ pub mod search_alarm_strategy_without_biz {
                 user_groups: record.field("user_groups")?,
                 signal: record.field("signal")?,
                 options: record.field("options")?,
-                options_converge_config: record.field("options.converge_config")?,
                 config: record.field("config")?,
                 id: record.opt_int("id")?,
                 relate_type: record.opt_text("relate_type")?,
@@ -30321,7 +30318,6 @@ pub mod search_alarm_strategy_without_biz {
             record.field("user_groups", &self.user_groups);
             record.field("signal", &self.signal);
             record.field("options", &self.options);
-            record.field("options.converge_config", &self.options_converge_config);
             record.field("config", &self.config);
             record.field("id", &self.id);
             record.field("relate_type", &self.relate_type);
@@ -30578,20 +30574,33 @@ pub mod search_alarm_strategy_without_biz {
     }
     /// `SearchAlarmStrategyWithoutBizConfig3`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_without_biz.md` at line 684.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_without_biz.md` at line 319.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SearchAlarmStrategyWithoutBizConfig {
+        /// 通知模板配置
+        pub template: Vec<Template>,
         /// `interval_notify_mode` (Not in the doc's table; seen in its example at line 684.)
         pub interval_notify_mode: Option<String>,
         /// `need_poll` (Not in the doc's table; seen in its example at line 684.)
         pub need_poll: Option<bool>,
         /// `notify_interval` (Not in the doc's table; seen in its example at line 684.)
         pub notify_interval: Option<i64>,
-        /// `template` (Not in the doc's table; seen in its example at line 684.)
-        pub template: Option<Vec<Template>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
+    }
+    impl SearchAlarmStrategyWithoutBizConfig {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(template: Vec<Template>) -> Self {
+            Self {
+                template,
+                interval_notify_mode: None,
+                need_poll: None,
+                notify_interval: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
     }
     impl crate::wire::Wire for SearchAlarmStrategyWithoutBizConfig {
         fn from_wire(
@@ -30600,25 +30609,22 @@ pub mod search_alarm_strategy_without_biz {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchAlarmStrategyWithoutBizConfig",
-                &["interval_notify_mode", "need_poll", "notify_interval", "template"],
+                &["template", "interval_notify_mode", "need_poll", "notify_interval"],
             )?;
             ::std::result::Result::Ok(Self {
+                template: record.field("template")?,
                 interval_notify_mode: record.opt_text("interval_notify_mode")?,
                 need_poll: record.field("need_poll")?,
                 notify_interval: record.opt_int("notify_interval")?,
-                template: record.field("template")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
+            record.field("template", &self.template);
             record.field("interval_notify_mode", &self.interval_notify_mode);
             record.field("need_poll", &self.need_poll);
             record.field("notify_interval", &self.notify_interval);
-            record.field("template", &self.template);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -31072,22 +31078,6 @@ pub mod search_alarm_strategy_without_biz {
         pub options: SearchAlarmStrategyWithoutBizOptions,
         /// `config`
         pub config: SearchAlarmStrategyWithoutBizConfig,
-        /// 通知模板配置
-        ///
-        /// Sent as `config.template`.
-        pub config_template: Option<Vec<serde_json::Value>>,
-        /// 触发信号，NOTICE_SIGNAL单选
-        ///
-        /// Sent as `config.template.signal`.
-        pub config_template_signal: Option<String>,
-        /// 通知信息模板
-        ///
-        /// Sent as `config.template.message_tmpl`.
-        pub config_template_message_tmpl: Option<String>,
-        /// 通知标题模板
-        ///
-        /// Sent as `config.template.title_tmpl`.
-        pub config_template_title_tmpl: Option<String>,
         /// 套餐ID (described at line 302) (Not in the doc's table; seen in its example at line 684.)
         pub config_id: Option<i64>,
         /// `id` (Not in the doc's table; seen in its example at line 684.)
@@ -31114,10 +31104,6 @@ pub mod search_alarm_strategy_without_biz {
             Self {
                 options,
                 config,
-                config_template: None,
-                config_template_signal: None,
-                config_template_message_tmpl: None,
-                config_template_title_tmpl: None,
                 config_id: None,
                 id: None,
                 relate_type: None,
@@ -31138,10 +31124,6 @@ pub mod search_alarm_strategy_without_biz {
                 &[
                     "options",
                     "config",
-                    "config.template",
-                    "config.template.signal",
-                    "config.template.message_tmpl",
-                    "config.template.title_tmpl",
                     "config_id",
                     "id",
                     "relate_type",
@@ -31153,12 +31135,6 @@ pub mod search_alarm_strategy_without_biz {
             ::std::result::Result::Ok(Self {
                 options: record.field("options")?,
                 config: record.field("config")?,
-                config_template: record.field("config.template")?,
-                config_template_signal: record.opt_text("config.template.signal")?,
-                config_template_message_tmpl: record
-                    .opt_text("config.template.message_tmpl")?,
-                config_template_title_tmpl: record
-                    .opt_text("config.template.title_tmpl")?,
                 config_id: record.opt_int("config_id")?,
                 id: record.opt_int("id")?,
                 relate_type: record.opt_text("relate_type")?,
@@ -31172,14 +31148,6 @@ pub mod search_alarm_strategy_without_biz {
             let mut record = crate::wire::RecordWriter::new();
             record.field("options", &self.options);
             record.field("config", &self.config);
-            record.field("config.template", &self.config_template);
-            record.field("config.template.signal", &self.config_template_signal);
-            record
-                .field(
-                    "config.template.message_tmpl",
-                    &self.config_template_message_tmpl,
-                );
-            record.field("config.template.title_tmpl", &self.config_template_title_tmpl);
             record.field("config_id", &self.config_id);
             record.field("id", &self.id);
             record.field("relate_type", &self.relate_type);
@@ -31192,11 +31160,11 @@ pub mod search_alarm_strategy_without_biz {
     }
     /// `SearchAlarmStrategyWithoutBizOptions`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_without_biz.md` at line 684.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Defined in `api-docs/monitor_v3/zh_hans/search_alarm_strategy_without_biz.md` at line 306.
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Options {
-        /// `converge_config` (Not in the doc's table; seen in its example at line 684.)
-        pub converge_config: Option<ConvergeConfig>,
+        /// 收敛配置 (Type inferred from the doc's example.)
+        pub converge_config: ConvergeConfig,
         /// 生效结束时间（格式：23:59:59) (described at line 317) (Not in the doc's table; seen in its example at line 684.)
         pub end_time: Option<String>,
         /// 生效开始时间（格式：00:00:00） (described at line 316) (Not in the doc's table; seen in its example at line 684.)
@@ -31204,6 +31172,18 @@ pub mod search_alarm_strategy_without_biz {
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
+    }
+    impl Options {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(converge_config: ConvergeConfig) -> Self {
+            Self {
+                converge_config,
+                end_time: None,
+                start_time: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
     }
     impl crate::wire::Wire for Options {
         fn from_wire(
@@ -31220,9 +31200,6 @@ pub mod search_alarm_strategy_without_biz {
                 start_time: record.opt_text("start_time")?,
                 extra: record.finish()?,
             })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
@@ -36401,6 +36378,7 @@ pub mod update_partial_strategy_v2 {
 pub use update_partial_strategy_v2::UpdatePartialStrategyV2Request;
 /// Types of [`update_partial_strategy_v3`](super::endpoints::UpdatePartialStrategyV3).
 pub mod update_partial_strategy_v3 {
+    pub use super::save_alarm_strategy_v3::Template;
     /// `UpdatePartialStrategyV3Actionrelation`
     ///
     /// Defined in `api-docs/monitor_v3/zh_hans/update_partial_strategy_v3.md` at line 32.
@@ -36413,11 +36391,7 @@ pub mod update_partial_strategy_v3 {
         /// 处理信号，允许为空, ACTION_SIGNAL多选
         pub signal: Vec<serde_json::Value>,
         /// 处理套餐配置
-        pub options: String,
-        /// 收敛配置
-        ///
-        /// Sent as `options.converge_config`.
-        pub options_converge_config: serde_json::Map<String, serde_json::Value>,
+        pub options: Options,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -36425,17 +36399,12 @@ pub mod update_partial_strategy_v3 {
     impl Actionrelation {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            signal: Vec<serde_json::Value>,
-            options: impl Into<String>,
-            options_converge_config: serde_json::Map<String, serde_json::Value>,
-        ) -> Self {
+        pub fn new(signal: Vec<serde_json::Value>, options: Options) -> Self {
             Self {
                 config_id: None,
                 user_groups: None,
                 signal,
-                options: options.into(),
-                options_converge_config,
+                options,
                 extra: crate::wire::Extra::default(),
             }
         }
@@ -36459,20 +36428,13 @@ pub mod update_partial_strategy_v3 {
             let mut record = crate::wire::Record::read(
                 value,
                 "Actionrelation",
-                &[
-                    "config_id",
-                    "user_groups",
-                    "signal",
-                    "options",
-                    "options.converge_config",
-                ],
+                &["config_id", "user_groups", "signal", "options"],
             )?;
             ::std::result::Result::Ok(Self {
                 config_id: record.opt_int("config_id")?,
                 user_groups: record.field("user_groups")?,
                 signal: record.field("signal")?,
-                options: record.text("options")?,
-                options_converge_config: record.field("options.converge_config")?,
+                options: record.field("options")?,
                 extra: record.finish()?,
             })
         }
@@ -36482,7 +36444,44 @@ pub mod update_partial_strategy_v3 {
             record.field("user_groups", &self.user_groups);
             record.field("signal", &self.signal);
             record.field("options", &self.options);
-            record.field("options.converge_config", &self.options_converge_config);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `UpdatePartialStrategyV3Config`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/update_partial_strategy_v3.md` at line 52.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Config {
+        /// 通知模板配置
+        pub template: Vec<Template>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl Config {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(template: Vec<Template>) -> Self {
+            Self {
+                template,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl crate::wire::Wire for Config {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(value, "Config", &["template"])?;
+            ::std::result::Result::Ok(Self {
+                template: record.field("template")?,
+                extra: record.finish()?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("template", &self.template);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -36656,25 +36655,9 @@ pub mod update_partial_strategy_v3 {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Noticerelation {
         /// 通知套餐配置
-        pub options: Options,
+        pub options: UpdatePartialStrategyV3Options,
         /// `config`
-        pub config: String,
-        /// 通知模板配置
-        ///
-        /// Sent as `config.template`.
-        pub config_template: Vec<serde_json::Value>,
-        /// 触发信号，NOTICE_SIGNAL单选
-        ///
-        /// Sent as `config.template.signal`.
-        pub config_template_signal: String,
-        /// 通知信息模板
-        ///
-        /// Sent as `config.template.message_tmpl`.
-        pub config_template_message_tmpl: Option<String>,
-        /// 通知标题模板
-        ///
-        /// Sent as `config.template.title_tmpl`.
-        pub config_template_title_tmpl: Option<String>,
+        pub config: Config,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -36682,107 +36665,12 @@ pub mod update_partial_strategy_v3 {
     impl Noticerelation {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            options: Options,
-            config: impl Into<String>,
-            config_template: Vec<serde_json::Value>,
-            config_template_signal: impl Into<String>,
-        ) -> Self {
+        pub fn new(options: UpdatePartialStrategyV3Options, config: Config) -> Self {
             Self {
                 options,
-                config: config.into(),
-                config_template,
-                config_template_signal: config_template_signal.into(),
-                config_template_message_tmpl: None,
-                config_template_title_tmpl: None,
+                config,
                 extra: crate::wire::Extra::default(),
             }
-        }
-    }
-    /// Builds a [`Noticerelation`], its required fields set by name.
-    #[derive(Debug, Clone, Default)]
-    #[must_use]
-    pub struct NoticerelationBuilder {
-        options: Option<Options>,
-        config: Option<String>,
-        config_template: Option<Vec<serde_json::Value>>,
-        config_template_signal: Option<String>,
-    }
-    impl Noticerelation {
-        /// Starts a [`NoticerelationBuilder`]: each required field by name, then `build()`.
-        pub fn builder() -> NoticerelationBuilder {
-            NoticerelationBuilder::default()
-        }
-    }
-    impl NoticerelationBuilder {
-        /// Sets `options` (required).
-        pub fn options(mut self, value: impl Into<Options>) -> Self {
-            self.options = Some(value.into());
-            self
-        }
-        /// Sets `config` (required).
-        pub fn config(mut self, value: impl Into<String>) -> Self {
-            self.config = Some(value.into());
-            self
-        }
-        /// Sets `config.template` (required).
-        pub fn config_template(
-            mut self,
-            value: impl Into<Vec<serde_json::Value>>,
-        ) -> Self {
-            self.config_template = Some(value.into());
-            self
-        }
-        /// Sets `config.template.signal` (required).
-        pub fn config_template_signal(mut self, value: impl Into<String>) -> Self {
-            self.config_template_signal = Some(value.into());
-            self
-        }
-        /// The value, or an error naming the first required field not set.
-        #[allow(deprecated)]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<Noticerelation, crate::wire::WireError> {
-            let options = self
-                .options
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "options"),
-                ))?;
-            let config = self
-                .config
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "config"),
-                ))?;
-            let config_template = self
-                .config_template
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "config.template"),
-                ))?;
-            let config_template_signal = self
-                .config_template_signal
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "config.template.signal"),
-                ))?;
-            ::std::result::Result::Ok(
-                Noticerelation::new(
-                    options,
-                    config,
-                    config_template,
-                    config_template_signal,
-                ),
-            )
-        }
-    }
-    impl Noticerelation {
-        /// Sets `config.template.message_tmpl`.
-        pub fn config_template_message_tmpl(mut self, value: impl Into<String>) -> Self {
-            self.config_template_message_tmpl = Some(value.into());
-            self
-        }
-        /// Sets `config.template.title_tmpl`.
-        pub fn config_template_title_tmpl(mut self, value: impl Into<String>) -> Self {
-            self.config_template_title_tmpl = Some(value.into());
-            self
         }
     }
     impl crate::wire::Wire for Noticerelation {
@@ -36792,24 +36680,11 @@ pub mod update_partial_strategy_v3 {
             let mut record = crate::wire::Record::read(
                 value,
                 "Noticerelation",
-                &[
-                    "options",
-                    "config",
-                    "config.template",
-                    "config.template.signal",
-                    "config.template.message_tmpl",
-                    "config.template.title_tmpl",
-                ],
+                &["options", "config"],
             )?;
             ::std::result::Result::Ok(Self {
                 options: record.field("options")?,
-                config: record.text("config")?,
-                config_template: record.field("config.template")?,
-                config_template_signal: record.text("config.template.signal")?,
-                config_template_message_tmpl: record
-                    .opt_text("config.template.message_tmpl")?,
-                config_template_title_tmpl: record
-                    .opt_text("config.template.title_tmpl")?,
+                config: record.field("config")?,
                 extra: record.finish()?,
             })
         }
@@ -36817,23 +36692,57 @@ pub mod update_partial_strategy_v3 {
             let mut record = crate::wire::RecordWriter::new();
             record.field("options", &self.options);
             record.field("config", &self.config);
-            record.field("config.template", &self.config_template);
-            record.field("config.template.signal", &self.config_template_signal);
-            record
-                .field(
-                    "config.template.message_tmpl",
-                    &self.config_template_message_tmpl,
-                );
-            record.field("config.template.title_tmpl", &self.config_template_title_tmpl);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     /// `UpdatePartialStrategyV3Options`
     ///
-    /// Defined in `api-docs/monitor_v3/zh_hans/update_partial_strategy_v3.md` at line 48.
+    /// Defined in `api-docs/monitor_v3/zh_hans/update_partial_strategy_v3.md` at line 40.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Options {
+        /// 收敛配置
+        pub converge_config: serde_json::Map<String, serde_json::Value>,
+        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+        /// reads one); for a response, also which required fields were absent.
+        pub extra: crate::wire::Extra,
+    }
+    impl Options {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(converge_config: serde_json::Map<String, serde_json::Value>) -> Self {
+            Self {
+                converge_config,
+                extra: crate::wire::Extra::default(),
+            }
+        }
+    }
+    impl crate::wire::Wire for Options {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let mut record = crate::wire::Record::read(
+                value,
+                "Options",
+                &["converge_config"],
+            )?;
+            ::std::result::Result::Ok(Self {
+                converge_config: record.field("converge_config")?,
+                extra: record.finish()?,
+            })
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            let mut record = crate::wire::RecordWriter::new();
+            record.field("converge_config", &self.converge_config);
+            self.extra.write_into(&mut record);
+            record.finish()
+        }
+    }
+    /// `UpdatePartialStrategyV3Options3`
+    ///
+    /// Defined in `api-docs/monitor_v3/zh_hans/update_partial_strategy_v3.md` at line 48.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UpdatePartialStrategyV3Options {
         /// 收敛配置
         pub converge_config: String,
         /// 生效开始时间（格式：00:00:00）
@@ -36844,7 +36753,7 @@ pub mod update_partial_strategy_v3 {
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
-    impl Options {
+    impl UpdatePartialStrategyV3Options {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
@@ -36860,13 +36769,13 @@ pub mod update_partial_strategy_v3 {
             }
         }
     }
-    impl crate::wire::Wire for Options {
+    impl crate::wire::Wire for UpdatePartialStrategyV3Options {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
             let mut record = crate::wire::Record::read(
                 value,
-                "Options",
+                "UpdatePartialStrategyV3Options",
                 &["converge_config", "start_time", "end_time"],
             )?;
             ::std::result::Result::Ok(Self {
@@ -36942,7 +36851,8 @@ pub mod update_partial_strategy_v3 {
         }
     }
     crate::serde_through_wire!(
-        Actionrelation, EditData, Noticerelation, Options, UpdatePartialStrategyV3Request
+        Actionrelation, Config, EditData, Noticerelation, Options,
+        UpdatePartialStrategyV3Options, UpdatePartialStrategyV3Request
     );
 }
 pub use update_partial_strategy_v3::UpdatePartialStrategyV3Request;
@@ -40979,14 +40889,9 @@ impl<'a> MonitorV3Api<'a> {
     /// Generated from `api-docs/monitor_v3/zh_hans/save_alarm_strategy_v3.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `request.actions.options`: the doc says `string`, corrected to `object` — the example at line 419 sends object
     /// - `request.actions.signal`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
-    /// - `request.actions.options.converge_config`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
     /// - `request.detects.id`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
     /// - `request.items.id`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
-    /// - `request.notice.config`: the doc says `string`, corrected to `object` — the example at line 419 sends object
-    /// - `request.notice.config.template`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
-    /// - `request.notice.config.template.signal`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
     /// - `request.source`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
     ///
     /// # Example
@@ -41000,8 +40905,7 @@ impl<'a> MonitorV3Api<'a> {
     ///
     /// let request = SaveAlarmStrategyV3Request::new(
     ///         vec![
-    ///             Actionrelation::new(Options::default()
-    ///             .converge_config(ConvergeConfig::default()
+    ///             Actionrelation::new(Options::new(ConvergeConfig::default()
     ///             .converge_func("skip_when_success".to_string()).count(1_i64)
     ///             .timedelta(60_i64))).config_id(333_i64).user_groups(vec![1_i64, 2_i64])
     ///         ],
@@ -41046,26 +40950,25 @@ impl<'a> MonitorV3Api<'a> {
     ///                             .count(10_i64)
     ///                             .dimensions(vec!["ip".to_string()]),
     ///                     ),
-    ///                 Config::default()
-    ///                     .interval_notify_mode("standard".to_string())
-    ///                     .notify_interval(7200_i64)
-    ///                     .template(
+    ///                 Config::new(
     ///                         vec![
-    ///                             Template::default()
+    ///                             Template::new("abnormal".to_string())
     ///                             .message_tmpl("{{content.level}}\n{{content.begin_time}}\n{{content.time}}\n{{content.duration}}\n{{content.target_type}}\n{{content.data_source}}\n{{content.content}}\n{{content.current_value}}\n{{content.biz}}\n{{content.target}}\n{{content.dimension}}\n{{content.detail}}\n{{content.related_info}}"
-    ///                             .to_string()).signal("abnormal".to_string())
+    ///                             .to_string())
     ///                             .title_tmpl("【{{level_name}}】{{business.bk_biz_name}} - {{alarm.name}}{{alarm.display_type}}"
-    ///                             .to_string()), Template::default()
+    ///                             .to_string()), Template::new("recovered".to_string())
     ///                             .message_tmpl("{{content.level}}\n{{content.begin_time}}\n{{content.time}}\n{{content.duration}}\n{{content.target_type}}\n{{content.data_source}}\n{{content.content}}\n{{content.current_value}}\n{{content.biz}}\n{{content.target}}\n{{content.dimension}}\n{{content.detail}}\n{{content.related_info}}"
-    ///                             .to_string()).signal("recovered".to_string())
+    ///                             .to_string())
     ///                             .title_tmpl("【{{level_name}}】{{business.bk_biz_name}} - {{alarm.name}}{{alarm.display_type}}"
-    ///                             .to_string()), Template::default()
+    ///                             .to_string()), Template::new("closed".to_string())
     ///                             .message_tmpl("{{content.level}}\n{{content.begin_time}}\n{{content.time}}\n{{content.duration}}\n{{content.target_type}}\n{{content.data_source}}\n{{content.content}}\n{{content.current_value}}\n{{content.biz}}\n{{content.target}}\n{{content.dimension}}\n{{content.detail}}\n{{content.related_info}}"
-    ///                             .to_string()).signal("closed".to_string())
+    ///                             .to_string())
     ///                             .title_tmpl("【{{level_name}}】{{business.bk_biz_name}} - {{alarm.name}}{{alarm.display_type}}"
     ///                             .to_string())
     ///                         ],
-    ///                     ),
+    ///                     )
+    ///                     .interval_notify_mode("standard".to_string())
+    ///                     .notify_interval(7200_i64),
     ///             )
     ///             .config_id(0_i64)
     ///             .signal(vec!["abnormal".to_string(), "recovered".to_string()])
@@ -41597,12 +41500,7 @@ impl<'a> MonitorV3Api<'a> {
     /// Generated from `api-docs/monitor_v3/zh_hans/search_alarm_strategy_without_biz.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response.list.actions.options`: the doc says `string`, corrected to `object` — the example at line 684 sends object
-    /// - `response.list.actions.options.converge_config`: the doc says `required`, corrected to `optional` — the example at line 684 leaves it out or sends null
     /// - `response.list.notice.options.converge_config`: the doc says `string`, corrected to `object` — the example at line 684 sends object
-    /// - `response.list.notice.config`: the doc says `string`, corrected to `object` — the example at line 684 sends object
-    /// - `response.list.notice.config.template`: the doc says `required`, corrected to `optional` — the example at line 684 leaves it out or sends null
-    /// - `response.list.notice.config.template.signal`: the doc says `required`, corrected to `optional` — the example at line 684 leaves it out or sends null
     /// - `response.list.items.target`: the doc says `object`, corrected to `array of objects` — the example at line 684 sends a list of these objects
     /// - `response.list.items.target.value`: the doc says `object`, corrected to `array of objects` — the example at line 684 sends a list of these objects
     ///
@@ -42985,14 +42883,9 @@ impl<'a> MonitorV3BlockingApi<'a> {
     /// Generated from `api-docs/monitor_v3/zh_hans/save_alarm_strategy_v3.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `request.actions.options`: the doc says `string`, corrected to `object` — the example at line 419 sends object
     /// - `request.actions.signal`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
-    /// - `request.actions.options.converge_config`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
     /// - `request.detects.id`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
     /// - `request.items.id`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
-    /// - `request.notice.config`: the doc says `string`, corrected to `object` — the example at line 419 sends object
-    /// - `request.notice.config.template`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
-    /// - `request.notice.config.template.signal`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
     /// - `request.source`: the doc says `required`, corrected to `optional` — the example at line 419 leaves it out or sends null
     pub fn save_alarm_strategy_v3(
         &self,
@@ -43178,12 +43071,7 @@ impl<'a> MonitorV3BlockingApi<'a> {
     /// Generated from `api-docs/monitor_v3/zh_hans/search_alarm_strategy_without_biz.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response.list.actions.options`: the doc says `string`, corrected to `object` — the example at line 684 sends object
-    /// - `response.list.actions.options.converge_config`: the doc says `required`, corrected to `optional` — the example at line 684 leaves it out or sends null
     /// - `response.list.notice.options.converge_config`: the doc says `string`, corrected to `object` — the example at line 684 sends object
-    /// - `response.list.notice.config`: the doc says `string`, corrected to `object` — the example at line 684 sends object
-    /// - `response.list.notice.config.template`: the doc says `required`, corrected to `optional` — the example at line 684 leaves it out or sends null
-    /// - `response.list.notice.config.template.signal`: the doc says `required`, corrected to `optional` — the example at line 684 leaves it out or sends null
     /// - `response.list.items.target`: the doc says `object`, corrected to `array of objects` — the example at line 684 sends a list of these objects
     /// - `response.list.items.target.value`: the doc says `object`, corrected to `array of objects` — the example at line 684 sends a list of these objects
     pub fn search_alarm_strategy_without_biz(

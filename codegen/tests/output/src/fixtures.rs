@@ -87,6 +87,10 @@ pub mod paged_offset_response;
 pub mod path_placeholder_without_parameter;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/path_rows.rs"]
+pub mod path_rows;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/python_requests_example.rs"]
 pub mod python_requests_example;
 
