@@ -3,9 +3,11 @@
 //! whose keys its first column lists: matched by key overlap at every object of every example (`data`,
 //! `data.info[]`, `data.info[].property`). The table is placed where it matches best — most of its rows are keys
 //! there and most keys there are its rows — when that place is untyped (a bare `dict`, an example-only key, or
-//! no table at all); each placement is a diagnostic and recorded on the type (`placed_by_keys`).
+//! no table at all) and the examples' values there fit the table's types, down through its lists and objects
+//! (else the table is reported, not placed, and the examples type the place). Each placement is a diagnostic and
+//! recorded on the type (`placed_by_keys`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -20,7 +22,7 @@ use crate::ir::{Example, ExampleKind, Type};
 const MIN_SHARED_KEYS: usize = 2;
 
 /// One step into an example: a key, or the items of a list.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Step {
     Key(String),
     Items,
@@ -149,14 +151,15 @@ impl Place {
 impl DocContext<'_> {
     /// Places the doc's unplaced definition tables by their keys (see the module doc).
     pub(super) fn place_by_keys(&mut self, examples: &[Example], request: &mut ObjectNode, response: &mut Option<Ty>) {
-        let places = example_places(examples);
-        if places.is_empty() {
-            return;
-        }
         let candidates: Vec<usize> = (0..self.doc.sections.len())
             .filter(|i| self.kinds.get(*i) == Some(&SectionKind::Definition) && !self.used.contains(i))
             .filter(|i| self.doc.sections.get(*i).is_some_and(|s| s.tables().next().is_some()))
             .collect();
+        // Most docs have no unplaced table: their examples are not walked.
+        if candidates.is_empty() {
+            return;
+        }
+        let places = example_places(examples);
         for section in candidates {
             let Some(s) = self.doc.sections.get(section) else { continue };
             let Some(table) = s.tables().next() else { continue };
@@ -221,6 +224,7 @@ impl DocContext<'_> {
 /// The object places of every example, keys merged per place and side.
 fn example_places(examples: &[Example]) -> Vec<Place> {
     let mut places: Vec<Place> = Vec::new();
+    let mut index = PlaceIndex::new();
     for e in examples {
         let Some(v) = &e.value else { continue };
         let subject = match e.kind {
@@ -228,17 +232,28 @@ fn example_places(examples: &[Example]) -> Vec<Place> {
             ExampleKind::Response if crate::ir::is_error_response(v) => continue,
             ExampleKind::Response => crate::ir::response_data(v).clone(),
         };
-        collect(&subject, e.kind, &mut Vec::new(), e.line, &mut places);
+        collect(&subject, e.kind, &mut Vec::new(), e.line, &mut places, &mut index);
     }
     places
 }
 
-fn collect(value: &Value, side: ExampleKind, steps: &mut Vec<Step>, line: u32, out: &mut Vec<Place>) {
+/// Where each place is in the list (a doc's examples may have thousands of places: no linear search).
+type PlaceIndex = HashMap<(ExampleKind, Vec<Step>), usize>;
+
+fn collect(
+    value: &Value,
+    side: ExampleKind,
+    steps: &mut Vec<Step>,
+    line: u32,
+    out: &mut Vec<Place>,
+    at: &mut PlaceIndex,
+) {
     match value {
         Value::Object(map) => {
-            let index = match out.iter().position(|p| p.side == side && p.steps == *steps) {
-                Some(i) => i,
+            let index = match at.get(&(side, steps.clone())) {
+                Some(i) => *i,
                 None => {
+                    at.insert((side, steps.clone()), out.len());
                     let place = Place {
                         side,
                         steps: steps.clone(),
@@ -264,14 +279,14 @@ fn collect(value: &Value, side: ExampleKind, steps: &mut Vec<Step>, line: u32, o
             }
             for (k, v) in map {
                 steps.push(Step::Key(k.clone()));
-                collect(v, side, steps, line, out);
+                collect(v, side, steps, line, out, at);
                 steps.pop();
             }
         }
         Value::Array(items) => {
             steps.push(Step::Items);
             for item in items {
-                collect(item, side, steps, line, out);
+                collect(item, side, steps, line, out, at);
             }
             steps.pop();
         }
