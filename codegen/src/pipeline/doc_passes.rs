@@ -1,6 +1,7 @@
 //! The pipeline's passes up to the lowered docs: metadata, unreadable docs, flavor, pages of shared
 //! definitions, docs that are no API, and each doc lowered (in parallel, a panic contained per doc).
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
@@ -135,15 +136,22 @@ pub(super) fn report_not_an_api(input: &SystemInput, meta: &Meta, out: &mut Repo
     }
 }
 
-/// A template fragment: another doc of its folder includes it by file name (`{% include '_x.md.j2' %}`).
-fn is_included(input: &SystemInput, t: &DocText) -> bool {
-    let Some(name) = t.path.file_name().and_then(|n| n.to_str()) else { return false };
-    is_template(&t.path)
-        && input
-            .docs
-            .iter()
-            .filter(|other| other.folder == t.folder && other.path != t.path)
-            .any(|other| included_names(&other.text).any(|included| included == name))
+/// Template fragments: each folder's templates that another doc of the folder includes by file name
+/// (`{% include '_x.md.j2' %}`), as (folder, file name). Read once per system.
+fn included_fragments(input: &SystemInput) -> HashSet<(usize, String)> {
+    input
+        .docs
+        .iter()
+        .flat_map(|t| {
+            let own = t.path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            included_names(&t.text).filter(move |name| *name != own).map(|name| (t.folder, name.to_string()))
+        })
+        .collect()
+}
+
+fn is_included(fragments: &HashSet<(usize, String)>, t: &DocText) -> bool {
+    let name = t.path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    is_template(&t.path) && fragments.contains(&(t.folder, name.to_string()))
 }
 
 /// The file names a template's `{% include '…' %}` statements name.
@@ -169,10 +177,11 @@ pub(super) fn lower_docs(
     let set = &input.set;
     let meta_source = meta.source();
     let is_shared = |t: &DocText| shared.iter().flatten().any(|page| page.path == input.display(&t.path));
+    let fragments = included_fragments(input);
     let results: Vec<_> = input
         .docs
         .par_iter()
-        .filter(|t| !is_shared(t) && !is_not_an_api(meta, t) && !is_included(input, t))
+        .filter(|t| !is_shared(t) && !is_not_an_api(meta, t) && !is_included(&fragments, t))
         .filter_map(|t| {
             let doc_name = api_name_of(&t.path)?;
             let file = input.display(&t.path);
@@ -222,7 +231,7 @@ pub(super) fn lower_docs(
         let path = path.unwrap_or_default();
         out.docs.push(DocOutcome::new(page.path.clone(), path, &set.system, api, DocStatus::Definitions));
     }
-    for t in input.docs.iter().filter(|t| !is_shared(t) && !is_not_an_api(meta, t) && is_included(input, t)) {
+    for t in input.docs.iter().filter(|t| !is_shared(t) && !is_not_an_api(meta, t) && is_included(&fragments, t)) {
         let api = api_name_of(&t.path).unwrap_or_default();
         let file = input.display(&t.path);
         out.docs.push(DocOutcome::new(file, t.path.clone(), &set.system, api, DocStatus::Included));
