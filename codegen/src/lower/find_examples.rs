@@ -61,7 +61,14 @@ impl DocContext<'_> {
                     continue;
                 }
                 let in_example_section = matches!(kind, SectionKind::RequestExample | SectionKind::ResponseExample);
-                if !(in_example_section || text.starts_with('{') || text.starts_with('[')) {
+                let literal = text.starts_with('{') || text.starts_with('[');
+                if !(in_example_section || literal) {
+                    continue;
+                }
+                // `### SDK 调用示例` › ```python client.api.get_apis({...})```: a block the doc tags as program code
+                // that none of the readers above understood, and that is no literal, is a call or a script, not an
+                // example of the API's JSON.
+                if !literal && is_program_code(&code.lang) {
                     continue;
                 }
                 let read = example_json::read(text);
@@ -241,6 +248,29 @@ pub(super) fn merge_request_lines(
             }),
         }
     }
+}
+
+/// A fence's info string that names a programming language (`python`, `go`, `bash` …).
+fn is_program_code(lang: &str) -> bool {
+    let word = lang.split_whitespace().next().unwrap_or_default().to_ascii_lowercase();
+    matches!(
+        word.as_str(),
+        "python"
+            | "py"
+            | "go"
+            | "golang"
+            | "java"
+            | "javascript"
+            | "js"
+            | "typescript"
+            | "ts"
+            | "bash"
+            | "sh"
+            | "shell"
+            | "php"
+            | "ruby"
+            | "rust"
+    )
 }
 
 /// A request example written as a query string: `/api/v3/get_x?a=1&b=2`, `GET {{API_URL}}/?a=1`, `?a=1`,

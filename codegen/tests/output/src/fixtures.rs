@@ -115,6 +115,10 @@ pub mod response_loses_most;
 pub mod same_key_elsewhere;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/sdk_call_example.rs"]
+pub mod sdk_call_example;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/structural_request_table.rs"]
 pub mod structural_request_table;
 
