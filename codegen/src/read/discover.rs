@@ -206,6 +206,9 @@ struct Locators<'a> {
     /// `bkapi.toml` text by metadata folder.
     metadata: HashMap<PathBuf, String>,
     tree: Option<Vec<Manifest>>,
+    /// Every manifest below a folder, by folder (see [`Locators::with_split_definitions`]): read once, though each
+    /// language's docs folder asks.
+    below: HashMap<PathBuf, Vec<Manifest>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -250,12 +253,21 @@ impl Locators<'_> {
         docs: &[PathBuf],
     ) -> Result<Vec<Manifest>, Error> {
         let names: Vec<String> = docs.iter().filter_map(|d| api_name_of(d)).collect();
-        let below = tree_manifests(manifest_dir, self.display, &mut self.diagnostics)?;
-        found.extend(below.into_iter().filter(|m| {
-            m.esb_system.is_none()
-                && m.source.parent() != Some(manifest_dir)
-                && names.iter().any(|n| m.find_as(n, locate::Match::Exact).is_some())
-        }));
+        if !self.below.contains_key(manifest_dir) {
+            let read = tree_manifests(manifest_dir, self.display, &mut self.diagnostics)?;
+            self.below.insert(manifest_dir.to_path_buf(), read);
+        }
+        let below = self.below.get(manifest_dir).map_or(&[][..], Vec::as_slice);
+        found.extend(
+            below
+                .iter()
+                .filter(|m| {
+                    m.esb_system.is_none()
+                        && m.source.parent() != Some(manifest_dir)
+                        && names.iter().any(|n| m.find_as(n, locate::Match::Exact).is_some())
+                })
+                .cloned(),
+        );
         Ok(found)
     }
 
@@ -279,6 +291,7 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
         by_folder: HashMap::new(),
         metadata: HashMap::new(),
         tree: None,
+        below: HashMap::new(),
         diagnostics: Vec::new(),
     };
     let mut sets: Vec<(SystemKey, DocSet)> = Vec::new();
