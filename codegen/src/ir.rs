@@ -119,6 +119,11 @@ pub struct Api {
     /// the system's component list does not name. Shown on the method; drift `D012`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unconfirmed_route: Option<String>,
+    /// The request's field whose value is the whole body, when the doc's request is a JSON list (IAM's
+    /// `system_add_actions` takes `[{…}, …]`): the request type holds the list in this field, beside its path and
+    /// query parameters; examples read as its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_body: Option<String>,
     /// Calling it again is safe (the metadata says why): retried like a GET.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub idempotent: bool,

@@ -74,6 +74,9 @@ pub trait Endpoint {
     const PATH_PARAMS: &'static [&'static str];
     /// Request fields that go into the query string even for non-GET calls.
     const QUERY_PARAMS: &'static [&'static str];
+    /// The request field whose value is the whole JSON body, for an API whose body is a list (IAM's
+    /// `system_add_actions` takes `[{…}, …]`); its other fields are path and query parameters.
+    const LIST_BODY: Option<&'static str> = None;
     /// Groups of optional request fields of which the doc requires at least one; checked before sending.
     const ONE_OF: &'static [&'static [&'static str]] = &[];
     /// The API gateway's name (`bk-job`) when the system's metadata gives it: with

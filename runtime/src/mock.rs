@@ -41,6 +41,8 @@ pub struct Route {
     /// The `data` of the doc's response example (`null` when the doc has none).
     data: &'static str,
     check: fn(Value) -> Result<(), Refusal>,
+    /// The request field whose value is the whole body (see `Endpoint::LIST_BODY`).
+    list_body: Option<&'static str>,
 }
 
 /// Why a request was refused: the field (JSON path, empty for the request itself) and what is wrong with it.
@@ -79,6 +81,7 @@ impl Route {
             path: E::PATH,
             data,
             check: check_request::<E::Request>,
+            list_body: E::LIST_BODY,
         }
     }
 
@@ -150,13 +153,17 @@ fn first_dropped(sent: &Value, kept: &Value, at: String) -> Option<String> {
 }
 
 /// The request's parameters as the server reads them: body, path, and the query string as text.
-fn parameters(request: &Request, path_params: Map<String, Value>) -> Result<Map<String, Value>, String> {
+fn parameters(route: &Route, request: &Request, path_params: Map<String, Value>) -> Result<Map<String, Value>, String> {
     let mut params = match request.body.as_slice() {
         [] => Map::new(),
-        body => match serde_json::from_slice(body) {
-            Ok(Value::Object(map)) => map,
-            Ok(_) => return Err("the request body is not a JSON object".into()),
-            Err(e) => return Err(format!("the request body is not JSON: {e}")),
+        body => match (serde_json::from_slice(body), route.list_body) {
+            (Ok(Value::Object(map)), None) => map,
+            (Ok(list @ Value::Array(_)), Some(field)) => Map::from_iter([(field.to_string(), list)]),
+            (Ok(_), Some(field)) => {
+                return Err(format!("the request body is not a JSON list (the API takes the list `{field}`)"));
+            }
+            (Ok(_), None) => return Err("the request body is not a JSON object".into()),
+            (Err(e), _) => return Err(format!("the request body is not JSON: {e}")),
         },
     };
     for (key, value) in request.url.query_pairs() {
@@ -254,7 +261,7 @@ impl Router {
         let Some((route, path_params)) = found else {
             return refusal(Flavor::Esb, 404, format!("no API at {} {path}", request.method));
         };
-        let checked = parameters(request, path_params).and_then(|params| {
+        let checked = parameters(route, request, path_params).and_then(|params| {
             let query: Vec<String> = request.url.query_pairs().map(|(k, _)| k.into_owned()).collect();
             read_as_the_type_wants(route.check, params, &query).map_err(|refusal| refusal.to_string())
         });

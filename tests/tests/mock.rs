@@ -170,6 +170,34 @@ async fn a_request_the_types_refuse_is_a_400_naming_the_field() {
     assert_eq!(status, 404);
 }
 
+/// A gateway API whose body is a JSON list (IAM's `system_add_actions`; no API of `api-docs/` has one yet).
+struct AddItems;
+
+impl Endpoint for AddItems {
+    type Request = Value;
+    type Response = Value;
+    const SYSTEM: &'static str = "gw";
+    const NAME: &'static str = "add_items";
+    const ID: &'static str = "gw.add_items";
+    const METHOD: bkapi::Method = bkapi::Method::Post;
+    const PATH: &'static str = "/api/v1/systems/{system_id}/items/";
+    const FLAVOR: bkapi::Flavor = bkapi::Flavor::Gateway;
+    const PATH_PARAMS: &'static [&'static str] = &["system_id"];
+    const QUERY_PARAMS: &'static [&'static str] = &[];
+    const LIST_BODY: Option<&'static str> = Some("items");
+}
+
+#[tokio::test]
+async fn the_mock_reads_a_list_body_as_the_request_s_list_and_refuses_an_object() {
+    let mock = MockBlueKing::start(vec![bkapi::mock::Route::of::<AddItems>("{}")], None).await.unwrap();
+    let path = "/api/gw/prod/api/v1/systems/demo/items/";
+    let (status, body) = post(&mock, path, json!([{"id": "view"}, {"id": "edit"}])).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = post(&mock, path, json!({"id": "view"})).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("not a JSON list (the API takes the list `items`)"), "{body}");
+}
+
 #[tokio::test]
 async fn the_client_sees_a_refusal_as_an_api_error() {
     let mock = bkapi::mock::start().await.unwrap();

@@ -249,6 +249,7 @@ fn status_word(s: DocStatus) -> &'static str {
         DocStatus::Superseded => "parsed, superseded by a newer revision",
         DocStatus::NotAnApi => "no API, says the metadata",
         DocStatus::Included => "a fragment other docs of its folder include",
+        DocStatus::Retired => "says only that its API is retired: nothing to generate",
     }
 }
 
@@ -314,7 +315,7 @@ fn report_manifests(m: &bkapi_codegen::tasks::corpus::ManifestCheck, verbose: bo
 fn print_summary(s: &Summary) {
     let m = measures(s);
     eprintln!(
-        "corpus: {} docs ({} of them no API: pages of shared definitions, included fragments): {} parsed, {} located ({:.1}% of the API docs), \
+        "corpus: {} docs ({} of them no API: pages of shared definitions, included fragments, retirement notices): {} parsed, {} located ({:.1}% of the API docs), \
          {} failed, {} panics; fields {}/{} typed ({:.1}%; not \
          counting {} maps or lists of untyped values); examples {}: {} parsed ({:.1}%), {} decoded, {} lossless \
          ({:.1}% of parsed), {} with drift; {} ms",

@@ -101,6 +101,7 @@ mod tests {
             names: Default::default(),
             translations: Vec::new(),
             unconfirmed_route: None,
+            list_body: None,
             idempotent: false,
         }
     }

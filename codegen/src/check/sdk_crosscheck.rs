@@ -125,6 +125,7 @@ mod tests {
             translations: Vec::new(),
             names: Default::default(),
             unconfirmed_route: None,
+            list_body: None,
             idempotent: false,
         }
     }

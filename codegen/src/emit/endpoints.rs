@@ -49,6 +49,7 @@ pub(super) fn emit_marker(system: &System, api: &Api) -> TokenStream {
             const IDEMPOTENT: bool = true;
         )
     });
+    let list_body = api.list_body.as_ref().map(|field| quote!(const LIST_BODY: Option<&'static str> = Some(#field);));
     let paged = pages::emit_paged_impl(system, api);
     quote! {
         #[doc = #doc]
@@ -69,6 +70,7 @@ pub(super) fn emit_marker(system: &System, api: &Api) -> TokenStream {
             #one_of
             #gateway
             #idempotent
+            #list_body
         }
 
         #paged

@@ -115,7 +115,15 @@ fn operation(system: &System, api: &Api) -> Value {
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
     }
-    if !body.is_empty() {
+    // A list body: the list field's schema is the whole body.
+    let list = api.list_body.as_ref().and_then(|name| body.iter().find(|f| f.name == *name));
+    if let Some(list) = list {
+        op.insert(
+            "requestBody".into(),
+            json!({"required": true, "content": {"application/json": {"schema": field_schema(list)}}}),
+        );
+        op.insert("x-bk-list-body".into(), json!(list.name));
+    } else if !body.is_empty() {
         op.insert(
             "requestBody".into(),
             json!({

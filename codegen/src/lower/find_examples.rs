@@ -75,6 +75,10 @@ impl DocContext<'_> {
                 let (example_kind, stray) = match kind {
                     SectionKind::RequestExample => (ExampleKind::Request, false),
                     SectionKind::ResponseExample => (ExampleKind::Response, false),
+                    // `#### Request` › a table and a JSON sample: the sample is of the section's side, whatever
+                    // its keys look like (`{message: "pong"}` under `#### Response`).
+                    k if k.is_request_params() => (ExampleKind::Request, true),
+                    SectionKind::ResponseParams => (ExampleKind::Response, true),
                     _ => {
                         let looks_like_response = matches!(&read.value, Some(Value::Object(m)) if m.contains_key("result") || (m.contains_key("data") && crate::ir::is_envelope(m)));
                         (if looks_like_response { ExampleKind::Response } else { ExampleKind::Request }, true)

@@ -14,6 +14,7 @@ mod endpoint;
 mod find_examples;
 mod heading_names;
 mod inference;
+mod list_body;
 mod nested;
 mod paging;
 mod params;
@@ -36,6 +37,7 @@ use crate::read::locate::Route;
 use crate::read::metadata::ApiMeta;
 pub use nested::MAX_NESTED_SECTIONS;
 pub use sections::is_definitions_page;
+pub use tables::is_retirement_notice;
 pub use translations::merge_translation;
 // Re-exported: `load.rs` compares API names as `lower::camel_ident`.
 pub use crate::naming::camel_ident;
@@ -126,6 +128,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     let documented = cx.documented_response(flavor);
     let found = cx.find_examples(&request.fields);
     let mut examples = found.examples;
+    let list_body = list_body::as_list_body(&mut request, &mut examples);
     let mut documented_ty = documented.ty;
     cx.place_by_keys(&examples, &mut request, &mut documented_ty);
 
@@ -206,6 +209,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
         request_section: cx.request_section(),
         paging,
         unconfirmed_route,
+        list_body,
         idempotent: meta.is_some_and(|m| m.idempotent.is_some()),
         name: api_name.to_string(),
         aliases: Vec::new(),

@@ -194,6 +194,9 @@ pub(super) fn classify(title: &str) -> SectionKind {
                 | "parameters"
                 | "params"
                 | "inputparameters"
+                // IAM's gateway docs: `#### Request` (a table, a sample) before `#### Response`.
+                | "request"
+                | "请求"
         )
     {
         return SectionKind::BodyParams;

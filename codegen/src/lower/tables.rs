@@ -11,7 +11,7 @@ use super::tree::{EnumNode, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{AUTH_KEYS, DocumentedValue, EnumRepr, EnumValue, ParamLocation, Type};
 use crate::naming::type_name;
-use crate::read::doc::{Document, Section, Table, TableRow, normalize_title};
+use crate::read::doc::{Block, Document, Section, Table, TableRow, normalize_title};
 
 /// Which column holds what, found by header words.
 #[derive(Debug, Clone, Copy)]
@@ -306,6 +306,27 @@ pub(super) fn is_deprecated(desc: &str) -> bool {
     let d = desc.to_lowercase();
     ["弃用", "废弃", "不推荐使用", "deprecated"].iter().any(|w| d.contains(w))
         || REPLACED_BY.as_ref().is_some_and(|re| re.is_match(desc))
+}
+
+/// A doc that says only that its API is retired (IAM's `authorization_instance.md.j2` is the one word
+/// `Deprecated`): no table, no code, a few words that retire it. Nothing to generate, and no doc that failed.
+pub fn is_retirement_notice(doc: &Document) -> bool {
+    let has_structure = doc.sections.iter().any(|s| s.blocks.iter().any(|b| !matches!(b, Block::Text(_))));
+    let words: Vec<&str> = doc
+        .sections
+        .iter()
+        .flat_map(|s| {
+            std::iter::once(s.title.as_str()).chain(s.blocks.iter().filter_map(|b| match b {
+                Block::Text(t) => Some(t.text.as_str()),
+                _ => None,
+            }))
+        })
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    let text = words.join(" ");
+    // A sentence or two: a longer text describes the API, even when it mentions deprecation.
+    const NOTICE_CHARS: usize = 160;
+    !has_structure && !text.is_empty() && text.chars().count() <= NOTICE_CHARS && is_deprecated(&text)
 }
 
 /// Field names that carry credentials: the rule the runtime scrubs errors by, too.

@@ -117,6 +117,8 @@ pub struct ApiDraft {
     pub paging: Paging,
     /// Why the route is a guess no source confirms (see `ir::Api::unconfirmed_route`).
     pub unconfirmed_route: Option<String>,
+    /// The request field whose value is the whole body (see `ir::Api::list_body`).
+    pub list_body: Option<String>,
     /// The metadata says calling it again is safe.
     pub idempotent: bool,
     /// Line of the doc's request parameter section, when it has one.
@@ -124,4 +126,56 @@ pub struct ApiDraft {
     /// The doc's language (`zh_hans`, `en`), and the API's docs in other languages once merged.
     pub language: String,
     pub translations: Vec<crate::ir::Translation>,
+}
+
+impl ApiDraft {
+    /// Renumbers every doc line the draft records (of its types, fields, values, examples and corrections):
+    /// a template's composed text back to the doc's own lines (see [`crate::read::template`]). Line 0 means
+    /// "no line" and stays.
+    pub fn map_lines(&mut self, map: &dyn Fn(u32) -> u32) {
+        let lines = LineMap(map);
+        lines.object(&mut self.request);
+        lines.ty(&mut self.response);
+        self.envelope.iter_mut().for_each(|f| lines.field(f));
+        self.examples.iter_mut().for_each(|e| lines.line(&mut e.line));
+        for c in &mut self.corrections {
+            lines.line(&mut c.line);
+            c.by_example.iter_mut().for_each(|l| lines.line(l));
+        }
+        self.request_section.iter_mut().for_each(|l| lines.line(l));
+    }
+}
+
+struct LineMap<'a>(&'a dyn Fn(u32) -> u32);
+
+impl LineMap<'_> {
+    fn line(&self, line: &mut u32) {
+        if *line != 0 {
+            *line = (self.0)(*line);
+        }
+    }
+
+    fn ty(&self, ty: &mut Ty) {
+        match ty {
+            Ty::Scalar(_) => {}
+            Ty::Array(inner) | Ty::Map(inner) => self.ty(inner),
+            Ty::Object(o) => self.object(o),
+            Ty::Enum(e) => {
+                self.line(&mut e.line);
+                e.values.iter_mut().for_each(|v| self.line(&mut v.line));
+            }
+        }
+    }
+
+    fn object(&self, o: &mut ObjectNode) {
+        self.line(&mut o.line);
+        o.placed_by_keys.iter_mut().for_each(|l| self.line(l));
+        o.fields.iter_mut().for_each(|f| self.field(f));
+    }
+
+    fn field(&self, f: &mut FieldNode) {
+        self.line(&mut f.line);
+        f.from_example.iter_mut().for_each(|l| self.line(l));
+        self.ty(&mut f.ty);
+    }
 }

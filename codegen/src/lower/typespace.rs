@@ -47,6 +47,7 @@ pub fn build_system(name: &str, flavor: Flavor, gateway: Option<String>, drafts:
             request_section: draft.request_section,
             translations: draft.translations,
             unconfirmed_route: draft.unconfirmed_route,
+            list_body: draft.list_body,
             idempotent: draft.idempotent,
             names: BTreeMap::new(),
         });

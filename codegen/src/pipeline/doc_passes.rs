@@ -10,12 +10,13 @@ use rayon::prelude::*;
 use super::{DocOutcome, DocStatus, DocText, LoweredApi, Report, SystemInput, api_name_of};
 use crate::diagnostics::Diagnostic;
 use crate::ir::Flavor;
-use crate::lower::{LowerInput, LowerOptions, MetaSource, Surroundings, lower_api};
+use crate::lower::{ApiDraft, LowerInput, LowerOptions, MetaSource, Surroundings, lower_api};
 use crate::read::discover::is_template;
 use crate::read::doc::Document;
 use crate::read::locate::{Match, Route};
 use crate::read::markdown;
 use crate::read::metadata::{self, SystemMeta};
+use crate::read::template::{self, Composed};
 
 /// A system's metadata as parsed, with where it is (for diagnostics that point into it).
 pub(super) struct Meta {
@@ -83,19 +84,6 @@ pub(super) fn system_flavor(input: &SystemInput, meta: &Meta, out: &mut Report) 
     }
 }
 
-/// A template's Jinja statements and comments (`{% if … %}`, `{# … #}`) are no part of the doc: blanked, so
-/// that line numbers stay those of the file. `{{ … }}` expressions stay (`{{ common_args_desc }}`).
-pub(super) fn without_jinja_statements(text: &str) -> String {
-    text.lines()
-        .map(|l| {
-            let t = l.trim();
-            let statement = (t.starts_with("{%") && t.ends_with("%}")) || (t.starts_with("{#") && t.ends_with("#}"));
-            if statement { "" } else { l }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Each folder's pages of shared definitions (see [`crate::lower::is_definitions_page`]): docs without a
 /// code block that neither metadata nor a manifest names as an API. One list per folder (at least one).
 pub(super) fn definitions_pages(input: &SystemInput, meta: &Meta) -> Vec<Vec<Document>> {
@@ -115,7 +103,7 @@ fn folder_definitions_pages(input: &SystemInput, meta: &Meta, index: usize) -> V
             !named
         })
         .filter_map(|t| {
-            let text = if is_template(&t.path) { without_jinja_statements(&t.text) } else { t.text.clone() };
+            let text = if is_template(&t.path) { compose_template(input, t).text } else { t.text.clone() };
             // Reading a page is lowering's first step: a panic here is one there (contained, reported).
             let file = input.display(&t.path);
             let doc = catch_unwind(AssertUnwindSafe(|| markdown::parse(&file, &text))).ok()?;
@@ -144,7 +132,7 @@ fn included_fragments(input: &SystemInput) -> HashSet<(usize, String)> {
         .iter()
         .flat_map(|t| {
             let own = t.path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            included_names(&t.text).filter(move |name| *name != own).map(|name| (t.folder, name.to_string()))
+            template::included_names(&t.text).filter(move |name| *name != own).map(|name| (t.folder, name.to_string()))
         })
         .collect()
 }
@@ -154,14 +142,28 @@ fn is_included(fragments: &HashSet<(usize, String)>, t: &DocText) -> bool {
     is_template(&t.path) && fragments.contains(&(t.folder, name.to_string()))
 }
 
-/// The file names a template's `{% include '…' %}` statements name.
-fn included_names(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().filter_map(|line| {
-        let statement = line.trim().strip_prefix("{%")?.strip_suffix("%}")?.trim();
-        let target = statement.strip_prefix("include")?.trim();
-        let target = target.trim_matches(|c| c == '\'' || c == '"');
-        Some(target.rsplit('/').next().unwrap_or(target))
-    })
+/// A template doc as it renders: statements blanked, the fragments of its folder it includes spliced in.
+pub(super) fn compose_template(input: &SystemInput, t: &DocText) -> Composed {
+    let fragment = |name: &str| {
+        let f = input.docs.iter().find(|d| d.folder == t.folder && d.path.file_name().is_some_and(|n| n == name))?;
+        Some((input.display(&f.path), f.text.as_str()))
+    };
+    template::compose(&t.text, &fragment)
+}
+
+/// What lowering a composed template reports points at the fragment that says it; what the IR records points
+/// at the doc's own lines (an included table at its include statement).
+fn to_template_lines(composed: &Composed, file: &str, draft: Option<&mut ApiDraft>, diags: &mut [Diagnostic]) {
+    for d in diags.iter_mut().filter(|d| d.file == file) {
+        let (fragment, line) = composed.source(d.line);
+        if let Some(fragment) = fragment {
+            d.file = fragment.to_string();
+        }
+        d.line = line;
+    }
+    if let Some(draft) = draft {
+        draft.map_lines(&|l| composed.doc_line(l));
+    }
 }
 
 /// Lowers every doc that is an API's (not a page of definitions, not one the metadata rules out). Docs are
@@ -194,11 +196,11 @@ pub(super) fn lower_docs(
                 if t.text.contains("<!-- bkapi-test: panic -->") {
                     panic!("test panic");
                 }
-                let doc = if is_template(&t.path) {
-                    markdown::parse(&file, &without_jinja_statements(&t.text))
-                } else {
-                    markdown::parse(&file, &t.text)
-                };
+                let composed = is_template(&t.path).then(|| compose_template(input, t));
+                let doc = markdown::parse(&file, composed.as_ref().map_or(t.text.as_str(), |c| c.text.as_str()));
+                if crate::lower::is_retirement_notice(&doc) {
+                    return (None, Vec::new(), true);
+                }
                 let around = Surroundings {
                     beside: published.beside.as_ref(),
                     shared: pages,
@@ -219,8 +221,11 @@ pub(super) fn lower_docs(
                 {
                     d.aliases.push(doc_name.clone());
                 }
+                if let Some(composed) = composed.as_ref().filter(|c| c.includes_any()) {
+                    to_template_lines(composed, &file, draft.as_mut(), &mut diags);
+                }
                 diags.extend(published.problem.clone());
-                (draft, diags)
+                (draft, diags, false)
             }));
             Some((t.folder, t.path.clone(), file, api_name, result))
         })
@@ -239,7 +244,8 @@ pub(super) fn lower_docs(
     let mut lowered = Vec::new();
     for (folder, path, file, api_name, result) in results {
         let status = match result {
-            Ok((draft, diags)) => {
+            Ok((_, _, true)) => DocStatus::Retired,
+            Ok((draft, diags, false)) => {
                 // A shared page's problems are met by every doc that refers to it: reported once.
                 for d in diags {
                     let on_shared_page = shared.iter().flatten().any(|page| page.path == d.file);

@@ -92,6 +92,8 @@ pub enum DocStatus {
     /// A template fragment other docs of its folder include (`{% include '_api_v2_status_code.md.j2' %}`), not
     /// an API of its own.
     Included,
+    /// It says only that its API is retired (`Deprecated`): nothing to generate, no API doc that failed.
+    Retired,
 }
 
 /// Everything [`build_system`] reads, already in memory: the system as discovery found it (its folders,

@@ -1,6 +1,5 @@
 //! The pipeline over trees written to a temporary folder: every layout, every kind of bad doc.
 
-use super::doc_passes::without_jinja_statements;
 use super::*;
 use crate::ir::{Flavor, HttpMethod, Type, TypeKind};
 use crate::lower::LowerOptions;
@@ -376,9 +375,50 @@ fn a_template_fragment_other_docs_include_is_no_api_of_its_own() {
 }
 
 #[test]
+fn a_template_s_tables_in_an_included_fragment_are_its_own_and_reported_where_they_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    let doc =
+        "### 新增 system\n\n{% include '_model.md.j2' %}\n\n#### Request\n\n```json\n{\"id\": \"bk_cmdb\"}\n```\n";
+    write(&root, "esb/iam/apidocs/zh_hans/add_system.md.j2", doc);
+    let fragment = "#### Parameters\n\n| 字段 | 类型 | 是否必须 | 描述 |\n|---|---|---|---|\n| id | string | 是 | 系统 id |\n\
+                    | clients | string | 是 | 已废弃 |\n";
+    write(&root, "esb/iam/apidocs/zh_hans/_model.md.j2", fragment);
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    let system = loaded.ir.systems.iter().find(|s| s.name == "iam").expect("system iam");
+    let request = &api(&loaded, "iam", "add_system").request;
+    let fields = match system.type_def(request).map(|t| &t.kind) {
+        Some(TypeKind::Struct { fields }) => fields.iter().map(|f| (f.name.as_str(), f.line, f.from_example)).collect(),
+        _ => Vec::new(),
+    };
+    assert_eq!(fields.first(), Some(&("id", 3, None)), "tabled in the fragment, at the doc's include line: {fields:?}");
+    let typo = loaded.diagnostics.iter().find(|d| d.message.contains("described as deprecated"));
+    let typo = typo.unwrap_or_else(|| panic!("the deprecated required field reported: {:#?}", loaded.diagnostics));
+    assert_eq!((typo.file.as_str(), typo.line), ("corpus/esb/iam/apidocs/zh_hans/_model.md.j2", 6), "{typo}");
+    assert_eq!(status_of(&loaded, "_model.md.j2"), Some(DocStatus::Included));
+}
+
+#[test]
+fn a_doc_that_only_retires_its_api_is_no_failed_doc() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    write(&root, "esb/iam/apidocs/zh_hans/authorization_instance.md", "Deprecated\n");
+    write(&root, "esb/iam/apidocs/zh_hans/grant.md", "### 功能描述\n\n已废弃，请使用 grant_v2\n");
+    // Words of deprecation beside a table: an API's doc like any other.
+    write(&root, "esb/iam/apidocs/zh_hans/old_query.md", &format!("### 功能描述\n\n已废弃\n\n{TABLE}"));
+    write(&root, "esb/iam/apidocs/zh_hans/notes.md", "### 说明\n\n一些说明\n");
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    assert_eq!(status_of(&loaded, "authorization_instance.md"), Some(DocStatus::Retired));
+    assert_eq!(status_of(&loaded, "grant.md"), Some(DocStatus::Retired));
+    assert_eq!(status_of(&loaded, "old_query.md"), Some(DocStatus::Located));
+    assert_eq!(status_of(&loaded, "notes.md"), Some(DocStatus::Failed), "no notice of retirement: still a failed doc");
+}
+
+#[test]
 fn templates_lose_their_jinja_statements_but_keep_their_lines() {
     let text = "### 请求参数\n{% if x %}\n| 字段 | 类型 |\n{# note #}\n";
-    assert_eq!(without_jinja_statements(text), "### 请求参数\n\n| 字段 | 类型 |\n");
+    let no_fragments = |_: &str| -> Option<(String, &'static str)> { None };
+    assert_eq!(crate::read::template::compose(text, &no_fragments).text, "### 请求参数\n\n| 字段 | 类型 |\n");
     assert_eq!(api_name_of(Path::new("a/update_script_basic .md")).as_deref(), Some("update_script_basic"));
     assert_eq!(api_name_of(Path::new("a/get_x.md.j2")).as_deref(), Some("get_x"));
 }

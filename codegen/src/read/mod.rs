@@ -15,4 +15,5 @@ pub mod locate;
 pub mod markdown;
 pub mod metadata;
 pub mod request_commands;
+pub mod template;
 pub mod type_words;

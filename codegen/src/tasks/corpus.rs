@@ -152,7 +152,10 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
     for outcome in &loaded.docs {
         summary.docs += 1;
         let of_system = summary.by_system.entry(outcome.system.clone()).or_default();
-        if !matches!(outcome.status, DocStatus::Definitions | DocStatus::NotAnApi | DocStatus::Included) {
+        if !matches!(
+            outcome.status,
+            DocStatus::Definitions | DocStatus::NotAnApi | DocStatus::Included | DocStatus::Retired
+        ) {
             of_system.docs += 1;
             of_system.located += usize::from(matches!(outcome.status, DocStatus::Located | DocStatus::Superseded));
         }
@@ -164,7 +167,9 @@ pub fn run(root: &Path) -> Result<CorpusRun, Error> {
             DocStatus::Unlocated => summary.parsed += 1,
             DocStatus::Failed => summary.failed += 1,
             DocStatus::Panicked => summary.panics += 1,
-            DocStatus::Definitions | DocStatus::NotAnApi | DocStatus::Included => summary.definitions += 1,
+            DocStatus::Definitions | DocStatus::NotAnApi | DocStatus::Included | DocStatus::Retired => {
+                summary.definitions += 1
+            }
             DocStatus::Superseded => {
                 summary.parsed += 1;
                 summary.located += 1;

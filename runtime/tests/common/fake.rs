@@ -11,7 +11,7 @@ pub const TOKEN: &str = "user-t0ken";
 
 /// A test endpoint of system `$system` whose requests and responses are plain JSON.
 macro_rules! endpoint {
-    ($(#[$doc:meta])* $marker:ident, $system:literal, $name:literal, $method:ident, $flavor:ident, $path:literal, [$($param:literal),*] $(, gateway $gateway:literal)? $(, idempotent $idempotent:literal)?) => {
+    ($(#[$doc:meta])* $marker:ident, $system:literal, $name:literal, $method:ident, $flavor:ident, $path:literal, [$($param:literal),*] $(, gateway $gateway:literal)? $(, idempotent $idempotent:literal)? $(, list_body $list_body:literal)?) => {
         $(#[$doc])*
         pub struct $marker;
         impl Endpoint for $marker {
@@ -27,6 +27,7 @@ macro_rules! endpoint {
             const QUERY_PARAMS: &'static [&'static str] = &[];
             $(const GATEWAY: &'static str = $gateway;)?
             $(const IDEMPOTENT: bool = $idempotent;)?
+            $(const LIST_BODY: Option<&'static str> = Some($list_body);)?
         }
     };
 }
@@ -52,6 +53,11 @@ endpoint!(
 endpoint!(
     /// A read that the docs publish as POST, marked idempotent (as `bkapi.toml` marks `get_job_instance_status`).
     ReadByPost, "test", "read_by_post", Post, Esb, "/api/c/compapi/v2/test/read_by_post/", [], idempotent true
+);
+
+endpoint!(
+    /// A gateway endpoint whose body is a JSON list (IAM's `system_add_actions`), held in the request's `items`.
+    AddItems, "gw", "add_items", Post, Gateway, "/api/v1/systems/{system_id}/items/", ["system_id"], list_body "items"
 );
 
 /// A successful ESB envelope around `data`.

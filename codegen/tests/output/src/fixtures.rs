@@ -43,6 +43,10 @@ pub mod example_only_keys;
 pub mod example_settles_contradictions;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/examples_in_parameter_sections.rs"]
+pub mod examples_in_parameter_sections;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/explanation_headings.rs"]
 pub mod explanation_headings;
 
@@ -69,6 +73,10 @@ pub mod known_names_elsewhere;
 #[rustfmt::skip]
 #[path = "../../../../tests/fixtures/lenient_example.rs"]
 pub mod lenient_example;
+
+#[rustfmt::skip]
+#[path = "../../../../tests/fixtures/list_request_body.rs"]
+pub mod list_request_body;
 
 #[rustfmt::skip]
 #[path = "../../../../tests/fixtures/nested_sections.rs"]
