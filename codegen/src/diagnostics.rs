@@ -124,6 +124,11 @@ pub mod codes {
     /// No source gives the API's route: the system's component list does not name it and the doc states none,
     /// so the ESB path convention's path is a guess.
     pub const ROUTE_UNCONFIRMED: &str = "D012";
+    /// An API's summary in one language is another API's, while their summaries in another language differ:
+    /// one of them was copied (JOB v3's English `fast_execute_script` reads "Start Job Plan").
+    pub const COPIED_SUMMARY: &str = "D013";
+    /// An API documented in one language of its publication has no doc, or no summary, in another.
+    pub const MISSING_TRANSLATION: &str = "D014";
 
     /// Every code, with a one-line explanation (`cargo xtask drift --explain`).
     pub const CODES: &[(&str, &str)] = &[
@@ -139,5 +144,10 @@ pub mod codes {
         (STALE_OVERRIDE, "an override in bkapi.toml that matches nothing in the doc"),
         (TRANSLATION_MISMATCH, "the docs of one API in two languages disagree (the types follow the first)"),
         (ROUTE_UNCONFIRMED, "no source gives the API's route: its path is the ESB convention's guess"),
+        (
+            COPIED_SUMMARY,
+            "an API's summary is another API's in one language, while the other language tells them apart",
+        ),
+        (MISSING_TRANSLATION, "an API has no doc, or no summary, in a language its publication documents others in"),
     ];
 }

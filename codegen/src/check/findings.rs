@@ -331,6 +331,12 @@ mod code_tests {
                 ("d009", doc("| s | object | 否 | 见 server 定义 |\n", "{}")),
                 ("zh_hans/d011", doc("| a | int | 是 | x |\n", "{\"a\": 1}")),
                 ("en/d011", doc("| a | string | 是 | x |\n", "{\"a\": 1}")),
+                // Two APIs whose English summaries are one text while their Chinese ones differ; one without `en`.
+                ("zh_hans/d013a", format!("### 功能描述\n\n启动\n\n{}", doc("| a | int | 否 | x |\n", "{}"))),
+                ("zh_hans/d013b", format!("### 功能描述\n\n停止\n\n{}", doc("| a | int | 否 | x |\n", "{}"))),
+                ("en/d013a", format!("### Description\n\nStart\n\n{}", doc("| a | int | 否 | x |\n", "{}"))),
+                ("en/d013b", format!("### Description\n\nStart\n\n{}", doc("| a | int | 否 | x |\n", "{}"))),
+                ("zh_hans/d014", doc("| a | int | 否 | x |\n", "{}")),
                 // The system's component list names other components: the route of `d012` is a guess.
                 ("s.yaml", "- name: other\n  dest_path: /other/\n  path: /v2/s/other/\n".to_string()),
                 ("d012", format!("{TABLE}| a | int | 否 | x |\n")),
@@ -369,6 +375,10 @@ mod code_tests {
             &|_| None,
         );
         assert!(rendered.contains("api-docs/s/en/d011.md:7"), "{rendered}");
+        let d013 = find(&r, COPIED_SUMMARY);
+        assert_eq!((d013.line, d013.related.as_ref().map(|r| r.1)), (3, Some(3)), "the summaries' lines");
+        let d014 = r.findings.iter().filter(|f| f.code == MISSING_TRANSLATION).map(|f| f.file.as_str());
+        assert!(d014.clone().any(|f| f == "api-docs/s/zh_hans/d014.md"), "{:?}", d014.collect::<Vec<_>>());
         let d010 = find(&r, STALE_OVERRIDE);
         assert_eq!(d010.file, "api-docs/s/bkapi.toml");
         assert!(!d010.baselinable());

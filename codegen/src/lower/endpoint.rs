@@ -19,8 +19,9 @@ pub(super) struct Endpoint {
 }
 
 /// The doc's summary (the API's name when it has none) and the method and path it states.
-pub(super) fn stated_in_doc(doc: &Document, kinds: &[SectionKind], api_name: &str) -> (String, Endpoint) {
+pub(super) fn stated_in_doc(doc: &Document, kinds: &[SectionKind], api_name: &str) -> (String, u32, Endpoint) {
     let mut summary = String::new();
+    let mut summary_line = 0;
     let mut method: Option<HttpMethod> = None;
     let mut path: Option<(String, u32)> = None;
     for (i, s) in doc.sections.iter().enumerate() {
@@ -39,6 +40,7 @@ pub(super) fn stated_in_doc(doc: &Document, kinds: &[SectionKind], api_name: &st
         match kind {
             SectionKind::Summary if summary.is_empty() => {
                 summary = texts.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" ");
+                summary_line = texts.first().map_or(s.line, |(_, l)| *l);
             }
             SectionKind::Method => {
                 method = method.or_else(|| texts.iter().find_map(|(t, _)| HttpMethod::parse(t)));
@@ -64,7 +66,7 @@ pub(super) fn stated_in_doc(doc: &Document, kinds: &[SectionKind], api_name: &st
     if summary.is_empty() {
         summary = api_name.to_string();
     }
-    (summary, Endpoint { method, path })
+    (summary, summary_line, Endpoint { method, path })
 }
 
 impl Endpoint {

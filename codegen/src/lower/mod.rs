@@ -123,7 +123,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     let file = doc.path.as_str();
     let camel = camel_ident(api_name);
 
-    let (summary, mut endpoint) = endpoint::stated_in_doc(doc, &cx.kinds, api_name);
+    let (summary, summary_line, mut endpoint) = endpoint::stated_in_doc(doc, &cx.kinds, api_name);
     let mut request = cx.request_object(&camel, &summary);
     let documented = cx.documented_response(flavor);
     let found = cx.find_examples(&request.fields);
@@ -215,6 +215,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
         aliases: Vec::new(),
         source: doc.path.clone(),
         summary,
+        summary_line,
         route,
         one_of: tables::one_of_groups(&request.fields),
         request,

@@ -102,6 +102,8 @@ pub struct ApiDraft {
     pub aliases: Vec<String>,
     pub source: String,
     pub summary: String,
+    /// The summary's line in the doc; 0 when the doc has none (the summary is then the API's name).
+    pub summary_line: u32,
     /// Method and path; `None` when neither the doc, its metadata nor the files beside it say.
     pub route: Option<(HttpMethod, String)>,
     pub request: ObjectNode,
@@ -143,6 +145,7 @@ impl ApiDraft {
             c.by_example.iter_mut().for_each(|l| lines.line(l));
         }
         self.request_section.iter_mut().for_each(|l| lines.line(l));
+        lines.line(&mut self.summary_line);
     }
 }
 

@@ -218,6 +218,7 @@ pub fn build_system(input: &SystemInput, options: LowerOptions) -> SystemBuild {
     // 6. Every other doc lowered to an API draft, in parallel, a panic contained per doc.
     let lowered = doc_passes::lower_docs(input, &meta, flavor, &shared, options, &mut out);
     // 7. The docs of one API in several languages become one API.
+    system_passes::texts_across_languages(&input.set, &lowered, &mut out);
     let merged = system_passes::merge_languages(&input.set, lowered, &mut out);
     // 8. Where two publications document one API, the newer revision wins.
     let kept = system_passes::newest_revisions(&input.set, merged, &mut out);

@@ -283,3 +283,151 @@ pub(super) fn fail_lossy_apis(system: &System, out: &mut Report) {
         out.diagnostics.extend(errors);
     }
 }
+
+/// What a reader sees in each language and no type compares: the APIs' summaries. Per publication with docs in
+/// more than one language, an API with no doc or no summary in one of them (D014), and an API whose summary in
+/// one language is another API's while their summaries in another language differ (D013: JOB v3's English
+/// `fast_execute_script` reads "Start Job Plan", `execute_job_plan`'s). Run before the languages are merged.
+pub(super) fn texts_across_languages(set: &DocSet, lowered: &[LoweredApi], out: &mut Report) {
+    let mut publications: BTreeMap<&Path, Vec<&LoweredApi>> = BTreeMap::new();
+    for l in lowered {
+        if let Some(folder) = set.folders.get(l.folder) {
+            publications.entry(folder.publication.as_path()).or_default().push(l);
+        }
+    }
+    for (publication, apis) in publications {
+        let languages: Vec<&str> = set
+            .folders
+            .iter()
+            .filter(|f| f.publication == publication && !f.docs.is_empty())
+            .map(|f| f.language.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if languages.len() < 2 {
+            continue;
+        }
+        // language → API name → its draft in that language.
+        let mut by_language: BTreeMap<&str, BTreeMap<&str, &ApiDraft>> = BTreeMap::new();
+        for l in &apis {
+            by_language.entry(l.draft.language.as_str()).or_default().insert(l.draft.name.as_str(), &l.draft);
+        }
+        missing_translations(&languages, &by_language, out);
+        copied_summaries(&languages, &by_language, out);
+    }
+}
+
+/// The summary a reader sees, normalized for comparison; `None` when the doc has none.
+fn stated_summary(draft: &ApiDraft) -> Option<String> {
+    let text = draft.summary.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = text.trim_end_matches(['.', '。', '!', '！']).trim();
+    (draft.summary_line != 0 && !text.is_empty()).then(|| text.to_string())
+}
+
+type ByLanguage<'a> = BTreeMap<&'a str, BTreeMap<&'a str, &'a ApiDraft>>;
+
+fn missing_translations(languages: &[&str], by_language: &ByLanguage<'_>, out: &mut Report) {
+    let names: std::collections::BTreeSet<&str> = by_language.values().flat_map(|m| m.keys().copied()).collect();
+    for name in names {
+        let present: Vec<&ApiDraft> = languages.iter().filter_map(|l| by_language.get(l)?.get(name).copied()).collect();
+        let Some(first) = present.first() else { continue };
+        for language in languages {
+            let Some(documented) = by_language.get(language).map(BTreeMap::len) else { continue };
+            match by_language.get(language).and_then(|m| m.get(name)) {
+                None => out.diagnostics.push(
+                    Diagnostic::warning(
+                        &first.source,
+                        first.summary_line.max(1),
+                        format!(
+                            "`{name}` has no `{language}` doc, while its publication documents {documented} other \
+                             API(s) in `{language}`: readers of that language find nothing"
+                        ),
+                    )
+                    .with_code(crate::diagnostics::codes::MISSING_TRANSLATION, format!("{language} doc"))
+                    .with_help("add the translation upstream, or accept the finding"),
+                ),
+                Some(d) if stated_summary(d).is_none() => {
+                    if let Some(other) = present.iter().find(|p| stated_summary(p).is_some()) {
+                        out.diagnostics.push(
+                            Diagnostic::warning(
+                                &d.source,
+                                1,
+                                format!(
+                                    "the `{language}` doc of `{name}` has no summary; the `{}` doc has one",
+                                    other.language
+                                ),
+                            )
+                            .with_code(crate::diagnostics::codes::MISSING_TRANSLATION, format!("{language} summary"))
+                            .with_related(&other.source, other.summary_line)
+                            .with_help("add the summary upstream (`### 功能描述` / `### Function Description`)"),
+                        );
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+fn copied_summaries(languages: &[&str], by_language: &ByLanguage<'_>, out: &mut Report) {
+    for language in languages {
+        let Some(apis) = by_language.get(language) else { continue };
+        let mut by_text: BTreeMap<String, Vec<&ApiDraft>> = BTreeMap::new();
+        for d in apis.values() {
+            if let Some(text) = stated_summary(d) {
+                by_text.entry(text).or_default().push(d);
+            }
+        }
+        for (text, same) in by_text.iter().filter(|(_, same)| same.len() > 1) {
+            for (i, a) in same.iter().enumerate() {
+                for b in same.iter().skip(i + 1) {
+                    // The first other language whose summaries tell the two apart: (language, a's, b's).
+                    let Some((other_language, sa, sb)) = languages.iter().filter(|l| *l != language).find_map(|l| {
+                        let m = by_language.get(l)?;
+                        let (sa, sb) =
+                            (stated_summary(m.get(a.name.as_str())?)?, stated_summary(m.get(b.name.as_str())?)?);
+                        (sa != sb).then_some((*l, sa, sb))
+                    }) else {
+                        continue;
+                    };
+                    // The copy is the API whose name the text fits less (`fast_execute_script` and "Start Job
+                    // Plan"); when the text fits both alike, both are said.
+                    let (fit_a, fit_b) = (name_fit(&a.name, text), name_fit(&b.name, text));
+                    let (ab, ba) = ((a, b, &sa, &sb), (b, a, &sb, &sa));
+                    let pairs = match fit_a.cmp(&fit_b) {
+                        std::cmp::Ordering::Less => vec![ab],
+                        std::cmp::Ordering::Greater => vec![ba],
+                        std::cmp::Ordering::Equal => vec![ab, ba],
+                    };
+                    for (copy, original, copy_other, original_other) in pairs {
+                        out.diagnostics.push(
+                            Diagnostic::warning(
+                                &copy.source,
+                                copy.summary_line,
+                                format!(
+                                    "the `{language}` summary of `{}` is \"{text}\", word for word that of `{}`, while \
+                                     their `{other_language}` summaries differ (`{copy_other}` and `{original_other}`): one of them was \
+                                     copied",
+                                    copy.name, original.name
+                                ),
+                            )
+                            .with_code(
+                                crate::diagnostics::codes::COPIED_SUMMARY,
+                                format!("{language} summary = {}", original.name),
+                            )
+                            .with_related(&original.source, original.summary_line)
+                            .with_help("correct the summary upstream, or accept the finding"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How many of an API name's words its summary has (`execute_job_plan`, "Start Job Plan": 2).
+fn name_fit(name: &str, text: &str) -> usize {
+    let text = text.to_lowercase();
+    let words: std::collections::BTreeSet<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
+    name.split('_').filter(|w| w.len() > 1 && words.contains(w)).count()
+}

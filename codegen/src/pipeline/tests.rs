@@ -399,6 +399,29 @@ fn a_template_s_tables_in_an_included_fragment_are_its_own_and_reported_where_th
 }
 
 #[test]
+fn a_summary_copied_from_another_api_and_a_missing_translation_are_findings_with_both_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    let doc = |summary: &str| format!("### 功能描述\n\n{summary}\n\n{TABLE}");
+    write(&root, "esb/jobv3/apidocs/zh_hans/execute_job_plan.md", &doc("启动作业执行方案"));
+    write(&root, "esb/jobv3/apidocs/zh_hans/fast_execute_script.md", &doc("快速执行脚本"));
+    write(&root, "esb/jobv3/apidocs/zh_hans/get_job_list.md", &doc("查询作业列表"));
+    write(&root, "esb/jobv3/apidocs/en/execute_job_plan.md", &doc("Start Job Plan"));
+    write(&root, "esb/jobv3/apidocs/en/fast_execute_script.md", &doc("Start Job Plan"));
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    let coded = |code: &str| loaded.diagnostics.iter().filter(|d| d.code == Some(code)).collect::<Vec<_>>();
+    let copied = coded(crate::diagnostics::codes::COPIED_SUMMARY);
+    assert_eq!(copied.len(), 1, "said once, of the API whose name the text fits less: {copied:#?}");
+    let d = copied[0];
+    assert_eq!((d.file.as_str(), d.line), ("corpus/esb/jobv3/apidocs/en/fast_execute_script.md", 3));
+    assert_eq!(d.related.as_deref(), Some(&("corpus/esb/jobv3/apidocs/en/execute_job_plan.md".to_string(), 3)));
+    assert!(d.message.contains("(`快速执行脚本` and `启动作业执行方案`)"), "{d}");
+    let missing = coded(crate::diagnostics::codes::MISSING_TRANSLATION);
+    assert_eq!(missing.len(), 1, "{missing:#?}");
+    assert!(missing[0].file.ends_with("zh_hans/get_job_list.md") && missing[0].message.contains("no `en` doc"));
+}
+
+#[test]
 fn a_doc_that_only_retires_its_api_is_no_failed_doc() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("corpus");
