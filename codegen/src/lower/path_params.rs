@@ -14,6 +14,27 @@ fn placeholders(path: &str) -> impl Iterator<Item = &str> {
 }
 
 pub(super) fn bind_placeholders(path: &str, request: &mut ObjectNode, file: &str, diags: &mut Vec<Diagnostic>) {
+    // A path parameter the route has no placeholder for (nodeman's `get_job_commands` documents `pk` of its
+    // backend path `/job/{pk}/…`; the ESB component's path has none): in the path it would be dropped, so it
+    // goes where the component reads the rest of the request.
+    let named: Vec<&str> = placeholders(path).collect();
+    for field in
+        request.fields.iter_mut().filter(|f| f.location == ParamLocation::Path && !named.contains(&f.name.as_str()))
+    {
+        field.location = ParamLocation::Body;
+        diags.push(
+            Diagnostic::warning(
+                file,
+                field.line,
+                format!(
+                    "path parameter `{}` has no placeholder in path `{path}`: sent with the other parameters instead",
+                    field.name
+                ),
+            )
+            .with_code(crate::diagnostics::codes::PATH_PARAM_MISMATCH, format!("path: {}", field.name))
+            .with_help("fix the path or the parameter names, or override `path` in bkapi.toml"),
+        );
+    }
     for name in placeholders(path) {
         if let Some(field) = request.fields.iter_mut().find(|f| f.name == name) {
             field.location = ParamLocation::Path;

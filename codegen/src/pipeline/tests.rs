@@ -235,6 +235,29 @@ fn definitions_elsewhere_in_the_tree_locate_the_docs_they_name() {
 }
 
 #[test]
+fn docs_in_an_apidocs_folder_are_located_by_gateway_definitions_beside_it_not_by_the_esb_convention() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    // blueking-apigateway's layout: `data/apidocs/zh/*.md`, definitions in `data/apigw-definitions/`.
+    let definitions = "swagger: '2.0'\nbasePath: /\npaths:\n  /api/v1/apis/{api_name}/related-apps/:\n    post:\n      \
+                       operationId: add_related_apps\n  /api/v1/apis/:\n    get:\n      operationId: get_apis\n";
+    write(&root, "data/apigw-definitions/bk-apigateway-resources.yaml", definitions);
+    let path_table = "#### 路径参数\n\n| 参数名称 | 参数类型 | 必选 | 描述 |\n|---|---|---|---|\n| api_name | string | 是 | 网关名 |\n";
+    write(&root, "data/apidocs/zh/add_related_apps.md", &format!("{path_table}\n{TABLE}"));
+    write(&root, "data/apidocs/zh/get_apis.md", TABLE);
+    write(&root, "data/apidocs/zh/get_gone.md", TABLE);
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    let apis = located_apis(&loaded);
+    assert!(
+        apis.contains(&("add_related_apps", "/api/v1/apis/{api_name}/related-apps/", HttpMethod::Post)),
+        "{apis:?}"
+    );
+    assert!(apis.contains(&("get_apis", "/api/v1/apis/", HttpMethod::Get)), "{apis:?}");
+    assert_eq!(status_of(&loaded, "get_gone.md"), Some(DocStatus::Unlocated), "no route guessed: {apis:?}");
+    assert_eq!(loaded.ir.systems.first().map(|s| s.flavor), Some(Flavor::Gateway));
+}
+
+#[test]
 fn a_gateway_s_resources_split_over_many_files_locate_its_docs_together() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");

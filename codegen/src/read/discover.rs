@@ -364,7 +364,18 @@ fn folder_of(
             let components = esb_component_dir(dir, root);
             match (nearest, &esb_system) {
                 (Some((_, found)), Some(esb)) => (esb.clone(), found, esb_system.clone(), components),
-                (None, Some(esb)) => (esb.clone(), Vec::new(), esb_system.clone(), components),
+                (None, Some(esb)) => {
+                    // An `apidocs` folder is no proof of the ESB: the API gateway's own docs sit in
+                    // `data/apidocs/zh` with their resource definitions in `data/apigw-definitions/`. Gateway
+                    // definitions elsewhere that locate the docs are theirs, and no path is guessed.
+                    let elsewhere = locators.elsewhere_locating(&docs)?;
+                    let gateway: Vec<Manifest> = elsewhere.into_iter().filter(|m| m.esb_system.is_none()).collect();
+                    if gateway.is_empty() {
+                        (esb.clone(), Vec::new(), esb_system.clone(), components)
+                    } else {
+                        (esb.clone(), gateway, None, components)
+                    }
+                }
                 (Some((manifest_dir, found)), None) => {
                     let found = locators.with_split_definitions(&manifest_dir, found, &docs)?;
                     (folder_system_name(&manifest_dir), found, None, components)

@@ -5195,8 +5195,6 @@ pub mod get_job_commands {
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetJobCommandsRequest {
         /// 任务ID
-        ///
-        /// Path parameter.
         pub pk: Option<i64>,
         /// 主机ID
         pub bk_host_id: i64,
@@ -17280,7 +17278,7 @@ pub mod endpoints {
         const METHOD: crate::Method = crate::Method::Get;
         const PATH: &'static str = "/api/c/compapi/v2/nodeman/get_job_commands/";
         const FLAVOR: crate::Flavor = crate::Flavor::Esb;
-        const PATH_PARAMS: &'static [&'static str] = &["pk"];
+        const PATH_PARAMS: &'static [&'static str] = &[];
         const QUERY_PARAMS: &'static [&'static str] = &[];
     }
     /// `GET /api/c/compapi/v2/nodeman/get_log/`: 获取日志

@@ -91,6 +91,10 @@ pub mod paged_count_info;
 pub mod paged_offset_response;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/path_parameter_without_placeholder.rs"]
+pub mod path_parameter_without_placeholder;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/path_placeholder_without_parameter.rs"]
 pub mod path_placeholder_without_parameter;
 
