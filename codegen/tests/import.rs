@@ -48,7 +48,7 @@ fn locations(dir: &Path) -> Vec<(String, HttpMethod, String)> {
 }
 
 fn options() -> ImportOptions {
-    ImportOptions { system: None, date: "2026-12-02".into(), prefer: Vec::new() }
+    ImportOptions { system: None, date: "2026-12-02".into(), prefer: Vec::new(), name: None }
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -224,4 +224,33 @@ fn a_system_published_twice_imports_its_newer_revision_in_both_languages() {
     let why = meta.provenance.unwrap().superseded.into_values().next().unwrap();
     assert!(why.contains("is preferred as the newer revision"), "{why}");
     assert!(imported.contains(&("get_fourth".into(), HttpMethod::Post, "/api/c/compapi/v2/sys/get_fourth/".into())));
+}
+
+/// A gateway's docs in a folder whose name is not the system's (CMDB's `open/`), with the gateway's resources
+/// exported as `bk_apigw_resources_<gateway>.yaml`: imported under the name given, with the gateway's name.
+#[test]
+fn a_gateway_system_is_imported_under_the_name_given_with_its_gateway_s_name() {
+    let tree = tempfile::tempdir().unwrap();
+    let open = tree.path().join("bk-demo/apigw/open");
+    fs::create_dir_all(open.join("zh")).unwrap();
+    fs::write(
+        open.join("bk_apigw_resources_bk-demo.yaml"),
+        "swagger: '2.0'\nbasePath: /\npaths:\n  /api/v3/hosts/:\n    post:\n      operationId: list_hosts\n",
+    )
+    .unwrap();
+    fs::write(open.join("zh/list_hosts.md"), doc_without_location()).unwrap();
+    let into = tempfile::tempdir().unwrap();
+    let named = ImportOptions { system: Some("open".into()), name: Some("bk_demo".into()), ..options() };
+    let report = import(tree.path(), into.path(), &named).unwrap();
+    assert_eq!(report.first().map(|r| r.system.as_str()), Some("bk_demo"));
+    let meta = metadata::parse(&fs::read_to_string(into.path().join("bk_demo/bkapi.toml")).unwrap()).unwrap();
+    assert_eq!(meta.gateway.as_deref(), Some("bk-demo"));
+    assert_eq!(
+        locations(into.path()),
+        vec![("list_hosts".to_string(), HttpMethod::Post, "/api/v3/hosts/".to_string())]
+    );
+    // A name is for one system: without `--system` it is refused.
+    let unnamed = ImportOptions { name: Some("bk_demo".into()), ..options() };
+    let err = import(tree.path(), tempfile::tempdir().unwrap().path(), &unnamed).unwrap_err().to_string();
+    assert!(err.contains("`--as bk_demo` names one system"), "{err}");
 }

@@ -142,8 +142,6 @@ fn corrections_remove_the_contradictions_the_raw_docs_show() {
                 ("response", "type_mismatch", "data.job_instance_name"),
                 ("doc", "path_param_mismatch", "{scopeType}"),
                 ("doc", "path_param_mismatch", "{scopeId}"),
-                ("doc", "path_param_mismatch", "bk_scope_type"),
-                ("doc", "path_param_mismatch", "bk_scope_id"),
             ],
         ),
         (
@@ -168,6 +166,20 @@ fn corrections_remove_the_contradictions_the_raw_docs_show() {
             assert!(!corrected_drift.contains(&key), "{system}.{name}: the correction should remove {key:?}");
         }
         assert!(!a.corrections.is_empty(), "{system}.{name}: corrections are recorded in the IR");
+    }
+    // The raw doc's path parameters `bk_scope_type` / `bk_scope_id` have no placeholder (the path spells them
+    // `{scopeType}` / `{scopeId}`): lowering sends them with the body and says so (D006); the correction
+    // (`path_param_aliases`) binds them to the path.
+    let d006 = |loaded: &bkapi_codegen::pipeline::Loaded, field: &str| {
+        loaded.diagnostics.iter().any(|d| {
+            d.code == Some(bkapi_codegen::diagnostics::codes::PATH_PARAM_MISMATCH)
+                && d.file.contains("job-gateway")
+                && d.subject.as_deref() == Some(&format!("path: {field}"))
+        })
+    };
+    for field in ["bk_scope_type", "bk_scope_id"] {
+        assert!(d006(&raw, field), "the raw doc's `{field}` has no placeholder");
+        assert!(!d006(&corrected, field), "the correction binds `{field}` to the path");
     }
 }
 

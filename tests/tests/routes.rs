@@ -54,11 +54,11 @@ fn api_docs() -> std::path::PathBuf {
 }
 
 /// Every endpoint's id and path.
-struct Routes(Vec<(&'static str, &'static str)>);
+struct Routes(Vec<(&'static str, &'static str, &'static str)>);
 
 impl EndpointVisitor for Routes {
     fn visit<E: Endpoint>(&mut self) {
-        self.0.push((E::ID, E::PATH));
+        self.0.push((E::ID, E::METHOD.as_str(), E::PATH));
     }
 }
 
@@ -69,15 +69,19 @@ fn no_api_is_named_after_a_translation_s_file_name() {
     assert!(routes.0.len() > 700, "{} endpoints", routes.0.len());
     // `cc/en/list_host_total_mainline_topo_en.md` is the English doc of `list_host_total_mainline_topo`.
     assert!(
-        routes.0.iter().all(|(id, _)| !id.ends_with("_en")),
+        routes.0.iter().all(|(id, _, _)| !id.ends_with("_en")),
         "{:?}",
-        routes.0.iter().find(|(id, _)| id.ends_with("_en"))
+        routes.0.iter().find(|(id, _, _)| id.ends_with("_en"))
     );
-    assert!(routes.0.iter().any(|(id, _)| *id == "cc.list_host_total_mainline_topo"));
-    // Two APIs of one system at one route would be one of them going to the other's place.
+    assert!(routes.0.iter().any(|(id, _, _)| *id == "cc.list_host_total_mainline_topo"));
+    // Two APIs at one method and path would be one of them going to the other's place (a gateway's REST
+    // resources share paths across methods: `POST` and `DELETE /api/v3/host/lock`).
     let mut seen = std::collections::BTreeMap::new();
-    let shared: Vec<_> =
-        routes.0.iter().filter_map(|(id, path)| seen.insert(*path, *id).map(|other| (other, *id, *path))).collect();
+    let shared: Vec<_> = routes
+        .0
+        .iter()
+        .filter_map(|(id, method, path)| seen.insert((*method, *path), *id).map(|other| (other, *id, *method, *path)))
+        .collect();
     assert!(shared.is_empty(), "{shared:#?}");
 }
 
@@ -114,4 +118,22 @@ fn every_read_blueking_s_sdk_binds_as_get_is_retried_like_one() {
     assert!(bound.len() > 40, "{} of them in the crate", bound.len());
     let not_retried: Vec<_> = bound.iter().filter(|(_, m, idempotent)| *m != Method::Get && !idempotent).collect();
     assert!(not_retried.is_empty(), "{not_retried:#?}");
+}
+
+/// CMDB is published twice: through the ESB (`cc`) and through its own API gateway (`bk_cmdb`). Both are
+/// callable, each to its own place, with its own authentication flavor.
+#[test]
+fn cmdb_through_the_esb_and_through_its_gateway_are_two_systems_each_going_to_its_own_place() {
+    use bkapi::Flavor;
+    type Esb = bkapi::cc::endpoints::ListBizHosts;
+    type Gateway = bkapi::bk_cmdb::endpoints::ListBizHosts;
+    assert_eq!(
+        (Esb::ID, Esb::FLAVOR, Esb::PATH),
+        ("cc.list_biz_hosts", Flavor::Esb, "/api/c/compapi/v2/cc/list_biz_hosts/")
+    );
+    assert_eq!(
+        (Gateway::ID, Gateway::FLAVOR, Gateway::GATEWAY),
+        ("bk_cmdb.list_biz_hosts", Flavor::Gateway, "bk-cmdb")
+    );
+    assert_eq!((Gateway::METHOD, Gateway::PATH), (Method::Post, "/api/v3/hosts/app/{bk_biz_id}/list_hosts"));
 }

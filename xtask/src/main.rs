@@ -120,6 +120,9 @@ enum Command {
         /// twice (`nodeman-apidoc`); repeatable. Without it, the publication documenting more APIs wins.
         #[arg(long)]
         prefer: Vec<PathBuf>,
+        /// The name the one system (`--system`) gets in `api-docs/` and in `bkapi` (`--system open --as bk_cmdb`).
+        #[arg(long = "as")]
+        name: Option<String>,
     },
     /// Write the IR of a doc tree as OpenAPI 3.0: one JSON document per system (`<out>/<system>.json`).
     Openapi {
@@ -211,8 +214,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Openapi { dir, out } => {
             openapi(&dir.unwrap_or_else(|| root.join("api-docs")), &out.unwrap_or_else(|| root.join("target/openapi")))
         }
-        Command::Import { tree, system, into, prefer } => {
-            import(&tree, &into.unwrap_or_else(|| root.join("api-docs")), system, prefer)
+        Command::Import { tree, system, into, prefer, name } => {
+            import(&tree, &into.unwrap_or_else(|| root.join("api-docs")), system, prefer, name)
         }
         Command::Diff { reference, old_ir } => diff::run(&root, &reference, old_ir.as_deref()),
         Command::Mock { port } => mock(&root, port),
@@ -233,9 +236,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// `cargo xtask openapi`: the documents of [`bkapi_codegen::tasks::openapi`], rewritten only when they change.
-fn import(tree: &Path, into: &Path, system: Option<String>, prefer: Vec<PathBuf>) -> anyhow::Result<()> {
+fn import(
+    tree: &Path,
+    into: &Path,
+    system: Option<String>,
+    prefer: Vec<PathBuf>,
+    name: Option<String>,
+) -> anyhow::Result<()> {
     let date = time::OffsetDateTime::now_utc().date().to_string();
-    let options = bkapi_codegen::tasks::import::ImportOptions { system, date, prefer };
+    let options = bkapi_codegen::tasks::import::ImportOptions { system, date, prefer, name };
     let reports = bkapi_codegen::tasks::import::import(tree, into, &options)?;
     for r in &reports {
         println!(

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Error;
 use crate::diagnostics::Diagnostic;
+use crate::ir::Flavor;
 use crate::naming::module_name;
 use crate::read::locate::{self, Manifest};
 use crate::read::metadata;
@@ -363,7 +364,12 @@ fn folder_of(
             let nearest = locators.nearest(dir)?;
             let components = esb_component_dir(dir, root);
             match (nearest, &esb_system) {
-                (Some((_, found)), Some(esb)) => (esb.clone(), found, esb_system.clone(), components),
+                (Some((_, found)), Some(esb)) => {
+                    // Gateway definitions beside an `apidocs` folder (bk-user's `support-files/bk-user-apigateway/`):
+                    // the gateway's docs, whose paths the ESB convention would only guess.
+                    let gateway = found.iter().all(|m| m.esb_system.is_none() && m.flavor == Flavor::Gateway);
+                    (esb.clone(), found, esb_system.clone().filter(|_| !gateway), components)
+                }
                 (None, Some(esb)) => {
                     // An `apidocs` folder is no proof of the ESB: the API gateway's own docs sit in
                     // `data/apidocs/zh` with their resource definitions in `data/apigw-definitions/`. Gateway

@@ -28,6 +28,9 @@ pub struct ImportOptions {
     pub date: String,
     /// Folders of the tree (relative to it) that hold the newer revision of a system published twice.
     pub prefer: Vec<PathBuf>,
+    /// The name the one system imported gets in `into` (its folder, its module in `bkapi`): CMDB's gateway
+    /// resources, which the tree keeps in a folder named `open`, as `bk_cmdb`. Needs `system`.
+    pub name: Option<String>,
 }
 
 /// What one system's import changed, by file name.
@@ -64,10 +67,26 @@ pub fn import(tree: &Path, into: &Path, options: &ImportOptions) -> Result<Vec<S
             },
         });
     }
+    if let Some(name) = &options.name
+        && (options.system.is_none() || chosen.len() != 1 || module_name(name) != *name)
+    {
+        return Err(Error::Import {
+            message: format!(
+                "`--as {name}` names one system: give `--system` too, and a name that is a Rust module name (`{}`)",
+                module_name(name)
+            ),
+        });
+    }
     // Lowering tells which docs another publication supersedes.
     let loaded = load_sets(tree, &chosen, diagnostics, LowerOptions::default())?;
     let commit = git_commit(tree);
-    chosen.iter().map(|set| import_set(set, &loaded, into, commit.clone(), &options.date)).collect()
+    chosen
+        .iter()
+        .map(|set| {
+            let name = options.name.as_deref().unwrap_or(&set.system);
+            import_set(set, name, &loaded, into, commit.clone(), &options.date)
+        })
+        .collect()
 }
 
 /// The commit of the checkout `dir` is in, if it is one.
@@ -75,6 +94,13 @@ fn git_commit(dir: &Path) -> Option<String> {
     let out = Command::new("git").arg("-C").arg(dir).args(["rev-parse", "HEAD"]).output().ok()?;
     let commit = String::from_utf8(out.stdout).ok()?.trim().to_string();
     (out.status.success() && !commit.is_empty()).then_some(commit)
+}
+
+/// `bk-cmdb` of `bk_apigw_resources_bk-cmdb.yaml`.
+fn gateway_of_file(file: &str) -> Option<String> {
+    let stem = file.strip_suffix(".yaml").or_else(|| file.strip_suffix(".yml"))?;
+    let name = stem.strip_prefix("bk_apigw_resources_")?;
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -158,12 +184,13 @@ fn insert_unique(files: &mut BTreeMap<String, PathBuf>, name: String, source: Pa
 
 fn import_set(
     set: &DocSet,
+    name: &str,
     loaded: &Loaded,
     into: &Path,
     commit: Option<String>,
     date: &str,
 ) -> Result<SystemImport, Error> {
-    let target = into.join(&set.system);
+    let target = into.join(name);
     fs::create_dir_all(&target).map_err(io(&target))?;
     let meta_path = target.join(metadata::FILE_NAME);
     let old_text = match fs::read_to_string(&meta_path) {
@@ -175,7 +202,7 @@ fn import_set(
     let old_files = old.provenance.map(|p| p.files).unwrap_or_default();
 
     let plan = plan(set, loaded);
-    let mut report = SystemImport { system: set.system.clone(), ..SystemImport::default() };
+    let mut report = SystemImport { system: name.to_string(), ..SystemImport::default() };
     let mut files = BTreeMap::new();
     for (name, source) in &plan.files {
         let bytes = fs::read(source).map_err(io(source))?;
@@ -236,6 +263,17 @@ fn with_import_metadata(old: &str, set: &DocSet, provenance: &Provenance) -> Res
             Flavor::Esb => "esb",
             Flavor::Gateway => "gateway",
         });
+    }
+    // BlueKing's gateways export their resources as `bk_apigw_resources_<gateway>.yaml`: the gateway's name,
+    // which its base URL is made from.
+    let gateway = set
+        .folders
+        .iter()
+        .flat_map(|f| &f.manifests)
+        .filter(|m| m.flavor == Flavor::Gateway)
+        .find_map(|m| gateway_of_file(m.source.file_name()?.to_str()?));
+    if let (None, Some(gateway)) = (doc.get("gateway"), gateway) {
+        doc["gateway"] = toml_edit::value(gateway);
     }
     if let (None, Some(esb)) = (doc.get("esb_system"), &esb_system) {
         doc["esb_system"] = toml_edit::value(esb.as_str());

@@ -3,6 +3,9 @@
 ///`approval` APIs (ESB), from `api-docs/approval/`. Cargo feature `approval`.
 #[cfg(feature = "approval")]
 pub mod approval;
+///`bk_cmdb` APIs (API gateway), from `api-docs/bk_cmdb/`. Cargo feature `bk_cmdb`.
+#[cfg(feature = "bk_cmdb")]
+pub mod bk_cmdb;
 ///`bk_docs_center` APIs (ESB), from `api-docs/bk_docs_center/`. Cargo feature `bk_docs_center`.
 #[cfg(feature = "bk_docs_center")]
 pub mod bk_docs_center;
@@ -81,6 +84,9 @@ pub trait Apis {
     ///The `approval` APIs (ESB).
     #[cfg(feature = "approval")]
     fn approval(&self) -> approval::ApprovalApi<'_>;
+    ///The `bk_cmdb` APIs (API gateway).
+    #[cfg(feature = "bk_cmdb")]
+    fn bk_cmdb(&self) -> bk_cmdb::BkCmdbApi<'_>;
     ///The `bk_docs_center` APIs (ESB).
     #[cfg(feature = "bk_docs_center")]
     fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterApi<'_>;
@@ -158,6 +164,10 @@ impl Apis for crate::Client {
     #[cfg(feature = "approval")]
     fn approval(&self) -> approval::ApprovalApi<'_> {
         approval::ApprovalApi::new(self)
+    }
+    #[cfg(feature = "bk_cmdb")]
+    fn bk_cmdb(&self) -> bk_cmdb::BkCmdbApi<'_> {
+        bk_cmdb::BkCmdbApi::new(self)
     }
     #[cfg(feature = "bk_docs_center")]
     fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterApi<'_> {
@@ -263,6 +273,9 @@ pub trait BlockingApis {
     ///The `approval` APIs (ESB), blocking.
     #[cfg(feature = "approval")]
     fn approval(&self) -> approval::ApprovalBlockingApi<'_>;
+    ///The `bk_cmdb` APIs (API gateway), blocking.
+    #[cfg(feature = "bk_cmdb")]
+    fn bk_cmdb(&self) -> bk_cmdb::BkCmdbBlockingApi<'_>;
     ///The `bk_docs_center` APIs (ESB), blocking.
     #[cfg(feature = "bk_docs_center")]
     fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterBlockingApi<'_>;
@@ -341,6 +354,10 @@ impl BlockingApis for crate::blocking::Client {
     #[cfg(feature = "approval")]
     fn approval(&self) -> approval::ApprovalBlockingApi<'_> {
         approval::ApprovalBlockingApi::new(self)
+    }
+    #[cfg(feature = "bk_cmdb")]
+    fn bk_cmdb(&self) -> bk_cmdb::BkCmdbBlockingApi<'_> {
+        bk_cmdb::BkCmdbBlockingApi::new(self)
     }
     #[cfg(feature = "bk_docs_center")]
     fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterBlockingApi<'_> {
@@ -446,6 +463,254 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "approval")] visitor.visit::<approval::endpoints::CloseWorkitems>();
     #[cfg(feature = "approval")]
     visitor.visit::<approval::endpoints::DiscardWorkitems>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::AddHostLock>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::AddHostToBusinessIdle>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::AddHostToResource>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::AddHostToResourcePool>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::AddInstanceAssociation>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::AddLabelForServiceInstance>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::BatchCreateInst>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchCreateInstanceAssociation>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchCreateProcTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchCreateProject>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchCreateQuotedInst>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchDeleteBusinessSet>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::BatchDeleteInst>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchDeleteProject>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchDeleteQuotedInst>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::BatchDeleteSet>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchUpdateBusinessSet>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::BatchUpdateHost>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::BatchUpdateInst>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchUpdateProject>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchUpdateQuotedInst>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::BindHostAgent>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CloneHostProperty>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::CountInstanceAssociations>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::CountObjectInstances>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::CreateBizCustomField>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateBusiness>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateBusinessSet>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::CreateClassification>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateCloudArea>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::CreateDynamicGroup>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateInst>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateModule>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateObject>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::CreateObjectAttribute>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::CreateProcessInstance>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::CreateServiceCategory>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::CreateServiceInstance>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::CreateServiceTemplate>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateSet>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateSetTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteClassification>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteCloudArea>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteDynamicGroup>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteHost>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteHostLock>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteInst>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteInstanceAssociation>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteModule>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteObject>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteObjectAttribute>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteProcTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteProcessInstance>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteRelatedInstAsso>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteServiceCategory>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteServiceInstance>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteServiceTemplate>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteSet>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteSetTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ExecuteDynamicGroup>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindBriefBizTopoNodeRelation>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindHostBizRelations>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindHostByServiceTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindHostBySetTemplate>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::FindHostByTopo>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindHostRelationsWithTopo>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindHostTopoRelation>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindInstanceAssociation>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindInstassociationWithInst>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::FindModuleBatch>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindModuleHostRelation>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindModuleWithRelation>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindObjectAssociation>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::FindSetBatch>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::FindTopoNodePaths>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::GetBizInternalModule>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::GetDynamicGroup>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::GetHostBaseInfo>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::GetMainlineObjectTopo>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::GetProcTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::GetServiceTemplate>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListBizHosts>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListBizHostsTopo>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListBusinessInBusinessSet>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListBusinessSet>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListBusinessSetTopo>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListHostTotalMainlineTopo>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListHostsWithoutBiz>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubeCluster>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubeContainer>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubeNamespace>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubeNode>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubePod>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubeWorkload>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListProcTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListProcessDetailByIds>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListProcessInstance>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListProject>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListQuotedInst>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListResourcePoolHosts>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListServiceCategory>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListServiceInstance>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListServiceInstanceByHost>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListServiceInstanceBySetTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListServiceInstanceDetail>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListServiceTemplate>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListSetTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListSetTemplateRelatedServiceTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::RemoveLabelFromServiceInstance>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ResourceWatch>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchBizInstTopo>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchBusiness>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::SearchClassifications>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchCloudArea>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::SearchDynamicGroup>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchHostLock>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchInst>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::SearchInstAssociationTopo>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::SearchInstAsstObjectInstBaseInfo>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::SearchInstByObject>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::SearchInstanceAssociations>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchModule>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::SearchObjectAttribute>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::SearchObjectInstances>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchObjectTopo>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchObjects>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::SearchRelatedInstAsso>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchSet>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::SyncSetTemplateToSet>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::TransferHostAcrossBiz>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::TransferHostModule>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::TransferHostToFaultmodule>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::TransferHostToIdlemodule>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::TransferHostToRecyclemodule>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::TransferHostToResourcemodule>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::TransferResourcehostToIdlemodule>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::TransferSethostToIdleModule>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UnbindHostAgent>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateBizCustomField>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateBusiness>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateBusinessEnableStatus>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateClassification>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateCloudArea>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateDynamicGroup>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateHost>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateHostCloudAreaField>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateInst>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateModule>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateObject>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateObjectAttribute>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateProcTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateProcessInstance>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateServiceCategory>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateServiceTemplate>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateSet>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateSetTemplate>();
     #[cfg(feature = "bk_docs_center")]
     visitor.visit::<bk_docs_center::endpoints::GetDocLinkByPath>();
     #[cfg(feature = "bk_log")]
@@ -1346,6 +1611,7 @@ pub fn mock_routes() -> Vec<crate::mock::Route> {
     #[allow(unused_mut)]
     let mut routes = Vec::new();
     #[cfg(feature = "approval")] approval::mock_routes(&mut routes);
+    #[cfg(feature = "bk_cmdb")] bk_cmdb::mock_routes(&mut routes);
     #[cfg(feature = "bk_docs_center")] bk_docs_center::mock_routes(&mut routes);
     #[cfg(feature = "bk_log")] bk_log::mock_routes(&mut routes);
     #[cfg(feature = "bk_login")] bk_login::mock_routes(&mut routes);
