@@ -239,12 +239,18 @@ fn a_gateway_system_is_imported_under_the_name_given_with_its_gateway_s_name() {
     )
     .unwrap();
     fs::write(open.join("zh/list_hosts.md"), doc_without_location()).unwrap();
+    // An API the gateway does not publish: nothing in the tree gives its route.
+    fs::write(open.join("zh/get_gone.md"), doc_without_location()).unwrap();
     let into = tempfile::tempdir().unwrap();
     let named = ImportOptions { system: Some("open".into()), name: Some("bk_demo".into()), ..options() };
     let report = import(tree.path(), into.path(), &named).unwrap();
     assert_eq!(report.first().map(|r| r.system.as_str()), Some("bk_demo"));
     let meta = metadata::parse(&fs::read_to_string(into.path().join("bk_demo/bkapi.toml")).unwrap()).unwrap();
     assert_eq!(meta.gateway.as_deref(), Some("bk-demo"));
+    let unlocated = meta.provenance.map(|p| p.unlocated).unwrap_or_default();
+    let keys: Vec<&String> = unlocated.keys().collect();
+    assert!(keys.len() == 1 && keys[0].ends_with("bk-demo/apigw/open/zh/get_gone.md"), "recorded: {keys:?}");
+    assert!(!into.path().join("bk_demo/zh/get_gone.md").exists());
     assert_eq!(
         locations(into.path()),
         vec![("list_hosts".to_string(), HttpMethod::Post, "/api/v3/hosts/".to_string())]

@@ -154,6 +154,9 @@ fn first_dropped(sent: &Value, kept: &Value, at: String) -> Option<String> {
 
 /// The request's parameters as the server reads them: body, path, and the query string as text.
 fn parameters(route: &Route, request: &Request, path_params: Map<String, Value>) -> Result<Map<String, Value>, String> {
+    // The ESB takes its credentials in the body or query; a gateway in its header only, so a parameter of a
+    // gateway API named like one (`app_code`: the API gateway's `v2_inner_list_app_request_logs`) is the API's.
+    let auth_fields = if route.flavor == Flavor::Esb { AUTH_FIELDS } else { &[] };
     let mut params = match request.body.as_slice() {
         [] => Map::new(),
         body => match (serde_json::from_slice(body), route.list_body) {
@@ -170,7 +173,7 @@ fn parameters(route: &Route, request: &Request, path_params: Map<String, Value>)
         params.insert(key.into_owned(), Value::String(value.into_owned()));
     }
     params.extend(path_params);
-    for field in AUTH_FIELDS {
+    for field in auth_fields {
         params.remove(*field);
     }
     Ok(params)
@@ -257,7 +260,13 @@ struct Router {
 impl Router {
     fn answer(&self, request: &Request) -> ResponseTemplate {
         let path = request.url.path();
-        let found = self.routes.iter().find_map(|r| r.matches(request.method.as_str(), path).map(|p| (r, p)));
+        // A literal segment wins over a placeholder, as a gateway routes: `/runs/status/` is SOPS's
+        // `plugin_gateway_get_run_status`, not `/runs/{run_id}/`.
+        let found = self
+            .routes
+            .iter()
+            .filter_map(|r| r.matches(request.method.as_str(), path).map(|p| (r, p)))
+            .min_by_key(|(r, _)| r.path.matches('{').count());
         let Some((route, path_params)) = found else {
             return refusal(Flavor::Esb, 404, format!("no API at {} {path}", request.method));
         };

@@ -65,6 +65,10 @@ pub struct Provenance {
     /// doc → which doc won, and why.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub superseded: BTreeMap<String, String>,
+    /// Docs of the tree left out because nothing in it gives their route (no manifest or resource definition
+    /// names them, and they state none: SOPS documents APIs its gateway does not publish): doc → why.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unlocated: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

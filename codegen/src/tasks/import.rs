@@ -96,10 +96,14 @@ fn git_commit(dir: &Path) -> Option<String> {
     (out.status.success() && !commit.is_empty()).then_some(commit)
 }
 
-/// `bk-cmdb` of `bk_apigw_resources_bk-cmdb.yaml`.
+/// `bk-cmdb` of `bk_apigw_resources_bk-cmdb.yaml`, `bk-apigateway` of `bk-apigateway-resources.yaml` (BlueKing's
+/// gateways are named `bk…`: SOPS's `api-resources.yml` names none).
 fn gateway_of_file(file: &str) -> Option<String> {
     let stem = file.strip_suffix(".yaml").or_else(|| file.strip_suffix(".yml"))?;
-    let name = stem.strip_prefix("bk_apigw_resources_")?;
+    let name = match stem.strip_prefix("bk_apigw_resources_") {
+        Some(name) => name,
+        None => stem.strip_suffix("-resources").filter(|n| n.starts_with("bk"))?,
+    };
     (!name.is_empty()).then(|| name.to_string())
 }
 
@@ -238,14 +242,59 @@ fn import_set(
         report.removed.push(name.clone());
     }
 
-    let provenance =
-        Provenance { sources: plan.sources, commit, imported: date.to_string(), files, superseded: plan.superseded };
-    let text = with_import_metadata(&old_text, set, &provenance)
-        .map_err(|message| Error::Metadata { path: meta_path.clone(), message })?;
-    if text != old_text {
-        fs::write(&meta_path, text).map_err(io(&meta_path))?;
+    let mut provenance = Provenance {
+        sources: plan.sources,
+        commit,
+        imported: date.to_string(),
+        files,
+        superseded: plan.superseded,
+        unlocated: BTreeMap::new(),
+    };
+    let write_metadata = |provenance: &Provenance| -> Result<(), Error> {
+        let text = with_import_metadata(&old_text, set, provenance)
+            .map_err(|message| Error::Metadata { path: meta_path.clone(), message })?;
+        if text != old_text {
+            fs::write(&meta_path, text).map_err(io(&meta_path))?;
+        }
+        Ok(())
+    };
+    write_metadata(&provenance)?;
+    // A route is a fact or nothing. What locates a doc is its folder here (the manifests of all the system's
+    // publications, the maintainer's `bkapi.toml`), not where it was in the tree: a doc the folder still cannot
+    // locate (SOPS documents APIs its gateway does not publish) would only be regen's error. It goes out again,
+    // recorded with why.
+    let unlocated = unlocated_docs(into, name, &target)?;
+    if !unlocated.is_empty() {
+        for file in &unlocated {
+            let path = target.join(file);
+            fs::remove_file(&path).map_err(io(&path))?;
+            provenance.files.remove(file);
+            let source = plan.files.get(file).map_or_else(|| file.clone(), |s| s.display().to_string());
+            let why = "no manifest or resource definition of the system names it, and the doc states no route";
+            provenance.unlocated.insert(source, why.to_string());
+            if let Some(i) = report.added.iter().position(|a| a == file) {
+                report.added.remove(i);
+            } else {
+                report.removed.push(file.clone());
+            }
+        }
+        write_metadata(&provenance)?;
     }
     Ok(report)
+}
+
+/// The docs of system `name` in `into` that loading it leaves unlocated, relative to its folder `target`.
+fn unlocated_docs(into: &Path, name: &str, target: &Path) -> Result<Vec<String>, Error> {
+    let (sets, diagnostics) = discover(into)?;
+    let Some(set) = sets.into_iter().find(|s| s.system == name) else { return Ok(Vec::new()) };
+    let loaded = load_sets(into, std::slice::from_ref(&set), diagnostics, LowerOptions::default())?;
+    Ok(loaded
+        .docs
+        .iter()
+        .filter(|o| o.status == DocStatus::Unlocated)
+        .filter_map(|o| o.path.strip_prefix(target).ok())
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect())
 }
 
 /// `bkapi.toml` with the import's facts: the flavor and ESB system when it had none, and the provenance
@@ -293,12 +342,14 @@ fn with_import_metadata(old: &str, set: &DocSet, provenance: &Provenance) -> Res
         files[name.as_str()] = toml_edit::value(digest.as_str());
     }
     table["files"] = toml_edit::Item::Table(files);
-    if !provenance.superseded.is_empty() {
-        let mut superseded = toml_edit::Table::new();
-        for (name, why) in &provenance.superseded {
-            superseded[name.as_str()] = toml_edit::value(why.as_str());
+    for (key, docs) in [("superseded", &provenance.superseded), ("unlocated", &provenance.unlocated)] {
+        if !docs.is_empty() {
+            let mut entries = toml_edit::Table::new();
+            for (name, why) in docs {
+                entries[name.as_str()] = toml_edit::value(why.as_str());
+            }
+            table[key] = toml_edit::Item::Table(entries);
         }
-        table["superseded"] = toml_edit::Item::Table(superseded);
     }
     doc["provenance"] = toml_edit::Item::Table(table);
     let text = doc.to_string();

@@ -3,12 +3,18 @@
 ///`approval` APIs (ESB), from `api-docs/approval/`. Cargo feature `approval`.
 #[cfg(feature = "approval")]
 pub mod approval;
+///`bk_apigateway` APIs (API gateway), from `api-docs/bk_apigateway/`. Cargo feature `bk_apigateway`.
+#[cfg(feature = "bk_apigateway")]
+pub mod bk_apigateway;
 ///`bk_cmdb` APIs (API gateway), from `api-docs/bk_cmdb/`. Cargo feature `bk_cmdb`.
 #[cfg(feature = "bk_cmdb")]
 pub mod bk_cmdb;
 ///`bk_docs_center` APIs (ESB), from `api-docs/bk_docs_center/`. Cargo feature `bk_docs_center`.
 #[cfg(feature = "bk_docs_center")]
 pub mod bk_docs_center;
+///`bk_iam` APIs (API gateway), from `api-docs/bk_iam/`. Cargo feature `bk_iam`.
+#[cfg(feature = "bk_iam")]
+pub mod bk_iam;
 ///`bk_log` APIs (ESB), from `api-docs/bk_log/`. Cargo feature `bk_log`.
 #[cfg(feature = "bk_log")]
 pub mod bk_log;
@@ -18,6 +24,12 @@ pub mod bk_login;
 ///`bk_paas` APIs (ESB), from `api-docs/bk_paas/`. Cargo feature `bk_paas`.
 #[cfg(feature = "bk_paas")]
 pub mod bk_paas;
+///`bk_sops` APIs (API gateway), from `api-docs/bk_sops/`. Cargo feature `bk_sops`.
+#[cfg(feature = "bk_sops")]
+pub mod bk_sops;
+///`bk_user` APIs (API gateway), from `api-docs/bk_user/`. Cargo feature `bk_user`.
+#[cfg(feature = "bk_user")]
+pub mod bk_user;
 ///`bscp` APIs (ESB), from `api-docs/bscp/`. Cargo feature `bscp`.
 #[cfg(feature = "bscp")]
 pub mod bscp;
@@ -84,12 +96,18 @@ pub trait Apis {
     ///The `approval` APIs (ESB).
     #[cfg(feature = "approval")]
     fn approval(&self) -> approval::ApprovalApi<'_>;
+    ///The `bk_apigateway` APIs (API gateway).
+    #[cfg(feature = "bk_apigateway")]
+    fn bk_apigateway(&self) -> bk_apigateway::BkApigatewayApi<'_>;
     ///The `bk_cmdb` APIs (API gateway).
     #[cfg(feature = "bk_cmdb")]
     fn bk_cmdb(&self) -> bk_cmdb::BkCmdbApi<'_>;
     ///The `bk_docs_center` APIs (ESB).
     #[cfg(feature = "bk_docs_center")]
     fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterApi<'_>;
+    ///The `bk_iam` APIs (API gateway).
+    #[cfg(feature = "bk_iam")]
+    fn bk_iam(&self) -> bk_iam::BkIamApi<'_>;
     ///The `bk_log` APIs (ESB).
     #[cfg(feature = "bk_log")]
     fn bk_log(&self) -> bk_log::BkLogApi<'_>;
@@ -99,6 +117,12 @@ pub trait Apis {
     ///The `bk_paas` APIs (ESB).
     #[cfg(feature = "bk_paas")]
     fn bk_paas(&self) -> bk_paas::BkPaasApi<'_>;
+    ///The `bk_sops` APIs (API gateway).
+    #[cfg(feature = "bk_sops")]
+    fn bk_sops(&self) -> bk_sops::BkSopsApi<'_>;
+    ///The `bk_user` APIs (API gateway).
+    #[cfg(feature = "bk_user")]
+    fn bk_user(&self) -> bk_user::BkUserApi<'_>;
     ///The `bscp` APIs (ESB).
     #[cfg(feature = "bscp")]
     fn bscp(&self) -> bscp::BscpApi<'_>;
@@ -165,6 +189,10 @@ impl Apis for crate::Client {
     fn approval(&self) -> approval::ApprovalApi<'_> {
         approval::ApprovalApi::new(self)
     }
+    #[cfg(feature = "bk_apigateway")]
+    fn bk_apigateway(&self) -> bk_apigateway::BkApigatewayApi<'_> {
+        bk_apigateway::BkApigatewayApi::new(self)
+    }
     #[cfg(feature = "bk_cmdb")]
     fn bk_cmdb(&self) -> bk_cmdb::BkCmdbApi<'_> {
         bk_cmdb::BkCmdbApi::new(self)
@@ -172,6 +200,10 @@ impl Apis for crate::Client {
     #[cfg(feature = "bk_docs_center")]
     fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterApi<'_> {
         bk_docs_center::BkDocsCenterApi::new(self)
+    }
+    #[cfg(feature = "bk_iam")]
+    fn bk_iam(&self) -> bk_iam::BkIamApi<'_> {
+        bk_iam::BkIamApi::new(self)
     }
     #[cfg(feature = "bk_log")]
     fn bk_log(&self) -> bk_log::BkLogApi<'_> {
@@ -184,6 +216,14 @@ impl Apis for crate::Client {
     #[cfg(feature = "bk_paas")]
     fn bk_paas(&self) -> bk_paas::BkPaasApi<'_> {
         bk_paas::BkPaasApi::new(self)
+    }
+    #[cfg(feature = "bk_sops")]
+    fn bk_sops(&self) -> bk_sops::BkSopsApi<'_> {
+        bk_sops::BkSopsApi::new(self)
+    }
+    #[cfg(feature = "bk_user")]
+    fn bk_user(&self) -> bk_user::BkUserApi<'_> {
+        bk_user::BkUserApi::new(self)
     }
     #[cfg(feature = "bscp")]
     fn bscp(&self) -> bscp::BscpApi<'_> {
@@ -273,12 +313,18 @@ pub trait BlockingApis {
     ///The `approval` APIs (ESB), blocking.
     #[cfg(feature = "approval")]
     fn approval(&self) -> approval::ApprovalBlockingApi<'_>;
+    ///The `bk_apigateway` APIs (API gateway), blocking.
+    #[cfg(feature = "bk_apigateway")]
+    fn bk_apigateway(&self) -> bk_apigateway::BkApigatewayBlockingApi<'_>;
     ///The `bk_cmdb` APIs (API gateway), blocking.
     #[cfg(feature = "bk_cmdb")]
     fn bk_cmdb(&self) -> bk_cmdb::BkCmdbBlockingApi<'_>;
     ///The `bk_docs_center` APIs (ESB), blocking.
     #[cfg(feature = "bk_docs_center")]
     fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterBlockingApi<'_>;
+    ///The `bk_iam` APIs (API gateway), blocking.
+    #[cfg(feature = "bk_iam")]
+    fn bk_iam(&self) -> bk_iam::BkIamBlockingApi<'_>;
     ///The `bk_log` APIs (ESB), blocking.
     #[cfg(feature = "bk_log")]
     fn bk_log(&self) -> bk_log::BkLogBlockingApi<'_>;
@@ -288,6 +334,12 @@ pub trait BlockingApis {
     ///The `bk_paas` APIs (ESB), blocking.
     #[cfg(feature = "bk_paas")]
     fn bk_paas(&self) -> bk_paas::BkPaasBlockingApi<'_>;
+    ///The `bk_sops` APIs (API gateway), blocking.
+    #[cfg(feature = "bk_sops")]
+    fn bk_sops(&self) -> bk_sops::BkSopsBlockingApi<'_>;
+    ///The `bk_user` APIs (API gateway), blocking.
+    #[cfg(feature = "bk_user")]
+    fn bk_user(&self) -> bk_user::BkUserBlockingApi<'_>;
     ///The `bscp` APIs (ESB), blocking.
     #[cfg(feature = "bscp")]
     fn bscp(&self) -> bscp::BscpBlockingApi<'_>;
@@ -355,6 +407,10 @@ impl BlockingApis for crate::blocking::Client {
     fn approval(&self) -> approval::ApprovalBlockingApi<'_> {
         approval::ApprovalBlockingApi::new(self)
     }
+    #[cfg(feature = "bk_apigateway")]
+    fn bk_apigateway(&self) -> bk_apigateway::BkApigatewayBlockingApi<'_> {
+        bk_apigateway::BkApigatewayBlockingApi::new(self)
+    }
     #[cfg(feature = "bk_cmdb")]
     fn bk_cmdb(&self) -> bk_cmdb::BkCmdbBlockingApi<'_> {
         bk_cmdb::BkCmdbBlockingApi::new(self)
@@ -362,6 +418,10 @@ impl BlockingApis for crate::blocking::Client {
     #[cfg(feature = "bk_docs_center")]
     fn bk_docs_center(&self) -> bk_docs_center::BkDocsCenterBlockingApi<'_> {
         bk_docs_center::BkDocsCenterBlockingApi::new(self)
+    }
+    #[cfg(feature = "bk_iam")]
+    fn bk_iam(&self) -> bk_iam::BkIamBlockingApi<'_> {
+        bk_iam::BkIamBlockingApi::new(self)
     }
     #[cfg(feature = "bk_log")]
     fn bk_log(&self) -> bk_log::BkLogBlockingApi<'_> {
@@ -374,6 +434,14 @@ impl BlockingApis for crate::blocking::Client {
     #[cfg(feature = "bk_paas")]
     fn bk_paas(&self) -> bk_paas::BkPaasBlockingApi<'_> {
         bk_paas::BkPaasBlockingApi::new(self)
+    }
+    #[cfg(feature = "bk_sops")]
+    fn bk_sops(&self) -> bk_sops::BkSopsBlockingApi<'_> {
+        bk_sops::BkSopsBlockingApi::new(self)
+    }
+    #[cfg(feature = "bk_user")]
+    fn bk_user(&self) -> bk_user::BkUserBlockingApi<'_> {
+        bk_user::BkUserBlockingApi::new(self)
     }
     #[cfg(feature = "bscp")]
     fn bscp(&self) -> bscp::BscpBlockingApi<'_> {
@@ -463,6 +531,206 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "approval")] visitor.visit::<approval::endpoints::CloseWorkitems>();
     #[cfg(feature = "approval")]
     visitor.visit::<approval::endpoints::DiscardWorkitems>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::AddRelatedApps>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::ApplyPermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::CreateResourceVersion>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::GenerateSdk>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::GetApigwPublicKey>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::GetApis>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::GetLatestResourceVersion>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::GetReleasedResource>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::GetReleasedResources>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::GetStages>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::GetStagesWithResourceVersion>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::GrantPermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::ImportResourceDocsByArchive>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::ImportResourceDocsBySwagger>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::ListResourceVersions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::Release>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::RevokePermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::SyncApi>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::SyncResources>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::SyncStage>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::UpdateGatewayStatus>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor
+        .visit::<bk_apigateway::endpoints::V2InnerApplyEsbSystemComponentPermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerApplyGatewayResourcePermission>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerApplyMcpServerPermission>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerCheckIsAllowedApplyByGateway>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerDeleteGateway>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor
+        .visit::<
+            bk_apigateway::endpoints::V2InnerGetAppEsbComponentPermissionApplyRecord,
+        >();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerGetGateway>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerItsmCallback>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListAppAlarmRecords>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor
+        .visit::<
+            bk_apigateway::endpoints::V2InnerListAppEsbComponentPermissionApplyRecords,
+        >();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListAppEsbComponentPermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListAppRequestLogs>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListAppResourcePermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor
+        .visit::<bk_apigateway::endpoints::V2InnerListEsbSystemPermissionComponents>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListEsbSystems>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListGatewayPermissionResources>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListGatewayReleasedResources>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListGateways>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListMcpServer>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListMcpServerAppPermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor
+        .visit::<bk_apigateway::endpoints::V2InnerListMcpServerPermissionApplyRecords>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListMcpServerPermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListOauth2McpServerScopes>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerListOauth2ResourceScopes>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor
+        .visit::<bk_apigateway::endpoints::V2InnerListResourcePermissionApplyRecords>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerLookupGatewayReleasedResources>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerLookupGateways>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerLookupMcpServers>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerRenewEsbComponentPermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerRenewResourcePermission>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor
+        .visit::<
+            bk_apigateway::endpoints::V2InnerRetrieveMcpServerPermissionApplyRecord,
+        >();
+    #[cfg(feature = "bk_apigateway")]
+    visitor
+        .visit::<
+            bk_apigateway::endpoints::V2InnerRetrieveResourcePermissionApplyRecord,
+        >();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2InnerUpdateGatewayStatus>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenApplyGatewayPermission>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenBatchQueryMcpServers>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenGetGateway>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenGetGatewayPublicKeyNew>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenGetReleasedResource>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenGetReleasedResources>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenListGatewayResources>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenListGateways>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenListMcpServer>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenListMcpServerAppPermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor
+        .visit::<
+            bk_apigateway::endpoints::V2OpenListMcpServerAppPermissionsApplyRecords,
+        >();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenListMcpServerCategories>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenListMcpServerPermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenListUserMcpServer>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenLookupGateways>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor
+        .visit::<
+            bk_apigateway::endpoints::V2OpenLookupMcpServerAppPermissionApplyRecords,
+        >();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenMcpServerAppPermissionsApply>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenRetrieveGatewayApiDetails>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenRetrieveMcpServer>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2OpenToolsLogQueryByRequestId>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncAddRelatedApps>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncCreateResourceVersion>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncGateway>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncGenerateSdk>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncGetGatewayPublicKeyNew>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncGetResourceVersionLatest>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncGrantPermission>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncListPermissions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncListResourceVersions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncLookupResourceVersions>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncRelease>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncResourceDoc>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncResources>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncStageMcpServers>();
+    #[cfg(feature = "bk_apigateway")]
+    visitor.visit::<bk_apigateway::endpoints::V2SyncStages>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::AddHostLock>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::AddHostToBusinessIdle>();
@@ -713,6 +981,190 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateSetTemplate>();
     #[cfg(feature = "bk_docs_center")]
     visitor.visit::<bk_docs_center::endpoints::GetDocLinkByPath>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::ApiV1WebAny>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::Application>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::ApplicationDetail>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ApplicationGrantPolicy>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::AuthorizationAttribute>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::AuthorizationBatchPath>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::AuthorizationPath>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::AuthorizationResourceCreatorActionAttribute>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::EngineBatchSearch>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::EngineHealthz>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::EnginePing>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::EngineSearch>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::EngineVersion>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::Healthz>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementAddGradeManagerMembers>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementAddGroupMembers>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementDeleteGradeManagerMembers>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementDeleteGroupMembers>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGradeManagerCreateGroups>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGradeManagerDeleteGroup>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGradeManagerGroups>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGradeManagerMembers>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGradeManagerUpdateGroup>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGradeManagers>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGradeManagersList>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGradeManagersUpdate>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGroupMembers>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGroupsApplications>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGroupsPolicies>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGroupsPoliciesDelete>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementGroupsPoliciesRevokeByAction>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementUsersGradeManagers>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::ManagementUsersGradeManagersGroups>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::Metrics>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::OpenDepartmentsGroups>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::OpenSystemGetPolicy>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::OpenSystemPolicies>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::OpenSystemPoliciesSubjects>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::OpenUserGroups>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::Ping>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::PolicyAuth>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::PolicyAuthByActions>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::PolicyAuthByResources>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::PolicyQuery>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::PolicyQueryByActions>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::PolicyQueryByExtResources>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemAddActions>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemAddConfigs>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::SystemAddInstanceSelections>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::SystemAddResourceTypes>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::SystemBatchDeleteActions>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::SystemBatchDeleteInstanceSelections>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::SystemBatchDeleteResourceTypes>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemCreate>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemDeleteAction>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::SystemDeleteActionPolicies>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::SystemDeleteInstanceSelection>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::SystemDeleteResourceTypes>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemGet>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemGetClients>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemGetPolicy>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemGetToken>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemPolicies>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::SystemPoliciesSubjects>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemQuery>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemUpdate>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemUpdateAction>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::SystemUpdateConfigs>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::SystemUpdateInstanceSelection>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::SystemUpdateResourceTypes>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementAddGroupMembers>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementApplicationApprove>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementApplicationCancel>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementCheckDepartmentGroupBelong>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementCheckUserGroupBelong>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementDeleteGradeManager>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementDeleteGroupMembers>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGradeManagerApplications>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGradeManagerCreate>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGradeManagerCreateGroups>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGradeManagerCreateSubsetManager>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGradeManagerDeleteGroup>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGradeManagerDetail>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGradeManagerListGroups>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGradeManagerListSubjectTemplates>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGradeManagerListSubsetManager>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGradeManagerUpdateGroup>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGroupMembers>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGroupsApplications>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGroupsPoliciesActionList>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGroupsPoliciesGrant>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGroupsPoliciesList>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGroupsPoliciesRevoke>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGroupsPoliciesRevokeByAction>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementGroupsRenewApplications>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementSubsetManagerCreateGroups>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementSubsetManagerDelete>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementSubsetManagerDetail>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementSubsetManagerListGroups>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementSubsetManagerUpdate>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementUpdateGradeManager>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementUpdateGradeManagerApplication>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementUpdateGroupMembersBatchExpiredAt>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2ManagementUpdateGroupMembersExpiredAt>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::V2PolicyAuth>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2PolicyAuthByActions>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::V2PolicyQuery>();
+    #[cfg(feature = "bk_iam")]
+    visitor.visit::<bk_iam::endpoints::V2PolicyQueryByActions>();
+    #[cfg(feature = "bk_iam")] visitor.visit::<bk_iam::endpoints::Version>();
     #[cfg(feature = "bk_log")]
     visitor.visit::<bk_log::endpoints::CollectorsFastCreate>();
     #[cfg(feature = "bk_log")]
@@ -733,6 +1185,120 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_paas")] visitor.visit::<bk_paas::endpoints::EditApp>();
     #[cfg(feature = "bk_paas")] visitor.visit::<bk_paas::endpoints::GetAppInfo>();
     #[cfg(feature = "bk_paas")] visitor.visit::<bk_paas::endpoints::ModifyAppLogo>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::ApplyWebhookConfigs>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::ClaimFunctionalizationTask>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::CreateAndStartTask>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::CreateClockedTask>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::CreatePeriodicTask>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::CreateTask>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::FastCreateTask>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::GetClockedTaskList>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::GetCommonTemplateInfo>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::GetCommonTemplateList>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::GetFunctionalizationTaskList>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetMiniAppList>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::GetPeriodicTaskInfo>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::GetPeriodicTaskList>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetPluginList>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetTaskDetail>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::GetTaskEffectiveTime>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetTaskList>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetTaskNodeData>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetTaskNodeDetail>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetTaskNodeLog>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetTaskPluginLog>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetTaskStatus>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetTasksStatus>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetTemplateInfo>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::GetTemplateList>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::GetTemplateSchemes>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::GetUserProjectDetail>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::GetUserProjectList>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::ImportProjectTemplate>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::ModifyConstantsForPeriodicTask>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::ModifyCronForPeriodicTask>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::ModifyProjectExecutorProxy>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::ModifyTemplateExecutorProxy>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::ModifyTemplateNotify>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::NodeCallback>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::OperateNode>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::OperateTask>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::PluginGatewayCancelRun>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::PluginGatewayCreateRun>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::PluginGatewayGetCategories>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::PluginGatewayGetPluginDetail>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::PluginGatewayGetPluginList>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::PluginGatewayGetRunDetail>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::PluginGatewayGetRunStatus>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::PluginGatewayInternalCallback>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::PreviewTaskTree>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::RegisterProject>();
+    #[cfg(feature = "bk_sops")]
+    visitor.visit::<bk_sops::endpoints::SetPeriodicTaskEnabled>();
+    #[cfg(feature = "bk_sops")] visitor.visit::<bk_sops::endpoints::StartTask>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::BatchLookupDepartment>();
+    #[cfg(feature = "bk_user")] visitor.visit::<bk_user::endpoints::BatchLookupUser>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::BatchLookupVirtualUser>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::BatchQueryUserContactProfile>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::BatchQueryUserDisplayInfo>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::BatchQueryUserSensitiveInfo>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::ListCommonVariable>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::ListCustomEnumField>();
+    #[cfg(feature = "bk_user")] visitor.visit::<bk_user::endpoints::ListDepartment>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::ListDepartmentDescendant>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::ListDepartmentRelation>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::ListDepartmentUser>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::ListDepartmentUserRelation>();
+    #[cfg(feature = "bk_user")] visitor.visit::<bk_user::endpoints::ListTenant>();
+    #[cfg(feature = "bk_user")] visitor.visit::<bk_user::endpoints::ListUser>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::ListUserDepartment>();
+    #[cfg(feature = "bk_user")] visitor.visit::<bk_user::endpoints::ListUserLeader>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::ListUserLeaderRelation>();
+    #[cfg(feature = "bk_user")] visitor.visit::<bk_user::endpoints::ListVirtualUser>();
+    #[cfg(feature = "bk_user")]
+    visitor.visit::<bk_user::endpoints::RetrieveDepartment>();
+    #[cfg(feature = "bk_user")] visitor.visit::<bk_user::endpoints::RetrieveUser>();
     #[cfg(feature = "bscp")] visitor.visit::<bscp::endpoints::CancelMultiCommit>();
     #[cfg(feature = "bscp")] visitor.visit::<bscp::endpoints::CancelMultiRelease>();
     #[cfg(feature = "bscp")] visitor.visit::<bscp::endpoints::ConfirmMultiCommit>();
@@ -1611,11 +2177,15 @@ pub fn mock_routes() -> Vec<crate::mock::Route> {
     #[allow(unused_mut)]
     let mut routes = Vec::new();
     #[cfg(feature = "approval")] approval::mock_routes(&mut routes);
+    #[cfg(feature = "bk_apigateway")] bk_apigateway::mock_routes(&mut routes);
     #[cfg(feature = "bk_cmdb")] bk_cmdb::mock_routes(&mut routes);
     #[cfg(feature = "bk_docs_center")] bk_docs_center::mock_routes(&mut routes);
+    #[cfg(feature = "bk_iam")] bk_iam::mock_routes(&mut routes);
     #[cfg(feature = "bk_log")] bk_log::mock_routes(&mut routes);
     #[cfg(feature = "bk_login")] bk_login::mock_routes(&mut routes);
     #[cfg(feature = "bk_paas")] bk_paas::mock_routes(&mut routes);
+    #[cfg(feature = "bk_sops")] bk_sops::mock_routes(&mut routes);
+    #[cfg(feature = "bk_user")] bk_user::mock_routes(&mut routes);
     #[cfg(feature = "bscp")] bscp::mock_routes(&mut routes);
     #[cfg(feature = "cc")] cc::mock_routes(&mut routes);
     #[cfg(feature = "cicdkit")] cicdkit::mock_routes(&mut routes);
