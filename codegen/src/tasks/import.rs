@@ -272,9 +272,14 @@ fn import_set(
             let source = plan.files.get(file).map_or_else(|| file.clone(), |s| s.display().to_string());
             let why = "no manifest or resource definition of the system names it, and the doc states no route";
             provenance.unlocated.insert(source, why.to_string());
+            // Said as what it is to the folder: never there (added, taken out), or there before and gone now.
             if let Some(i) = report.added.iter().position(|a| a == file) {
                 report.added.remove(i);
             } else {
+                match report.changed.iter().position(|c| c == file) {
+                    Some(i) => drop(report.changed.remove(i)),
+                    None => report.unchanged = report.unchanged.saturating_sub(1),
+                }
                 report.removed.push(file.clone());
             }
         }
