@@ -525,7 +525,10 @@ impl Client {
         // version reads.
         let auth = self.auth_fields(E::FLAVOR);
         let authorization = Some(Value::Object(auth.clone()).to_string());
-        if let Some(field) = E::LIST_BODY.filter(|_| E::METHOD != Method::Get) {
+        let body = if E::METHOD == Method::Get {
+            query.extend(params.iter().map(|(k, v)| (k.clone(), query_value(v))));
+            None
+        } else if let Some(field) = E::LIST_BODY {
             // The list is the whole body: the credentials travel in the header only, and a key set beside the
             // list (in `extra`) has no place to go: refused, not dropped.
             let list = params.remove(field).unwrap_or_else(|| Value::Array(Vec::new()));
@@ -533,24 +536,11 @@ impl Client {
                 let message = format!("`{key}` has no place in the call: its body is the list `{field}` alone");
                 return Err(Error::InvalidRequest { api, message });
             }
-            let body = Some(list);
-            return Ok(Prepared {
-                url,
-                method: E::METHOD.to_reqwest(),
-                flavor: E::FLAVOR,
-                query,
-                body,
-                authorization,
-                secrets,
-            });
-        }
-        if E::FLAVOR == Flavor::Esb && E::METHOD != Method::Get {
-            params.extend(auth);
-        }
-        let body = if E::METHOD == Method::Get {
-            query.extend(params.iter().map(|(k, v)| (k.clone(), query_value(v))));
-            None
+            Some(list)
         } else {
+            if E::FLAVOR == Flavor::Esb {
+                params.extend(auth);
+            }
             Some(Value::Object(params))
         };
         Ok(Prepared { url, method: E::METHOD.to_reqwest(), flavor: E::FLAVOR, query, body, authorization, secrets })

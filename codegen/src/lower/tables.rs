@@ -397,18 +397,13 @@ fn list_items_of(name: &str) -> (&str, bool) {
 fn items_rows_type_their_lists(fields: &mut Vec<FieldNode>) {
     let mut i = 0;
     while i < fields.len() {
-        let list = match fields.get(i) {
-            Some(f) if !f.name.contains('.') => match list_items_of(&f.name) {
-                (name, true) => name.to_string(),
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            },
-            _ => {
-                i += 1;
-                continue;
-            }
+        let list = fields.get(i).filter(|f| !f.name.contains('.')).and_then(|f| match list_items_of(&f.name) {
+            (name, true) => Some(name.to_string()),
+            _ => None,
+        });
+        let Some(list) = list else {
+            i += 1;
+            continue;
         };
         let row = fields.remove(i);
         match fields.iter_mut().find(|f| f.name == list) {

@@ -367,7 +367,7 @@ fn folder_of(
                 (Some((_, found)), Some(esb)) => {
                     // Gateway definitions beside an `apidocs` folder (bk-user's `support-files/bk-user-apigateway/`):
                     // the gateway's docs, whose paths the ESB convention would only guess.
-                    let gateway = found.iter().all(|m| m.esb_system.is_none() && m.flavor == Flavor::Gateway);
+                    let gateway = found.iter().all(|m| m.flavor == Flavor::Gateway);
                     (esb.clone(), found, esb_system.clone().filter(|_| !gateway), components)
                 }
                 (None, Some(esb)) => {
@@ -375,7 +375,8 @@ fn folder_of(
                     // `data/apidocs/zh` with their resource definitions in `data/apigw-definitions/`. Gateway
                     // definitions elsewhere that locate the docs are theirs, and no path is guessed.
                     let elsewhere = locators.elsewhere_locating(&docs)?;
-                    let gateway: Vec<Manifest> = elsewhere.into_iter().filter(|m| m.esb_system.is_none()).collect();
+                    let gateway: Vec<Manifest> =
+                        elsewhere.into_iter().filter(|m| m.flavor == Flavor::Gateway).collect();
                     if gateway.is_empty() {
                         (esb.clone(), Vec::new(), esb_system.clone(), components)
                     } else {

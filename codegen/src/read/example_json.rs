@@ -241,22 +241,20 @@ fn copy_string(quote: char, chars: &mut std::iter::Peekable<std::str::CharIndice
     lines
 }
 
+/// The next character past those `skip` accepts, without consuming anything.
+fn next_past(chars: &std::iter::Peekable<std::str::CharIndices<'_>>, skip: impl Fn(char) -> bool) -> Option<char> {
+    chars.clone().map(|(_, c)| c).find(|c| !skip(*c))
+}
+
 /// Whether nothing but spaces follows on this line.
 fn line_ends_here(chars: &std::iter::Peekable<std::str::CharIndices<'_>>) -> bool {
-    let mut ahead = chars.clone();
-    while ahead.peek().is_some_and(|&(_, n)| n == ' ' || n == '\t' || n == '\r') {
-        ahead.next();
-    }
-    ahead.peek().is_none_or(|&(_, n)| n == '\n')
+    next_past(chars, |c| matches!(c, ' ' | '\t' | '\r')).is_none_or(|n| n == '\n')
 }
 
 /// Whether a value starts next on this line (past spaces): after a key, its colon is missing.
 fn value_follows_on_line(chars: &std::iter::Peekable<std::str::CharIndices<'_>>) -> bool {
-    let mut ahead = chars.clone();
-    while ahead.peek().is_some_and(|&(_, n)| n == ' ' || n == '\t') {
-        ahead.next();
-    }
-    ahead.peek().is_some_and(|&(_, n)| matches!(n, '"' | '\'' | '{' | '[') || n.is_ascii_digit())
+    next_past(chars, |c| matches!(c, ' ' | '\t'))
+        .is_some_and(|n| matches!(n, '"' | '\'' | '{' | '[') || n.is_ascii_digit())
 }
 
 /// Consumes the rest of an ellipsis (`...`, `......`, `…`, `……`) after its first character `c`.
