@@ -40,6 +40,22 @@ pub(super) fn apply_metadata_corrections(
     }
 }
 
+/// A maintainer's `type = "any"` is final: applied again after the examples typed what they could (they
+/// would narrow it to one of the shapes the maintainer saw it take). Recorded once, by
+/// [`apply_metadata_corrections`].
+pub(super) fn keep_untyped_corrections(
+    m: &ApiMeta,
+    request: &mut ObjectNode,
+    response: &mut Option<Ty>,
+    data_word: &str,
+    meta_source: &MetaSource<'_>,
+) {
+    let (mut recorded, mut reported) = (Vec::new(), Vec::new());
+    for c in m.corrections.iter().filter(|c| c.ty.as_deref().is_some_and(|t| parse_type_word(t) == Some(Shape::Any))) {
+        apply_correction(c, request, response, data_word, &mut recorded, &mut reported, meta_source);
+    }
+}
+
 fn apply_correction(
     c: &FieldCorrection,
     request: &mut ObjectNode,

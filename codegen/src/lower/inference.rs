@@ -19,23 +19,30 @@ pub(super) fn settle_by_examples(
     data_line: u32,
     corrections: &mut Vec<Correction>,
 ) {
+    // Every example settles the documented types first; then what the doc leaves open is typed from all of them
+    // at once, so that examples sending one value in two shapes leave it untyped instead of typing it by the
+    // first and losing the other.
+    let mut params = Vec::new();
+    let mut data = Vec::new();
     for e in examples {
         let Some(v) = &e.value else { continue };
         match e.kind {
             ExampleKind::Request => {
-                let params = crate::ir::request_params(v);
-                reconcile_fields(&mut request.fields, &params, "request", e.line, corrections);
-                refine_object(request, &[&params], e.line);
+                let p = crate::ir::request_params(v);
+                reconcile_fields(&mut request.fields, &p, "request", e.line, corrections);
+                params.push((p, e.line));
             }
             // An error envelope carries no data: the runtime turns it into an error.
             ExampleKind::Response if crate::ir::is_error_response(v) => {}
             ExampleKind::Response => {
-                let data = crate::ir::response_data(v);
-                reconcile(response, data, "response", data_line, e.line, corrections);
-                refine_ty(response, &[data], "item", e.line);
+                let d = crate::ir::response_data(v);
+                reconcile(response, d, "response", data_line, e.line, corrections);
+                data.push((d, e.line));
             }
         }
     }
+    refine_object(request, &params.iter().map(|(p, line)| (p, *line)).collect::<Vec<_>>());
+    refine_ty(response, &data, "item");
 }
 
 fn scalar_of(value: &Value) -> Option<Type> {
@@ -354,6 +361,33 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                 *ty = Ty::Array(Box::new(one));
             }
         }
+        // The doc's examples send this value in two shapes (`dict/string`: an object here, a string there): no one
+        // type holds both, untyped JSON does.
+        (ty, value)
+            if contradicts_shape(ty, value)
+                && !is_placeholder(value)
+                && let Some(earlier) = out.iter().find(|c| {
+                    c.target == target
+                        && c.by_example.is_some()
+                        && c.contradiction == crate::ir::Contradiction::TypeMismatch
+                }) =>
+        {
+            let correction = settled(
+                target,
+                earlier.corrected.clone(),
+                "any JSON",
+                format!(
+                    "the examples send both {} (line {}) and {} (line {example_line})",
+                    earlier.corrected,
+                    earlier.by_example.unwrap_or_default(),
+                    crate::ir::json_kind(value)
+                ),
+                example_line,
+                line,
+            );
+            out.push(correction);
+            *ty = Ty::Scalar(Type::Json);
+        }
         (ty, value) if contradicts_shape(ty, value) && !is_placeholder(value) => {
             let name = target.rsplit('.').next().unwrap_or(target);
             let inferred = infer_ty(value, name, example_line);
@@ -367,6 +401,20 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                     line,
                 ));
                 *ty = inferred;
+            } else if value.as_array().is_some_and(|a| !a.is_empty())
+                || value.as_object().is_some_and(|o| !o.is_empty())
+            {
+                // Contents no type can be told from (a list of lists): untyped JSON holds them, the doc's shape
+                // would lose them.
+                out.push(settled(
+                    target,
+                    shape_word(ty),
+                    "any JSON",
+                    format!("the example at line {example_line} sends {}", crate::ir::json_kind(value)),
+                    example_line,
+                    line,
+                ));
+                *ty = Ty::Scalar(Type::Json);
             }
         }
         _ => {}
@@ -496,58 +544,67 @@ fn reconcile_fields(
     }
 }
 
+/// A value in an example, with the line of the example it is in.
+type Seen<'v> = (&'v Value, u32);
+
 /// What the examples show where the doc's types say nothing more (`dict` / `list` without a section, keys no
-/// table names), from all the values that reach one place at once — every item of a list, every value of a
-/// map — so that no single value decides what the others must fit.
-fn refine_object(object: &mut ObjectNode, values: &[&Value], line: u32) {
-    let maps: Vec<&Map<String, Value>> = values.iter().filter_map(|v| v.as_object()).collect();
+/// table names), from all the values that reach one place at once — of every example, every item of a list,
+/// every value of a map — so that no single value decides what the others must fit. What is new is credited to
+/// the first example that shows it.
+fn refine_object(object: &mut ObjectNode, values: &[Seen<'_>]) {
+    let maps: Vec<(&Map<String, Value>, u32)> = values.iter().filter_map(|(v, l)| Some((v.as_object()?, *l))).collect();
     if maps.is_empty() {
         return;
     }
     for field in &mut object.fields {
-        let field_values: Vec<&Value> =
-            maps.iter().filter_map(|m| m.get(&field.name)).filter(|v| !v.is_null()).collect();
-        if field_values.is_empty() {
-            continue;
-        }
+        let field_values: Vec<Seen<'_>> =
+            maps.iter().filter_map(|(m, l)| Some((m.get(&field.name)?, *l))).filter(|(v, _)| !v.is_null()).collect();
+        let Some(&(_, line)) = field_values.first() else { continue };
         // A heading-only field: the example decides between object and array of objects.
-        if field.inferred && matches!(field.ty, Ty::Object(_)) && field_values.iter().all(|v| v.is_array()) {
+        if field.inferred && matches!(field.ty, Ty::Object(_)) && field_values.iter().all(|(v, _)| v.is_array()) {
             let old = std::mem::replace(&mut field.ty, Ty::Scalar(Type::Json));
             field.ty = Ty::Array(Box::new(old));
         }
-        // Inferred and still untyped: an earlier example's values disagreed.
         if is_untyped(&field.ty) && !field.inferred {
-            let inferred = infer_values(&field_values, &field.name, line);
+            let plain: Vec<&Value> = field_values.iter().map(|(v, _)| *v).collect();
+            let inferred = infer_values(&plain, &field.name, line);
             if fills(&field.ty, &inferred) {
                 field.ty = inferred;
                 if field.line == 0 {
                     field.line = line;
                 }
             }
-            // Either way the examples have spoken: a later one does not retype it.
+            // Either way the examples have spoken: nothing later retypes it.
             field.inferred = true;
         }
-        refine_ty(&mut field.ty, &field_values, &field.name, line);
+        refine_ty(&mut field.ty, &field_values, &field.name);
     }
-    add_keys_of_all(object, &maps, line);
+    add_keys_of_all(object, &maps);
 }
 
 /// Keys the examples send that no table names become optional fields typed from their values (`from_example`:
 /// drift still reports them as unknown), so that what the server sends reaches the types. A key's type comes
-/// from every object that has it, not from the first.
-fn add_keys_of_all(object: &mut ObjectNode, maps: &[&serde_json::Map<String, Value>], line: u32) {
-    let records: Vec<&serde_json::Map<String, Value>> = maps.iter().copied().filter(|m| looks_like_record(m)).collect();
-    let mut missing: Vec<&String> = Vec::new();
-    for k in records.iter().flat_map(|m| m.keys()) {
-        if !object.fields.iter().any(|f| f.name == *k) && !missing.contains(&k) {
-            missing.push(k);
+/// from every object that has it, not from the first; its line is the first example's that has it.
+fn add_keys_of_all(object: &mut ObjectNode, maps: &[(&Map<String, Value>, u32)]) {
+    let records: Vec<(&Map<String, Value>, u32)> = maps.iter().copied().filter(|(m, _)| looks_like_record(m)).collect();
+    let mut missing: Vec<(&String, u32)> = Vec::new();
+    for (k, line) in records.iter().flat_map(|(m, l)| m.keys().map(move |k| (k, *l))) {
+        if !object.fields.iter().any(|f| f.name == *k) && !missing.iter().any(|(m, _)| *m == k) {
+            missing.push((k, line));
         }
     }
     if missing.is_empty() {
         return;
     }
-    let fields = infer_object(&records, &object.name, line).fields;
-    object.fields.extend(fields.into_iter().filter(|f| missing.contains(&&f.name)));
+    let all: Vec<&Map<String, Value>> = records.iter().map(|(m, _)| *m).collect();
+    // One inference per first line (most docs: one), each keeping the keys first seen there.
+    let mut lines: Vec<u32> = missing.iter().map(|(_, l)| *l).collect();
+    lines.dedup();
+    for line in lines {
+        let fields = infer_object(&all, &object.name, line).fields;
+        let first_seen_here = |name: &str| missing.iter().any(|(k, l)| *k == name && *l == line);
+        object.fields.extend(fields.into_iter().filter(|f| first_seen_here(&f.name)));
+    }
 }
 
 /// Whether a type inferred from examples fills in an untyped one: it says more, and it is the same kind of
@@ -579,28 +636,39 @@ fn is_more_typed(ty: &Ty) -> bool {
 }
 
 /// `name` names an element type the examples tell (the field's name; `item` for the response's).
-fn refine_ty(ty: &mut Ty, values: &[&Value], name: &str, line: u32) {
+fn refine_ty(ty: &mut Ty, values: &[Seen<'_>], name: &str) {
     match ty {
-        Ty::Object(o) => refine_object(o, values, line),
+        Ty::Object(o) => refine_object(o, values),
         Ty::Array(inner) => {
-            let items: Vec<&Value> = values.iter().filter_map(|v| v.as_array()).flatten().collect();
+            let items: Vec<Seen<'_>> = values
+                .iter()
+                .filter_map(|(v, l)| Some((v.as_array()?, *l)))
+                .flat_map(|(items, l)| items.iter().map(move |i| (i, l)))
+                .collect();
             // An untyped list at the top (`| data | list |`), or a list of untyped dicts (a `Dict` the example sends
             // as a list of objects): its example items tell the element type.
-            if is_untyped(inner) {
+            if is_untyped(inner)
+                && let Some(&(_, line)) = items.first()
+            {
                 // Named `item` where the list was untyped JSON (as always); `<field>_item` where it held untyped
                 // dicts (a new type: the suffix keeps it from taking a name a table gives).
                 let element_name =
                     if **inner == Ty::Scalar(Type::Json) { "item".to_string() } else { format!("{name}_item") };
-                let element = infer_values(&items, &element_name, line);
+                let plain: Vec<&Value> = items.iter().map(|(v, _)| *v).collect();
+                let element = infer_values(&plain, &element_name, line);
                 if fills(inner, &element) {
                     **inner = element;
                 }
             }
-            refine_ty(inner, &items, name, line);
+            refine_ty(inner, &items, name);
         }
         Ty::Map(inner) if matches!(inner.as_ref(), Ty::Object(_)) => {
-            let items: Vec<&Value> = values.iter().filter_map(|v| v.as_object()).flat_map(|m| m.values()).collect();
-            refine_ty(inner, &items, name, line);
+            let items: Vec<Seen<'_>> = values
+                .iter()
+                .filter_map(|(v, l)| Some((v.as_object()?, *l)))
+                .flat_map(|(m, l)| m.values().map(move |i| (i, l)))
+                .collect();
+            refine_ty(inner, &items, name);
         }
         _ => {}
     }

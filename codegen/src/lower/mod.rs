@@ -199,6 +199,13 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     same_key_types::type_from_known_rows(&same_key_types::known_rows(doc), &sides, &mut request, &mut response);
     same_key_types::type_untyped_from_same_keys(&sides, &mut request, &mut response);
     same_key_types::untype_where_shapes_differ(&sides, &mut request, &mut response);
+    if let Some(m) = meta
+        && options.apply_corrections
+    {
+        let mut settled = Some(std::mem::replace(&mut response, Ty::Scalar(crate::ir::Type::Json)));
+        corrections::keep_untyped_corrections(m, &mut request, &mut settled, &documented.data_word, meta_source);
+        response = settled.unwrap_or(Ty::Scalar(crate::ir::Type::Json));
+    }
     let page_request = paging::page_request(&request);
     let max_page_size = page_request.as_ref().and_then(|page| paging::max_page_size(&request, page));
     let paging = Paging { request: page_request, response: page_response, max_page_size };

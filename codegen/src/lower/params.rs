@@ -17,6 +17,10 @@ use crate::read::doc::Table;
 /// The keys of a response envelope (`data` and what surrounds it), as the runtime reads them.
 use bkapi_wire::envelope::KEYS as ENVELOPE_KEYS;
 
+/// Fewest parameters a table must repeat from the tables before it to be another form of the request (one
+/// repeated row is a slip, reported as a duplicate).
+const ALTERNATIVE_FORM_MIN_SHARED: usize = 2;
+
 /// The response as its table documents it.
 pub(super) struct DocumentedResponse {
     /// The data's type; `None` without a response table.
@@ -47,7 +51,16 @@ impl DocContext<'_> {
                 _ => continue,
             };
             for table in s.tables() {
-                for f in self.fields_of(table, "", location) {
+                let fields = self.fields_of(table, "", location);
+                // A table that repeats the earlier tables' parameters (`参数列表（物理环境）` then
+                // `参数列表（容器场景）`) is another form of the request: one type takes either form, and a
+                // parameter only some forms have is optional.
+                let repeated = fields.iter().filter(|f| first_lines.contains_key(&f.name)).count();
+                if repeated >= ALTERNATIVE_FORM_MIN_SHARED && !request_fields.is_empty() {
+                    self.merge_alternative_form(&mut request_fields, fields, s.line);
+                    continue;
+                }
+                for f in fields {
                     if let Some(first) = first_lines.get(&f.name) {
                         self.diags.push(
                             Diagnostic::error(
@@ -77,6 +90,33 @@ impl DocContext<'_> {
             fields: request_fields,
             placed_by_keys: None,
         }
+    }
+
+    /// Merges another form of the request into the fields of the earlier ones: its new parameters and the
+    /// earlier ones it lacks become optional; a parameter both have keeps the earlier row, required only when
+    /// both forms require it.
+    fn merge_alternative_form(&mut self, fields: &mut Vec<FieldNode>, form: Vec<FieldNode>, line: u32) {
+        for f in fields.iter_mut() {
+            match form.iter().find(|g| g.name == f.name) {
+                Some(g) => f.required &= g.required,
+                None => f.required = false,
+            }
+        }
+        let shared = form.iter().filter(|g| fields.iter().any(|f| f.name == g.name)).count();
+        for mut g in form {
+            if !fields.iter().any(|f| f.name == g.name) {
+                g.required = false;
+                fields.push(g);
+            }
+        }
+        self.diags.push(Diagnostic::warning(
+            self.file,
+            line,
+            format!(
+                "this section's table repeats {shared} parameters of the tables before it: read as another form of \
+                 the request; parameters not in every form are optional"
+            ),
+        ));
     }
 
     /// The response: the first table of the response-parameter sections, split into envelope and data when it

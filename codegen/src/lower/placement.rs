@@ -174,7 +174,7 @@ impl DocContext<'_> {
             // Its rows' own sections are named under the table's name (`#### process` … `#### process.spec`), where
             // it has one; else under the place.
             let path = super::heading_names::definition_names(&title).next().unwrap_or_else(|| place.render());
-            if !is_open_place(place, request, response.as_ref()) {
+            if !is_open_place(place, request, response.as_ref()) || sent_in_other_shapes(place, &places) {
                 continue;
             }
             let Some(mut object) = self.object(section, &path) else { continue };
@@ -292,6 +292,25 @@ fn collect(
         }
         _ => {}
     }
+}
+
+/// The examples send the place as an object here and as something else there (`dict/string`: an object or its
+/// Base64 text): a table of the object's keys types only one of its shapes, and would make the others unreadable.
+fn sent_in_other_shapes(place: &Place, places: &[Place]) -> bool {
+    let Some((last, parent_steps)) = place.steps.split_last() else { return false };
+    let (parent_steps, key) = match last {
+        Step::Key(k) => (parent_steps, k.clone()),
+        Step::Items => match parent_steps.split_last() {
+            Some((Step::Key(k), grandparent)) => (grandparent, format!("{k}[]")),
+            _ => return false,
+        },
+    };
+    places
+        .iter()
+        .filter(|p| p.side == place.side && p.steps == parent_steps)
+        .filter_map(|p| p.kinds.get(&key))
+        .flatten()
+        .any(|k| !matches!(k, Kind::Object | Kind::Null))
 }
 
 /// The one place where most of the rows are keys and most keys are rows; `None` when none qualifies or two

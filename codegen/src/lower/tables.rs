@@ -92,6 +92,20 @@ impl<'a> DocContext<'a> {
                 continue;
             }
             if let Some(first) = first_rows.get(name) {
+                // The same row again (a copy slip: same type, same required flag, same text): one field.
+                let same_text = |a: &[String], b: &[String]| {
+                    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.trim() == y.trim())
+                };
+                if let Some(earlier) = table.rows.iter().find(|r| r.line == *first)
+                    && same_text(&earlier.cells, &row.cells)
+                {
+                    self.diags.push(Diagnostic::warning(
+                        self.file,
+                        row.line,
+                        format!("field `{name}` is listed again as at line {first}, word for word: one field"),
+                    ));
+                    continue;
+                }
                 self.diags.push(
                     Diagnostic::error(self.file, row.line, format!("duplicate field `{name}` (first at line {first})"))
                         .with_help("remove one row, or give the nested object its own section")

@@ -289,6 +289,31 @@ fn a_gateway_s_resources_split_over_many_files_locate_its_docs_together() {
 }
 
 #[test]
+fn gateways_whose_definition_folders_share_a_name_stay_apart_named_by_their_ancestors() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("tree");
+    // bk-monitor ships two gateways, each in `<product>/support-files/apigw/` (definitions + docs); PaaS a third.
+    let definitions =
+        |id: &str| format!("swagger: '2.0'\nbasePath: /\npaths:\n  /{id}/:\n    post:\n      operationId: {id}\n");
+    for (product, api) in [("bkmonitor", "search_alert"), ("bklog", "search_index"), ("paasng", "list_apps")] {
+        write(&root, &format!("{product}/support-files/apigw/resources.yaml"), &definitions(api));
+        write(&root, &format!("{product}/support-files/apigw/docs/zh/{api}.md"), TABLE);
+    }
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    let systems: Vec<(&str, Vec<&str>)> =
+        loaded.ir.systems.iter().map(|s| (s.name.as_str(), s.apis.iter().map(|a| a.name.as_str()).collect())).collect();
+    assert_eq!(
+        systems,
+        [
+            ("bklog_apigw", vec!["search_index"]),
+            ("bkmonitor_apigw", vec!["search_alert"]),
+            ("paasng_apigw", vec!["list_apps"])
+        ],
+        "one system per gateway"
+    );
+}
+
+#[test]
 fn a_system_s_own_docs_are_located_by_the_esb_manifest_of_it_under_another_word_order() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("tree");

@@ -192,10 +192,13 @@ fn doc_folders(root: &Path) -> Result<Vec<(PathBuf, Vec<PathBuf>)>, Error> {
     Ok(out)
 }
 
-/// What groups folders into one system: its metadata folder, or else its module name.
+/// What groups folders into one system: its metadata folder, else the folder of the gateway definitions that
+/// locate its docs (BlueKing's repositories all call that folder `apigw`: one name, many gateways), else its
+/// module name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum SystemKey {
     Metadata(PathBuf),
+    Definitions(PathBuf),
     Name(String),
 }
 
@@ -297,10 +300,11 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
     };
     let mut sets: Vec<(SystemKey, DocSet)> = Vec::new();
     for (dir, docs) in doc_folders(root)? {
-        let (system, meta_dir, folder) = folder_of(&dir, docs, root, &mut locators)?;
-        let key = match &meta_dir {
-            Some(m) => SystemKey::Metadata(m.clone()),
-            None => SystemKey::Name(module_name(&system)),
+        let (system, meta_dir, definitions, folder) = folder_of(&dir, docs, root, &mut locators)?;
+        let key = match (&meta_dir, definitions) {
+            (Some(m), _) => SystemKey::Metadata(m.clone()),
+            (None, Some(d)) => SystemKey::Definitions(d),
+            (None, None) => SystemKey::Name(module_name(&system)),
         };
         match sets.iter_mut().find(|(k, _)| *k == key) {
             Some((_, set)) => set.folders.push(folder),
@@ -310,6 +314,7 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
             }
         }
     }
+    name_apart_by_ancestors(&mut sets);
     let mut sets: Vec<DocSet> = sets.into_iter().map(|(_, set)| set).collect();
     for set in &mut sets {
         // Publications in tree order, Chinese first within each (the sort is stable).
@@ -330,13 +335,47 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
     Ok((sets, locators.diagnostics))
 }
 
-/// One doc folder: the system it documents, that system's metadata folder, and what locates its docs.
+/// Systems of one name keyed by different definition folders (`bkmonitor/support-files/apigw`,
+/// `bklog/support-files/apigw`): each takes the name of the nearest ancestor that tells it from the others
+/// (`bkmonitor_apigw`, `bklog_apigw`), so that `--system` can pick one.
+fn name_apart_by_ancestors(sets: &mut [(SystemKey, DocSet)]) {
+    let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (key, set)) in sets.iter().enumerate() {
+        if matches!(key, SystemKey::Definitions(_)) {
+            by_name.entry(module_name(&set.system)).or_default().push(i);
+        }
+    }
+    for same in by_name.values().filter(|same| same.len() > 1) {
+        let dirs: Vec<Vec<String>> = same
+            .iter()
+            .map(|&i| match sets.get(i) {
+                Some((SystemKey::Definitions(d), _)) => {
+                    d.ancestors().skip(1).map(|a| file_name(a).to_string()).collect()
+                }
+                _ => Vec::new(),
+            })
+            .collect();
+        let depth = (0..dirs.iter().map(Vec::len).min().unwrap_or(0)).find(|&level| {
+            let names: std::collections::BTreeSet<Option<&String>> = dirs.iter().map(|d| d.get(level)).collect();
+            names.len() == dirs.len()
+        });
+        let Some(level) = depth else { continue };
+        for (&i, ancestors) in same.iter().zip(&dirs) {
+            if let (Some((_, set)), Some(ancestor)) = (sets.get_mut(i), ancestors.get(level)) {
+                set.system = format!("{ancestor}_{}", set.system);
+            }
+        }
+    }
+}
+
+/// One doc folder: the system it documents, that system's metadata folder, the folder of the gateway
+/// definitions that locate its docs, and what locates them.
 fn folder_of(
     dir: &Path,
     docs: Vec<PathBuf>,
     root: &Path,
     locators: &mut Locators<'_>,
-) -> Result<(String, Option<PathBuf>, DocFolder), Error> {
+) -> Result<(String, Option<PathBuf>, Option<PathBuf>, DocFolder), Error> {
     let dir_name = file_name(dir).to_string();
     let folder_language = language_of_folder(&dir_name);
     let parent = dir.parent().filter(|p| p.starts_with(root));
@@ -352,23 +391,24 @@ fn folder_of(
         .find(|d| d.join(metadata::FILE_NAME).exists())
         .map(Path::to_path_buf);
     let esb_system = esb_system_of(dir, root);
-    let (system, manifests, esb_convention, components) = match &meta_dir {
+    let (system, manifests, esb_convention, components, definitions) = match &meta_dir {
         Some(meta) => {
             // A broken file is reported when the system is loaded.
             let meta_esb = metadata::parse(locators.metadata_text(meta)?).ok().and_then(|m| m.esb_system);
             let manifests = locators.in_folder(meta, meta_esb.as_deref().unwrap_or(file_name(meta)))?;
             let components = Some(meta.join(COMPONENTS_DIR)).filter(|c| c.is_dir());
-            (file_name(meta).to_string(), manifests, meta_esb, components)
+            (file_name(meta).to_string(), manifests, meta_esb, components, None)
         }
         None => {
             let nearest = locators.nearest(dir)?;
             let components = esb_component_dir(dir, root);
             match (nearest, &esb_system) {
-                (Some((_, found)), Some(esb)) => {
+                (Some((manifest_dir, found)), Some(esb)) => {
                     // Gateway definitions beside an `apidocs` folder (bk-user's `support-files/bk-user-apigateway/`):
                     // the gateway's docs, whose paths the ESB convention would only guess.
                     let gateway = found.iter().all(|m| m.flavor == Flavor::Gateway);
-                    (esb.clone(), found, esb_system.clone().filter(|_| !gateway), components)
+                    let definitions = Some(manifest_dir).filter(|_| gateway);
+                    (esb.clone(), found, esb_system.clone().filter(|_| !gateway), components, definitions)
                 }
                 (None, Some(esb)) => {
                     // An `apidocs` folder is no proof of the ESB: the API gateway's own docs sit in
@@ -378,14 +418,14 @@ fn folder_of(
                     let gateway: Vec<Manifest> =
                         elsewhere.into_iter().filter(|m| m.flavor == Flavor::Gateway).collect();
                     if gateway.is_empty() {
-                        (esb.clone(), Vec::new(), esb_system.clone(), components)
+                        (esb.clone(), Vec::new(), esb_system.clone(), components, None)
                     } else {
-                        (esb.clone(), gateway, None, components)
+                        (esb.clone(), gateway, None, components, None)
                     }
                 }
                 (Some((manifest_dir, found)), None) => {
                     let found = locators.with_split_definitions(&manifest_dir, found, &docs)?;
-                    (folder_system_name(&manifest_dir), found, None, components)
+                    (folder_system_name(&manifest_dir), found, None, components, Some(manifest_dir))
                 }
                 (None, None) => {
                     let elsewhere = locators.elsewhere_locating(&docs)?;
@@ -395,7 +435,7 @@ fn folder_of(
                         Some(p) => folder_system_name(p),
                         None => folder_system_name(dir),
                     };
-                    (named.unwrap_or(own), elsewhere, None, components)
+                    (named.unwrap_or(own), elsewhere, None, components, None)
                 }
             }
         }
@@ -410,7 +450,7 @@ fn folder_of(
         publication,
         preferred: false,
     };
-    Ok((system, meta_dir, folder))
+    Ok((system, meta_dir, definitions, folder))
 }
 
 /// The folder of an ESB system's components coded in Python: the one above `apidocs`.

@@ -30807,13 +30807,13 @@ pub mod list_quoted_inst {
         pub rules: Option<Vec<Rules>>,
         /// 被引用的模型的属性字段 (described at line 36)
         ///
-        /// Property field of the model being referenced (described at line 41) (Not in the doc's table; seen in its example at line 102.)
+        /// Property field of the model being referenced (described at line 41) (Not in the doc's table; seen in its example at line 56.)
         pub field: Option<String>,
         /// 操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 37)
         ///
-        /// Operator, optional values are equal, not_equal, in, not_in, less, less_or_equal, greater, greater_or_equal, between, not_between (described at line 42) (Not in the doc's table; seen in its example at line 102.)
+        /// Operator, optional values are equal, not_equal, in, not_in, less, less_or_equal, greater, greater_or_equal, between, not_between (described at line 42) (Not in the doc's table; seen in its example at line 56.)
         pub operator: Option<String>,
-        /// `value` (Not in the doc's table; seen in its example at line 102.)
+        /// `value` (Not in the doc's table; seen in its example at line 56.)
         pub value: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.

@@ -27088,7 +27088,6 @@ impl<'a> BkIamApi<'a> {
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.items.actions.required`: the doc says `required`, corrected to `optional` — the example at line 46 leaves it out or sends null
-    /// - `request.items.system_id`: the doc says `required`, corrected to `optional` — the example at line 46 leaves it out or sends null
     /// - `request.items.effect`: the doc says `required`, corrected to `optional` — the example at line 46 leaves it out or sends null
     /// - `request.items.feature`: the doc says `required`, corrected to `optional` — the example at line 46 leaves it out or sends null
     /// - `request.items.action`: the doc says `required`, corrected to `optional` — the example at line 46 leaves it out or sends null
@@ -27595,7 +27594,6 @@ impl<'a> BkIamApi<'a> {
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.items.actions.required`: the doc says `required`, corrected to `optional` — the example at line 48 leaves it out or sends null
-    /// - `request.items.system_id`: the doc says `required`, corrected to `optional` — the example at line 48 leaves it out or sends null
     /// - `request.items.effect`: the doc says `required`, corrected to `optional` — the example at line 48 leaves it out or sends null
     /// - `request.items.feature`: the doc says `required`, corrected to `optional` — the example at line 48 leaves it out or sends null
     /// - `request.items.action`: the doc says `required`, corrected to `optional` — the example at line 48 leaves it out or sends null
@@ -29619,7 +29617,6 @@ impl<'a> BkIamBlockingApi<'a> {
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.items.actions.required`: the doc says `required`, corrected to `optional` — the example at line 46 leaves it out or sends null
-    /// - `request.items.system_id`: the doc says `required`, corrected to `optional` — the example at line 46 leaves it out or sends null
     /// - `request.items.effect`: the doc says `required`, corrected to `optional` — the example at line 46 leaves it out or sends null
     /// - `request.items.feature`: the doc says `required`, corrected to `optional` — the example at line 46 leaves it out or sends null
     /// - `request.items.action`: the doc says `required`, corrected to `optional` — the example at line 46 leaves it out or sends null
@@ -29876,7 +29873,6 @@ impl<'a> BkIamBlockingApi<'a> {
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.items.actions.required`: the doc says `required`, corrected to `optional` — the example at line 48 leaves it out or sends null
-    /// - `request.items.system_id`: the doc says `required`, corrected to `optional` — the example at line 48 leaves it out or sends null
     /// - `request.items.effect`: the doc says `required`, corrected to `optional` — the example at line 48 leaves it out or sends null
     /// - `request.items.feature`: the doc says `required`, corrected to `optional` — the example at line 48 leaves it out or sends null
     /// - `request.items.action`: the doc says `required`, corrected to `optional` — the example at line 48 leaves it out or sends null

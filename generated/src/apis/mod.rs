@@ -18,9 +18,15 @@ pub mod bk_iam;
 ///`bk_log` APIs (ESB), from `api-docs/bk_log/`. Cargo feature `bk_log`.
 #[cfg(feature = "bk_log")]
 pub mod bk_log;
+///`bk_log_search` APIs (API gateway), from `api-docs/bk_log_search/`. Cargo feature `bk_log_search`.
+#[cfg(feature = "bk_log_search")]
+pub mod bk_log_search;
 ///`bk_login` APIs (ESB), from `api-docs/bk_login/`. Cargo feature `bk_login`.
 #[cfg(feature = "bk_login")]
 pub mod bk_login;
+///`bk_monitor` APIs (API gateway), from `api-docs/bk_monitor/`. Cargo feature `bk_monitor`.
+#[cfg(feature = "bk_monitor")]
+pub mod bk_monitor;
 ///`bk_paas` APIs (ESB), from `api-docs/bk_paas/`. Cargo feature `bk_paas`.
 #[cfg(feature = "bk_paas")]
 pub mod bk_paas;
@@ -30,6 +36,9 @@ pub mod bk_sops;
 ///`bk_user` APIs (API gateway), from `api-docs/bk_user/`. Cargo feature `bk_user`.
 #[cfg(feature = "bk_user")]
 pub mod bk_user;
+///`bkpaas3` APIs (API gateway), from `api-docs/bkpaas3/`. Cargo feature `bkpaas3`.
+#[cfg(feature = "bkpaas3")]
+pub mod bkpaas3;
 ///`bscp` APIs (ESB), from `api-docs/bscp/`. Cargo feature `bscp`.
 #[cfg(feature = "bscp")]
 pub mod bscp;
@@ -111,9 +120,15 @@ pub trait Apis {
     ///The `bk_log` APIs (ESB).
     #[cfg(feature = "bk_log")]
     fn bk_log(&self) -> bk_log::BkLogApi<'_>;
+    ///The `bk_log_search` APIs (API gateway).
+    #[cfg(feature = "bk_log_search")]
+    fn bk_log_search(&self) -> bk_log_search::BkLogSearchApi<'_>;
     ///The `bk_login` APIs (ESB).
     #[cfg(feature = "bk_login")]
     fn bk_login(&self) -> bk_login::BkLoginApi<'_>;
+    ///The `bk_monitor` APIs (API gateway).
+    #[cfg(feature = "bk_monitor")]
+    fn bk_monitor(&self) -> bk_monitor::BkMonitorApi<'_>;
     ///The `bk_paas` APIs (ESB).
     #[cfg(feature = "bk_paas")]
     fn bk_paas(&self) -> bk_paas::BkPaasApi<'_>;
@@ -123,6 +138,9 @@ pub trait Apis {
     ///The `bk_user` APIs (API gateway).
     #[cfg(feature = "bk_user")]
     fn bk_user(&self) -> bk_user::BkUserApi<'_>;
+    ///The `bkpaas3` APIs (API gateway).
+    #[cfg(feature = "bkpaas3")]
+    fn bkpaas3(&self) -> bkpaas3::Bkpaas3Api<'_>;
     ///The `bscp` APIs (ESB).
     #[cfg(feature = "bscp")]
     fn bscp(&self) -> bscp::BscpApi<'_>;
@@ -209,9 +227,17 @@ impl Apis for crate::Client {
     fn bk_log(&self) -> bk_log::BkLogApi<'_> {
         bk_log::BkLogApi::new(self)
     }
+    #[cfg(feature = "bk_log_search")]
+    fn bk_log_search(&self) -> bk_log_search::BkLogSearchApi<'_> {
+        bk_log_search::BkLogSearchApi::new(self)
+    }
     #[cfg(feature = "bk_login")]
     fn bk_login(&self) -> bk_login::BkLoginApi<'_> {
         bk_login::BkLoginApi::new(self)
+    }
+    #[cfg(feature = "bk_monitor")]
+    fn bk_monitor(&self) -> bk_monitor::BkMonitorApi<'_> {
+        bk_monitor::BkMonitorApi::new(self)
     }
     #[cfg(feature = "bk_paas")]
     fn bk_paas(&self) -> bk_paas::BkPaasApi<'_> {
@@ -224,6 +250,10 @@ impl Apis for crate::Client {
     #[cfg(feature = "bk_user")]
     fn bk_user(&self) -> bk_user::BkUserApi<'_> {
         bk_user::BkUserApi::new(self)
+    }
+    #[cfg(feature = "bkpaas3")]
+    fn bkpaas3(&self) -> bkpaas3::Bkpaas3Api<'_> {
+        bkpaas3::Bkpaas3Api::new(self)
     }
     #[cfg(feature = "bscp")]
     fn bscp(&self) -> bscp::BscpApi<'_> {
@@ -328,9 +358,15 @@ pub trait BlockingApis {
     ///The `bk_log` APIs (ESB), blocking.
     #[cfg(feature = "bk_log")]
     fn bk_log(&self) -> bk_log::BkLogBlockingApi<'_>;
+    ///The `bk_log_search` APIs (API gateway), blocking.
+    #[cfg(feature = "bk_log_search")]
+    fn bk_log_search(&self) -> bk_log_search::BkLogSearchBlockingApi<'_>;
     ///The `bk_login` APIs (ESB), blocking.
     #[cfg(feature = "bk_login")]
     fn bk_login(&self) -> bk_login::BkLoginBlockingApi<'_>;
+    ///The `bk_monitor` APIs (API gateway), blocking.
+    #[cfg(feature = "bk_monitor")]
+    fn bk_monitor(&self) -> bk_monitor::BkMonitorBlockingApi<'_>;
     ///The `bk_paas` APIs (ESB), blocking.
     #[cfg(feature = "bk_paas")]
     fn bk_paas(&self) -> bk_paas::BkPaasBlockingApi<'_>;
@@ -340,6 +376,9 @@ pub trait BlockingApis {
     ///The `bk_user` APIs (API gateway), blocking.
     #[cfg(feature = "bk_user")]
     fn bk_user(&self) -> bk_user::BkUserBlockingApi<'_>;
+    ///The `bkpaas3` APIs (API gateway), blocking.
+    #[cfg(feature = "bkpaas3")]
+    fn bkpaas3(&self) -> bkpaas3::Bkpaas3BlockingApi<'_>;
     ///The `bscp` APIs (ESB), blocking.
     #[cfg(feature = "bscp")]
     fn bscp(&self) -> bscp::BscpBlockingApi<'_>;
@@ -427,9 +466,17 @@ impl BlockingApis for crate::blocking::Client {
     fn bk_log(&self) -> bk_log::BkLogBlockingApi<'_> {
         bk_log::BkLogBlockingApi::new(self)
     }
+    #[cfg(feature = "bk_log_search")]
+    fn bk_log_search(&self) -> bk_log_search::BkLogSearchBlockingApi<'_> {
+        bk_log_search::BkLogSearchBlockingApi::new(self)
+    }
     #[cfg(feature = "bk_login")]
     fn bk_login(&self) -> bk_login::BkLoginBlockingApi<'_> {
         bk_login::BkLoginBlockingApi::new(self)
+    }
+    #[cfg(feature = "bk_monitor")]
+    fn bk_monitor(&self) -> bk_monitor::BkMonitorBlockingApi<'_> {
+        bk_monitor::BkMonitorBlockingApi::new(self)
     }
     #[cfg(feature = "bk_paas")]
     fn bk_paas(&self) -> bk_paas::BkPaasBlockingApi<'_> {
@@ -442,6 +489,10 @@ impl BlockingApis for crate::blocking::Client {
     #[cfg(feature = "bk_user")]
     fn bk_user(&self) -> bk_user::BkUserBlockingApi<'_> {
         bk_user::BkUserBlockingApi::new(self)
+    }
+    #[cfg(feature = "bkpaas3")]
+    fn bkpaas3(&self) -> bkpaas3::Bkpaas3BlockingApi<'_> {
+        bkpaas3::Bkpaas3BlockingApi::new(self)
     }
     #[cfg(feature = "bscp")]
     fn bscp(&self) -> bscp::BscpBlockingApi<'_> {
@@ -1174,12 +1225,651 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_log")] visitor.visit::<bk_log::endpoints::EsquerySearch>();
     #[cfg(feature = "bk_log")] visitor.visit::<bk_log::endpoints::FastCreate>();
     #[cfg(feature = "bk_log")] visitor.visit::<bk_log::endpoints::FastUpdate>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::AdminResourceCall>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::CreateIndexSet>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::DatabusCollectorFastCreate>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::DatabusCollectorFastUpdate>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::DatabusCollectorSubscriptionStatus>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::DatabusCollectorTaskStatus>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::DatabusCollectorUpdateContext>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::DatabusCollectorsReplaceCleanConfig>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::DeleteDatabusCollector>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::DeleteIndexSet>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::DeleteRemark>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::EsquerySearch>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::GenerateQuerystring>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::GetClusteringConfig>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::IndexSetFields>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::IndexSetRetrieve>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::IndexSetTerms>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::ListDatabusCollectors>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::QueryTs>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::QueryTsRaw>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::QueryTsReference>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::RetrieveDatabusCollector>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::SceneSearch>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::SearchIndexSet>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::SearchPattern>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::SetRemark>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::StartDatabusCollectors>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::StopDatabusCollectors>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::UpdateIndexSet>();
+    #[cfg(feature = "bk_log_search")]
+    visitor.visit::<bk_log_search::endpoints::UpdateRemark>();
     #[cfg(feature = "bk_login")] visitor.visit::<bk_login::endpoints::GetAllUsers>();
     #[cfg(feature = "bk_login")] visitor.visit::<bk_login::endpoints::GetBatchUsers>();
     #[cfg(feature = "bk_login")]
     visitor.visit::<bk_login::endpoints::GetBatchUsersPlatformRole>();
     #[cfg(feature = "bk_login")] visitor.visit::<bk_login::endpoints::GetUser>();
     #[cfg(feature = "bk_login")] visitor.visit::<bk_login::endpoints::IsLogin>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AccessBkDataByResultTable>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::AddShield>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::AlertDetail>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::AlertTopN>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AlertV2AlertDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AlertV2AlertEventTagDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AlertV2AlertEventTotal>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AlertV2AlertEventTs>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AlertV2AlertEvents>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AlertV2AlertHostTarget>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AlertV2AlertK8sTarget>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AlertV2AlertLogRelationList>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AlertV2AlertTraces>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ApmCreateApplication>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ApmDeleteApplication>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ApmServiceList>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ApmStartApplication>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ApmStopApplication>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ApmUpdateServiceConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ApplyStrategiesToServices>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ApplyYamlToBcsCluster>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AsCodeExportConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::AsCodeImportConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::BatchCreateAction>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::BatchRetryConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::BatchRetryInstanceStep>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::BulkDeleteSubscribe>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::BulkSaveSubscribe>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CalculateByRange>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ChangeUptimeCheckTaskStatus>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CheckOrCreateKafkaStorage>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::CloseAlert>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CollectRunningStatus>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CollectorPluginDelete>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CollectorPluginDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CollectorPluginList>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CreateCustomEventGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CreateCustomTimeSeries>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CreateDashboardOrFolder>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CreateOrUpdateReport>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CreateResultTableSnapshot>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CreateUptimeCheckGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CreateUptimeCheckNode>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CreateUptimeCheckTask>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CustomTimeSeries>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::CustomTimeSeriesDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteActionConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteAlarmStrategy>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteAlarmStrategyV3>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteCalendar>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteCollectConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteCustomEventGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteCustomTimeSeries>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteDashboard>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteDutyRules>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteFolder>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::DeleteItem>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteRestoreResultTableSnapshot>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteResultTableSnapshot>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteRuleGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteSubscribe>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteUptimeCheckGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteUptimeCheckNode>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteUptimeCheckTask>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteUserGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeleteUserGroups>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeployEventPlugin>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DeployUptimeCheckTask>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DetailApmApplication>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::DisableShield>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::EditActionConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::EditCalendar>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::EditItem>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::EditShield>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::EditUptimeCheckGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::EditUptimeCheckNode>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::EditUptimeCheckTask>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::EsSnapshotRepository>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ExportConfigToBusiness>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ExportPlugin>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ExportUptimeCheckTask>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetActionConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetActionParamsByConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetAlarmEventDimensionValue>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetAlarmEventField>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetAlertExperience>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetBcsGrayClusterList>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::GetCalendar>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetCollectConfigList>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetCollectLogDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetCollectStatus>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetCustomEventGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetDashboardDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetDashboardDirectoryTree>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetDataSourceConfig>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::GetEsData>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetExistReports>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetMetricList>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetParentItemList>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetRenderImageTaskResult>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetReportVariables>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetRestoreResultTableSnapshotState>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetResultTableSnapshotState>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetSettingAndNotifyGroup>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::GetShield>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetStatisticsByJson>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetStrategyQosStatus>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::GetTimeZone>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::GetTsData>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetUptimeCheckGroups>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetUptimeCheckNodeList>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetUptimeCheckTaskList>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GetVariableValue>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GrafanaLogQuery>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::GraphPromqlQuery>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::GroupList>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ImportUptimeCheckNode>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ImportUptimeCheckTask>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ItemDetailV2>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::ItemListV2>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::KernelRpcCall>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListAlertTags>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListBcsClusterInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListBcsResourceInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListCalendar>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListEsSnapshotRepository>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListFlattenSpans>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListFlattenTraces>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListK8sResourceCandidates>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListRestoreResultTableSnapshot>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListResultTableSnapshot>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListResultTableSnapshotIndices>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::ListShield>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ListSubscribe>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataBulkCreateOrUpdateLogRouter>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCleanLogRouter>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateClusterInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateDataId>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateDownSampleDataFlow>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateEsSnapshotRepository>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateEventGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateLogGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateOrUpdateEsRouter>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateOrUpdateLogRouter>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateOrUpdateTimeSeriesMetric>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateOrUpdateTimeSeriesScope>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateResultTable>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateResultTableMetricSplit>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateSpace>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateTimeSeriesGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataCreateVmCluster>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataDeleteClusterInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataDeleteEsSnapshotRepository>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataDeleteEventGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataDeleteLogGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataDeleteTimeSeriesGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataDeleteTimeSeriesScope>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataEntityApply>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataEntityDelete>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataEntityQuery>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataEsRoute>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataFullCmdbNodeInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetClusterInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetClusterStatus>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetClustersBySpaceUid>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetDataId>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetDataLabelsMap>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetEventGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetLogGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetOrCreateAgentEventDataId>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetResultTable>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetResultTableStorageStatus>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetResultTableStorageV2>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetSpaceDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetStorageClusterDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetTimeSeriesGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataGetTimeSeriesMetrics>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataIsDataLabelExist>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataKafkaTail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataListBkBaseRtInfoByBizId>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataListClusters>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataListLabel>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataListResultTable>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataListSpaceTypes>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataListSpaces>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataListSpacesByUser>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataListStickySpaces>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataListTransferCluster>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataModifyClusterByVmrts>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataModifyClusterInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataModifyDataId>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataModifyDataIdSource>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataModifyDatasourceResultTable>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataModifyEsSnapshotRepository>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataModifyEventGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataModifyLogGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataModifyResultTable>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataModifyTimeSeriesGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryBcsClusterVmTableIds>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryBcsRelatedDataLinkInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryDataSource>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryDataSourceBySpaceUid>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryDatalinkMetadata>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryEventGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryLogGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryMetaInfoByVmrt>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryResultTableStorageDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryTagValues>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryTimeSeriesGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryTimeSeriesMetric>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryTimeSeriesScope>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryVmDatalink>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataQueryVmRtBySpace>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataRegisterCluster>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataStickSpace>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataStopOrEnableDatasource>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataSyncBkBaseRtMetaByBizId>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataUpdateRegisteredCluster>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataUpdateSpace>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataUpgradeResultTable>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::MetadataVerifyEsSnapshotRepository>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ModifyBcsResourceInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ModifyCustomEventGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ModifyCustomTimeSeries>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ModifyRestoreResultTableSnapshot>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ModifyResultTableSnapshot>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::PluginImportWithoutFrontend>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::PluginUpgradeInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::PreviewDutyRule>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::PreviewUserGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ProfileQueryExport>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::PromqlToQueryConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ProxyHostInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::QueryAlarmEventGraph>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::QueryBcsMetrics>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::QueryCollectConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::QueryCollectConfigDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::QueryConfigToPromql>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::QueryCustomEventGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::QueryCustomTimeSeriesProtocols>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::QuickImportDashboard>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::RegisterBcsCluster>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::RegisterClusterFromBcs>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::RenameFolder>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::RestoreResultTableSnapshot>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::RetryTargetNodes>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::RollbackDeploymentConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::RunCollectConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SaveActionConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SaveAlarmStrategy>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SaveAlarmStrategyV3>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SaveCalendar>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SaveCollectConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SaveDutyRule>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::SaveItem>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SaveNoticeGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SaveRuleGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SaveSubscribe>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SaveToDashboard>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SaveUserGroup>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SearchAction>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SearchActionConfig>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SearchAlarmStrategy>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SearchAlarmStrategyV3>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SearchAlarmStrategyWithoutBiz>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::SearchAlert>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SearchAlertByEvent>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SearchDutyRuleDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SearchDutyRules>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::SearchEvent>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SearchRuleGroups>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SearchUserGroupDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SearchUserGroups>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::SendReport>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SendReportMail>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::ServiceList>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::StarDashboard>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::StartRenderImageTask>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SubscribeDetail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SwitchAlarmStrategy>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::SwitchAlarmStrategyByLabels>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::TargetStatusTopo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::TestReportMail>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::TestUptimeCheckTask>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::TimeSeriesFunctions>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::TimeSeriesUnifyQuery>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::TimeSeriesUnifyQueryRaw>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ToggleCollectConfigStatus>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::UnstarDashboard>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::UpdatePartialStrategy>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::UpdatePartialStrategyV3>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::UpgradeCollectPlugin>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::UptimeCheckGroupAddTask>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::UptimeCheckGroupInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::UptimeCheckGroupRemoveTask>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::UptimeCheckNodeInfo>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::UptimeCheckTaskInfo>();
+    #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::V2EventLogs>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ValidateCustomEventGroupName>();
+    #[cfg(feature = "bk_monitor")]
+    visitor.visit::<bk_monitor::endpoints::ValidateCustomTsGroupName>();
     #[cfg(feature = "bk_paas")] visitor.visit::<bk_paas::endpoints::CreateApp>();
     #[cfg(feature = "bk_paas")] visitor.visit::<bk_paas::endpoints::DelApp>();
     #[cfg(feature = "bk_paas")] visitor.visit::<bk_paas::endpoints::EditApp>();
@@ -1299,6 +1989,105 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_user")]
     visitor.visit::<bk_user::endpoints::RetrieveDepartment>();
     #[cfg(feature = "bk_user")] visitor.visit::<bk_user::endpoints::RetrieveUser>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::AnalysisDimensionPath>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::AnalysisDimensionUser>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::AnalysisTotal>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::BatchCreateAccessControlStrategy>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::CreateAiAgentApp>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::CreateCloudNativeApp>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::CreateLesscodeApp>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::CreateLightApplications>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::CreateModule>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::DeleteAiAgentDistributors>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::DeleteLightApplications>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::Deploy>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::DeployWithModule>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::FetchAppAccessToken>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::GetAppInfo>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::GetDeployPhasesFramework>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::GetDeployPhasesInstance>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::GetDeploymentResult>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::GetDeploymentsHistory>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::GetDeploymentsList>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::GetDetailedAppList>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::GetLightApplications>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::GetMinimalAppList>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::GetModuleInfo>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::GetOfflineResult>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::GetRepoBranches>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::GetResumableOfflineOperations>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::GetRuntimeOverview>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::GetServiceInstanceByModule>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::GrantedAiAgentDistributors>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::ImportManifest>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::ListAppModules>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::ListBkPluginLogs>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::ListBkPluginLogsCloned>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::ListBkPluginTags>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::ListBkPlugins>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::ListClusterNamespacesByCode>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::ListDetailedBkPlugins>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::ListProcesses>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::ModuleEnvReleasedInfo>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::ModuleEnvReleasedState>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::ModuleOffline>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::PatchLightApplications>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::RefreshAppAccessToken>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::RequestAppsAccessPermission>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::RetrieveApplicationsInfoByDbName>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::RetrieveBkPlugin>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::SearchStandardLogWithGet>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::SearchStandardLogWithPost>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::SearchStructuredLog>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::SearchStructuredLogWithPost>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::SetConfigVarValue>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::StreamsHistoryEvents>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::SysApiLesscodeBindDbService>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::SysApiLesscodeQueryDbCredentials>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::UniAppsListMinimal>();
+    #[cfg(feature = "bkpaas3")] visitor.visit::<bkpaas3::endpoints::UniAppsQueryById>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::UniAppsQueryByUsername>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::UploadSourcePackage>();
+    #[cfg(feature = "bkpaas3")]
+    visitor.visit::<bkpaas3::endpoints::UploadSourcePackageViaLink>();
     #[cfg(feature = "bscp")] visitor.visit::<bscp::endpoints::CancelMultiCommit>();
     #[cfg(feature = "bscp")] visitor.visit::<bscp::endpoints::CancelMultiRelease>();
     #[cfg(feature = "bscp")] visitor.visit::<bscp::endpoints::ConfirmMultiCommit>();
@@ -2182,10 +2971,13 @@ pub fn mock_routes() -> Vec<crate::mock::Route> {
     #[cfg(feature = "bk_docs_center")] bk_docs_center::mock_routes(&mut routes);
     #[cfg(feature = "bk_iam")] bk_iam::mock_routes(&mut routes);
     #[cfg(feature = "bk_log")] bk_log::mock_routes(&mut routes);
+    #[cfg(feature = "bk_log_search")] bk_log_search::mock_routes(&mut routes);
     #[cfg(feature = "bk_login")] bk_login::mock_routes(&mut routes);
+    #[cfg(feature = "bk_monitor")] bk_monitor::mock_routes(&mut routes);
     #[cfg(feature = "bk_paas")] bk_paas::mock_routes(&mut routes);
     #[cfg(feature = "bk_sops")] bk_sops::mock_routes(&mut routes);
     #[cfg(feature = "bk_user")] bk_user::mock_routes(&mut routes);
+    #[cfg(feature = "bkpaas3")] bkpaas3::mock_routes(&mut routes);
     #[cfg(feature = "bscp")] bscp::mock_routes(&mut routes);
     #[cfg(feature = "cc")] cc::mock_routes(&mut routes);
     #[cfg(feature = "cicdkit")] cicdkit::mock_routes(&mut routes);

@@ -4683,7 +4683,7 @@ pub mod get_event_log {
         /// 记录类型
         pub operate: Option<String>,
         /// 其他数据 (Type inferred from the doc's example.)
-        pub extend_info: Option<String>,
+        pub extend_info: Option<serde_json::Value>,
         /// 创建时间
         pub create_time: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -4711,7 +4711,7 @@ pub mod get_event_log {
                 event_id: record.opt_text("event_id")?,
                 message: record.opt_text("message")?,
                 operate: record.opt_text("operate")?,
-                extend_info: record.opt_text("extend_info")?,
+                extend_info: record.field("extend_info")?,
                 create_time: record.opt_text("create_time")?,
                 extra: record.finish()?,
             })

@@ -115,6 +115,10 @@ pub mod query_example_with_comment;
 pub mod query_string_example;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/request_in_two_forms.rs"]
+pub mod request_in_two_forms;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/request_section_says_none.rs"]
 pub mod request_section_says_none;
 
@@ -149,6 +153,10 @@ pub mod unrecognised_request_section;
 #[rustfmt::skip]
 #[path = "../../../../tests/fixtures/untyped_data_from_example.rs"]
 pub mod untyped_data_from_example;
+
+#[rustfmt::skip]
+#[path = "../../../../tests/fixtures/value_in_two_shapes.rs"]
+pub mod value_in_two_shapes;
 
 #[rustfmt::skip]
 #[path = "../../../../tests/fixtures/value_list_enums.rs"]
