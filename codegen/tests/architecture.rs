@@ -366,3 +366,34 @@ fn a_planted_runtime_dependency_is_reported() {
     let closure = dependency_closure(&lock, "bkapi-codegen");
     assert!(closure.contains("tokio") && closure.contains("bkapi-runtime"));
 }
+
+/// HTTP crates the command line must not use itself: it sends through the bindings' client alone.
+const NOT_IN_THE_CLI: &[&str] = &["reqwest", "hyper", "ureq", "bkapi-runtime"];
+
+/// The crates `package` names in its `dependencies` (names only, as `Cargo.lock` writes `name version`).
+fn direct_dependencies(lock: &toml::Table, package: &str) -> BTreeSet<String> {
+    let packages = lock.get("package").and_then(|p| p.as_array()).unwrap();
+    let found = packages.iter().find(|p| p.get("name").and_then(|n| n.as_str()) == Some(package)).unwrap();
+    let deps = found.get("dependencies").and_then(|d| d.as_array()).cloned().unwrap_or_default();
+    deps.iter().filter_map(|d| d.as_str()).map(|d| d.split(' ').next().unwrap_or(d).to_string()).collect()
+}
+
+fn cli_violations(lock: &toml::Table) -> Vec<String> {
+    let direct = direct_dependencies(lock, "bkapi-cli");
+    NOT_IN_THE_CLI.iter().filter(|c| direct.contains(**c)).map(|c| c.to_string()).collect()
+}
+
+#[test]
+fn the_cli_calls_only_through_the_bindings() {
+    let lock = workspace_lock();
+    assert!(direct_dependencies(&lock, "bkapi-cli").contains("bkapi"), "the CLI calls through `bkapi`");
+    let violations = cli_violations(&lock);
+    assert!(violations.is_empty(), "bkapi-cli depends directly on {violations:?} (see ARCHITECTURE.md)");
+    // Planted: a direct HTTP dependency is seen.
+    let mut planted = lock.clone();
+    let packages = planted.get_mut("package").and_then(|p| p.as_array_mut()).unwrap();
+    let cli = packages.iter_mut().find(|p| p.get("name").and_then(|n| n.as_str()) == Some("bkapi-cli")).unwrap();
+    let deps = cli.as_table_mut().unwrap().entry("dependencies").or_insert(toml::Value::Array(Vec::new()));
+    deps.as_array_mut().unwrap().push(toml::Value::String("reqwest 0.12.0".into()));
+    assert_eq!(cli_violations(&planted), ["reqwest"]);
+}

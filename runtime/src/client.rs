@@ -348,6 +348,36 @@ fn query_value(v: &Value) -> String {
 }
 
 /// One call, ready to be sent (and sent again, when the retry policy allows).
+/// The HTTP request a call would send, secrets redacted: [`Client::preview`]. Its `Display` is the request as
+/// HTTP writes it (request line, headers, pretty JSON body).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RequestPreview {
+    /// The HTTP method.
+    pub method: Method,
+    /// The full URL, query string included.
+    pub url: String,
+    /// Headers in the order they are set (the HTTP client adds `Host`, `Content-Length` and its own).
+    pub headers: Vec<(String, String)>,
+    /// The JSON body, when the call has one.
+    pub body: Option<Value>,
+}
+
+impl std::fmt::Display for RequestPreview {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} {}", self.method.as_str(), self.url)?;
+        for (name, value) in &self.headers {
+            writeln!(f, "{name}: {value}")?;
+        }
+        if let Some(body) = &self.body {
+            writeln!(f)?;
+            let text = serde_json::to_string_pretty(body).map_err(|_| std::fmt::Error)?;
+            writeln!(f, "{text}")?;
+        }
+        Ok(())
+    }
+}
+
 struct Prepared {
     url: Url,
     method: reqwest::Method,
@@ -576,6 +606,41 @@ impl Client {
         builder
     }
 
+    /// The HTTP request [`Client::call`] would send for `request`, with every secret (app secret, `bk_token`,
+    /// access token, a password field of the request) shown as `[redacted]`; nothing is sent. Refuses what
+    /// `call` refuses before sending (a missing path parameter, a one-of group left empty, no base URL).
+    pub fn preview<E: Endpoint>(&self, request: &E::Request) -> Result<RequestPreview, Error> {
+        let call = self.prepare::<E>(request)?;
+        let mut url = call.url.clone();
+        if !call.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&call.query);
+        }
+        let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
+        if let Some(auth) = &call.authorization {
+            headers.push(("X-Bkapi-Authorization".into(), call.secrets.scrub(auth)));
+        }
+        if let Some(language) = &self.language {
+            headers.push(("Blueking-Language".into(), language.clone()));
+            headers.push(("Accept-Language".into(), language.clone()));
+        }
+        if let Some(tenant) = &self.tenant_id {
+            headers.push(("X-Bk-Tenant-Id".into(), tenant.clone()));
+        }
+        if self.use_test_env && call.flavor == Flavor::Esb {
+            headers.push(("X-Use-Test-Env".into(), "true".into()));
+        }
+        headers.extend(
+            self.extra_headers
+                .iter()
+                .map(|(n, v)| (n.as_str().to_string(), call.secrets.scrub(v.to_str().unwrap_or("[not text]")))),
+        );
+        let body = call.body.clone().map(|b| call.secrets.scrub_value(b));
+        if body.is_some() {
+            headers.push(("Content-Type".into(), "application/json".into()));
+        }
+        Ok(RequestPreview { method: E::METHOD, url: call.secrets.scrub(url.as_str()), headers, body })
+    }
+
     /// Calls one API. Generated methods (`client.jobv3().fast_execute_script(req)`) call this.
     ///
     /// Each call runs in a `tracing` span `bkapi.call` with the system, API, HTTP method and (once known) the
@@ -716,21 +781,13 @@ fn decode<T: Wire>(answer: Answer, body: &str, secrets: &Secrets) -> Result<T, E
             return Err(Error::Decode { api, path: ".".into(), message: e.to_string(), body: excerpt(body, secrets) });
         }
     };
-    let Value::Object(mut envelope) = value else {
-        return Err(if (200..300).contains(&status) {
-            Error::Decode {
-                api,
-                path: ".".into(),
-                message: "expected a JSON object".into(),
-                body: excerpt(body, secrets),
-            }
-        } else {
-            http_error()
-        });
-    };
-    let request_id = request_id.or_else(|| envelope.get("request_id").and_then(Value::as_str).map(str::to_string));
+    // A body that is no object (a gateway API answering a list bare) has no envelope: it is the data.
+    let envelope = value.as_object();
+    let request_id = request_id.or_else(|| envelope?.get("request_id").and_then(Value::as_str).map(str::to_string));
     // Gateway error body: {"error": {code, message, data}}.
-    if let Some(Value::Object(err)) = envelope.get("error") {
+    if let Some(Value::Object(err)) =
+        envelope.filter(|e| bkapi_wire::envelope::is_failure(e)).and_then(|e| e.get("error"))
+    {
         return Err(Error::Api {
             api,
             code: err.get("code").map(query_value).unwrap_or_default(),
@@ -741,7 +798,7 @@ fn decode<T: Wire>(answer: Answer, body: &str, secrets: &Secrets) -> Result<T, E
         });
     }
     // ESB envelope: {result, code, message, data, permission}.
-    if bkapi_wire::envelope::is_failure(&envelope) {
+    if let Some(envelope) = envelope.filter(|e| bkapi_wire::envelope::is_failure(e)) {
         return Err(Error::Api {
             api,
             code: envelope.get("code").map(query_value).unwrap_or_default(),
@@ -757,7 +814,9 @@ fn decode<T: Wire>(answer: Answer, body: &str, secrets: &Secrets) -> Result<T, E
     if !(200..300).contains(&status) {
         return Err(http_error());
     }
-    let data = envelope.remove("data").unwrap_or(Value::Null);
+    // The one rule of where the data is (`bkapi_wire::envelope::data`): an envelope's `data`, nothing for an
+    // envelope without it, else the body itself.
+    let data = bkapi_wire::envelope::data(&value).clone();
     // A successful call with `data: null` has nothing to return: that is an empty object or list when the
     // response type allows one (a struct without required fields, a map, a list). So is `data: ""` (CMDB's
     // answer to an update) when the type reads no text.

@@ -27,7 +27,7 @@ pub use bkapi_wire as wire;
 pub use bkapi_wire::serde_through_wire;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_CONCURRENT_CALLS,
-    DEFAULT_TIMEOUT, decode_response,
+    DEFAULT_TIMEOUT, RequestPreview, decode_response,
 };
 pub use encoded::Base64;
 pub use endpoint::{Endpoint, EndpointVisitor, Flavor, Method};

@@ -91,10 +91,12 @@ impl EndpointVisitor for Compare<'_> {
                 ExampleKind::Response => {
                     let mut v = mutations(value, &["data"]);
                     v.extend(mutations(value, &["data", "[0]"]));
+                    // An envelope's `data` replaced (a bare payload, a list say, has no envelope to put it in).
                     for data in [Value::Null, json!({}), json!([]), json!("x"), json!("")] {
-                        let mut replaced = value.clone();
-                        replaced["data"] = data;
-                        v.push(replaced);
+                        if let Value::Object(mut replaced) = value.clone() {
+                            replaced.insert("data".into(), data);
+                            v.push(Value::Object(replaced));
+                        }
                     }
                     v
                 }

@@ -17,9 +17,14 @@ pub fn is_envelope(map: &Map<String, Value>) -> bool {
         || (map.contains_key("data") && (map.contains_key("result") || map.contains_key("code")))
 }
 
-/// Whether an envelope says the call failed: a gateway `error` object; else `result: false`; else (no boolean
-/// `result`) a `code` other than 0 — `"0"` and a missing or null code are success.
+/// Whether a body says the call failed: `result: false`; or, in an envelope ([`is_envelope`]), a gateway `error`
+/// object, else (no boolean `result`) a `code` other than 0 — `"0"` and a missing or null code are success.
 pub fn is_failure(map: &Map<String, Value>) -> bool {
+    // A gateway API's data answered bare (`{"code": "batman", "name": …}`, an app whose code is its name) is no
+    // envelope: its `code` or `error` says nothing about the call. `result: false` always does.
+    if !is_envelope(map) && map.get("result") != Some(&Value::Bool(false)) {
+        return false;
+    }
     if map.get("error").is_some_and(Value::is_object) {
         return true;
     }
@@ -73,6 +78,10 @@ mod tests {
         assert!(!failed(json!({"code": null, "data": 1})));
         assert!(!failed(json!({"data": 1})));
         assert!(!failed(json!({"error": "a string is no gateway error"})));
+        // Data answered bare: its own `code` or `error` is no status of the call; `result: false` always is.
+        assert!(!failed(json!({"code": "batman", "name": "蝙蝠侠"})));
+        assert!(!failed(json!({"id": 1, "error": {"reason": "disk full"}})));
+        assert!(failed(json!({"result": false, "detail": "no"})));
     }
 
     #[test]

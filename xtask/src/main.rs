@@ -1,6 +1,7 @@
 //! `cargo xtask …`: project automation (regenerate bindings, dump IR, measure the generator on a corpus).
 
 mod bench;
+mod bench_cli;
 mod corpus;
 mod diff;
 mod drift;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use bkapi_codegen::pipeline::{LowerOptions, load_doc, load_docs};
-use bkapi_codegen::tasks::regen::{Mode, regen};
+use bkapi_codegen::tasks::regen::{Mode, Outputs, regen_into};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -96,6 +97,9 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         check_runs: u32,
     },
+    /// What the `bkapi` command costs to build (release, every system and one), as ratios to `cargo check` of the
+    /// bindings in the same run.
+    BenchCli,
     /// How parse + IR + emit grow with one doc's size (table rows, nested sections): time, time per item and
     /// peak memory per case (see `scale.rs`).
     BenchScale {
@@ -170,10 +174,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let docs = docs.unwrap_or_else(|| root.join("api-docs"));
             let out = out.unwrap_or_else(|| root.join("generated/src/apis"));
             let mode = if check { Mode::Check } else { Mode::Write };
-            let report = regen(&docs, &out, mode)?;
+            let outputs = Outputs { bindings: out, cli: Some(root.join("cli/src/apis")) };
+            let report = regen_into(&docs, &outputs, mode)?;
             let manifest = root.join("generated/Cargo.toml");
             if bkapi_codegen::tasks::regen::ensure_features(&report.features, &manifest, mode)? {
                 eprintln!("written: generated/Cargo.toml (features)");
+            }
+            let cli_manifest = root.join("cli/Cargo.toml");
+            if bkapi_codegen::tasks::regen::ensure_forwarded_features(&report.features, &cli_manifest, "bkapi", mode)? {
+                eprintln!("written: cli/Cargo.toml (features)");
             }
             for w in &report.warnings {
                 eprintln!("{w}");
@@ -209,6 +218,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { dir, iterations, compile, check_runs } => {
             bench::run(&root, &bench::Options { dir, iterations, compile, check_runs })
         }
+        Command::BenchCli => bench_cli::run(&root),
         Command::BenchScale { one: Some(family), size } => scale::run_one(&family, size.unwrap_or(1000)),
         Command::BenchScale { one: None, .. } => scale::run(),
         Command::Openapi { dir, out } => {

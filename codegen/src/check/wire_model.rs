@@ -196,14 +196,11 @@ impl<'a> Walker<'a> {
     /// The runtime's envelope handling: an error envelope is an API error; `data: null` (or `""` where the type
     /// reads no text) reads as an empty value when the response type takes one.
     fn response(&mut self, api: &Api, value: &Value) {
-        let Value::Object(envelope) = value else {
-            let mut shadow = self.shadow();
-            let _ = shadow.value(&api.response, value, "data", 0, &[]);
-            self.fit.issues.extend(shadow.fit.issues);
-            let _ = self.reject(".", "expected a JSON object".into());
-            return;
-        };
-        if !api.envelope.is_empty() && envelope.contains_key("data") {
+        // A body that is no object (a list answered bare) is the data, as the runtime reads it.
+        if let Value::Object(envelope) = value
+            && !api.envelope.is_empty()
+            && envelope.contains_key("data")
+        {
             self.envelope(&api.envelope, envelope);
         }
         let data = crate::ir::response_data(value).clone();

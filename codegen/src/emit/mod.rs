@@ -1,8 +1,8 @@
 //! Stage 3: IR → Rust source files of the `bkapi` crate, one generator per artifact: [`crate_root`] (`apis/mod.rs`),
 //! [`system_file`] (a system's file and API modules), [`types`] (structs, setters, Rust type names), [`enums`],
 //! [`wire_impls`], [`endpoints`] (markers), [`methods`] (client methods and waiters), [`pages`], [`doc_examples`],
-//! [`rustdoc`], [`mock`] (mock routes); and the other emitter, [`openapi`]. Each file is rendered through syn
-//! and prettyplease.
+//! [`rustdoc`], [`mock`] (mock routes); and the other emitters, [`openapi`] and [`cli`] (the command line's
+//! tables). Each file is rendered through syn and prettyplease.
 //!
 //! Invariant: `emit/` reads only the IR (and `naming`); it never imports `read/`, `lower/`, `check/`, the
 //! pipeline or the tasks.
@@ -11,6 +11,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use rayon::prelude::*;
 
+pub mod cli;
 mod crate_root;
 mod doc_examples;
 mod endpoints;

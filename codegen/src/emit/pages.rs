@@ -32,6 +32,11 @@ fn pages_method_name(system: &System, api: &Api) -> Option<String> {
     (!system.apis.iter().any(|a| field_ident_text(&a.name) == name)).then_some(name)
 }
 
+/// Whether the bindings walk the API's pages (`impl Paged` and a `…_pages` method).
+pub(super) fn is_paged(system: &System, api: &Api) -> bool {
+    pages_method_name(system, api).is_some()
+}
+
 /// `impl crate::Paged for <marker>`, for a paged API.
 pub(super) fn emit_paged_impl(system: &System, api: &Api) -> Option<TokenStream> {
     pages_method_name(system, api)?;

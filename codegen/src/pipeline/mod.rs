@@ -223,7 +223,9 @@ pub fn build_system(input: &SystemInput, options: LowerOptions) -> SystemBuild {
     // 8. Where two publications document one API, the newer revision wins.
     let kept = system_passes::newest_revisions(&input.set, merged, &mut out);
     // 9. Two docs with one Rust name cannot both be generated.
-    let drafts = system_passes::unique_rust_names(kept, &mut out);
+    let mut drafts = system_passes::unique_rust_names(kept, &mut out);
+    // 9b. The summaries the metadata corrects (the doc's one in every language is in place by now).
+    system_passes::corrected_summaries(&meta, &mut drafts);
     // 10. Metadata for docs that do not exist; paths outside the system's prefix.
     if !input.partial {
         system_passes::metadata_without_docs(input, &meta, &mut out);

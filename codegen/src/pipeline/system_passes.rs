@@ -110,6 +110,26 @@ fn display_dir(p: &Path) -> String {
     parts.iter().rev().take(3).rev().copied().collect::<Vec<_>>().join("/")
 }
 
+/// The summaries the metadata corrects (`[apis.<name>.summary]`), recorded on the API with what its docs said.
+pub(super) fn corrected_summaries(meta: &Meta, drafts: &mut [ApiDraft]) {
+    for draft in drafts.iter_mut() {
+        let Some(fix) = meta.meta.apis.get(&draft.name).and_then(|m| m.summary.as_ref()) else { continue };
+        let line = meta.source().line_of(&format!("apis.{}.summary", draft.name));
+        let old = std::mem::replace(&mut draft.summary, fix.text.trim().to_string());
+        // On one line, as corrections are listed: the languages apart by a slash.
+        let one_line = |text: &str| text.split("\n\n").map(str::trim).collect::<Vec<_>>().join(" / ");
+        draft.corrections.push(crate::ir::Correction {
+            target: "summary".into(),
+            doc_says: one_line(&old),
+            corrected: one_line(&draft.summary),
+            reason: fix.reason.clone(),
+            by_example: None,
+            contradiction: crate::ir::Contradiction::TypeMismatch,
+            line,
+        });
+    }
+}
+
 /// `get-x.md` and `get_x.md` would both be `get_x()`: the second cannot be generated.
 pub(super) fn unique_rust_names(drafts: Vec<ApiDraft>, out: &mut Report) -> Vec<ApiDraft> {
     let mut kept: Vec<ApiDraft> = Vec::new();

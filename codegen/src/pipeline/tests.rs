@@ -409,6 +409,23 @@ fn a_waiter_must_poll_an_api_with_a_boolean_field_in_its_response() {
 }
 
 #[test]
+fn a_summary_the_metadata_corrects_is_what_readers_see_and_the_doc_s_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("api-docs");
+    let doc = |summary: &str| format!("POST /api/c/compapi/v2/s/run_script/\n\n### 功能描述\n\n{summary}\n\n{TABLE}");
+    write(&root, "s/zh_hans/run_script.md", &doc("快速执行脚本"));
+    write(&root, "s/en/run_script.md", &doc("Start Job Plan"));
+    let meta = "flavor = \"esb\"\n\n[apis.run_script.summary]\ntext = \"快速执行脚本\\n\\nFast execute script\"\n\
+                reason = \"copied from another API\"\n";
+    write(&root, "s/bkapi.toml", meta);
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    let api = api(&loaded, "s", "run_script");
+    assert_eq!(api.summary, "快速执行脚本\n\nFast execute script");
+    let fix = api.corrections.iter().find(|c| c.target == "summary").expect("recorded");
+    assert_eq!((fix.doc_says.as_str(), fix.line), ("快速执行脚本 / Start Job Plan", 3));
+}
+
+#[test]
 fn a_template_fragment_other_docs_include_is_no_api_of_its_own() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");

@@ -97,10 +97,22 @@ pub struct ApiMeta {
     pub path_param_aliases: BTreeMap<String, String>,
     #[serde(default)]
     pub corrections: Vec<FieldCorrection>,
+    /// The summary readers see, where the doc's is wrong (JOB v3's English `fast_execute_script` doc copies
+    /// `execute_job_plan`'s "Start Job Plan"). Drift still reports the doc.
+    pub summary: Option<SummaryCorrection>,
     /// Read and ignored: accepted drift lives in `drift-baseline.toml` now. Older docs trees (`cargo xtask diff`
     /// against an old commit) still have it.
     #[serde(default, skip_serializing)]
     pub accepted_drift: Option<toml::Value>,
+}
+
+/// `[apis.<name>.summary]`: the summary as readers see it, every language's (apart by an empty line, Chinese first),
+/// and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryCorrection {
+    pub text: String,
+    pub reason: String,
 }
 
 /// A correction of one field. `field` is `request.<path>` or `response.<path>` (`response` alone is the data).

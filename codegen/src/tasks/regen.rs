@@ -39,6 +39,20 @@ pub struct Report {
 ///
 /// Any error diagnostic aborts before a single file is touched, so a broken doc leaves the crate as it was.
 pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Error> {
+    regen_into(docs_dir, &Outputs { bindings: out_dir.to_path_buf(), cli: None }, mode)
+}
+
+/// Where a regen writes: the bindings' API modules, and the command line's tables when it has a folder.
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    /// `generated/src/apis`.
+    pub bindings: PathBuf,
+    /// `cli/src/apis`.
+    pub cli: Option<PathBuf>,
+}
+
+/// [`regen`] into every folder of `outputs`; paths in the report are relative to their folder.
+pub fn regen_into(docs_dir: &Path, outputs: &Outputs, mode: Mode) -> Result<Report, Error> {
     let loaded = load_docs(docs_dir, LowerOptions::default())?;
     let baseline = load_baseline(docs_dir)?;
     // An error a maintainer reviewed and accepted (an unreadable example, a field listed twice) is drift; any
@@ -48,6 +62,10 @@ pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Erro
         return Err(Error::Docs { diagnostics: errors });
     }
     let files = emit::emit(&loaded.ir)?;
+    let cli_files = match &outputs.cli {
+        Some(_) => emit::cli::emit_cli(&loaded.ir)?,
+        None => Vec::new(),
+    };
     let features = loaded.ir.systems.iter().map(|s| emit::feature_name(&s.name)).collect();
     let mut report = Report { warnings: loaded.diagnostics.clone(), features, ..Report::default() };
     let findings = findings::review(&loaded.ir, &loaded.diagnostics, docs_dir).findings;
@@ -55,20 +73,41 @@ pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Erro
     report.drift = verdict.new.into_iter().cloned().collect();
     report.accepted_drift = verdict.accepted.into_iter().cloned().collect();
 
+    sync_folder(&outputs.bindings, "", &files, mode, &mut report)?;
+    if let Some(cli) = &outputs.cli {
+        sync_folder(cli, "cli: ", &cli_files, mode, &mut report)?;
+    }
+    if mode == Mode::Check && (!report.changed.is_empty() || !report.removed.is_empty()) {
+        return Err(Error::Stale {
+            files: report.changed.iter().chain(&report.removed).map(|p| p.display().to_string()).collect(),
+        });
+    }
+    Ok(report)
+}
+
+/// Makes `out_dir` hold exactly `files` among the generated files (recognized by their header): writes what
+/// changed (under [`Mode::Write`]), removes what no doc produces any more, and counts it all in `report` (its
+/// paths after `label`).
+fn sync_folder(
+    out_dir: &Path,
+    label: &str,
+    files: &[emit::GeneratedFile],
+    mode: Mode,
+    report: &mut Report,
+) -> Result<(), Error> {
     let mut changed = Vec::new();
-    for f in &files {
+    for f in files {
         let path = out_dir.join(&f.path);
         if fs::read_to_string(&path).is_ok_and(|old| old == f.content) {
             report.unchanged += 1;
             continue;
         }
-        report.changed.push(PathBuf::from(&f.path));
+        report.changed.push(PathBuf::from(format!("{label}{}", f.path)));
         changed.push((path, f.content.as_str()));
     }
     if mode == Mode::Write {
         write_all_or_none(out_dir, &changed)?;
     }
-    // Generated files (recognized by their header) that no doc produces any more.
     if out_dir.exists() {
         let entries = fs::read_dir(out_dir).map_err(|source| Error::Io { path: out_dir.to_path_buf(), source })?;
         let mut stale: Vec<PathBuf> = entries
@@ -83,15 +122,10 @@ pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Erro
             if mode == Mode::Write {
                 fs::remove_file(&p).map_err(|source| Error::Io { path: p.clone(), source })?;
             }
-            report.removed.push(p.strip_prefix(out_dir).unwrap_or(&p).to_path_buf());
+            report.removed.push(PathBuf::from(format!("{label}{}", p.strip_prefix(out_dir).unwrap_or(&p).display())));
         }
     }
-    if mode == Mode::Check && (!report.changed.is_empty() || !report.removed.is_empty()) {
-        return Err(Error::Stale {
-            files: report.changed.iter().chain(&report.removed).map(|p| p.display().to_string()).collect(),
-        });
-    }
-    Ok(report)
+    Ok(())
 }
 
 /// Suffix of the files a regen writes before it renames them into place.
@@ -128,11 +162,30 @@ const FEATURES_END: &str = "# end of generated features";
 /// compiles only the systems they enable. Returns whether it changed
 /// (or, under [`Mode::Check`], would change: then an error).
 pub fn ensure_features(features: &[String], manifest: &Path, mode: Mode) -> Result<bool, Error> {
+    write_features(features, manifest, None, mode)
+}
+
+/// [`ensure_features`] for a crate built on the bindings (the CLI): each feature turns on the bindings' feature
+/// of the same name, and `full` is on by default (`cargo install` brings every system).
+pub fn ensure_forwarded_features(
+    features: &[String],
+    manifest: &Path,
+    dependency: &str,
+    mode: Mode,
+) -> Result<bool, Error> {
+    write_features(features, manifest, Some(dependency), mode)
+}
+
+fn write_features(features: &[String], manifest: &Path, forward_to: Option<&str>, mode: Mode) -> Result<bool, Error> {
     let text = fs::read_to_string(manifest).map_err(|source| Error::Io { path: manifest.to_path_buf(), source })?;
     let list = features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
-    let mut block = format!("{FEATURES_BEGIN}\ndefault = []\nfull = [{list}]\n");
+    let default = if forward_to.is_some() { "[\"full\"]" } else { "[]" };
+    let mut block = format!("{FEATURES_BEGIN}\ndefault = {default}\nfull = [{list}]\n");
     for f in features {
-        block.push_str(&format!("{f} = []\n"));
+        match forward_to {
+            Some(dependency) => block.push_str(&format!("{f} = [\"{dependency}/{f}\"]\n")),
+            None => block.push_str(&format!("{f} = []\n")),
+        }
     }
     block.push_str(FEATURES_END);
     let (Some(begin), Some(end)) = (text.find(FEATURES_BEGIN), text.find(FEATURES_END)) else {

@@ -14961,16 +14961,16 @@ pub mod retrieve_applications_info_by_db_name {
         pub name: Option<String>,
         /// 应用管理员
         ///
-        /// Application administrators
-        pub administrators: Option<Vec<serde_json::Value>>,
+        /// Application administrators (Type inferred from the doc's example.)
+        pub administrators: Option<Vec<String>>,
         /// DevOps人员
         ///
-        /// DevOps personnel
-        pub devopses: Option<Vec<serde_json::Value>>,
+        /// DevOps personnel (Type inferred from the doc's example.)
+        pub devopses: Option<Vec<String>>,
         /// 开发人员
         ///
-        /// Developers
-        pub developers: Option<Vec<serde_json::Value>>,
+        /// Developers (Type inferred from the doc's example.)
+        pub developers: Option<Vec<String>>,
         /// 最后操作人
         ///
         /// Last operator
@@ -18294,7 +18294,11 @@ pub(crate) fn mock_routes(routes: &mut Vec<crate::mock::Route>) {
         .push(crate::mock::Route::of::<endpoints::RequestAppsAccessPermission>("null"));
     routes
         .push(
-            crate::mock::Route::of::<endpoints::RetrieveApplicationsInfoByDbName>("null"),
+            crate::mock::Route::of::<
+                endpoints::RetrieveApplicationsInfoByDbName,
+            >(
+                "{\"administrators\":[\"admin\"],\"code\":\"bk_app_codexxxx\",\"developers\":[\"admin1\"],\"devopses\":[\"admin2\"],\"id\":\"d53450b6-fd5b-49b6-883f-e64030377a52\",\"last_operator\":\"admin1\",\"name\":\"应用名称\"}",
+            ),
         );
     routes.push(crate::mock::Route::of::<endpoints::RetrieveBkPlugin>("null"));
     routes

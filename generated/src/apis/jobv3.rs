@@ -25315,7 +25315,7 @@ impl<'a> Jobv3Api<'a> {
     }
     /// 快速执行脚本
     ///
-    /// Start Job Plan
+    /// Fast execute script
     ///
     /// `POST /api/c/compapi/v2/jobv3/fast_execute_script/`
     ///
@@ -25323,6 +25323,7 @@ impl<'a> Jobv3Api<'a> {
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 96 sends `"API Quick execution script1521100521303"`
+    /// - `summary`: the doc says `快速执行脚本 / Start Job Plan`, corrected to `快速执行脚本 / Fast execute script` — The English doc's summary is "Start Job Plan", word for word that of `execute_job_plan` (drift D013); the Chinese doc's 快速执行脚本 says what the API does: fast execute script.
     ///
     /// # Example
     ///
@@ -27215,7 +27216,7 @@ impl<'a> Jobv3BlockingApi<'a> {
     }
     /// 快速执行脚本
     ///
-    /// Start Job Plan
+    /// Fast execute script
     ///
     /// `POST /api/c/compapi/v2/jobv3/fast_execute_script/`
     ///
@@ -27223,6 +27224,7 @@ impl<'a> Jobv3BlockingApi<'a> {
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `response.job_instance_name`: the doc says `integer`, corrected to `string` — the example at line 96 sends `"API Quick execution script1521100521303"`
+    /// - `summary`: the doc says `快速执行脚本 / Start Job Plan`, corrected to `快速执行脚本 / Fast execute script` — The English doc's summary is "Start Job Plan", word for word that of `execute_job_plan` (drift D013); the Chinese doc's 快速执行脚本 says what the API does: fast execute script.
     pub fn fast_execute_script(
         &self,
         request: fast_execute_script::FastExecuteScriptRequest,
