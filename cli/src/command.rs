@@ -199,22 +199,35 @@ fn value_name(flag: &Flag) -> &'static str {
     }
 }
 
-/// Takes a choice's wire value, or its label in either language (`shell` for `1`), and gives the wire value.
+/// Takes a choice's wire value, or its label in either language (`shell` for `1`), and gives the wire value. A
+/// label that is one plain word is the name shown (`shell`, and errors list those), the wire value its alias.
 fn choice_parser(choices: &'static [Choice], lang: Lang) -> PossibleValuesParser {
-    let mut taken: Vec<String> = choices.iter().map(|c| c.value.to_lowercase()).collect();
+    let mut taken: Vec<String> = Vec::new();
+    let mut fresh = |word: &str| {
+        let key = word.to_lowercase();
+        let ok = !word.is_empty() && !word.contains(char::is_whitespace) && !taken.contains(&key);
+        if ok {
+            taken.push(key);
+        }
+        ok
+    };
     let values: Vec<PossibleValue> = choices
         .iter()
         .map(|c| {
-            let label = match lang {
-                Lang::En if !c.label_en.is_empty() => c.label_en,
-                _ => c.label,
+            let (label, other) = match lang {
+                Lang::En if !c.label_en.is_empty() => (c.label_en.trim(), c.label.trim()),
+                _ => (c.label.trim(), c.label_en.trim()),
             };
-            let mut value = PossibleValue::new(c.value).help(label.to_string());
-            for alias in [c.label, c.label_en] {
-                let alias = alias.trim();
-                // A label that is one word and names no other value.
-                if !alias.is_empty() && !alias.contains(char::is_whitespace) && !taken.contains(&alias.to_lowercase()) {
-                    taken.push(alias.to_lowercase());
+            let plain = |w: &str| w.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
+            let named_by_label = !label.is_empty() && label != c.value && plain(label) && fresh(label);
+            let mut value = if named_by_label {
+                PossibleValue::new(label.to_string()).help(c.value.to_string()).alias(c.value)
+            } else {
+                fresh(c.value);
+                PossibleValue::new(c.value).help(label.to_string())
+            };
+            for alias in [label, other] {
+                if alias != c.value && !(named_by_label && alias == label) && fresh(alias) {
                     value = value.alias(alias.to_string());
                 }
             }

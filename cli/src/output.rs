@@ -40,33 +40,49 @@ fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
 
-/// A list of objects: one row each, a column per key (in the order the keys first come). An object: its keys and
-/// values. Anything else: the JSON itself.
+/// A list of objects: one row each, a column per key (in the order the keys first come). A page (scalars and
+/// one list of objects): the scalars, then the list. An object: its keys and values. Anything else: the JSON.
 fn table(value: &Value) -> String {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    let mut grid = Table::new();
+    grid.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
     match value {
-        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
+        Value::Array(items) if is_rows(value) => {
             let mut columns: Vec<&str> = Vec::new();
             for key in items.iter().filter_map(Value::as_object).flat_map(|o| o.keys()) {
                 if !columns.contains(&key.as_str()) {
                     columns.push(key);
                 }
             }
-            table.set_header(columns.clone());
+            grid.set_header(columns.clone());
             for item in items {
-                table.add_row(columns.iter().map(|c| cell(item.get(*c))));
+                grid.add_row(columns.iter().map(|c| cell(item.get(*c))));
             }
         }
+        // A page (`{count, info: [{…}]}`): its scalars above, its one list of objects as the table.
+        Value::Object(map)
+            if map.values().filter(|v| is_rows(v)).count() == 1
+                && map.values().all(|v| is_rows(v) || !(v.is_array() || v.is_object())) =>
+        {
+            let mut above = String::new();
+            for (k, v) in map.iter().filter(|(_, v)| !is_rows(v)) {
+                above.push_str(&format!("{k}: {}\n", cell(Some(v))));
+            }
+            let rows = map.values().find(|v| is_rows(v)).cloned().unwrap_or(Value::Null);
+            return format!("{above}{}", table(&rows));
+        }
         Value::Object(map) => {
-            table.set_header(["key", "value"]);
+            grid.set_header(["key", "value"]);
             for (k, v) in map {
-                table.add_row([k.clone(), cell(Some(v))]);
+                grid.add_row([k.clone(), cell(Some(v))]);
             }
         }
         other => return pretty(other),
     }
-    table.to_string()
+    grid.to_string()
+}
+
+fn is_rows(value: &Value) -> bool {
+    value.as_array().is_some_and(|items| !items.is_empty() && items.iter().all(Value::is_object))
 }
 
 fn cell(value: Option<&Value>) -> String {
@@ -81,6 +97,13 @@ fn cell(value: Option<&Value>) -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_page_shows_its_count_and_its_items_as_rows() {
+        let text = table(&serde_json::json!({"count": 2, "info": [{"bk_biz_id": 1}, {"bk_biz_id": 2}]}));
+        assert!(text.starts_with("count: 2\n"), "{text}");
+        assert!(text.contains("bk_biz_id") && !text.contains("info"), "{text}");
+    }
 
     #[test]
     fn a_list_of_objects_is_a_table_with_a_column_per_key_and_jsonl_a_line_per_item() {
