@@ -103,7 +103,7 @@ where
     E::Request: 'static,
 {
     Box::pin(async move {
-        let request = request::<E>(value)?;
+        let request = request::<E>(from_the_first_page::<E>(value))?;
         if context.dry_run {
             return preview::<E>(context, &request);
         }
@@ -115,6 +115,27 @@ where
         }
         Ok(())
     })
+}
+
+/// The request asks for the first page, of the largest size the doc allows, unless it says otherwise: `--all`
+/// needs no `--page.start 0`.
+fn from_the_first_page<E: Paged>(mut value: Value) -> Value {
+    use bkapi::pages::{DEFAULT_PAGE_SIZE, PageRequest};
+    let (object, start, size, first) = match E::PAGING.request {
+        PageRequest::PageObject { field, start, limit } => (Some(field), start, limit, 0),
+        PageRequest::Offset { start, limit } => (None, start, limit, 0),
+        PageRequest::PageNumber { page, size } => (None, page, size, 1),
+    };
+    let Value::Object(map) = &mut value else { return value };
+    let place = match object {
+        Some(field) => map.entry(field).or_insert_with(|| Value::Object(serde_json::Map::new())).as_object_mut(),
+        None => Some(map),
+    };
+    if let Some(place) = place {
+        place.entry(start).or_insert(Value::from(first));
+        place.entry(size).or_insert(Value::from(E::PAGING.max_page_size.unwrap_or(DEFAULT_PAGE_SIZE)));
+    }
+    value
 }
 
 fn preview<E: Endpoint>(context: &Context, request: &E::Request) -> Result<(), Failure> {

@@ -105,7 +105,8 @@ fn all_streams_every_item_of_every_page_one_json_line_each() {
     mock.server.answer::<bkapi::cc::endpoints::SearchBusiness>([page(&[1, 2]), page(&[3])]);
     let output = mock
         .bkapi()
-        .args(["cc", "search-business", "--all", "--page.start", "0", "--page.limit", "2"])
+        // No `--page.start`: `--all` starts at the first page.
+        .args(["cc", "search-business", "--all", "--page.limit", "2"])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));

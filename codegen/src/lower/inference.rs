@@ -10,8 +10,8 @@ use crate::ir::reads_leniently;
 use crate::ir::{Correction, Example, ExampleKind, Type};
 use crate::naming::type_name;
 
-/// Fills in what the doc leaves open from the examples, and settles the contradictions they decide, in example
-/// order. `data_line` is the line of the response's `data` row (0 without one).
+/// Settles the contradictions the examples decide (example by example), then fills in what the doc leaves open
+/// from all the examples together. `data_line` is the line of the response's `data` row (0 without one).
 pub(super) fn settle_by_examples(
     examples: &[Example],
     request: &mut ObjectNode,
