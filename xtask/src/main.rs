@@ -32,7 +32,8 @@ enum Command {
         /// Docs folder (default: `api-docs/` of the workspace).
         #[arg(long)]
         docs: Option<PathBuf>,
-        /// Output folder (default: `generated/src/apis/` of the workspace).
+        /// Output folder (default: `generated/src/apis/` of the workspace). Given, only that folder is written: the
+        /// manifests' features and the command line's tables follow the workspace's own bindings only.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -172,17 +173,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Regen { check, docs, out } => {
             let docs = docs.unwrap_or_else(|| root.join("api-docs"));
+            // The workspace's crates (the command line's tables, both manifests' features) follow only a regen of
+            // the workspace's own bindings: `--out` elsewhere writes that folder and nothing else.
+            let workspace_output = out.is_none();
             let out = out.unwrap_or_else(|| root.join("generated/src/apis"));
             let mode = if check { Mode::Check } else { Mode::Write };
-            let outputs = Outputs { bindings: out, cli: Some(root.join("cli/src/apis")) };
+            let outputs = Outputs { bindings: out, cli: workspace_output.then(|| root.join("cli/src/apis")) };
             let report = regen_into(&docs, &outputs, mode)?;
-            let manifest = root.join("generated/Cargo.toml");
-            if bkapi_codegen::tasks::regen::ensure_features(&report.features, &manifest, mode)? {
-                eprintln!("written: generated/Cargo.toml (features)");
-            }
-            let cli_manifest = root.join("cli/Cargo.toml");
-            if bkapi_codegen::tasks::regen::ensure_forwarded_features(&report.features, &cli_manifest, "bkapi", mode)? {
-                eprintln!("written: cli/Cargo.toml (features)");
+            if workspace_output {
+                let manifest = root.join("generated/Cargo.toml");
+                if bkapi_codegen::tasks::regen::ensure_features(&report.features, &manifest, mode)? {
+                    eprintln!("written: generated/Cargo.toml (features)");
+                }
+                let cli_manifest = root.join("cli/Cargo.toml");
+                if bkapi_codegen::tasks::regen::ensure_forwarded_features(
+                    &report.features,
+                    &cli_manifest,
+                    "bkapi",
+                    mode,
+                )? {
+                    eprintln!("written: cli/Cargo.toml (features)");
+                }
             }
             for w in &report.warnings {
                 eprintln!("{w}");

@@ -2,7 +2,7 @@
 //! [`system_file`] (a system's file and API modules), [`types`] (structs, setters, Rust type names), [`enums`],
 //! [`wire_impls`], [`endpoints`] (markers), [`methods`] (client methods and waiters), [`pages`], [`doc_examples`],
 //! [`rustdoc`], [`mock`] (mock routes); and the other emitters, [`openapi`] and [`cli`] (the command line's
-//! tables). Each file is rendered through syn and prettyplease.
+//! tables). Each file is rendered through syn and prettyplease, an item at a time ([`render`]).
 //!
 //! Invariant: `emit/` reads only the IR (and `naming`); it never imports `read/`, `lower/`, `check/`, the
 //! pipeline or the tasks.
@@ -20,6 +20,7 @@ mod methods;
 mod mock;
 pub mod openapi;
 mod pages;
+mod render;
 mod rustdoc;
 mod system_file;
 mod types;
@@ -51,8 +52,8 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
         .par_iter()
         .map(|system| {
             let path = module_file_name(&system.name);
-            let file = emit_system(system).map_err(|message| Error::Emit { file: path.clone(), message })?;
-            Ok(GeneratedFile { path, content: format!("{HEADER}\n{}", prettyplease::unparse(&file)) })
+            let content = emit_system(system).map_err(|message| Error::Emit { file: path.clone(), message })?;
+            Ok(GeneratedFile { path, content })
         })
         .collect();
     for file in systems {

@@ -62,7 +62,9 @@ pub(super) fn emit_setters(name: &Ident, fields: &[Field], idents: &[Ident], nam
 }
 
 /// `with_setters`: a request's type. A type responses reach is read tolerantly (see `crate::wire::Record`).
-pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> TokenStream {
+/// In parts (the definition, its impls), each rendered on its own: a type of 40,000 fields is a large syntax
+/// tree, and several of them at once a larger one.
+pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> Vec<TokenStream> {
     let name = format_ident!("{}", def.local);
     let doc = doc_text(&def.doc, &format!("`{}`", def.name));
     let origin = format!(" Defined in `{}` at line {}.", def.source, def.line);
@@ -104,7 +106,7 @@ pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> 
             let wire = emit_struct_wire(&name, fields, &idents, &extra, def.in_responses);
             let setters = (with_setters && fields.iter().any(|f| !f.required))
                 .then(|| emit_setters(&name, fields, &idents, names));
-            quote! {
+            let definition = quote! {
                 #doc
                 #[doc = ""]
                 #[doc = #origin]
@@ -115,13 +117,10 @@ pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> 
                     /// reads one); for a response, also which required fields were absent.
                     pub #extra: crate::wire::Extra,
                 }
-                #constructor
-                #builder
-                #setters
-                #wire
-            }
+            };
+            [Some(definition), constructor, builder, setters, Some(wire)].into_iter().flatten().collect()
         }
-        TypeKind::Enum { values, open, repr } => emit_enum(&name, &doc, &origin, values, *open, *repr),
+        TypeKind::Enum { values, open, repr } => vec![emit_enum(&name, &doc, &origin, values, *open, *repr)],
     }
 }
 

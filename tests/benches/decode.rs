@@ -1,0 +1,204 @@
+//! `cargo bench -p bkapi-tests --bench decode`: large responses decoded through the generated types, against
+//! serde's derive on the same shapes and against parsing into a `serde_json::Value` alone, in one run
+//! (medians, interleaved so that all three see the same machine). Reported as ratios; nothing asserts a time.
+//!
+//! - CMDB `cc.list_biz_hosts`: 20,000 hosts, each with the 5 fields its doc tables;
+//! - JOB v3 `get_job_instance_ip_log`: one host's 10 MB script log;
+//! - SOPS `get_task_status`: a task tree 3 typed levels deep (50 × 40 × 25 nodes), deeper levels untyped in both.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+const RUNS: usize = 15;
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HostPage {
+    count: Option<i64>,
+    info: Option<Vec<Host>>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct Host {
+    bk_os_type: Option<String>,
+    bk_mac: Option<String>,
+    bk_host_innerip: Option<String>,
+    bk_host_id: Option<i64>,
+    bk_cloud_id: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct IpLog {
+    bk_host_id: Option<i64>,
+    bk_cloud_id: Option<i64>,
+    ip: Option<String>,
+    log_type: Option<i64>,
+    log_content: Option<String>,
+    file_logs: Option<Vec<Value>>,
+}
+
+/// One node of a SOPS task tree; `Children` is the next level's type (the last typed level keeps a map of
+/// JSON, as the generated `GetTaskStatusChildren` does).
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct TaskNode<Children> {
+    id: Option<String>,
+    name: Option<String>,
+    state: Option<String>,
+    start_time: Option<String>,
+    finish_time: Option<String>,
+    state_refresh_at: Option<String>,
+    elapsed_time: Option<i64>,
+    retry: Option<i64>,
+    skip: Option<bool>,
+    error_ignorable: Option<bool>,
+    version: Option<String>,
+    children: Option<BTreeMap<String, Children>>,
+}
+
+type TaskTree = TaskNode<TaskNode<TaskNode<Value>>>;
+
+fn host_page() -> Value {
+    let info: Vec<Value> = (0..20_000)
+        .map(|i| {
+            json!({
+                "bk_os_type": "1",
+                "bk_mac": format!("00:16:3e:{:02x}:{:02x}:{:02x}", i % 256, (i / 256) % 256, i % 7),
+                "bk_host_innerip": format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256),
+                "bk_host_id": 1000 + i,
+                "bk_cloud_id": i % 3,
+            })
+        })
+        .collect();
+    json!({"count": 20_000, "info": info})
+}
+
+fn ip_log() -> Value {
+    let line = "[2026-12-05 10:00:00] Disk usage: /dev/vda1 40G 12G 28G 30% / \n";
+    let log = line.repeat(10 * 1024 * 1024 / line.len());
+    json!({"bk_host_id": 101, "bk_cloud_id": 0, "ip": "10.0.0.1", "log_type": 1, "log_content": log})
+}
+
+fn task_node(id: String, children: Value) -> Value {
+    json!({
+        "id": id, "name": format!("node {id}"), "state": "FINISHED", "start_time": "2026-12-05 10:00:00 +0800",
+        "finish_time": "2026-12-05 10:00:07 +0800", "state_refresh_at": "2026-12-05T02:00:07Z", "elapsed_time": 7,
+        "retry": 0, "skip": false, "error_ignorable": false, "version": "v1", "children": children,
+    })
+}
+
+fn task_tree() -> Value {
+    let level = |prefix: &str, count: usize, children: &dyn Fn(&str) -> Value| -> Value {
+        (0..count)
+            .map(|i| format!("{prefix}n{i}"))
+            .map(|id| (id.clone(), task_node(id.clone(), children(&id))))
+            .collect()
+    };
+    let leaves = |p: &str| level(p, 25, &|_| json!({}));
+    let middle = |p: &str| level(p, 40, &leaves);
+    task_node("root".into(), level("", 50, &middle))
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+fn time<T>(bytes: &[u8], decode: impl Fn(&[u8]) -> serde_json::Result<T>) -> Duration {
+    let start = Instant::now();
+    let value = decode(bytes);
+    let took = start.elapsed();
+    drop(std::hint::black_box(value));
+    took
+}
+
+/// How much of an answer bkapi's decode (first) and serde's derive (second) kept.
+type Kept<B, D> = (fn(&B) -> usize, fn(&D) -> usize);
+
+/// bkapi's type `B` and serde's derive `D` on the same bytes, and `Value` alone. `read` says how much of the
+/// answer each kept (items, bytes): both must keep it all, or the comparison would time a decode that drops data.
+fn compare<B: DeserializeOwned, D: DeserializeOwned>(what: &str, value: &Value, read: Kept<B, D>, expected: usize) {
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    let decoded = |kept: Option<usize>| kept.unwrap_or_else(|| panic!("{what}: the benchmark's JSON does not decode"));
+    let ours = decoded(serde_json::from_slice::<B>(&bytes).ok().map(|b| read.0(&b)));
+    let theirs = decoded(serde_json::from_slice::<D>(&bytes).ok().map(|d| read.1(&d)));
+    assert_eq!((ours, theirs), (expected, expected), "{what}: what each decode kept");
+    let (mut ours, mut derived, mut values) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..=RUNS {
+        let (b, d, v) = (
+            time(&bytes, |b| serde_json::from_slice::<B>(b)),
+            time(&bytes, |b| serde_json::from_slice::<D>(b)),
+            time(&bytes, |b| serde_json::from_slice::<Value>(b)),
+        );
+        // The first round warms caches and the allocator.
+        if run > 0 {
+            ours.push(b);
+            derived.push(d);
+            values.push(v);
+        }
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let (b, d, v) = (median(ours), median(derived), median(values));
+    println!(
+        "decode {what} ({:.1} MB): bkapi {:.1} ms, serde derive {:.1} ms, Value alone {:.1} ms; bkapi ÷ derive = \
+         {:.2} (median of {RUNS})",
+        bytes.len() as f64 / 1e6,
+        ms(b),
+        ms(d),
+        ms(v),
+        b.as_secs_f64() / d.as_secs_f64().max(1e-9)
+    );
+}
+
+fn main() {
+    // `cargo test --benches` runs bench targets with `--bench`-less arguments; only `cargo bench` measures.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    // Hosts with their id, and none if the page kept a key aside (`extra`) that the derive would read.
+    fn hosts(info: Option<usize>, extra: usize) -> usize {
+        info.unwrap_or(0) * usize::from(extra == 0)
+    }
+    compare::<bkapi::cc::ListBizHostsResponse, HostPage>(
+        "cc.list_biz_hosts, 20,000 hosts",
+        &host_page(),
+        (
+            |b| hosts(b.info.as_ref().map(|i| i.iter().filter(|h| h.bk_host_id.is_some()).count()), b.extra.len()),
+            |d| hosts(d.info.as_ref().map(|i| i.iter().filter(|h| h.bk_host_id.is_some()).count()), 0),
+        ),
+        20_000,
+    );
+    let log = ip_log();
+    let log_bytes = log["log_content"].as_str().map_or(0, str::len);
+    compare::<bkapi::jobv3::GetJobInstanceIpLogResponse, IpLog>(
+        "jobv3.get_job_instance_ip_log, 10 MB log",
+        &log,
+        (|b| b.log_content.as_ref().map_or(0, String::len), |d| d.log_content.as_ref().map_or(0, String::len)),
+        log_bytes,
+    );
+    compare::<bkapi::sops::GetTaskStatusResponse, TaskTree>(
+        "sops.get_task_status, 50,000-node tree",
+        &task_tree(),
+        (
+            |b| {
+                let top = b.children.iter().flatten();
+                top.flat_map(|(_, c)| c.children.iter().flatten())
+                    .map(|(_, c)| c.children.as_ref().map_or(0, |m| m.len()))
+                    .sum()
+            },
+            |d| {
+                let top = d.children.iter().flatten();
+                top.flat_map(|(_, c)| c.children.iter().flatten())
+                    .map(|(_, c)| c.children.as_ref().map_or(0, |m| m.len()))
+                    .sum()
+            },
+        ),
+        50 * 40 * 25,
+    );
+}
