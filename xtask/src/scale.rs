@@ -3,9 +3,9 @@
 //! Generated docs: one table of 1k, 10k and 100k plain rows; one of 1k, 10k and 40k rows each with a value list
 //! (`|f1|int|是|字段 1：1: a, 2: b|`: an enum per row); chains of 100, 1k and 10k nested sections (beyond
 //! `MAX_NESTED_SECTIONS` they are reported, not read). Each case runs in a child process of its own, so its
-//! peak memory (`VmHWM` of `/proc/self/status`, Linux) is its own. Reported: time, time per row or section,
-//! peak memory, and the cost per item of the largest case over the smallest's (linear is about 1, less is
-//! better: sections past the nesting limit are not read).
+//! peak memory (`VmHWM` of `/proc/self/status`, Linux) is its own. Reported: time and peak memory, each per row
+//! or section, peak memory as a multiple of the doc's size, and per item the largest case over the smallest's,
+//! for time and for memory (linear is about 1, less is better: sections past the nesting limit are not read).
 //! Nothing here asserts a time.
 
 use std::fs;
