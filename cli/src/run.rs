@@ -97,6 +97,22 @@ where
     })
 }
 
+/// One page of a paged `E`: a request that gives the page's size but not its start asks for the first page
+/// (`--page.limit 10` alone is the first ten).
+pub(crate) fn call_paged<E: Paged>(context: &Context, mut value: Value) -> Running<'_>
+where
+    E::Request: 'static,
+    E::Response: 'static,
+{
+    let fields = paging_fields::<E>();
+    if let Some(place) = page_place(&mut value, fields.object, false)
+        && place.contains_key(fields.size)
+    {
+        place.entry(fields.start).or_insert(Value::from(fields.first));
+    }
+    call::<E>(context, value)
+}
+
 /// Every item of every page of `E`, one JSON line each as they come (`--all`).
 pub(crate) fn all<E: Paged>(context: &Context, value: Value) -> Running<'_>
 where
@@ -120,22 +136,50 @@ where
 /// The request asks for the first page, of the largest size the doc allows, unless it says otherwise: `--all`
 /// needs no `--page.start 0`.
 fn from_the_first_page<E: Paged>(mut value: Value) -> Value {
-    use bkapi::pages::{DEFAULT_PAGE_SIZE, PageRequest};
-    let (object, start, size, first) = match E::PAGING.request {
-        PageRequest::PageObject { field, start, limit } => (Some(field), start, limit, 0),
-        PageRequest::Offset { start, limit } => (None, start, limit, 0),
-        PageRequest::PageNumber { page, size } => (None, page, size, 1),
-    };
-    let Value::Object(map) = &mut value else { return value };
-    let place = match object {
-        Some(field) => map.entry(field).or_insert_with(|| Value::Object(serde_json::Map::new())).as_object_mut(),
-        None => Some(map),
-    };
-    if let Some(place) = place {
-        place.entry(start).or_insert(Value::from(first));
-        place.entry(size).or_insert(Value::from(E::PAGING.max_page_size.unwrap_or(DEFAULT_PAGE_SIZE)));
+    let fields = paging_fields::<E>();
+    let size = E::PAGING.max_page_size.unwrap_or(bkapi::pages::DEFAULT_PAGE_SIZE);
+    if let Some(place) = page_place(&mut value, fields.object, true) {
+        place.entry(fields.start).or_insert(Value::from(fields.first));
+        place.entry(fields.size).or_insert(Value::from(size));
     }
     value
+}
+
+/// Where a paged API's request says which page it wants.
+struct PagingFields {
+    /// The object holding start and size (`page`), or `None` when they are the request's own fields.
+    object: Option<&'static str>,
+    start: &'static str,
+    size: &'static str,
+    /// The first page's start: offset 0, or page number 1.
+    first: i64,
+}
+
+fn paging_fields<E: Paged>() -> PagingFields {
+    use bkapi::pages::PageRequest;
+    match E::PAGING.request {
+        PageRequest::PageObject { field, start, limit } => {
+            PagingFields { object: Some(field), start, size: limit, first: 0 }
+        }
+        PageRequest::Offset { start, limit } => PagingFields { object: None, start, size: limit, first: 0 },
+        PageRequest::PageNumber { page, size } => PagingFields { object: None, start: page, size, first: 1 },
+    }
+}
+
+/// The object of `value` where the paging fields go (`create`: make the page object when the request has none).
+fn page_place<'v>(
+    value: &'v mut Value,
+    object: Option<&str>,
+    create: bool,
+) -> Option<&'v mut serde_json::Map<String, Value>> {
+    let Value::Object(map) = value else { return None };
+    match object {
+        None => Some(map),
+        Some(field) if create => {
+            map.entry(field).or_insert_with(|| Value::Object(serde_json::Map::new())).as_object_mut()
+        }
+        Some(field) => map.get_mut(field).and_then(Value::as_object_mut),
+    }
 }
 
 fn preview<E: Endpoint>(context: &Context, request: &E::Request) -> Result<(), Failure> {

@@ -65,7 +65,8 @@ fn an_esb_call_sends_typed_flags_at_their_places_and_prints_the_data() {
     let mock = Mock::start();
     let output = mock
         .bkapi()
-        .args(["cc", "search-business", "--fields", "bk_biz_id,bk_biz_name", "--page.start", "0", "--page.limit", "10"])
+        // No `--page.start`: a page's size alone asks for the first page.
+        .args(["cc", "search-business", "--fields", "bk_biz_id,bk_biz_name", "--page.limit", "10"])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
@@ -77,6 +78,7 @@ fn an_esb_call_sends_typed_flags_at_their_places_and_prints_the_data() {
     assert_eq!(path, "/api/c/compapi/v2/cc/search_business/");
     assert_eq!(body["fields"], json!(["bk_biz_id", "bk_biz_name"]));
     assert_eq!(body["page"]["limit"], json!(10), "an integer, not text: {body}");
+    assert_eq!(body["page"]["start"], json!(0), "the first page: {body}");
     assert_eq!(body["bk_username"], json!("admin"));
 }
 

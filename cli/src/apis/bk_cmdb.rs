@@ -2931,7 +2931,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"disable_counter\": true,\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\",\n    \"bk_host_innerip\",\n    \"bk_host_name\"\n  ],\n  \"id\": \"XXXXXXXX\",\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ExecuteDynamicGroup>,
+            call: crate::run::call_paged::<
+                bkapi::bk_cmdb::endpoints::ExecuteDynamicGroup,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_cmdb::endpoints::ExecuteDynamicGroup>,
             ),
@@ -3112,7 +3114,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 5,\n  \"bk_module_ids\": [\n    65,\n    68\n  ],\n  \"bk_service_template_ids\": [\n    48,\n    49\n  ],\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_cmdb::endpoints::FindHostByServiceTemplate,
             >,
             pages: Some(
@@ -3199,7 +3201,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 5,\n  \"bk_set_ids\": [\n    13,\n    14\n  ],\n  \"bk_set_template_ids\": [\n    1,\n    3\n  ],\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::FindHostBySetTemplate>,
+            call: crate::run::call_paged::<
+                bkapi::bk_cmdb::endpoints::FindHostBySetTemplate,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_cmdb::endpoints::FindHostBySetTemplate>,
             ),
@@ -3275,7 +3279,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 5,\n  \"bk_inst_id\": 10,\n  \"bk_obj_id\": \"xxx\",\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::FindHostByTopo>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::FindHostByTopo>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::FindHostByTopo>),
         },
         crate::spec::Api {
@@ -3358,7 +3362,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"bk_inst_ids\": [\n    10,\n    11\n  ],\n  \"bk_obj_id\": \"province\",\n  \"fields\": [\n    \"bk_module_id\",\n    \"bk_host_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_cmdb::endpoints::FindHostRelationsWithTopo,
             >,
             pages: Some(
@@ -3436,7 +3440,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"bk_host_ids\": [\n    25,\n    26\n  ],\n  \"bk_module_ids\": [\n    23,\n    24\n  ],\n  \"bk_set_ids\": [\n    1,\n    2\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::FindHostTopoRelation>,
+            call: crate::run::call_paged::<
+                bkapi::bk_cmdb::endpoints::FindHostTopoRelation,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_cmdb::endpoints::FindHostTopoRelation>,
             ),
@@ -3709,7 +3715,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"bk_module_ids\": [\n    1,\n    2,\n    3\n  ],\n  \"host_fields\": [\n    \"bk_host_innerip\",\n    \"bk_host_id\"\n  ],\n  \"module_fields\": [\n    \"bk_module_id\",\n    \"bk_module_name\"\n  ],\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::FindModuleHostRelation>,
+            call: crate::run::call_paged::<
+                bkapi::bk_cmdb::endpoints::FindModuleHostRelation,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_cmdb::endpoints::FindModuleHostRelation>,
             ),
@@ -3785,7 +3793,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"bk_service_template_ids\": [\n    3,\n    4\n  ],\n  \"bk_set_ids\": [\n    1,\n    2\n  ],\n  \"fields\": [\n    \"bk_module_id\",\n    \"bk_module_name\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::FindModuleWithRelation>,
+            call: crate::run::call_paged::<
+                bkapi::bk_cmdb::endpoints::FindModuleWithRelation,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_cmdb::endpoints::FindModuleWithRelation>,
             ),
@@ -4166,7 +4176,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 3,\n  \"bk_module_ids\": [\n    54,\n    56\n  ],\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\",\n    \"bk_host_innerip\",\n    \"bk_os_type\",\n    \"bk_mac\"\n  ],\n  \"host_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_host_innerip\",\n        \"operator\": \"equal\",\n        \"value\": \"127.0.0.1\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_os_type\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              \"3\"\n            ]\n          },\n          {\n            \"field\": \"bk_cloud_id\",\n            \"operator\": \"equal\",\n            \"value\": 0\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_host_id\",\n    \"start\": 0\n  },\n  \"set_cond\": [\n    {\n      \"field\": \"bk_set_name\",\n      \"operator\": \"$eq\",\n      \"value\": \"set1\"\n    }\n  ]\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListBizHosts>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListBizHosts>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListBizHosts>),
         },
         crate::spec::Api {
@@ -4276,7 +4286,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 3,\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\",\n    \"bk_host_innerip\",\n    \"bk_os_type\",\n    \"bk_mac\"\n  ],\n  \"host_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_host_innerip\",\n        \"operator\": \"equal\",\n        \"value\": \"127.0.0.1\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_os_type\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              \"3\"\n            ]\n          },\n          {\n            \"field\": \"bk_cloud_id\",\n            \"operator\": \"equal\",\n            \"value\": 0\n          }\n        ]\n      }\n    ]\n  },\n  \"module_property_filter\": {\n    \"condition\": \"OR\",\n    \"rules\": [\n      {\n        \"field\": \"bk_module_name\",\n        \"operator\": \"equal\",\n        \"value\": \"test\"\n      },\n      {\n        \"condition\": \"AND\",\n        \"rules\": [\n          {\n            \"field\": \"bk_module_id\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              1,\n              2,\n              3\n            ]\n          },\n          {\n            \"field\": \"bk_module_type\",\n            \"operator\": \"equal\",\n            \"value\": \"1\"\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  },\n  \"set_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_set_name\",\n        \"operator\": \"not_equal\",\n        \"value\": \"test\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_set_id\",\n            \"operator\": \"in\",\n            \"value\": [\n              1,\n              2,\n              3\n            ]\n          },\n          {\n            \"field\": \"bk_service_status\",\n            \"operator\": \"equal\",\n            \"value\": \"1\"\n          }\n        ]\n      }\n    ]\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListBizHostsTopo>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListBizHostsTopo>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListBizHostsTopo>),
         },
         crate::spec::Api {
@@ -4471,7 +4481,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_set_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_biz_set_id\",\n        \"operator\": \"equal\",\n        \"value\": 10\n      },\n      {\n        \"field\": \"bk_biz_maintainer\",\n        \"operator\": \"equal\",\n        \"value\": \"admin\"\n      }\n    ]\n  },\n  \"fields\": [\n    \"bk_biz_id\"\n  ],\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 500,\n    \"sort\": \"bk_biz_set_id\",\n    \"start\": 0\n  },\n  \"time_condition\": {\n    \"oper\": \"and\",\n    \"rules\": [\n      {\n        \"end\": \"2021-05-14 01:00:00\",\n        \"field\": \"create_time\",\n        \"start\": \"2021-05-13 01:00:00\"\n      }\n    ]\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListBusinessSet>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListBusinessSet>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListBusinessSet>),
         },
         crate::spec::Api {
@@ -4785,7 +4795,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\",\n    \"bk_host_innerip\",\n    \"bk_os_type\",\n    \"bk_mac\"\n  ],\n  \"host_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_host_innerip\",\n        \"operator\": \"equal\",\n        \"value\": \"127.0.0.1\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_os_type\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              \"3\"\n            ]\n          },\n          {\n            \"field\": \"bk_cloud_id\",\n            \"operator\": \"equal\",\n            \"value\": 0\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"limit\": 3,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListHostsWithoutBiz>,
+            call: crate::run::call_paged::<
+                bkapi::bk_cmdb::endpoints::ListHostsWithoutBiz,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_cmdb::endpoints::ListHostsWithoutBiz>,
             ),
@@ -4879,7 +4891,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"scheduling_engine\",\n        \"operator\": \"equal\",\n        \"value\": \"k8s\"\n      },\n      {\n        \"field\": \"version\",\n        \"operator\": \"equal\",\n        \"value\": \"1.1.0\"\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": true,\n    \"limit\": 0,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListKubeCluster>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListKubeCluster>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListKubeCluster>),
         },
         crate::spec::Api {
@@ -4980,7 +4992,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 4,\n  \"bk_pod_id\": 4,\n  \"fields\": [\n    \"name\",\n    \"container_uid\"\n  ],\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"name\",\n        \"operator\": \"not_equal\",\n        \"value\": \"container1\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"container_uid\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              \"xxxxxx\"\n            ]\n          },\n          {\n            \"field\": \"image\",\n            \"operator\": \"equal\",\n            \"value\": \"xxx\"\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 10,\n    \"sort\": \"name\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListKubeContainer>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListKubeContainer>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListKubeContainer>),
         },
         crate::spec::Api {
@@ -5072,7 +5084,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 3,\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_cluster_id\",\n        \"operator\": \"equal\",\n        \"value\": 1\n      },\n      {\n        \"field\": \"name\",\n        \"operator\": \"equal\",\n        \"value\": \"test\"\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": true\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListKubeNamespace>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListKubeNamespace>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListKubeNamespace>),
         },
         crate::spec::Api {
@@ -5164,7 +5176,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"filter\": {\n    \"condition\": \"OR\",\n    \"rules\": [\n      {\n        \"field\": \"id\",\n        \"operator\": \"equal\",\n        \"value\": 10\n      },\n      {\n        \"field\": \"bk_cluster_id\",\n        \"operator\": \"equal\",\n        \"value\": 10\n      },\n      {\n        \"field\": \"hostname\",\n        \"operator\": \"equal\",\n        \"value\": \"name\"\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListKubeNode>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListKubeNode>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListKubeNode>),
         },
         crate::spec::Api {
@@ -5256,7 +5268,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 4,\n  \"fields\": [\n    \"name\",\n    \"priority\"\n  ],\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"name\",\n        \"operator\": \"not_equal\",\n        \"value\": \"pod1\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"priority\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              2,\n              6\n            ]\n          },\n          {\n            \"field\": \"qos_class\",\n            \"operator\": \"equal\",\n            \"value\": \"Burstable\"\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 10,\n    \"sort\": \"name\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListKubePod>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListKubePod>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListKubePod>),
         },
         crate::spec::Api {
@@ -5357,7 +5369,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 3,\n  \"fields\": [\n    \"name\"\n  ],\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"cluster_uid\",\n        \"operator\": \"equal\",\n        \"value\": \"1\"\n      },\n      {\n        \"field\": \"namespace\",\n        \"operator\": \"equal\",\n        \"value\": \"namespace1\"\n      },\n      {\n        \"field\": \"name\",\n        \"operator\": \"equal\",\n        \"value\": \"test\"\n      }\n    ]\n  },\n  \"kind\": \"deployment\",\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 10,\n    \"sort\": \"name\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListKubeWorkload>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListKubeWorkload>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListKubeWorkload>),
         },
         crate::spec::Api {
@@ -5563,7 +5575,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"id\",\n        \"operator\": \"equal\",\n        \"value\": 1\n      },\n      {\n        \"field\": \"bk_status\",\n        \"operator\": \"equal\",\n        \"value\": \"enable\"\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": true\n  },\n  \"time_condition\": {\n    \"oper\": \"and\",\n    \"rules\": [\n      {\n        \"end\": \"2021-05-14 01:00:00\",\n        \"field\": \"create_time\",\n        \"start\": \"2021-05-13 01:00:00\"\n      }\n    ]\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListProject>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListProject>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListProject>),
         },
         crate::spec::Api {
@@ -5700,7 +5712,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_obj_id\": \"host\",\n  \"bk_property_id\": \"disk\",\n  \"fields\": [\n    \"name\",\n    \"description\"\n  ],\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"name\",\n        \"operator\": \"not_equal\",\n        \"value\": \"test\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"operator\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              \"me\"\n            ]\n          },\n          {\n            \"field\": \"bk_inst_id\",\n            \"operator\": \"equal\",\n            \"value\": 123\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 2,\n    \"sort\": \"name\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListQuotedInst>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListQuotedInst>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListQuotedInst>),
         },
         crate::spec::Api {
@@ -5877,7 +5889,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"bk_host_ids\": [\n    26,\n    10\n  ],\n  \"bk_module_id\": 56,\n  \"page\": {\n    \"limit\": 1,\n    \"start\": 0\n  },\n  \"search_key\": \"\",\n  \"selectors\": [\n    {\n      \"key\": \"key1\",\n      \"operator\": \"notin\",\n      \"values\": [\n        \"value1\"\n      ]\n    },\n    {\n      \"key\": \"key1\",\n      \"operator\": \"in\",\n      \"values\": [\n        \"value1\",\n        \"value2\"\n      ]\n    }\n  ]\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListServiceInstance>,
+            call: crate::run::call_paged::<
+                bkapi::bk_cmdb::endpoints::ListServiceInstance,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_cmdb::endpoints::ListServiceInstance>,
             ),
@@ -5935,7 +5949,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"bk_host_id\": 26,\n  \"page\": {\n    \"limit\": 1,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_cmdb::endpoints::ListServiceInstanceByHost,
             >,
             pages: Some(
@@ -5995,7 +6009,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  },\n  \"set_template_id\": 1\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_cmdb::endpoints::ListServiceInstanceBySetTemplate,
             >,
             pages: Some(
@@ -6093,7 +6107,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"bk_host_list\": [\n    11,\n    12\n  ],\n  \"bk_module_id\": 8,\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  },\n  \"selectors\": [\n    {\n      \"key\": \"key1\",\n      \"operator\": \"notin\",\n      \"values\": [\n        \"value1\"\n      ]\n    }\n  ],\n  \"service_instance_ids\": [\n    49\n  ]\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_cmdb::endpoints::ListServiceInstanceDetail,
             >,
             pages: Some(
@@ -6189,7 +6203,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"is_exact\": true,\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"-name\",\n    \"start\": 0\n  },\n  \"search\": \"test2\",\n  \"service_category_id\": 1,\n  \"service_template_ids\": [\n    5,\n    6\n  ]\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListServiceTemplate>,
+            call: crate::run::call_paged::<
+                bkapi::bk_cmdb::endpoints::ListServiceTemplate,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_cmdb::endpoints::ListServiceTemplate>,
             ),
@@ -6256,7 +6272,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 10,\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"-name\",\n    \"start\": 0\n  },\n  \"set_template_ids\": [\n    1,\n    11\n  ]\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::ListSetTemplate>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::ListSetTemplate>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::ListSetTemplate>),
         },
         crate::spec::Api {
@@ -6540,7 +6556,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"biz_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_biz_maintainer\",\n        \"operator\": \"equal\",\n        \"value\": \"admin\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_biz_name\",\n            \"operator\": \"in\",\n            \"value\": [\n              \"test\"\n            ]\n          },\n          {\n            \"field\": \"bk_biz_id\",\n            \"operator\": \"equal\",\n            \"value\": 1\n          }\n        ]\n      }\n    ]\n  },\n  \"fields\": [\n    \"bk_biz_id\",\n    \"bk_biz_name\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"\",\n    \"start\": 0\n  },\n  \"time_condition\": {\n    \"oper\": \"and\",\n    \"rules\": [\n      {\n        \"end\": \"2021-05-14 01:00:00\",\n        \"field\": \"create_time\",\n        \"start\": \"2021-05-13 01:00:00\"\n      }\n    ]\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::SearchBusiness>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::SearchBusiness>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::SearchBusiness>),
         },
         crate::spec::Api {
@@ -6615,7 +6631,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"condition\": {\n    \"bk_cloud_id\": 12,\n    \"bk_cloud_name\": \"aws\"\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::SearchCloudArea>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::SearchCloudArea>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::SearchCloudArea>),
         },
         crate::spec::Api {
@@ -6698,7 +6714,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"condition\": {\n    \"name\": \"my-dynamic-group\"\n  },\n  \"disable_counter\": true,\n  \"page\": {\n    \"limit\": 200,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::SearchDynamicGroup>,
+            call: crate::run::call_paged::<
+                bkapi::bk_cmdb::endpoints::SearchDynamicGroup,
+            >,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::SearchDynamicGroup>),
         },
         crate::spec::Api {
@@ -6846,7 +6864,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_obj_id\": \"bk_switch\",\n  \"condition\": {\n    \"user\": [\n      {\n        \"field\": \"operator\",\n        \"operator\": \"$regex\",\n        \"value\": \"admin\"\n      }\n    ]\n  },\n  \"fields\": {\n    \"bk_switch\": [\n      \"bk_asset_id\",\n      \"bk_inst_id\",\n      \"bk_inst_name\",\n      \"bk_obj_id\"\n    ]\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_inst_id\",\n    \"start\": 0\n  },\n  \"time_condition\": {\n    \"oper\": \"and\",\n    \"rules\": [\n      {\n        \"end\": \"2021-05-14 01:00:00\",\n        \"field\": \"create_time\",\n        \"start\": \"2021-05-13 01:00:00\"\n      }\n    ]\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::SearchInst>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::SearchInst>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::SearchInst>),
         },
         crate::spec::Api {
@@ -6969,7 +6987,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"condition\": {\n    \"association_obj_id\": \"host\",\n    \"bk_inst_id\": 12,\n    \"bk_obj_id\": \"bk_switch\",\n    \"is_target_object\": true\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_cmdb::endpoints::SearchInstAsstObjectInstBaseInfo,
             >,
             pages: Some(
@@ -7067,7 +7085,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_obj_id\": \"bk_switch\",\n  \"condition\": {\n    \"bk_inst_name\": \"aaa\"\n  },\n  \"fields\": [\n    \"bk_asset_id\",\n    \"bk_inst_id\",\n    \"bk_inst_name\",\n    \"bk_obj_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_inst_id\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::SearchInstByObject>,
+            call: crate::run::call_paged::<
+                bkapi::bk_cmdb::endpoints::SearchInstByObject,
+            >,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::SearchInstByObject>),
         },
         crate::spec::Api {
@@ -7262,7 +7282,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"condition\": {\n    \"bk_module_name\": \"test\"\n  },\n  \"fields\": [\n    \"bk_module_name\",\n    \"bk_set_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::SearchModule>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::SearchModule>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::SearchModule>),
         },
         crate::spec::Api {
@@ -7706,7 +7726,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"fields\": [\n    \"bk_set_name\"\n  ],\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_set_name\",\n        \"operator\": \"equal\",\n        \"value\": \"test\"\n      }\n    ]\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_set_name\",\n    \"start\": 0\n  },\n  \"time_condition\": {\n    \"oper\": \"and\",\n    \"rules\": [\n      {\n        \"end\": \"2021-05-14 01:00:00\",\n        \"field\": \"create_time\",\n        \"start\": \"2021-05-13 01:00:00\"\n      }\n    ]\n  }\n}",
-            call: crate::run::call::<bkapi::bk_cmdb::endpoints::SearchSet>,
+            call: crate::run::call_paged::<bkapi::bk_cmdb::endpoints::SearchSet>,
             pages: Some(crate::run::all::<bkapi::bk_cmdb::endpoints::SearchSet>),
         },
         crate::spec::Api {

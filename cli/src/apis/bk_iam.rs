@@ -888,7 +888,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_iam::endpoints::ManagementGradeManagerGroups,
             >,
             pages: Some(
@@ -1155,7 +1155,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "",
-            call: crate::run::call::<bkapi::bk_iam::endpoints::ManagementGroupMembers>,
+            call: crate::run::call_paged::<
+                bkapi::bk_iam::endpoints::ManagementGroupMembers,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_iam::endpoints::ManagementGroupMembers>,
             ),
@@ -4106,7 +4108,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_iam::endpoints::V2ManagementGradeManagerListGroups,
             >,
             pages: Some(
@@ -4177,7 +4179,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_iam::endpoints::V2ManagementGradeManagerListSubjectTemplates,
             >,
             pages: Some(
@@ -4328,7 +4330,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "",
-            call: crate::run::call::<bkapi::bk_iam::endpoints::V2ManagementGroupMembers>,
+            call: crate::run::call_paged::<
+                bkapi::bk_iam::endpoints::V2ManagementGroupMembers,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_iam::endpoints::V2ManagementGroupMembers>,
             ),
@@ -4930,7 +4934,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_iam::endpoints::V2ManagementSubsetManagerListGroups,
             >,
             pages: Some(

@@ -1701,7 +1701,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_log_search::endpoints::ListDatabusCollectors,
             >,
             pages: Some(

@@ -2886,7 +2886,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"page\": 1,\n  \"page_size\": 3\n}",
-            call: crate::run::call::<bkapi::bk_monitor::endpoints::CustomTimeSeries>,
+            call: crate::run::call_paged::<
+                bkapi::bk_monitor::endpoints::CustomTimeSeries,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_monitor::endpoints::CustomTimeSeries>,
             ),
@@ -6853,7 +6855,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"page\": 1\n}",
-            call: crate::run::call::<bkapi::bk_monitor::endpoints::ListCalendar>,
+            call: crate::run::call_paged::<bkapi::bk_monitor::endpoints::ListCalendar>,
             pages: Some(crate::run::all::<bkapi::bk_monitor::endpoints::ListCalendar>),
         },
         crate::spec::Api {
@@ -7133,7 +7135,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bcs_cluster_ids\": [\n    \"BCS-K8S-00000\",\n    \"BCS-K8S-00001\"\n  ],\n  \"bk_biz_id\": 2,\n  \"conditions\": [\n    {\n      \"key\": \"namespace\",\n      \"method\": \"eq\",\n      \"value\": [\n        \"ns1\",\n        \"ns2\"\n      ]\n    },\n    {\n      \"key\": \"workload_type\",\n      \"method\": \"eq\",\n      \"value\": [\n        \"Deployment\"\n      ]\n    }\n  ],\n  \"page\": 1,\n  \"page_size\": 500,\n  \"query_string\": \"gamesvr\",\n  \"resource_type\": \"workload_name\"\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_monitor::endpoints::ListK8sResourceCandidates,
             >,
             pages: Some(
@@ -7353,7 +7355,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "",
-            call: crate::run::call::<bkapi::bk_monitor::endpoints::ListSubscribe>,
+            call: crate::run::call_paged::<bkapi::bk_monitor::endpoints::ListSubscribe>,
             pages: Some(crate::run::all::<bkapi::bk_monitor::endpoints::ListSubscribe>),
         },
         crate::spec::Api {
@@ -10064,7 +10066,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": \"2\",\n  \"page\": 1,\n  \"page_size\": 10\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_monitor::endpoints::MetadataListBkBaseRtInfoByBizId,
             >,
             pages: Some(
@@ -10108,7 +10110,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"cluster_type\": \"elasticsearch\",\n  \"page\": 1,\n  \"page_size\": 10\n}",
-            call: crate::run::call::<bkapi::bk_monitor::endpoints::MetadataListClusters>,
+            call: crate::run::call_paged::<
+                bkapi::bk_monitor::endpoints::MetadataListClusters,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_monitor::endpoints::MetadataListClusters>,
             ),
@@ -10355,7 +10359,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"page\": 1,\n  \"page_size\": 10,\n  \"space_type_id\": \"bkcc\"\n}",
-            call: crate::run::call::<bkapi::bk_monitor::endpoints::MetadataListSpaces>,
+            call: crate::run::call_paged::<
+                bkapi::bk_monitor::endpoints::MetadataListSpaces,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_monitor::endpoints::MetadataListSpaces>,
             ),
@@ -11612,7 +11618,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"conditions\": [\n    {\n      \"key\": \"name\",\n      \"search_type\": \"fuzzy\",\n      \"values\": [\n        \"cpu\",\n        \"memory\"\n      ]\n    },\n    {\n      \"key\": \"field_config_unit\",\n      \"values\": [\n        \"ms\",\n        \"percent\"\n      ]\n    },\n    {\n      \"key\": \"scope_id\",\n      \"values\": [\n        \"1\",\n        \"2\"\n      ]\n    }\n  ],\n  \"group_id\": 123,\n  \"order_by\": \"-update_time\",\n  \"page\": 1,\n  \"page_size\": 10\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_monitor::endpoints::MetadataQueryTimeSeriesMetric,
             >,
             pages: Some(
@@ -13337,7 +13343,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"page\": 1,\n  \"page_size\": 100\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_monitor::endpoints::QueryCustomEventGroup,
             >,
             pages: Some(
@@ -15331,7 +15337,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2\n}",
-            call: crate::run::call::<bkapi::bk_monitor::endpoints::SearchActionConfig>,
+            call: crate::run::call_paged::<
+                bkapi::bk_monitor::endpoints::SearchActionConfig,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_monitor::endpoints::SearchActionConfig>,
             ),

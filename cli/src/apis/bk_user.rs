@@ -202,7 +202,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"page\": 2,\n  \"page_size\": 2\n}",
-            call: crate::run::call::<bkapi::bk_user::endpoints::ListDepartment>,
+            call: crate::run::call_paged::<bkapi::bk_user::endpoints::ListDepartment>,
             pages: Some(crate::run::all::<bkapi::bk_user::endpoints::ListDepartment>),
         },
         crate::spec::Api {
@@ -249,7 +249,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"max_level\": 2,\n  \"page\": 1,\n  \"page_size\": 5\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_user::endpoints::ListDepartmentDescendant,
             >,
             pages: Some(
@@ -282,7 +282,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"page\": 1,\n  \"page_size\": 5\n}",
-            call: crate::run::call::<bkapi::bk_user::endpoints::ListDepartmentRelation>,
+            call: crate::run::call_paged::<
+                bkapi::bk_user::endpoints::ListDepartmentRelation,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_user::endpoints::ListDepartmentRelation>,
             ),
@@ -322,7 +324,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"page\": 1,\n  \"page_size\": 5\n}",
-            call: crate::run::call::<bkapi::bk_user::endpoints::ListDepartmentUser>,
+            call: crate::run::call_paged::<
+                bkapi::bk_user::endpoints::ListDepartmentUser,
+            >,
             pages: Some(crate::run::all::<bkapi::bk_user::endpoints::ListDepartmentUser>),
         },
         crate::spec::Api {
@@ -351,7 +355,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"page\": 1,\n  \"page_size\": 5\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bk_user::endpoints::ListDepartmentUserRelation,
             >,
             pages: Some(
@@ -394,7 +398,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"page\": 1,\n  \"page_size\": 5\n}",
-            call: crate::run::call::<bkapi::bk_user::endpoints::ListUser>,
+            call: crate::run::call_paged::<bkapi::bk_user::endpoints::ListUser>,
             pages: Some(crate::run::all::<bkapi::bk_user::endpoints::ListUser>),
         },
         crate::spec::Api {
@@ -472,7 +476,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"page\": 1,\n  \"page_size\": 5\n}",
-            call: crate::run::call::<bkapi::bk_user::endpoints::ListUserLeaderRelation>,
+            call: crate::run::call_paged::<
+                bkapi::bk_user::endpoints::ListUserLeaderRelation,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bk_user::endpoints::ListUserLeaderRelation>,
             ),
@@ -503,7 +509,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"page\": 1,\n  \"page_size\": 5\n}",
-            call: crate::run::call::<bkapi::bk_user::endpoints::ListVirtualUser>,
+            call: crate::run::call_paged::<bkapi::bk_user::endpoints::ListVirtualUser>,
             pages: Some(crate::run::all::<bkapi::bk_user::endpoints::ListVirtualUser>),
         },
         crate::spec::Api {

@@ -2558,7 +2558,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"time_range\": \"1h\"\n}",
-            call: crate::run::call::<bkapi::bkpaas3::endpoints::SearchStructuredLog>,
+            call: crate::run::call_paged::<
+                bkapi::bkpaas3::endpoints::SearchStructuredLog,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bkpaas3::endpoints::SearchStructuredLog>,
             ),
@@ -2643,7 +2645,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"time_range\": \"1h\"\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bkpaas3::endpoints::SearchStructuredLogWithPost,
             >,
             pages: Some(

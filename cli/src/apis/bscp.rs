@@ -1632,7 +1632,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"biz_id\": \"xxx\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetAppList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetAppList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetAppList>),
         },
         crate::spec::Api {
@@ -1751,7 +1751,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"action\": \"Create\",\n  \"end_time\": \"2021-09-13 21:38:10\",\n  \"page\": {\n    \"limit\": 50,\n    \"start\": 0\n  },\n  \"resource_type\": \"App\",\n  \"start_time\": \"2021-09-13 21:37:10\"\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetAuditList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetAuditList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetAuditList>),
         },
         crate::spec::Api {
@@ -1906,7 +1906,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"app_id\": \"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"biz_id\": \"xxx\",\n  \"cfg_id\": \"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"operator\": \"melo\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  },\n  \"query_type\": 0\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetCommitList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetCommitList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetCommitList>),
         },
         crate::spec::Api {
@@ -2027,7 +2027,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"app_id\": \"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"biz_id\": \"xxx\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetConfigList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetConfigList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetConfigList>),
         },
         crate::spec::Api {
@@ -2249,7 +2249,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"app_id\": \"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"biz_id\": \"xxx\",\n  \"commit_id\": \"M-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetContentList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetContentList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetContentList>),
         },
         crate::spec::Api {
@@ -2341,7 +2341,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"app_id\": \"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"biz_id\": \"xxx\",\n  \"cfg_id\": \"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  },\n  \"release_id\": \"R-0b67a798-e9c1-11e9-8c23-525400f99278\"\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetEffectedAppInstanceList>,
+            call: crate::run::call_paged::<
+                bkapi::bscp::endpoints::GetEffectedAppInstanceList,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bscp::endpoints::GetEffectedAppInstanceList>,
             ),
@@ -2435,7 +2437,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"app_id\": \"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"biz_id\": \"xxx\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  },\n  \"strategy_id\": \"S-0b67a798-e9c1-11e9-8c23-525400f99278\"\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetMatchedAppInstanceList>,
+            call: crate::run::call_paged::<
+                bkapi::bscp::endpoints::GetMatchedAppInstanceList,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bscp::endpoints::GetMatchedAppInstanceList>,
             ),
@@ -2583,7 +2587,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"app_id\": \"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"biz_id\": \"xxx\",\n  \"operator\": \"melo\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  },\n  \"query_type\": 0\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetMultiCommitList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetMultiCommitList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetMultiCommitList>),
         },
         crate::spec::Api {
@@ -2751,7 +2755,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"app_id\": \"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"biz_id\": \"xxx\",\n  \"operator\": \"melo\",\n  \"order_type\": 0,\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  },\n  \"query_type\": 0\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetMultiReleaseList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetMultiReleaseList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetMultiReleaseList>),
         },
         crate::spec::Api {
@@ -2872,7 +2876,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"app_id\": \"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"biz_id\": \"xxx\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetProcattrListByApp>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetProcattrListByApp>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetProcattrListByApp>),
         },
         crate::spec::Api {
@@ -2937,7 +2941,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"cloud_id\": \"0\",\n  \"ip\": \"127.0.0.1\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetProcattrListByHost>,
+            call: crate::run::call_paged::<
+                bkapi::bscp::endpoints::GetProcattrListByHost,
+            >,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetProcattrListByHost>),
         },
         crate::spec::Api {
@@ -3020,7 +3026,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"app_id\": \"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"biz_id\": \"xxx\",\n  \"labels_and\": [\n    {\n      \"labels\": {\n        \"k1\": \"ne|v1\",\n        \"k2\": \"lt|v2\",\n        \"k3\": \"ge|v3\"\n      }\n    }\n  ],\n  \"labels_or\": [\n    {\n      \"labels\": {\n        \"k1\": \"v1\",\n        \"k2\": \"gt|v2\",\n        \"k3\": \"le|v3\"\n      }\n    }\n  ],\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::bscp::endpoints::GetReachableAppInstanceList,
             >,
             pages: Some(
@@ -3207,7 +3213,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"app_id\": \"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"biz_id\": \"xxx\",\n  \"cfg_id\": \"F-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"operator\": \"melo\",\n  \"order_type\": 0,\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  },\n  \"query_type\": 0\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetReleaseList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetReleaseList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetReleaseList>),
         },
         crate::spec::Api {
@@ -3319,7 +3325,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"app_id\": \"A-0b67a798-e9c1-11e9-8c23-525400f99278\",\n  \"biz_id\": \"xxx\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetStrategyList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetStrategyList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetStrategyList>),
         },
         crate::spec::Api {
@@ -3460,7 +3466,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"biz_id\": \"xxx\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  },\n  \"template_id\": \"T-0b67a798-e9c1-11e9-8c23-525400f99278\"\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetTemplateBindList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetTemplateBindList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetTemplateBindList>),
         },
         crate::spec::Api {
@@ -3516,7 +3522,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"biz_id\": \"xxx\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetTemplateList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetTemplateList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetTemplateList>),
         },
         crate::spec::Api {
@@ -3619,7 +3625,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"biz_id\": \"xxx\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  },\n  \"template_id\": \"T-0b67a798-e9c1-11e9-8c23-525400f99278\"\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetTemplateVersionList>,
+            call: crate::run::call_paged::<
+                bkapi::bscp::endpoints::GetTemplateVersionList,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::bscp::endpoints::GetTemplateVersionList>,
             ),
@@ -3762,7 +3770,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"biz_id\": \"xxx\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetVariableGroupList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetVariableGroupList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetVariableGroupList>),
         },
         crate::spec::Api {
@@ -3827,7 +3835,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"biz_id\": \"xxx\",\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::bscp::endpoints::GetVariableList>,
+            call: crate::run::call_paged::<bkapi::bscp::endpoints::GetVariableList>,
             pages: Some(crate::run::all::<bkapi::bscp::endpoints::GetVariableList>),
         },
         crate::spec::Api {

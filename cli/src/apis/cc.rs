@@ -3571,7 +3571,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"disable_counter\": true,\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\",\n    \"bk_host_innerip\",\n    \"bk_host_name\"\n  ],\n  \"id\": \"XXXXXXXX\",\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ExecuteDynamicGroup>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ExecuteDynamicGroup>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ExecuteDynamicGroup>),
         },
         crate::spec::Api {
@@ -3815,7 +3815,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 5,\n  \"bk_module_ids\": [\n    65,\n    68\n  ],\n  \"bk_service_template_ids\": [\n    48,\n    49\n  ],\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::FindHostByServiceTemplate>,
+            call: crate::run::call_paged::<
+                bkapi::cc::endpoints::FindHostByServiceTemplate,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::cc::endpoints::FindHostByServiceTemplate>,
             ),
@@ -3900,7 +3902,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 5,\n  \"bk_set_ids\": [\n    13,\n    14\n  ],\n  \"bk_set_template_ids\": [\n    1,\n    3\n  ],\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::FindHostBySetTemplate>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::FindHostBySetTemplate>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::FindHostBySetTemplate>),
         },
         crate::spec::Api {
@@ -3974,7 +3976,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 5,\n  \"bk_inst_id\": 10,\n  \"bk_obj_id\": \"xxx\",\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::FindHostByTopo>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::FindHostByTopo>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::FindHostByTopo>),
         },
         crate::spec::Api {
@@ -4077,7 +4079,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"bk_inst_ids\": [\n    10,\n    11\n  ],\n  \"bk_obj_id\": \"province\",\n  \"fields\": [\n    \"bk_module_id\",\n    \"bk_host_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::FindHostRelationsWithTopo>,
+            call: crate::run::call_paged::<
+                bkapi::cc::endpoints::FindHostRelationsWithTopo,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::cc::endpoints::FindHostRelationsWithTopo>,
             ),
@@ -4153,7 +4157,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"bk_host_ids\": [\n    25,\n    26\n  ],\n  \"bk_module_ids\": [\n    23,\n    24\n  ],\n  \"bk_set_ids\": [\n    1,\n    2\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::FindHostTopoRelation>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::FindHostTopoRelation>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::FindHostTopoRelation>),
         },
         crate::spec::Api {
@@ -4413,7 +4417,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"bk_module_ids\": [\n    1,\n    2,\n    3\n  ],\n  \"host_fields\": [\n    \"bk_host_innerip\",\n    \"bk_host_id\"\n  ],\n  \"module_fields\": [\n    \"bk_module_id\",\n    \"bk_module_name\"\n  ],\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::FindModuleHostRelation>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::FindModuleHostRelation>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::FindModuleHostRelation>),
         },
         crate::spec::Api {
@@ -4487,7 +4491,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"bk_service_template_ids\": [\n    3,\n    4\n  ],\n  \"bk_set_ids\": [\n    1,\n    2\n  ],\n  \"fields\": [\n    \"bk_module_id\",\n    \"bk_module_name\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::FindModuleWithRelation>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::FindModuleWithRelation>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::FindModuleWithRelation>),
         },
         crate::spec::Api {
@@ -4960,7 +4964,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 3,\n  \"bk_module_ids\": [\n    54,\n    56\n  ],\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\",\n    \"bk_host_innerip\",\n    \"bk_os_type\",\n    \"bk_mac\"\n  ],\n  \"host_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_host_innerip\",\n        \"operator\": \"equal\",\n        \"value\": \"127.0.0.1\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_os_type\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              \"3\"\n            ]\n          },\n          {\n            \"field\": \"bk_cloud_id\",\n            \"operator\": \"equal\",\n            \"value\": 0\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_host_id\",\n    \"start\": 0\n  },\n  \"set_cond\": [\n    {\n      \"field\": \"bk_set_name\",\n      \"operator\": \"$eq\",\n      \"value\": \"set1\"\n    }\n  ]\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListBizHosts>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListBizHosts>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListBizHosts>),
         },
         crate::spec::Api {
@@ -5079,7 +5083,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 3,\n  \"bk_supplier_account\": \"0\",\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\",\n    \"bk_host_innerip\",\n    \"bk_os_type\",\n    \"bk_mac\"\n  ],\n  \"host_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_host_innerip\",\n        \"operator\": \"equal\",\n        \"value\": \"127.0.0.1\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_os_type\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              \"3\"\n            ]\n          },\n          {\n            \"field\": \"bk_cloud_id\",\n            \"operator\": \"equal\",\n            \"value\": 0\n          }\n        ]\n      }\n    ]\n  },\n  \"module_property_filter\": {\n    \"condition\": \"OR\",\n    \"rules\": [\n      {\n        \"field\": \"bk_module_name\",\n        \"operator\": \"equal\",\n        \"value\": \"test\"\n      },\n      {\n        \"condition\": \"AND\",\n        \"rules\": [\n          {\n            \"field\": \"bk_module_id\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              1,\n              2,\n              3\n            ]\n          },\n          {\n            \"field\": \"bk_module_type\",\n            \"operator\": \"equal\",\n            \"value\": \"1\"\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  },\n  \"set_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_set_name\",\n        \"operator\": \"not_equal\",\n        \"value\": \"test\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_set_id\",\n            \"operator\": \"in\",\n            \"value\": [\n              1,\n              2,\n              3\n            ]\n          },\n          {\n            \"field\": \"bk_service_status\",\n            \"operator\": \"equal\",\n            \"value\": \"1\"\n          }\n        ]\n      }\n    ]\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListBizHostsTopo>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListBizHostsTopo>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListBizHostsTopo>),
         },
         crate::spec::Api {
@@ -5171,7 +5175,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_set_id\": 2,\n  \"fields\": [\n    \"bk_biz_id\",\n    \"bk_biz_name\"\n  ],\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"xxx\",\n        \"operator\": \"equal\",\n        \"value\": \"xxx\"\n      },\n      {\n        \"field\": \"xxx\",\n        \"operator\": \"in\",\n        \"value\": [\n          \"xxx\"\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 10,\n    \"sort\": \"bk_biz_id\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListBusinessInBusinessSet>,
+            call: crate::run::call_paged::<
+                bkapi::cc::endpoints::ListBusinessInBusinessSet,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::cc::endpoints::ListBusinessInBusinessSet>,
             ),
@@ -5274,7 +5280,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_set_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_biz_set_id\",\n        \"operator\": \"equal\",\n        \"value\": 10\n      },\n      {\n        \"field\": \"bk_biz_maintainer\",\n        \"operator\": \"equal\",\n        \"value\": \"admin\"\n      }\n    ]\n  },\n  \"fields\": [\n    \"bk_biz_id\"\n  ],\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 500,\n    \"sort\": \"bk_biz_set_id\",\n    \"start\": 0\n  },\n  \"time_condition\": {\n    \"oper\": \"and\",\n    \"rules\": [\n      {\n        \"end\": \"2021-05-14 01:00:00\",\n        \"field\": \"create_time\",\n        \"start\": \"2021-05-13 01:00:00\"\n      }\n    ]\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListBusinessSet>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListBusinessSet>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListBusinessSet>),
         },
         crate::spec::Api {
@@ -5386,7 +5392,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_host_innerip\"\n  ],\n  \"host_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_host_innerip\",\n        \"operator\": \"equal\",\n        \"value\": \"192.168.1.1\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_os_type\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              \"3\"\n            ]\n          },\n          {\n            \"field\": \"bk_cloud_id\",\n            \"operator\": \"equal\",\n            \"value\": 0\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_host_id\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListHostDetailTopology>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListHostDetailTopology>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListHostDetailTopology>),
         },
         crate::spec::Api {
@@ -5689,7 +5695,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_supplier_account\": \"0\",\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\",\n    \"bk_host_innerip\",\n    \"bk_os_type\",\n    \"bk_mac\"\n  ],\n  \"host_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_host_innerip\",\n        \"operator\": \"equal\",\n        \"value\": \"127.0.0.1\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_os_type\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              \"3\"\n            ]\n          },\n          {\n            \"field\": \"bk_cloud_id\",\n            \"operator\": \"equal\",\n            \"value\": 0\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"limit\": 3,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListHostsWithoutBiz>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListHostsWithoutBiz>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListHostsWithoutBiz>),
         },
         crate::spec::Api {
@@ -5781,7 +5787,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"scheduling_engine\",\n        \"operator\": \"equal\",\n        \"value\": \"k8s\"\n      },\n      {\n        \"field\": \"version\",\n        \"operator\": \"equal\",\n        \"value\": \"1.1.0\"\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": true,\n    \"limit\": 0,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListKubeCluster>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListKubeCluster>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListKubeCluster>),
         },
         crate::spec::Api {
@@ -5882,7 +5888,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 4,\n  \"bk_pod_id\": 4,\n  \"fields\": [\n    \"name\",\n    \"container_uid\"\n  ],\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"name\",\n        \"operator\": \"not_equal\",\n        \"value\": \"container1\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"container_uid\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              \"xxxxxx\"\n            ]\n          },\n          {\n            \"field\": \"image\",\n            \"operator\": \"equal\",\n            \"value\": \"xxx\"\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 10,\n    \"sort\": \"name\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListKubeContainer>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListKubeContainer>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListKubeContainer>),
         },
         crate::spec::Api {
@@ -5983,7 +5989,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 3,\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_cluster_id\",\n        \"operator\": \"equal\",\n        \"value\": 1\n      },\n      {\n        \"field\": \"name\",\n        \"operator\": \"equal\",\n        \"value\": \"test\"\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": true\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListKubeNamespace>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListKubeNamespace>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListKubeNamespace>),
         },
         crate::spec::Api {
@@ -6075,7 +6081,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"filter\": {\n    \"condition\": \"OR\",\n    \"rules\": [\n      {\n        \"field\": \"id\",\n        \"operator\": \"equal\",\n        \"value\": 10\n      },\n      {\n        \"field\": \"bk_cluster_id\",\n        \"operator\": \"equal\",\n        \"value\": 10\n      },\n      {\n        \"field\": \"hostname\",\n        \"operator\": \"equal\",\n        \"value\": \"name\"\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 500,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListKubeNode>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListKubeNode>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListKubeNode>),
         },
         crate::spec::Api {
@@ -6167,7 +6173,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 4,\n  \"fields\": [\n    \"name\",\n    \"priority\"\n  ],\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"name\",\n        \"operator\": \"not_equal\",\n        \"value\": \"pod1\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"priority\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              2,\n              6\n            ]\n          },\n          {\n            \"field\": \"qos_class\",\n            \"operator\": \"equal\",\n            \"value\": \"Burstable\"\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 10,\n    \"sort\": \"name\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListKubePod>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListKubePod>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListKubePod>),
         },
         crate::spec::Api {
@@ -6268,7 +6274,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 3,\n  \"fields\": [\n    \"name\"\n  ],\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"cluster_uid\",\n        \"operator\": \"equal\",\n        \"value\": \"1\"\n      },\n      {\n        \"field\": \"namespace\",\n        \"operator\": \"equal\",\n        \"value\": \"namespace1\"\n      },\n      {\n        \"field\": \"name\",\n        \"operator\": \"equal\",\n        \"value\": \"test\"\n      }\n    ]\n  },\n  \"kind\": \"deployment\",\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 10,\n    \"sort\": \"name\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListKubeWorkload>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListKubeWorkload>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListKubeWorkload>),
         },
         crate::spec::Api {
@@ -6387,7 +6393,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"condition\": {\n    \"action\": [\n      \"create\",\n      \"delete\"\n    ],\n    \"bk_biz_id\": 2,\n    \"category\": \"host\",\n    \"fuzzy_query\": false,\n    \"operation_time\": {\n      \"end\": \"2020-11-01 23:59:59\",\n      \"start\": \"2020-09-23 00:00:00\"\n    },\n    \"resource_name\": \"1.1.1.1\",\n    \"resource_type\": \"host\",\n    \"user\": \"admin\"\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"-operation_time\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListOperationAudit>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListOperationAudit>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListOperationAudit>),
         },
         crate::spec::Api {
@@ -6811,7 +6817,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"id\",\n        \"operator\": \"equal\",\n        \"value\": 1\n      },\n      {\n        \"field\": \"bk_status\",\n        \"operator\": \"equal\",\n        \"value\": \"enable\"\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": true\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListProject>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListProject>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListProject>),
         },
         crate::spec::Api {
@@ -6939,7 +6945,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_obj_id\": \"host\",\n  \"bk_property_id\": \"disk\",\n  \"fields\": [\n    \"name\",\n    \"description\"\n  ],\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"name\",\n        \"operator\": \"not_equal\",\n        \"value\": \"test\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"operator\",\n            \"operator\": \"not_in\",\n            \"value\": [\n              \"me\"\n            ]\n          },\n          {\n            \"field\": \"bk_inst_id\",\n            \"operator\": \"equal\",\n            \"value\": 123\n          }\n        ]\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": false,\n    \"limit\": 2,\n    \"sort\": \"name\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListQuotedInst>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListQuotedInst>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListQuotedInst>),
         },
         crate::spec::Api {
@@ -7107,7 +7113,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"bk_module_id\": 56,\n  \"page\": {\n    \"limit\": 1,\n    \"start\": 0\n  },\n  \"search_key\": \"\",\n  \"selectors\": [\n    {\n      \"key\": \"key1\",\n      \"operator\": \"notin\",\n      \"values\": [\n        \"value1\"\n      ]\n    },\n    {\n      \"key\": \"key1\",\n      \"operator\": \"in\",\n      \"values\": [\n        \"value1\",\n        \"value2\"\n      ]\n    }\n  ]\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListServiceInstance>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListServiceInstance>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListServiceInstance>),
         },
         crate::spec::Api {
@@ -7163,7 +7169,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"bk_host_id\": 26,\n  \"page\": {\n    \"limit\": 1,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListServiceInstanceByHost>,
+            call: crate::run::call_paged::<
+                bkapi::cc::endpoints::ListServiceInstanceByHost,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::cc::endpoints::ListServiceInstanceByHost>,
             ),
@@ -7221,7 +7229,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  },\n  \"set_template_id\": 1\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::cc::endpoints::ListServiceInstanceBySetTemplate,
             >,
             pages: Some(
@@ -7317,7 +7325,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"bk_host_list\": [\n    11,\n    12\n  ],\n  \"bk_module_id\": 8,\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  },\n  \"selectors\": [\n    {\n      \"key\": \"key1\",\n      \"operator\": \"notin\",\n      \"values\": [\n        \"value1\"\n      ]\n    }\n  ],\n  \"service_instance_ids\": [\n    49\n  ]\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListServiceInstanceDetail>,
+            call: crate::run::call_paged::<
+                bkapi::cc::endpoints::ListServiceInstanceDetail,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::cc::endpoints::ListServiceInstanceDetail>,
             ),
@@ -7402,7 +7412,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"is_exact\": true,\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"-name\",\n    \"start\": 0\n  },\n  \"search\": \"test2\",\n  \"service_category_id\": 1\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListServiceTemplate>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListServiceTemplate>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListServiceTemplate>),
         },
         crate::spec::Api {
@@ -7565,7 +7575,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 10,\n  \"bk_supplier_account\": \"0\",\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"-name\",\n    \"start\": 0\n  },\n  \"set_template_ids\": [\n    1,\n    11\n  ]\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::ListSetTemplate>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::ListSetTemplate>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListSetTemplate>),
         },
         crate::spec::Api {
@@ -7869,7 +7879,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"biz_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_biz_maintainer\",\n        \"operator\": \"equal\",\n        \"value\": \"admin\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_biz_name\",\n            \"operator\": \"in\",\n            \"value\": [\n              \"test\"\n            ]\n          },\n          {\n            \"field\": \"bk_biz_id\",\n            \"operator\": \"equal\",\n            \"value\": 1\n          }\n        ]\n      }\n    ]\n  },\n  \"bk_supplier_account\": \"123456789\",\n  \"fields\": [\n    \"bk_biz_id\",\n    \"bk_biz_name\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::SearchBusiness>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::SearchBusiness>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchBusiness>),
         },
         crate::spec::Api {
@@ -7944,7 +7954,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"condition\": {\n    \"bk_cloud_id\": 12,\n    \"bk_cloud_name\": \"aws\"\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::SearchCloudArea>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::SearchCloudArea>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchCloudArea>),
         },
         crate::spec::Api {
@@ -8027,7 +8037,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"condition\": {\n    \"name\": \"my-dynamic-group\"\n  },\n  \"disable_counter\": true,\n  \"page\": {\n    \"limit\": 200,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::SearchDynamicGroup>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::SearchDynamicGroup>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchDynamicGroup>),
         },
         crate::spec::Api {
@@ -8121,7 +8131,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"ip\": {\n    \"bk_cloud_id\": 0,\n    \"data\": [\n      \"192.168.0.1\"\n    ]\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_host_name\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::SearchHostidentifier>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::SearchHostidentifier>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchHostidentifier>),
         },
         crate::spec::Api {
@@ -8249,7 +8259,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_obj_id\": \"bk_switch\",\n  \"condition\": {\n    \"user\": [\n      {\n        \"field\": \"operator\",\n        \"operator\": \"$regex\",\n        \"value\": \"admin\"\n      }\n    ]\n  },\n  \"fields\": {\n    \"bk_switch\": [\n      \"bk_asset_id\",\n      \"bk_inst_id\",\n      \"bk_inst_name\",\n      \"bk_obj_id\"\n    ]\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_inst_id\",\n    \"start\": 0\n  },\n  \"time_condition\": {\n    \"oper\": \"and\",\n    \"rules\": [\n      {\n        \"end\": \"2021-05-14 01:00:00\",\n        \"field\": \"create_time\",\n        \"start\": \"2021-05-13 01:00:00\"\n      }\n    ]\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::SearchInst>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::SearchInst>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchInst>),
         },
         crate::spec::Api {
@@ -8370,7 +8380,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"condition\": {\n    \"association_obj_id\": \"host\",\n    \"bk_inst_id\": 12,\n    \"bk_obj_id\": \"bk_switch\",\n    \"is_target_object\": true\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::cc::endpoints::SearchInstAsstObjectInstBaseInfo,
             >,
             pages: Some(
@@ -8457,7 +8467,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_obj_id\": \"xxx\",\n  \"bk_supplier_account\": \"123456789\",\n  \"condition\": {},\n  \"fields\": [],\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::SearchInstByObject>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::SearchInstByObject>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchInstByObject>),
         },
         crate::spec::Api {
@@ -8650,7 +8660,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"bk_supplier_account\": \"123456789\",\n  \"condition\": {\n    \"bk_module_name\": \"test\"\n  },\n  \"fields\": [\n    \"bk_module_name\",\n    \"bk_set_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::SearchModule>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::SearchModule>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchModule>),
         },
         crate::spec::Api {
@@ -9067,7 +9077,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 2,\n  \"bk_supplier_account\": \"123456789\",\n  \"condition\": {\n    \"bk_set_name\": \"test\"\n  },\n  \"fields\": [\n    \"bk_set_name\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_set_name\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::SearchSet>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::SearchSet>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchSet>),
         },
         crate::spec::Api {
@@ -9141,7 +9151,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_supplier_account\": \"0\",\n  \"condition\": {\n    \"subscription_name\": \"name\"\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"HostName\",\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::cc::endpoints::SearchSubscription>,
+            call: crate::run::call_paged::<bkapi::cc::endpoints::SearchSubscription>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchSubscription>),
         },
         crate::spec::Api {

@@ -646,7 +646,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"meta\": {\n    \"namespace\": \"gse\"\n  },\n  \"page\": {\n    \"limit\": 1000,\n    \"start\": 0\n  }\n}",
-            call: crate::run::call::<bkapi::gse::endpoints::SyncProcStatus>,
+            call: crate::run::call_paged::<bkapi::gse::endpoints::SyncProcStatus>,
             pages: Some(crate::run::all::<bkapi::gse::endpoints::SyncProcStatus>),
         },
         crate::spec::Api {

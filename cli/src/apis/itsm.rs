@@ -437,7 +437,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"create_at__gte\": \"2020-09-16 10:00:00\",\n  \"create_at__lte\": \"2019-09-16 10:00:00\",\n  \"creator\": \"admin\",\n  \"page\": 1,\n  \"page_size\": \"10\",\n  \"sns\": [\n    \"NO2019091610001755\"\n  ],\n  \"username\": \"admin\"\n}",
-            call: crate::run::call::<bkapi::itsm::endpoints::GetTickets>,
+            call: crate::run::call_paged::<bkapi::itsm::endpoints::GetTickets>,
             pages: Some(crate::run::all::<bkapi::itsm::endpoints::GetTickets>),
         },
         crate::spec::Api {
@@ -538,7 +538,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"create_at__gte\": \"2021-10-24 17:00:00\",\n  \"create_at__lte\": \"2021-10-26 17:00:00\",\n  \"user\": \"admin\",\n  \"view_type\": \"my_todo\"\n}",
-            call: crate::run::call::<bkapi::itsm::endpoints::GetTicketsByUser>,
+            call: crate::run::call_paged::<bkapi::itsm::endpoints::GetTicketsByUser>,
             pages: Some(crate::run::all::<bkapi::itsm::endpoints::GetTicketsByUser>),
         },
         crate::spec::Api {

@@ -1678,7 +1678,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"account\": \"aaa\",\n  \"alias\": \"aaa\",\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"category\": \"1\",\n  \"length\": 1,\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::job_v3::endpoints::GetAccountList>,
+            call: crate::run::call_paged::<bkapi::job_v3::endpoints::GetAccountList>,
             pages: Some(crate::run::all::<bkapi::job_v3::endpoints::GetAccountList>),
         },
         crate::spec::Api {
@@ -1992,7 +1992,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"create_time_end\": 1617285956,\n  \"create_time_start\": 1601371525,\n  \"id\": 1000031,\n  \"last_modify_time_end\": 1617286227,\n  \"last_modify_time_start\": 1601371525,\n  \"last_modify_user\": \"admin\",\n  \"length\": 1,\n  \"name\": \"test\",\n  \"start\": 0,\n  \"status\": [\n    \"1\",\n    \"admin\"\n  ]\n}",
-            call: crate::run::call::<bkapi::job_v3::endpoints::GetCronList>,
+            call: crate::run::call_paged::<bkapi::job_v3::endpoints::GetCronList>,
             pages: Some(crate::run::all::<bkapi::job_v3::endpoints::GetCronList>),
         },
         crate::spec::Api {
@@ -2456,7 +2456,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"create_time_end\": 1577807999999,\n  \"create_time_start\": 1546272000000,\n  \"launch_mode\": \"1\",\n  \"length\": 20,\n  \"name\": \"test\",\n  \"operator\": \"admin\",\n  \"start\": 0,\n  \"status\": \"3\",\n  \"type\": \"0\"\n}",
-            call: crate::run::call::<bkapi::job_v3::endpoints::GetJobInstanceList>,
+            call: crate::run::call_paged::<bkapi::job_v3::endpoints::GetJobInstanceList>,
             pages: Some(crate::run::all::<bkapi::job_v3::endpoints::GetJobInstanceList>),
         },
         crate::spec::Api {
@@ -2726,7 +2726,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"create_time_end\": 1577807999999,\n  \"create_time_start\": 1546272000000,\n  \"creator\": \"admin\",\n  \"job_template_id\": 1,\n  \"length\": 20,\n  \"name\": \"test\",\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::job_v3::endpoints::GetJobPlanList>,
+            call: crate::run::call_paged::<bkapi::job_v3::endpoints::GetJobPlanList>,
             pages: Some(crate::run::all::<bkapi::job_v3::endpoints::GetJobPlanList>),
         },
         crate::spec::Api {
@@ -2858,7 +2858,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"create_time_end\": 1577807999999,\n  \"create_time_start\": 1546272000000,\n  \"creator\": \"admin\",\n  \"length\": 20,\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::job_v3::endpoints::GetJobTemplateList>,
+            call: crate::run::call_paged::<bkapi::job_v3::endpoints::GetJobTemplateList>,
             pages: Some(crate::run::all::<bkapi::job_v3::endpoints::GetJobTemplateList>),
         },
         crate::spec::Api {
@@ -2996,7 +2996,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"length\": 10,\n  \"name\": \"script1\",\n  \"script_language\": \"1\",\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::job_v3::endpoints::GetPublicScriptList>,
+            call: crate::run::call_paged::<
+                bkapi::job_v3::endpoints::GetPublicScriptList,
+            >,
             pages: Some(crate::run::all::<bkapi::job_v3::endpoints::GetPublicScriptList>),
         },
         crate::spec::Api {
@@ -3074,7 +3076,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"length\": 10,\n  \"return_script_content\": true,\n  \"script_id\": \"000dbdddc06c453baf1f2decddf00c69\",\n  \"start\": 0\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::job_v3::endpoints::GetPublicScriptVersionList,
             >,
             pages: Some(
@@ -3208,7 +3210,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"length\": 10,\n  \"name\": \"script1\",\n  \"script_language\": \"1\",\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::job_v3::endpoints::GetScriptList>,
+            call: crate::run::call_paged::<bkapi::job_v3::endpoints::GetScriptList>,
             pages: Some(crate::run::all::<bkapi::job_v3::endpoints::GetScriptList>),
         },
         crate::spec::Api {
@@ -3364,7 +3366,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"length\": 10,\n  \"return_script_content\": true,\n  \"script_id\": \"000dbdddc06c453baf1f2decddf00c69\",\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::job_v3::endpoints::GetScriptVersionList>,
+            call: crate::run::call_paged::<
+                bkapi::job_v3::endpoints::GetScriptVersionList,
+            >,
             pages: Some(
                 crate::run::all::<bkapi::job_v3::endpoints::GetScriptVersionList>,
             ),

@@ -2064,7 +2064,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"account\": \"aaa\",\n  \"alias\": \"aaa\",\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"category\": 1,\n  \"length\": 1,\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::jobv3::endpoints::GetAccountList>,
+            call: crate::run::call_paged::<bkapi::jobv3::endpoints::GetAccountList>,
             pages: Some(crate::run::all::<bkapi::jobv3::endpoints::GetAccountList>),
         },
         crate::spec::Api {
@@ -2269,7 +2269,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"create_time_end\": 1617285956,\n  \"create_time_start\": 1601371525,\n  \"creator\": \"admin\",\n  \"id\": 1000031,\n  \"last_modify_time_end\": 1617286227,\n  \"last_modify_time_start\": 1601371525,\n  \"last_modify_user\": \"admin\",\n  \"length\": 1,\n  \"name\": \"test\",\n  \"start\": 0,\n  \"status\": 1\n}",
-            call: crate::run::call::<bkapi::jobv3::endpoints::GetCronList>,
+            call: crate::run::call_paged::<bkapi::jobv3::endpoints::GetCronList>,
             pages: Some(crate::run::all::<bkapi::jobv3::endpoints::GetCronList>),
         },
         crate::spec::Api {
@@ -2706,7 +2706,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"create_time_end\": 1577807999999,\n  \"create_time_start\": 1546272000000,\n  \"launch_mode\": 1,\n  \"length\": 20,\n  \"name\": \"test\",\n  \"operator\": \"admin\",\n  \"start\": 0,\n  \"status\": 3,\n  \"type\": 0\n}",
-            call: crate::run::call::<bkapi::jobv3::endpoints::GetJobInstanceList>,
+            call: crate::run::call_paged::<bkapi::jobv3::endpoints::GetJobInstanceList>,
             pages: Some(crate::run::all::<bkapi::jobv3::endpoints::GetJobInstanceList>),
         },
         crate::spec::Api {
@@ -2949,7 +2949,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"create_time_end\": 1577807999999,\n  \"create_time_start\": 1546272000000,\n  \"creator\": \"admin\",\n  \"job_template_id\": 1,\n  \"last_modify_time_end\": 1577807999999,\n  \"last_modify_time_start\": 1546272000000,\n  \"last_modify_user\": \"admin\",\n  \"length\": 20,\n  \"name\": \"test\",\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::jobv3::endpoints::GetJobPlanList>,
+            call: crate::run::call_paged::<bkapi::jobv3::endpoints::GetJobPlanList>,
             pages: Some(crate::run::all::<bkapi::jobv3::endpoints::GetJobPlanList>),
         },
         crate::spec::Api {
@@ -3072,7 +3072,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"create_time_end\": 1577807999999,\n  \"create_time_start\": 1546272000000,\n  \"creator\": \"admin\",\n  \"last_modify_time_end\": 1577807999999,\n  \"last_modify_time_start\": 1546272000000,\n  \"last_modify_user\": \"admin\",\n  \"length\": 20,\n  \"name\": \"test\",\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::jobv3::endpoints::GetJobTemplateList>,
+            call: crate::run::call_paged::<bkapi::jobv3::endpoints::GetJobTemplateList>,
             pages: Some(crate::run::all::<bkapi::jobv3::endpoints::GetJobTemplateList>),
         },
         crate::spec::Api {
@@ -3166,7 +3166,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"length\": 10,\n  \"name\": \"a.sh\",\n  \"script_language\": 1,\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::jobv3::endpoints::GetPublicScriptList>,
+            call: crate::run::call_paged::<bkapi::jobv3::endpoints::GetPublicScriptList>,
             pages: Some(crate::run::all::<bkapi::jobv3::endpoints::GetPublicScriptList>),
         },
         crate::spec::Api {
@@ -3244,7 +3244,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"length\": 10,\n  \"return_script_content\": true,\n  \"script_id\": \"000dbdddc06c453baf1f2decddf00c69\",\n  \"start\": 0\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::jobv3::endpoints::GetPublicScriptVersionList,
             >,
             pages: Some(
@@ -3369,7 +3369,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"length\": 10,\n  \"name\": \"脚本1\",\n  \"script_language\": 1,\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::jobv3::endpoints::GetScriptList>,
+            call: crate::run::call_paged::<bkapi::jobv3::endpoints::GetScriptList>,
             pages: Some(crate::run::all::<bkapi::jobv3::endpoints::GetScriptList>),
         },
         crate::spec::Api {
@@ -3507,7 +3507,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_scope_id\": \"1\",\n  \"bk_scope_type\": \"biz\",\n  \"length\": 10,\n  \"return_script_content\": true,\n  \"script_id\": \"000dbdddc06c453baf1f2decddf00c69\",\n  \"start\": 0\n}",
-            call: crate::run::call::<bkapi::jobv3::endpoints::GetScriptVersionList>,
+            call: crate::run::call_paged::<
+                bkapi::jobv3::endpoints::GetScriptVersionList,
+            >,
             pages: Some(crate::run::all::<bkapi::jobv3::endpoints::GetScriptVersionList>),
         },
         crate::spec::Api {

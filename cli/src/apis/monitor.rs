@@ -1192,7 +1192,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"alarm_type\": \"cpu\",\n  \"bk_biz_id\": 2,\n  \"extend_fields\": \"end_time\",\n  \"ordering\": \"-begin_time\",\n  \"page\": 1,\n  \"page_size\": 10,\n  \"source_time__gte\": \"2018-10-01 00:00:01+0800\",\n  \"source_time__lte\": \"2018-11-08 23:59:59+0800\"\n}",
-            call: crate::run::call::<bkapi::monitor::endpoints::GetAlarms>,
+            call: crate::run::call_paged::<bkapi::monitor::endpoints::GetAlarms>,
             pages: Some(crate::run::all::<bkapi::monitor::endpoints::GetAlarms>),
         },
         crate::spec::Api {

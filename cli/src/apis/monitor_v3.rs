@@ -1760,7 +1760,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{}",
-            call: crate::run::call::<bkapi::monitor_v3::endpoints::ListCalendar>,
+            call: crate::run::call_paged::<bkapi::monitor_v3::endpoints::ListCalendar>,
             pages: Some(crate::run::all::<bkapi::monitor_v3::endpoints::ListCalendar>),
         },
         crate::spec::Api {
@@ -5160,7 +5160,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"conditions\": [\n    {\n      \"key\": \"strategy_status\",\n      \"value\": [\n        \"ON\"\n      ]\n    },\n    {\n      \"key\": \"data_source_list\",\n      \"value\": [\n        \"bk_monitor_time_series\"\n      ]\n    },\n    {\n      \"key\": \"label_name\",\n      \"value\": [\n        \"/系统内置/\"\n      ]\n    },\n    {\n      \"key\": \"bk_cloud_id\",\n      \"value\": [\n        \"0\"\n      ]\n    },\n    {\n      \"key\": \"service_category\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"task_id\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"strategy_id\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"strategy_name\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"bk_event_group_id\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"time_series_group_id\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"plugin_id\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"metric_id\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"metric_alias\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"metric_name\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"creators\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"updaters\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"scenario\",\n      \"value\": [\n        \"uptimecheck\"\n      ]\n    },\n    {\n      \"key\": \"action_name\",\n      \"value\": [\n        \"\"\n      ]\n    },\n    {\n      \"key\": \"result_table_id\",\n      \"value\": [\n        \"1\"\n      ]\n    },\n    {\n      \"key\": \"invalid_type\",\n      \"value\": [\n        \"invalid_metric\",\n        \"invalid_target\",\n        \"invalid_related_strategy\",\n        \"deleted_related_strategy\"\n      ]\n    },\n    {\n      \"key\": \"algorithm_type\",\n      \"value\": [\n        \"Threshold\",\n        \"SimpleRingRatio\",\n        \"AdvancedRingRatio\",\n        \"SimpleYearRound\",\n        \"AdvancedYearRound\",\n        \"PartialNodes\",\n        \"OsRestart\",\n        \"ProcPort\",\n        \"PingUnreachable\",\n        \"YearRoundAmplitude\",\n        \"YearRoundRange\",\n        \"RingRatioAmplitude\",\n        \"IntelligentDetect\"\n      ]\n    }\n  ],\n  \"order_by\": \"-update_time\",\n  \"page\": 1,\n  \"page_size\": 10,\n  \"type\": \"monitor\",\n  \"with_user_group\": true\n}",
-            call: crate::run::call::<
+            call: crate::run::call_paged::<
                 bkapi::monitor_v3::endpoints::SearchAlarmStrategyWithoutBiz,
             >,
             pages: Some(

@@ -61,7 +61,11 @@ fn emit_cli_system(system: &System) -> TokenStream {
         let (api_name, summary, method, path) = (&api.name, &api.summary, api.method.as_str(), &api.path);
         let flags = flags_of(system, api).into_iter().map(|flag| emit_flag(&flag));
         let example = request_example(api);
-        let pages = if is_paged(system, api) { quote!(Some(crate::run::all::<#endpoint>)) } else { quote!(None) };
+        let (call, pages) = if is_paged(system, api) {
+            (quote!(crate::run::call_paged::<#endpoint>), quote!(Some(crate::run::all::<#endpoint>)))
+        } else {
+            (quote!(crate::run::call::<#endpoint>), quote!(None))
+        };
         quote! {
             crate::spec::Api {
                 name: #api_name,
@@ -70,7 +74,7 @@ fn emit_cli_system(system: &System) -> TokenStream {
                 path: #path,
                 flags: &[#(#flags),*],
                 example: #example,
-                call: crate::run::call::<#endpoint>,
+                call: #call,
                 pages: #pages,
             }
         }
