@@ -62,10 +62,11 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
     Ok(files)
 }
 
+/// A whole generated file from its tokens at once (small files: `mod.rs`, the command line's tables).
 pub(super) fn render(path: &str, tokens: TokenStream) -> Result<String, Error> {
-    let file =
-        syn::parse2::<syn::File>(tokens).map_err(|e| Error::Emit { file: path.to_string(), message: e.to_string() })?;
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+    let mut source = render::Source::new();
+    source.items(tokens).map_err(|message| Error::Emit { file: path.to_string(), message })?;
+    Ok(source.finish())
 }
 
 /// Cargo feature of a system: its module name (`job-gateway` → `job_gateway`).
