@@ -119,3 +119,66 @@ fn features_follow_the_systems_and_check_mode_reports_staleness() {
     fs::write(&manifest, "[features]\n").unwrap();
     assert!(ensure_features(&features, &manifest, Mode::Write).is_err(), "no markers: an error, not a guess");
 }
+
+/// A regen of `docs` into `out` (and command-line tables into `cli`) with a cache in `cache` written by the
+/// generator `generator`.
+fn cached_regen(
+    docs: &Path,
+    out: &Path,
+    cli: &Path,
+    cache: &Path,
+    generator: &str,
+) -> bkapi_codegen::tasks::regen::Report {
+    use bkapi_codegen::tasks::regen::{EmitCache, Outputs, regen_into};
+    let outputs = Outputs {
+        bindings: out.to_path_buf(),
+        cli: Some(cli.to_path_buf()),
+        cache: Some(EmitCache { dir: cache.to_path_buf(), generator: generator.to_string() }),
+    };
+    regen_into(docs, &outputs, Mode::Write).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_cache_serves_only_the_generator_that_filled_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, cli, cache) = (tmp.path().join("apis"), tmp.path().join("cli"), tmp.path().join("cache"));
+    let first = cached_regen(&seeds_dir(), &out, &cli, &cache, "generator 1");
+    assert_eq!(first.systems_emitted.len(), 5, "an empty cache: every system emitted");
+    let written = (snapshot(&out), snapshot(&cli));
+
+    let again = cached_regen(&seeds_dir(), &out, &cli, &cache, "generator 1");
+    assert_eq!((again.systems_emitted.len(), again.systems_from_cache), (0, 5), "same docs, same generator");
+    assert!(again.changed.is_empty());
+    assert_eq!((snapshot(&out), snapshot(&cli)), written);
+
+    let rebuilt = cached_regen(&seeds_dir(), &out, &cli, &cache, "generator 2");
+    assert_eq!((rebuilt.systems_emitted.len(), rebuilt.systems_from_cache), (5, 0), "another generator emits all");
+}
+
+#[test]
+fn an_edited_doc_emits_exactly_its_system_and_the_output_is_a_fresh_regen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("seeds");
+    copy_dir(&seeds_dir(), &docs).unwrap();
+    let (out, cli, cache) = (tmp.path().join("apis"), tmp.path().join("cli"), tmp.path().join("cache"));
+    cached_regen(&docs, &out, &cli, &cache, "generator");
+
+    let doc = docs.join("jobv3/fast_execute_script.md");
+    let text = fs::read_to_string(&doc).unwrap();
+    let edited = text.replacen("| 业务 ID |", "| 业务 ID（已编辑） |", 1);
+    assert_ne!(edited, text, "the seed doc has a `业务 ID` description to edit");
+    fs::write(&doc, edited).unwrap();
+    let after = cached_regen(&docs, &out, &cli, &cache, "generator");
+    assert_eq!(after.systems_emitted, vec!["jobv3".to_string()]);
+    assert_eq!(after.systems_from_cache, 4);
+    let changed: Vec<String> = after.changed.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(changed, vec!["jobv3.rs", "cli: jobv3.rs"]);
+
+    // What the cache gave is what a regen without one writes.
+    let (fresh_out, fresh_cli) = (tmp.path().join("fresh"), tmp.path().join("fresh-cli"));
+    let outputs =
+        bkapi_codegen::tasks::regen::Outputs { bindings: fresh_out.clone(), cli: Some(fresh_cli.clone()), cache: None };
+    bkapi_codegen::tasks::regen::regen_into(&docs, &outputs, Mode::Write).unwrap();
+    assert_eq!(snapshot(&out), snapshot(&fresh_out));
+    assert_eq!(snapshot(&cli), snapshot(&fresh_cli));
+}

@@ -36,6 +36,10 @@ enum Command {
         /// manifests' features and the command line's tables follow the workspace's own bindings only.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Emit every system again instead of reusing, for the systems whose IR did not change, what this generator
+        /// emitted before (kept in `target/bkapi-regen/`).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Run the generator over a whole doc tree and report what it understands (see `corpus.rs`).
     Corpus {
@@ -171,14 +175,15 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let root = workspace_root();
     match cli.command {
-        Command::Regen { check, docs, out } => {
+        Command::Regen { check, docs, out, no_cache } => {
             let docs = docs.unwrap_or_else(|| root.join("api-docs"));
             // The workspace's crates (the command line's tables, both manifests' features) follow only a regen of
             // the workspace's own bindings: `--out` elsewhere writes that folder and nothing else.
             let workspace_output = out.is_none();
             let out = out.unwrap_or_else(|| root.join("generated/src/apis"));
             let mode = if check { Mode::Check } else { Mode::Write };
-            let outputs = Outputs { bindings: out, cli: workspace_output.then(|| root.join("cli/src/apis")) };
+            let cache = if no_cache { None } else { emit_cache(&root) };
+            let outputs = Outputs { bindings: out, cli: workspace_output.then(|| root.join("cli/src/apis")), cache };
             let report = regen_into(&docs, &outputs, mode)?;
             if workspace_output {
                 let manifest = root.join("generated/Cargo.toml");
@@ -213,13 +218,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("removed: {}", p.display());
             }
             eprintln!(
-                "regen: {} file(s) {verb}, {} changed, {} removed, {} warning(s), {} accepted and {} unaccepted drift(s)",
+                "regen: {} file(s) {verb}, {} changed, {} removed, {} warning(s), {} accepted and {} unaccepted drift(s); \
+                 {} system(s) emitted, {} from the cache",
                 report.unchanged + report.changed.len(),
                 report.changed.len(),
                 report.removed.len(),
                 report.warnings.len(),
                 report.accepted_drift.len(),
-                report.drift.len()
+                report.drift.len(),
+                report.systems_emitted.len(),
+                report.systems_from_cache
             );
             Ok(())
         }
@@ -330,4 +338,16 @@ fn mock(root: &Path, port: u16) -> anyhow::Result<()> {
         .status()?;
     anyhow::ensure!(status.success(), "the mock ended with {status}");
     Ok(())
+}
+
+/// The regen cache of this workspace (`target/bkapi-regen/`, or under `CARGO_TARGET_DIR`), keyed by this very
+/// executable: a rebuilt generator (another size or modification time) never reuses what an older one emitted.
+/// `None` when the executable cannot be looked at: then every system is emitted.
+fn emit_cache(root: &Path) -> Option<bkapi_codegen::tasks::regen::EmitCache> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let generator = format!("{} {} {}", exe.display(), meta.len(), modified.as_nanos());
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    Some(bkapi_codegen::tasks::regen::EmitCache { dir: target.join("bkapi-regen"), generator })
 }

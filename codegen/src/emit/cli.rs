@@ -19,12 +19,22 @@ const RESERVED_FLAGS: &[&str] =
 
 /// `mod.rs` (every system behind its feature) and one file per system.
 pub fn emit_cli(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
-    let mut files = vec![GeneratedFile { path: "mod.rs".into(), content: render("mod.rs", emit_cli_root(ir))? }];
+    let mut files = vec![emit_cli_root_file(ir)?];
     for system in &ir.systems {
-        let path = format!("{}.rs", bare_module_name(&system.name));
-        files.push(GeneratedFile { content: render(&path, emit_cli_system(system))?, path });
+        files.push(emit_cli_system_file(system)?);
     }
     Ok(files)
+}
+
+/// The command line's `mod.rs`: every system behind its feature.
+pub fn emit_cli_root_file(ir: &Ir) -> Result<GeneratedFile, Error> {
+    Ok(GeneratedFile { path: "mod.rs".into(), content: render("mod.rs", emit_cli_root(ir))? })
+}
+
+/// One system's command-line tables, from that system's IR alone.
+pub fn emit_cli_system_file(system: &System) -> Result<GeneratedFile, Error> {
+    let path = format!("{}.rs", bare_module_name(&system.name));
+    Ok(GeneratedFile { content: render(&path, emit_cli_system(system))?, path })
 }
 
 fn emit_cli_root(ir: &Ir) -> TokenStream {

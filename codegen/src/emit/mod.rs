@@ -45,21 +45,25 @@ pub struct GeneratedFile {
 
 /// Emits `mod.rs` and one file per system.
 pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, Error> {
-    let mut files = vec![GeneratedFile { path: "mod.rs".into(), content: render("mod.rs", emit_root(ir))? }];
+    let mut files = vec![emit_root_file(ir)?];
     // Systems are independent: render them on every core, in order.
-    let systems: Vec<Result<GeneratedFile, Error>> = ir
-        .systems
-        .par_iter()
-        .map(|system| {
-            let path = module_file_name(&system.name);
-            let content = emit_system(system).map_err(|message| Error::Emit { file: path.clone(), message })?;
-            Ok(GeneratedFile { path, content })
-        })
-        .collect();
+    let systems: Vec<Result<GeneratedFile, Error>> = ir.systems.par_iter().map(emit_system_file).collect();
     for file in systems {
         files.push(file?);
     }
     Ok(files)
+}
+
+/// `mod.rs`: every system behind its feature.
+pub fn emit_root_file(ir: &Ir) -> Result<GeneratedFile, Error> {
+    Ok(GeneratedFile { path: "mod.rs".into(), content: render("mod.rs", emit_root(ir))? })
+}
+
+/// One system's file: what it holds depends on that system's IR alone (a regen's cache relies on it).
+pub fn emit_system_file(system: &System) -> Result<GeneratedFile, Error> {
+    let path = module_file_name(&system.name);
+    let content = emit_system(system).map_err(|message| Error::Emit { file: path.clone(), message })?;
+    Ok(GeneratedFile { path, content })
 }
 
 /// A whole generated file from its tokens at once (small files: `mod.rs`, the command line's tables).

@@ -3,11 +3,16 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
 use crate::Error;
 use crate::check::baseline::load_baseline;
 use crate::check::findings::{self, Finding};
 use crate::diagnostics::Diagnostic;
-use crate::emit::{self, HEADER};
+use crate::emit::{self, GeneratedFile, HEADER};
+use crate::ir::{Ir, System};
 use crate::lower::LowerOptions;
 use crate::pipeline::load_docs;
 
@@ -33,13 +38,16 @@ pub struct Report {
     pub accepted_drift: Vec<Finding>,
     /// The generated crate's Cargo features, one per system (for [`ensure_features`]).
     pub features: Vec<String>,
+    /// Systems whose files were emitted by this run; the others came from the [`EmitCache`].
+    pub systems_emitted: Vec<String>,
+    pub systems_from_cache: usize,
 }
 
 /// Regenerates `out_dir` (the `generated/src/apis` folder) from `docs_dir`.
 ///
 /// Any error diagnostic aborts before a single file is touched, so a broken doc leaves the crate as it was.
 pub fn regen(docs_dir: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Error> {
-    regen_into(docs_dir, &Outputs { bindings: out_dir.to_path_buf(), cli: None }, mode)
+    regen_into(docs_dir, &Outputs { bindings: out_dir.to_path_buf(), cli: None, cache: None }, mode)
 }
 
 /// Where a regen writes: the bindings' API modules, and the command line's tables when it has a folder.
@@ -49,6 +57,140 @@ pub struct Outputs {
     pub bindings: PathBuf,
     /// `cli/src/apis`.
     pub cli: Option<PathBuf>,
+    /// Where earlier runs' per-system output is kept, if anywhere.
+    pub cache: Option<EmitCache>,
+}
+
+/// What earlier regens emitted per system, kept outside the repository (xtask: `target/bkapi-regen/`), so that a
+/// regen emits again only the systems whose IR changed. A system's entry is keyed by the SHA-256 of `generator`
+/// and of its IR as JSON: what a system's files hold depends on nothing else ([`emit::emit_system_file`]), so an
+/// entry is never stale — a changed doc changes its system's IR, a changed generator changes `generator`.
+#[derive(Debug, Clone)]
+pub struct EmitCache {
+    pub dir: PathBuf,
+    /// Identifies the generator that emits (xtask: its own executable's path, size and modification time).
+    pub generator: String,
+}
+
+/// One system's cache entry: its key and where its files go (the contents sit beside it).
+#[derive(Debug, Serialize, Deserialize)]
+struct CacheEntry {
+    key: String,
+    bindings: String,
+    cli: Option<String>,
+}
+
+impl EmitCache {
+    fn key(&self, system: &System) -> Result<String, Error> {
+        let ir = serde_json::to_vec(system)
+            .map_err(|e| Error::Emit { file: system.name.clone(), message: format!("the IR as JSON: {e}") })?;
+        let mut hash = Sha256::new();
+        hash.update(self.generator.as_bytes());
+        hash.update([0]);
+        hash.update(&ir);
+        Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    /// Forgets one system's entry: its next regen emits it, as after a change to one of its docs.
+    pub fn forget(&self, system: &str) {
+        let _ = fs::remove_file(self.dir.join(format!("{system}.json")));
+    }
+
+    fn entry_path(&self, system: &System, what: &str) -> PathBuf {
+        self.dir.join(format!("{}.{what}", system.name))
+    }
+
+    /// The system's files, when the entry has this key (and the command line's when they are wanted).
+    fn load(&self, system: &System, key: &str, with_cli: bool) -> Option<SystemFiles> {
+        let entry: CacheEntry = serde_json::from_slice(&fs::read(self.entry_path(system, "json")).ok()?).ok()?;
+        if entry.key != key {
+            return None;
+        }
+        let content = fs::read_to_string(self.entry_path(system, "rs")).ok()?;
+        let bindings = GeneratedFile { path: entry.bindings, content };
+        let cli = match (with_cli, entry.cli) {
+            (false, _) => None,
+            (true, Some(path)) => {
+                Some(GeneratedFile { path, content: fs::read_to_string(self.entry_path(system, "cli.rs")).ok()? })
+            }
+            (true, None) => return None,
+        };
+        Some(SystemFiles { bindings, cli, emitted: false })
+    }
+
+    /// Stores the system's files, the entry (with its key) last: an interrupted store leaves no entry that
+    /// claims files it does not have.
+    fn store(&self, system: &System, key: &str, files: &SystemFiles) -> std::io::Result<()> {
+        fs::create_dir_all(&self.dir)?;
+        let entry_path = self.entry_path(system, "json");
+        let _ = fs::remove_file(&entry_path);
+        fs::write(self.entry_path(system, "rs"), &files.bindings.content)?;
+        if let Some(cli) = &files.cli {
+            fs::write(self.entry_path(system, "cli.rs"), &cli.content)?;
+        }
+        let entry = CacheEntry {
+            key: key.to_string(),
+            bindings: files.bindings.path.clone(),
+            cli: files.cli.as_ref().map(|f| f.path.clone()),
+        };
+        fs::write(entry_path, serde_json::to_vec(&entry).map_err(std::io::Error::other)?)
+    }
+}
+
+/// A system's generated files: the bindings', and the command line's when a regen writes them.
+struct SystemFiles {
+    bindings: GeneratedFile,
+    cli: Option<GeneratedFile>,
+    emitted: bool,
+}
+
+/// What [`emit_files`] gives: the bindings' files, the command line's (when wanted), and which systems it emitted.
+#[derive(Debug, Default)]
+pub struct Emitted {
+    pub bindings: Vec<GeneratedFile>,
+    pub cli: Vec<GeneratedFile>,
+    pub systems_emitted: Vec<String>,
+    pub systems_from_cache: usize,
+}
+
+/// Every generated file of `ir`: the roots always (they list the systems), each system's from `cache` where its
+/// entry matches, else emitted (and stored there). The command line's files only `with_cli`.
+pub fn emit_files(ir: &Ir, with_cli: bool, cache: Option<&EmitCache>) -> Result<Emitted, Error> {
+    let systems: Vec<Result<SystemFiles, Error>> = ir
+        .systems
+        .par_iter()
+        .map(|system| {
+            let key = cache.map(|c| c.key(system)).transpose()?;
+            if let (Some(c), Some(k)) = (cache, &key)
+                && let Some(files) = c.load(system, k, with_cli)
+            {
+                return Ok(files);
+            }
+            let bindings = emit::emit_system_file(system)?;
+            let cli = if with_cli { Some(emit::cli::emit_cli_system_file(system)?) } else { None };
+            let files = SystemFiles { bindings, cli, emitted: true };
+            if let (Some(c), Some(k)) = (cache, &key) {
+                // A cache that cannot be written costs the next run time, not correctness.
+                let _ = c.store(system, k, &files);
+            }
+            Ok(files)
+        })
+        .collect();
+    let mut out = Emitted { bindings: vec![emit::emit_root_file(ir)?], ..Emitted::default() };
+    if with_cli {
+        out.cli.push(emit::cli::emit_cli_root_file(ir)?);
+    }
+    for (system, files) in ir.systems.iter().zip(systems) {
+        let files = files?;
+        if files.emitted {
+            out.systems_emitted.push(system.name.clone());
+        } else {
+            out.systems_from_cache += 1;
+        }
+        out.bindings.push(files.bindings);
+        out.cli.extend(files.cli);
+    }
+    Ok(out)
 }
 
 /// [`regen`] into every folder of `outputs`; paths in the report are relative to their folder.
@@ -61,13 +203,11 @@ pub fn regen_into(docs_dir: &Path, outputs: &Outputs, mode: Mode) -> Result<Repo
     if !errors.is_empty() {
         return Err(Error::Docs { diagnostics: errors });
     }
-    let files = emit::emit(&loaded.ir)?;
-    let cli_files = match &outputs.cli {
-        Some(_) => emit::cli::emit_cli(&loaded.ir)?,
-        None => Vec::new(),
-    };
     let features = loaded.ir.systems.iter().map(|s| emit::feature_name(&s.name)).collect();
     let mut report = Report { warnings: loaded.diagnostics.clone(), features, ..Report::default() };
+    let emitted = emit_files(&loaded.ir, outputs.cli.is_some(), outputs.cache.as_ref())?;
+    (report.systems_emitted, report.systems_from_cache) = (emitted.systems_emitted, emitted.systems_from_cache);
+    let (files, cli_files) = (emitted.bindings, emitted.cli);
     let findings = findings::review(&loaded.ir, &loaded.diagnostics, docs_dir).findings;
     let verdict = baseline.judge(&findings);
     report.drift = verdict.new.into_iter().cloned().collect();
@@ -91,7 +231,7 @@ pub fn regen_into(docs_dir: &Path, outputs: &Outputs, mode: Mode) -> Result<Repo
 fn sync_folder(
     out_dir: &Path,
     label: &str,
-    files: &[emit::GeneratedFile],
+    files: &[GeneratedFile],
     mode: Mode,
     report: &mut Report,
 ) -> Result<(), Error> {
