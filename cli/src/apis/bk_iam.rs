@@ -5530,15 +5530,6 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     choices: &[],
                 },
                 crate::spec::Flag {
-                    path: &["subject", "Type"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "The authorization object Type. Currently, only user is supported. (described at line 25)",
-                    choices: &[],
-                },
-                crate::spec::Flag {
                     path: &["actions"],
                     kind: crate::spec::Kind::Json,
                     list: false,
@@ -5675,15 +5666,6 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     required: false,
                     secret: false,
                     doc: "授权对象类型, 当前只支持 user (described at line 33)",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["subject", "Type"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "The authorization object Type. Currently, only user is supported. (described at line 33)",
                     choices: &[],
                 },
                 crate::spec::Flag {

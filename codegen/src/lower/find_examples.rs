@@ -395,3 +395,27 @@ pub(super) fn match_template(template: &str, actual: &str) -> Option<Vec<(String
     }
     Some(out)
 }
+
+/// What the examples send, by side: each request example's parameters (without the auth keys) and each
+/// successful response example's data. Read once for the passes that settle types by examples.
+pub(super) struct ExampleSides {
+    /// Each request example's parameters (without the auth keys), with the example's line.
+    pub(super) requests: Vec<(Value, u32)>,
+    /// Each response example's `data` (error envelopes carry none), with the example's line.
+    pub(super) responses: Vec<(Value, u32)>,
+}
+
+/// What the examples send on each side: the one place that tells a request's parameters and a response's data.
+pub(super) fn example_sides(examples: &[Example]) -> ExampleSides {
+    let (mut requests, mut responses) = (Vec::new(), Vec::new());
+    for e in examples {
+        let Some(v) = &e.value else { continue };
+        match e.kind {
+            ExampleKind::Request => requests.push((crate::ir::request_params(v), e.line)),
+            // An error envelope carries no data: the runtime turns it into an error.
+            ExampleKind::Response if crate::ir::is_error_response(v) => {}
+            ExampleKind::Response => responses.push((crate::ir::response_data(v).clone(), e.line)),
+        }
+    }
+    ExampleSides { requests, responses }
+}

@@ -4,16 +4,17 @@
 
 use serde_json::{Map, Value};
 
+use super::find_examples::ExampleSides;
 use super::tables::is_secret_name;
 use super::tree::{FieldNode, ObjectNode, Ty};
 use crate::ir::reads_leniently;
-use crate::ir::{Correction, Example, ExampleKind, Type};
+use crate::ir::{Correction, Type};
 use crate::naming::type_name;
 
 /// Settles the contradictions the examples decide (example by example), then fills in what the doc leaves open
 /// from all the examples together. `data_line` is the line of the response's `data` row (0 without one).
 pub(super) fn settle_by_examples(
-    examples: &[Example],
+    sides: &ExampleSides,
     request: &mut ObjectNode,
     response: &mut Ty,
     data_line: u32,
@@ -22,27 +23,59 @@ pub(super) fn settle_by_examples(
     // Every example settles the documented types first; then what the doc leaves open is typed from all of them
     // at once, so that examples sending one value in two shapes leave it untyped instead of typing it by the
     // first and losing the other.
-    let mut params = Vec::new();
-    let mut data = Vec::new();
-    for e in examples {
-        let Some(v) = &e.value else { continue };
-        match e.kind {
-            ExampleKind::Request => {
-                let p = crate::ir::request_params(v);
-                reconcile_fields(&mut request.fields, &p, "request", e.line, corrections);
-                params.push((p, e.line));
+    let records = record_places(sides, request, response);
+    for (p, line) in &sides.requests {
+        reconcile_fields(&mut request.fields, p, "request", *line, &records, corrections);
+    }
+    for (d, line) in &sides.responses {
+        reconcile(response, d, "response", data_line, *line, &records, corrections);
+    }
+    let params: Vec<(&Value, u32)> = sides.requests.iter().map(|(p, line)| (p, *line)).collect();
+    let data: Vec<(&Value, u32)> = sides.responses.iter().map(|(d, line)| (d, *line)).collect();
+    refine_object(request, &params);
+    refine_ty(response, &data, "item");
+}
+
+/// The places (reconcile's targets: `request.execute_config.template_detail`) where some example sends the
+/// documented struct as a record, with at least one of its documented fields. There, another example's object
+/// keyed by data (`{"1_1": "…"}`, a variant the doc describes only in prose) does not turn the struct into a map:
+/// that would lose every example that fits the doc to keep one that does not.
+type RecordPlaces = std::collections::BTreeSet<String>;
+
+fn record_places(sides: &ExampleSides, request: &ObjectNode, response: &Ty) -> RecordPlaces {
+    let mut out = RecordPlaces::new();
+    for (params, _) in &sides.requests {
+        walk_record_fields(&request.fields, params, "request", &mut out);
+    }
+    for (data, _) in &sides.responses {
+        walk_records(response, data, "response", &mut out);
+    }
+    out
+}
+
+fn walk_records(ty: &Ty, value: &Value, target: &str, out: &mut RecordPlaces) {
+    match (ty, value) {
+        (Ty::Object(o), Value::Object(map)) => {
+            let documented = |k: &String| o.fields.iter().any(|f| f.name == *k && f.from_example.is_none());
+            if looks_like_record(map) && map.keys().any(documented) {
+                out.insert(target.to_string());
             }
-            // An error envelope carries no data: the runtime turns it into an error.
-            ExampleKind::Response if crate::ir::is_error_response(v) => {}
-            ExampleKind::Response => {
-                let d = crate::ir::response_data(v);
-                reconcile(response, d, "response", data_line, e.line, corrections);
-                data.push((d, e.line));
-            }
+            walk_record_fields(&o.fields, value, target, out);
+        }
+        (Ty::Array(inner), Value::Array(items)) => items.iter().for_each(|i| walk_records(inner, i, target, out)),
+        (Ty::Object(_), Value::Array(items)) => items.iter().for_each(|i| walk_records(ty, i, target, out)),
+        (Ty::Map(inner), Value::Object(map)) => map.values().for_each(|v| walk_records(inner, v, target, out)),
+        _ => {}
+    }
+}
+
+fn walk_record_fields(fields: &[FieldNode], value: &Value, target: &str, out: &mut RecordPlaces) {
+    let Value::Object(map) = value else { return };
+    for f in fields {
+        if let Some(v) = map.get(&f.name) {
+            walk_records(&f.ty, v, &format!("{target}.{}", f.name), out);
         }
     }
-    refine_object(request, &params.iter().map(|(p, line)| (p, *line)).collect::<Vec<_>>());
-    refine_ty(response, &data, "item");
 }
 
 fn scalar_of(value: &Value) -> Option<Type> {
@@ -201,7 +234,15 @@ pub(super) fn infer_values(values: &[&Value], name: &str, line: u32) -> Ty {
 ///
 /// A value the documented type reads leniently (`"2"` for an `int`) keeps the table's type; everything else
 /// is only reported.
-fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: u32, out: &mut Vec<Correction>) {
+fn reconcile(
+    ty: &mut Ty,
+    value: &Value,
+    target: &str,
+    line: u32,
+    example_line: u32,
+    records: &RecordPlaces,
+    out: &mut Vec<Correction>,
+) {
     let response = target.starts_with("response");
     // A scalar the example sends as a list of such scalars (`bk_biz_id: int` sent as `[1, 2]`, or as `[]`, whose
     // no item says otherwise): a list of it.
@@ -253,7 +294,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
             ));
             if let Ty::Array(inner) = ty {
                 for item in items {
-                    reconcile(inner, item, target, line, example_line, out);
+                    reconcile(inner, item, target, line, example_line, records, out);
                 }
             }
         }
@@ -269,7 +310,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
                 example_line,
                 line,
             ));
-            reconcile(ty, value, target, line, example_line, out);
+            reconcile(ty, value, target, line, example_line, records, out);
         }
         // An untyped list or dict in a response that the example shows as the other kind of container.
         (Ty::Array(inner), Value::Object(_)) | (Ty::Map(inner), Value::Array(_))
@@ -292,7 +333,9 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
         }
         // `{"0:10.0.0.1": {…}}`: keyed by data (ids, addresses), each value the documented struct: a map of it.
         (Ty::Object(o), Value::Object(map))
-            if !looks_like_record(map) && records_of(o, &map.values().cloned().collect::<Vec<_>>()) =>
+            if !looks_like_record(map)
+                && !records.contains(target)
+                && records_of(o, &map.values().cloned().collect::<Vec<_>>()) =>
         {
             let old = std::mem::replace(ty, Ty::Scalar(Type::Json));
             *ty = Ty::Map(Box::new(old));
@@ -306,7 +349,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
             ));
             if let Ty::Map(inner) = ty {
                 for item in map.values() {
-                    reconcile(inner, item, target, line, example_line, out);
+                    reconcile(inner, item, target, line, example_line, records, out);
                 }
             }
         }
@@ -314,6 +357,7 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
         // value a scalar the documented struct cannot be: a map of the example's scalar.
         (Ty::Object(o), Value::Object(map))
             if !looks_like_record(map)
+                && !records.contains(target)
                 && !map.keys().any(|k| o.fields.iter().any(|f| f.name == *k))
                 && let Some(scalar) = common_scalar(&map.values().cloned().collect::<Vec<_>>()) =>
         {
@@ -331,10 +375,29 @@ fn reconcile(ty: &mut Ty, value: &Value, target: &str, line: u32, example_line: 
             ));
             *ty = Ty::Map(Box::new(Ty::Scalar(scalar)));
         }
-        (Ty::Object(o), Value::Object(_)) => reconcile_fields(&mut o.fields, value, target, example_line, out),
+        (Ty::Object(o), Value::Object(_)) => reconcile_fields(&mut o.fields, value, target, example_line, records, out),
+        // A list of scalars the example fills with another kind (`list[str]` sent as `[1, 2]`): the items of a list
+        // are read strictly (only a field's own scalar reads a number as text), so the example's kind is the type.
+        (Ty::Array(inner), Value::Array(items))
+            if let Ty::Scalar(doc) = inner.as_ref()
+                && *doc != Type::Json
+                && let Some(sent) = common_scalar(items)
+                && items.iter().any(|v| !is_placeholder(v) && scalar_of(v).as_ref() != Some(doc))
+                && !(*doc == Type::Number && sent == Type::Integer) =>
+        {
+            out.push(settled(
+                target,
+                format!("array of {}", scalar_word(doc)),
+                format!("array of {}", scalar_word(&sent)),
+                format!("the example at line {example_line} sends a list of {}", scalar_word(&sent)),
+                example_line,
+                line,
+            ));
+            **inner = Ty::Scalar(sent);
+        }
         (Ty::Array(inner), Value::Array(items)) => {
             for item in items {
-                reconcile(inner, item, target, line, example_line, out);
+                reconcile(inner, item, target, line, example_line, records, out);
             }
         }
         // A documented value list the example sends as a list: a list of those values when every item is one of
@@ -490,17 +553,24 @@ pub(super) fn settled(
 }
 
 /// Reconciles what an inferred container documents inside, whatever container the example shows.
-fn reconcile_contents(ty: &mut Ty, value: &Value, target: &str, example_line: u32, out: &mut Vec<Correction>) {
+fn reconcile_contents(
+    ty: &mut Ty,
+    value: &Value,
+    target: &str,
+    example_line: u32,
+    records: &RecordPlaces,
+    out: &mut Vec<Correction>,
+) {
     match (ty, value) {
-        (Ty::Object(o), Value::Object(_)) => reconcile_fields(&mut o.fields, value, target, example_line, out),
+        (Ty::Object(o), Value::Object(_)) => reconcile_fields(&mut o.fields, value, target, example_line, records, out),
         (Ty::Object(o), Value::Array(items)) => {
             for item in items {
-                reconcile_fields(&mut o.fields, item, target, example_line, out);
+                reconcile_fields(&mut o.fields, item, target, example_line, records, out);
             }
         }
         (Ty::Array(inner), Value::Array(items)) => {
             for item in items {
-                reconcile_contents(inner, item, target, example_line, out);
+                reconcile_contents(inner, item, target, example_line, records, out);
             }
         }
         _ => {}
@@ -512,6 +582,7 @@ fn reconcile_fields(
     value: &Value,
     target: &str,
     example_line: u32,
+    records: &RecordPlaces,
     out: &mut Vec<Correction>,
 ) {
     let Value::Object(map) = value else { return };
@@ -521,9 +592,9 @@ fn reconcile_fields(
         if f.inferred {
             // Heading-only fields take their container type from the example anyway (with a warning); what
             // their heading's table documents inside is reconciled all the same.
-            reconcile_contents(&mut f.ty, v, &target, example_line, out);
+            reconcile_contents(&mut f.ty, v, &target, example_line, records, out);
         } else {
-            reconcile(&mut f.ty, v, &target, f.line, example_line, out);
+            reconcile(&mut f.ty, v, &target, f.line, example_line, records, out);
         }
     }
     // A field the table requires but the doc's own example leaves out is not always there (docs mark fields

@@ -22,6 +22,7 @@ mod path_params;
 mod placement;
 mod same_key_types;
 mod sections;
+mod spellings;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -37,6 +38,7 @@ use crate::read::locate::Route;
 use crate::read::metadata::ApiMeta;
 pub use nested::MAX_NESTED_SECTIONS;
 pub use sections::is_definitions_page;
+pub use spellings::one_field_per_spelling;
 pub use tables::is_retirement_notice;
 pub use translations::merge_translation;
 // Re-exported: `load.rs` compares API names as `lower::camel_ident`.
@@ -188,14 +190,16 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
         );
     }
     let mut response = params::response_type(response, &examples, &camel, file, &mut cx.diags);
+    // A field the doc describes twice (a path row and a heading, or two spellings) is one, before examples settle it.
+    cx.diags.extend(spellings::merge_spellings(&mut request, &mut response, file));
     // Before the examples settle the rest: a page must not be read as one of its items.
     let page_response = paging::page_response(&mut response, &examples, &camel, &mut corrections);
-    inference::settle_by_examples(&examples, &mut request, &mut response, documented.data_line, &mut corrections);
+    let sides = find_examples::example_sides(&examples);
+    inference::settle_by_examples(&sides, &mut request, &mut response, documented.data_line, &mut corrections);
     // After the examples settled the fields: a body example does not carry the path.
     if let Some((_, path)) = &route {
         path_params::bind_placeholders(path, &mut request, file, &mut cx.diags);
     }
-    let sides = same_key_types::example_sides(&examples);
     same_key_types::type_from_known_rows(&same_key_types::known_rows(doc), &sides, &mut request, &mut response);
     same_key_types::type_untyped_from_same_keys(&sides, &mut request, &mut response);
     same_key_types::untype_where_shapes_differ(&sides, &mut request, &mut response);

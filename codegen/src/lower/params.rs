@@ -208,7 +208,11 @@ pub(super) fn response_type(
     file: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Ty {
+    // `data` a page in one example and the plain list in another (`dict/list`): no one type holds both, and typing
+    // it by the first example would lose the others.
+    let one_shape = data_sent_in_one_shape(examples);
     let mut response = match documented {
+        Some(t) if !one_shape => t,
         // `| data | dict | 插件信息 |` with no table of its own: the example's `data` shows what it holds.
         Some(t) if super::inference::is_untyped(&t) => match first_data_example(examples) {
             Some((v, line)) => {
@@ -218,6 +222,14 @@ pub(super) fn response_type(
             None => t,
         },
         Some(t) => t,
+        None if !one_shape => {
+            diags.push(Diagnostic::warning(
+                file,
+                first_data_example(examples).map_or(1, |(_, line)| line),
+                "no response parameter table, and the examples send `data` in different shapes: response is untyped JSON",
+            ));
+            Ty::Scalar(Type::Json)
+        }
         None => match first_data_example(examples) {
             Some((v, line)) => {
                 diags.push(
@@ -255,4 +267,22 @@ pub(super) fn response_type(
         _ => {}
     }
     response
+}
+
+/// Whether every response example's `data` is of one kind: all objects, all lists, or all scalars (`null` fits any).
+fn data_sent_in_one_shape(examples: &[Example]) -> bool {
+    let kind = |v: &serde_json::Value| match v {
+        serde_json::Value::Object(_) => Some(0),
+        serde_json::Value::Array(_) => Some(1),
+        serde_json::Value::Null => None,
+        _ => Some(2),
+    };
+    let mut kinds = examples
+        .iter()
+        .filter(|e| e.kind == crate::ir::ExampleKind::Response)
+        .filter_map(|e| e.value.as_ref())
+        .filter(|v| !crate::ir::is_error_response(v))
+        .filter_map(|v| kind(crate::ir::response_data(v)));
+    let first = kinds.next();
+    kinds.all(|k| Some(k) == first)
 }

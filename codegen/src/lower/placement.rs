@@ -297,6 +297,14 @@ fn collect(
 /// The examples send the place as an object here and as something else there (`dict/string`: an object or its
 /// Base64 text): a table of the object's keys types only one of its shapes, and would make the others unreadable.
 fn sent_in_other_shapes(place: &Place, places: &[Place]) -> bool {
+    // The top (a response's `data`, a request's body) has no parent to tell its kinds: it is sent in two shapes
+    // when the examples send it both as an object and as a list of objects (a page here, the plain list there).
+    let top_sent_as = |steps: &[Step]| places.iter().any(|p| p.side == place.side && p.steps == steps);
+    match place.steps.as_slice() {
+        [] => return top_sent_as(&[Step::Items]),
+        [Step::Items] => return top_sent_as(&[]),
+        _ => {}
+    }
     let Some((last, parent_steps)) = place.steps.split_last() else { return false };
     let (parent_steps, key) = match last {
         Step::Key(k) => (parent_steps, k.clone()),

@@ -13,12 +13,13 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::find_examples::ExampleSides;
 use super::inference::{fills, infer_values, is_untyped};
 use super::nested::scalar_type;
 use super::tables::{columns, row_name};
 use super::tree::{FieldNode, ObjectNode, Ty};
+use crate::ir::Type;
 use crate::ir::reads_leniently;
-use crate::ir::{Example, ExampleKind, Type};
 use crate::read::doc::{Document, Section};
 use crate::read::type_words::parse_type_word;
 
@@ -68,8 +69,8 @@ pub(super) fn type_from_known_rows(
         }
         true
     };
-    each_field_of(request, &sides.requests.iter().collect::<Vec<_>>(), &mut visit);
-    each_field(response, &sides.responses.iter().collect::<Vec<_>>(), &mut visit);
+    each_field_of(request, &sides.requests.iter().map(|(v, _)| v).collect::<Vec<_>>(), &mut visit);
+    each_field(response, &sides.responses.iter().map(|(v, _)| v).collect::<Vec<_>>(), &mut visit);
 }
 
 /// Visits every field of a type tree with the example values that reach it (`values`: those that reach the
@@ -111,27 +112,6 @@ fn retype(rows: &HashMap<String, KnownRow>, field: &mut FieldNode, seen: &[&Valu
     }
 }
 
-/// What the examples send, by side: each request example's parameters (without the auth keys) and each
-/// successful response example's data. Read once for the passes of this module.
-pub(super) struct ExampleSides {
-    requests: Vec<Value>,
-    responses: Vec<Value>,
-}
-
-pub(super) fn example_sides(examples: &[Example]) -> ExampleSides {
-    let (mut requests, mut responses) = (Vec::new(), Vec::new());
-    for e in examples {
-        let Some(v) = &e.value else { continue };
-        match e.kind {
-            ExampleKind::Request => requests.push(crate::ir::request_params(v)),
-            // An error envelope carries no data.
-            ExampleKind::Response if crate::ir::is_error_response(v) => {}
-            ExampleKind::Response => responses.push(crate::ir::response_data(v).clone()),
-        }
-    }
-    ExampleSides { requests, responses }
-}
-
 /// Every value each key has anywhere in these values, at any depth.
 fn values_by_key<'v>(values: &[&'v Value]) -> HashMap<&'v str, Vec<&'v Value>> {
     fn walk<'v>(value: &'v Value, out: &mut HashMap<&'v str, Vec<&'v Value>>) {
@@ -159,7 +139,7 @@ fn says_nothing(v: &Value) -> bool {
 /// Types the untyped containers no example value reaches from the same key's values elsewhere.
 pub(super) fn type_untyped_from_same_keys(sides: &ExampleSides, request: &mut ObjectNode, response: &mut Ty) {
     let (requests, responses): (Vec<&Value>, Vec<&Value>) =
-        (sides.requests.iter().collect(), sides.responses.iter().collect());
+        (sides.requests.iter().map(|(v, _)| v).collect(), sides.responses.iter().map(|(v, _)| v).collect());
     let by_key = values_by_key(&[requests.as_slice(), responses.as_slice()].concat());
     let mut visit = |field: &mut FieldNode, seen: &[&Value]| {
         // Not inside what was just filled in: a tree (`children` of `children`) would fill itself in forever.
@@ -193,7 +173,7 @@ fn shape_of(v: &Value) -> Option<u8> {
 /// Rows of unstated type, typed from an example, whose key the examples send in several shapes: untyped JSON.
 pub(super) fn untype_where_shapes_differ(sides: &ExampleSides, request: &mut ObjectNode, response: &mut Ty) {
     let (requests, responses): (Vec<&Value>, Vec<&Value>) =
-        (sides.requests.iter().collect(), sides.responses.iter().collect());
+        (sides.requests.iter().map(|(v, _)| v).collect(), sides.responses.iter().map(|(v, _)| v).collect());
     for (values, side) in [(requests, Side::Request), (responses, Side::Response)] {
         let by_key = values_by_key(&values);
         let mut visit = |field: &mut FieldNode, _: &[&Value]| {

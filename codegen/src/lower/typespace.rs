@@ -184,7 +184,8 @@ impl ApiFlattener<'_> {
             Ty::Array(inner) => Type::Array(Box::new(self.flatten(inner))),
             Ty::Map(inner) => Type::Map(Box::new(self.flatten(inner))),
             Ty::Object(o) => {
-                let fields = o.fields.iter().map(|f| self.field(f)).collect();
+                let mut fields: Vec<Field> = o.fields.iter().map(|f| self.field(f)).collect();
+                pair_names_are_not_secrets(&mut fields);
                 let def = TypeDef {
                     name: o.name.clone(),
                     module: String::new(),
@@ -234,6 +235,16 @@ impl ApiFlattener<'_> {
             secret: f.secret,
             base64: f.base64,
             deprecated: f.deprecated,
+        }
+    }
+}
+
+/// `{"key": "Content-Type", "value": "application/json"}`: beside a `value`, a `key` names the pair (a header, a
+/// query parameter, a label), it is no credential. A lone `key` (node manager's SSH key) stays secret.
+fn pair_names_are_not_secrets(fields: &mut [Field]) {
+    if fields.iter().any(|f| f.name.eq_ignore_ascii_case("value")) {
+        for f in fields.iter_mut().filter(|f| f.name.eq_ignore_ascii_case("key")) {
+            f.secret = false;
         }
     }
 }

@@ -226,6 +226,10 @@ pub fn build_system(input: &SystemInput, options: LowerOptions) -> SystemBuild {
     let mut drafts = system_passes::unique_rust_names(kept, &mut out);
     // 9b. The summaries the metadata corrects (the doc's one in every language is in place by now).
     system_passes::corrected_summaries(&meta, &mut drafts);
+    // 9c. One field per spelling: `type` and `Type` (the languages' docs merged by now) are one field.
+    for draft in &mut drafts {
+        out.diagnostics.extend(crate::lower::one_field_per_spelling(draft));
+    }
     // 10. Metadata for docs that do not exist; paths outside the system's prefix.
     if !input.partial {
         system_passes::metadata_without_docs(input, &meta, &mut out);

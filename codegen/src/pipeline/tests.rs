@@ -597,3 +597,24 @@ fn an_api_is_published_under_its_component_s_name_and_a_write_is_never_routed_by
     let bad = loaded.diagnostics.iter().find(|d| d.message.contains("no_such")).expect("reported");
     assert_eq!((bad.file.as_str(), bad.line), ("api-docs/nodeman/bkapi.toml", 8), "{bad}");
 }
+
+#[test]
+fn a_key_beside_a_value_names_a_pair_and_a_lone_key_is_a_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    let doc = "### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+               | labels | list | 否 | 标签 |\n| host | dict | 否 | 主机 |\n\n\
+               #### labels\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| key | string | 是 | 字段名 |\n| value | string | 否 | 字段值 |\n\n\
+               #### host\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| ip | string | 是 | IP |\n| key | string | 否 | 登录密钥 |\n";
+    write(&root, "esb/nodeman/apidocs/zh_hans/install.md", doc);
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    let system = loaded.ir.systems.iter().find(|s| s.name == "nodeman").expect("system nodeman");
+    let key_of = |ty: &str| {
+        let names: Vec<&str> = system.types.iter().map(|t| t.name.as_str()).collect();
+        let t = system.types.iter().find(|t| t.name == ty).unwrap_or_else(|| panic!("no type {ty} in {names:?}"));
+        let TypeKind::Struct { fields } = &t.kind else { panic!("{ty} is not a struct") };
+        fields.iter().find(|f| f.name == "key").map(|f| f.secret).expect("a key field")
+    };
+    assert!(!key_of("Labels"), "a label's name is no credential");
+    assert!(key_of("Host"), "an SSH key stays secret");
+}

@@ -324,7 +324,7 @@ pub mod add_workitems {
         /// 字段标识，业务系统自定义的字段名称 (described at line 65)
         ///
         /// key (described at line 59) (Not in the doc's table; seen in its example at line 89.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 89.)
         pub value: Option<Vec<i64>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -333,7 +333,7 @@ pub mod add_workitems {
     }
     impl CallbackData {
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -353,7 +353,7 @@ pub mod add_workitems {
                 &["key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
@@ -377,7 +377,7 @@ pub mod add_workitems {
         /// 字段标识，业务系统自定义的字段名称 (described at line 65)
         ///
         /// key (described at line 59) (Not in the doc's table; seen in its example at line 89.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 字段的值 (described at line 75)
         ///
         /// value (described at line 67) (Not in the doc's table; seen in its example at line 89.)
@@ -388,7 +388,7 @@ pub mod add_workitems {
     }
     impl DetailView {
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -408,7 +408,7 @@ pub mod add_workitems {
                 &["key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.opt_text("value")?,
                 extra: record.finish()?,
             })
@@ -432,7 +432,7 @@ pub mod add_workitems {
         /// 字段标识，业务系统自定义的字段名称 (described at line 65)
         ///
         /// key (described at line 59) (Not in the doc's table; seen in its example at line 89.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 字段的值 (described at line 75)
         ///
         /// value (described at line 67) (Not in the doc's table; seen in its example at line 89.)
@@ -443,7 +443,7 @@ pub mod add_workitems {
     }
     impl ListView {
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -463,7 +463,7 @@ pub mod add_workitems {
                 &["key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.opt_text("value")?,
                 extra: record.finish()?,
             })
@@ -1092,17 +1092,16 @@ impl<'a> ApprovalApi<'a> {
     ///         .step(1_i64)]).approvers("admin".to_string())
     ///         .attachments(vec![Attachments::default().name(1_i64).r#type("img"
     ///         .to_string()).url("http://test.xxx.com/from/".to_string())])
-    ///         .callback_data(vec![CallbackData::default().key(bkapi::Secret::from("zzzz"))
+    ///         .callback_data(vec![CallbackData::default().key("zzzz".to_string())
     ///         .value(vec![1_i64])]).callback_url("http://test.xxx.com/callback/"
-    ///         .to_string()).detail_view(vec![DetailView::default()
-    ///         .key(bkapi::Secret::from("属性3")).value("3".to_string()),
-    ///         DetailView::default().key(bkapi::Secret::from("属性4")).value("4"
-    ///         .to_string())]).enable_batch(1_i64).enable_quick(1_i64)
-    ///         .from_url("http://test.xxx.com/from/".to_string())
-    ///         .list_view(vec![ListView::default().key(bkapi::Secret::from("属性1"))
-    ///         .value("1".to_string()), ListView::default()
-    ///         .key(bkapi::Secret::from("属性2")).value("2".to_string())])
-    ///         .process_inst_id("12".to_string()).title("this is a test".to_string())
+    ///         .to_string()).detail_view(vec![DetailView::default().key("属性3"
+    ///         .to_string()).value("3".to_string()), DetailView::default().key("属性4"
+    ///         .to_string()).value("4".to_string())]).enable_batch(1_i64)
+    ///         .enable_quick(1_i64).from_url("http://test.xxx.com/from/".to_string())
+    ///         .list_view(vec![ListView::default().key("属性1".to_string()).value("1"
+    ///         .to_string()), ListView::default().key("属性2".to_string()).value("2"
+    ///         .to_string())]).process_inst_id("12".to_string()).title("this is a test"
+    ///         .to_string())
     ///     ],
     /// );
     /// let response = client.approval().add_workitems(request).await?;

@@ -17561,10 +17561,6 @@ pub mod v2_management_grade_manager_detail {
         pub updated_time: Option<String>,
         /// `creator` (Not in the doc's table; seen in its example at line 22.)
         pub creator: Option<String>,
-        /// The Description of the hierarchical administrator, which can be an empty string
-        ///
-        /// Sent as `Description`.
-        pub description_: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -17584,7 +17580,6 @@ pub mod v2_management_grade_manager_detail {
                     "sync_perm",
                     "updated_time",
                     "creator",
-                    "Description",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
@@ -17595,7 +17590,6 @@ pub mod v2_management_grade_manager_detail {
                 sync_perm: record.field("sync_perm")?,
                 updated_time: record.opt_text("updated_time")?,
                 creator: record.opt_text("creator")?,
-                description_: record.opt_text("Description")?,
                 extra: record.finish()?,
             })
         }
@@ -17611,7 +17605,6 @@ pub mod v2_management_grade_manager_detail {
             record.field("sync_perm", &self.sync_perm);
             record.field("updated_time", &self.updated_time);
             record.field("creator", &self.creator);
-            record.field("Description", &self.description_);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -22168,6 +22161,7 @@ pub use v2_policy_auth::V2PolicyAuthResponse;
 /// Types of [`v2_policy_auth_by_actions`](super::endpoints::V2PolicyAuthByActions).
 pub mod v2_policy_auth_by_actions {
     pub use super::engine_batch_search::Attribute;
+    pub use super::policy_auth::ResourceNode;
     /// `V2PolicyAuthByActionsAction`
     ///
     /// Defined in `api-docs/bk_iam/zh/v2_policy_auth_by_actions.md.j2` at line 14.
@@ -22284,152 +22278,6 @@ pub mod v2_policy_auth_by_actions {
             record.finish()
         }
     }
-    /// `V2PolicyAuthByActionsResourceNode`
-    ///
-    /// Defined in `api-docs/bk_iam/zh/v2_policy_auth_by_actions.md.j2` at line 27.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ResourceNode {
-        /// 资源系统 ID
-        ///
-        /// The resource system ID.
-        pub system: String,
-        /// 资源类型 ID
-        pub r#type: String,
-        /// 资源实例 ID
-        ///
-        /// The resource instance ID.
-        pub id: String,
-        /// 资源属性
-        ///
-        /// The resource attribute. (Type inferred from the doc's example.)
-        pub attribute: Attribute,
-        /// The resource type ID.
-        ///
-        /// Sent as `Type`.
-        pub r#type_: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl ResourceNode {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            system: impl Into<String>,
-            r#type: impl Into<String>,
-            id: impl Into<String>,
-            attribute: Attribute,
-        ) -> Self {
-            Self {
-                system: system.into(),
-                r#type: r#type.into(),
-                id: id.into(),
-                attribute,
-                r#type_: None,
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    /// Builds a [`ResourceNode`], its required fields set by name.
-    #[derive(Debug, Clone, Default)]
-    #[must_use]
-    pub struct ResourceNodeBuilder {
-        system: Option<String>,
-        r#type: Option<String>,
-        id: Option<String>,
-        attribute: Option<Attribute>,
-    }
-    impl ResourceNode {
-        /// Starts a [`ResourceNodeBuilder`]: each required field by name, then `build()`.
-        pub fn builder() -> ResourceNodeBuilder {
-            ResourceNodeBuilder::default()
-        }
-    }
-    impl ResourceNodeBuilder {
-        /// Sets `system` (required).
-        pub fn system(mut self, value: impl Into<String>) -> Self {
-            self.system = Some(value.into());
-            self
-        }
-        /// Sets `type` (required).
-        pub fn r#type(mut self, value: impl Into<String>) -> Self {
-            self.r#type = Some(value.into());
-            self
-        }
-        /// Sets `id` (required).
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// Sets `attribute` (required).
-        pub fn attribute(mut self, value: impl Into<Attribute>) -> Self {
-            self.attribute = Some(value.into());
-            self
-        }
-        /// The value, or an error naming the first required field not set.
-        #[allow(deprecated)]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<ResourceNode, crate::wire::WireError> {
-            let system = self
-                .system
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "system"),
-                ))?;
-            let r#type = self
-                .r#type
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "type"),
-                ))?;
-            let id = self
-                .id
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "id"),
-                ))?;
-            let attribute = self
-                .attribute
-                .ok_or_else(|| crate::wire::WireError::new(
-                    format!("missing field `{}`", "attribute"),
-                ))?;
-            ::std::result::Result::Ok(ResourceNode::new(system, r#type, id, attribute))
-        }
-    }
-    impl ResourceNode {
-        /// Sets `Type`.
-        pub fn r#type_(mut self, value: impl Into<String>) -> Self {
-            self.r#type_ = Some(value.into());
-            self
-        }
-    }
-    impl crate::wire::Wire for ResourceNode {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read(
-                value,
-                "ResourceNode",
-                &["system", "type", "id", "attribute", "Type"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                system: record.text("system")?,
-                r#type: record.text("type")?,
-                id: record.text("id")?,
-                attribute: record.field("attribute")?,
-                r#type_: record.opt_text("Type")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("system", &self.system);
-            record.field("type", &self.r#type);
-            record.field("id", &self.id);
-            record.field("attribute", &self.attribute);
-            record.field("Type", &self.r#type_);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// `V2PolicyAuthByActionsResponse`
     ///
     /// Defined in `api-docs/bk_iam/zh/v2_policy_auth_by_actions.md.j2` at line 73.
@@ -22480,10 +22328,6 @@ pub mod v2_policy_auth_by_actions {
         pub id: Option<String>,
         /// 授权对象类型, 当前只支持 user (described at line 24) (Not in the doc's table; seen in its example at line 39.)
         pub r#type: Option<String>,
-        /// The authorization object Type. Currently, only user is supported. (described at line 25) (Not in the doc's table; seen in its example at line 39.)
-        ///
-        /// Sent as `Type`.
-        pub r#type_: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -22499,11 +22343,6 @@ pub mod v2_policy_auth_by_actions {
             self.r#type = Some(value.into());
             self
         }
-        /// Sets `Type`.
-        pub fn r#type_(mut self, value: impl Into<String>) -> Self {
-            self.r#type_ = Some(value.into());
-            self
-        }
     }
     impl crate::wire::Wire for Subject {
         fn from_wire(
@@ -22512,12 +22351,11 @@ pub mod v2_policy_auth_by_actions {
             let mut record = crate::wire::Record::read(
                 value,
                 "Subject",
-                &["id", "type", "Type"],
+                &["id", "type"],
             )?;
             ::std::result::Result::Ok(Self {
                 id: record.opt_text("id")?,
                 r#type: record.opt_text("type")?,
-                r#type_: record.opt_text("Type")?,
                 extra: record.finish()?,
             })
         }
@@ -22528,14 +22366,12 @@ pub mod v2_policy_auth_by_actions {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("type", &self.r#type);
-            record.field("Type", &self.r#type_);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     crate::serde_through_wire!(
-        Action, V2PolicyAuthByActionsRequest, ResourceNode,
-        V2PolicyAuthByActionsResponse, Subject
+        Action, V2PolicyAuthByActionsRequest, V2PolicyAuthByActionsResponse, Subject
     );
 }
 pub use v2_policy_auth_by_actions::V2PolicyAuthByActionsRequest;
@@ -22789,6 +22625,7 @@ pub use v2_policy_query::V2PolicyQueryRequest;
 pub use v2_policy_query::V2PolicyQueryResponse;
 /// Types of [`v2_policy_query_by_actions`](super::endpoints::V2PolicyQueryByActions).
 pub mod v2_policy_query_by_actions {
+    pub use super::policy_query_by_actions::Condition;
     /// `V2PolicyQueryByActionsAction`
     ///
     /// Defined in `api-docs/bk_iam/zh/v2_policy_query_by_actions.md.j2` at line 23.
@@ -22829,55 +22666,6 @@ pub mod v2_policy_query_by_actions {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `V2PolicyQueryByActionsCondition`
-    ///
-    /// Defined in `api-docs/bk_iam/zh/v2_policy_query_by_actions.md.j2` at line 100.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Condition {
-        /// `field` (Not in the doc's table; seen in its example at line 100.)
-        pub field: Option<String>,
-        /// `op` (Not in the doc's table; seen in its example at line 100.)
-        pub op: Option<String>,
-        /// `value` (Not in the doc's table; seen in its example at line 100.)
-        pub value: Option<Vec<serde_json::Value>>,
-        /// `Field` (Not in the doc's table; seen in its example at line 100.)
-        ///
-        /// Sent as `Field`.
-        pub field_: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for Condition {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Condition",
-                &["field", "op", "value", "Field"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                field: record.opt_text("field")?,
-                op: record.opt_text("op")?,
-                value: record.field("value")?,
-                field_: record.opt_text("Field")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("field", &self.field);
-            record.field("op", &self.op);
-            record.field("value", &self.value);
-            record.field("Field", &self.field_);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -22977,10 +22765,6 @@ pub mod v2_policy_query_by_actions {
         ///
         /// The resource attribute.
         pub attribute: serde_json::Map<String, serde_json::Value>,
-        /// The resource type ID.
-        ///
-        /// Sent as `Type`.
-        pub r#type_: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -22999,7 +22783,6 @@ pub mod v2_policy_query_by_actions {
                 r#type: r#type.into(),
                 id: id.into(),
                 attribute,
-                r#type_: None,
                 extra: crate::wire::Extra::default(),
             }
         }
@@ -23071,13 +22854,6 @@ pub mod v2_policy_query_by_actions {
             ::std::result::Result::Ok(ResourceNode::new(system, r#type, id, attribute))
         }
     }
-    impl ResourceNode {
-        /// Sets `Type`.
-        pub fn r#type_(mut self, value: impl Into<String>) -> Self {
-            self.r#type_ = Some(value.into());
-            self
-        }
-    }
     impl crate::wire::Wire for ResourceNode {
         fn from_wire(
             value: serde_json::Value,
@@ -23085,14 +22861,13 @@ pub mod v2_policy_query_by_actions {
             let mut record = crate::wire::Record::read(
                 value,
                 "ResourceNode",
-                &["system", "type", "id", "attribute", "Type"],
+                &["system", "type", "id", "attribute"],
             )?;
             ::std::result::Result::Ok(Self {
                 system: record.text("system")?,
                 r#type: record.text("type")?,
                 id: record.text("id")?,
                 attribute: record.field("attribute")?,
-                r#type_: record.opt_text("Type")?,
                 extra: record.finish()?,
             })
         }
@@ -23102,7 +22877,6 @@ pub mod v2_policy_query_by_actions {
             record.field("type", &self.r#type);
             record.field("id", &self.id);
             record.field("attribute", &self.attribute);
-            record.field("Type", &self.r#type_);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -23161,10 +22935,6 @@ pub mod v2_policy_query_by_actions {
         pub id: Option<String>,
         /// 授权对象类型, 当前只支持 user (described at line 33) (Not in the doc's table; seen in its example at line 48.)
         pub r#type: Option<String>,
-        /// The authorization object Type. Currently, only user is supported. (described at line 33) (Not in the doc's table; seen in its example at line 48.)
-        ///
-        /// Sent as `Type`.
-        pub r#type_: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -23180,11 +22950,6 @@ pub mod v2_policy_query_by_actions {
             self.r#type = Some(value.into());
             self
         }
-        /// Sets `Type`.
-        pub fn r#type_(mut self, value: impl Into<String>) -> Self {
-            self.r#type_ = Some(value.into());
-            self
-        }
     }
     impl crate::wire::Wire for Subject {
         fn from_wire(
@@ -23193,12 +22958,11 @@ pub mod v2_policy_query_by_actions {
             let mut record = crate::wire::Record::read(
                 value,
                 "Subject",
-                &["id", "type", "Type"],
+                &["id", "type"],
             )?;
             ::std::result::Result::Ok(Self {
                 id: record.opt_text("id")?,
                 r#type: record.opt_text("type")?,
-                r#type_: record.opt_text("Type")?,
                 extra: record.finish()?,
             })
         }
@@ -23209,13 +22973,12 @@ pub mod v2_policy_query_by_actions {
             let mut record = crate::wire::RecordWriter::new();
             record.field("id", &self.id);
             record.field("type", &self.r#type);
-            record.field("Type", &self.r#type_);
             self.extra.write_into(&mut record);
             record.finish()
         }
     }
     crate::serde_through_wire!(
-        Action, Condition, V2PolicyQueryByActionsRequest, ResourceNode,
+        Action, V2PolicyQueryByActionsRequest, ResourceNode,
         V2PolicyQueryByActionsResponse, Subject
     );
 }

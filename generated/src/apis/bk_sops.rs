@@ -307,7 +307,7 @@ pub mod apply_webhook_configs {
         /// `doc` (Not in the doc's table; seen in its example at line 22.)
         pub doc: Option<String>,
         /// `key` (Not in the doc's table; seen in its example at line 22.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 22.)
         pub value: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -321,7 +321,7 @@ pub mod apply_webhook_configs {
             self
         }
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -342,7 +342,7 @@ pub mod apply_webhook_configs {
             )?;
             ::std::result::Result::Ok(Self {
                 doc: record.opt_text("doc")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.opt_text("value")?,
                 extra: record.finish()?,
             })
@@ -607,7 +607,7 @@ pub mod create_and_start_task {
         /// 变量在模板中的显示顺序 (described at line 254) (Not in the doc's table; seen in its example at line 60.)
         pub index: Option<i64>,
         /// 同 KEY (described at line 252) (Not in the doc's table; seen in its example at line 60.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 任务名称 (described at line 15) (Not in the doc's table; seen in its example at line 60.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 60.)
@@ -651,7 +651,7 @@ pub mod create_and_start_task {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -3042,7 +3042,7 @@ pub mod create_periodic_task {
         /// 变量在模板中的显示顺序 (described at line 271) (Not in the doc's table; seen in its example at line 68.)
         pub index: Option<i64>,
         /// 同 KEY (described at line 269) (Not in the doc's table; seen in its example at line 68.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 要创建的周期任务名称 (described at line 14) (Not in the doc's table; seen in its example at line 68.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 68.)
@@ -3086,7 +3086,7 @@ pub mod create_periodic_task {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -4427,7 +4427,7 @@ pub mod fast_create_task {
         /// 变量在任务中的显示顺序 (described at line 129) (Not in the doc's table; seen in its example at line 139.)
         pub index: Option<i64>,
         /// 同 KEY 一致 (described at line 127) (Not in the doc's table; seen in its example at line 139.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 任务名称 (described at line 12) (Not in the doc's table; seen in its example at line 139.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 139.)
@@ -4461,7 +4461,7 @@ pub mod fast_create_task {
             self
         }
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -4523,7 +4523,7 @@ pub mod fast_create_task {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -6925,7 +6925,7 @@ pub mod get_common_template_info {
         /// 变量在模板中的显示顺序 (described at line 238) (Not in the doc's table; seen in its example at line 33.)
         pub index: Option<i64>,
         /// 同 KEY (described at line 236) (Not in the doc's table; seen in its example at line 33.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 模板名称 (described at line 195) (Not in the doc's table; seen in its example at line 33.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 33.)
@@ -6969,7 +6969,7 @@ pub mod get_common_template_info {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -9410,7 +9410,7 @@ pub mod get_task_detail {
         /// `index` (Not in the doc's table; seen in its example at line 36.)
         pub index: Option<i64>,
         /// `key` (Not in the doc's table; seen in its example at line 36.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `name` (Not in the doc's table; seen in its example at line 36.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 36.)
@@ -9460,7 +9460,7 @@ pub mod get_task_detail {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -9642,7 +9642,7 @@ pub mod get_task_detail {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Outputs {
         /// `key` (Not in the doc's table; seen in its example at line 36.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `name` (Not in the doc's table; seen in its example at line 36.)
         pub name: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 36.)
@@ -9661,7 +9661,7 @@ pub mod get_task_detail {
                 &["key", "name", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
                 extra: record.finish()?,
@@ -10649,7 +10649,7 @@ pub mod get_task_node_data {
         /// 输出参数值 (Type inferred from the doc's example.)
         pub value: Option<String>,
         /// 输出参数 KEY
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 是否是原子定义中预设输出变量
         pub preset: Option<bool>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -10668,7 +10668,7 @@ pub mod get_task_node_data {
             ::std::result::Result::Ok(Self {
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 preset: record.field("preset")?,
                 extra: record.finish()?,
             })
@@ -10923,7 +10923,7 @@ pub mod get_task_node_detail {
         /// 输出参数值
         pub value: Option<serde_json::Value>,
         /// 输出参数 KEY
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 是否是标准插件定义中预设输出变量
         pub preset: Option<bool>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -10942,7 +10942,7 @@ pub mod get_task_node_detail {
             ::std::result::Result::Ok(Self {
                 name: record.opt_text("name")?,
                 value: record.field("value")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 preset: record.field("preset")?,
                 extra: record.finish()?,
             })
@@ -12446,7 +12446,7 @@ pub mod get_template_info {
         /// 变量在模板中的显示顺序 (described at line 257) (Not in the doc's table; seen in its example at line 41.)
         pub index: Option<i64>,
         /// 同 KEY (described at line 255) (Not in the doc's table; seen in its example at line 41.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 模板名称 (described at line 215) (Not in the doc's table; seen in its example at line 41.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 41.)
@@ -12490,7 +12490,7 @@ pub mod get_template_info {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -13476,7 +13476,7 @@ pub mod get_template_schemes {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Key1 {
         /// `key` (Not in the doc's table; seen in its example at line 31.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 执行方案名 (described at line 80) (Not in the doc's table; seen in its example at line 31.)
         pub name: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 31.)
@@ -13495,7 +13495,7 @@ pub mod get_template_schemes {
                 &["key", "name", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
                 extra: record.finish()?,
@@ -13519,7 +13519,7 @@ pub mod get_template_schemes {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Key2 {
         /// `key` (Not in the doc's table; seen in its example at line 31.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 执行方案名 (described at line 80) (Not in the doc's table; seen in its example at line 31.)
         pub name: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 31.)
@@ -13538,7 +13538,7 @@ pub mod get_template_schemes {
                 &["key", "name", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
                 extra: record.finish()?,
@@ -13997,7 +13997,7 @@ pub mod modify_constants_for_periodic_task {
         /// 变量在模板中的显示顺序 (described at line 87) (Not in the doc's table; seen in its example at line 44.)
         pub index: Option<i64>,
         /// 同 KEY (described at line 85) (Not in the doc's table; seen in its example at line 44.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 变量名字 (described at line 86) (Not in the doc's table; seen in its example at line 44.)
         pub name: Option<String>,
         /// `show_type` (Not in the doc's table; seen in its example at line 44.)
@@ -14041,7 +14041,7 @@ pub mod modify_constants_for_periodic_task {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -16054,7 +16054,7 @@ pub mod plugin_gateway_get_plugin_detail {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FailTag {
         /// 表单注册 key；内置 input/output 表单均使用组件 code（&lt;component_code&gt;） (described at line 124) (Not in the doc's table; seen in its example at line 26.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `msg_key` (Not in the doc's table; seen in its example at line 26.)
         pub msg_key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 26.)
@@ -16073,7 +16073,7 @@ pub mod plugin_gateway_get_plugin_detail {
                 &["key", "msg_key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 msg_key: record.opt_text("msg_key")?,
                 value: record.opt_text("value")?,
                 extra: record.finish()?,
@@ -17063,7 +17063,7 @@ pub mod plugin_gateway_get_plugin_detail {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RunningTag {
         /// `key` (Not in the doc's table; seen in its example at line 144.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 144.)
         pub value: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -17080,7 +17080,7 @@ pub mod plugin_gateway_get_plugin_detail {
                 &["key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.opt_text("value")?,
                 extra: record.finish()?,
             })
@@ -17104,7 +17104,7 @@ pub mod plugin_gateway_get_plugin_detail {
         /// `data_key` (Not in the doc's table; seen in its example at line 26.)
         pub data_key: Option<String>,
         /// 表单注册 key；内置 input/output 表单均使用组件 code（&lt;component_code&gt;） (described at line 124) (Not in the doc's table; seen in its example at line 26.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 26.)
         pub value: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -17122,7 +17122,7 @@ pub mod plugin_gateway_get_plugin_detail {
             )?;
             ::std::result::Result::Ok(Self {
                 data_key: record.opt_text("data_key")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.opt_text("value")?,
                 extra: record.finish()?,
             })
@@ -20163,9 +20163,8 @@ impl<'a> BkSopsApi<'a> {
     ///             )
     ///             .headers(
     ///                 vec![
-    ///                     Headers::default().doc("".to_string())
-    ///                     .key(bkapi::Secret::from("Content-Type"))
-    ///                     .value("application/json".to_string())
+    ///                     Headers::default().doc("".to_string()).key("Content-Type"
+    ///                     .to_string()).value("application/json".to_string())
     ///                 ],
     ///             )
     ///             .interval(60_i64)
@@ -20736,7 +20735,7 @@ impl<'a> BkSopsApi<'a> {
     ///                             .custom_type("".to_string())
     ///                             .desc("".to_string())
     ///                             .index(0_i64)
-    ///                             .key(bkapi::Secret::from("${bk_timing}"))
+    ///                             .key("${bk_timing}".to_string())
     ///                             .name("timing".to_string())
     ///                             .show_type("show".to_string())
     ///                             .source_info(

@@ -15387,30 +15387,20 @@ pub mod search_standard_log_with_get {
         /// 运行, "prod" 或 "stag"
         ///
         /// Running environment, "prod" or "stag"
-        ///
-        /// Running environment, "prod" or "stag"
         pub environment: Option<String>,
         /// Log 消息
-        ///
-        /// Log message
         ///
         /// Log message
         pub message: Option<String>,
         /// Pod 名
         ///
         /// Pod name
-        ///
-        /// Pod name
         pub pod_name: Option<String>,
         /// 进程唯一类型
         ///
         /// Process unique type
-        ///
-        /// Process unique type
         pub process_id: Option<String>,
         /// 时间戳
-        ///
-        /// Timestamp
         ///
         /// Timestamp
         pub timestamp: Option<String>,
@@ -15600,16 +15590,14 @@ pub mod search_standard_log_with_get {
     /// Defined in `api-docs/bkpaas3/zh/search_standard_log_with_get.md` at line 79.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SearchStandardLogWithGetResponse {
-        /// Log list (Type inferred from the doc's example.)
+        /// Log 列表
+        ///
+        /// Log list
         pub logs: Option<Vec<Logs>>,
         /// ES 滚动ID
         ///
         /// ES scroll_id for pagination
         pub scroll_id: Option<String>,
-        /// Log 列表
-        ///
-        /// Sent as `logs`.
-        pub logs_: Option<Vec<Logs>>,
         /// Log 数量
         ///
         /// Log count
@@ -15629,12 +15617,11 @@ pub mod search_standard_log_with_get {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchStandardLogWithGetResponse",
-                &["logs", "scroll_id", "logs", "total", "dsl"],
+                &["logs", "scroll_id", "total", "dsl"],
             )?;
             ::std::result::Result::Ok(Self {
                 logs: record.field("logs")?,
                 scroll_id: record.opt_text("scroll_id")?,
-                logs_: record.field("logs")?,
                 total: record.opt_int("total")?,
                 dsl: record.opt_text("dsl")?,
                 extra: record.finish()?,
@@ -15647,7 +15634,6 @@ pub mod search_standard_log_with_get {
             let mut record = crate::wire::RecordWriter::new();
             record.field("logs", &self.logs);
             record.field("scroll_id", &self.scroll_id);
-            record.field("logs", &self.logs_);
             record.field("total", &self.total);
             record.field("dsl", &self.dsl);
             self.extra.write_into(&mut record);
@@ -15668,14 +15654,24 @@ pub mod search_standard_log_with_post {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Logs {
         /// 运行, "prod" 或 "stag"
+        ///
+        /// Running environment, "prod" or "stag"
         pub environment: Option<String>,
         /// Log 消息
+        ///
+        /// Log message
         pub message: Option<String>,
         /// Pod 名
+        ///
+        /// Pod name
         pub pod_name: Option<String>,
         /// 进程唯一类型
+        ///
+        /// Process unique type
         pub process_id: Option<String>,
         /// 时间戳
+        ///
+        /// Timestamp
         pub timestamp: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
@@ -15863,16 +15859,14 @@ pub mod search_standard_log_with_post {
     /// Defined in `api-docs/bkpaas3/zh/search_standard_log_with_post.md` at line 78.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SearchStandardLogWithPostResponse {
-        /// Log list (Type inferred from the doc's example.)
-        pub logs: Option<Logs>,
+        /// Log 列表
+        ///
+        /// Log list
+        pub logs: Option<Vec<Logs>>,
         /// ES 滚动ID
         ///
         /// ES scroll_id for pagination
         pub scroll_id: Option<String>,
-        /// Log 列表
-        ///
-        /// Sent as `logs`.
-        pub logs_: Option<Vec<Logs>>,
         /// Log 数量
         ///
         /// Log count
@@ -15892,12 +15886,11 @@ pub mod search_standard_log_with_post {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "SearchStandardLogWithPostResponse",
-                &["logs", "scroll_id", "logs", "total", "dsl"],
+                &["logs", "scroll_id", "total", "dsl"],
             )?;
             ::std::result::Result::Ok(Self {
                 logs: record.field("logs")?,
                 scroll_id: record.opt_text("scroll_id")?,
-                logs_: record.field("logs")?,
                 total: record.opt_int("total")?,
                 dsl: record.opt_text("dsl")?,
                 extra: record.finish()?,
@@ -15910,7 +15903,6 @@ pub mod search_standard_log_with_post {
             let mut record = crate::wire::RecordWriter::new();
             record.field("logs", &self.logs);
             record.field("scroll_id", &self.scroll_id);
-            record.field("logs", &self.logs_);
             record.field("total", &self.total);
             record.field("dsl", &self.dsl);
             self.extra.write_into(&mut record);

@@ -3072,7 +3072,7 @@ pub mod create_strategy {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Item {
         /// key (described at line 30) (Not in the doc's table; seen in its example at line 97.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 操作类型(eq,be,gt,ge,in,nin) (described at line 31) (Not in the doc's table; seen in its example at line 97.)
         pub op: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 97.)
@@ -3083,7 +3083,7 @@ pub mod create_strategy {
     }
     impl Item {
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -3108,7 +3108,7 @@ pub mod create_strategy {
                 &["key", "op", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 op: record.opt_text("op")?,
                 value: record.opt_text("value")?,
                 extra: record.finish()?,
@@ -19992,7 +19992,7 @@ impl<'a> BscpApi<'a> {
     ///             .match_all(false)
     ///             .labels_or(
     ///                 vec![
-    ///                     vec![Item::default().key(bkapi::Secret::from("version")).op("eq"
+    ///                     vec![Item::default().key("version".to_string()).op("eq"
     ///                     .to_string()).value("2".to_string())]
     ///                 ],
     ///             ),

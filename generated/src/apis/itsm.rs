@@ -538,7 +538,7 @@ pub mod create_ticket {
         /// 提单字段唯一标识
         ///
         /// Unique identification of bill of lading fields
-        pub key: crate::Secret,
+        pub key: String,
         /// 提单字段值
         ///
         /// Bill of lading field value
@@ -550,7 +550,7 @@ pub mod create_ticket {
     impl Fields {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(key: impl Into<crate::Secret>, value: impl Into<String>) -> Self {
+        pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
             Self {
                 key: key.into(),
                 value: value.into(),
@@ -568,7 +568,7 @@ pub mod create_ticket {
                 &["key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.text("key")?,
                 value: record.text("value")?,
                 extra: record.finish()?,
             })
@@ -1722,7 +1722,7 @@ pub mod get_ticket_info {
         /// 字段唯一标识
         ///
         /// field key
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 字段类型
         ///
         /// field type
@@ -1758,7 +1758,7 @@ pub mod get_ticket_info {
             )?;
             ::std::result::Result::Ok(Self {
                 id: record.opt_int("id")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 r#type: record.opt_text("type")?,
                 name: record.opt_text("name")?,
                 desc: record.opt_text("desc")?,
@@ -3683,7 +3683,7 @@ pub mod get_workflow_detail {
         /// 字段唯一标识 (described at line 452)
         ///
         /// field key (described at line 452) (Not in the doc's table; seen in its example at line 29.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 29.)
         pub value: Option<serde_json::Value>,
         /// `choiceList` (Not in the doc's table; seen in its example at line 29.)
@@ -3711,7 +3711,7 @@ pub mod get_workflow_detail {
             )?;
             ::std::result::Result::Ok(Self {
                 condition: record.opt_text("condition")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.field("value")?,
                 choice_list: record.field("choiceList")?,
                 source: record.opt_text("source")?,
@@ -6206,10 +6206,10 @@ impl<'a> ItsmApi<'a> {
     /// let request = CreateTicketRequest::new(
     ///         "xxx".to_string(),
     ///         vec![
-    ///             Fields::new(bkapi::Secret::from("title"), "测试内置审批"
-    ///             .to_string()), Fields::new(bkapi::Secret::from("APPROVER"), "xx,xxx,xxxx"
-    ///             .to_string()), Fields::new(bkapi::Secret::from("APPROVAL_CONTENT"),
-    ///             "这是一个审批单".to_string())
+    ///             Fields::new("title".to_string(), "测试内置审批".to_string()),
+    ///             Fields::new("APPROVER".to_string(), "xx,xxx,xxxx".to_string()),
+    ///             Fields::new("APPROVAL_CONTENT".to_string(), "这是一个审批单"
+    ///             .to_string())
     ///         ],
     ///     )
     ///     .service_id(17_i64)
@@ -6658,11 +6658,10 @@ impl<'a> ItsmApi<'a> {
     ///     )
     ///     .fields(
     ///         vec![
-    ///             Fields::new(bkapi::Secret::from("11e8ac30a2247ddfaeef0cefd67c3d74"),
-    ///             "true".to_string()),
-    ///             Fields::new(bkapi::Secret::from("dda3d1ad8325d2c9b1f1bc913fa5ec15"),
-    ///             "通过备注".to_string()),
-    ///             Fields::new(bkapi::Secret::from("322b6095ff3638e413ac772295b6d8e2"),
+    ///             Fields::new("11e8ac30a2247ddfaeef0cefd67c3d74".to_string(), "true"
+    ///             .to_string()), Fields::new("dda3d1ad8325d2c9b1f1bc913fa5ec15"
+    ///             .to_string(), "通过备注".to_string()),
+    ///             Fields::new("322b6095ff3638e413ac772295b6d8e2".to_string(),
     ///             "拒绝备注".to_string())
     ///         ],
     ///     )

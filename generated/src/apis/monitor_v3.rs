@@ -4404,15 +4404,9 @@ pub mod get_action_config {
         /// 更新时间
         pub update_time: Option<String>,
         /// 更新用户
-        ///
-        /// Sent as `Update_user`.
         pub update_user: Option<String>,
         /// 是否启用 (described at line 75) (Not in the doc's table; seen in its example at line 123.)
         pub is_enabled: Option<bool>,
-        /// `update_user` (Not in the doc's table; seen in its example at line 123.)
-        ///
-        /// Sent as `update_user`.
-        pub update_user_: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -4434,9 +4428,8 @@ pub mod get_action_config {
                     "create_time",
                     "create_user",
                     "update_time",
-                    "Update_user",
-                    "is_enabled",
                     "update_user",
+                    "is_enabled",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
@@ -4449,9 +4442,8 @@ pub mod get_action_config {
                 create_time: record.opt_text("create_time")?,
                 create_user: record.opt_text("create_user")?,
                 update_time: record.opt_text("update_time")?,
-                update_user: record.opt_text("Update_user")?,
+                update_user: record.opt_text("update_user")?,
                 is_enabled: record.field("is_enabled")?,
-                update_user_: record.opt_text("update_user")?,
                 extra: record.finish()?,
             })
         }
@@ -4469,9 +4461,8 @@ pub mod get_action_config {
             record.field("create_time", &self.create_time);
             record.field("create_user", &self.create_user);
             record.field("update_time", &self.update_time);
-            record.field("Update_user", &self.update_user);
+            record.field("update_user", &self.update_user);
             record.field("is_enabled", &self.is_enabled);
-            record.field("update_user", &self.update_user_);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -4557,13 +4548,7 @@ pub mod get_calendar {
         /// 日历深色底色
         pub deep_color: Option<String>,
         /// 日历浅色底色
-        ///
-        /// Sent as `Light_color`.
         pub light_color: Option<String>,
-        /// `light_color` (Not in the doc's table; seen in its example at line 56.)
-        ///
-        /// Sent as `light_color`.
-        pub light_color_: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -4584,7 +4569,6 @@ pub mod get_calendar {
                     "create_time",
                     "classify",
                     "deep_color",
-                    "Light_color",
                     "light_color",
                 ],
             )?;
@@ -4597,8 +4581,7 @@ pub mod get_calendar {
                 create_time: record.opt_int("create_time")?,
                 classify: record.opt_text("classify")?,
                 deep_color: record.opt_text("deep_color")?,
-                light_color: record.opt_text("Light_color")?,
-                light_color_: record.opt_text("light_color")?,
+                light_color: record.opt_text("light_color")?,
                 extra: record.finish()?,
             })
         }
@@ -4615,8 +4598,7 @@ pub mod get_calendar {
             record.field("create_time", &self.create_time);
             record.field("classify", &self.classify);
             record.field("deep_color", &self.deep_color);
-            record.field("Light_color", &self.light_color);
-            record.field("light_color", &self.light_color_);
+            record.field("light_color", &self.light_color);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -7903,13 +7885,7 @@ pub mod item_detail {
         /// 父事项ID（默认为空）
         pub parent_id: Option<i64>,
         /// 浅色底色（由所属日历底色决定）
-        ///
-        /// Sent as `Light_color`.
         pub light_color: Option<String>,
-        /// `light_color` (Not in the doc's table; seen in its example at line 177.)
-        ///
-        /// Sent as `light_color`.
-        pub light_color_: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -7935,7 +7911,6 @@ pub mod item_detail {
                     "repeat",
                     "is_first",
                     "parent_id",
-                    "Light_color",
                     "light_color",
                 ],
             )?;
@@ -7953,8 +7928,7 @@ pub mod item_detail {
                 repeat: record.field("repeat")?,
                 is_first: record.field("is_first")?,
                 parent_id: record.opt_int("parent_id")?,
-                light_color: record.opt_text("Light_color")?,
-                light_color_: record.opt_text("light_color")?,
+                light_color: record.opt_text("light_color")?,
                 extra: record.finish()?,
             })
         }
@@ -7976,8 +7950,7 @@ pub mod item_detail {
             record.field("repeat", &self.repeat);
             record.field("is_first", &self.is_first);
             record.field("parent_id", &self.parent_id);
-            record.field("Light_color", &self.light_color);
-            record.field("light_color", &self.light_color_);
+            record.field("light_color", &self.light_color);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -20957,13 +20930,7 @@ pub mod save_calendar {
         /// 日历深色底色
         pub deep_color: String,
         /// 日历浅色底色
-        ///
-        /// Sent as `Light_color`.
         pub light_color: Option<String>,
-        /// `light_color` (Not in the doc's table; seen in its example at line 20.)
-        ///
-        /// Sent as `light_color`.
-        pub light_color_: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -20976,20 +20943,14 @@ pub mod save_calendar {
                 name: name.into(),
                 deep_color: deep_color.into(),
                 light_color: None,
-                light_color_: None,
                 extra: crate::wire::Extra::default(),
             }
         }
     }
     impl SaveCalendarRequest {
-        /// Sets `Light_color`.
+        /// Sets `light_color`.
         pub fn light_color(mut self, value: impl Into<String>) -> Self {
             self.light_color = Some(value.into());
-            self
-        }
-        /// Sets `light_color`.
-        pub fn light_color_(mut self, value: impl Into<String>) -> Self {
-            self.light_color_ = Some(value.into());
             self
         }
     }
@@ -21000,13 +20961,12 @@ pub mod save_calendar {
             let mut record = crate::wire::Record::read(
                 value,
                 "SaveCalendarRequest",
-                &["name", "deep_color", "Light_color", "light_color"],
+                &["name", "deep_color", "light_color"],
             )?;
             ::std::result::Result::Ok(Self {
                 name: record.text("name")?,
                 deep_color: record.text("deep_color")?,
-                light_color: record.opt_text("Light_color")?,
-                light_color_: record.opt_text("light_color")?,
+                light_color: record.opt_text("light_color")?,
                 extra: record.finish()?,
             })
         }
@@ -21014,8 +20974,7 @@ pub mod save_calendar {
             let mut record = crate::wire::RecordWriter::new();
             record.field("name", &self.name);
             record.field("deep_color", &self.deep_color);
-            record.field("Light_color", &self.light_color);
-            record.field("light_color", &self.light_color_);
+            record.field("light_color", &self.light_color);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -22590,7 +22549,7 @@ pub mod save_rule_group {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
         /// 标签key， 可参考页面配置项
-        pub key: crate::Secret,
+        pub key: String,
         /// 标签value值
         pub value: String,
         /// key的翻译显示
@@ -22605,7 +22564,7 @@ pub mod save_rule_group {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            key: impl Into<crate::Secret>,
+            key: impl Into<String>,
             value: impl Into<String>,
             display_key: impl Into<String>,
             display_value: impl Into<String>,
@@ -22623,7 +22582,7 @@ pub mod save_rule_group {
     #[derive(Debug, Clone, Default)]
     #[must_use]
     pub struct TagBuilder {
-        key: Option<crate::Secret>,
+        key: Option<String>,
         value: Option<String>,
         display_key: Option<String>,
         display_value: Option<String>,
@@ -22636,7 +22595,7 @@ pub mod save_rule_group {
     }
     impl TagBuilder {
         /// Sets `key` (required).
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -22691,7 +22650,7 @@ pub mod save_rule_group {
                 &["key", "value", "display_key", "display_value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.text("key")?,
                 value: record.text("value")?,
                 display_key: record.text("display_key")?,
                 display_value: record.text("display_value")?,
@@ -24485,7 +24444,7 @@ pub mod search_action {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Conditions {
         /// 字段名
-        pub key: crate::Secret,
+        pub key: String,
         /// 可取值的列表。当 method = eq，则满足其一即可；当method = neq，则全都不满足 (Type inferred from the doc's example.)
         pub value: Vec<i64>,
         /// 匹配方式，可选 eq, neq，默认 eq
@@ -24500,7 +24459,7 @@ pub mod search_action {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            key: impl Into<crate::Secret>,
+            key: impl Into<String>,
             value: Vec<i64>,
             method: impl Into<String>,
         ) -> Self {
@@ -24530,7 +24489,7 @@ pub mod search_action {
                 &["key", "value", "method", "condition"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.text("key")?,
                 value: record.field("value")?,
                 method: record.text("method")?,
                 condition: record.opt_text("condition")?,
@@ -24639,7 +24598,7 @@ pub mod search_action {
         /// `display_value` (Not in the doc's table; seen in its example at line 139.)
         pub display_value: Option<serde_json::Value>,
         /// 字段名 (described at line 31) (Not in the doc's table; seen in its example at line 139.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 139.)
         pub value: Option<serde_json::Value>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -24658,7 +24617,7 @@ pub mod search_action {
             ::std::result::Result::Ok(Self {
                 display_key: record.opt_text("display_key")?,
                 display_value: record.field("display_value")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
@@ -24686,7 +24645,7 @@ pub mod search_action {
         /// `display_value` (Not in the doc's table; seen in its example at line 139.)
         pub display_value: Option<serde_json::Value>,
         /// 字段名 (described at line 31) (Not in the doc's table; seen in its example at line 139.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 139.)
         pub value: Option<serde_json::Value>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -24705,7 +24664,7 @@ pub mod search_action {
             ::std::result::Result::Ok(Self {
                 display_key: record.opt_text("display_key")?,
                 display_value: record.field("display_value")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
@@ -27069,7 +27028,7 @@ pub mod search_alarm_strategy_v2 {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Conditions {
         /// `key` (Not in the doc's table; seen in its example at line 23.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 23.)
         pub value: Option<Vec<String>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -27078,7 +27037,7 @@ pub mod search_alarm_strategy_v2 {
     }
     impl Conditions {
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -27098,7 +27057,7 @@ pub mod search_alarm_strategy_v2 {
                 &["key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
@@ -28540,7 +28499,7 @@ pub mod search_alarm_strategy_v3 {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Conditions {
         /// 筛选条件关键字
-        pub key: crate::Secret,
+        pub key: String,
         /// 筛选条件值 (Type inferred from the doc's example.)
         pub value: Vec<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -28550,7 +28509,7 @@ pub mod search_alarm_strategy_v3 {
     impl Conditions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(key: impl Into<crate::Secret>, value: Vec<String>) -> Self {
+        pub fn new(key: impl Into<String>, value: Vec<String>) -> Self {
             Self {
                 key: key.into(),
                 value,
@@ -28568,7 +28527,7 @@ pub mod search_alarm_strategy_v3 {
                 &["key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.text("key")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
@@ -30476,7 +30435,7 @@ pub mod search_alarm_strategy_without_biz {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Conditions {
         /// 筛选条件关键字
-        pub key: crate::Secret,
+        pub key: String,
         /// 筛选条件值 (Type inferred from the doc's example.)
         pub value: Vec<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -30486,7 +30445,7 @@ pub mod search_alarm_strategy_without_biz {
     impl Conditions {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(key: impl Into<crate::Secret>, value: Vec<String>) -> Self {
+        pub fn new(key: impl Into<String>, value: Vec<String>) -> Self {
             Self {
                 key: key.into(),
                 value,
@@ -30504,7 +30463,7 @@ pub mod search_alarm_strategy_without_biz {
                 &["key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.text("key")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
@@ -32576,7 +32535,7 @@ pub mod search_alert {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Conditions {
         /// 字段名
-        pub key: crate::Secret,
+        pub key: String,
         /// 可取值的列表。当 method = eq，则满足其一即可；当method = neq，则全都不满足
         pub value: Vec<serde_json::Value>,
         /// 匹配方式，可选 eq, neq，默认 eq
@@ -32591,7 +32550,7 @@ pub mod search_alert {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            key: impl Into<crate::Secret>,
+            key: impl Into<String>,
             value: Vec<serde_json::Value>,
             method: impl Into<String>,
         ) -> Self {
@@ -32621,7 +32580,7 @@ pub mod search_alert {
                 &["key", "value", "method", "condition"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.text("key")?,
                 value: record.field("value")?,
                 method: record.text("method")?,
                 condition: record.opt_text("condition")?,
@@ -34102,7 +34061,7 @@ pub mod search_event {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Conditions {
         /// 告警级别 (described at line 153) (Not in the doc's table; seen in its example at line 75.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 75.)
         pub value: Option<Vec<String>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -34111,7 +34070,7 @@ pub mod search_event {
     }
     impl Conditions {
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -34131,7 +34090,7 @@ pub mod search_event {
                 &["key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
@@ -34923,7 +34882,7 @@ pub mod search_rule_groups {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Tag {
         /// 标签key， 可参考页面配置项
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 标签value值
         pub value: Option<String>,
         /// key的翻译显示
@@ -34944,7 +34903,7 @@ pub mod search_rule_groups {
                 &["key", "value", "display_key", "display_value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.opt_text("value")?,
                 display_key: record.opt_text("display_key")?,
                 display_value: record.opt_text("display_value")?,
@@ -41011,7 +40970,7 @@ impl<'a> MonitorV3Api<'a> {
     ///         "测试日历".to_string(),
     ///         "#BBFFFF".to_string(),
     ///     )
-    ///     .light_color_("#111111".to_string());
+    ///     .light_color("#111111".to_string());
     /// let response = client.monitor_v3().save_calendar(request).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -41201,20 +41160,18 @@ impl<'a> MonitorV3Api<'a> {
     ///             .condition("and".to_string())], vec![Action::new("notice".to_string(),
     ///             true).upgrade_config(UpgradeConfig::new(vec![68_i64])
     ///             .upgrade_interval(1440_i64).is_enabled(true))]).id(9_i64)
-    ///             .alert_severity(1_i64)
-    ///             .additional_tags(vec![Tag::new(bkapi::Secret::from("key1"), "123value"
-    ///             .to_string(), "".to_string(), "".to_string())]).assign_group_id(7_i64)
-    ///             .bk_biz_id(2_i64), Rule::new(true, vec![62_i64],
+    ///             .alert_severity(1_i64).additional_tags(vec![Tag::new("key1".to_string(),
+    ///             "123value".to_string(), "".to_string(), "".to_string())])
+    ///             .assign_group_id(7_i64).bk_biz_id(2_i64), Rule::new(true, vec![62_i64],
     ///             vec![Condition::new("bcs_cluster_id".to_string(), vec!["567890"
     ///             .to_string()]).method("eq".to_string()).condition("and".to_string())],
     ///             vec![Action::new("notice".to_string(), true)
     ///             .upgrade_config(UpgradeConfig::new(vec![68_i64])
     ///             .upgrade_interval(1440_i64).is_enabled(true)), Action::new("itsm"
     ///             .to_string(), true).action_id(1309_i64)]).id(10_i64)
-    ///             .alert_severity(1_i64)
-    ///             .additional_tags(vec![Tag::new(bkapi::Secret::from("key1"), "123value"
-    ///             .to_string(), "".to_string(), "".to_string())]).assign_group_id(7_i64)
-    ///             .bk_biz_id(2_i64)
+    ///             .alert_severity(1_i64).additional_tags(vec![Tag::new("key1".to_string(),
+    ///             "123value".to_string(), "".to_string(), "".to_string())])
+    ///             .assign_group_id(7_i64).bk_biz_id(2_i64)
     ///         ],
     ///     )
     ///     .settings(serde_json::json!({}).as_object().cloned().unwrap_or_default());
@@ -41323,8 +41280,8 @@ impl<'a> MonitorV3Api<'a> {
     ///     .status(vec!["failure".to_string(), "success".to_string()])
     ///     .conditions(
     ///         vec![
-    ///             Conditions::new(bkapi::Secret::from("parent_action_id"), vec![0_i64],
-    ///             "eq".to_string())
+    ///             Conditions::new("parent_action_id".to_string(), vec![0_i64], "eq"
+    ///             .to_string())
     ///         ],
     ///     )
     ///     .ordering(vec!["create_time".to_string()])
@@ -41429,7 +41386,7 @@ impl<'a> MonitorV3Api<'a> {
     ///     1_i64,
     ///     10_i64,
     ///     vec![
-    ///         Conditions::default().key(bkapi::Secret::from("strategy_id")).value(vec!["36"
+    ///         Conditions::default().key("strategy_id".to_string()).value(vec!["36"
     ///         .to_string()])
     ///     ],
     ///     7_i64,
@@ -41472,10 +41429,7 @@ impl<'a> MonitorV3Api<'a> {
     ///     .page(1_i64)
     ///     .page_size(10_i64)
     ///     .conditions(
-    ///         vec![
-    ///             Conditions::new(bkapi::Secret::from("strategy_id"), vec!["36"
-    ///             .to_string()])
-    ///         ],
+    ///         vec![Conditions::new("strategy_id".to_string(), vec!["36".to_string()])],
     ///     )
     ///     .with_notice_group(false)
     ///     .with_notice_group_detail(false);
@@ -41518,40 +41472,35 @@ impl<'a> MonitorV3Api<'a> {
     ///     .page_size(10_i64)
     ///     .conditions(
     ///         vec![
-    ///             Conditions::new(bkapi::Secret::from("strategy_status"), vec!["ON"
-    ///             .to_string()]), Conditions::new(bkapi::Secret::from("data_source_list"),
-    ///             vec!["bk_monitor_time_series".to_string()]),
-    ///             Conditions::new(bkapi::Secret::from("label_name"), vec!["/系统内置/"
-    ///             .to_string()]), Conditions::new(bkapi::Secret::from("bk_cloud_id"),
-    ///             vec!["0".to_string()]),
-    ///             Conditions::new(bkapi::Secret::from("service_category"), vec!["1"
-    ///             .to_string()]), Conditions::new(bkapi::Secret::from("task_id"), vec!["1"
-    ///             .to_string()]), Conditions::new(bkapi::Secret::from("strategy_id"),
-    ///             vec!["1".to_string()]),
-    ///             Conditions::new(bkapi::Secret::from("strategy_name"), vec!["1"
-    ///             .to_string()]), Conditions::new(bkapi::Secret::from("bk_event_group_id"),
-    ///             vec!["1".to_string()]),
-    ///             Conditions::new(bkapi::Secret::from("time_series_group_id"), vec!["1"
-    ///             .to_string()]), Conditions::new(bkapi::Secret::from("plugin_id"),
-    ///             vec!["1".to_string()]), Conditions::new(bkapi::Secret::from("metric_id"),
-    ///             vec!["1".to_string()]),
-    ///             Conditions::new(bkapi::Secret::from("metric_alias"), vec!["1"
-    ///             .to_string()]), Conditions::new(bkapi::Secret::from("metric_name"),
-    ///             vec!["1".to_string()]), Conditions::new(bkapi::Secret::from("creators"),
-    ///             vec!["1".to_string()]), Conditions::new(bkapi::Secret::from("updaters"),
-    ///             vec!["1".to_string()]), Conditions::new(bkapi::Secret::from("scenario"),
-    ///             vec!["uptimecheck".to_string()]),
-    ///             Conditions::new(bkapi::Secret::from("action_name"), vec![""
-    ///             .to_string()]), Conditions::new(bkapi::Secret::from("result_table_id"),
-    ///             vec!["1".to_string()]),
-    ///             Conditions::new(bkapi::Secret::from("invalid_type"),
-    ///             vec!["invalid_metric".to_string(), "invalid_target".to_string(),
-    ///             "invalid_related_strategy".to_string(), "deleted_related_strategy"
-    ///             .to_string()]), Conditions::new(bkapi::Secret::from("algorithm_type"),
-    ///             vec!["Threshold".to_string(), "SimpleRingRatio".to_string(),
-    ///             "AdvancedRingRatio".to_string(), "SimpleYearRound".to_string(),
-    ///             "AdvancedYearRound".to_string(), "PartialNodes".to_string(), "OsRestart"
-    ///             .to_string(), "ProcPort".to_string(), "PingUnreachable".to_string(),
+    ///             Conditions::new("strategy_status".to_string(), vec!["ON".to_string()]),
+    ///             Conditions::new("data_source_list".to_string(),
+    ///             vec!["bk_monitor_time_series".to_string()]), Conditions::new("label_name"
+    ///             .to_string(), vec!["/系统内置/".to_string()]),
+    ///             Conditions::new("bk_cloud_id".to_string(), vec!["0".to_string()]),
+    ///             Conditions::new("service_category".to_string(), vec!["1".to_string()]),
+    ///             Conditions::new("task_id".to_string(), vec!["1".to_string()]),
+    ///             Conditions::new("strategy_id".to_string(), vec!["1".to_string()]),
+    ///             Conditions::new("strategy_name".to_string(), vec!["1".to_string()]),
+    ///             Conditions::new("bk_event_group_id".to_string(), vec!["1".to_string()]),
+    ///             Conditions::new("time_series_group_id".to_string(), vec!["1"
+    ///             .to_string()]), Conditions::new("plugin_id".to_string(), vec!["1"
+    ///             .to_string()]), Conditions::new("metric_id".to_string(), vec!["1"
+    ///             .to_string()]), Conditions::new("metric_alias".to_string(), vec!["1"
+    ///             .to_string()]), Conditions::new("metric_name".to_string(), vec!["1"
+    ///             .to_string()]), Conditions::new("creators".to_string(), vec!["1"
+    ///             .to_string()]), Conditions::new("updaters".to_string(), vec!["1"
+    ///             .to_string()]), Conditions::new("scenario".to_string(),
+    ///             vec!["uptimecheck".to_string()]), Conditions::new("action_name"
+    ///             .to_string(), vec!["".to_string()]), Conditions::new("result_table_id"
+    ///             .to_string(), vec!["1".to_string()]), Conditions::new("invalid_type"
+    ///             .to_string(), vec!["invalid_metric".to_string(), "invalid_target"
+    ///             .to_string(), "invalid_related_strategy".to_string(),
+    ///             "deleted_related_strategy".to_string()]),
+    ///             Conditions::new("algorithm_type".to_string(), vec!["Threshold"
+    ///             .to_string(), "SimpleRingRatio".to_string(), "AdvancedRingRatio"
+    ///             .to_string(), "SimpleYearRound".to_string(), "AdvancedYearRound"
+    ///             .to_string(), "PartialNodes".to_string(), "OsRestart".to_string(),
+    ///             "ProcPort".to_string(), "PingUnreachable".to_string(),
     ///             "YearRoundAmplitude".to_string(), "YearRoundRange".to_string(),
     ///             "RingRatioAmplitude".to_string(), "IntelligentDetect".to_string()])
     ///         ],
@@ -41718,10 +41667,10 @@ impl<'a> MonitorV3Api<'a> {
     ///     .time_range("2020-02-26 00:00:00 -- 2020-02-28 23:59:59".to_string())
     ///     .conditions(
     ///         vec![
-    ///             Conditions::default().key(bkapi::Secret::from("event_status"))
+    ///             Conditions::default().key("event_status".to_string())
     ///             .value(vec!["RECOVERED".to_string()]), Conditions::default()
-    ///             .key(bkapi::Secret::from("data_source"))
-    ///             .value(vec!["bk_monitor|time_series".to_string()])
+    ///             .key("data_source".to_string()).value(vec!["bk_monitor|time_series"
+    ///             .to_string()])
     ///         ],
     ///     )
     ///     .page(1_i64)

@@ -2190,7 +2190,7 @@ pub mod subscription_create {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceSelector {
         /// 秘钥 (described at line 92) (Not in the doc's table; seen in its example at line 189.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 189.)
         pub value: Option<Vec<String>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -2199,7 +2199,7 @@ pub mod subscription_create {
     }
     impl InstanceSelector {
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -2219,7 +2219,7 @@ pub mod subscription_create {
                 &["key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
@@ -3254,7 +3254,7 @@ pub mod job_details {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Conditions {
         /// 查询类型，1: ip，IP地址 2:instance_id，主机实例ID 3: status，执行状态
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 查询关键词，1：当key为ip时，可以指定查询IP地址 2：当key 为instance_id时，可以指定对应的实例ID 3：当key为status时，可以指定查询状态，见status定义
         pub value: Option<Value>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -3263,7 +3263,7 @@ pub mod job_details {
     }
     impl Conditions {
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -3283,7 +3283,7 @@ pub mod job_details {
                 &["key", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
@@ -9571,7 +9571,7 @@ pub mod job_operate {
         /// Sent as `${plugin_name}_status`.
         pub plugin_name_status: Option<String>,
         /// `key` (Not in the doc's table; seen in its example at line 90.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 90.)
         pub value: Option<Vec<String>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -9665,7 +9665,7 @@ pub mod job_operate {
             self
         }
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -9722,7 +9722,7 @@ pub mod job_operate {
                 plugin_name: record.opt_text("plugin_name")?,
                 plugin_name_: record.opt_text("${plugin_name}")?,
                 plugin_name_status: record.opt_text("${plugin_name}_status")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
@@ -12822,7 +12822,7 @@ pub mod list_hosts {
         /// Sent as `${plugin_name}_status`.
         pub plugin_name_status: Option<String>,
         /// `key` (Not in the doc's table; seen in its example at line 52.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 52.)
         pub value: Option<Vec<String>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -12916,7 +12916,7 @@ pub mod list_hosts {
             self
         }
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -12973,7 +12973,7 @@ pub mod list_hosts {
                 plugin_name: record.opt_text("plugin_name")?,
                 plugin_name_: record.opt_text("${plugin_name}")?,
                 plugin_name_status: record.opt_text("${plugin_name}_status")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 value: record.field("value")?,
                 extra: record.finish()?,
             })
@@ -17785,7 +17785,7 @@ impl<'a> NodemanApi<'a> {
     ///             .bk_biz_id(2_i64)
     ///             .instance_selector(
     ///                 vec![
-    ///                     InstanceSelector::default().key(bkapi::Secret::from("os_type"))
+    ///                     InstanceSelector::default().key("os_type".to_string())
     ///                     .value(vec!["LINUX".to_string()])
     ///                 ],
     ///             ),
@@ -17907,10 +17907,7 @@ impl<'a> NodemanApi<'a> {
     ///     .page(1_i64)
     ///     .pagesize(10_i64)
     ///     .conditions(
-    ///         vec![
-    ///             Conditions::default().key(bkapi::Secret::from("status"))
-    ///             .value(Value::Success)
-    ///         ],
+    ///         vec![Conditions::default().key("status".to_string()).value(Value::Success)],
     ///     );
     /// let response = client.nodeman().job_details(request).await?;
     /// # let _ = response;
@@ -18345,8 +18342,8 @@ impl<'a> NodemanApi<'a> {
     /// let request = JobOperateRequest::new(JobType::RestartAgent)
     ///     .conditions(
     ///         vec![
-    ///             Conditions::default().key(bkapi::Secret::from("inner_ip"))
-    ///             .value(vec!["127.0.0.1".to_string()])
+    ///             Conditions::default().key("inner_ip".to_string()).value(vec!["127.0.0.1"
+    ///             .to_string()])
     ///         ],
     ///     )
     ///     .exclude_hosts(vec![1_i64, 2_i64, 3_i64]);
@@ -18708,8 +18705,8 @@ impl<'a> NodemanApi<'a> {
     ///     .bk_host_id(vec![1_i64, 2_i64, 3_i64])
     ///     .conditions(
     ///         vec![
-    ///             Conditions::default().key(bkapi::Secret::from("inner_ip"))
-    ///             .value(vec!["127.0.0.1".to_string()])
+    ///             Conditions::default().key("inner_ip".to_string()).value(vec!["127.0.0.1"
+    ///             .to_string()])
     ///         ],
     ///     )
     ///     .extra_data(vec!["job_result".to_string()])
@@ -18880,7 +18877,7 @@ impl<'a> NodemanApi<'a> {
     ///             .bk_biz_id(2_i64)
     ///             .instance_selector(
     ///                 vec![
-    ///                     InstanceSelector::default().key(bkapi::Secret::from("os_type"))
+    ///                     InstanceSelector::default().key("os_type".to_string())
     ///                     .value(vec!["LINUX".to_string()])
     ///                 ],
     ///             )

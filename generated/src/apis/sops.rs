@@ -263,7 +263,7 @@ pub mod create_and_start_task {
         /// 同 KEY (described at line 248)
         ///
         /// same with KEY (described at line 248) (Not in the doc's table; seen in its example at line 54.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 任务名称 (described at line 14)
         ///
         /// task name (described at line 14) (Not in the doc's table; seen in its example at line 54.)
@@ -313,7 +313,7 @@ pub mod create_and_start_task {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -2491,7 +2491,7 @@ pub mod create_periodic_task {
         /// 同 KEY (described at line 271)
         ///
         /// same with KEY (described at line 311) (Not in the doc's table; seen in its example at line 68.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 要创建的周期任务名称 (described at line 14)
         ///
         /// name of task (described at line 14) (Not in the doc's table; seen in its example at line 68.)
@@ -2541,7 +2541,7 @@ pub mod create_periodic_task {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -3972,7 +3972,7 @@ pub mod fast_create_task {
         /// 同 KEY 一致 (described at line 127)
         ///
         /// same with KEY (described at line 128) (Not in the doc's table; seen in its example at line 139.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 任务名称 (described at line 12)
         ///
         /// task name (described at line 12) (Not in the doc's table; seen in its example at line 139.)
@@ -4012,7 +4012,7 @@ pub mod fast_create_task {
             self
         }
         /// Sets `key`.
-        pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.key = Some(value.into());
             self
         }
@@ -4074,7 +4074,7 @@ pub mod fast_create_task {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -6343,7 +6343,7 @@ pub mod get_common_template_info {
         /// 同 KEY (described at line 232)
         ///
         /// same with KEY (described at line 232) (Not in the doc's table; seen in its example at line 28.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 模板名称 (described at line 192)
         ///
         /// flow template name (described at line 192) (Not in the doc's table; seen in its example at line 28.)
@@ -6393,7 +6393,7 @@ pub mod get_common_template_info {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -8984,7 +8984,7 @@ pub mod get_task_detail {
         /// 同 KEY (described at line 311)
         ///
         /// same with KEY (described at line 312) (Not in the doc's table; seen in its example at line 32.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 任务名称 (described at line 287)
         ///
         /// the name of task (described at line 288) (Not in the doc's table; seen in its example at line 32.)
@@ -9040,7 +9040,7 @@ pub mod get_task_detail {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -9236,7 +9236,7 @@ pub mod get_task_detail {
         /// 输出参数 KEY
         ///
         /// KEY
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 是否是标准插件定义中预设输出变量
         ///
         /// where to display in Standard Plugins
@@ -9257,7 +9257,7 @@ pub mod get_task_detail {
             ::std::result::Result::Ok(Self {
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 preset: record.field("preset")?,
                 extra: record.finish()?,
             })
@@ -9281,7 +9281,7 @@ pub mod get_task_detail {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetTaskDetailOutputs {
         /// `key` (Not in the doc's table; seen in its example at line 339.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// `name` (Not in the doc's table; seen in its example at line 339.)
         pub name: Option<String>,
         /// `value` (Not in the doc's table; seen in its example at line 339.)
@@ -9300,7 +9300,7 @@ pub mod get_task_detail {
                 &["key", "name", "value"],
             )?;
             ::std::result::Result::Ok(Self {
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
                 extra: record.finish()?,
@@ -10048,7 +10048,7 @@ pub mod get_task_node_data {
         /// 输出参数 KEY
         ///
         /// KEY
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 是否是原子定义中预设输出变量
         ///
         /// where to display in Standard Plugins
@@ -10069,7 +10069,7 @@ pub mod get_task_node_data {
             ::std::result::Result::Ok(Self {
                 name: record.opt_text("name")?,
                 value: record.opt_text("value")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 preset: record.field("preset")?,
                 extra: record.finish()?,
             })
@@ -10329,7 +10329,7 @@ pub mod get_task_node_detail {
         /// 输出参数 KEY
         ///
         /// KEY
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 是否是标准插件定义中预设输出变量
         ///
         /// where to display in Standard Plugins
@@ -10350,7 +10350,7 @@ pub mod get_task_node_detail {
             ::std::result::Result::Ok(Self {
                 name: record.opt_text("name")?,
                 value: record.field("value")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 preset: record.field("preset")?,
                 extra: record.finish()?,
             })
@@ -11700,7 +11700,7 @@ pub mod get_template_info {
         /// 同 KEY (described at line 244)
         ///
         /// same with KEY (described at line 242) (Not in the doc's table; seen in its example at line 34.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 模板名称 (described at line 204)
         ///
         /// flow template name (described at line 202) (Not in the doc's table; seen in its example at line 34.)
@@ -11750,7 +11750,7 @@ pub mod get_template_info {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -13140,7 +13140,7 @@ pub mod modify_constants_for_periodic_task {
         /// 同 KEY (described at line 87)
         ///
         /// same with KEY (described at line 88) (Not in the doc's table; seen in its example at line 44.)
-        pub key: Option<crate::Secret>,
+        pub key: Option<String>,
         /// 变量名字 (described at line 88)
         ///
         /// name (described at line 89) (Not in the doc's table; seen in its example at line 44.)
@@ -13190,7 +13190,7 @@ pub mod modify_constants_for_periodic_task {
                 custom_type: record.opt_text("custom_type")?,
                 desc: record.opt_text("desc")?,
                 index: record.opt_int("index")?,
-                key: record.field("key")?,
+                key: record.opt_text("key")?,
                 name: record.opt_text("name")?,
                 show_type: record.opt_text("show_type")?,
                 source_info: record.field("source_info")?,
@@ -17240,7 +17240,7 @@ impl<'a> SopsApi<'a> {
     ///                             .custom_type("".to_string())
     ///                             .desc("".to_string())
     ///                             .index(0_i64)
-    ///                             .key(bkapi::Secret::from("${bk_timing}"))
+    ///                             .key("${bk_timing}".to_string())
     ///                             .name("timing".to_string())
     ///                             .show_type("show".to_string())
     ///                             .source_info(

@@ -15,6 +15,10 @@ pub mod data_keyed_map;
 pub mod data_keyed_scalars;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/data_page_or_list.rs"]
+pub mod data_page_or_list;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/dict_sent_as_list.rs"]
 pub mod dict_sent_as_list;
 
@@ -75,12 +79,20 @@ pub mod known_names_elsewhere;
 pub mod lenient_example;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/list_items_of_another_kind.rs"]
+pub mod list_items_of_another_kind;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/list_request_body.rs"]
 pub mod list_request_body;
 
 #[rustfmt::skip]
 #[path = "../../../../tests/fixtures/nested_sections.rs"]
 pub mod nested_sections;
+
+#[rustfmt::skip]
+#[path = "../../../../tests/fixtures/one_field_per_spelling.rs"]
+pub mod one_field_per_spelling;
 
 #[rustfmt::skip]
 #[path = "../../../../tests/fixtures/paged_count_info.rs"]
@@ -133,6 +145,10 @@ pub mod same_key_elsewhere;
 #[rustfmt::skip]
 #[path = "../../../../tests/fixtures/sdk_call_example.rs"]
 pub mod sdk_call_example;
+
+#[rustfmt::skip]
+#[path = "../../../../tests/fixtures/struct_or_keyed_by_data.rs"]
+pub mod struct_or_keyed_by_data;
 
 #[rustfmt::skip]
 #[path = "../../../../tests/fixtures/structural_request_table.rs"]

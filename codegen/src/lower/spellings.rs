@@ -1,0 +1,101 @@
+//! One field spelled two ways (`type` / `Type` where a translator capitalized a key, `Light_color` in a table
+//! beside `light_color` in its example). Two names that differ only in ASCII case are no two keys of one
+//! BlueKing object (its keys are snake_case), and side by side they make clients that do not compile (an
+//! OpenAPI generator names both `type_`). They become one field, spelled lowercase where one spelling is; an
+//! example that sends the other spelling is drift (its key is in no field). A field described twice under one
+//! spelling (a path row `data.logs` beside a section of `logs`) is one field too: two would send the key twice.
+
+use super::inference::is_untyped;
+use super::tree::{ApiDraft, FieldNode, ObjectNode, Ty};
+use crate::diagnostics::Diagnostic;
+use crate::ir::Type;
+
+/// Merges the case variants of every object of the draft's request and response; one warning per merge. Run on
+/// each doc before its examples settle the types (a doc's own twins), and on each API once its languages' docs
+/// are merged (a translation's `Type` beside `type`).
+pub fn one_field_per_spelling(draft: &mut ApiDraft) -> Vec<Diagnostic> {
+    let file = draft.source.clone();
+    merge_spellings(&mut draft.request, &mut draft.response, &file)
+}
+
+pub(super) fn merge_spellings(request: &mut ObjectNode, response: &mut Ty, file: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    walk_object(request, "request", file, &mut out);
+    walk(response, "response", file, &mut out);
+    out
+}
+
+fn walk(ty: &mut Ty, path: &str, file: &str, out: &mut Vec<Diagnostic>) {
+    match ty {
+        Ty::Object(o) => walk_object(o, path, file, out),
+        Ty::Array(inner) | Ty::Map(inner) => walk(inner, path, file, out),
+        Ty::Scalar(_) | Ty::Enum(_) => {}
+    }
+}
+
+fn walk_object(object: &mut ObjectNode, path: &str, file: &str, out: &mut Vec<Diagnostic>) {
+    merge_case_variants(object, path, file, out);
+    for f in &mut object.fields {
+        walk(&mut f.ty, &format!("{path}.{}", f.name), file, out);
+    }
+}
+
+fn merge_case_variants(object: &mut ObjectNode, path: &str, file: &str, out: &mut Vec<Diagnostic>) {
+    let mut i = 0;
+    while let Some(first) = object.fields.get(i) {
+        let twin = object
+            .fields
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find(|(_, f)| f.name.eq_ignore_ascii_case(&first.name))
+            .map(|(j, _)| j);
+        let Some(j) = twin else {
+            i += 1;
+            continue;
+        };
+        let second = object.fields.remove(j);
+        let Some(first) = object.fields.get_mut(i) else { break };
+        let is_lower = |n: &str| n == n.to_ascii_lowercase();
+        let lower_second = !is_lower(&first.name) && is_lower(&second.name);
+        let ((name, name_line), (dropped, dropped_line)) = if lower_second {
+            ((second.name.clone(), second.line), (first.name.clone(), first.line))
+        } else {
+            ((first.name.clone(), first.line), (second.name.clone(), second.line))
+        };
+        // A table's row says more than a heading alone, which says more than a key only an example shows.
+        let rank = |f: &FieldNode| (f.from_example.is_some(), f.inferred);
+        let (mut kept, other) =
+            if rank(&second) < rank(first) { (second, first.clone()) } else { (first.clone(), second) };
+        kept.ty = combined(std::mem::replace(&mut kept.ty, Ty::Scalar(Type::Json)), other.ty);
+        if kept.doc.is_empty() {
+            kept.doc = other.doc;
+        }
+        kept.name = name.clone();
+        let message = if dropped == name {
+            // Two places of the doc describe it (a path row `data.logs` and a section of `logs`).
+            format!("`{path}.{name}` is described twice (also at line {name_line}): generated as one field")
+        } else {
+            format!(
+                "`{path}.{dropped}` and `{path}.{name}` (line {name_line}) are one field spelled two ways: generated \
+                 as `{name}`; an example that sends `{dropped}` is drift"
+            )
+        };
+        out.push(
+            Diagnostic::warning(file, dropped_line, message).with_help(format!("describe `{name}` once, spelled so")),
+        );
+        *first = kept;
+    }
+}
+
+/// The kept description's type, completed by the other's: `| data.logs | []object |` (a row, no item fields)
+/// and `#### data.logs` (the items' fields, under a heading) are a list of those items.
+fn combined(kept: Ty, other: Ty) -> Ty {
+    let says_nothing = |t: &Ty| is_untyped(t) || matches!(t, Ty::Object(o) if o.fields.is_empty());
+    match (kept, other) {
+        (Ty::Array(inner), Ty::Object(o)) if says_nothing(&inner) => Ty::Array(Box::new(Ty::Object(o))),
+        (Ty::Array(inner), Ty::Array(o)) if says_nothing(&inner) => Ty::Array(o),
+        (kept, other) if says_nothing(&kept) && !says_nothing(&other) => other,
+        (kept, _) => kept,
+    }
+}
