@@ -1,9 +1,10 @@
 //! One field spelled two ways (`type` / `Type` where a translator capitalized a key, `Light_color` in a table
-//! beside `light_color` in its example). Two names that differ only in ASCII case are no two keys of one
-//! BlueKing object (its keys are snake_case), and side by side they make clients that do not compile (an
-//! OpenAPI generator names both `type_`). They become one field, spelled lowercase where one spelling is; an
-//! example that sends the other spelling is drift (its key is in no field). A field described twice under one
-//! spelling (a path row `data.logs` beside a section of `logs`) is one field too: two would send the key twice.
+//! beside `light_color` in its example, `table _name_zh` beside `table_name_zh`). Two names that differ only in
+//! ASCII case or whitespace are no two keys of one BlueKing object (its keys are snake_case), and side by side
+//! they make clients that do not compile (an OpenAPI generator names both `type_`). They become one field,
+//! spelled lowercase without a space where one spelling is; an example that sends the other spelling is drift
+//! (its key is in no field). A field described twice under one spelling (a path row `data.logs` beside a section
+//! of `logs`) is one field too: two would send the key twice.
 
 use super::inference::is_untyped;
 use super::tree::{ApiDraft, FieldNode, ObjectNode, Ty};
@@ -48,7 +49,7 @@ fn merge_case_variants(object: &mut ObjectNode, path: &str, file: &str, out: &mu
             .iter()
             .enumerate()
             .skip(i + 1)
-            .find(|(_, f)| f.name.eq_ignore_ascii_case(&first.name))
+            .find(|(_, f)| spelling(&f.name) == spelling(&first.name))
             .map(|(j, _)| j);
         let Some(j) = twin else {
             i += 1;
@@ -56,8 +57,9 @@ fn merge_case_variants(object: &mut ObjectNode, path: &str, file: &str, out: &mu
         };
         let second = object.fields.remove(j);
         let Some(first) = object.fields.get_mut(i) else { break };
-        let is_lower = |n: &str| n == n.to_ascii_lowercase();
-        let lower_second = !is_lower(&first.name) && is_lower(&second.name);
+        // The lowercase spelling without a space in it (`table _name_zh` is a typo of `table_name_zh`).
+        let is_plain = |n: &str| n == n.to_ascii_lowercase() && !n.contains(char::is_whitespace);
+        let lower_second = !is_plain(&first.name) && is_plain(&second.name);
         let ((name, name_line), (dropped, dropped_line)) = if lower_second {
             ((second.name.clone(), second.line), (first.name.clone(), first.line))
         } else {
@@ -98,4 +100,9 @@ fn combined(kept: Ty, other: Ty) -> Ty {
         (kept, other) if says_nothing(&kept) && !says_nothing(&other) => other,
         (kept, _) => kept,
     }
+}
+
+/// What two spellings of one field share: the name in lowercase, without whitespace.
+fn spelling(name: &str) -> String {
+    name.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase()
 }

@@ -91,6 +91,18 @@ impl<'a> DocContext<'a> {
             if AUTH_KEYS.contains(&name) {
                 continue;
             }
+            if is_swallowed_text(row, cols.name) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        self.file,
+                        row.line,
+                        "a line of text right after the table reads as one of its rows (Markdown continues a table \
+                         until a blank line): not a field",
+                    )
+                    .with_help("put a blank line between the table and the text"),
+                );
+                continue;
+            }
             if let Some(first) = first_rows.get(name) {
                 // The same row again (a copy slip: same type, same required flag, same text): one field.
                 let same_text = |a: &[String], b: &[String]| {
@@ -436,6 +448,14 @@ fn items_rows_type_their_lists(fields: &mut Vec<FieldNode>) {
             }
         }
     }
+}
+
+/// A row that is a sentence in its name cell and nothing in the others: a paragraph Markdown continued into the
+/// table (`**Note: the biz_set_recall event will be triggered when …**` right under the last row), no field.
+fn is_swallowed_text(row: &TableRow, name_column: usize) -> bool {
+    let name = row_name(cell(row, Some(name_column)));
+    let others_empty = row.cells.iter().enumerate().all(|(i, c)| i == name_column || c.trim().is_empty());
+    others_empty && name.split_whitespace().count() >= 3
 }
 
 /// A name cell without its markup (`` `id` ``, `**id**`).

@@ -14718,8 +14718,6 @@ pub mod metadata_modify_result_table {
         /// 结果表ID
         pub table_id: Option<String>,
         /// 结果表中文名
-        ///
-        /// Sent as `table _name_zh`.
         pub table_name_zh: Option<String>,
         /// 是否自定义结果表
         pub is_custom_table: Option<bool>,
@@ -14743,10 +14741,6 @@ pub mod metadata_modify_result_table {
         pub field_list: Option<Vec<MetadataModifyResultTableField>>,
         /// `scheme_type` (Not in the doc's table; seen in its example at line 137.)
         pub scheme_type: Option<String>,
-        /// 结果表中文名 (described at line 17) (Not in the doc's table; seen in its example at line 137.)
-        ///
-        /// Sent as `table_name_zh`.
-        pub table_name_zh_: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -14760,7 +14754,7 @@ pub mod metadata_modify_result_table {
                 "MetadataModifyResultTableResponse",
                 &[
                     "table_id",
-                    "table _name_zh",
+                    "table_name_zh",
                     "is_custom_table",
                     "schema_type",
                     "default_storage",
@@ -14772,12 +14766,11 @@ pub mod metadata_modify_result_table {
                     "label",
                     "field_list",
                     "scheme_type",
-                    "table_name_zh",
                 ],
             )?;
             ::std::result::Result::Ok(Self {
                 table_id: record.opt_text("table_id")?,
-                table_name_zh: record.opt_text("table _name_zh")?,
+                table_name_zh: record.opt_text("table_name_zh")?,
                 is_custom_table: record.field("is_custom_table")?,
                 schema_type: record.opt_text("schema_type")?,
                 default_storage: record.opt_text("default_storage")?,
@@ -14789,7 +14782,6 @@ pub mod metadata_modify_result_table {
                 label: record.opt_text("label")?,
                 field_list: record.field("field_list")?,
                 scheme_type: record.opt_text("scheme_type")?,
-                table_name_zh_: record.opt_text("table_name_zh")?,
                 extra: record.finish()?,
             })
         }
@@ -14799,7 +14791,7 @@ pub mod metadata_modify_result_table {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("table_id", &self.table_id);
-            record.field("table _name_zh", &self.table_name_zh);
+            record.field("table_name_zh", &self.table_name_zh);
             record.field("is_custom_table", &self.is_custom_table);
             record.field("schema_type", &self.schema_type);
             record.field("default_storage", &self.default_storage);
@@ -14811,7 +14803,6 @@ pub mod metadata_modify_result_table {
             record.field("label", &self.label);
             record.field("field_list", &self.field_list);
             record.field("scheme_type", &self.scheme_type);
-            record.field("table_name_zh", &self.table_name_zh_);
             self.extra.write_into(&mut record);
             record.finish()
         }

@@ -159,6 +159,10 @@ pub mod structural_request_table;
 pub mod table_placed_by_keys;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/text_after_a_table.rs"]
+pub mod text_after_a_table;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/text_titled_tables.rs"]
 pub mod text_titled_tables;
 
