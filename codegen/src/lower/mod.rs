@@ -189,12 +189,12 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
             meta_source,
         );
     }
-    let mut response = params::response_type(response, &examples, &camel, file, &mut cx.diags);
+    let sides = find_examples::example_sides(&examples);
+    let mut response = params::response_type(response, &examples, &sides, &camel, file, &mut cx.diags);
     // A field the doc describes twice (a path row and a heading, or two spellings) is one, before examples settle it.
     cx.diags.extend(spellings::merge_spellings(&mut request, &mut response, file));
     // Before the examples settle the rest: a page must not be read as one of its items.
     let page_response = paging::page_response(&mut response, &examples, &camel, &mut corrections);
-    let sides = find_examples::example_sides(&examples);
     inference::settle_by_examples(&sides, &mut request, &mut response, documented.data_line, &mut corrections);
     // After the examples settled the fields: a body example does not carry the path.
     if let Some((_, path)) = &route {

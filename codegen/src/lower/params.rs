@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::doc_context::DocContext;
-use super::find_examples::first_data_example;
+use super::find_examples::{ExampleSides, first_data_example};
 use super::inference::infer_ty;
 use super::sections::{self, SectionKind};
 use super::tables::row_names;
@@ -204,13 +204,14 @@ impl DocContext<'_> {
 pub(super) fn response_type(
     documented: Option<Ty>,
     examples: &[Example],
+    sides: &ExampleSides,
     camel: &str,
     file: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Ty {
     // `data` a page in one example and the plain list in another (`dict/list`): no one type holds both, and typing
     // it by the first example would lose the others.
-    let one_shape = data_sent_in_one_shape(examples);
+    let one_shape = data_sent_in_one_shape(&sides.responses);
     let mut response = match documented {
         Some(t) if !one_shape => t,
         // `| data | dict | 插件信息 |` with no table of its own: the example's `data` shows what it holds.
@@ -270,19 +271,14 @@ pub(super) fn response_type(
 }
 
 /// Whether every response example's `data` is of one kind: all objects, all lists, or all scalars (`null` fits any).
-fn data_sent_in_one_shape(examples: &[Example]) -> bool {
+fn data_sent_in_one_shape(responses: &[(serde_json::Value, u32)]) -> bool {
     let kind = |v: &serde_json::Value| match v {
         serde_json::Value::Object(_) => Some(0),
         serde_json::Value::Array(_) => Some(1),
         serde_json::Value::Null => None,
         _ => Some(2),
     };
-    let mut kinds = examples
-        .iter()
-        .filter(|e| e.kind == crate::ir::ExampleKind::Response)
-        .filter_map(|e| e.value.as_ref())
-        .filter(|v| !crate::ir::is_error_response(v))
-        .filter_map(|v| kind(crate::ir::response_data(v)));
+    let mut kinds = responses.iter().filter_map(|(data, _)| kind(data));
     let first = kinds.next();
     kinds.all(|k| Some(k) == first)
 }
