@@ -6,6 +6,9 @@
 //! (its key is in no field). A field described twice under one spelling (a path row `data.logs` beside a section
 //! of `logs`) is one field too: two would send the key twice.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use super::inference::is_untyped;
 use super::tree::{ApiDraft, FieldNode, ObjectNode, Ty};
 use crate::diagnostics::Diagnostic;
@@ -42,52 +45,66 @@ fn walk_object(object: &mut ObjectNode, path: &str, file: &str, out: &mut Vec<Di
 }
 
 fn merge_case_variants(object: &mut ObjectNode, path: &str, file: &str, out: &mut Vec<Diagnostic>) {
-    let mut i = 0;
-    while let Some(first) = object.fields.get(i) {
-        let twin = object
-            .fields
-            .iter()
-            .enumerate()
-            .skip(i + 1)
-            .find(|(_, f)| spelling(&f.name) == spelling(&first.name))
-            .map(|(j, _)| j);
-        let Some(j) = twin else {
-            i += 1;
+    // Each later field whose spelling an earlier one has, by the earlier one's position: one pass with a map, as a
+    // generated or hostile doc may table tens of thousands of fields in one object.
+    let mut first_of: HashMap<String, usize> = HashMap::new();
+    let mut twins: Vec<(usize, usize)> = Vec::new();
+    for (j, f) in object.fields.iter().enumerate() {
+        match first_of.entry(spelling(&f.name)) {
+            Entry::Occupied(first) => twins.push((*first.get(), j)),
+            Entry::Vacant(slot) => {
+                slot.insert(j);
+            }
+        }
+    }
+    if twins.is_empty() {
+        return;
+    }
+    twins.sort_unstable();
+    let mut fields: Vec<Option<FieldNode>> = std::mem::take(&mut object.fields).into_iter().map(Some).collect();
+    for (i, j) in twins {
+        let (Some(first), Some(second)) =
+            (fields.get_mut(i).and_then(Option::take), fields.get_mut(j).and_then(Option::take))
+        else {
             continue;
         };
-        let second = object.fields.remove(j);
-        let Some(first) = object.fields.get_mut(i) else { break };
-        // The lowercase spelling without a space in it (`table _name_zh` is a typo of `table_name_zh`).
-        let is_plain = |n: &str| n == n.to_ascii_lowercase() && !n.contains(char::is_whitespace);
-        let lower_second = !is_plain(&first.name) && is_plain(&second.name);
-        let ((name, name_line), (dropped, dropped_line)) = if lower_second {
-            ((second.name.clone(), second.line), (first.name.clone(), first.line))
-        } else {
-            ((first.name.clone(), first.line), (second.name.clone(), second.line))
-        };
-        // A table's row says more than a heading alone, which says more than a key only an example shows.
-        let rank = |f: &FieldNode| (f.from_example.is_some(), f.inferred);
-        let (mut kept, other) =
-            if rank(&second) < rank(first) { (second, first.clone()) } else { (first.clone(), second) };
-        kept.ty = combined(std::mem::replace(&mut kept.ty, Ty::Scalar(Type::Json)), other.ty);
-        if kept.doc.is_empty() {
-            kept.doc = other.doc;
+        let merged = merge_pair(first, second, path, file, out);
+        if let Some(slot) = fields.get_mut(i) {
+            *slot = Some(merged);
         }
-        kept.name = name.clone();
-        let message = if dropped == name {
-            // Two places of the doc describe it (a path row `data.logs` and a section of `logs`).
-            format!("`{path}.{name}` is described twice (also at line {name_line}): generated as one field")
-        } else {
-            format!(
-                "`{path}.{dropped}` and `{path}.{name}` (line {name_line}) are one field spelled two ways: generated \
-                 as `{name}`; an example that sends `{dropped}` is drift"
-            )
-        };
-        out.push(
-            Diagnostic::warning(file, dropped_line, message).with_help(format!("describe `{name}` once, spelled so")),
-        );
-        *first = kept;
     }
+    object.fields = fields.into_iter().flatten().collect();
+}
+
+/// One field from two spellings of it (`first` is tabled earlier); the warning says which spelling stays.
+fn merge_pair(first: FieldNode, second: FieldNode, path: &str, file: &str, out: &mut Vec<Diagnostic>) -> FieldNode {
+    // The lowercase spelling without a space in it (`table _name_zh` is a typo of `table_name_zh`).
+    let is_plain = |n: &str| n == n.to_ascii_lowercase() && !n.contains(char::is_whitespace);
+    let lower_second = !is_plain(&first.name) && is_plain(&second.name);
+    let ((name, name_line), (dropped, dropped_line)) = if lower_second {
+        ((second.name.clone(), second.line), (first.name.clone(), first.line))
+    } else {
+        ((first.name.clone(), first.line), (second.name.clone(), second.line))
+    };
+    // A table's row says more than a heading alone, which says more than a key only an example shows.
+    let rank = |f: &FieldNode| (f.from_example.is_some(), f.inferred);
+    let (mut kept, other) = if rank(&second) < rank(&first) { (second, first) } else { (first, second) };
+    kept.ty = combined(std::mem::replace(&mut kept.ty, Ty::Scalar(Type::Json)), other.ty);
+    if kept.doc.is_empty() {
+        kept.doc = other.doc;
+    }
+    kept.name = name.clone();
+    let message = if dropped == name {
+        // Two places of the doc describe it (a path row `data.logs` and a section of `logs`).
+        format!("`{path}.{name}` is described twice (also at line {name_line}): generated as one field")
+    } else {
+        format!(
+            "`{path}.{dropped}` and `{path}.{name}` (line {name_line}) are one field spelled two ways: generated as \
+             `{name}`; an example that sends `{dropped}` is drift"
+        )
+    };
+    out.push(Diagnostic::warning(file, dropped_line, message).with_help(format!("describe `{name}` once, spelled so")));
+    kept
 }
 
 /// The kept description's type, completed by the other's: `| data.logs | []object |` (a row, no item fields)
