@@ -33,6 +33,9 @@ pub(super) struct DocContext<'a> {
     /// Line of the table row being resolved: sections named twice are looked up after it.
     pub(super) near: u32,
     pub(super) diags: Vec<Diagnostic>,
+    /// Keys with a dot in them that the doc's examples send (`"event.content"`), read once when a table first needs
+    /// them: a row of that name is the key, not a path.
+    literal_dotted_keys: Option<HashSet<String>>,
 }
 
 impl<'a> DocContext<'a> {
@@ -61,7 +64,37 @@ impl<'a> DocContext<'a> {
             stack: Vec::new(),
             near: 0,
             diags: Vec::new(),
+            literal_dotted_keys: None,
         }
+    }
+
+    /// The keys with a dot in them that some JSON block of the doc sends, at any depth.
+    pub(super) fn literal_dotted_keys(&mut self) -> &HashSet<String> {
+        let doc = self.doc;
+        self.literal_dotted_keys.get_or_insert_with(|| {
+            let mut keys = HashSet::new();
+            for code in doc.sections.iter().flat_map(|s| s.code_blocks()) {
+                if let Some(value) = crate::read::example_json::read(code.text.trim()).value {
+                    dotted_keys(&value, &mut keys);
+                }
+            }
+            keys
+        })
+    }
+}
+
+fn dotted_keys(value: &serde_json::Value, out: &mut HashSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                if key.contains('.') {
+                    out.insert(key.clone());
+                }
+                dotted_keys(inner, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| dotted_keys(v, out)),
+        _ => {}
     }
 }
 

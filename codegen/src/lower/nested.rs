@@ -165,6 +165,8 @@ impl<'a> DocContext<'a> {
         by_path
             .or_else(|| self.by_name_in(name, scope))
             .or_else(|| name.strip_suffix("_list").and_then(|n| self.by_name_in(n, scope)))
+            // A row named `event.content` (a key with a dot in it, or a path from here) under `#### event.content`.
+            .or_else(|| if scope == Scope::Own && name.contains('.') { self.section_by_path(name) } else { None })
     }
 
     /// Fields named only by a path heading (`#### data.success`) that no table row declares.

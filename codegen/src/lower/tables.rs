@@ -1,7 +1,7 @@
 //! Parameter tables: which column holds what, required flags, rows → [`FieldNode`]s, and what a row's
 //! description says about its field (value lists that make enums, deprecation, secrets, Base64, one-of pairs).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -133,7 +133,10 @@ impl<'a> DocContext<'a> {
             fields.push(field);
         }
         self.add_path_children(path, &mut fields);
-        nest_dotted_rows(&mut fields);
+        // The examples are read for this only when a row has a dot in its name (few tables do).
+        let none = HashSet::new();
+        let literal = if fields.iter().any(|f| f.name.contains('.')) { self.literal_dotted_keys() } else { &none };
+        nest_dotted_rows(&mut fields, literal);
         fields
     }
 
@@ -465,12 +468,17 @@ pub(super) fn row_name(cell: &str) -> &str {
 
 /// Rows named `config.alarm_end_time` next to a row `config` are fields of `config`'s object.
 /// Rows whose first column is a path (`indexes[].bk_biz_id`, `data.info[x].ip`, `resources[]`) document a place, not
-/// fields of those names: `x[]` is the items of the list `x`, `x.y` the field `y` of the object `x`.
-pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
+/// fields of those names: `x[]` is the items of the list `x`, `x.y` the field `y` of the object `x`. A dotted name
+/// the doc's examples send as one key (`"event.content": {…}`, in `literal`) is that key, not a path.
+pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>, literal: &HashSet<String>) {
     items_rows_type_their_lists(fields);
     let mut i = 0;
     while i < fields.len() {
         let (parent, of_items) = match fields.get(i).and_then(|f| f.name.split_once('.')) {
+            Some(_) if fields.get(i).is_some_and(|f| literal.contains(&f.name)) => {
+                i += 1;
+                continue;
+            }
             Some((parent, _)) if !parent.is_empty() => {
                 let (name, of_items) = list_items_of(parent);
                 (name.to_string(), of_items)
@@ -518,7 +526,7 @@ pub(super) fn nest_dotted_rows(fields: &mut Vec<FieldNode>) {
         if let Ty::Object(object) = target {
             child.name = child.name.split_once('.').map_or(String::new(), |(_, rest)| rest.to_string());
             object.fields.push(child);
-            nest_dotted_rows(&mut object.fields);
+            nest_dotted_rows(&mut object.fields, literal);
         } else {
             // A scalar parent: keep the row as it is.
             fields.insert(i, child);

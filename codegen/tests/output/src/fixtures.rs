@@ -23,6 +23,10 @@ pub mod data_page_or_list;
 pub mod dict_sent_as_list;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/dotted_key_sent_literally.rs"]
+pub mod dotted_key_sent_literally;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/empty_text_data.rs"]
 pub mod empty_text_data;
 
