@@ -48,7 +48,7 @@ fn locations(dir: &Path) -> Vec<(String, HttpMethod, String)> {
 }
 
 fn options() -> ImportOptions {
-    ImportOptions { system: None, date: "2026-12-02".into(), prefer: Vec::new(), name: None }
+    ImportOptions { systems: Vec::new(), date: "2026-12-02".into(), prefer: Vec::new(), name: None }
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -160,7 +160,7 @@ fn an_unknown_system_is_an_error_naming_the_ones_there_are() {
     let tree = tempfile::tempdir().unwrap();
     esb_tree(tree.path());
     let into = tempfile::tempdir().unwrap();
-    let options = ImportOptions { system: Some("cc".into()), ..options() };
+    let options = ImportOptions { systems: vec!["cc".into()], ..options() };
     let err = import(tree.path(), into.path(), &options).unwrap_err().to_string();
     assert!(err.contains("`cc`") && err.contains("systems: sys"), "{err}");
 }
@@ -242,7 +242,7 @@ fn a_gateway_system_is_imported_under_the_name_given_with_its_gateway_s_name() {
     // An API the gateway does not publish: nothing in the tree gives its route.
     fs::write(open.join("zh/get_gone.md"), doc_without_location()).unwrap();
     let into = tempfile::tempdir().unwrap();
-    let named = ImportOptions { system: Some("open".into()), name: Some("bk_demo".into()), ..options() };
+    let named = ImportOptions { systems: vec!["open".into()], name: Some("bk_demo".into()), ..options() };
     let report = import(tree.path(), into.path(), &named).unwrap();
     assert_eq!(report.first().map(|r| r.system.as_str()), Some("bk_demo"));
     let meta = metadata::parse(&fs::read_to_string(into.path().join("bk_demo/bkapi.toml")).unwrap()).unwrap();
@@ -258,5 +258,46 @@ fn a_gateway_system_is_imported_under_the_name_given_with_its_gateway_s_name() {
     // A name is for one system: without `--system` it is refused.
     let unnamed = ImportOptions { name: Some("bk_demo".into()), ..options() };
     let err = import(tree.path(), tempfile::tempdir().unwrap().path(), &unnamed).unwrap_err().to_string();
-    assert!(err.contains("`--as bk_demo` names one system"), "{err}");
+    assert!(err.contains("`--as bk_demo` names the system(s) given with `--system`"), "{err}");
+}
+
+/// CMDB keeps one ESB system's docs in two folders (`cc/` with its component list, `esb-cc/` with the components
+/// ESB codes itself) beside its gateway's resources: imported as one system, the second folder's docs are located
+/// by the ESB's path convention, not as the gateway resources that share their names.
+#[test]
+fn two_folders_of_one_esb_system_are_imported_as_one_without_the_gateway_s_resources() {
+    let tree = tempfile::tempdir().unwrap();
+    let apidoc = tree.path().join("bk-demo/docs/apidoc");
+    for dir in ["cc/zh_hans", "esb-cc/zh_hans", "apigw/open/zh"] {
+        fs::create_dir_all(apidoc.join(dir)).unwrap();
+    }
+    fs::write(apidoc.join("cc/cc.yaml"), "- name: list_hosts\n  suggest_method: POST\n  dest_path: /api/v3/hosts/\n")
+        .unwrap();
+    fs::write(apidoc.join("cc/zh_hans/list_hosts.md"), doc_without_location()).unwrap();
+    fs::write(apidoc.join("esb-cc/zh_hans/create_set.md"), doc_without_location()).unwrap();
+    fs::write(
+        apidoc.join("apigw/open/bk_apigw_resources_bk-demo.yaml"),
+        "swagger: '2.0'\nbasePath: /\npaths:\n  /api/v3/set/:\n    post:\n      operationId: create_set\n",
+    )
+    .unwrap();
+    fs::write(apidoc.join("apigw/open/zh/create_set.md"), doc_without_location()).unwrap();
+    let into = tempfile::tempdir().unwrap();
+    fs::create_dir_all(into.path().join("cc")).unwrap();
+    fs::write(into.path().join("cc/bkapi.toml"), "flavor = \"esb\"\nesb_system = \"cc\"\n").unwrap();
+    let merged = ImportOptions { systems: vec!["cc".into(), "esb-cc".into()], name: Some("cc".into()), ..options() };
+    let report = import(tree.path(), into.path(), &merged).unwrap();
+    assert_eq!(report.iter().map(|r| r.system.as_str()).collect::<Vec<_>>(), ["cc"]);
+    assert!(!into.path().join("cc/bk_apigw_resources_bk-demo.yaml").exists(), "the gateway's resources came in");
+    let meta = metadata::parse(&fs::read_to_string(into.path().join("cc/bkapi.toml")).unwrap()).unwrap();
+    let sources = meta.provenance.map(|p| p.sources).unwrap_or_default();
+    assert!(sources.iter().any(|s| s.ends_with("apidoc/cc/zh_hans")), "{sources:?}");
+    assert!(sources.iter().any(|s| s.ends_with("apidoc/esb-cc/zh_hans")), "{sources:?}");
+    let routes = locations(into.path());
+    assert_eq!(routes.len(), 2, "{routes:?}");
+    assert!(routes.iter().any(|(n, _, p)| n == "create_set" && p == "/api/c/compapi/v2/cc/create_set/"), "{routes:?}");
+    assert!(routes.iter().any(|(n, m, _)| n == "list_hosts" && *m == HttpMethod::Post), "{routes:?}");
+    // A system not in the tree is named in the error.
+    let wrong = ImportOptions { systems: vec!["cc".into(), "nope".into()], name: Some("cc".into()), ..options() };
+    let err = import(tree.path(), tempfile::tempdir().unwrap().path(), &wrong).unwrap_err().to_string();
+    assert!(err.contains("`nope`"), "{err}");
 }

@@ -119,9 +119,10 @@ enum Command {
     Import {
         /// A tree as BlueKing publishes it (ESB component folders, gateway docs with their definitions, …).
         tree: PathBuf,
-        /// Only this system (a name `corpus` reports, e.g. `cc`).
+        /// Only this system (a name `corpus` reports, e.g. `cc`); repeatable. With `--as`, the systems given are
+        /// imported as one (`--system cc --system esb-cc --as cc`: CMDB keeps its ESB docs in two folders).
         #[arg(long)]
-        system: Option<String>,
+        system: Vec<String>,
         /// Where the systems go (default: `api-docs/` of the workspace).
         #[arg(long)]
         into: Option<PathBuf>,
@@ -129,7 +130,7 @@ enum Command {
         /// twice (`nodeman-apidoc`); repeatable. Without it, the publication documenting more APIs wins.
         #[arg(long)]
         prefer: Vec<PathBuf>,
-        /// The name the one system (`--system`) gets in `api-docs/` and in `bkapi` (`--system open --as bk_cmdb`).
+        /// The name the system (`--system`) gets in `api-docs/` and in `bkapi` (`--system open --as bk_cmdb`).
         #[arg(long = "as")]
         name: Option<String>,
     },
@@ -268,12 +269,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn import(
     tree: &Path,
     into: &Path,
-    system: Option<String>,
+    systems: Vec<String>,
     prefer: Vec<PathBuf>,
     name: Option<String>,
 ) -> anyhow::Result<()> {
     let date = time::OffsetDateTime::now_utc().date().to_string();
-    let options = bkapi_codegen::tasks::import::ImportOptions { system, date, prefer, name };
+    let options = bkapi_codegen::tasks::import::ImportOptions { systems, date, prefer, name };
     let reports = bkapi_codegen::tasks::import::import(tree, into, &options)?;
     for r in &reports {
         println!(

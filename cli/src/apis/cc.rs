@@ -5,7 +5,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
     apis: &[
         crate::spec::Api {
             name: "add_cloud_host_to_biz",
-            summary: "新增云主机到业务的空闲机模块 (云主机管理专用接口, 版本: v3.10.19+, 权限: 业务主机编辑)\n\nadd cloud host to biz idle module (cloud host management dedicated interface, version: v3.10.19+, permission: edit business host)",
+            summary: "新增云主机到业务的空闲机模块 (云主机管理专用接口, 版本: v3.10.19+, 权限：业务主机编辑权限)\n\nAdd the module for idle hosts in the business related to cloud hosts (Dedicated interface for cloud host management, Version: v3.10.19+, Permission: Business host editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/add_cloud_host_to_biz/",
             flags: &[
@@ -15,7 +15,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务ID\n\nbusiness id",
+                    doc: "业务ID\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -24,17 +24,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "新增的云主机信息，数组长度最多为200，一批主机仅可同时成功或同时失败\n\nto be added cloud host information, array length is limited to 200, these hosts can only succeed or fail at the same time",
+                    doc: "新增的云主机信息，数组长度最多为200，一批主机仅可同时成功或同时失败\n\nInformation of newly added cloud hosts, array length can be up to 200, success or failure occurs for the entire batch of hosts",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 123,\n  \"host_info\": [\n    {\n      \"bk_cloud_id\": 0,\n      \"bk_comment\": \"comment\",\n      \"bk_host_innerip\": \"127.0.0.1\",\n      \"bk_host_name\": \"host1\",\n      \"operator\": \"admin\"\n    },\n    {\n      \"bk_cloud_id\": 0,\n      \"bk_comment\": \"comment\",\n      \"bk_host_innerip\": \"127.0.0.2\",\n      \"bk_host_name\": \"host2\",\n      \"operator\": \"admin\"\n    }\n  ]\n}",
+            example: "{\n  \"bk_biz_id\": 123,\n  \"host_info\": [\n    {\n      \"bk_cloud_id\": 0,\n      \"bk_cloud_inst_id\": \"45515\",\n      \"bk_cloud_vendor\": \"2\",\n      \"bk_comment\": \"comment\",\n      \"bk_host_innerip\": \"127.0.0.1\",\n      \"bk_host_name\": \"host1\",\n      \"operator\": \"admin\"\n    },\n    {\n      \"bk_cloud_id\": 0,\n      \"bk_cloud_inst_id\": \"45656\",\n      \"bk_cloud_vendor\": \"2\",\n      \"bk_comment\": \"comment\",\n      \"bk_host_innerip\": \"127.0.0.2\",\n      \"bk_host_name\": \"host2\",\n      \"operator\": \"admin\"\n    }\n  ]\n}",
             call: crate::run::call::<bkapi::cc::endpoints::AddCloudHostToBiz>,
             pages: None,
         },
         crate::spec::Api {
             name: "add_host_lock",
-            summary: "根据主机的id列表对主机加锁，新加主机锁，如果主机已经加过锁，同样提示加锁成功(v3.8.6)\n\nLock the host according to the id list of the host, and add a new host lock. If the host has already been locked, it will also prompt that the locking is successful (v3.8.6).",
+            summary: "根据主机的id列表对主机加锁，新加主机锁，如果主机已经加过锁，同样提示加锁成功(版本：v3.8.6，权限：业务主机编辑权限)\n\nLock hosts based on a list of host IDs. For newly added hosts, if the host has already been locked, it will also indicate successful locking (Version: v3.8.6, Permission: Business host editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/add_host_lock/",
             flags: &[
@@ -44,7 +44,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机ID列表\n\nHost ID list",
+                    doc: "主机ID列表\n\nList of host IDs",
                     choices: &[],
                 },
             ],
@@ -54,7 +54,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "add_host_to_business_idle",
-            summary: "新增主机到业务空闲机 此接口保证主机要么同时添加成功，要么同时失败(v3.10.25+)\n\nAdd hosts to the service idle machine This interface ensures that hosts are either added successfully or fail at the same time(v3.10.25+)",
+            summary: "新增主机到业务空闲机 此接口保证主机要么同时添加成功，要么同时失败(v3.10.25+，权限：主机池主机分配到业务权限)\n\nAdd hosts to the business idle hosts. This interface ensures that hosts are either added successfully together or fail together (v3.10.25+, Permission: Host pool host allocation to business permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/add_host_to_business_idle/",
             flags: &[
@@ -64,7 +64,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机信息(数组长度一次限制200)\n\nHost information (array length is limited to 200 at a time)",
+                    doc: "主机信息(数组长度一次限制200)\n\nHost information (array length limited to 200)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -73,7 +73,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务ID\n\nbusiness_id",
+                    doc: "业务ID\n\nBusiness ID",
                     choices: &[],
                 },
             ],
@@ -83,7 +83,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "add_host_to_resource",
-            summary: "新增主机到资源池\n\nadd host to resource",
+            summary: "新增主机到资源池(权限：主机池主机创建权限)\n\nAdd hosts to the resource pool (Permission: Host Pool Host Creation Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/add_host_to_resource/",
             flags: &[
@@ -93,7 +93,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -102,7 +102,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机信息\n\nhost info",
+                    doc: "主机信息\n\nHost information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -115,13 +115,13 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 3,\n  \"bk_supplier_account\": \"123456789\",\n  \"host_info\": {\n    \"0\": {\n      \"bk_cloud_id\": 0,\n      \"bk_host_innerip\": \"10.0.0.1\",\n      \"import_from\": \"3\"\n    }\n  }\n}",
+            example: "{\n  \"bk_biz_id\": 3,\n  \"bk_supplier_account\": \"0\",\n  \"host_info\": {\n    \"0\": {\n      \"bk_addressing\": \"dynamic\",\n      \"bk_asset_id\": \"udschdfhebv\",\n      \"bk_bak_operator\": \"admin\",\n      \"bk_cloud_host_status\": \"2\",\n      \"bk_cloud_id\": 0,\n      \"bk_cloud_inst_id\": \"1\",\n      \"bk_cloud_vendor\": \"15\",\n      \"bk_comment\": \"canway-host\",\n      \"bk_cpu\": 8,\n      \"bk_cpu_architecture\": \"x86\",\n      \"bk_cpu_module\": \"Intel(R) X87\",\n      \"bk_created_at\": \"\",\n      \"bk_created_by\": \"admin\",\n      \"bk_disk\": 195,\n      \"bk_host_innerip\": \"127.0.0.1\",\n      \"bk_host_innerip_v6\": \"0000:0000:0000:0000:0000:0000:0000:0234\",\n      \"bk_host_name\": \"host02\",\n      \"bk_host_outerip\": \"12.0.0.1\",\n      \"bk_host_outerip_v6\": \"0000:0000:0000:0000:0000:0000:0000:0345\",\n      \"bk_isp_name\": \"1\",\n      \"bk_mac\": \"00:00:00:00:00:02\",\n      \"bk_mem\": 32155,\n      \"bk_os_bit\": \"64-bit\",\n      \"bk_os_name\": \"linux redhat\",\n      \"bk_os_type\": \"1\",\n      \"bk_os_version\": \"7.8\",\n      \"bk_outer_mac\": \"00:00:00:00:00:02\",\n      \"bk_province_name\": \"110000\",\n      \"bk_service_term\": 6,\n      \"bk_sla\": \"1\",\n      \"bk_sn\": \"abcdsd3252425\",\n      \"bk_state\": \"测试中\",\n      \"bk_state_name\": \"CN\",\n      \"bk_updated_at\": \"\",\n      \"bk_updated_by\": \"admin\",\n      \"import_from\": \"3\",\n      \"operator\": \"admin\"\n    }\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::AddHostToResource>,
             pages: None,
         },
         crate::spec::Api {
             name: "add_host_to_resource_pool",
-            summary: "根据主机列表信息添加主机到指定id的资源池\n\nAdds a host to the resource pool with the specified id based on the host list information",
+            summary: "根据主机列表信息添加主机到指定id的资源池(权限：主机池主机创建权限)\n\nAdd hosts to the specified resource pool based on the host list information (Permission: Host pool host creation permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/add_host_to_resource_pool/",
             flags: &[
@@ -140,17 +140,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "资源池目录ID\n\nResource directory ID",
+                    doc: "资源池目录ID\n\nResource pool directory ID",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"directory\": 1,\n  \"host_info\": [\n    {\n      \"bk_cloud_id\": 0,\n      \"bk_comment\": \"comment\",\n      \"bk_host_innerip\": \"127.0.0.1\",\n      \"bk_host_name\": \"host1\",\n      \"operator\": \"admin\"\n    },\n    {\n      \"bk_cloud_id\": 0,\n      \"bk_comment\": \"comment\",\n      \"bk_host_innerip\": \"127.0.0.2\",\n      \"bk_host_name\": \"host2\",\n      \"operator\": \"admin\"\n    }\n  ]\n}",
+            example: "{\n  \"directory\": 1,\n  \"host_info\": [\n    {\n      \"bk_addressing\": \"dynamic\",\n      \"bk_cloud_id\": 0,\n      \"bk_comment\": \"comment\",\n      \"bk_host_innerip\": \"127.0.0.1\",\n      \"bk_host_name\": \"host1\",\n      \"operator\": \"admin\"\n    },\n    {\n      \"bk_comment\": \"comment\",\n      \"bk_host_innerip\": \"127.0.0.2\",\n      \"bk_host_name\": \"host2\",\n      \"operator\": \"admin\"\n    }\n  ]\n}",
             call: crate::run::call::<bkapi::cc::endpoints::AddHostToResourcePool>,
             pages: None,
         },
         crate::spec::Api {
             name: "add_instance_association",
-            summary: "新增模型实例之间的关联关系.\n\nAdd an association relationship between model instances.",
+            summary: "新增模型实例之间的关联关系.(权限：模型实例的编辑权限)\n\nCreate a new association relationship between model instances. (Permission: Model instances editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/add_instance_association/",
             flags: &[
@@ -160,7 +160,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模型之间关联关系的唯一id\n\nThe unique id of the Association between models",
+                    doc: "模型之间关联关系的唯一id\n\nUnique ID of the relationship between models",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -169,7 +169,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "源模型实例id\n\nSource model instance id",
+                    doc: "源模型实例id\n\nSource model instance ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -178,44 +178,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "目标模型实例id\n\nTarget model instance id",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["metadata"],
-                    kind: crate::spec::Kind::Json,
-                    list: false,
-                    required: true,
-                    secret: false,
-                    doc: "meta data",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["label"],
-                    kind: crate::spec::Kind::Json,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "标签信息\n\nTag information",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_biz_id"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "业务id\n\nBusiness id",
+                    doc: "目标模型实例id\n\nTarget model instance ID",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_asst_inst_id\": 21,\n  \"bk_inst_id\": 11,\n  \"bk_obj_asst_id\": \"bk_switch_belong_bk_host\",\n  \"metadata\": {\n    \"label\": {\n      \"bk_biz_id\": \"1\"\n    }\n  }\n}",
+            example: "{\n  \"bk_asst_inst_id\": 21,\n  \"bk_inst_id\": 11,\n  \"bk_obj_asst_id\": \"bk_switch_belong_bk_host\"\n}",
             call: crate::run::call::<bkapi::cc::endpoints::AddInstanceAssociation>,
             pages: None,
         },
         crate::spec::Api {
             name: "add_label_for_service_instance",
-            summary: "根据服务实例id和设置的标签为服务实例添加标签\n\nTag a service instance based on the service instance id and the tag set",
+            summary: "根据服务实例id和设置的标签为服务实例添加标签.(权限：服务实例编辑权限)\n\nAdd labels to service instances based on service instance ID and set labels. (Permission: Service instance editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/add_label_for_service_instance/",
             flags: &[
@@ -225,7 +198,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "服务实例ID,最大值为100\n\nService instance ID, the max length is 100",
+                    doc: "服务实例ID,一次最多支持输入100个ID\n\nService instance IDs, supports up to 100 IDs at a time",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -234,7 +207,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "添加的Label\n\nLabel added",
+                    doc: "添加的Label\n\nLabels to be added",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -271,7 +244,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_create_inst",
-            summary: "批量创建通用模型实例(v3.10.2+)\n\nBatch create generic model instances (v3.10.2+)",
+            summary: "批量创建通用模型实例(版本：v3.10.2+，权限：模型实例新建权限)\n\nBatch create instances of a common model (Version: v3.10.2+, Permission: New instance permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_create_inst/",
             flags: &[
@@ -281,7 +254,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "用于创建的模型id，只允许创建通用模型的实例\n\nThe model id used to create, allowing only instances of the generic model to be created",
+                    doc: "用于创建的模型id，只允许创建通用模型的实例\n\nModel ID for creation, only allows creating instances of common models",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -290,7 +263,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "需要创建的实例内容，最多不能超过200个，内容为该模型实例的属性信息\n\nThe maximum number of instance contents to be created can not exceed 200, and the contents are the attribute information of the model instance",
+                    doc: "需要创建的实例内容，最多不能超过200个，内容为该模型实例的属性信息\n\nContent of instances to be created, up to 200 instances, content is the attribute information of the model instance",
                     choices: &[],
                 },
             ],
@@ -300,7 +273,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_create_instance_association",
-            summary: "批量创建通用模型实例关联关系(v3.10.2+)\n\nBatch create general model instance Association (v3.10.2+)",
+            summary: "批量创建通用模型实例关联关系(版本：v3.10.2+，权限：源模型实例和目标模型实例的编辑权限)\n\nBatch create relationships between common model instances (Version: v3.10.2+, Permission: Edit permission for source and target model instances)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_create_instance_association/",
             flags: &[
@@ -310,7 +283,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "源模型id\n\nSource model id",
+                    doc: "源模型id\n\nSource model ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -319,7 +292,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "目标模型模型id\n\nTarget model model id",
+                    doc: "目标模型模型id\n\nTarget model ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -328,7 +301,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模型之间关系关系的唯一id\n\nThe unique id of the relationship between models",
+                    doc: "模型之间关系关系的唯一id\n\nUnique ID for the relationship between models",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -337,7 +310,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "批量创建关联关系的内容，不能超过200个关系\n\nThe content of batch creation Association relationship can not exceed 200 relationships",
+                    doc: "批量创建关联关系的内容，不能超过200个关系\n\nContent of creating relationships in batch, up to 200 relationships",
                     choices: &[],
                 },
             ],
@@ -349,7 +322,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_create_kube_namespace",
-            summary: "批量创建namespace (版本：v3.12.1+，权限：容器命名空间新建)\n\nBatch create namespace (version: v3.12.1+, auth: create container namespace)",
+            summary: "批量创建namespace (版本：v3.12.1+，权限：容器命名空间新建)\n\nBatch create namespaces (Version: v3.12.1+, Permission: Container namespace creation permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_create_kube_namespace/",
             flags: &[
@@ -359,7 +332,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nbusiness_id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -368,7 +341,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "namespace数组, 一次限制创建200\n\nnamespace array, limited to 200 at a time",
+                    doc: "namespace数组, 一次限制创建200\n\nArray of namespaces, up to 200 can be created at a time",
                     choices: &[],
                 },
             ],
@@ -378,7 +351,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_create_kube_node",
-            summary: "新建容器节点(v3.12.1+，权限:容器节点的创建权限)\n\ncreate a new container node (v3.12.1+, permission: kube Node Creation Permission)",
+            summary: "新建容器节点(v3.12.1+，权限:容器节点的创建权限)\n\nCreate Container Nodes (v3.12.1+, Permission: Container nodes creation permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_create_kube_node/",
             flags: &[
@@ -388,7 +361,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务ID\n\nbusiness ID",
+                    doc: "业务ID\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -397,7 +370,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "需要创建的node具体信息\n\nthe specific information of the node that needs to be created",
+                    doc: "需要创建的node具体信息\n\nNode information to be created",
                     choices: &[],
                 },
             ],
@@ -407,7 +380,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_create_kube_pod",
-            summary: "新建容器Pod及container(v3.12.1+，权限:容器pod的创建权限)\n\ncreate new container pods and containers(v3.12.1+，permission: kube pod creation permission)",
+            summary: "新建容器Pod及container(v3.12.1+，权限:容器pod的创建权限)\n\nCreate Containers, Pods, and Containers (v3.12.1+, Permission: Container pods creation permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_create_kube_pod/",
             flags: &[
@@ -417,16 +390,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "所要创建pod的详细信息\n\nDetails of the pod to be created",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_biz_id"],
-                    kind: crate::spec::Kind::Integer,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "business ID (described at line 19)",
+                    doc: "所要创建pod的详细信息\n\nDetailed information for creating pods",
                     choices: &[],
                 },
             ],
@@ -436,7 +400,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_create_kube_workload",
-            summary: "批量创建workload (版本：v3.12.1+，权限：容器工作负载新建)\n\nBatch create workload (version: v3.12.1+, auth: create container workload)",
+            summary: "批量创建workload (版本：v3.12.1+，权限：容器工作负载新建)\n\nBatch Create Workloads (Version: v3.12.1+, Permission: Container workloads creation permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_create_kube_workload/",
             flags: &[
@@ -446,7 +410,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nbusiness id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -455,7 +419,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "workload类型，目前支持的workload类型有deployment、daemonSet、statefulSet、gameStatefulSet、gameDeployment、cronJob、job、pods(放不通过workload而直接创建Pod)\n\nworkload type, the current built-in workload types are deployment, daemonSet, statefulSet, gameStatefulSet, gameDeployment, cronJob, job, pods (put those that do not pass the workload but directly create Pod)",
+                    doc: "workload类型，目前支持的workload类型有deployment、daemonSet、statefulSet、gameStatefulSet、gameDeployment、cronJob、job、pods(放不通过workload而直接创建Pod)\n\nWorkload type, currently supported workload types include deployment, daemonSet, statefulSet, gameStatefulSet, gameDeployment, cronJob, job, pods (create Pods directly without passing through workloads)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -464,7 +428,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "数组, 一次限制创建200\n\narray, limit to 200 at a time",
+                    doc: "数组, 一次限制创建200\n\nArray, limited to creating 200 at a time",
                     choices: &[],
                 },
             ],
@@ -474,7 +438,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_create_proc_template",
-            summary: "批量创建进程模板\n\nBatch create process templates",
+            summary: "批量创建进程模板.(权限：服务模板编辑权限)\n\nBatch Create Process Templates (Permission: Service Template Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_create_proc_template/",
             flags: &[
@@ -502,17 +466,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "进程模板信息,最大值为100\n\nProcess template information, the max length is 100",
+                    doc: "进程模板信息,最大值为100\n\nProcess template information, with a maximum value of 100",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"processes\": [\n    {\n      \"spec\": {\n        \"auto_start\": {\n          \"as_default_value\": false,\n          \"value\": false\n        },\n        \"auto_time_gap\": {\n          \"as_default_value\": false,\n          \"value\": null\n        },\n        \"bind_info\": {\n          \"as_default_value\": true,\n          \"value\": [\n            {\n              \"enable\": {\n                \"as_default_value\": true,\n                \"value\": false\n              },\n              \"ip\": {\n                \"as_default_value\": true,\n                \"value\": \"1\"\n              },\n              \"port\": {\n                \"as_default_value\": true,\n                \"value\": \"100\"\n              },\n              \"protocol\": {\n                \"as_default_value\": true,\n                \"value\": \"1\"\n              },\n              \"row_id\": 1\n            }\n          ]\n        },\n        \"bk_func_id\": {\n          \"as_default_value\": false,\n          \"value\": null\n        },\n        \"bk_func_name\": {\n          \"as_default_value\": true,\n          \"value\": \"p1\"\n        },\n        \"bk_process_name\": {\n          \"as_default_value\": true,\n          \"value\": \"p1\"\n        },\n        \"bk_start_param_regex\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"description\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"face_stop_cmd\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"pid_file\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"priority\": {\n          \"as_default_value\": false,\n          \"value\": null\n        },\n        \"proc_num\": {\n          \"as_default_value\": false,\n          \"value\": null\n        },\n        \"reload_cmd\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"restart_cmd\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"start_cmd\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"stop_cmd\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"timeout\": {\n          \"as_default_value\": false,\n          \"value\": null\n        },\n        \"user\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"work_path\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        }\n      }\n    }\n  ],\n  \"service_template_id\": 1\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"processes\": [\n    {\n      \"spec\": {\n        \"auto_start\": {\n          \"as_default_value\": false,\n          \"value\": false\n        },\n        \"bind_info\": {\n          \"as_default_value\": true,\n          \"value\": [\n            {\n              \"enable\": {\n                \"as_default_value\": true,\n                \"value\": false\n              },\n              \"ip\": {\n                \"as_default_value\": true,\n                \"value\": \"1\"\n              },\n              \"port\": {\n                \"as_default_value\": true,\n                \"value\": \"100\"\n              },\n              \"protocol\": {\n                \"as_default_value\": true,\n                \"value\": \"1\"\n              },\n              \"row_id\": 1\n            }\n          ]\n        },\n        \"bk_func_id\": {\n          \"as_default_value\": false,\n          \"value\": null\n        },\n        \"bk_func_name\": {\n          \"as_default_value\": true,\n          \"value\": \"p1\"\n        },\n        \"bk_process_name\": {\n          \"as_default_value\": true,\n          \"value\": \"p1\"\n        },\n        \"bk_start_param_regex\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"description\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"face_stop_cmd\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"pid_file\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"priority\": {\n          \"as_default_value\": false,\n          \"value\": null\n        },\n        \"proc_num\": {\n          \"as_default_value\": false,\n          \"value\": null\n        },\n        \"reload_cmd\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"restart_cmd\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"start_cmd\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"stop_cmd\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"timeout\": {\n          \"as_default_value\": false,\n          \"value\": null\n        },\n        \"user\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        },\n        \"work_path\": {\n          \"as_default_value\": false,\n          \"value\": \"\"\n        }\n      }\n    }\n  ],\n  \"service_template_id\": 1\n}",
             call: crate::run::call::<bkapi::cc::endpoints::BatchCreateProcTemplate>,
             pages: None,
         },
         crate::spec::Api {
             name: "batch_create_project",
-            summary: "新建项目(版本：v3.10.23+，权限：项目的创建权限)\n\nbatch create project (version: v3.10.23+, permission: creation permission of the project)",
+            summary: "新建项目(版本：v3.10.23+，权限：项目的创建权限)\n\nCreate a new project (Version: v3.10.23+, Permission: Project creation permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_create_project/",
             flags: &[
@@ -522,7 +486,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "数组, 一次限制创建200\n\narray, limited to 200 at a time",
+                    doc: "数组, 一次限制创建200\n\nArray, limit to create 200 at a time",
                     choices: &[],
                 },
             ],
@@ -532,7 +496,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_create_quoted_inst",
-            summary: "批量创建被引用的模型的实例(v3.10.30+，权限：源模型实例的编辑权限)\n\nbatch create quoted model instance (version: v3.10.30+, permission: update permission of the source model instance)",
+            summary: "批量创建被引用的模型的实例(v3.10.30+，权限：模型实例编辑权限)\n\nBatch create quoted model instance (Version: v3.10.30+, permission: Model instance editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_create_quoted_inst/",
             flags: &[
@@ -542,7 +506,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "源模型ID\n\nsource model id",
+                    doc: "源模型ID\n\nSource model ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -551,7 +515,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "源模型引用该模型的属性ID\n\nsource model quoted property id",
+                    doc: "源模型引用该模型的属性ID\n\nProperty ID of the source model referencing this model",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -560,7 +524,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "需要创建的实例信息，最多不能超过50个\n\ninstance data to be created, the maximum limit is 50",
+                    doc: "需要创建的实例信息，最多不能超过50个\n\nInformation of instances to be created, up to 50 instances",
                     choices: &[],
                 },
             ],
@@ -570,7 +534,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_delete_business_set",
-            summary: "删除业务集(v3.10.12+)\n\nDelete business set (v3.10.12+)",
+            summary: "删除业务集(版本：v3.10.12+，权限：业务集删除权限)\n\nDelete business set (Version: v3.10.12+, Permission: business set deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_delete_business_set/",
             flags: &[
@@ -580,7 +544,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "业务集ID列表\n\nBusiness set ID list",
+                    doc: "业务集ID列表\n\nList of business set IDs",
                     choices: &[],
                 },
             ],
@@ -590,7 +554,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_delete_inst",
-            summary: "批量删除对象实例\n\nBulk delete object instances",
+            summary: "批量删除对象实例(权限：模型实例删除权限)\n\nBatch delete object instances (Permission: Model instance deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_delete_inst/",
             flags: &[
@@ -609,7 +573,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "删除\n\nDelete",
+                    doc: "删除\n\nDeletion",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -618,17 +582,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "实例ID集合\n\nInstance ID set",
+                    doc: "实例ID集合\n\nCollection of instance IDs",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_obj_id\": \"test\",\n  \"delete\": {\n    \"inst_ids\": [\n      123\n    ]\n  }\n}",
+            example: "{\n  \"bk_obj_id\": \"bk_firewall\",\n  \"delete\": {\n    \"inst_ids\": [\n      46,\n      47\n    ]\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::BatchDeleteInst>,
             pages: None,
         },
         crate::spec::Api {
             name: "batch_delete_kube_cluster",
-            summary: "删除容器集群(v3.12.1+， 权限:容器集群的删除权限)\n\ndelete container clusters in batches (v3.12.1+, permission: kube cluster deletion permission)",
+            summary: "删除容器集群(v3.12.1+， 权限:容器集群的删除权限)\n\nDelete container cluster (v3.12.1+, Permission: Container cluster deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_delete_kube_cluster/",
             flags: &[
@@ -638,7 +602,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "容器集群所属业务ID\n\nbusiness id to which the container cluster belongs",
+                    doc: "容器集群所属业务ID\n\nBusiness ID of the container cluster",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -647,7 +611,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "容器集群在cmdb中的ID列表\n\nids of the container cluster in cmdb",
+                    doc: "容器集群在cmdb中的ID列表\n\nList of IDs of the container cluster in CMDB",
                     choices: &[],
                 },
             ],
@@ -657,7 +621,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_delete_kube_namespace",
-            summary: "批量删除namespace (版本：v3.12.1+，权限：容器命名空间删除)\n\nBatch delete namespace (version: v3.12.1+, auth: delete container namespace)",
+            summary: "批量删除namespace (版本：v3.12.1+，权限：容器命名空间删除)\n\nBatch delete namespace (Version: v3.12.1+, Permission: Container namespace deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_delete_kube_namespace/",
             flags: &[
@@ -667,7 +631,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nbusiness id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -676,7 +640,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "要删除的namespace在cc中的id唯一标识数组, 一次限制大小为200\n\nthe namespace ids array to be deleted, limited to 200 at a time",
+                    doc: "要删除的namespace在cc中的id唯一标识数组, 一次限制大小为200\n\nUnique identifiers of namespaces to be deleted in CC, with a limit of 200 at a time",
                     choices: &[],
                 },
             ],
@@ -686,7 +650,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_delete_kube_node",
-            summary: "删除容器节点(v3.12.1+，权限：容器节点的删除权限)\n\ndelete container node (v3.12.1+, permission: kube node deletion permission)",
+            summary: "删除容器节点(v3.12.1+，权限：容器节点的删除权限)\n\nDelete container node (v3.12.1+, Permission: Container node deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_delete_kube_node/",
             flags: &[
@@ -696,7 +660,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "容器节点所属业务ID\n\nID of the container node in cmdb",
+                    doc: "容器节点所属业务ID\n\nBusiness ID of the container node",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -705,7 +669,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "需要删除节点的ID列表\n\nIDs of the container node in cmdb",
+                    doc: "需要删除节点的ID列表\n\nList of IDs of the nodes to be deleted",
                     choices: &[],
                 },
             ],
@@ -715,7 +679,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_delete_kube_pod",
-            summary: "批量删除Pod (版本：v3.12.1+，权限：容器Pod删除)\n\nbatch delete kube pod (version: v3.12.1+, auth: Delete Kube Pod)",
+            summary: "批量删除Pod (版本：v3.12.1+，权限：容器Pod删除)\n\nBatch delete pods (Version: v3.12.1+, Permission: Container pod deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_delete_kube_pod/",
             flags: &[
@@ -725,7 +689,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "要删除的pod信息数组，data里所有pod总和最多200条\n\nThe array of pod info to be deleted, the sum of all pods in data is at most 200",
+                    doc: "要删除的pod信息数组，data里所有pod总和最多200条\n\nArray of pod information to be deleted, with a maximum of 200 pods in total in the 'data' array",
                     choices: &[],
                 },
             ],
@@ -735,7 +699,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_delete_kube_workload",
-            summary: "批量删除workload (版本：v3.12.1+，权限：容器工作负载删除)\n\nBatch delete workload (version: v3.12.1+, auth: delete container workload)",
+            summary: "批量删除workload (版本：v3.12.1+，权限：容器工作负载删除)\n\nBatch delete workloads (Version: v3.12.1+, Permission: Container workload deletion)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_delete_kube_workload/",
             flags: &[
@@ -745,7 +709,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nbusiness id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -754,7 +718,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "workload类型，目前支持的workload类型有deployment、daemonSet、statefulSet、gameStatefulSet、gameDeployment、cronJob、job、pods(放不通过workload而直接创建Pod)\n\nworkload type, the current built-in workload types are deployment, daemonSet, statefulSet, gameStatefulSet, gameDeployment, cronJob, job, pods (put those that do not pass the workload but directly create Pod)",
+                    doc: "workload类型，目前支持的workload类型有deployment、daemonSet、statefulSet、gameStatefulSet、gameDeployment、cronJob、job、pods(放不通过workload而直接创建Pod)\n\nWorkload type. Currently supported workload types are deployment, daemonSet, statefulSet, gameStatefulSet, gameDeployment, cronJob, job, pods (creating pods directly without using workloads)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -763,7 +727,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "要删除的workload在cc中的id唯一标识数组, 一次限制大小为200\n\nthe workload id array to be deleted, limited to 200 at a time",
+                    doc: "要删除的workload在cc中的id唯一标识数组, 一次限制大小为200\n\nArray of unique identifiers of workloads in CC, with a limit of 200 at a time",
                     choices: &[],
                 },
             ],
@@ -773,7 +737,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_delete_project",
-            summary: "删除项目(版本：v3.10.23+，权限：项目的删除权限)\n\nbatch delete project (version: v3.10.23+, permission: delete permission for project)",
+            summary: "删除项目(版本：v3.10.23+，权限：项目的删除权限)\n\nDelete project (Version: v3.10.23+, Permission: Project deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_delete_project/",
             flags: &[
@@ -783,7 +747,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "在cc中的id唯一标识数组,一次限制最大传200个\n\nan array of ids uniquely identified in cc, limited to 200 at a time",
+                    doc: "在cc中的id唯一标识数组,一次限制最大传200个\n\nArray of unique identifiers of projects in CC, with a limit of 200 at a time",
                     choices: &[],
                 },
             ],
@@ -793,7 +757,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_delete_quoted_inst",
-            summary: "批量删除被引用的模型的实例(v3.10.30+，权限：源模型实例的编辑权限)\n\nbatch delete quoted model instance (version: v3.10.30+, permission: update permission of the source model instance)",
+            summary: "批量删除被引用的模型的实例(v3.10.30+，权限：源模型实例的编辑权限)\n\nBatch delete instances of referenced models (v3.10.30+, Permission: Edit permission of source model instances)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_delete_quoted_inst/",
             flags: &[
@@ -803,7 +767,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "源模型ID\n\nsource model id",
+                    doc: "源模型ID\n\nSource model ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -812,7 +776,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "源模型引用该模型的属性ID\n\nsource model quoted property id",
+                    doc: "源模型引用该模型的属性ID\n\nID of the property in the source model that references this model",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -821,7 +785,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "需要删除的实例ID数组，最多不能超过500个\n\nid list of quoted instance to be deleted, the maximum limit is 500",
+                    doc: "需要删除的实例ID数组，最多不能超过500个\n\nArray of instance IDs to be deleted, with a maximum of 500",
                     choices: &[],
                 },
             ],
@@ -831,7 +795,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_delete_set",
-            summary: "对指定业务id下通过集群id批量删除集群\n\nBulk delete set by set id under the specified business id",
+            summary: "对指定业务id下通过集群id批量删除集群(权限：业务拓扑删除权限)\n\nBatch delete set by set ID under a specified business ID (Permission: Business topology deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_delete_set/",
             flags: &[
@@ -850,7 +814,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "删除\n\nDelete",
+                    doc: "删除\n\nDeletion",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -859,7 +823,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "实例ID集合\n\nInstance ID set",
+                    doc: "实例ID集合\n\nCollection of instance IDs",
                     choices: &[],
                 },
             ],
@@ -869,7 +833,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_update_business_set",
-            summary: "更新业务集信息(v3.10.12+)\n\nUpdate business set information (v3.10.12+)",
+            summary: "更新业务集信息(版本：v3.10.12+，权限：业务集编辑权限)\n\nUpdate Business Set Information (Version: v3.10.12+, Permission: Business Set Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_update_business_set/",
             flags: &[
@@ -879,7 +843,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "业务集ID列表\n\nBusiness set ID list",
+                    doc: "业务集ID列表\n\nList of business set IDs",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -898,7 +862,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_update_host",
-            summary: "根据主机id和属性批量更新主机属性（不能用于更新主机属性中的云区域字段）\n\nBulk update host attributes based on host id and attributes (can not be used to update cloud area field in host attributes)",
+            summary: "根据主机id和属性批量更新主机属性（不能用于更新主机属性中的管控区域字段，权限：业务主机编辑权限）\n\nBatch Update Host Properties Based on Host ID and Attributes (Cannot be used to update the control area field in host properties, Permission: Business Host Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_update_host/",
             flags: &[
@@ -908,7 +872,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机被更新的属性和值，最多500条\n\nHost updated attributes and values, up to 500",
+                    doc: "主机被更新的属性和值，最多500条\n\nProperties and values to be updated for hosts, up to 500 items",
                     choices: &[],
                 },
             ],
@@ -918,7 +882,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_update_inst",
-            summary: "批量更新对象实例\n\nBulk update object instances",
+            summary: "批量更新对象实例(权限：模型实例编辑权限)\n\nBatch Update Object Instances (Permission: Model Instance Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_update_inst/",
             flags: &[
@@ -937,7 +901,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "实例被更新的字段及值\n\nInstance updated fields and values",
+                    doc: "实例被更新的字段及值\n\nFields and values to be updated for instances",
                     choices: &[],
                 },
             ],
@@ -947,7 +911,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_update_kube_cluster",
-            summary: "更新容器集群属性字段(v3.12.1+，权限:容器集群的编辑权限)\n\nbatch update container cluster attribute fields (v3.12.1+, permission: kube cluster editing permissions)",
+            summary: "更新容器集群属性字段(v3.12.1+，权限:容器集群的编辑权限)\n\nUpdate Container Cluster Attribute Fields (Version: v3.12.1+, Permission: Edit Permission for Container Cluster)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_update_kube_cluster/",
             flags: &[
@@ -957,7 +921,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务ID\n\nbusiness ID",
+                    doc: "业务ID\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -966,7 +930,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "cluster在cmdb中的唯一ID列表\n\nunique IDs of the cluster in cmdb",
+                    doc: "cluster在cmdb中的唯一ID列表\n\nUnique IDs of clusters in cmdb",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -975,7 +939,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "需要更新的数据\n\ndata that needs to be updated",
+                    doc: "需要更新的数据\n\nData to be updated",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -984,7 +948,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群名称\n\ncluster name",
+                    doc: "集群名称\n\nCluster name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -993,7 +957,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群版本\n\ncluster version",
+                    doc: "集群版本\n\nCluster version",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1002,7 +966,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "网络类型\n\nnetwork type",
+                    doc: "网络类型\n\nNetwork type",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1011,7 +975,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "地域\n\nthe region where the cluster is located",
+                    doc: "地域\n\nRegion",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1020,7 +984,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "集群网络\n\ncluster network",
+                    doc: "集群网络\n\nCluster network",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1029,7 +993,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "环境",
+                    doc: "环境\n\nEnvironment",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1038,7 +1002,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目ID\n\nproject_id",
+                    doc: "项目ID\n\nProject ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1047,7 +1011,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目名称\n\nproject name",
+                    doc: "项目名称\n\nProject name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1056,16 +1020,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目英文名\n\nproject english name",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["data", "vpc"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "vpc network",
+                    doc: "项目英文名\n\nProject English name",
                     choices: &[],
                 },
             ],
@@ -1075,7 +1030,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_update_kube_namespace",
-            summary: "批量更新namespace (版本：v3.12.1+，权限：容器命名空间编辑)\n\nBatch update namespace (version: v3.12.1+, auth: edit container namespace)",
+            summary: "批量更新namespace (版本：v3.12.1+，权限：容器命名空间编辑)\n\nBatch Update Namespace (Version: v3.12.1+, Permission: Edit Namespace Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_update_kube_namespace/",
             flags: &[
@@ -1085,7 +1040,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nbusiness id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1094,7 +1049,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "包含需要更新的字段\n\ncontains the fields to be updated",
+                    doc: "包含需要更新的字段\n\nContains fields to be updated",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1103,7 +1058,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "在cc中的id唯一标识数组\n\nan array of id unique identifiers in cc",
+                    doc: "在cc中的id唯一标识数组\n\nUnique IDs in cc",
                     choices: &[],
                 },
             ],
@@ -1113,7 +1068,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_update_kube_node",
-            summary: "更新容器节点属性字段(v3.12.1+，权限: 容器节点编辑权限)\n\nbatch update container node attribute field (v3.12.1+, permission: kube Node Edit Permission)",
+            summary: "更新容器节点属性字段(v3.12.1+，权限: 容器节点编辑权限)\n\nUpdate Container Node Attribute Fields (Version: v3.12.1+, Permission: Edit Container Node Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_update_kube_node/",
             flags: &[
@@ -1123,7 +1078,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "所属业务ID\n\nbusiness ID",
+                    doc: "所属业务ID\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1132,7 +1087,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "需要更新的node id列表\n\nIDs of the node in cmdb",
+                    doc: "需要更新的node id列表\n\nList of node IDs to be updated",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1141,7 +1096,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "需要更新的节点属性字段\n\nNode attribute fields that need to be updated",
+                    doc: "需要更新的节点属性字段\n\nNode attribute fields to be updated",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1150,7 +1105,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "设置是否可调度\n\nset whether to schedule",
+                    doc: "设置是否可调度\n\nSet whether it can be scheduled",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1159,7 +1114,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机名\n\nhost name",
+                    doc: "主机名\n\nHostname",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1168,7 +1123,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "运行时组件\n\nruntime components",
+                    doc: "运行时组件\n\nRuntime component",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1186,7 +1141,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "此节点Pod地址的分配范围，例如：172.17.0.128/26\n\nThe allocation range of the Pod address of this node, for example: 172.17.0.128/26",
+                    doc: "此节点Pod地址的分配范围，例如：172.17.0.128/26\n\nAllocation range of Pod addresses on this node, e.g., 172.17.0.128/26",
                     choices: &[],
                 },
             ],
@@ -1196,7 +1151,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_update_kube_workload",
-            summary: "批量更新workload (版本：v3.12.1+，权限：容器工作负载编辑)\n\nBatch update workload (version: v3.12.1+, auth: edit container workload)",
+            summary: "批量更新workload (版本：v3.12.1+，权限：容器工作负载编辑)\n\nBatch Update Workloads (Version: v3.12.1+, Permission: Edit Container Workload Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_update_kube_workload/",
             flags: &[
@@ -1206,7 +1161,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nbusiness id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1215,7 +1170,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "workload类型，目前支持的workload类型有deployment、daemonSet、statefulSet、gameStatefulSet、gameDeployment、cronJob、job、pods(放不通过workload而直接创建Pod)\n\nworkload type, the current built-in workload types are deployment, daemonSet, statefulSet, gameStatefulSet, gameDeployment, cronJob, job, pods (put those that do not pass workload but directly create Pod)",
+                    doc: "workload类型，目前支持的workload类型有deployment、daemonSet、statefulSet、gameStatefulSet、gameDeployment、cronJob、job、pods(放不通过workload而直接创建Pod)\n\nWorkload type, currently supported workload types include deployment, daemonSet, statefulSet, gameStatefulSet, gameDeployment, cronJob, job, pods (directly create Pods without going through workload)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1224,7 +1179,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "包含需要更新的字段\n\ncontains the fields to be updated",
+                    doc: "包含需要更新的字段\n\nFields to be updated",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1233,7 +1188,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "工作负载实例个数\n\nnumber of workload instances",
+                    doc: "工作负载实例个数\n\nNumber of workload instances",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1242,7 +1197,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "工作负载更新机制\n\nworkload update mechanism",
+                    doc: "工作负载更新机制\n\nWorkload update mechanism",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1251,7 +1206,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "指定新创建的 Pod 在没有任意容器崩溃情况下的最小就绪时间， 只有超出这个时间 Pod 才被视为可用\n\nSpecifies the minimum time that a newly created Pod will be ready without any container crashes, and only after that time will the Pod be considered available",
+                    doc: "指定新创建的 Pod 在没有任意容器崩溃情况下的最小就绪时间， 只有超出这个时间 Pod 才被视为可用\n\nSpecifies the minimum readiness time for newly created Pods, only Pods that exceed this time are considered available",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1260,7 +1215,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "在cc中的id唯一标识数组\n\nan array of id unique identifiers in cc",
+                    doc: "在cc中的id唯一标识数组\n\nUnique ID array in cc",
                     choices: &[],
                 },
             ],
@@ -1270,7 +1225,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_update_project",
-            summary: "更新项目(版本：v3.10.23+，权限：项目的更新权限)\n\nbatch update project (version: v3.10.23+, permission: update permission of the project)",
+            summary: "更新项目(版本：v3.10.23+，权限：项目的更新权限)\n\nUpdate Project (Version: v3.10.23+, Permission: Update Project Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_update_project/",
             flags: &[
@@ -1280,7 +1235,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "在cc中的id唯一标识数组,一次限制最大传200个\n\nan array of ids uniquely identified in cc, limited to 200 at a time",
+                    doc: "在cc中的id唯一标识数组,一次限制最大传200个\n\nUnique ID array in cc, a maximum of 200 can be passed at a time",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1289,7 +1244,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "包含需要更新的字段\n\nfields that need to be updated",
+                    doc: "包含需要更新的字段\n\nFields to be updated",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1298,7 +1253,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目名称\n\nproject_name",
+                    doc: "项目名称\n\nProject name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1307,7 +1262,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目描述\n\nproject_description",
+                    doc: "项目描述\n\nProject description",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1316,7 +1271,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目类型，可选值：\"mobile_game\"(手游)、\"pc_game\"(端游)、\"web_game\"(页游)、\"platform_prod\"(平台产品)、\"support_prod\"(支撑产品)、\"other\"(其他)\n\nproject type, optional values: \"mobile_game\", \"pc_game\", \"web_game\", \"platform_prod\", \"support_prod\", \"other\", default value: \"other\"",
+                    doc: "项目类型，可选值：\"mobile_game\"(手游)、\"pc_game\"(端游)、\"web_game\"(页游)、\"platform_prod\"(平台产品)、\"support_prod\"(支撑产品)、\"other\"(其他)\n\nProject type, optional values: \"mobile_game\" (mobile game), \"pc_game\" (PC game), \"web_game\" (web game), \"platform_prod\" (platform product), \"support_prod\" (supporting product), \"other\" (other)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1325,7 +1280,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "保密级别，可选值：\"public\"(公开)、\"private\"(私有)、\"classified\"(机密)\n\nconfidentiality level, optional values: \"public\", \"private\", \"classified\", default: \"public\"",
+                    doc: "保密级别，可选值：\"public\"(公开)、\"private\"(私有)、\"classified\"(机密)\n\nConfidentiality level, optional values: \"public\" (public), \"private\" (private), \"classified\" (classified)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1334,7 +1289,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目负责人\n\nproject owner",
+                    doc: "项目负责人\n\nProject owner",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1343,7 +1298,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "所属团队\n\nproject team",
+                    doc: "所属团队\n\nBelonging team",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1352,7 +1307,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目图标\n\nproject icon",
+                    doc: "项目图标\n\nProject icon",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1361,16 +1316,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目状态，可选值：\"enable\"(启用)、\"disabled\"(未启用)",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["data", "bk_project_code"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "project_code",
+                    doc: "项目状态，可选值：\"enable\"(启用)、\"disabled\"(未启用)\n\nProject status, optional values: \"enable\" (enabled), \"disabled\" (disabled)",
                     choices: &[],
                 },
             ],
@@ -1380,7 +1326,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "batch_update_quoted_inst",
-            summary: "批量更新被引用的模型的实例(v3.10.30+，权限：源模型实例的编辑权限)\n\nbatch update quoted model instance (version: v3.10.30+, permission: update permission of the source model instance)",
+            summary: "批量更新被引用的模型的实例(v3.10.30+，权限：源模型实例的编辑权限)\n\nBatch Update Instances of Referenced Models (Version: v3.10.30+, Permission: Edit Permission of Source Model Instances)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/batch_update_quoted_inst/",
             flags: &[
@@ -1390,7 +1336,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "源模型ID\n\nsource model id",
+                    doc: "源模型ID\n\nSource model ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1399,7 +1345,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "源模型引用该模型的属性ID\n\nsource model quoted property id",
+                    doc: "源模型引用该模型的属性ID\n\nProperty ID of the source model that references this model",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1408,7 +1354,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "需要更新的实例ID数组，最多不能超过500个\n\nid list of quoted instance to be updated, the maximum limit is 500",
+                    doc: "需要更新的实例ID数组，最多不能超过500个\n\nArray of instance IDs to be updated, up to a maximum of 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1417,7 +1363,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "需要更新的实例信息\n\nthe quoted instance data to be updated",
+                    doc: "需要更新的实例信息\n\nInformation of instances to be updated",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1426,7 +1372,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "名称，此处仅为示例，实际字段由模型属性决定\n\nname, this is only an example, actual fields is defined by quoted model properties",
+                    doc: "名称，此处仅为示例，实际字段由模型属性决定\n\nName, this is just an example, the actual fields depend on the model properties",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1435,7 +1381,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "维护人，此处仅为示例，实际字段由模型属性决定\n\noperator, this is only an example, actual fields is defined by quoted model properties",
+                    doc: "维护人，此处仅为示例，实际字段由模型属性决定\n\nOperator, this is just an example, the actual fields depend on the model properties",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1444,7 +1390,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "描述，此处仅为示例，实际字段由模型属性决定\n\ndescription, this is only an example, actual fields is defined by quoted model properties",
+                    doc: "描述，此处仅为示例，实际字段由模型属性决定\n\nDescription, this is just an example, the actual fields depend on the model properties",
                     choices: &[],
                 },
             ],
@@ -1454,7 +1400,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "bind_host_agent",
-            summary: "将agent绑定到主机上(v3.10.25+)\n\nBind agent from host (v3.10.25+).",
+            summary: "将agent绑定到主机上(版本：v3.10.25+，权限：主机AgentID管理权限)\n\nBind Agent to Host (Version: v3.10.25+, Permission: Host AgentID Management Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/bind_host_agent/",
             flags: &[
@@ -1464,7 +1410,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "要绑定的主机ID和agentID列表，最多200条\n\nlist of host IDs and agent IDs to unbind, maximum length is 200",
+                    doc: "要绑定的主机ID和agentID列表，最多200条\n\nList of host IDs and agent IDs to be bound, up to 200 entries",
                     choices: &[],
                 },
             ],
@@ -1474,7 +1420,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "clone_host_property",
-            summary: "克隆主机属性\n\nClone host properties",
+            summary: "克隆主机属性(权限：业务主机编辑权限)\n\nClone Host Properties (Permission: Business Host Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/clone_host_property/",
             flags: &[
@@ -1484,7 +1430,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "源主机内网ip\n\nSource host intranet ip",
+                    doc: "源主机内网ip\n\nSource host's internal IP",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1493,7 +1439,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "目标主机内网ip\n\nTarget host intranet ip",
+                    doc: "目标主机内网ip\n\nTarget host's internal IP",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1511,7 +1457,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "目标主机ID\n\nDestination host ID",
+                    doc: "目标主机ID\n\nTarget host ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1529,7 +1475,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "云区域ID\n\nCloud area ID",
+                    doc: "管控区域ID\n\nControl area ID",
                     choices: &[],
                 },
             ],
@@ -1539,7 +1485,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "count_biz_host_cpu",
-            summary: "统计每个业务下主机CPU数量 (成本管理专用接口，v3.8.17+/v3.10.18+)\n\ncount host cpu num in biz (special interface for cost managing, v3.8.17+/v3.10.17+)",
+            summary: "统计每个业务下主机CPU数量 (成本管理专用接口，v3.8.17+/v3.10.18+，权限：全局设置权限)\n\nCount the number of CPUs for each business's hosts (Special interface for cost management, v3.8.17+/v3.10.18+, Permission: Global Settings Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/count_biz_host_cpu/",
             flags: &[
@@ -1576,7 +1522,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
             ],
@@ -1586,7 +1532,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "count_instance_associations",
-            summary: "模型实例关系数量查询 (v3.10.1+)\n\nModel instance relation Qty query (v3.10.1+)",
+            summary: "模型实例关系数量查询 (v3.10.1+)\n\nModel instance relationship count query (v3.10.1+)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/count_instance_associations/",
             flags: &[
@@ -1596,7 +1542,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务ID, 针对主线模型查询时需要提供\n\nBusiness ID, which needs to be provided when querying mainline model",
+                    doc: "业务ID, 针对主线模型查询时需要提供\n\nBusiness ID, required for querying the mainline model",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1614,7 +1560,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件, 组合支持AND和OR两种方式，可以嵌套，最多嵌套3层, 每层OR条件最大支持20个, 不指定该参数表示匹配全部(即conditions为null)\n\nCombined query criteria: AND and OR are supported for combination, and can be nested up to 3 layers. Each layer supports 20 OR criteria at most. If this parameter is not specified, it means all matches (i.e., Contexts are null).",
+                    doc: "组合查询条件, 组合支持AND和OR两种方式，可以嵌套，最多嵌套3层, 每层OR条件最大支持20个, 不指定该参数表示匹配全部(即conditions为null)\n\nCombined query conditions, supporting AND and OR, can be nested, up to 3 layers of nesting, up to 20 OR conditions per layer, not specifying this parameter means matching all (i.e., conditions is null)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1633,7 +1579,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "count_object_instances",
-            summary: "通用模型实例数量查询 (v3.10.1+)\n\nGeneral model instance quantity query (v3.10.1+)",
+            summary: "通用模型实例数量查询 (v3.10.1+)\n\nUniversal model instance quantity query (v3.10.1+)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/count_object_instances/",
             flags: &[
@@ -1652,7 +1598,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件, 组合支持AND和OR两种方式，可以嵌套，最多嵌套3层, 每层OR条件最大支持20个, 不指定该参数表示匹配全部(即conditions为null)\n\nCombined query criteria: AND and OR are supported for combination, and can be nested up to 3 layers. Each layer supports 20 OR criteria at most. If this parameter is not specified, it means all matches (i.e., Contexts are null).",
+                    doc: "组合查询条件, 组合支持AND和OR两种方式，可以嵌套，最多嵌套3层, 每层OR条件最大支持20个, 不指定该参数表示匹配全部(即conditions为null)\n\nCombined query conditions, supporting AND and OR, can be nested, up to 3 layers of nesting, up to 20 OR conditions per layer, not specifying this parameter means matching all (i.e., conditions is null)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1670,7 +1616,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "按时间查询模型实例的查询条件\n\nQuery criteria for querying model instances by time",
+                    doc: "按时间查询模型实例的查询条件\n\nQuery conditions for model instances by time",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1679,7 +1625,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作符，目前只支持and\n\nOperator, currently only and is supported",
+                    doc: "操作符，目前只支持and\n\nOperator. Currently only supports 'and'.",
                     choices: &[],
                 },
             ],
@@ -1689,10 +1635,46 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "create_biz_custom_field",
-            summary: "创建业务自定义模型属性\n\nCreate business custom model properties",
+            summary: "创建业务自定义模型属性(权限：业务自定义字段编辑权限)\n\nCreate Business Custom Model Property (Permission: Business Custom Field Edit Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_biz_custom_field/",
             flags: &[
+                crate::spec::Flag {
+                    path: &["bk_obj_id"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: true,
+                    secret: false,
+                    doc: "模型ID\n\nModel ID",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["bk_property_id"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: true,
+                    secret: false,
+                    doc: "模型的属性ID\n\nModel property ID",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["bk_property_name"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: true,
+                    secret: false,
+                    doc: "模型属性名，用于展示\n\nModel property name used for display",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["bk_property_type"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: true,
+                    secret: false,
+                    doc: "定义的属性字段用于存储数据的数据类型,可取值范围（singlechar(短字符),longchar(长字符),int(整形),enum(枚举类型),date(日期),time(时间),objuser(用户),enummulti(枚举多选),enumquote(枚举引用),timezone(时区),bool(布尔),organization(组织)）\n\nDefined attribute field used to store data types, with a value range (singlechar(short character), longchar(long character), int(integer), enum(enum type), date(date), time(time), objuser(user), enummulti(enum multiple choice), enumquote(enum reference), timezone(time zone), bool(boolean), organization(organization))",
+                    choices: &[],
+                },
                 crate::spec::Flag {
                     path: &["bk_biz_id"],
                     kind: crate::spec::Kind::Integer,
@@ -1708,7 +1690,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "数据的创建者\n\nWho created the data",
+                    doc: "数据的创建者\n\nData creator",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1717,7 +1699,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "数据的描述信息\n\nDescription information of data",
+                    doc: "数据的描述信息\n\nData description",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1735,7 +1717,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "表明唯一性\n\nShow uniqueness",
+                    doc: "表明唯一性\n\nIndicates uniqueness",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1744,7 +1726,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "true:预置字段,false:非内置字段\n\nTrue: preset field,false: Non-built-in field",
+                    doc: "true:预置字段,false:非内置字段\n\ntrue: Preset field, false: Non-built-in field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1753,7 +1735,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "true:只读，false:非只读\n\nTrue: read-only, false: Not read-only",
+                    doc: "true:只读，false:非只读\n\ntrue: Read-only, false: Non-read-only",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1762,7 +1744,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "true:必填，false:可选\n\nTrue: required, false: Optional",
+                    doc: "true:必填，false:可选\n\ntrue: Required, false: Optional",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1771,7 +1753,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "用户自定义内容，存储的内容及格式由调用方决定，以数字类型为例（{\"min\":\"1\",\"max\":\"2\"}）\n\nUser-defined content. The stored content and format are determined by the caller. Take the number type as an example ({\"min\":\"1\",\"max\":\"2\"}）",
+                    doc: "用户自定义内容，存储的内容及格式由调用方决定，以数字类型为例（{\"min\":\"1\",\"max\":\"2\"}）\n\nUser-defined content, the content and format stored are determined by the calling party, as an example of a numeric type ({\"min\":1,\"max\":2})",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1816,43 +1798,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "字段分栏的名字\n\nName of the field column",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_obj_id"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: true,
-                    secret: false,
-                    doc: "模型ID\n\nModel ID",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_property_id"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: true,
-                    secret: false,
-                    doc: "模型的属性ID\n\nThe property ID of the model",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_property_name"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: true,
-                    secret: false,
-                    doc: "模型属性名，用于展示\n\nModel property name, used to show",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_property_type"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: true,
-                    secret: false,
-                    doc: "定义的属性字段用于存储数据的数据类型,可取值范围（singlechar,longchar,int,enum,date,time,objuser,singleasst,multiasst,timezone,bool）\n\nThe defined attribute field is used to store the data type of the data, and the value range can be (singlechar,longchar,int,enum,date,time,objUser,singleasst,multiasst,timezone,bool)",
+                    doc: "字段分栏的名字\n\nField column name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1861,17 +1807,26 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "如果有关联其它的模型，那么就必需设置此字段，否则就不需要设置\n\nThis field must be set if there are other models associated with it, otherwise it is not required",
+                    doc: "如果有关联其它的模型，那么就必需设置此字段，否则就不需要设置\n\nIf there is a relation to other models, then this field must be set, otherwise it does not need to be set",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["default"],
+                    kind: crate::spec::Kind::Json,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "给属性添加默认值，default的值根据字段的实际类型进行传递\n\nAdd default value to property field, the value of default is passed according to the actual type of the field, for example, when creating an int type field, if you want to set a default value for this field, you can pass default:5, if it is a short character type, then default:\"aaa\", if you do not want to set a default value, do not pass this field",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_asst_obj_id\": \"test\",\n  \"bk_biz_id\": 2,\n  \"bk_obj_id\": \"cc_test_inst\",\n  \"bk_property_group\": \"default\",\n  \"bk_property_id\": \"cc_test\",\n  \"bk_property_name\": \"cc_test\",\n  \"bk_property_type\": \"singlechar\",\n  \"creator\": \"user\",\n  \"description\": \"test\",\n  \"editable\": true,\n  \"isonly\": false,\n  \"ispre\": false,\n  \"isreadonly\": false,\n  \"isrequired\": false,\n  \"option\": {\n    \"max\": 2,\n    \"min\": 1\n  },\n  \"placeholder\": \"test\",\n  \"unit\": \"1\"\n}",
+            example: "{\n  \"bk_asst_obj_id\": \"test\",\n  \"bk_biz_id\": 2,\n  \"bk_obj_id\": \"set\",\n  \"bk_property_group\": \"default\",\n  \"bk_property_id\": \"cc_test\",\n  \"bk_property_name\": \"cc_test\",\n  \"bk_property_type\": \"singlechar\",\n  \"creator\": \"user\",\n  \"description\": \"test\",\n  \"editable\": true,\n  \"isonly\": false,\n  \"ispre\": false,\n  \"isreadonly\": false,\n  \"isrequired\": false,\n  \"option\": {\n    \"max\": 2,\n    \"min\": 1\n  },\n  \"placeholder\": \"test\",\n  \"unit\": \"1\"\n}",
             call: crate::run::call::<bkapi::cc::endpoints::CreateBizCustomField>,
             pages: None,
         },
         crate::spec::Api {
             name: "create_business",
-            summary: "新建业务\n\nNew business",
+            summary: "新建业务(权限：业务创建权限)\n\nCreate a new business (Permission: Business Creation Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_business/",
             flags: &[
@@ -1881,7 +1836,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1890,7 +1845,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务数据\n\nData",
+                    doc: "业务数据\n\nBusiness data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1899,7 +1854,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务名\n\nBusiness Name",
+                    doc: "业务名\n\nBusiness name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1908,62 +1863,116 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "运维人员\n\nthe maintainers",
+                    doc: "运维人员\n\nOperation and maintenance personnel",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["data", "bk_biz_productor"],
                     kind: crate::spec::Kind::Text,
                     list: false,
-                    required: true,
+                    required: false,
                     secret: false,
-                    doc: "产品人员\n\nthe productor",
+                    doc: "产品人员\n\nProduct personnel",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["data", "bk_biz_developer"],
                     kind: crate::spec::Kind::Text,
                     list: false,
-                    required: true,
+                    required: false,
                     secret: false,
-                    doc: "开发人员\n\nthe developer",
+                    doc: "开发人员\n\nDevelopment personnel",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["data", "bk_biz_tester"],
                     kind: crate::spec::Kind::Text,
                     list: false,
-                    required: true,
+                    required: false,
                     secret: false,
-                    doc: "测试人员\n\nthe tester",
+                    doc: "测试人员\n\nTest personnel",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "operator"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "操作人员\n\nOperator",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_created_at"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "创建时间\n\nCreation time",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_updated_at"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "更新时间\n\nUpdate time",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_created_by"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "创建人\n\nCreator",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_updated_by"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "更新人\n\nLast updater",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "life_cycle"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "生命周期：测试中(1)，已上线(2, 默认值)，停运(3)\n\nLifecycle: Testing (1), Live (2, default), Shutdown (3)",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["data", "time_zone"],
                     kind: crate::spec::Kind::Text,
                     list: false,
-                    required: true,
+                    required: false,
                     secret: false,
-                    doc: "时区\n\ntime zone",
+                    doc: "时区\n\nTime zone",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["data", "language"],
                     kind: crate::spec::Kind::Text,
                     list: false,
-                    required: true,
+                    required: false,
                     secret: false,
-                    doc: "语言, \"1\"代表中文, \"2\"代表英文\n\nlanguage: \"1\" represent Chinese, \"2\" represent English",
+                    doc: "语言, \"1\"代表中文, \"2\"代表英文\n\nLanguage, \"1\" for Chinese, \"2\" for English",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_biz_developer\": \"admin\",\n    \"bk_biz_maintainer\": \"admin\",\n    \"bk_biz_name\": \"cc_app_test\",\n    \"bk_biz_productor\": \"admin\",\n    \"bk_biz_tester\": \"admin\",\n    \"language\": \"1\",\n    \"time_zone\": \"Asia/Shanghai\"\n  }\n}",
+            example: "{\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_biz_developer\": \"admin\",\n    \"bk_biz_maintainer\": \"admin\",\n    \"bk_biz_name\": \"main-a1\",\n    \"bk_biz_productor\": \"admin\",\n    \"bk_biz_tester\": \"admin\",\n    \"bk_created_at\": \"\",\n    \"bk_created_by\": \"admin\",\n    \"bk_updated_at\": \"\",\n    \"bk_updated_by\": \"admin\",\n    \"language\": \"1\",\n    \"life_cycle\": \"2\",\n    \"operator\": \"admin\",\n    \"time_zone\": \"Asia/Shanghai\"\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::CreateBusiness>,
             pages: None,
         },
         crate::spec::Api {
             name: "create_business_set",
-            summary: "新建业务集(v3.10.12+)\n\nNew business set (v3.10.12+)",
+            summary: "新建业务集(版本：v3.10.12+，权限：业务集新增权限)\n\nCreate a new business set (Version: v3.10.12+, Permission: Business Set Add Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_business_set/",
             flags: &[
@@ -1973,7 +1982,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务集模型字段\n\nBusiness set model attribute",
+                    doc: "业务集模型字段\n\nBusiness set model fields",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -1991,7 +2000,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "运维人员\n\nOperation and maintenance personnel",
+                    doc: "运维人员\n\nOperations personnel",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2027,7 +2036,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "所选业务范围标记\n\nSelected business scope tag",
+                    doc: "所选业务范围标记\n\nSelected business scope flag",
                     choices: &[],
                 },
             ],
@@ -2037,7 +2046,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "create_classification",
-            summary: "添加模型分类\n\nAdd model classification",
+            summary: "添加模型分类(权限：模型分组新建权限)\n\nAdd model classification (Permission: Model Group New Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_classification/",
             flags: &[
@@ -2047,7 +2056,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分类ID，英文描述用于系统内部使用\n\nClassification ID, English description for internal use of the system",
+                    doc: "分类ID，英文描述用于系统内部使用\n\nClassification ID, English description for internal use in the system",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2056,7 +2065,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分类名\n\nClass name",
+                    doc: "分类名\n\nClassification name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2065,7 +2074,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "模型分类的图标\n\nIcon for model classification",
+                    doc: "模型分类的图标\n\nModel classification icon",
                     choices: &[],
                 },
             ],
@@ -2075,7 +2084,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "create_cloud_area",
-            summary: "根据云区域名字创建云区域\n\nCreate a cloud area based on the cloud area name",
+            summary: "根据管控区域名字创建管控区域(权限：管控区域创建权限)\n\nCreate a control area based on the control area name (Permission: Control Area Creation Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_cloud_area/",
             flags: &[
@@ -2085,7 +2094,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "云区域名字\n\nCloud area name",
+                    doc: "管控区域名字\n\nControl area name",
                     choices: &[],
                 },
             ],
@@ -2095,7 +2104,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "create_dynamic_group",
-            summary: "创建动态分组 (V3.9.6)\n\nCreate dynamic grouping (V3.9.6)",
+            summary: "创建动态分组 (版本：v3.9.6+，权限：动态分组新建权限)\n\nCreate a dynamic group (Version: v3.9.6+, Permission: Dynamic Group Creation Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_dynamic_group/",
             flags: &[
@@ -2114,7 +2123,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "动态分组的目标资源对象类型,目前可以为host,set\n\nThe target resource object type of dynamic grouping can be host,set at present",
+                    doc: "动态分组的目标资源对象类型,目前可以为host,set\n\nTarget resource object type of the dynamic group, currently can be host, set",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2123,7 +2132,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "通用查询条件\n\nGeneral query criteria",
+                    doc: "通用查询条件\n\nCommon query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2136,13 +2145,13 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_obj_id\": \"host\",\n  \"info\": {\n    \"condition\": [\n      {\n        \"bk_obj_id\": \"set\",\n        \"condition\": [\n          {\n            \"field\": \"default\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"module\",\n        \"condition\": [\n          {\n            \"field\": \"default\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"host\",\n        \"condition\": [\n          {\n            \"field\": \"bk_host_innerip\",\n            \"operator\": \"$eq\",\n            \"value\": \"127.0.0.1\"\n          }\n        ]\n      }\n    ]\n  },\n  \"name\": \"my-dynamic-group\"\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_obj_id\": \"host\",\n  \"info\": {\n    \"condition\": [\n      {\n        \"bk_obj_id\": \"set\",\n        \"condition\": [\n          {\n            \"field\": \"default\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"module\",\n        \"condition\": [\n          {\n            \"field\": \"default\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"host\",\n        \"condition\": [\n          {\n            \"field\": \"bk_host_innerip\",\n            \"operator\": \"$eq\",\n            \"value\": \"127.0.0.1\"\n          }\n        ]\n      }\n    ],\n    \"variable_condition\": [\n      {\n        \"bk_obj_id\": \"set\",\n        \"condition\": [\n          {\n            \"field\": \"bk_parent_id\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"module\",\n        \"condition\": [\n          {\n            \"field\": \"bk_parent_id\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"host\",\n        \"condition\": [\n          {\n            \"field\": \"bk_host_outerip\",\n            \"operator\": \"$eq\",\n            \"value\": \"127.0.0.1\"\n          }\n        ]\n      }\n    ]\n  },\n  \"name\": \"my-dynamic-group\"\n}",
             call: crate::run::call::<bkapi::cc::endpoints::CreateDynamicGroup>,
             pages: None,
         },
         crate::spec::Api {
             name: "create_inst",
-            summary: "创建实例 该接口只适用于自定义层级模型和通用模型实例上，不适用于业务、集群、模块、主机等模型实例\n\nCreate instance This interface only applies to custom hierarchical models and generic model instances, not to business, set, module, host and other model instances",
+            summary: "创建实例(权限：模型实例新建权限) 该接口只适用于自定义层级模型和通用模型实例上，不适用于业务、集群、模块、主机等模型实例\n\nCreate an Instance (Permission: Model Instance Creation Permission) This interface is only applicable to custom hierarchical models and general model instances, not applicable to business, set, module, host, and other model instances.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_inst/",
             flags: &[
@@ -2170,7 +2179,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务ID， 当创建的是自定义主线层级模型实例时则必传\n\nBusiness ID, which must be transferred when creating a custom mainline level model instance",
+                    doc: "业务ID， 当创建的是自定义主线层级模型实例时则必传\n\nBusiness ID, required when creating custom mainline hierarchical model instances",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2179,7 +2188,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "当创建的是自定义主线层级模型实例时则必传，代表父层级实例ID\n\nIt must be passed when creating a custom mainline level model instance, representing the parent level instance ID",
+                    doc: "当创建的是自定义主线层级模型实例时则必传，代表父层级实例ID\n\nRequired when creating custom mainline hierarchical model instances, represents the ID of the parent hierarchical instance",
                     choices: &[],
                 },
             ],
@@ -2189,7 +2198,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "create_kube_cluster",
-            summary: "新建容器集群(v3.12.1+，权限:容器集群的创建权限)\n\ncreate a new container cluster (v3.12.1+, permission: kube cluster editing permissions)",
+            summary: "新建容器集群(v3.12.1+，权限:容器集群的创建权限)\n\nCreate Container Cluster (v3.12.1+, Permission: Create Permission for Container Cluster)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_kube_cluster/",
             flags: &[
@@ -2199,7 +2208,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务ID\n\nbusiness ID",
+                    doc: "业务ID\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2208,7 +2217,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群名称\n\ncluster name",
+                    doc: "集群名称\n\nCluster name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2217,7 +2226,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "调度引擎\n\nscheduling engine",
+                    doc: "调度引擎\n\nScheduling engine",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2226,7 +2235,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群自有ID\n\ncluster own ID",
+                    doc: "集群自有ID\n\nCluster's own ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2235,7 +2244,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "关联集群ID\n\nassociated cluster ID",
+                    doc: "关联集群ID\n\nAssociated cluster ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2244,7 +2253,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "网络类型\n\nnetwork type",
+                    doc: "网络类型\n\nNetwork type",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2253,7 +2262,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "地域\n\nthe region where the cluster is located",
+                    doc: "地域\n\nRegion",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2262,7 +2271,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "vpc网络\n\nvpc network",
+                    doc: "vpc网络\n\nVPC network",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2271,7 +2280,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "集群网络\n\ncluster network",
+                    doc: "集群网络\n\nCluster network",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2280,7 +2289,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群类型。枚举值：INDEPENDENT_CLUSTER（独立集群）、SHARE_CLUSTER（共享集群）\n\ncluster type. enum: INDEPENDENT_CLUSTER, SHARE_CLUSTER",
+                    doc: "集群类型。枚举值：INDEPENDENT_CLUSTER（独立集群）、SHARE_CLUSTER（共享集群）\n\nCluster type. Enumeration values: INDEPENDENT_CLUSTER (Independent Cluster), SHARE_CLUSTER (Shared Cluster)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2289,7 +2298,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "环境",
+                    doc: "环境\n\nEnvironment",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2298,7 +2307,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目ID\n\nproject_id",
+                    doc: "项目ID\n\nProject ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2307,7 +2316,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目名称\n\nproject name",
+                    doc: "项目名称\n\nProject name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2316,7 +2325,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "项目英文名\n\nproject english name",
+                    doc: "项目英文名\n\nProject English name",
                     choices: &[],
                 },
             ],
@@ -2326,7 +2335,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "create_module",
-            summary: "创建模块\n\ncreate module",
+            summary: "创建模块(权限：业务拓扑新建权限)\n\nCreate a module (Permission: Business Topology Creation Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_module/",
             flags: &[
@@ -2336,7 +2345,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2354,7 +2363,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群id\n\nthe set id",
+                    doc: "集群id\n\nCluster id",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2363,7 +2372,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务数据\n\nData",
+                    doc: "业务数据\n\nBusiness data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2372,7 +2381,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "父实例节点的ID，当前实例节点的上一级实例节点，在拓扑结构中对于module一般指的是set的bk_set_id\n\nthe parent inst id",
+                    doc: "父实例节点的ID，当前实例节点的上一级实例节点，在拓扑结构中对于module一般指的是set的bk_set_id\n\nThe ID of the parent instance node, the last level instance node of the current instance node, in the topology structure, for modules, it generally refers to the bk_set_id of the set",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2384,14 +2393,77 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     doc: "模块名\n\nModule name",
                     choices: &[],
                 },
+                crate::spec::Flag {
+                    path: &["data", "bk_module_type"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "模块类型\n\nModule type",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "operator"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "主要维护人\n\nMain maintainer",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_bak_operator"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "备份维护人\n\nBackup maintainer",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_created_at"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "创建时间\n\nCreation time",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_updated_at"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "更新时间\n\nUpdate time",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_created_by"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "创建人\n\nCreator",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_updated_by"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "更新人\n\nLast updater",
+                    choices: &[],
+                },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_set_id\": 10,\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_module_name\": \"test\",\n    \"bk_parent_id\": 10\n  }\n}",
+            example: "{\n  \"bk_biz_id\": 3,\n  \"bk_set_id\": 4,\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_bak_operator\": \"admin\",\n    \"bk_created_at\": \"\",\n    \"bk_created_by\": \"admin\",\n    \"bk_module_name\": \"redis-1\",\n    \"bk_module_type\": \"2\",\n    \"bk_parent_id\": 4,\n    \"bk_updated_at\": \"\",\n    \"bk_updated_by\": \"admin\",\n    \"operator\": \"admin\"\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::CreateModule>,
             pages: None,
         },
         crate::spec::Api {
             name: "create_object",
-            summary: "创建模型\n\nModeling",
+            summary: "创建模型(权限：模型新建权限)\n\nCreate Model (Permission: Create Model)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_object/",
             flags: &[
@@ -2410,7 +2482,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "对象模型的分类ID，只能用英文字母序列命名\n\nThe classification ID of the object model, which can only be named by English letter sequence",
+                    doc: "对象模型的分类ID，只能用英文字母序列命名\n\nID of the classification for the object model, can only be named with English letters",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2419,7 +2491,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "对象模型的ID，只能用英文字母序列命名\n\nThe ID of the object model, which can only be named in English letter sequence",
+                    doc: "对象模型的ID，只能用英文字母序列命名\n\nID of the object model, can only be named with English letters",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2428,7 +2500,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "对象模型的名字，用于展示，可以使用人类可以阅读的任何语言\n\nThe name of the object model, for presentation, can be used in any language that humans can read",
+                    doc: "对象模型的名字，用于展示，可以使用人类可以阅读的任何语言\n\nName of the object model, used for display, can be in any language readable by humans",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2437,7 +2509,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "对象模型的ICON信息，用于前端显示\n\nICON information for the object model for front-end display",
+                    doc: "对象模型的ICON信息，用于前端显示\n\nICON information of the object model, used for frontend display",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2446,7 +2518,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "对象模型在所属模型分组下的排序序号",
+                    doc: "对象模型在所属模型分组下的排序序号\n\nSorting order of the object model under the corresponding model group",
                     choices: &[],
                 },
             ],
@@ -2456,7 +2528,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "create_object_attribute",
-            summary: "创建模型属性\n\nCreate model properties",
+            summary: "创建模型属性(权限：模型编辑权限)\n\nCreate Model Property (Permission: Model Edit Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_object_attribute/",
             flags: &[
@@ -2466,7 +2538,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "数据的创建者\n\nWho created the data",
+                    doc: "数据的创建者\n\nData creator",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2475,7 +2547,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "数据的描述信息\n\nDescription information of data",
+                    doc: "数据的描述信息\n\nData description",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2493,7 +2565,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "表明唯一性\n\nShow uniqueness",
+                    doc: "表明唯一性\n\nIndicates uniqueness",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2502,7 +2574,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "true:预置字段,false:非内置字段\n\nTrue: preset field,false: Non-built-in field",
+                    doc: "true:预置字段,false:非内置字段\n\ntrue: Preset field, false: Non-built-in field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2511,7 +2583,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "true:只读，false:非只读\n\nTrue: read-only, false: Not read-only",
+                    doc: "true:只读，false:非只读\n\ntrue: Read-only, false: Non-read-only",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2520,7 +2592,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "true:必填，false:可选\n\nTrue: required, false: Optional",
+                    doc: "true:必填，false:可选\n\ntrue: Required, false: Optional",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2529,7 +2601,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "用户自定义内容，存储的内容及格式由调用方决定，以数字类型为例（{\"min\":\"1\",\"max\":\"2\"}）\n\nUser-defined content, stored content and format determined by the caller, taking numeric type as an example ({\"min\":\"1\",\"max\":\"2\"}）",
+                    doc: "用户自定义内容，存储的内容及格式由调用方决定，以数字类型为例（{\"min\":\"1\",\"max\":\"2\"}）\n\nUser-defined content, the content and format stored are determined by the calling party, as an example of a numeric type ({\"min\":1,\"max\":2})",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2556,7 +2628,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "字段分栏的名字\n\nName of the field column",
+                    doc: "字段分栏的名字\n\nField column name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2574,7 +2646,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模型的属性ID\n\nThe property ID of the model",
+                    doc: "模型的属性ID\n\nModel property ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2583,7 +2655,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模型属性名，用于展示\n\nModel attribute name, used to show",
+                    doc: "模型属性名，用于展示\n\nModel property name used for display",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2592,7 +2664,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "定义的属性字段用于存储数据的数据类型,可取值范围（singlechar,longchar,int,enum,date,time,objuser,enummulti,enumquote,timezone,bool,organization)\n\nThe defined attribute field is used to store the data type of the data, and the value range can be (singlechar,longchar,int,enum,date,time,objUser,singleasst,multiasst,timezone,bool)",
+                    doc: "定义的属性字段用于存储数据的数据类型,可取值范围 （singlechar(短字符),longchar(长字符),int(整形),enum(枚举类型),date(日期),time(时间),objuser(用户),enummulti(枚举多选),enumquote(枚举引用),timezone(时区),bool(布尔),organization(组织))\n\nDefined attribute field used to store data types, with a value range (singlechar(short character), longchar(long character), int(integer), enum(enum type), date(date), time(time), objuser(user), enummulti(enum multiple choice), enumquote(enum reference), timezone(time zone), bool(boolean), organization(organization))",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2601,7 +2673,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "是否可多选，其中字段类型为短字符，长字符，数字，浮点，枚举，日期，时间，时区，布尔，列表暂时不支持可多选，在创建属性时，字段类型为上述类型可以不传ismultiple参数，默认为false，如果传true则会提示该类型暂不支持可多选。枚举多选，枚举引用，用户，组织字段支持可多选，其中用户字段，组织字段默认为true\n\nWhether multiple choices are allowed, where the field type is singlechar, longchar, int, float, enum, date, time, timezone, bool, and the list, temporarily does not support multiple choices. When creating an attribute, the field type is the above type, and the ismultiple parameter can not be passed. The default is false. If you pass true, you will be prompted that the type does not support multiple choices. enummulti, enumquote , user and organization fields support multiple choices, among which the user field and organization field are true by default",
+                    doc: "是否可多选，其中字段类型为短字符，长字符，数字，浮点，枚举，日期，时间，时区，布尔，列表暂时不支持可多选，在创建属性时，字段类型为上述类型可以不传ismultiple参数，默认为false，如果传true则会提示该类型暂不支持可多选。枚举多选，枚举引用，用户，组织字段支持可多选，其中用户字段，组织字段默认为true\n\nWhether it can be selected multiple times, where the field types are short character, long character, number, float, enum, date, time, time zone, boolean, and the list does not support multiple selections. When creating a property, the field types above do not need to pass the ismultiple parameter, and the default is false. If true is passed, it will prompt that this type does not support multiple selections for now. Enum multiple selection, enum reference, user, and organization fields support multiple selections, with user fields and organization fields defaulting to true",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2610,7 +2682,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "给属性字段添加默认值，default的值根据字段的实际类型进行传递，比如创建int类型字段，如果想要给该字段设置默认值，可以传default:5，如果是短字符类型，那么default:\"aaa\"，不想设置默认值则不传该字段\n\nAdd a default value to the attribute field. The default value is passed according to the actual type of the field. For example, create an int type field. If you want to set the default value for this field, you can pass default: 5. If it is a short character type, then default: \"aaa\". If you do not want to set the default value, you can not pass this field",
+                    doc: "给属性字段添加默认值，default的值根据字段的实际类型进行传递，比如创建int类型字段，如果想要给该字段设置默认值，可以传default:5，如果是短字符类型，那么default:\"aaa\"，不想设置默认值则不传该字段\n\nAdd default value to the property field, the value of default is passed according to the actual type of the field. For example, when creating an int type field, if you want to set a default value for this field, you can pass default:5, if it is a short character type, then default:\"aaa\", if you do not want to set a default value, do not pass this field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2629,7 +2701,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "create_process_instance",
-            summary: "根据服务实例ID和进程实例属性值创建进程实例\n\nCreates a process instance based on the service instance ID and the process instance property values",
+            summary: "根据服务实例ID和进程实例属性值创建进程实例(权限：服务实例编辑权限)\n\nCreate Process Instance Based on Service Instance ID and Process Instance Attribute Values (Permission: Service Instance Edit Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_process_instance/",
             flags: &[
@@ -2648,7 +2720,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "进程实例中不同于模板的属性值,最大值为100\n\nProperty values in the process instance that differ from the template, the max length is 100",
+                    doc: "进程实例中不同于模板的属性值,最大值为100\n\nAttribute values in process instance different from the template, with a maximum of 100",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2657,7 +2729,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务id (described at line 21)\n\nBusiness ID (described at line 21)",
+                    doc: "业务id (described at line 22)\n\nBusiness ID (described at line 22)",
                     choices: &[],
                 },
             ],
@@ -2667,7 +2739,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "create_service_category",
-            summary: "创建服务分类\n\nCreate service classification",
+            summary: "创建服务分类(权限：服务分类新建权限)\n\nCreate Service Category (Permission: Service Category Creation Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_service_category/",
             flags: &[
@@ -2677,11 +2749,11 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "服务分类名称\n\nService class name",
+                    doc: "服务分类名称\n\nService category name",
                     choices: &[],
                 },
                 crate::spec::Flag {
-                    path: &["parent_id"],
+                    path: &["bk_parent_id"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
                     required: false,
@@ -2699,13 +2771,13 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"name\": \"test101\",\n  \"parent_id\": 0\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_parent_id\": 0,\n  \"name\": \"test101\"\n}",
             call: crate::run::call::<bkapi::cc::endpoints::CreateServiceCategory>,
             pages: None,
         },
         crate::spec::Api {
             name: "create_service_instance",
-            summary: "批量创建服务实例，如果模块绑定了服务模板，则服务实例也会根据模板创建，创建服务实例的进程参数内也必须提供每个进程对应的进程模板ID\n\nCreate service instances in batches. If the module is bound with a service template, the service instances will also be created according to the template. The process template ID corresponding to each process must also be provided in the process parameter for creating the service instance",
+            summary: "批量创建服务实例，如果模块绑定了服务模板，则服务实例也会根据模板创建，创建服务实例的进程参数内也必须提供每个进程对应的进程模板ID( 权限：服务实例新建权限)\n\nBatch create service instances. If the module is bound to a service template, the service instances will also be created based on the template. The process parameters for creating service instances must also provide the process template ID corresponding to each process (Permission: Service Instance Creation Permission).",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_service_instance/",
             flags: &[
@@ -2724,7 +2796,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "需要创建的服务实例信息,最大值为100\n\nnew service instance data, the max length is 100",
+                    doc: "需要创建的服务实例信息,最大值为100\n\nInformation of service instances to be created, with a maximum value of 100",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2737,13 +2809,13 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_module_id\": 60,\n  \"instances\": [\n    {\n      \"bk_host_id\": 2,\n      \"processes\": [\n        {\n          \"process_info\": {\n            \"auto_start\": false,\n            \"auto_time_gap\": 60,\n            \"bind_info\": [\n              {\n                \"enable\": false,\n                \"ip\": \"127.0.0.1\",\n                \"port\": \"80\",\n                \"protocol\": \"1\",\n                \"template_row_id\": 1234\n              }\n            ],\n            \"bk_biz_id\": 2,\n            \"bk_func_id\": \"\",\n            \"bk_func_name\": \"java\",\n            \"bk_process_id\": 1,\n            \"bk_process_name\": \"job_java\",\n            \"bk_supplier_account\": \"0\",\n            \"description\": \"\",\n            \"face_stop_cmd\": \"\",\n            \"pid_file\": \"\",\n            \"port\": \"8008,8443\",\n            \"priority\": 1,\n            \"proc_num\": 1,\n            \"reload_cmd\": \"\",\n            \"restart_cmd\": \"\",\n            \"start_cmd\": \"\",\n            \"stop_cmd\": \"\",\n            \"timeout\": 30,\n            \"user\": \"\",\n            \"work_path\": \"/data/bkee\"\n          },\n          \"process_template_id\": 1\n        }\n      ],\n      \"service_instance_name\": \"test\"\n    }\n  ]\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_module_id\": 60,\n  \"instances\": [\n    {\n      \"bk_host_id\": 2,\n      \"processes\": [\n        {\n          \"process_info\": {\n            \"auto_start\": false,\n            \"bind_info\": [\n              {\n                \"enable\": false,\n                \"ip\": \"127.0.0.1\",\n                \"port\": \"80\",\n                \"protocol\": \"1\",\n                \"template_row_id\": 1234\n              }\n            ],\n            \"bk_biz_id\": 2,\n            \"bk_func_id\": \"\",\n            \"bk_func_name\": \"java\",\n            \"bk_process_id\": 1,\n            \"bk_process_name\": \"job_java\",\n            \"bk_supplier_account\": \"0\",\n            \"description\": \"\",\n            \"face_stop_cmd\": \"\",\n            \"pid_file\": \"\",\n            \"port\": \"8008,8443\",\n            \"priority\": 1,\n            \"proc_num\": 1,\n            \"reload_cmd\": \"\",\n            \"restart_cmd\": \"\",\n            \"start_cmd\": \"\",\n            \"stop_cmd\": \"\",\n            \"timeout\": 30,\n            \"user\": \"\",\n            \"work_path\": \"/data/bkee\"\n          },\n          \"process_template_id\": 1\n        }\n      ],\n      \"service_instance_name\": \"test\"\n    }\n  ]\n}",
             call: crate::run::call::<bkapi::cc::endpoints::CreateServiceInstance>,
             pages: None,
         },
         crate::spec::Api {
             name: "create_service_template",
-            summary: "根据传入的服务模板名称和服务分类ID创建指定名称和服务分类的服务模板\n\nCreates a service template with the specified name and service class based on the passed-in service template name and service class ID",
+            summary: "根据传入的服务模板名称和服务分类ID创建指定名称和服务分类的服务模板(权限：服务模板新建权限)\n\nCreates a service template with the specified name and service class based on the provided service template name and service class ID.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_service_template/",
             flags: &[
@@ -2781,7 +2853,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "create_set",
-            summary: "创建集群\n\ncreate set",
+            summary: "创建集群(权限：业务拓扑新建权限)\n\nCreate a cluster (Permission: Business Topology Creation Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_set/",
             flags: &[
@@ -2791,7 +2863,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2809,7 +2881,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群数据\n\ndata",
+                    doc: "集群数据\n\nCluster data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2818,7 +2890,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "父节点的ID\n\nthe parent inst identifier",
+                    doc: "父实例节点的ID，当前实例节点的上一级实例节点，在拓扑结构中对于set一般指的是业务ID\n\nThe ID of the parent instance node, the last level instance node of the current instance node, in the topology structure, for sets, it generally refers to the business ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2827,7 +2899,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群名字\n\nset name",
+                    doc: "集群名字\n\nCluster name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2836,18 +2908,18 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "0-普通集群，1-内置模块集合，默认为0\n\n0-normal set, 1-built-in set, default is 0",
+                    doc: "0-普通集群，1-内置模块集合，默认为0\n\n0-ordinary cluster, 1-built-in module collection, default is 0",
                     choices: &[
                         crate::spec::Choice {
                             value: "0",
                             label: "普通集群",
-                            label_en: "normal set",
+                            label_en: "ordinary cluster",
                             integer: true,
                         },
                         crate::spec::Choice {
                             value: "1",
                             label: "内置模块集合",
-                            label_en: "built-in set",
+                            label_en: "built-in module collection",
                             integer: true,
                         },
                     ],
@@ -2858,7 +2930,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群模板ID，需要通过集群模板创建集群时必填\n\nset template ID, required when need to create set using set template",
+                    doc: "集群模板ID，需要通过集群模板创建集群时必填\n\nCluster template ID, required when creating a cluster through a cluster template",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2867,7 +2939,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "设计容量\n\ndesign_capacity (described at line 97)",
+                    doc: "设计容量\n\nDesign capacity",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2876,7 +2948,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "数据的描述信息\n\nDescription information for the data (described at line 108)",
+                    doc: "备注、数据的描述信息\n\nRemark, description of the data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2885,17 +2957,71 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群描述\n\ncluster_description (described at line 101)",
+                    doc: "集群描述\n\nCluster description",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_set_env"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "环境类型：测试(1)，体验(2)，正式(3, 默认值)\n\nEnvironment type: test(1), experience(2), formal(3, default)",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_service_status"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "服务状态：开放(1, 默认值)，关闭(2)\n\nService status: open(1, default), close(2)",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_created_at"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "创建时间\n\nCreation time",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_updated_at"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "更新时间\n\nUpdate time",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_created_by"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "创建人\n\nCreator",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_updated_by"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "更新人\n\nLast updater",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_capacity\": 1000,\n    \"bk_parent_id\": 1,\n    \"bk_set_desc\": \"test-set\",\n    \"bk_set_name\": \"test-set\",\n    \"default\": 0,\n    \"description\": \"description\",\n    \"set_template_id\": 1\n  }\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_capacity\": 1000,\n    \"bk_created_at\": \"\",\n    \"bk_created_by\": \"admin\",\n    \"bk_parent_id\": 3,\n    \"bk_service_status\": \"1\",\n    \"bk_set_desc\": \"test-set\",\n    \"bk_set_env\": \"1\",\n    \"bk_set_name\": \"set_a1\",\n    \"bk_updated_at\": \"\",\n    \"bk_updated_by\": \"admin\",\n    \"default\": 0,\n    \"set_template_id\": 0\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::CreateSet>,
             pages: None,
         },
         crate::spec::Api {
             name: "create_set_template",
-            summary: "在指定业务id下创建指定名称的集群模板，创建的集群模板通过指定的服务模板id去包含服务模板\n\nCreate a set template with the specified name under the specified service id, and the set template created to contain the service template by the specified service template id",
+            summary: "在指定业务id下创建指定名称的集群模板，创建的集群模板通过指定的服务模板id去包含服务模板(权限：集群模板新建权限)\n\nCreate a cluster template with the specified name under the specified business ID. The created cluster template includes service templates based on the specified service template IDs. (Permission: Cluster template creation permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/create_set_template/",
             flags: &[
@@ -2914,7 +3040,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群模板名称\n\nSet template name",
+                    doc: "集群模板名称\n\nCluster template name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -2932,7 +3058,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号 (described at line 79)\n\nDeveloper account number (described at line 79)",
+                    doc: "开发商账号 (described at line 78)\n\nSupplier account (described at line 78)",
                     choices: &[],
                 },
             ],
@@ -2942,36 +3068,27 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_classification",
-            summary: "通过模型分类ID删除模型分类\n\nDelete model classification by model classification ID",
+            summary: "通过模型分类ID删除模型分类(权限：模型分组删除权限)\n\nDelete a model category by model category ID. (Permission: Model category deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_classification/",
             flags: &[
                 crate::spec::Flag {
-                    path: &["delete"],
-                    kind: crate::spec::Kind::Json,
-                    list: false,
-                    required: true,
-                    secret: false,
-                    doc: "删除\n\nDelete",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["delete", "id"],
+                    path: &["id"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分类数据记录ID\n\nClassification data record ID",
+                    doc: "分类数据记录ID\n\nCategory data record ID",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"delete\": {\n    \"id\": 0\n  }\n}",
+            example: "{\n  \"id\": 13\n}",
             call: crate::run::call::<bkapi::cc::endpoints::DeleteClassification>,
             pages: None,
         },
         crate::spec::Api {
             name: "delete_cloud_area",
-            summary: "根据云区域ID删除云区域\n\nDelete a cloud area based on the cloud area ID",
+            summary: "根据管控区域ID删除管控区域(权限：管控区域删除权限)\n\nDelete a control area based on the control area ID. (Permission: Control area deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_cloud_area/",
             flags: &[
@@ -2981,7 +3098,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "云区域ID\n\nCloud area ID",
+                    doc: "管控区域ID\n\nControl area ID",
                     choices: &[],
                 },
             ],
@@ -2991,7 +3108,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_cloud_host_from_biz",
-            summary: "从业务空闲机集群删除云主机 (云主机管理专用接口, 版本：v3.10.19+，权限：业务主机编辑)\n\ndelete cloud host from biz idle set (cloud host management dedicated interface, version: v3.10.19+, permission: edit business host)",
+            summary: "从业务空闲机集群删除云主机 (云主机管理专用接口, 版本：v3.10.19+，权限：业务主机编辑权限)\n\nDelete cloud hosts from the idle machine cluster of a business (Dedicated interface for cloud host management, Version: v3.10.19+, Permission: Business host editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_cloud_host_from_biz/",
             flags: &[
@@ -3001,7 +3118,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务ID\n\nbusiness id",
+                    doc: "业务ID\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3010,7 +3127,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "删除的云主机ID数组，数组长度最多为200，一批主机仅可同时成功或同时失败\n\nto be deleted cloud host ids, array length is limited to 200, these hosts can only succeed or fail at the same time",
+                    doc: "删除的云主机ID数组，数组长度最多为200，一批主机仅可同时成功或同时失败\n\nArray of cloud host IDs to be deleted. The array length is at most 200, and a batch of hosts can only succeed or fail at the same time",
                     choices: &[],
                 },
             ],
@@ -3020,7 +3137,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_dynamic_group",
-            summary: "删除动态分组 (V3.9.6)\n\nDelete dynamic grouping (V3.9.6)",
+            summary: "删除动态分组 (版本：v3.9.6，权限：动态分组删除权限)\n\nDelete a dynamic group (Version: v3.9.6, Permission: Dynamic group deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_dynamic_group/",
             flags: &[
@@ -3039,7 +3156,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "动态分组主键ID\n\nDynamic grouping pk ID",
+                    doc: "动态分组主键ID\n\nDynamic group primary key ID",
                     choices: &[],
                 },
             ],
@@ -3049,7 +3166,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_host",
-            summary: "删除主机\n\ndelete host",
+            summary: "删除主机(权限:主机池主机删除权限)\n\nDelete Host (Permission: Host Pool Host Deletion Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_host/",
             flags: &[
@@ -3059,7 +3176,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3068,7 +3185,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机id，多个以逗号分隔\n\nhost id join by \",\"",
+                    doc: "主机id，多个以逗号分隔\n\nHost ID, separated by commas if multiple",
                     choices: &[],
                 },
             ],
@@ -3078,7 +3195,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_host_lock",
-            summary: "根据主机ID列表删除主机锁(v3.8.6)\n\nRemove host lock from host ID list (v3.8.6)",
+            summary: "根据主机ID列表删除主机锁(v3.8.6，权限：业务主机编辑权限)\n\nDelete host locks based on a list of host IDs (v3.8.6, Permission: Business host editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_host_lock/",
             flags: &[
@@ -3088,7 +3205,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机ID列表\n\nHost ID list",
+                    doc: "主机ID列表\n\nList of host IDs",
                     choices: &[],
                 },
             ],
@@ -3098,7 +3215,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_inst",
-            summary: "指定模型ID和实例ID删除指定模型下的对象实例 该接口只适用于自定义层级模型和通用模型实例上，不适用于业务、集群、模块、主机等模型实例\n\nSpecify model ID and instance iddelete object instances under the specified model This interface only applies to custom hierarchical models and generic model instances, not to business, set, module, host and other model instances",
+            summary: "指定模型ID和实例ID删除指定模型下的对象实例(权限：模型实例删除权限) 该接口只适用于自定义层级模型和通用模型实例上，不适用于业务、集群、模块、主机等模型实例\n\nDelete object instances under a specified model based on model ID and instance ID (Permission: Model instance deletion permission) This interface is only applicable to custom hierarchy models and general model instances, not applicable to business, cluster, module, host, and other model instances.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_inst/",
             flags: &[
@@ -3126,17 +3243,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务ID， 当删除的是自定义主线层级模型实例时则必传\n\nBusiness ID, which must be transferred when deleting a user-defined mainline level model instance",
+                    doc: "业务ID， 当删除的是自定义主线层级模型实例时则必传\n\nBusiness ID, required when deleting instances of custom mainline hierarchy models",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_inst_id\": 0,\n  \"bk_obj_id\": \"test\"\n}",
+            example: "{\n  \"bk_inst_id\": 44,\n  \"bk_obj_id\": \"test\"\n}",
             call: crate::run::call::<bkapi::cc::endpoints::DeleteInst>,
             pages: None,
         },
         crate::spec::Api {
             name: "delete_instance_association",
-            summary: "根据模型实例关联关系的唯一身份id,删除模型实例之间的关联关系。\n\nAccording to the unique identity id of the model instance Association relationship.",
+            summary: "根据模型实例关联关系的唯一身份id,删除模型实例之间的关联关系。(权限：源模型实例和目标模型实例的编辑权限)\n\nDelete the relationship between model instances based on the unique identity ID of the model instance relationship. (Permission: Editing permission of source model instance and target model instance)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_instance_association/",
             flags: &[
@@ -3146,7 +3263,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模型实例关联关系的唯一身份id\n\nUnique identity id of the model instance Association",
+                    doc: "模型实例关联关系的唯一身份id\n\nUnique identity ID of the model instance relationship",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3155,7 +3272,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模型实例关联关系的源或目标模型id(v3.10+)\n\nSource or target model id of the model instance Association (v3.10+)",
+                    doc: "模型实例关联关系的源或目标模型id(v3.10+)\n\nSource or target model ID of the model instance relationship (v3.10+)",
                     choices: &[],
                 },
             ],
@@ -3165,7 +3282,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_module",
-            summary: "删除模块\n\nDelete module",
+            summary: "删除模块(权限：业务拓扑删除权限)\n\nDelete Module (Permission: Business Topology Deletion Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_module/",
             flags: &[
@@ -3175,7 +3292,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3184,7 +3301,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nthe business id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3193,7 +3310,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群id\n\nthe set id",
+                    doc: "集群id\n\nCluster ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3202,7 +3319,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模块id\n\nmodule ID",
+                    doc: "模块id\n\nModule ID",
                     choices: &[],
                 },
             ],
@@ -3212,7 +3329,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_object",
-            summary: "根据模型id删除模型\n\nDelete model based on model id",
+            summary: "根据模型id删除模型(权限：模型删除权限)\n\nDelete a model based on the model ID (Permission: Model deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_object/",
             flags: &[
@@ -3220,9 +3337,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     path: &["id"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
-                    doc: "被删除的数据记录的ID\n\nID of the data record being deleted",
+                    doc: "被删除的数据记录的ID\n\nID of the data record to be deleted",
                     choices: &[],
                 },
             ],
@@ -3232,7 +3349,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_object_attribute",
-            summary: "删除对象模型属性，可以删除业务自定义字段\n\nDelete the object model attribute. You can delete the business user-defined field",
+            summary: "删除对象模型属性，可以删除业务自定义字段(权限：模型编辑权限)\n\nDelete object model attribute, which can include deleting business custom fields (Permission: Model editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_object_attribute/",
             flags: &[
@@ -3240,9 +3357,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     path: &["id"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
-                    doc: "被删除的数据记录的唯一标识ID\n\nThe unique identification ID of the deleted data record",
+                    doc: "被删除的数据记录的唯一标识ID\n\nUnique identifier ID of the data record to be deleted",
                     choices: &[],
                 },
             ],
@@ -3252,7 +3369,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_proc_template",
-            summary: "根据进程模板ID列表删除进程模板\n\nDelete a process template from the process template ID list",
+            summary: "根据进程模板ID列表删除进程模板(权限：服务模板编辑权限)\n\nDelete process templates based on a list of process template IDs (Permission: Service template editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_proc_template/",
             flags: &[
@@ -3271,7 +3388,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "进程模板ID列表,最大值为500\n\nprocess template ids, the max length is 500",
+                    doc: "进程模板ID列表,最大值为500\n\nList of process template IDs, with a maximum value of 500",
                     choices: &[],
                 },
             ],
@@ -3281,7 +3398,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_process_instance",
-            summary: "根据进程实例ID列表删除进程实例\n\nDelete a process instance from the process instance ID list",
+            summary: "根据进程实例ID列表删除进程实例(权限：服务实例编辑权限)\n\nDelete process instances based on a list of process instance IDs (Permission: Service instance editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_process_instance/",
             flags: &[
@@ -3291,7 +3408,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "进程实例ID列表,最大值为500\n\nprocess instance ids, the max length is 500",
+                    doc: "进程实例ID列表,最大值为500\n\nList of process instance IDs, with a maximum value of 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3310,7 +3427,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_related_inst_asso",
-            summary: "根据实例关联关系的ID删除实例之间的关联。(生效版本：3.5.40)\n\nDeletes an Association between instances based on the ID of the instance Association relationship. (Effective Version: 3.5.40)",
+            summary: "根据实例关联关系的ID删除实例之间的关联。(版本：v3.5.40，权限：模型实例删除权限)\n\nDelete the association between instances based on the ID of the instance relationship (Version: v3.5.40, Permission: Model instance deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_related_inst_asso/",
             flags: &[
@@ -3320,7 +3437,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "实例关联关系的ID（注：非模型实例的身份ID）， 最多500个\n\nID of the instance Association (note: Identity ID of non-model instance), up to 500",
+                    doc: "实例关联关系的ID（注：非模型实例的身份ID）， 最多500个\n\nID of the instance relationship (Note: not the identity ID of the model instance), up to 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3329,7 +3446,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "关联关系源模型的模型唯一名称\n\nThe model unique name of the relationship source model",
+                    doc: "关联关系源模型的模型唯一名称\n\nThe unique name of the source model of the relationship",
                     choices: &[],
                 },
             ],
@@ -3339,7 +3456,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_service_category",
-            summary: "根据服务分类ID删除服务分类\n\nDelete service class based on service class ID",
+            summary: "根据服务分类ID删除服务分类(权限：服务分类删除权限)\n\nDelete service categories based on service category IDs (Permission: Service category deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_service_category/",
             flags: &[
@@ -3349,7 +3466,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "服务分类ID\n\nService class ID",
+                    doc: "服务分类ID\n\nService category ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3368,7 +3485,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_service_instance",
-            summary: "根据服务实例ID列表批量删除服务实例\n\nBatch delete service instances based on service instance ID list",
+            summary: "根据服务实例ID列表批量删除服务实例(权限：服务实例删除权限)\n\nBatch delete service instances based on service instance IDs (Permission: Service instance deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_service_instance/",
             flags: &[
@@ -3378,7 +3495,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "服务实例ID列表，最大值为500\n\nService instance ID list",
+                    doc: "服务实例ID列表，最大值为500\n\nService instance ID list, maximum value is 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3397,7 +3514,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_service_template",
-            summary: "根据服务模板ID删除服务模板\n\nDelete service template based on service template ID",
+            summary: "根据服务模板ID删除服务模板(权限：服务模板删除权限)\n\nDelete service template based on service template ID (Permission: Service template deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_service_template/",
             flags: &[
@@ -3426,7 +3543,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_set",
-            summary: "删除集群\n\nDelete set",
+            summary: "删除集群(权限：业务拓扑删除权限)\n\nDelete Cluster (Permission: Business Topology Deletion Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_set/",
             flags: &[
@@ -3436,7 +3553,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3445,7 +3562,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nthe business id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3454,7 +3571,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群id\n\nthe set id",
+                    doc: "集群id\n\nCluster ID",
                     choices: &[],
                 },
             ],
@@ -3464,7 +3581,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "delete_set_template",
-            summary: "根据业务ID和集群模板ID列表删除指定业务下的集群模板\n\nDelete the set template under the specified service according to the service ID and the set template ID list",
+            summary: "根据业务ID和集群模板ID列表删除指定业务下的集群模板(权限：集群模板删除权限)\n\nDelete specified business's cluster templates based on business ID and cluster template ID list (Permission: Cluster template deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/delete_set_template/",
             flags: &[
@@ -3483,7 +3600,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "集群模板ID列表\n\nset template ID list",
+                    doc: "集群模板ID列表\n\nCluster template ID list",
                     choices: &[],
                 },
             ],
@@ -3493,7 +3610,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "execute_dynamic_group",
-            summary: "根据指定动态分组规则查询获取数据 (V3.9.6)\n\nQuery to obtain data according to specified dynamic grouping rules (V3.9.6)",
+            summary: "根据指定动态分组规则查询获取数据 (版本：v3.9.6，权限：业务访问权限)\n\nQuery and retrieve data based on the specified dynamic grouping rule (Version: v3.9.6, Permission: Business access permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/execute_dynamic_group/",
             flags: &[
@@ -3512,7 +3629,16 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "动态分组主键ID\n\nDynamic grouping pk ID",
+                    doc: "动态分组主键ID\n\nDynamic grouping primary key ID",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["variable_condition"],
+                    kind: crate::spec::Kind::Json,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "动态分组可变条件, 如果没有填写的话则按照\"变量条件\"的默认值执行\n\ndynamic group variable condition, if it is not filled in, it is executed according to the default value of variable condition.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3521,7 +3647,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输,目标资源不具备指定的字段时该字段将被忽略\n\nHost attribute list, which controls the fields in the host that returns the result, can speed up interface requests and reduce network traffic transmission. If the target resource does not have the specified field, this field will be ignored",
+                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输,目标资源不具备指定的字段时该字段将被忽略\n\nHost attribute list, controls which fields are returned in the host, accelerates interface requests and reduces network traffic transmission. If the target resource does not have the specified fields, the field will be ignored",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3530,7 +3656,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "是否返回总记录条数，默认返回\n\nReturn total number of records; default",
+                    doc: "是否返回总记录条数，默认返回\n\nWhether to return the total number of records, default is to return",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3539,7 +3665,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页设置\n\nPaging settings",
+                    doc: "分页设置\n\nPagination settings",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3557,7 +3683,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大200\n\nLimit number of bars per page, maximum 200",
+                    doc: "每页限制条数,最大200\n\nNumber of records per page, maximum is 200",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3566,17 +3692,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "检索排序， 默认按照创建时间排序\n\nRetrieve sort, by default by creation time",
+                    doc: "检索排序， 默认按照创建时间排序\n\nRetrieval sorting, default is to sort by creation time",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"disable_counter\": true,\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\",\n    \"bk_host_innerip\",\n    \"bk_host_name\"\n  ],\n  \"id\": \"XXXXXXXX\",\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  }\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"disable_counter\": true,\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_cloud_id\",\n    \"bk_host_innerip\",\n    \"bk_host_name\"\n  ],\n  \"id\": \"XXXXXXXX\",\n  \"page\": {\n    \"limit\": 10,\n    \"start\": 0\n  },\n  \"variable_condition\": [\n    {\n      \"bk_obj_id\": \"set\",\n      \"condition\": [\n        {\n          \"field\": \"bk_parent_id\",\n          \"operator\": \"$ne\",\n          \"value\": 1\n        }\n      ]\n    },\n    {\n      \"bk_obj_id\": \"module\",\n      \"condition\": [\n        {\n          \"field\": \"bk_parent_id\",\n          \"operator\": \"$ne\",\n          \"value\": 1\n        }\n      ]\n    },\n    {\n      \"bk_obj_id\": \"host\",\n      \"condition\": [\n        {\n          \"field\": \"bk_host_outerip\",\n          \"operator\": \"$eq\",\n          \"value\": \"127.0.0.1\"\n        }\n      ]\n    }\n  ]\n}",
             call: crate::run::call_paged::<bkapi::cc::endpoints::ExecuteDynamicGroup>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ExecuteDynamicGroup>),
         },
         crate::spec::Api {
             name: "find_audit_by_id",
-            summary: "根据审计ID获取详细信息\n\nGet details based on audit ID",
+            summary: "根据审计ID获取详细信息(权限：操作审计查询权限)\n\nGet detailed information based on the audit ID (Permission: Operation audit query permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_audit_by_id/",
             flags: &[
@@ -3586,7 +3712,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "审计id数组,一次限制最大传200个\n\nAudit id array, limited to 200 at a time",
+                    doc: "审计id数组,一次限制最大传200个\n\nAudit ID array, up to 200 at a time",
                     choices: &[],
                 },
             ],
@@ -3596,7 +3722,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_biz_tree_brief_info",
-            summary: "查询业务topo树的简要信息，仅包含集群、模块与主机信息。 (v3.9.13) 该接口专供GSEKit使用，在ESB文档中为hidden状态\n\nQuery the brief information of the service topo tree, which only contains set , module and host information. (v3.9.13) This interface is intended for use by GSEKit and is hidden in the ESB documentation",
+            summary: "查询业务topo树的简要信息，仅包含集群、模块与主机信息。 (v3.9.13) 该接口专供GSEKit使用，在ESB文档中为hidden状态\n\nQuery the brief information of the business topology tree, including clusters, modules, and hosts. (v3.9.13) This interface is exclusively for GSEKit use and is hidden in the ESB document.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_biz_tree_brief_info/",
             flags: &[
@@ -3615,7 +3741,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "控制返回结果的集群信息里有哪些字段\n\nControls which fields are in the set information that returns the result",
+                    doc: "控制返回结果的集群信息里有哪些字段\n\nControl which fields are included in the cluster information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3624,7 +3750,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "控制返回结果的模块信息里有哪些字段\n\nControls which fields are in the module information that returns the result",
+                    doc: "控制返回结果的模块信息里有哪些字段\n\nControl which fields are included in the module information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3633,7 +3759,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "控制返回结果的主机信息里有哪些字段\n\nControls which fields are in the host information that returns the result",
+                    doc: "控制返回结果的主机信息里有哪些字段\n\nControl which fields are included in the host information",
                     choices: &[],
                 },
             ],
@@ -3643,7 +3769,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_brief_biz_topo_node_relation",
-            summary: "该接口用于根据业务拓扑中的某一个层级(模型)的实例，查询与其直接相关联的上、下层级(模型)的简明关系信息。(v3.10.1+) 若业务拓扑层级自上而下分别为业务、部门(自定义业务层级)、集群、模块。则： 向上可查询某集群所属的直接上级部门的关系信息； 向下可查询该集群所直接关联的模块关系信息。 反过来，不可通过部门直接查询自定义层级实例某部门下所包含的模块关系，因为部门与模块不是直接关联关系。\n\nThis interface is used to query the concise relationship information of the upper and lower levels (models) directly associated with an instance of a certain level (model) in the business topology. (v3.10.1+) If the business topology level is business, Department (user-defined business level), set and module from top to bottom. Then: You can query the relationship information of the direct superior Department to which a set belongs upward; The module relationship information directly associated with the set can be queried downward. Conversely, you can not directly query the module relationship contained in a Department of a custom level instance through Department, because Department and module are not directly associated.",
+            summary: "该接口用于根据业务拓扑中的某一个层级(模型)的实例，查询与其直接相关联的上、下层级(模型)的简明关系信息。(v3.10.1+) 若业务拓扑层级自上而下分别为业务、部门(自定义业务层级)、集群、模块。则： 向上可查询某集群所属的直接上级部门的关系信息； 向下可查询该集群所直接关联的模块关系信息。 反过来，不可通过部门直接查询自定义层级实例某部门下所包含的模块关系，因为部门与模块不是直接关联关系。\n\nThis interface is used to query concise relationship information directly related to the upper and lower levels (models) of an instance in the business topology. (v3.10.1+) If the business topology levels are from top to bottom: business, department (custom business level), cluster, module. Then: Upwards, you can query the relationship information of the directly superior department of a certain cluster. Downwards, you can query the module relationship information directly associated with that cluster. Conversely, you cannot directly query the relationship between a custom level instance department and the modules it contains, as departments and modules are not directly associated.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_brief_biz_topo_node_relation/",
             flags: &[
@@ -3653,7 +3779,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务层级中，源层级的模型ID，可以分别为\"biz\"、自定义层级模型ID(bk_obj_id)、\"set\"、\"module\"。\n\nIn business hierarchy, the model ID of source hierarchy can be \"biz,\" user-defined hierarchy model ID(bk_obj_id),\"set,\" and \"module.\"",
+                    doc: "业务层级中，源层级的模型ID，可以分别为\"biz\"、自定义层级模型ID(bk_obj_id)、\"set\"、\"module\"。\n\nIn the business level, the model ID of the source level, which can be \"biz\", the model ID of the custom level (bk_obj_id), \"set\", or \"module\".",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3662,7 +3788,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "src_biz_obj 所代表的实例ID列表，列表长度范围为[1,200]\n\nList of instance IDs represented by src_biz_obj, with a list length in the range of [1200]",
+                    doc: "src_biz_obj 所代表的实例ID列表，列表长度范围为[1,200]\n\nA list of instance IDs representing src_biz_obj, with a list length ranging from [1, 200].",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3671,7 +3797,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "与src_biz_obj**直接(紧临)**相关联的业务层级模型。其中业务(\"biz\")为例外，任意的src_biz_obj的dest_biz_obj都可以是\"biz\"。但二者不允许相同。\n\nThe business hierarchy model directly (immediately) associated with src_biz_obj. Where the business (\"biz\") As an exception, dest_biz_obj can be \"biz\" for any src_biz_obj. But the two are not allowed to be the same.",
+                    doc: "与src_biz_obj**直接(紧临)**相关联的业务层级模型。其中业务(\"biz\")为例外，任意的src_biz_obj的dest_biz_obj都可以是\"biz\"。但二者不允许相同。\n\nThe business level model directly (closely) related to src_biz_obj. For business (\"biz\"), any src_biz_obj's dest_biz_obj can be \"biz\". However, they cannot be the same.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3680,7 +3806,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "查询到的数据返回的分页配置信息\n\nPaging configuration information returned by queried data",
+                    doc: "查询到的数据返回的分页配置信息\n\nQuery the paging configuration information returned by the data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3689,7 +3815,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "记录开始位置，从0开始\n\nRecord start position, starting from 0",
+                    doc: "记录开始位置，从0开始\n\nRecord starting position, starting from 0",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3698,7 +3824,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大500\n\nLimit bars per page, Max. 500",
+                    doc: "每页限制条数,最大500\n\nNumber of records per page, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3707,7 +3833,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "该字段，在接口内默认按被关联(dest_biz_obj)的身份ID进行排序，请勿设置此字段\n\nThis field is sorted by the identity ID of the associated (dest_biz_obj) by default in the interface. Please do not set this field",
+                    doc: "该字段，在接口内默认按被关联(dest_biz_obj)的身份ID进行排序，请勿设置此字段\n\nThis field is set by default in the interface to sort by the ID of the associated (dest_biz_obj) identity. Do not set this field",
                     choices: &[],
                 },
             ],
@@ -3717,7 +3843,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_host_biz_relations",
-            summary: "根据主机ID查询业务相关信息\n\nInquire service related information accord to host ID",
+            summary: "根据主机ID查询业务相关信息\n\nSearch for business-related information based on host ID.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_host_biz_relations/",
             flags: &[
@@ -3727,7 +3853,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机ID数组，ID个数不能超过500\n\nHost ID array, ID number can not exceed 500",
+                    doc: "主机ID数组，ID个数不能超过500\n\nArray of host IDs, the number of IDs cannot exceed 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3746,7 +3872,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_host_by_service_template",
-            summary: "获取服务模板下的主机 (v3.8.6)\n\nGet host under service template (v3.8.6)",
+            summary: "获取服务模板下的主机 (版本：v3.8.6，权限：业务访问权限)\n\nGet hosts under a service template (Version: v3.8.6, Permission: Business Access Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_host_by_service_template/",
             flags: &[
@@ -3774,7 +3900,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "模块ID列表, 最多可填500个\n\nModule ID list, up to 500",
+                    doc: "模块ID列表, 最多可填500个\n\nList of module IDs, up to 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3783,7 +3909,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的模块信息里有哪些字段\n\nHost attribute list, which controls what fields are in the module information that returns the result",
+                    doc: "主机属性列表，控制返回结果的模块信息里有哪些字段\n\nList of host attributes, controls which fields are included in the module information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3792,7 +3918,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页信息\n\nPaging information",
+                    doc: "分页信息\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3810,7 +3936,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
             ],
@@ -3824,7 +3950,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_host_by_set_template",
-            summary: "获取集群模板下的主机 (v3.8.6)\n\nGet host under set template (v3.8.6)",
+            summary: "获取集群模板下的主机 (版本：v3.8.6，权限：业务访问权限)\n\nGet hosts under a set template (Version: v3.8.6, Permission: Business Access Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_host_by_set_template/",
             flags: &[
@@ -3843,7 +3969,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "集群模板ID列表，最多可填500个\n\nSet template ID list, up to 500",
+                    doc: "集群模板ID列表，最多可填500个\n\nList of cluster template IDs, up to 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3852,7 +3978,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "集群ID列表, 最多可填500个\n\nList of Set IDs, up to 500",
+                    doc: "集群ID列表, 最多可填500个\n\nList of cluster IDs, up to 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3861,7 +3987,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的模块信息里有哪些字段\n\nHost attribute list, which controls what fields are in the module information that returns the result",
+                    doc: "主机属性列表，控制返回结果的模块信息里有哪些字段\n\nList of host attributes, controls which fields are included in the module information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3870,7 +3996,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页信息\n\nPaging information",
+                    doc: "分页信息\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3888,7 +4014,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3907,7 +4033,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_host_by_topo",
-            summary: "查询拓扑节点下的主机 (v3.8.13)\n\nQuery hosts under topology nodes (v3.8.13)",
+            summary: "查询拓扑节点下的主机 (版本：v3.8.13，权限：业务访问权限)\n\nQuery hosts under a topology node (Version: v3.8.13, Permission: Business Access Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_host_by_topo/",
             flags: &[
@@ -3926,7 +4052,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "拓扑节点模型ID，不可为biz\n\nTopology node model ID, which can not be biz",
+                    doc: "拓扑节点模型ID，拓扑节点模型ID，如集群（set）、模块（module）或其他topo节点上的模型，不可为biz、host\n\nTopology node model ID, such as cluster (set), module (module), or other models on topology nodes. It cannot be biz or host",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3944,7 +4070,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输\n\nHost attribute list, which controls which fields are in the host that returns the result, can speed up interface requests and reduce network traffic transmission",
+                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输\n\nList of host attributes, controls which fields are included in the host, speeding up interface requests and reducing network traffic transmission",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3953,7 +4079,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页信息\n\nPaging information",
+                    doc: "分页信息\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -3971,7 +4097,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
             ],
@@ -3981,7 +4107,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_host_identifier_push_result",
-            summary: "获取推送主机身份到机器结果（只能获取到30分钟内推送的任务情况） (版本：v3.10.23+，权限：当任务包含的主机在业务下时, 需要对应业务的访问权限；当主机在主机池下时，需要主机的更新权限)\n\nGet the result from the identity of the push host to the machine (you can only get the tasks pushed within 30 minutes). (version: v3.10.23+ permission: when the host included in the task is under business, the access permission of the corresponding business is required; when the host is under the host pool, the update permission of the host is required.)",
+            summary: "获取推送主机身份到机器结果（只能获取到30分钟内推送的任务情况） (版本：v3.10.23+，权限：当任务包含的主机在业务下时, 需要对应业务的访问权限；当主机在主机池下时，需要主机的更新权限)\n\nGet the result of pushing host identity to machines (can only get tasks pushed within 30 minutes) (Version: v3.10.23+, Permission: When the hosts included in the task belong to a business, the corresponding business access permission is required; when the hosts belong to a host pool, host update permission is required)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_host_identifier_push_result/",
             flags: &[
@@ -3991,7 +4117,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "任务id\n\ntask_id",
+                    doc: "任务id\n\nTask ID",
                     choices: &[],
                 },
             ],
@@ -4001,7 +4127,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_host_relations_with_topo",
-            summary: "根据业务拓扑实例节点，查询该实例节点下的主机关系信息\n\nAccording to the service topology instance node, querying the host relationship information under the instance node",
+            summary: "根据业务拓扑实例节点，查询该实例节点下的主机关系信息(权限：业务访问权限)\n\nQuery host relationship information based on the business topology instance node (Permission: Business access permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_host_relations_with_topo/",
             flags: &[
@@ -4011,7 +4137,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4029,7 +4155,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大值为500\n\nLimit bars per page, maximum 500",
+                    doc: "每页限制条数,最大值为500\n\nNumber of records per page, maximum value is 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4038,7 +4164,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4047,7 +4173,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，请按需求填写，可以为bk_biz_id,bk_host_id,bk_module_id,bk_set_id,bk_supplier_account\n\nHost attribute list, which controls the fields in the host that returns the result. Please fill them in as required. They can be bk_biz_id,bk_host_id,bk_module_id,bk_set_id,bk_supplier_account",
+                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，请按需求填写，可以为bk_biz_id,bk_host_id,bk_module_id,bk_set_id,bk_supplier_account\n\nList of host properties, control which fields of the host information should be returned. Please fill in according to your needs. It can be bk_biz_id, bk_host_id, bk_module_id, bk_set_id, bk_supplier_account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4056,7 +4182,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "拓扑节点的模型ID，可以是自定义层级模型ID，set，module等，但不能是业务\n\nThe model ID of the topology node, which can be a user-defined hierarchical model ID, set, module, etc., But can not be a business",
+                    doc: "拓扑节点的模型ID，可以是自定义层级模型ID，set，module等，但不能是业务\n\nModel ID of the topology node, it can be a custom hierarchical model ID, set, module, etc., but cannot be a business",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4065,7 +4191,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "拓扑节点的实例ID，最多支持50个实例节点\n\nThe instance ID of the topology node, supporting up to 50 instance nodes",
+                    doc: "拓扑节点的实例ID，最多支持50个实例节点\n\nList of instance IDs of the topology node, supports up to 50 instance nodes",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4088,7 +4214,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_host_topo_relation",
-            summary: "获取主机与拓扑的关系\n\nGet host-to-topology relationship",
+            summary: "获取主机与拓扑的关系(权限：业务访问权限)\n\nGet the relationship between hosts and topology (Permission: Business access permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_host_topo_relation/",
             flags: &[
@@ -4107,7 +4233,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "集群ID列表，最多200条\n\nList of set IDs, up to 200",
+                    doc: "集群ID列表，最多200条\n\nList of cluster IDs, up to 200",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4116,7 +4242,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "模块ID列表，最多500条\n\nModule ID list, up to 500",
+                    doc: "模块ID列表，最多500条\n\nList of module IDs, up to 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4125,7 +4251,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "主机ID列表，最多500条\n\nHost ID list, up to 500",
+                    doc: "主机ID列表，最多500条\n\nList of host IDs, up to 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4134,7 +4260,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页信息\n\nPaging information",
+                    doc: "分页信息\n\nPage information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4143,7 +4269,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "获取数据偏移位置\n\nGet data offset position",
+                    doc: "获取数据偏移位置\n\nData offset position",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4152,7 +4278,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "过去数据条数限制，建议 为200\n\nLimit on the number of data pieces in the past, 200 is recommended",
+                    doc: "过去数据条数限制，建议 为200\n\nNumber of records per page, recommended value is 200",
                     choices: &[],
                 },
             ],
@@ -4162,7 +4288,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_instance_association",
-            summary: "查询模型的实例关联关系。\n\nQuery the instance Association relationship of the model.",
+            summary: "查询模型的实例关联关系。(权限：模型实例查询权限)\n\nQuery the instance association relationship of the model. (Permission: Model instance query permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_instance_association/",
             flags: &[
@@ -4172,7 +4298,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4181,7 +4307,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模型关联关系的唯一id\n\nThe unique id of the model Association",
+                    doc: "模型关联关系的唯一id\n\nUnique id of the model association relationship",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4190,7 +4316,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "关联类型的唯一id\n\nUnique id of the Association type",
+                    doc: "关联类型的唯一id\n\nUnique id of the association type",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4208,7 +4334,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "源模型id(v3.10+)\n\nSource model id(v3.10+)",
+                    doc: "源模型id(v3.10+)\n\nSource model id (v3.10+)",
                     choices: &[],
                 },
             ],
@@ -4218,17 +4344,26 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_instassociation_with_inst",
-            summary: "查询模型实例关联关系，可选择返回源模型实例与目标模型实例的详情(v3.10.11+)\n\nQuery the model instance Association, and optionally return the details of the source model instance and the target model instance (v3.10.11+)",
+            summary: "查询模型实例关联关系，可选择返回源模型实例与目标模型实例的详情(版本：v3.10.11+，权限：模型实例查询权限)\n\nQuery the instance association relationship of the model, and optionally return details of the source model instance and target model instance. (Version: v3.10.11+, Permission: Model instance query permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_instassociation_with_inst/",
             flags: &[
+                crate::spec::Flag {
+                    path: &["bk_obj_id"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: true,
+                    secret: false,
+                    doc: "模型唯一标识\n\nUnique identifier of the model",
+                    choices: &[],
+                },
                 crate::spec::Flag {
                     path: &["condition"],
                     kind: crate::spec::Kind::Json,
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "查询参数\n\nQuery parameter",
+                    doc: "查询参数\n\nQuery parameters",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4237,7 +4372,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "源模型需要返回的属性，不填返回全部\n\nThe attributes to be returned by the source model. All are returned without filling in",
+                    doc: "源模型需要返回的属性，不填返回全部\n\nProperties to be returned for the source model, returns all if not specified",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4246,7 +4381,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "目标模型需要返回的属性，不填返回全部\n\nAttributes to be returned by the target model. All are returned without filling in",
+                    doc: "目标模型需要返回的属性，不填返回全部\n\nProperties to be returned for the target model, returns all if not specified",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4255,7 +4390,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "不填默认为false，不返回源模型的实例详情\n\nThe default value is false, and the instance details of the source model are not returned",
+                    doc: "不填默认为false，不返回源模型的实例详情\n\nDefaults to false, does not return details of the source model instance",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4264,7 +4399,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "不填默认为false，不返回目标模型的实例详情\n\nThe default value is false, and the instance details of the target model are not returned",
+                    doc: "不填默认为false，不返回目标模型的实例详情\n\nDefaults to false, does not return details of the target model instance",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4273,7 +4408,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页条件\n\nPaging condition",
+                    doc: "分页条件\n\nPagination conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4291,7 +4426,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大200\n\nLimit bars per page, Max. 200",
+                    doc: "每页限制条数,最大200\n\nRecord limit per page, maximum 200",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4300,17 +4435,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"condition\": {\n    \"asst_filter\": {\n      \"condition\": \"AND\",\n      \"rules\": [\n        {\n          \"field\": \"bk_obj_id\",\n          \"operator\": \"equal\",\n          \"value\": \"bk_switch\"\n        },\n        {\n          \"field\": \"bk_inst_id\",\n          \"operator\": \"equal\",\n          \"value\": 1\n        },\n        {\n          \"field\": \"bk_asst_obj_id\",\n          \"operator\": \"equal\",\n          \"value\": \"host\"\n        }\n      ]\n    },\n    \"dst_detail\": true,\n    \"dst_fields\": [\n      \"bk_host_innerip\"\n    ],\n    \"src_detail\": true,\n    \"src_fields\": [\n      \"bk_inst_id\",\n      \"bk_inst_name\"\n    ]\n  },\n  \"page\": {\n    \"limit\": 20,\n    \"sort\": \"-bk_asst_inst_id\",\n    \"start\": 0\n  }\n}",
+            example: "{\n  \"bk_obj_id\": \"bk_switch\",\n  \"condition\": {\n    \"asst_filter\": {\n      \"condition\": \"AND\",\n      \"rules\": [\n        {\n          \"field\": \"bk_obj_id\",\n          \"operator\": \"equal\",\n          \"value\": \"bk_switch\"\n        },\n        {\n          \"field\": \"bk_inst_id\",\n          \"operator\": \"equal\",\n          \"value\": 1\n        },\n        {\n          \"field\": \"bk_asst_obj_id\",\n          \"operator\": \"equal\",\n          \"value\": \"host\"\n        }\n      ]\n    },\n    \"dst_detail\": true,\n    \"dst_fields\": [\n      \"bk_host_innerip\"\n    ],\n    \"src_detail\": true,\n    \"src_fields\": [\n      \"bk_inst_id\",\n      \"bk_inst_name\"\n    ]\n  },\n  \"page\": {\n    \"limit\": 20,\n    \"sort\": \"-bk_asst_inst_id\",\n    \"start\": 0\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::FindInstassociationWithInst>,
             pages: None,
         },
         crate::spec::Api {
             name: "find_module_batch",
-            summary: "根据业务ID和模块实例ID列表，加上想要返回的模块属性列表，批量获取指定业务下模块实例的属性信息 (v3.8.6)\n\nObtain the attribute information of the module instances under the specified service in batches according to the service ID and module instance ID list, plus the module attribute list you want to return (v3.8.6)",
+            summary: "根据业务ID和模块实例ID列表，加上想要返回的模块属性列表，批量获取指定业务下模块实例的属性信息 (v3.8.6)\n\nBatch obtain the attribute information of specified module instances under a specified business based on the business ID and the list of module instance IDs, along with the desired module attribute list. (v3.8.6)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_module_batch/",
             flags: &[
@@ -4329,7 +4464,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "模块实例ID列表, 即bk_module_id列表，最多可填500个\n\nModule instance ID list, i.e. bk_module_id list, can be filled in up to 500",
+                    doc: "模块实例ID列表, 即bk_module_id列表，最多可填500个\n\nList of module instance IDs, i.e., bk_module_id list, up to 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4338,7 +4473,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "模块属性列表，控制返回结果的模块信息里有哪些字段\n\nModule attribute list, which controls the fields in the module information that returns the result",
+                    doc: "模块属性列表，控制返回结果的模块信息里有哪些字段\n\nModule attribute list, control which fields to return in the module information",
                     choices: &[],
                 },
             ],
@@ -4348,7 +4483,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_module_host_relation",
-            summary: "根据模块ID查询主机和模块的关系(v3.8.7)\n\nQuery host-module relationship by module ID (v3.8.7)",
+            summary: "根据模块ID查询主机和模块的关系(版本：v3.8.7，权限：业务访问权限)\n\nQuery the relationship between hosts and modules based on the module ID (version: v3.8.7, permission: Business access permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_module_host_relation/",
             flags: &[
@@ -4376,7 +4511,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "模块属性列表，控制返回结果的模块里有哪些字段\n\nModule attribute list, which controls which fields are in the module that returns the result",
+                    doc: "模块属性列表，控制返回结果的模块里有哪些字段\n\nModule attribute list, control which fields to return in the module information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4385,7 +4520,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的主机里有哪些字段\n\nHost attribute list, which controls which fields are in the host that returns the result",
+                    doc: "主机属性列表，控制返回结果的主机里有哪些字段\n\nHost attribute list, control which fields to return in the host information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4394,7 +4529,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页参数\n\nPaging parameter",
+                    doc: "分页参数\n\nPagination parameters",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4403,7 +4538,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "记录开始位置,默认值0\n\nRecord start position, default 0",
+                    doc: "记录开始位置,默认值0\n\nRecord start position, default is 0",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4412,7 +4547,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大1000\n\nLimit number of bars per page, maximum 1000",
+                    doc: "每页限制条数,最大1000\n\nNumber of records per page, maximum is 1000",
                     choices: &[],
                 },
             ],
@@ -4422,7 +4557,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_module_with_relation",
-            summary: "根据条件查询业务下的模块 (v3.9.7)\n\nQuery modules under Business by criteria (v3.9.7)",
+            summary: "根据条件查询业务下的模块 (v3.9.7)\n\nQuery modules under a business based on conditions (v3.9.7)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_module_with_relation/",
             flags: &[
@@ -4441,7 +4576,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "集群ID列表, 最多可填200个\n\nList of set IDs, up to 200",
+                    doc: "集群ID列表, 最多可填200个\n\nCluster ID list, up to 200",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4459,7 +4594,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "模块属性列表，控制返回结果的模块信息里有哪些字段\n\nModule attribute list, which controls the fields in the module information that returns the result",
+                    doc: "模块属性列表，控制返回结果的模块信息里有哪些字段\n\nModule attribute list, control which fields to return in the module information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4468,7 +4603,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页信息\n\nPaging information",
+                    doc: "分页信息\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4486,7 +4621,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
             ],
@@ -4496,7 +4631,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_object_association",
-            summary: "查询模型的实例之间的关联关系。\n\nThe Association between instances of the query model.",
+            summary: "查询模型之间的关联关系。(权限：模型查看权限)\n\nQuery the association relationships between models. (Permission: Model view permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_object_association/",
             flags: &[
@@ -4506,7 +4641,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4515,7 +4650,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "模型的关联类型唯一id\n\nAssociation type unique id of the model",
+                    doc: "模型的关联类型唯一id\n\nUnique ID of the model's association type",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4524,7 +4659,16 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "源模型id\n\nSource model id",
+                    doc: "源模型id，与目标模型id必填一个\n\nSource model ID, either this or bk_asst_obj_id is required",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["bk_asst_obj_id"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "目标模型id，与源模型id必填一个\n\nTarget model ID, either this or bk_obj_id is required",
                     choices: &[],
                 },
             ],
@@ -4534,7 +4678,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_set_batch",
-            summary: "根据业务id和集群实例id列表，以及想要获取的属性列表，批量获取指定业务下集群的属性详情 (v3.8.6)\n\nObtain the attribute details of the set under the specified service in batches according to the service id, set instance id list and the attribute list you want to obtain (v3.8.6)",
+            summary: "根据业务id和集群实例id列表，以及想要获取的属性列表，批量获取指定业务下集群的属性详情 (v3.8.6)\n\nBatch obtain the property details of specified clusters under the specified business based on the business ID and the list of cluster instance IDs, and the list of properties to be returned. (v3.8.6)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_set_batch/",
             flags: &[
@@ -4553,7 +4697,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "集群实例ID列表, 即bk_set_id列表，最多可填500个\n\nSet instance ID list, namely bk_set_id list, can be filled with up to 500",
+                    doc: "集群实例ID列表, 即bk_set_id列表，最多可填500个\n\nList of cluster instance IDs, i.e., bk_set_id list, up to 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4562,7 +4706,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "集群属性列表，控制返回结果的集群信息里有哪些字段\n\nSet attribute list, which controls which fields are in the set information of the returned result",
+                    doc: "集群属性列表，控制返回结果的集群信息里有哪些字段\n\nList of cluster properties, control which fields are included in the returned cluster information",
                     choices: &[],
                 },
             ],
@@ -4572,7 +4716,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "find_topo_node_paths",
-            summary: "该接口用于根据业务拓扑层级中的某个节点实例(包括自定义节层级实例)，查询该节点的父层级一直到业务顶点的路径信息。(v3.9.1) 注意 该接口有缓存，缓存更新的最长时间为5分钟。\n\nThis interface is used to query the path information from the parent level of a node to the service vertex according to a node instance (including a custom node level instance) in the service topology level. (v3.9.1) Attention. The interface has a cache, and the maximum time for cache updates is 5 minutes.",
+            summary: "该接口用于根据业务拓扑层级中的某个节点实例(包括自定义节层级实例)，查询该节点的父层级一直到业务顶点的路径信息。(v3.9.1) 注意 该接口有缓存，缓存更新的最长时间为5分钟。\n\nThis interface is used to query the path information from a node instance in the business topology hierarchy to the business vertex based on a certain business topology level (including custom topology level). (v3.9.1) Note This interface has a cache, and the longest cache update time is 5 minutes.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_topo_node_paths/",
             flags: &[
@@ -4591,7 +4735,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "要查询的业务拓扑实例节点信息列表, 最大查询数量为1000\n\nList of service topology instance node information to query. The maximum number of queries is 1000",
+                    doc: "要查询的业务拓扑实例节点信息列表, 最大查询数量为1000\n\nList of business topology instance node information to be queried, with a maximum query quantity of 1000",
                     choices: &[],
                 },
             ],
@@ -4601,7 +4745,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "get_biz_brief_cache_topo",
-            summary: "根据业务ID,查询该业务的全量简明拓扑树信息。（v3.9.14） 该业务拓扑的全量信息，包含了从业务这个根节点开始，到自定义层级实例(如果主线的拓扑层级中包含)，到集群、模块等中间的所有拓扑层级树数据。 注意： 该接口为缓存接口，默认全量缓存刷新时间为15分钟。 如果业务的拓扑信息发生变化，会通过事件机制实时刷新缓存该业务的拓扑数据。\n\nAccording to the service ID, querying the full-volume concise topology tree information of the service.（v3.9.14） The full information of the service topology includes all topology hierarchy tree data from the root node of the service, to the user-defined hierarchy instance (if included in the topology hierarchy of the main line), to the middle of the set , module, etc. Note: This interface is a cache interface and the default full cache refresh time is 15 minutes. If the topology information of the service changes, the topology data of the service will be refreshed and cached in real time through the event mechanism.",
+            summary: "根据业务ID,查询该业务的全量简明拓扑树信息。（v3.9.14） 该业务拓扑的全量信息，包含了从业务这个根节点开始，到自定义层级实例(如果主线的拓扑层级中包含)，到集群、模块等中间的所有拓扑层级树数据。 注意： 该接口为缓存接口，默认全量缓存刷新时间为15分钟。 如果业务的拓扑信息发生变化，会通过事件机制实时刷新缓存该业务的拓扑数据。\n\nThis interface is used to query the full simplified topology tree information of a business based on the business ID. (v3.9.14) The full information of the business topology contains all the topology tree data from the root node of the business, to custom level instances (if included in the main topology level), to clusters, modules, and other intermediate topology levels. Note: This interface is a cache interface, and the default full cache refresh time is 15 minutes. If the topology information of the business changes, the cache of the business topology data will be refreshed in real-time through the event mechanism.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/get_biz_brief_cache_topo/",
             flags: &[
@@ -4611,7 +4755,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "要查询的业务拓扑所属的业务的ID\n\nID of the business to which the business topology to query belongs",
+                    doc: "要查询的业务拓扑所属的业务的ID\n\nID of the business to which the business topology to be queried belongs",
                     choices: &[],
                 },
             ],
@@ -4621,7 +4765,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "get_biz_internal_module",
-            summary: "根据业务ID获取业务空闲机, 故障机和待回收模块\n\nThe service idle machine, that fault machine and the module to be recycle are obtained accord to the service ID",
+            summary: "根据业务ID获取业务空闲机, 故障机和待回收模块\n\nGet business idle hosts, faulty hosts, and modules to be recycled based on the business ID.",
             method: "GET",
             path: "/api/c/compapi/v2/cc/get_biz_internal_module/",
             flags: &[
@@ -4641,7 +4785,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "get_dynamic_group",
-            summary: "获取动态分组详情 (V3.9.6)\n\nGet dynamic grouping details (V3.9.6)",
+            summary: "获取动态分组详情 (版本：v3.9.6，权限：业务访问权限)\n\nGet details of a dynamic group (Version: v3.9.6, Permission: Business access permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/get_dynamic_group/",
             flags: &[
@@ -4660,7 +4804,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "目标动态分组主键ID\n\nTarget dynamic grouping pk ID",
+                    doc: "目标动态分组主键ID\n\nTarget dynamic group primary key ID",
                     choices: &[],
                 },
             ],
@@ -4670,7 +4814,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "get_host_base_info",
-            summary: "获取主机基础信息详情\n\nget host base info",
+            summary: "获取主机基础信息详情(权限：主机池主机查看权限)\n\nGet Host Basic Information Details (Permission: Host Pool Host View Permission)",
             method: "GET",
             path: "/api/c/compapi/v2/cc/get_host_base_info/",
             flags: &[
@@ -4680,7 +4824,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4689,7 +4833,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机身份ID，即bk_host_id字段值\n\nHost ID(as is bk_host_id)",
+                    doc: "主机身份ID，即bk_host_id字段值\n\nHost identity ID, i.e., the value of the bk_host_id field",
                     choices: &[],
                 },
             ],
@@ -4699,7 +4843,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "get_mainline_object_topo",
-            summary: "获取主线模型的业务拓扑\n\nGet the business topology of the mainline model",
+            summary: "获取主线模型的业务拓扑\n\nGet the business topology of the mainline model.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/get_mainline_object_topo/",
             flags: &[],
@@ -4709,7 +4853,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "get_proc_template",
-            summary: "获取进程模板信息，url参数中指定进程模板ID\n\nObtain process template information, and specify process template ID in url parameter",
+            summary: "获取进程模板信息，url参数中指定进程模板ID\n\nGet process template information by specifying the process template ID in the URL.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/get_proc_template/",
             flags: &[
@@ -4717,7 +4861,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     path: &["bk_biz_id"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
-                    required: true,
+                    required: false,
                     secret: false,
                     doc: "业务ID\n\nBusiness ID",
                     choices: &[],
@@ -4738,7 +4882,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "get_service_template",
-            summary: "根据服务模板ID获取服务模板\n\nObtain service template according to service template ID",
+            summary: "根据服务模板ID获取服务模板\n\nGet service template by service template ID.",
             method: "GET",
             path: "/api/c/compapi/v2/cc/get_service_template/",
             flags: &[
@@ -4758,7 +4902,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "host_install_bk",
-            summary: "安装主机到蓝鲸业务下, 详情如下: 只能操作蓝鲸业务 不能将主机转移到空闲机和故障机等内置模块 不会删除主机已经存在的主机模块， 只会新加主机与模块。 不存在的主机会新加， 规则通过内网IP和 cloud id 判断主机是否存在 进程不存在不报错\n\nInstall the host to the blue whale business as follows: Can only operate blue whale business Host can not be transferred to built-in modules such as idle and failed machines Host modules that already exist in the host will not be deleted, only new hosts and modules will be added. The non-existent host will be added, and the rule will judge whether the host exists through the intranet IP and cloud id No error reported if process does not exist",
+            summary: "安装主机到蓝鲸业务下, 详情如下: 只能操作蓝鲸业务 不能将主机转移到空闲机和故障机等内置模块 不会删除主机已经存在的主机模块， 只会新加主机与模块。 不存在的主机会新加， 规则通过内网IP和 cloud id 判断主机是否存在 进程不存在不报错\n\nInstall a host to the BlueKing business with the following details: Can only operate in the BlueKing business. Cannot transfer hosts to built-in modules such as idle machines and faulty machines. Will not delete existing host modules; it will only add the host to the module. Newly add hosts if they do not exist; the rule is determined by the intranet IP and cloud ID to check if the host exists. No error will be reported if the process does not exist.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/host_install_bk/",
             flags: &[
@@ -4768,7 +4912,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机所在的集群名\n\nThe set name where the host resides",
+                    doc: "主机所在的集群名\n\nName of the cluster where the host is located",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4777,7 +4921,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机所在的模块名\n\nModule name where the host resides",
+                    doc: "主机所在的模块名\n\nName of the module where the host is located",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4786,7 +4930,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机内网IP\n\nHost intranet IP",
+                    doc: "主机内网IP\n\nIntranet IP of the host",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4795,7 +4939,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机所在的云区域，默认值0\n\nCloud area where the host is located, default 0",
+                    doc: "主机所在的管控区域，默认值0\n\nControl area where the host is located; default is 0",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4804,7 +4948,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机详细，主机模型的所有字段和值得对应\n\nHost details, all fields and values of host model correspond",
+                    doc: "主机详细，主机模型的所有字段和值得对应\n\nHost details, corresponding to all fields and values of the host model",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4831,7 +4975,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机在当前模块下服务实例中进程的值, {\"进程名\":{\"进程属性\":值}}, 参考进程模型\n\nThe value of the process in the service instance of the host under the current module, {\"process name\":{\"Process properties\": value}}, referencing the process model",
+                    doc: "主机在当前模块下服务实例中进程的值, {\"进程名\":{\"进程属性\":值}}, 参考进程模型\n\nValues of processes in the service instance under the current module, {\"process name\": {\"process property\": value}}, refer to the process model",
                     choices: &[],
                 },
             ],
@@ -4841,7 +4985,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_biz_hosts",
-            summary: "根据业务ID查询业务下的主机，可附带其他的过滤信息，如集群id,模块id等\n\nQuery the host under the service according to the service ID, and other filtering information can be attached, such as set id, module id, etc",
+            summary: "根据业务ID查询业务下的主机，可附带其他的过滤信息，如集群id,模块id等(权限：业务访问权限)\n\nQuery hosts under a business based on business ID, with optional additional filtering information such as cluster ID, module ID, etc. (Permission: Business access permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_biz_hosts/",
             flags: &[
@@ -4851,7 +4995,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4869,7 +5013,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大500\n\nLimit bars per page, Max. 500",
+                    doc: "每页限制条数,最大500\n\nLimit per page, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4878,7 +5022,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4896,7 +5040,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群ID列表，最多200条 bk_set_ids和set_cond只能使用其中一个\n\nList of set IDs, up to 200 bk_set_ids and set_cond can only use one of them",
+                    doc: "集群ID列表，最多200条 bk_set_ids和set_cond只能使用其中一个\n\nCluster ID list, up to 200 items bk_set_ids and set_cond can only use one of them",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4905,7 +5049,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群查询条件 bk_set_ids和set_cond只能使用其中一个\n\nOnly one of the set query criteria bk_set_ids and set_cond can be used",
+                    doc: "集群查询条件 bk_set_ids和set_cond只能使用其中一个\n\nCluster query condition bk_set_ids and set_cond can only use one of them",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4914,7 +5058,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "模块ID列表，最多500条 bk_module_ids和module_cond只能使用其中一个\n\nList of module IDs, up to 500 bk_module_ids and module_cond only one can be used",
+                    doc: "模块ID列表，最多500条 bk_module_ids和module_cond只能使用其中一个\n\nModule ID list, up to 500 items bk_module_ids and module_cond can only use one of them",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4923,7 +5067,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "模块查询条件 bk_module_ids和module_cond只能使用其中一个\n\nOnly one of the module query criteria bk_module_ids and module_cond can be used",
+                    doc: "模块查询条件 bk_module_ids和module_cond只能使用其中一个\n\nModule query condition bk_module_ids and module_cond can only use one of them",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4932,7 +5076,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机属性组合查询条件\n\nHost attribute combination query criteria",
+                    doc: "主机属性组合查询条件\n\nCombined query conditions for host properties",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4941,7 +5085,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件\n\nCombined query criteria",
+                    doc: "组合查询条件\n\nCombined query condition",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4950,16 +5094,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输\n\nHost attribute list, which controls which fields are in the host that returns the result, can speed up interface requests and reduce network traffic transmission",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_supplier_account"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "",
+                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输\n\nList of host properties, control which fields are returned in the result to speed up the interface request and reduce network traffic transmission",
                     choices: &[],
                 },
             ],
@@ -4969,7 +5104,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_biz_hosts_topo",
-            summary: "根据业务ID查询业务下的主机和拓扑信息，可附带集群、模块和主机的过滤信息\n\nQuery the host and topology information under the service according to the service ID, and attach the filtering information of set , module and host",
+            summary: "根据业务ID查询业务下的主机和拓扑信息，可附带集群、模块和主机的过滤信息(权限：业务访问权限)\n\nQuery host and topology information based on the business ID, with optional filtering for clusters, modules, and hosts (Permission: Business Access Permission).",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_biz_hosts_topo/",
             flags: &[
@@ -4979,7 +5114,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页查询条件，返回的主机数据按照bk_host_id排序\n\nPaging query criteria, returned host data sorted by bk_host_id",
+                    doc: "分页查询条件，返回的主机数据按照bk_host_id排序\n\nPagination query conditions, the returned host data is sorted by bk_host_id.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -4997,7 +5132,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5015,7 +5150,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群属性组合查询条件\n\nSet attribute combination query criteria",
+                    doc: "集群属性组合查询条件\n\nCluster attribute combination query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5024,7 +5159,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件\n\nCombined query criteria",
+                    doc: "组合查询条件\n\nCombination query condition",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5033,7 +5168,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "模块属性组合查询条件\n\nModule attribute combination query criteria",
+                    doc: "模块属性组合查询条件\n\nModule attribute combination query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5042,7 +5177,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件\n\nCombined query criteria",
+                    doc: "组合查询条件\n\nCombination query condition",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5051,7 +5186,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机属性组合查询条件\n\nHost attribute combination query criteria",
+                    doc: "主机属性组合查询条件\n\nHost attribute combination query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5060,7 +5195,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件\n\nCombined query criteria",
+                    doc: "组合查询条件\n\nCombination query condition",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5069,7 +5204,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输\n\nHost attribute list, which controls which fields are in the host that returns the result, can speed up interface requests and reduce network traffic transmission",
+                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输\n\nHost attribute list, control which fields are in the returned result to accelerate the interface request and reduce network traffic",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5088,7 +5223,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_business_in_business_set",
-            summary: "查询业务集中的业务(v3.10.12+)\n\nQuery business in business set (v3.10.12+)",
+            summary: "查询业务集中的业务(版本：v3.10.12+，权限：业务集访问权限)\n\nQuery business in the centralized business (Version: v3.10.12+, Permission: Business set access permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_business_in_business_set/",
             flags: &[
@@ -5107,7 +5242,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务属性组合查询条件\n\nBusiness attribute combination query criteria",
+                    doc: "业务属性组合查询条件\n\nBusiness attribute combination query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5125,7 +5260,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "指定查询的字段，参数为业务的任意属性，如果不填写字段信息，系统会返回业务的所有字段\n\nSpecify the fields to query. The parameter is any attribute of the business. If you do not fill in the field information, the system will return all the fields of the business",
+                    doc: "指定查询的字段，参数为业务的任意属性，如果不填写字段信息，系统会返回业务的所有字段\n\nSpecify the fields to query, parameters can be any business attribute. If no field information is provided, the system will return all fields of the business",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5134,7 +5269,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页条件\n\nPaging condition",
+                    doc: "分页条件\n\nPagination conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5152,7 +5287,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大500\n\nLimit bars per page, Max. 500",
+                    doc: "每页限制条数,最大500\n\nNumber of records per page, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5161,7 +5296,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "是否获取查询对象数量的标记\n\nWhether to get the flag of the number of query objects",
+                    doc: "是否获取查询对象数量的标记\n\nFlag to get the count of query objects",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5170,7 +5305,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段，通过在字段前面增加 -，如 sort:\"-field\" 可以表示按照字段 field降序\n\nSort the field. By adding sort in front of the field, for example, sort\": sort field\" can indicate descending order by field field",
+                    doc: "排序字段，通过在字段前面增加 -，如 sort:\"-field\" 可以表示按照字段 field降序\n\nSorting field, by adding a \"-\", e.g., sort: \"\"-field\"\", it represents sorting in descending order by the field",
                     choices: &[],
                 },
             ],
@@ -5184,7 +5319,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_business_set",
-            summary: "查询业务集(v3.10.12+)\n\nQuery business set (v3.10.12+)",
+            summary: "查询业务集(版本：v3.10.12+，权限：业务集查看权限)\n\nQuery business sets (Version: v3.10.12+, Permission: Business set view permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_business_set/",
             flags: &[
@@ -5221,7 +5356,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作符，目前只支持and\n\nOperator, currently only and is supported",
+                    doc: "操作符，目前只支持and\n\nOperator, currently only supports and",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5230,7 +5365,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "查询条件，参数为业务的任意属性，如果不写代表搜索全部数据\n\nQuery criteria. The parameter is any attribute of the business. If it is not written, it means to search all data.",
+                    doc: "查询条件，参数为业务的任意属性，如果不写代表搜索全部数据\n\nQuery conditions, parameters can be any business attribute. If not provided, search all data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5239,7 +5374,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页条件\n\nPaging condition",
+                    doc: "分页条件\n\nPagination conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5257,7 +5392,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大500\n\nLimit bars per page, Max. 500",
+                    doc: "每页限制条数,最大500\n\nNumber of records per page, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5266,7 +5401,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "本次请求是否为获取数量还是详情的标记\n\nWhether this request is a token to obtain quantity or details",
+                    doc: "本次请求是否为获取数量还是详情的标记\n\nFlag to get the count of query objects",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5275,7 +5410,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段，通过在字段前面增加 -，如 sort:\"-field\" 可以表示按照字段 field降序\n\nSort the field. By adding sort in front of the field, for example, sort\": sort field\" can indicate descending order by field field",
+                    doc: "排序字段，通过在字段前面增加 -，如 sort:\"-field\" 可以表示按照字段 field降序\n\nSorting field, by adding a \"-\", e.g., sort: \"\"-field\"\", it represents sorting in descending order by the field",
                     choices: &[],
                 },
             ],
@@ -5285,7 +5420,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_business_set_topo",
-            summary: "查询业务集拓扑(v3.10.12+)\n\nQuery business set topology (v3.10.12+)",
+            summary: "查询业务集拓扑(版本：v3.10.12+，权限：业务集访问)\n\nQuery business set topology (Version: v3.10.12+, Permission: Business set access)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_business_set_topo/",
             flags: &[
@@ -5304,7 +5439,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "需要查询模型的parent对象ID\n\nThe parent object ID of the query model is required",
+                    doc: "需要查询模型的parent对象ID\n\nID of the parent object to query the model",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5313,7 +5448,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "需要查询模型的parent ID\n\nThe parent ID of the query model is required",
+                    doc: "需要查询模型的parent ID\n\nID of the parent to query the model",
                     choices: &[],
                 },
             ],
@@ -5323,7 +5458,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_host_detail_topology",
-            summary: "根据主机条件信息查询主机详情及其所属的拓扑信息\n\nQuery the host details and the topology information it belongs to according to the host condition information",
+            summary: "根据主机条件信息查询主机详情及其所属的拓扑信息(权限：主机池主机查看权限)\n\nQuery host details and its topology information based on host condition information (Permission: Host pool host view permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_host_detail_topology/",
             flags: &[
@@ -5333,7 +5468,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5351,7 +5486,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大值为500\n\nLimit bars per page, maximum 500",
+                    doc: "每页限制条数,最大值为500\n\nNumber of records per page, maximum value is 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5360,7 +5495,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5369,7 +5504,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机属性组合查询条件\n\nHost attribute combination query criteria",
+                    doc: "主机属性组合查询条件\n\nCombined query conditions for host properties",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5378,7 +5513,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件\n\nCombined query criteria",
+                    doc: "组合查询条件\n\nCombined query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5387,7 +5522,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，请按需求填写\n\nHost attribute list, which controls the fields in the host that returns the result. Please fill in as required",
+                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，请按需求填写\n\nList of host properties, control which fields are in the returned result, fill in according to requirements",
                     choices: &[],
                 },
             ],
@@ -5397,7 +5532,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_host_service_template_id",
-            summary: "查询主机对应的服务模版ID，该接口为节点管理专用接口，可能会随时调整，其它服务请勿使用(v3.10.11+)\n\nQuery the service template ID corresponding to the host. This interface is dedicated to node management and may be adjusted at any time. Do not use other services (v3.10.11+)",
+            summary: "查询主机对应的服务模版ID，该接口为节点管理专用接口，可能会随时调整，其它服务请勿使用( 版本：v3.10.11+，权限：主机池主机查看权限)\n\nQuery the service template ID corresponding to the host. This interface is dedicated to node management and may be adjusted at any time. Please do not use it for other services (Version: v3.10.11+, Permission: Host pool host view permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/find_host_service_template/",
             flags: &[
@@ -5407,7 +5542,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机id，最多为200个\n\nHost IDs, up to 200",
+                    doc: "主机id，最多为200个\n\nHost ID, up to 200 hosts",
                     choices: &[],
                 },
             ],
@@ -5417,7 +5552,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_host_total_mainline_topo",
-            summary: "查询主机及其对应topo\n\nquery host and its corresponding Topo",
+            summary: "查询主机及其对应topo\n\nQuery the host and its corresponding topology.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_host_total_mainline_topo/",
             flags: &[
@@ -5427,7 +5562,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nbusiness id",
+                    doc: "业务id",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5436,7 +5571,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "自定义层级模型组合查询条件\n\ncustom level query filter",
+                    doc: "自定义层级模型组合查询条件",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5445,7 +5580,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群属性组合查询条件\n\nset query filter",
+                    doc: "集群属性组合查询条件",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5454,7 +5589,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "字段名 (default: 无)",
+                    doc: "字段名",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5463,7 +5598,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作符 (default: 无)",
+                    doc: "操作符,可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5472,7 +5607,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作数 (default: 无)",
+                    doc: "操作数,不同的operator对应不同的value格式",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5481,7 +5616,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "rule operator",
+                    doc: "",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5490,7 +5625,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "模块属性组合查询条件\n\nmodule query filter",
+                    doc: "模块属性组合查询条件",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5499,7 +5634,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "字段名 (default: 无)",
+                    doc: "字段名",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5508,7 +5643,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作符 (default: 无)",
+                    doc: "操作符,可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5517,7 +5652,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作数 (default: 无)",
+                    doc: "操作数,不同的operator对应不同的value格式",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5526,7 +5661,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "rule operator",
+                    doc: "",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5535,7 +5670,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机属性组合查询条件\n\nhost query filter",
+                    doc: "主机属性组合查询条件",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5544,7 +5679,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "字段名 (default: 无)",
+                    doc: "字段名",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5553,7 +5688,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作符 (default: 无)",
+                    doc: "操作符,可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5562,7 +5697,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作数 (default: 无)",
+                    doc: "操作数,不同的operator对应不同的value格式",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5571,16 +5706,16 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "rule operator",
+                    doc: "",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["fields"],
-                    kind: crate::spec::Kind::Json,
-                    list: false,
+                    kind: crate::spec::Kind::Text,
+                    list: true,
                     required: false,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输\n\nhost property list, which controls which fields are in the host that returns the results",
+                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5589,7 +5724,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页查询条件，返回的主机数据按照bk_host_id排序\n\npaging query condition, returning host data according to bk_ host_ id sorting",
+                    doc: "分页查询条件，返回的主机数据按照bk_host_id排序",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5607,17 +5742,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 3,\n  \"host_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"id\",\n        \"operator\": \"not_equal\",\n        \"value\": \"17\"\n      }\n    ]\n  },\n  \"mainline_property_filters\": [\n    {\n      \"bk_obj_id\": \"test_custom_level_1\",\n      \"filter\": {\n        \"condition\": \"AND\",\n        \"rules\": [\n          {\n            \"field\": \"bk_inst_name\",\n            \"operator\": \"equal\",\n            \"value\": \"test2\"\n          }\n        ]\n      }\n    }\n  ],\n  \"module_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"id\",\n        \"operator\": \"not_equal\",\n        \"value\": \"2\"\n      }\n    ]\n  },\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  },\n  \"set_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_set_name\",\n        \"operator\": \"equal\",\n        \"value\": \"set1\"\n      }\n    ]\n  }\n}",
+            example: "{\n  \"bk_biz_id\": 3,\n  \"fields\": [\n    \"bk_host_id\",\n    \"bk_host_innerip\"\n  ],\n  \"host_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"id\",\n        \"operator\": \"not_equal\",\n        \"value\": \"17\"\n      }\n    ]\n  },\n  \"mainline_property_filters\": [\n    {\n      \"bk_obj_id\": \"test_custom_level_1\",\n      \"filter\": {\n        \"condition\": \"AND\",\n        \"rules\": [\n          {\n            \"field\": \"bk_inst_name\",\n            \"operator\": \"equal\",\n            \"value\": \"test2\"\n          }\n        ]\n      }\n    }\n  ],\n  \"module_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"id\",\n        \"operator\": \"not_equal\",\n        \"value\": \"2\"\n      }\n    ]\n  },\n  \"page\": {\n    \"limit\": 500,\n    \"start\": 0\n  },\n  \"set_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_set_name\",\n        \"operator\": \"equal\",\n        \"value\": \"set1\"\n      }\n    ]\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::ListHostTotalMainlineTopo>,
             pages: None,
         },
         crate::spec::Api {
             name: "list_hosts_without_biz",
-            summary: "没有业务信息的主机查询\n\nHost query without business information",
+            summary: "没有业务信息的主机查询(权限：主机池主机查看权限)\n\nHost query without business information (Permission: Host pool host view permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_hosts_without_biz/",
             flags: &[
@@ -5636,7 +5771,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5654,7 +5789,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5663,7 +5798,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机属性组合查询条件\n\nHost attribute combination query criteria",
+                    doc: "主机属性组合查询条件\n\nHost property combination query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5672,16 +5807,16 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件\n\nCombined query criteria",
+                    doc: "组合查询条件\n\nCombined query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["fields"],
                     kind: crate::spec::Kind::Text,
                     list: true,
-                    required: true,
+                    required: false,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输\n\nHost attribute list, which controls which fields are in the host that returns the result, can speed up interface requests and reduce network traffic",
+                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输，不填默认返回所有字段\n\nList of host properties, controls which fields are returned in the results, speeding up the interface request and reducing network traffic. If not filled, all fields are returned by default",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5700,7 +5835,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_kube_cluster",
-            summary: "查询容器集群(v3.12.1+, 权限: 业务访问)\n\nlist container clusters (v3.12.1+, permissions: biz access)",
+            summary: "查询容器集群(v3.12.1+, 权限: 业务访问)\n\nQuery container clusters (v3.12.1+, Permission: Business access)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_kube_cluster/",
             flags: &[
@@ -5710,7 +5845,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务ID\n\nbusiness ID",
+                    doc: "业务ID\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5719,7 +5854,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "容器集群查询范围\n\ncontainer cluster query scope",
+                    doc: "容器集群查询范围\n\nContainer cluster query scope",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5737,7 +5872,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "所要查询的容器集群属性，如果不写代表搜索全部数据\n\nthe container cluster attribute to be queried, if not written, it means to search all data",
+                    doc: "所要查询的容器集群属性，如果不写代表搜索全部数据\n\nContainer cluster properties to be queried. If not specified, all data will be searched",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5746,7 +5881,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页条件\n\npaging condition",
+                    doc: "分页条件\n\nPagination conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5764,7 +5899,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大500\n\nLimit per page, maximum 500",
+                    doc: "每页限制条数,最大500\n\nNumber of records per page, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5773,7 +5908,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "本次请求是否为获取数量还是详情的标记\n\nThe flag defining Whether to get the the number of query objects. If this flag is true, then the request is to get the quantity. The remaining fields must be initialized, start is 0, and limit is: 0, sort is \"\"",
+                    doc: "本次请求是否为获取数量还是详情的标记\n\nFlag for whether this request is for obtaining the quantity or details",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5782,7 +5917,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段，通过在字段前面增加 -，如 sort:\"-field\" 可以表示按照字段 field降序\n\nSort the field",
+                    doc: "排序字段，通过在字段前面增加 -，如 sort:\"-field\" 可以表示按照字段 field降序\n\nSorting field, by adding - in front of the field, such as sort:\"-field\", it can indicate descending order by field",
                     choices: &[],
                 },
             ],
@@ -5792,7 +5927,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_kube_container",
-            summary: "查询Container列表 (版本：v3.12.1+，权限：业务访问)\n\nlist kube container (version: v3.12.1+, auth: biz access)",
+            summary: "查询Container列表 (版本：v3.12.1+，权限：业务访问)\n\nQuery Container list (Version: v3.12.1+, Permission: Business access)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_kube_container/",
             flags: &[
@@ -5802,7 +5937,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务ID\n\nbiz id",
+                    doc: "业务ID\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5811,7 +5946,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "所属pod的ID\n\npod id",
+                    doc: "所属pod的ID\n\nID of the pod to which the container belongs",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5820,7 +5955,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "container的查询条件\n\ncontainer query filter",
+                    doc: "container的查询条件\n\nQuery conditions for the container",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5829,7 +5964,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件，支持 AND 和 OR 两种方式\n\nquery criteria, support AND and OR",
+                    doc: "组合查询条件，支持 AND 和 OR 两种方式\n\nCombined query condition, supports both AND and OR",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5838,7 +5973,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "container属性列表，控制返回结果的container里有哪些字段，能够加速接口请求和减少网络流量传输\n\ncontainer attribute list, controls which fields in the container will be returned, can speed up the request and reduce network traffic transmission",
+                    doc: "container属性列表，控制返回结果的container里有哪些字段，能够加速接口请求和减少网络流量传输\n\nList of container properties, controls which fields are returned in the container, speeding up interface requests and reducing network traffic",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5847,7 +5982,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页信息\n\npaging info",
+                    doc: "分页信息\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5865,7 +6000,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数，最大500\n\nLimit per page, maximum 500",
+                    doc: "每页限制条数，最大500\n\nNumber of records per page, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5874,7 +6009,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort the field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5883,7 +6018,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nThe flag defining Whether to get the the number of query objects. If this flag is true, then the request is to get the quantity. The remaining fields must be initialized, start is 0, and limit is: 0, sort is \"\"",
+                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nFlag for whether this request is for obtaining the quantity or details. If this flag is true, other fields must be initialized. start is 0, limit is 0, sort is \"\"",
                     choices: &[],
                 },
             ],
@@ -5893,7 +6028,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_kube_namespace",
-            summary: "查询namespace (版本：v3.12.1+，权限：业务访问)\n\nQuery namespace(version: v3.12.1+, auth: biz access)",
+            summary: "查询namespace (版本：v3.12.1+，权限：业务访问)\n\nQuery namespace (Version: v3.12.1+, Permission: Business access)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_kube_namespace/",
             flags: &[
@@ -5903,7 +6038,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nbusiness id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5912,7 +6047,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "namespace查询条件\n\nquery criteria",
+                    doc: "namespace查询条件\n\nNamespace query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5921,7 +6056,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件，支持 AND 和 OR 两种方式\n\nquery criteria, support AND and OR",
+                    doc: "组合查询条件，支持 AND 和 OR 两种方式\n\nCombined query condition, supports both AND and OR",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5930,7 +6065,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "属性列表，控制返回结果里有哪些字段，能够加速接口请求和减少网络流量传输\n\nA list of attributes that control which fields are returned in the result, to speed up interface requests and reduce network traffic transfer",
+                    doc: "属性列表，控制返回结果里有哪些字段，能够加速接口请求和减少网络流量传输\n\nProperty list, controls which fields are returned in the result to speed up interface requests and reduce network traffic",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5939,7 +6074,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页信息\n\npaging information",
+                    doc: "分页信息\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5957,7 +6092,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数，最大500\n\nLimit the number of entries per page, up to 500",
+                    doc: "每页限制条数，最大500\n\nNumber of records per page, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5966,7 +6101,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -5975,16 +6110,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nA flag for whether to get the number of query objects. If this flag is true then the request is to get the number, the rest of the fields must be initialized, start is 0, limit is :0, sort is \"\"",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_cluster_id"],
-                    kind: crate::spec::Kind::Integer,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "cluster's unique id in cc (described at line 104)",
+                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nFlag for whether this request is for obtaining the quantity or details. If this flag is true, other fields must be initialized. start is 0, limit is 0, sort is \"\"",
                     choices: &[],
                 },
             ],
@@ -5994,7 +6120,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_kube_node",
-            summary: "查询容器节点(v3.12.1+，权限：业务访问)\n\nlist container nodes (v3.12.1+, permission: biz access)",
+            summary: "查询容器节点(v3.12.1+，权限：业务访问)\n\nQuery container nodes (v3.12.1+, Permission: Business access)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_kube_node/",
             flags: &[
@@ -6004,7 +6130,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务ID\n\nbusiness ID",
+                    doc: "业务ID\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6022,7 +6148,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "规则操作符\n\nquery criteria, support AND and OR",
+                    doc: "规则操作符\n\nRule operator",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6031,7 +6157,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "所要查询的容器节点属性，如果不写代表搜索全部数据\n\nThe attribute of the container node to be queried, if not written, it means to search all data",
+                    doc: "所要查询的容器节点属性，如果不写代表搜索全部数据\n\nContainer node properties to be queried. If not specified, all data will be searched.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6040,7 +6166,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页条件\n\nPaging condition",
+                    doc: "分页条件\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6058,7 +6184,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大500\n\nLimit per page, maximum 500",
+                    doc: "每页限制条数,最大500\n\nNumber of records per page, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6067,7 +6193,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "本次请求是否为获取数量还是详情的标记\n\nThe flag defining Whether to get the the number of query objects. If this flag is true, then the request is to get the quantity. The remaining fields must be initialized, start is 0, and limit is: 0, sort is \"\"",
+                    doc: "本次请求是否为获取数量还是详情的标记\n\nFlag for whether this request is for obtaining the quantity or details. If this flag is true, other fields must be initialized. start is 0, limit is 0, sort is \"\"",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6076,7 +6202,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段，通过在字段前面增加 -，如 sort:\"-field\" 可以表示按照字段 field降序\n\nSort the field",
+                    doc: "排序字段，通过在字段前面增加 -，如 sort:\"-field\" 可以表示按照字段 field降序\n\nSorting field, adding a - before the field, such as sort: \"\"-field\"\", represents sorting the field in descending order",
                     choices: &[],
                 },
             ],
@@ -6086,7 +6212,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_kube_pod",
-            summary: "查询Pod列表 (版本：v3.12.1+，权限：业务访问)\n\nlist kube pod (version: v3.12.1+, auth: biz access)",
+            summary: "查询Pod列表 (版本：v3.12.1+，权限：业务访问)\n\nQuery Pod list (Version: v3.12.1+, Permission: Business access)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_kube_pod/",
             flags: &[
@@ -6096,7 +6222,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务ID\n\nbiz id",
+                    doc: "业务ID\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6105,7 +6231,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "pod的查询条件\n\npod query filter",
+                    doc: "pod的查询条件\n\nConditions for querying pods",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6114,7 +6240,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件，支持 AND 和 OR 两种方式\n\nquery criteria, support AND and OR",
+                    doc: "组合查询条件，支持 AND 和 OR 两种方式\n\nCombination query conditions, supports AND and OR",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6123,7 +6249,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "pod属性列表，控制返回结果的pod里有哪些字段，能够加速接口请求和减少网络流量传输\n\npod attribute list, controls which fields in the pod will be returned, can speed up the request and reduce network traffic transmission",
+                    doc: "pod属性列表，控制返回结果的pod里有哪些字段，能够加速接口请求和减少网络流量传输\n\nList of pod properties, control which fields are present in the returned result to speed up API requests and reduce network traffic",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6132,7 +6258,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页信息\n\npaging info",
+                    doc: "分页信息\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6150,7 +6276,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数，最大500\n\nLimit per page, maximum 500",
+                    doc: "每页限制条数，最大500\n\nNumber of records per page, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6159,7 +6285,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort the field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6168,7 +6294,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nThe flag defining Whether to get the the number of query objects. If this flag is true, then the request is to get the quantity. The remaining fields must be initialized, start is 0, and limit is: 0, sort is \"\"",
+                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nFlag for whether this request is for obtaining the quantity or details. If this flag is true, other fields must be initialized. start is 0, limit is 0, sort is \"\"",
                     choices: &[],
                 },
             ],
@@ -6178,7 +6304,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_kube_workload",
-            summary: "查询workload (版本：v3.12.1+，权限：业务访问)\n\nQuery workload (version: v3.12.1+, auth: biz access)",
+            summary: "查询workload (版本：v3.12.1+，权限：业务访问)\n\nQuery Workload (Version: v3.12.1+, Permission: Business access)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_kube_workload/",
             flags: &[
@@ -6188,7 +6314,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nbusiness id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6197,7 +6323,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "workload类型，目前支持的workload类型有deployment、daemonSet、statefulSet、gameStatefulSet、gameDeployment、cronJob、job、pods(放不通过workload而直接创建Pod)\n\nworkload type, the current built-in workload types are deployment, daemonSet, statefulSet, gameStatefulSet, gameDeployment, cronJob, job, pods (put those who do not pass workload but directly create Pod)",
+                    doc: "workload类型，目前支持的workload类型有deployment、daemonSet、statefulSet、gameStatefulSet、gameDeployment、cronJob、job、pods(放不通过workload而直接创建Pod)\n\nWorkload type, currently supported workload types are deployment, daemonSet, statefulSet, gameStatefulSet, gameDeployment, cronJob, job, pods (created directly without going through workload)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6206,7 +6332,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "workload查询条件\n\nquery condition",
+                    doc: "workload查询条件\n\nWorkload query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6224,7 +6350,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "属性列表，控制返回结果里有哪些字段，能够加速接口请求和减少网络流量传输\n\nA list of attributes that control which fields are returned in the result, to speed up interface requests and reduce network traffic transfer",
+                    doc: "属性列表，控制返回结果里有哪些字段，能够加速接口请求和减少网络流量传输\n\nAttribute list, control which fields are present in the returned result to speed up API requests and reduce network traffic",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6233,7 +6359,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页信息\n\npaging information",
+                    doc: "分页信息\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6251,7 +6377,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数，最大500\n\nLimit the number of entries per page, up to 500",
+                    doc: "每页限制条数，最大500\n\nNumber of records per page, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6260,7 +6386,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6269,7 +6395,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nA flag for whether to get the number of query objects. If this flag is true then the request is to get the number, the rest of the fields must be initialized, start is 0, limit is :0, sort is \"\"",
+                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nFlag for whether this request is for obtaining the quantity or details. If this flag is true, other fields must be initialized. start is 0, limit is 0, sort is \"\"",
                     choices: &[],
                 },
             ],
@@ -6279,7 +6405,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_operation_audit",
-            summary: "根据条件获取操作审计日志\n\nGet action Audit log based on condition",
+            summary: "根据条件获取操作审计日志(权限：操作审计查询权限)\n\nRetrieve operation audit logs based on conditions (Permission: Operation audit query permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_operation_audit/",
             flags: &[
@@ -6289,7 +6415,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页参数\n\nPaging parameter",
+                    doc: "分页参数\n\nPagination parameters",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6307,7 +6433,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大200\n\nLimit bars per page, Max. 200",
+                    doc: "每页限制条数,最大200\n\nNumber of records per page, maximum 200",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6316,7 +6442,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6325,7 +6451,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作审计日志查询条件\n\nOperation audit log query criteria",
+                    doc: "操作审计日志查询条件\n\nOperation audit log query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6343,7 +6469,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作的具体资源类型\n\nSpecific resource type of operation",
+                    doc: "操作的具体资源类型\n\nSpecific resource type of the operation",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6352,7 +6478,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "操作类型\n\nOperation type",
+                    doc: "操作类型\n\nOperation types",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6379,7 +6505,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "查询的类型\n\nType of query",
+                    doc: "查询的类型\n\nQuery type",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6388,7 +6514,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "是否使用模糊查询对资源名称进行查询，模糊查询效率低，性能差，该字段仅对resource_name产生影响，使用condition方式进行模糊查询时会忽略该字段，请二者选其一使用。\n\nWhether to use fuzzy query to query the resource name is inefficient and poor in performance. This field only affects resource_name. This field will be ignored when using condition to perform fuzzy query. Please choose one of the two.",
+                    doc: "是否使用模糊查询对资源名称进行查询，模糊查询效率低，性能差，该字段仅对resource_name产生影响，使用condition方式进行模糊查询时会忽略该字段，请二者选其一使用。\n\nWhether to use fuzzy query on resource name. Fuzzy queries are inefficient and have poor performance. This field only affects resource_name, and when using the condition method for fuzzy queries, this field will be ignored. Please choose one of the two methods to use.",
                     choices: &[],
                 },
             ],
@@ -6398,7 +6524,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_proc_template",
-            summary: "根据服务模板ID查询进程模板信息\n\nQuery process template information according to service template ID",
+            summary: "根据服务模板ID查询进程模板信息\n\nQuery process template information based on service template ID",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_proc_template/",
             flags: &[
@@ -6417,7 +6543,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "服务模板ID，service_template_id和process_template_ids至少传一个\n\nAt least one of service template ID, service_template_id and process_template_ids",
+                    doc: "服务模板ID，service_template_id和process_template_ids至少传一个\n\nService template ID, at least one of service_template_id and process_template_ids must be passed",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6426,7 +6552,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "进程模板ID数组，最多200个，service_template_id和process_template_ids至少传一个\n\nArray of process template IDs, up to 200; at least one of service_template_id and process_template_ids is passed",
+                    doc: "进程模板ID数组，最多200个，service_template_id和process_template_ids至少传一个\n\nArray of process template IDs, up to 200, at least one of service_template_id and process_template_ids must be passed",
                     choices: &[],
                 },
             ],
@@ -6436,7 +6562,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_process_detail_by_ids",
-            summary: "查询某业务下进程ID对应的进程详情 (v3.9.8)\n\nQuery the process details corresponding to the process ID under a business (v3.9.8)",
+            summary: "查询某业务下进程ID对应的进程详情 (v3.9.8)\n\nQuery details of processes corresponding to process IDs under a certain business (v3.9.8)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_process_detail_by_ids/",
             flags: &[
@@ -6446,7 +6572,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "进程所在的业务ID\n\nThe business ID of the process",
+                    doc: "进程所在的业务ID\n\nBusiness ID of the process",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6455,7 +6581,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "进程ID列表，最多传500个\n\nProcess ID list, up to 500",
+                    doc: "进程ID列表，最多传500个\n\nList of process IDs, up to 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6464,11 +6590,11 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "进程属性列表，控制返回结果的进程实例信息里有哪些字段，能够加速接口请求和减少网络流量传输 为空时返回进程所有字段,bk_process_id为必返回字段\n\nProcess attribute list, which controls which fields are in the process instance information that returns the result, can speed up interface requests and reduce network traffic transmission If blank, all fields of the process are returned, and bk_process_id is a required field",
+                    doc: "进程属性列表，控制返回结果的进程实例信息里有哪些字段，能够加速接口请求和减少网络流量传输 为空时返回进程所有字段,bk_process_id为必返回字段\n\nList of process properties, control which fields of process instance information are returned, can speed up the interface request and reduce network traffic transmission When empty, all fields of the process are returned, bk_process_id is a required returned field",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_process_ids\": [\n    43,\n    44\n  ],\n  \"fields\": [\n    \"bk_process_id\",\n    \"bk_process_name\",\n    \"bk_func_id\",\n    \"bk_func_name\"\n  ]\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_process_ids\": [\n    43,\n    44\n  ],\n  \"fields\": [\n    \"bk_process_id\",\n    \"bk_process_name\",\n    \"bk_func_name\"\n  ]\n}",
             call: crate::run::call::<bkapi::cc::endpoints::ListProcessDetailByIds>,
             pages: None,
         },
@@ -6496,42 +6622,6 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     doc: "服务实例ID\n\nService instance ID",
                     choices: &[],
                 },
-                crate::spec::Flag {
-                    path: &["bk_process_id"],
-                    kind: crate::spec::Kind::Integer,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "Process id",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["process_template_id"],
-                    kind: crate::spec::Kind::Integer,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "Process template id",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_host_id"],
-                    kind: crate::spec::Kind::Integer,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "Host id",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_supplier_account"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "Developer account number",
-                    choices: &[],
-                },
             ],
             example: "{\n  \"bk_biz_id\": 1,\n  \"service_instance_id\": 54\n}",
             call: crate::run::call::<bkapi::cc::endpoints::ListProcessInstance>,
@@ -6539,7 +6629,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_process_related_info",
-            summary: "点分五位查询进程实例的相关信息 (v3.9.13) 该接口专供GSEKit使用，在ESB文档中为hidden状态\n\nClick Five-digit query process instance related information (v3.9.13) This interface is intended for use by GSEKit and is hidden in the ESB documentation",
+            summary: "点分五位查询进程实例的相关信息 (v3.9.13) 该接口专供GSEKit使用，在ESB文档中为hidden状态\n\nQuery process instance information based on five-segment notation (v3.9.13) This interface is specifically designed for GSEKit use and is hidden in the ESB documentation.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_process_related_info/",
             flags: &[
@@ -6547,7 +6637,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     path: &["bk_biz_id"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
                     doc: "业务ID\n\nBusiness ID",
                     choices: &[],
@@ -6558,7 +6648,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "集群ID列表，若为空，则代表任意一集群\n\nThe set ID list, if empty, represents any set",
+                    doc: "集群ID列表，若为空，则代表任意一集群\n\nCluster ID list, if empty, it represents any cluster",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6576,7 +6666,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "服务实例ID列表，若为空，则代表任意一实例\n\nService instance ID list. If empty, it represents any instance",
+                    doc: "服务实例ID列表，若为空，则代表任意一实例\n\nService instance ID list, if empty, it represents any instance",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6585,16 +6675,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "进程名称列表，若为空，则代表任意一进程。该字段与bk_func_id互斥，二者只能选其一，不能同时有值\n\nList of process names. If empty, it represents any process. This field is mutually exclusive with bk_func_id. Only one of them can be selected it can not have value at the same time",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_func_ids"],
-                    kind: crate::spec::Kind::Text,
-                    list: true,
-                    required: false,
-                    secret: false,
-                    doc: "进程的功能ID列表，若为空，则代表任一进程。bk_process_name，二者只能选其一，不能同时有值\n\nFunction ID list of process. If empty, it represents any process. bk_process_name `only one of the two can be selected, and can not have value at the same time",
+                    doc: "进程名称列表，若为空，则代表任意一进程。\n\nProcess name list, if empty, it represents any process",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6603,7 +6684,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "进程ID列表，若为空，则代表任一进程\n\nProcess ID list, if empty, represents any process",
+                    doc: "进程ID列表，若为空，则代表任一进程\n\nProcess ID list, if empty, it represents any process",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6612,7 +6693,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "进程属性列表，控制返回结果的进程实例信息里有哪些字段，能够加速接口请求和减少网络流量传输 为空时返回进程所有字段,bk_process_id,bk_process_name,bk_func_id为必返回字段\n\nProcess attribute list, which controls which fields are in the process instance information that returns the result, can speed up interface requests and reduce network traffic transmission If it is null, all fields of the process are returned, and bk_process_id,bk_process_name and bk_func_id are required fields to be returned",
+                    doc: "进程属性列表，控制返回结果的进程实例信息里有哪些字段，能够加速接口请求和减少网络流量传输 为空时返回进程所有字段,bk_process_id,bk_process_name\n\nProcess attribute list, controls which fields of process instance information are returned, speeding up interface requests and reducing network traffic Empty to return all fields of the process, bk_process_id, bk_process_name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6621,7 +6702,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页条件\n\nPaging condition",
+                    doc: "分页条件\n\nPaging conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6639,7 +6720,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大500\n\nLimit bars per page, Max. 500",
+                    doc: "每页限制条数,最大500\n\nNumber of records per page, maximum is 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6648,7 +6729,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段，'-'表示倒序, 只能是进程的字段，默认按bk_process_id排序\n\nSort field,'backward' means reverse order, can only be the field of the process, and sort by bk_process_id by default",
+                    doc: "排序字段，'-'表示倒序, 只能是进程的字段，默认按bk_process_id排序\n\nSorting field, '-' indicates descending order, can only be a field of the process, default is sorted by bk_process_id",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6733,13 +6814,13 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     choices: &[],
                 },
             ],
-            example: "{\n  \"fields\": [\n    \"bk_process_id\",\n    \"bk_process_name\",\n    \"bk_func_id\",\n    \"bk_func_name\"\n  ],\n  \"module\": {\n    \"bk_module_ids\": [\n      60,\n      61\n    ]\n  },\n  \"page\": {\n    \"limit\": 100,\n    \"sort\": \"bk_process_id\",\n    \"start\": 0\n  },\n  \"process\": {\n    \"bk_func_ids\": [],\n    \"bk_process_ids\": [\n      45,\n      46,\n      47\n    ],\n    \"bk_process_names\": [\n      \"pr1\",\n      \"alias_pr2\"\n    ]\n  },\n  \"service_instance\": {\n    \"ids\": [\n      4,\n      5\n    ]\n  },\n  \"set\": {\n    \"bk_set_ids\": [\n      11,\n      12\n    ]\n  }\n}",
+            example: "{\n  \"bk_biz_id\": 3,\n  \"fields\": [\n    \"bk_process_id\",\n    \"bk_process_name\",\n    \"bk_func_name\"\n  ],\n  \"module\": {\n    \"bk_module_ids\": [\n      60,\n      61\n    ]\n  },\n  \"page\": {\n    \"limit\": 100,\n    \"sort\": \"bk_process_id\",\n    \"start\": 0\n  },\n  \"process\": {\n    \"bk_process_ids\": [\n      45,\n      46,\n      47\n    ],\n    \"bk_process_names\": [\n      \"pr1\",\n      \"alias_pr2\"\n    ]\n  },\n  \"service_instance\": {\n    \"ids\": [\n      4,\n      5\n    ]\n  },\n  \"set\": {\n    \"bk_set_ids\": [\n      11,\n      12\n    ]\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::ListProcessRelatedInfo>,
             pages: None,
         },
         crate::spec::Api {
             name: "list_project",
-            summary: "查询项目(版本：v3.10.23+，权限：项目的查看权限)\n\nquery the project (version: v3.10.23+, permissions: view permission of the project)",
+            summary: "查询项目(版本：v3.10.23+，权限：项目的查看权限)\n\nQuery projects (Version: v3.10.23+, Permission: View permission for the project)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_project/",
             flags: &[
@@ -6749,7 +6830,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "查询条件\n\nquery filter",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6758,7 +6839,25 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件，支持 AND 和 OR 两种方式\n\nRule operator",
+                    doc: "组合查询条件，支持 AND 和 OR 两种方式\n\nCombined query condition, supports both AND and OR",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["time_condition"],
+                    kind: crate::spec::Kind::Json,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "按时间查询业务的查询条件\n\nQuery criteria for querying business by time",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["time_condition", "oper"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "操作符，目前只支持and\n\nOperator, currently only and is supported",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6767,7 +6866,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "属性列表，控制返回结果里有哪些字段，能够加速接口请求和减少网络流量传输\n\nattribute list, which controls which fields are in the returned result, which can accelerate interface requests and reduce network traffic.",
+                    doc: "属性列表，控制返回结果里有哪些字段，能够加速接口请求和减少网络流量传输\n\nProperty list, controls which fields are returned in the result, speeding up interface requests and reducing network traffic transmission",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6776,7 +6875,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页信息\n\npage condition",
+                    doc: "分页信息\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6794,7 +6893,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数，最大500\n\nLimit bars per page, Max. 500",
+                    doc: "每页限制条数，最大500\n\nNumber of records per page, maximum is 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6803,7 +6902,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort the field. By adding sort in front of the field, for example, sort\": sort field\" can indicate descending order by field field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6812,27 +6911,36 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nWhether this request is a token to obtain quantity or details",
+                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nFlag to indicate whether to obtain the number of query objects. If this flag is true, it means that this request is to obtain the count. In this case, other fields must be initialized, start is 0, limit is 0, sort is \"\"",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"id\",\n        \"operator\": \"equal\",\n        \"value\": 1\n      },\n      {\n        \"field\": \"bk_status\",\n        \"operator\": \"equal\",\n        \"value\": \"enable\"\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": true\n  }\n}",
+            example: "{\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"id\",\n        \"operator\": \"equal\",\n        \"value\": 1\n      },\n      {\n        \"field\": \"bk_status\",\n        \"operator\": \"equal\",\n        \"value\": \"enable\"\n      }\n    ]\n  },\n  \"page\": {\n    \"enable_count\": true\n  },\n  \"time_condition\": {\n    \"oper\": \"and\",\n    \"rules\": [\n      {\n        \"end\": \"2021-05-14 01:00:00\",\n        \"field\": \"create_time\",\n        \"start\": \"2021-05-13 01:00:00\"\n      }\n    ]\n  }\n}",
             call: crate::run::call_paged::<bkapi::cc::endpoints::ListProject>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListProject>),
         },
         crate::spec::Api {
             name: "list_quoted_inst",
-            summary: "查询被引用的模型的实例列表(v3.10.30+，权限：源模型实例的查看权限)\n\nlist quoted model instances by condition (version: v3.10.30+, permission: view permission of the source model instance)",
+            summary: "查询被引用的模型的实例列表( 版本：v3.10.30+，权限：传业务id时，代表是从业务的视角去查询引用的模型实例列表，当模型是业务时，鉴业务查看权限，否则鉴业务访问权限；其他的鉴对应模型实例的查看权限)\n\nQuery the list of instances referencing the model (Version: v3.10.30+, Permission: When passing the business id, it means querying the list of instances referencing the model from the perspective of the business. When the model is a business, check the business view permission; otherwise, check the access permission of the corresponding model instances.)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_quoted_inst/",
             flags: &[
+                crate::spec::Flag {
+                    path: &["bk_biz_id"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "业务id\n\nBusiness id",
+                    choices: &[],
+                },
                 crate::spec::Flag {
                     path: &["bk_obj_id"],
                     kind: crate::spec::Kind::Text,
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "源模型ID\n\nsource model id",
+                    doc: "源模型ID\n\nSource model ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6841,7 +6949,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "源模型引用该模型的属性ID\n\nsource model quoted property id",
+                    doc: "源模型引用该模型的表格字段的唯一标识\n\nID of the property in the source model that references this model",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6850,7 +6958,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "被引用的模型实例的查询条件\n\nquery filter of the quoted instance",
+                    doc: "被引用的模型实例的查询条件\n\nQuery conditions for instances referencing this model",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6859,7 +6967,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件，支持 AND 和 OR 两种方式 (described at line 29)\n\nquery criteria, support AND and OR (described at line 32)",
+                    doc: "组合查询条件，支持 AND 和 OR 两种方式 (described at line 31)\n\nCombined query condition, supports both AND and OR (described at line 30)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6868,7 +6976,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "被引用的模型的属性字段 (described at line 38)\n\ncontainer's field (described at line 42)",
+                    doc: "被引用的模型的属性字段 (described at line 40)\n\nProperty field of the model being referenced (described at line 39)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6877,7 +6985,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 39)\n\noperator, optional values: equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 43)",
+                    doc: "操作符，可选值 equal,not_equal,in,not_in,less,less_or_equal,greater,greater_or_equal,between,not_between (described at line 41)\n\nOperator, optional values are equal, not_equal, in, not_in, less, less_or_equal, greater, greater_or_equal, between, not_between (described at line 40)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6895,7 +7003,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "被引用的模型的属性列表，控制返回结果的实例里有哪些字段，能够加速接口请求和减少网络流量传输\n\nquoted instance property list, which controls which fields are in the returned result, which can accelerate interface requests and reduce network traffic.",
+                    doc: "被引用的模型的属性列表，控制返回结果的实例里有哪些字段，能够加速接口请求和减少网络流量传输\n\nList of properties of instances referencing this model, controls which fields are returned in the result, speeding up interface requests and reducing network traffic transmission",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6904,7 +7012,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页信息\n\npage condition",
+                    doc: "分页信息\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6922,7 +7030,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数，最大500\n\nLimit per page, maximum 500",
+                    doc: "每页限制条数，最大500\n\nNumber of records per page, maximum is 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6931,7 +7039,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort the field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6940,7 +7048,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nThe flag defining Whether to get the the number of query objects. If this flag is true, then the request is to get the quantity. The remaining fields must be initialized, start is 0, and limit is: 0, sort is \"\"",
+                    doc: "是否获取查询对象数量的标记。如果此标记为true那么表示此次请求是获取数量，此时其余字段必须为初始化值，start为0，limit为:0，sort为\"\"\n\nFlag to indicate whether to obtain the number of query objects. If this flag is true, it means that this request is to obtain the count. In this case, other fields must be initialized, start is 0, limit is 0, sort is \"\"",
                     choices: &[],
                 },
             ],
@@ -6950,7 +7058,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_resource_pool_hosts",
-            summary: "查询资源池中的主机\n\nQuery hosts in resource pool",
+            summary: "查询资源池中的主机(权限：主机池主机查看权限)\n\nQuery hosts in the resource pool (Permission: View permission for hosts in the host pool)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_resource_pool_hosts/",
             flags: &[
@@ -6960,7 +7068,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6978,7 +7086,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数,最大500\n\nLimit bars per page, Max. 500",
+                    doc: "每页限制条数,最大500\n\nNumber of records per page, maximum is 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6987,7 +7095,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -6996,7 +7104,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机属性组合查询条件\n\nHost attribute combination query criteria",
+                    doc: "主机属性组合查询条件\n\nCombination query conditions for host properties",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7012,9 +7120,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     path: &["fields"],
                     kind: crate::spec::Kind::Text,
                     list: true,
-                    required: true,
+                    required: false,
                     secret: false,
-                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输\n\nHost attribute list, which controls which fields are in the host that returns the result, can speed up interface requests and reduce network traffic transmission",
+                    doc: "主机属性列表，控制返回结果的主机里有哪些字段，能够加速接口请求和减少网络流量传输，不填默认返回所有字段\n\nList of host properties, controls which fields are returned in the result, speeding up interface requests and reducing network traffic transmission. If not filled in, all fields are returned by default.",
                     choices: &[],
                 },
             ],
@@ -7024,7 +7132,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_service_category",
-            summary: "查询服务分类列表，根据业务ID查询，共用服务分类也会返回\n\nQuery the service classification list. Query according to the business ID, and the common service classification will also be returned",
+            summary: "查询服务分类列表，根据业务ID查询，共用服务分类也会返回\n\nQuery the list of service categories, based on the business ID, including commonly used service categories.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_service_category/",
             flags: &[
@@ -7044,7 +7152,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_service_instance",
-            summary: "根据业务id查询服务实例列表,也可以加上模块id等信息查询\n\nQuery the service instance list according to the service id, or add information such as module id to query",
+            summary: "根据业务id查询服务实例列表,也可以加上模块id等信息查询\n\nQuery service instance list based on business ID, with the option to include module ID and other information in the query.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_service_instance/",
             flags: &[
@@ -7067,12 +7175,21 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     choices: &[],
                 },
                 crate::spec::Flag {
+                    path: &["bk_host_ids"],
+                    kind: crate::spec::Kind::Integer,
+                    list: true,
+                    required: false,
+                    secret: false,
+                    doc: "主机id列表，最多支持1000个主机id\n\nList of host IDs, supports up to 1000 host IDs",
+                    choices: &[],
+                },
+                crate::spec::Flag {
                     path: &["selectors"],
                     kind: crate::spec::Kind::Json,
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "label过滤功能，operator可选值: =,!=,exists,!,in,notin\n\nLabel filtering function, operator optional value: =,!=, exists,!, in,notin",
+                    doc: "label过滤功能，operator可选值: =,!=,exists,!,in,notin\n\nLabel filtering function, operator options: =, !=, exists, !, in, notin",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7081,7 +7198,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "分页参数\n\nPaging parameter",
+                    doc: "分页参数\n\nPagination parameters",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7099,7 +7216,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7108,17 +7225,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "名字过滤参数\n\nName filter parameter",
+                    doc: "名字过滤参数，可填写进程名称包含的字符用于模糊搜索\n\nName filtering parameter, can be filled with characters included in the process name for fuzzy search",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_module_id\": 56,\n  \"page\": {\n    \"limit\": 1,\n    \"start\": 0\n  },\n  \"search_key\": \"\",\n  \"selectors\": [\n    {\n      \"key\": \"key1\",\n      \"operator\": \"notin\",\n      \"values\": [\n        \"value1\"\n      ]\n    },\n    {\n      \"key\": \"key1\",\n      \"operator\": \"in\",\n      \"values\": [\n        \"value1\",\n        \"value2\"\n      ]\n    }\n  ]\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_host_ids\": [\n    26,\n    10\n  ],\n  \"bk_module_id\": 56,\n  \"page\": {\n    \"limit\": 1,\n    \"start\": 0\n  },\n  \"search_key\": \"\",\n  \"selectors\": [\n    {\n      \"key\": \"key1\",\n      \"operator\": \"notin\",\n      \"values\": [\n        \"value1\"\n      ]\n    },\n    {\n      \"key\": \"key1\",\n      \"operator\": \"in\",\n      \"values\": [\n        \"value1\",\n        \"value2\"\n      ]\n    }\n  ]\n}",
             call: crate::run::call_paged::<bkapi::cc::endpoints::ListServiceInstance>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListServiceInstance>),
         },
         crate::spec::Api {
             name: "list_service_instance_by_host",
-            summary: "根据主机id获取绑定到主机上的服务实例列表\n\nGets a list of service instances bound to the host based on the host id",
+            summary: "根据主机id获取绑定到主机上的服务实例列表\n\nRetrieve the list of service instances bound to a host based on the host ID.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_service_instance_by_host/",
             flags: &[
@@ -7137,7 +7254,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机ID\n\nHost ID",
+                    doc: "主机ID,获取绑定到主机上的服务实例信息\n\nHost ID to retrieve service instance information bound to the host",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7146,7 +7263,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7164,7 +7281,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
             ],
@@ -7178,7 +7295,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_service_instance_by_set_template",
-            summary: "根据集群模版id获取服务实例列表\n\nObtaining the service instance list according to the set template id",
+            summary: "根据集群模版id获取服务实例列表\n\nRetrieve the list of service instances based on the cluster template ID.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_service_instance_by_set_template/",
             flags: &[
@@ -7197,23 +7314,23 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群模版ID\n\nSet template ID",
+                    doc: "集群模版ID\n\nCluster template ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["page"],
                     kind: crate::spec::Kind::Json,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "分页参数\n\nPagination parameters",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["page", "start"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
                     doc: "记录开始位置\n\nRecord start position",
                     choices: &[],
@@ -7222,9 +7339,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     path: &["page", "limit"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
             ],
@@ -7238,7 +7355,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_service_instance_detail",
-            summary: "根据业务id查询服务实例列表(带进程信息)，可再附加上模块id等查询条件\n\nQuery the service instance list (with process information) according to the service id, and query conditions such as module id can be added",
+            summary: "根据业务id查询服务实例列表(带进程信息)，可再附加上模块id等查询条件\n\nRetrieve a list of service instances (with process information) based on the business ID, with optional additional query conditions such as module ID.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_service_instance_detail/",
             flags: &[
@@ -7266,7 +7383,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机ID, 注意：该字段不再维护，请用bk_host_list字段\n\nHost ID, Note: This field is no longer maintained, please use bk_host_list field",
+                    doc: "主机ID, 注意：该字段不再维护，请用bk_host_list字段\n\nHost ID (Note: This field is no longer maintained; please use the bk_host_list field)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7275,7 +7392,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "主机ID列表\n\nHost ID list",
+                    doc: "主机ID列表\n\nList of host IDs",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7284,7 +7401,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "服务实例ID列表\n\nService instance ID list",
+                    doc: "服务实例ID列表\n\nList of service instance IDs",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7293,7 +7410,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "label过滤功能，operator可选值: =,!=,exists,!,in,notin\n\nLabel filtering function, operator optional value: =,!=, exists,!, in,notin",
+                    doc: "label过滤功能，operator可选值: =,!=,exists,!,in,notin\n\nLabel filter function; operator optional values: =, !=, exists, !, in, notin",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7302,7 +7419,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页参数\n\nPaging parameter",
+                    doc: "分页参数\n\nPagination parameters",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7320,7 +7437,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
             ],
@@ -7334,7 +7451,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_service_template",
-            summary: "根据业务id查询服务模板列表,可加上服务分类id进一步查询\n\nQuery the service template list according to the service id, and add the service classification id for further query",
+            summary: "根据业务id查询服务模板列表,可加上服务分类id进一步查询\n\nRetrieve a list of service templates based on the business ID, with an option to further filter by service category ID.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_service_template/",
             flags: &[
@@ -7353,7 +7470,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "服务分类ID\n\nService class ID",
+                    doc: "服务分类ID\n\nService category ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7362,7 +7479,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "按服务模版名查询，默认为空\n\nQuery by service template name. It is blank by default",
+                    doc: "按服务模版名查询，默认为空\n\nSearch by service template name; default is empty",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7371,23 +7488,32 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "是否精确匹配服务模版名，默认为否，和search参数搭配使用，在search参数不为空的情况下有效（v3.9.19）\n\nWhether to exactly match the service template name. The default value is no. It is used in combination with the search parameter. It is valid when the search parameter is not empty (v3.9.19)",
+                    doc: "是否精确匹配服务模版名，默认为否，和search参数搭配使用，在search参数不为空的情况下有效（v3.9.19）\n\nWhether to match the service template name exactly; default is false. Effective when used in conjunction with the search parameter (v3.9.19)",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["service_template_ids"],
+                    kind: crate::spec::Kind::Integer,
+                    list: true,
+                    required: false,
+                    secret: false,
+                    doc: "服务模板id\n\nService template IDs",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["page"],
                     kind: crate::spec::Kind::Json,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
-                    doc: "",
+                    doc: "分页参数\n\nPagination parameters",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["page", "start"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
                     doc: "记录开始位置\n\nRecord start position",
                     choices: &[],
@@ -7396,9 +7522,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     path: &["page", "limit"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
-                    doc: "每页限制条数,最大500\n\nLimit bars per page, Max. 500",
+                    doc: "每页限制条数,最大500\n\nNumber of records per page, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7407,17 +7533,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"is_exact\": true,\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"-name\",\n    \"start\": 0\n  },\n  \"search\": \"test2\",\n  \"service_category_id\": 1\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"is_exact\": true,\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"-name\",\n    \"start\": 0\n  },\n  \"search\": \"test2\",\n  \"service_category_id\": 1,\n  \"service_template_ids\": [\n    5,\n    6\n  ]\n}",
             call: crate::run::call_paged::<bkapi::cc::endpoints::ListServiceTemplate>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::ListServiceTemplate>),
         },
         crate::spec::Api {
             name: "list_service_template_difference",
-            summary: "列出服务模版和服务实例之间的差异 (v3.9.19) 该接口专供GSEKit使用，在ESB文档中为hidden状态\n\nList the differences between service templates and service instances (v3.9.19) This interface is intended for use by GSEKit and is hidden in the ESB documentation",
+            summary: "列出服务模版和服务实例之间的差异 (v3.9.19) 该接口专供GSEKit使用，在ESB文档中为hidden状态\n\nList the differences between service templates and service instances (v3.9.19). This interface is specifically designed for GSEKit and is in a hidden state in the ESB documentation.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_service_template_difference/",
             flags: &[
@@ -7436,7 +7562,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "模块ID列表，最多不能超过20个\n\nModule ID list, no more than 20",
+                    doc: "模块ID列表，最多不能超过20个\n\nList of module IDs, up to 20",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7454,7 +7580,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "为true时，使用service_template_ids参数，返回service_template的状态；为false时，使用bk_module_ids参数，返回module的状态\n\nIf true, use service_template_ids parameter to return the state of service_template; When false, returns the status of the module using the bk_module_ids parameter",
+                    doc: "为true时，使用service_template_ids参数，返回service_template的状态；为false时，使用bk_module_ids参数，返回module的状态\n\nWhen true, use the service_template_ids parameter to return the status of service templates; when false, use the bk_module_ids parameter to return the status of modules",
                     choices: &[],
                 },
             ],
@@ -7466,7 +7592,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_service_template_sync_status",
-            summary: "查询服务模板的同步状态(版本：v3.12.3+，权限：业务访问)\n\nlist_service_template_sync_status",
+            summary: "查询服务模板的同步状态(版本：v3.12.3+，权限：业务访问)\n\nQuery the synchronization status of service templates (Version: v3.12.3+, Permission: Business Access).",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_service_template_sync_status/",
             flags: &[
@@ -7494,7 +7620,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "要查询同步状态的模块ID列表\n\nList of module ids whose synchronization status you want to query",
+                    doc: "要查询同步状态的模块ID列表\n\nList of module IDs to query synchronization status",
                     choices: &[],
                 },
             ],
@@ -7506,7 +7632,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_set_template",
-            summary: "根据业务id查询集群模板\n\nQuery set template by business id",
+            summary: "根据业务id查询集群模板\n\nQuery cluster templates based on business ID.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/list_set_template/",
             flags: &[
@@ -7525,7 +7651,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "集群模板ID数组\n\nSet template ID array",
+                    doc: "集群模板ID数组\n\nArray of cluster template IDs",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7534,7 +7660,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "分页信息\n\nPaging information",
+                    doc: "分页信息\n\nPagination information",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7543,7 +7669,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "记录开始位置\n\nRecord start position",
+                    doc: "记录开始位置\n\nStarting position of the record",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7552,7 +7678,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数,最大1000\n\nLimit bars per page, Max. 1000",
+                    doc: "每页限制条数,最大1000\n\nNumber of records per page, maximum 1000",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7561,7 +7687,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段，'-'表示倒序\n\nSort field,'inverted' for reverse order",
+                    doc: "排序字段，'-'表示倒序\n\nSorting field, '-' indicates descending order",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7570,7 +7696,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号 (described at line 113)\n\nDeveloper account number (described at line 113)",
+                    doc: "开发商账号 (described at line 112)\n\nSupplier account (described at line 112)",
                     choices: &[],
                 },
             ],
@@ -7580,7 +7706,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "list_set_template_related_service_template",
-            summary: "根据业务id和集群模板id,获取指定业务下某集群模版的服务模版列表\n\nAccording to the service id and the set template id, obtaining a service template list of a set template under the specified service",
+            summary: "根据业务id和集群模板id,获取指定业务下某集群模版的服务模版列表\n\nRetrieve a list of service templates for a specified business and cluster template ID.",
             method: "GET",
             path: "/api/c/compapi/v2/cc/list_set_template_related_service_template/",
             flags: &[
@@ -7590,7 +7716,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群模版ID\n\nSet template ID",
+                    doc: "集群模版ID\n\nCluster template ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7611,7 +7737,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "push_host_identifier",
-            summary: "推送主机身份信息到机器上，返回本次任务gse的任务id，可以根据此gse任务id去gse查询任务的推送结果(v3.10.18+，对于在业务中的主机，需要业务访问权限，对于在主机池的主机，需要主机池主机编辑权限)\n\npush the host identity to the machine and return the gse task id of this task，according to this task, id can go to gse to query the push result of the task.(v3.10.18+, for machines in business, business access is required, and for machines in host pool, host pool host editing permission is required)",
+            summary: "推送主机身份信息到机器上，返回本次任务gse的任务id，可以根据此gse任务id去gse查询任务的推送结果( v3.10.18+，对于在业务中的主机，需要业务访问权限，对于在主机池的主机，需要主机池主机编辑权限)\n\nPush host identity information to the machines and return the task ID of this GSE task. You can use this GSE task ID to query the results of the push task in GSE. (v3.10.18+, for hosts in a business, business access permission is required, for hosts in a host pool, host pool host editing permission is required)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/push_host_identifier/",
             flags: &[
@@ -7621,7 +7747,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "主机id数组，数量不能超过200\n\nArray of host ids, the number cannot exceed 200",
+                    doc: "主机id数组，数量不能超过200\n\nArray of host IDs, up to 200",
                     choices: &[],
                 },
             ],
@@ -7631,7 +7757,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "remove_label_from_service_instance",
-            summary: "根据业务id和服务实例id，以及需要移除的标签，将指定业务下的服务实例移除标签\n\nRemove the tag from the service instance under the specified service according to the service id, the service instance id, and the tag to be removed",
+            summary: "根据业务id和服务实例id，以及需要移除的标签，将指定业务下的服务实例移除标签(权限：服务实例删除权限)\n\nRemove tags from specified service instances under the specified business based on the business ID, service instance ID, and the tags to be removed. (Permission: Service instance deletion permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/remove_label_from_service_instance/",
             flags: &[
@@ -7650,7 +7776,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "服务实例ID列表,最大值为500\n\nservice inscc/apidocs/en/list_service_instance_detail.mdtances ID array, the max length is 500",
+                    doc: "服务实例ID列表,最大值为500\n\nList of service instance IDs, with a maximum of 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7659,7 +7785,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "需要移除的标签key列表\n\nkey of lables to be remove",
+                    doc: "需要移除的标签key列表\n\nList of tag keys to be removed",
                     choices: &[],
                 },
             ],
@@ -7671,7 +7797,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "resource_watch",
-            summary: "监听系统资源变化产生的事件(v3.8以上)\n\nMonitor events generated by system resource change (v3.8 and above)",
+            summary: "监听系统资源变化产生的事件(版本：v3.8以上，权限：根据监听的资源类型不同共分为：主机事件监听、主机关系事件监听、业务事件监听、集群事件监听、模块数据监听、进程数据监听、模型实例事件监听、自定义拓扑层级事件监听、实例关联事件监听、业务集事件监听、管控区域事件监听、容器集群事件监听、容器节点事件监听、容器命名空间事件监听、容器工作负载事件监听、容器Pod事件监听、项目事件监听权限)\n\nListen to events generated by changes in system resources (Version: v3.8 and above, Permissions: Different permissions based on the type of resource being listened to, including: host event listening, host relationship event listening, business event listening, set event listening, module data listening, process data listening, model instance event listening, custom topology level event listening, instance association event listening, business set event listening, control area event listening, container cluster event listening, container node event listening, container namespace event listening, container workload event listening, container Pod event listening, project event listening)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/resource_watch/",
             flags: &[
@@ -7681,7 +7807,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "事件类型，如果填了，即为只关注此类型的事件。可选的值为：create(新增)/update(更新)/delete(删除)。如，若使用create，则只关注该资源的新增事件。不填为空，则为关注所有。\n\nEvent type, if filled in, it is only concerned with events of this type. The optional values are: create/update/delete. For example, if you use create, you only focus on new events for that resource. If it is not filled in blank, it is all concerned.",
+                    doc: "事件类型，如果填了，即为只关注此类型的事件。可选的值为：create(新增)/update(更新)/delete(删除)。如，若使用create，则只关注该资源的新增事件。不填为空，则为关注所有。\n\nEvent types, if specified, only pay attention to events of this type. Possible values: create (new)/update (update)/delete (delete). If used, only pay attention to events of adding resources. If not filled, pay attention to all events.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7690,7 +7816,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "返回的事件中需要返回的字段列表，目前监听主机资源该字段为必填字段，不能置空，主机关系可以置空。置空则默认为返回所有字段。\n\nList of fields to be returned in the returned event. Currently, this field is required for monitoring host resource and can not be blank. Host relationship can be blank. If left blank, all fields are returned by default.",
+                    doc: "返回的事件中需要返回的字段列表，目前监听主机资源该字段为必填字段，不能置空，主机关系可以置空。置空则默认为返回所有字段。\n\nList of fields that need to be returned in the event. Currently, for listening to host resources, this field is required and cannot be empty. It can be empty for host relationships. If empty, all fields are returned by default.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7699,7 +7825,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "监听事件的起始时间，该值为unix time的秒数，即为从UTC1970年1月1日0时0分0秒起至你要watch的时间点的总秒数。\n\nThe start time of the listening event, which is the number of seconds in Unix time, that is, the total number of seconds from 0:00:00 on January 1,1970 to the point in time you want to watch.",
+                    doc: "监听事件的起始时间，该值为unix time的秒数，即为从UTC1970年1月1日0时0分0秒起至你要watch的时间点的总秒数。\n\nThe start time of listening to events. This value is the number of seconds from UTC 1970-01-01 00:00:00 to the total seconds of the time you want to watch.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7708,7 +7834,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "监听事件的游标，代表了要开始或者继续watch(监听)的事件地址，系统会返回这个游标的下一个、或一批事件。\n\nThe cursor that listens for events represents the address of the event to start or continue watch, and the system returns the next event, or batch of events, for this cursor.",
+                    doc: "监听事件的游标，代表了要开始或者继续watch(监听)的事件地址，系统会返回这个游标的下一个、或一批事件。\n\nThe cursor of listening to events, representing the event address to start or continue watching. The system will return the next or a batch of events of this cursor.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7717,7 +7843,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "要监听的资源类型，枚举值为：host, host_relation, biz, set, module, process, object_instance, mainline_instance, biz_set, biz_set_relation, plat, project。其中host代表主机详情事件，host_relation代表主机的关系事件，biz代表业务详情事件，set代表集群详情事件，module代表模块详情事件，process代表进程详情事件，object_instance代表通用模型实例事件，mainline_instance代表主线模型实例事件，biz_set代表业务集事件，biz_set_relation代表业务集和业务的关系事件, plat代表云区域事件, project代表项目事件。\n\nThe type of resource to listen on, with enumerated values: host, host_relation, biz, set, module, process, object_instance, mainline_instance, biz_set, biz_set_relation, plat, project。Where host represents a host Detail Event, host_recall represents a relationship event of the host, biz represents a Service detail event, set represents a set Detail Event, module represents a module Detail Event, process represents a process Detail Event, object_instance represents a general model instance event, mainline_instance represents a mainline model instance event, biz_set represents a service set event, and biz_set_recall represents a relationship event between a service set and a service, plat represents a cloud area detail event, project represents a project detail event.",
+                    doc: "要监听的资源类型，枚举值为：host, host_relation, biz, set, module, process, object_instance, mainline_instance, biz_set, biz_set_relation, plat, project。其中host代表主机详情事件，host_relation代表主机的关系事件，biz代表业务详情事件，set代表集群详情事件，module代表模块详情事件，process代表进程详情事件，object_instance代表通用模型实例事件，mainline_instance代表主线模型实例事件，biz_set代表业务集事件，biz_set_relation代表业务集和业务的关系事件, plat代表管控区域事件, project代表项目事件。\n\nThe type of resource to be listened to, with possible values: host, host_relation, biz, set, module, process, object_instance, mainline_instance, biz_set, biz_set_relation, plat, project. Among them, host represents the details event of the host, host_relation represents the relationship event of the host, biz represents the details event of the business, set represents the details event of the set, module represents the details event of the module, process represents the details event of the process, object_instance represents the event of the general model instance, mainline_instance represents the event of the mainline model instance, biz_set represents the event of the business set, biz_set_relation represents the relationship event of the business set and the business, plat represents the event of the control area, project represents the event of the project.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7726,7 +7852,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nDeveloper account number",
+                    doc: "开发商账号\n\nDeveloper account.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7735,7 +7861,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "过滤条件\n\nFilter condition",
+                    doc: "过滤条件\n\nFilter conditions.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7744,7 +7870,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "要监听的下级资源类型，仅支持bk_resource为object_instance或mainline_instance时使用，代表需要监听的模型的bk_obj_id\n\nThe subordinate resource type to be monitored, which can only be used when bk_resource is object_instance or mainline_instance, and represents the bk_obj_id of the model to be monitored",
+                    doc: "要监听的下级资源类型，仅支持bk_resource为object_instance或mainline_instance时使用，代表需要监听的模型的bk_obj_id\n\nThe type of the subordinate resource to be listened to, which is only supported when bk_resource is object_instance or mainline_instance, representing the bk_obj_id of the model that needs to be listened to.",
                     choices: &[],
                 },
             ],
@@ -7754,7 +7880,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_biz_inst_topo",
-            summary: "查询业务实例拓扑\n\nquery business instance topology",
+            summary: "查询业务实例拓扑\n\nQuery Business Instance Topology",
             method: "GET",
             path: "/api/c/compapi/v2/cc/search_biz_inst_topo/",
             flags: &[
@@ -7764,7 +7890,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7773,7 +7899,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nthe business id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7782,7 +7908,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "拓扑的层级索引，索引取值从0开始，默认值为2，当设置为 -1 的时候会读取完整的业务实例拓扑\n\nthe topology level, read full topology when set to -1",
+                    doc: "拓扑的层级索引，索引取值从0开始，默认值为2，当设置为 -1 的时候会读取完整的业务实例拓扑\n\nTopology level index, index value starts from 0, default is 2. When set to -1, the complete business instance topology will be read.",
                     choices: &[],
                 },
             ],
@@ -7792,7 +7918,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_business",
-            summary: "查询业务\n\nsearch the business",
+            summary: "查询业务(权限：业务查询权限)\n\nQuery Business (Permission: Business Query Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_business/",
             flags: &[
@@ -7802,7 +7928,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7811,7 +7937,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "指定查询的字段，参数为业务的任意属性，如果不填写字段信息，系统会返回业务的所有字段\n\nneed to show",
+                    doc: "指定查询的字段，参数为业务的任意属性，如果不填写字段信息，系统会返回业务的所有字段\n\nSpecify the fields to query. If not filled in, the system will return all fields of the business",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7820,7 +7946,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "查询条件，参数为业务的任意属性，如果不写代表搜索全部数据，(历史遗留字段，请勿继续使用，请用biz_property_filter)\n\nsearch condition, legach field, please do not use this any more, use biz_property_filter instead",
+                    doc: "查询条件，参数为业务的任意属性，如果不写代表搜索全部数据，(历史遗留字段，请勿继续使用，请用biz_property_filter)\n\nQuery conditions, parameters for any property of the business. If not written, it means to search all data. (Legacy field, please do not continue to use, please use biz_property_filter)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7829,7 +7955,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务属性组合查询条件\n\nbusiness property filter",
+                    doc: "业务属性组合查询条件\n\nBusiness attribute combination query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7838,7 +7964,25 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "",
+                    doc: "聚合条件\n\nAggregation condition",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["time_condition"],
+                    kind: crate::spec::Kind::Json,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "按时间查询业务的查询条件\n\nQuery criteria for querying business by time",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["time_condition", "oper"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "操作符，目前只支持and\n\nOperator, currently only and is supported",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7847,7 +7991,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "分页条件\n\npage condition",
+                    doc: "分页条件\n\nPaging conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7856,7 +8000,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "记录开始位置\n\nstart record",
+                    doc: "记录开始位置\n\nRecord start position",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7865,7 +8009,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数,最大200\n\npage limit, max is 200",
+                    doc: "每页限制条数,最大200\n\nLimit per page, maximum 200",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7874,11 +8018,11 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段，通过在字段前面增加 -，如 sort:\"-field\" 可以表示按照字段 field降序\n\nthe field for sort",
+                    doc: "排序字段，通过在字段前面增加 -，如 sort:\"-field\" 可以表示按照字段 field降序\n\nSorting field. Adding \"-\" in front of the field, such as sort: \"-field\", represents sorting by field in descending order",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"biz_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_biz_maintainer\",\n        \"operator\": \"equal\",\n        \"value\": \"admin\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_biz_name\",\n            \"operator\": \"in\",\n            \"value\": [\n              \"test\"\n            ]\n          },\n          {\n            \"field\": \"bk_biz_id\",\n            \"operator\": \"equal\",\n            \"value\": 1\n          }\n        ]\n      }\n    ]\n  },\n  \"bk_supplier_account\": \"123456789\",\n  \"fields\": [\n    \"bk_biz_id\",\n    \"bk_biz_name\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"\",\n    \"start\": 0\n  }\n}",
+            example: "{\n  \"biz_property_filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_biz_maintainer\",\n        \"operator\": \"equal\",\n        \"value\": \"admin\"\n      },\n      {\n        \"condition\": \"OR\",\n        \"rules\": [\n          {\n            \"field\": \"bk_biz_name\",\n            \"operator\": \"in\",\n            \"value\": [\n              \"test\"\n            ]\n          },\n          {\n            \"field\": \"bk_biz_id\",\n            \"operator\": \"equal\",\n            \"value\": 1\n          }\n        ]\n      }\n    ]\n  },\n  \"bk_supplier_account\": \"123456789\",\n  \"fields\": [\n    \"bk_biz_id\",\n    \"bk_biz_name\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"\",\n    \"start\": 0\n  },\n  \"time_condition\": {\n    \"oper\": \"and\",\n    \"rules\": [\n      {\n        \"end\": \"2021-05-14 01:00:00\",\n        \"field\": \"create_time\",\n        \"start\": \"2021-05-13 01:00:00\"\n      }\n    ]\n  }\n}",
             call: crate::run::call_paged::<bkapi::cc::endpoints::SearchBusiness>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchBusiness>),
         },
@@ -7894,7 +8038,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_cloud_area",
-            summary: "查询云区域\n\nQuery cloud region",
+            summary: "查询管控区域(权限：管控区域查看权限)\n\nQuery control area (Permission: control area view permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_cloud_area/",
             flags: &[
@@ -7904,7 +8048,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7913,7 +8057,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "云区域ID\n\nCloud area ID",
+                    doc: "管控区域ID\n\nControl area ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7922,7 +8066,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "云区域名称\n\nCloud area name",
+                    doc: "管控区域名称\n\nControl area name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7940,7 +8084,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "获取数据偏移位置\n\nGet data offset position",
+                    doc: "获取数据偏移位置\n\nData offset position",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7949,7 +8093,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "过去数据条数限制，建议 为200\n\nLimit on the number of data pieces in the past, 200 is recommended",
+                    doc: "过去数据条数限制，建议 为200\n\nNumber of data restrictions, recommended for 200",
                     choices: &[],
                 },
             ],
@@ -7959,7 +8103,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_dynamic_group",
-            summary: "查询动态分组列表 (V3.9.6)\n\nQuery dynamic group list (V3.9.6)",
+            summary: "查询动态分组列表 (版本：v3.9.6，权限：业务访问权限)\n\nQuery dynamic group list (Version: v3.9.6, Permission: Business access permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_dynamic_group/",
             flags: &[
@@ -7978,7 +8122,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "查询条件，condition 字段为自定义查询的属性字段, 可以是create_user, modify_user, name\n\nQuery condition: the condition field is the attribute field of the user-defined query, which can be create_user, modify_user, name",
+                    doc: "查询条件，condition 字段为自定义查询的属性字段, 可以是create_user, modify_user, name\n\nQuery conditions, the condition field is the attribute field for custom queries, which can be create_user, modify_user, name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7987,7 +8131,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "动态分组命名 (described at line 135)\n\nDynamic group naming (described at line 135)",
+                    doc: "动态分组命名 (described at line 168)\n\nDynamic group naming (described at line 168)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -7996,7 +8140,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "是否返回总记录条数，默认返回\n\nReturn total number of records; default",
+                    doc: "是否不返回总记录条数，默认返回\n\nWhether to not return the total number of records, default is to return",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8023,7 +8167,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大200\n\nLimit bars per page, Max. 200",
+                    doc: "每页限制条数,最大200\n\nNumber of restrictions per page, maximum is 200",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8032,7 +8176,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "检索排序， 默认按照创建时间排序\n\nRetrieve sort, by default by creation time",
+                    doc: "检索排序， 默认按照创建时间排序\n\nRetrieval sorting, default is to sort by creation time",
                     choices: &[],
                 },
             ],
@@ -8042,7 +8186,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_host_lock",
-            summary: "根据主机id列表查询主机锁(v3.8.6)\n\nQuery host locks from host id list (v3.8.6)",
+            summary: "根据主机id列表查询主机锁(版本：v3.8.6，权限：业务主机编辑权限)\n\nQuery host locks based on host ID list (Version: v3.8.6, Permission: Business host edit permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_host_lock/",
             flags: &[
@@ -8062,7 +8206,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_hostidentifier",
-            summary: "根据条件查询主机身份\n\nQuery host identity based on criteria",
+            summary: "根据条件查询主机身份\n\nQuery host identity based on conditions",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_hostidentifier/",
             flags: &[
@@ -8072,7 +8216,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机ip查询条件\n\nHost ip query criteria",
+                    doc: "主机ip查询条件\n\nHost IP query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8081,7 +8225,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "主机ip列表\n\nHost ip list",
+                    doc: "主机ip列表\n\nHost IP list",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8090,7 +8234,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "云区域ID\n\nCloud area ID",
+                    doc: "管控区域ID\n\nControl area ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8099,7 +8243,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "分页查询条件\n\nPaging query criteria",
+                    doc: "分页查询条件\n\nPagination query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8117,7 +8261,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数,最大值为500\n\nLimit the number of bars per page, with a maximum of 500",
+                    doc: "每页限制条数,最大值为500\n\nEach page limit, maximum value is 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8126,7 +8270,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
             ],
@@ -8136,7 +8280,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_inst",
-            summary: "根据关联关系实例查询模型实例 该接口只适用于自定义层级模型和通用模型实例上，不适用于业务、集群、模块、主机等模型实例\n\nQuery model instance according to Association relation instance This interface is only applicable to custom hierarchical model and general model instances, and is not applicable to model instances such as business, set, module, host, etc",
+            summary: "根据关联关系实例查询模型实例(权限：模型实例查询权限) 该接口只适用于自定义层级模型和通用模型实例上，不适用于业务、集群、模块、主机等模型实例\n\nQuery model instances based on association relationship instances (Permission: Model Instance Query Permission) This interface is only applicable to custom hierarchical models and general model instances, not applicable to business, cluster, module, host, etc.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_inst/",
             flags: &[
@@ -8155,7 +8299,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页参数\n\nPaging parameter",
+                    doc: "分页参数\n\nPagination parameters",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8173,7 +8317,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大200\n\nLimit bars per page, Max. 200",
+                    doc: "每页限制条数,最大200\n\nEach page limit, maximum value is 200",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8182,7 +8326,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8191,7 +8335,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "具有关联关系的模型实例查询条件\n\nModel instance query criteria with Association relationship",
+                    doc: "具有关联关系的模型实例查询条件\n\nQuery conditions for model instances with association relationships",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8200,7 +8344,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "取值为模型的字段名\n\nThe value is the field name of the model",
+                    doc: "取值为模型的字段名\n\nThe field value is the field name of the model",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8209,7 +8353,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "取值为：$regex $eq $ne\n\nValue is: $regex $eq $ne",
+                    doc: "取值为：$regex $eq $ne\n\nThe value is: $regex $eq $ne",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8218,7 +8362,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "field配置的模型字段名所对应的值\n\nThe value corresponding to the model attribute name of the field configuration",
+                    doc: "field配置的模型字段名所对应的值\n\nThe value corresponding to the field configured by field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8227,7 +8371,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "按时间查询模型实例的查询条件\n\nQuery criteria for querying model instances by time",
+                    doc: "按时间查询模型实例的查询条件\n\nQuery conditions for model instances based on time",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8236,7 +8380,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作符，目前只支持and\n\nOperator, currently only and is supported",
+                    doc: "操作符，目前只支持and\n\nOperator, currently only supports and",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8245,7 +8389,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "指定查询模型实例返回的字段,key为模型ID，value为该查询模型要返回的模型属性字段\n\nSpecifies the field returned by the query model instance, where key is the model ID and value is the model attribute field to be returned by the query model",
+                    doc: "指定查询模型实例返回的字段,key为模型ID，value为该查询模型要返回的模型属性字段\n\nSpecify the fields to be returned for the queried model instances, where the key is the model ID, and the value is the model property fields to be returned",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8264,7 +8408,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_inst_association_topo",
-            summary: "查询实例关联拓扑\n\nQuery instance Association topology",
+            summary: "查询实例关联拓扑\n\nQuery instance association topology",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_inst_association_topo/",
             flags: &[
@@ -8274,7 +8418,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模型id\n\nModel id",
+                    doc: "模型id\n\nModel ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8283,7 +8427,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "实例id\n\nInstance id",
+                    doc: "实例id\n\nInstance ID",
                     choices: &[],
                 },
             ],
@@ -8293,7 +8437,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_inst_asst_object_inst_base_info",
-            summary: "查询实例关联模型实例基本信息\n\nQuery instance Association model instance basic information",
+            summary: "查询实例关联模型实例基本信息\n\nQuery basic information of instance-associated model instances",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_inst_asst_object_inst_base_info/",
             flags: &[
@@ -8303,32 +8447,32 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "指定查询的字段，参数为业务的任意属性，如果不填写字段信息，系统会返回业务的所有字段\n\nSpecify the fields to query. The parameter is any attribute of the business. If you do not fill in the field information, the system will return all the fields of the business",
+                    doc: "指定查询的字段，参数为业务的任意属性，如果不填写字段信息，系统会返回业务的所有字段\n\nSpecify the fields to be queried. The parameter can be any attribute of the business. If the field information is not filled in, the system will return all fields of the business",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["condition"],
                     kind: crate::spec::Kind::Json,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["condition", "bk_obj_id"],
                     kind: crate::spec::Kind::Text,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
-                    doc: "实例模型ID\n\nInstance model ID",
+                    doc: "实例模型ID\n\nModel ID of the instance",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["condition", "bk_inst_id"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
                     doc: "实例ID\n\nInstance ID",
                     choices: &[],
@@ -8337,9 +8481,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     path: &["condition", "association_obj_id"],
                     kind: crate::spec::Kind::Text,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
-                    doc: "关联对象的模型ID， 返回association_obj_id模型与bk_inst_id实例有关联的实例基本数据（bk_inst_id,bk_inst_name）\n\nThe model ID of the associated object, which returns the instance basic data (bk_inst_id,bk_inst_name) associated with the bk_inst_id instance of the Association_obj_id model",
+                    doc: "关联对象的模型ID， 返回association_obj_id模型与bk_inst_id实例有关联的实例基本数据（bk_inst_id,bk_inst_name）\n\nModel ID of the associated object. Returns the basic data (bk_inst_id, bk_inst_name) of instances associated with association_obj_id model and bk_inst_id instance",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8348,7 +8492,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "bk_obj_id 是否为目标模型， 默认false， 关联关系中的源模型，否则是目标模型\n\nWhether bk_obj_id is the target model, the default is false, the source model in the Association relationship, otherwise, it is the target model",
+                    doc: "bk_obj_id 是否为目标模型， 默认false， 关联关系中的源模型，否则是目标模型\n\nWhether bk_obj_id is the target model. Default is false, which means it is the source model in the association relationship; otherwise, it is the target model",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8357,7 +8501,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "分页条件\n\nPaging condition",
+                    doc: "分页条件\n\nPagination conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8366,7 +8510,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "记录开始位置,默认值0\n\nRecord start position, default 0",
+                    doc: "记录开始位置,默认值0\n\nRecord start position, default value is 0",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8375,7 +8519,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数,默认值20,最大200\n\nLimit bars per page, default 20, maximum 200",
+                    doc: "每页限制条数,默认值20,最大200\n\nNumber of records per page, default value is 20, maximum is 200",
                     choices: &[],
                 },
             ],
@@ -8389,7 +8533,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_inst_by_object",
-            summary: "查询给定模型的实例信息\n\nsearch inst by object",
+            summary: "查询给定模型的实例信息(权限：模型实例查询权限)\n\nsearch inst by object",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_inst_by_object/",
             flags: &[
@@ -8413,8 +8557,8 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
                 crate::spec::Flag {
                     path: &["fields"],
-                    kind: crate::spec::Kind::Json,
-                    list: false,
+                    kind: crate::spec::Kind::Text,
+                    list: true,
                     required: false,
                     secret: false,
                     doc: "指定查询的字段\n\nneed to show",
@@ -8427,6 +8571,15 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     required: false,
                     secret: false,
                     doc: "查询条件\n\nsearch condition",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["condition", "bk_inst_name"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "实例名 (described at line 110)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8466,13 +8619,13 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_obj_id\": \"xxx\",\n  \"bk_supplier_account\": \"123456789\",\n  \"condition\": {},\n  \"fields\": [],\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"\",\n    \"start\": 0\n  }\n}",
+            example: "{\n  \"bk_obj_id\": \"bk_switch\",\n  \"bk_supplier_account\": \"123456789\",\n  \"condition\": {\n    \"bk_inst_name\": \"aaa\"\n  },\n  \"fields\": [\n    \"bk_asset_id\",\n    \"bk_inst_id\",\n    \"bk_inst_name\",\n    \"bk_obj_id\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_inst_id\",\n    \"start\": 0\n  }\n}",
             call: crate::run::call_paged::<bkapi::cc::endpoints::SearchInstByObject>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchInstByObject>),
         },
         crate::spec::Api {
             name: "search_instance_associations",
-            summary: "通用模型实例关系查询 (v3.10.1+)\n\nGeneral model instance relation query (v3.10.1+)",
+            summary: "通用模型实例关系查询 (版本：v3.10.1+，权限：模型实例查询权限)\n\nGeneral Model Instance Relationship Query (Version: v3.10.1+, Permission: Model Instance Query Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_instance_associations/",
             flags: &[
@@ -8482,7 +8635,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务ID, 针对主线模型查询时需要提供\n\nBusiness ID, which is required for mainline model query",
+                    doc: "业务ID, 针对主线模型查询时需要提供\n\nBusiness ID, required for mainline model query",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8500,7 +8653,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件, 组合支持AND和OR两种方式，可以嵌套，最多嵌套3层, 每层OR条件最大支持20个, 不指定该参数表示匹配全部(即conditions为null)\n\nCombined query criteria: AND and OR are supported for combination, and can be nested up to 3 layers. Each layer supports 20 OR criteria at most. If this parameter is not specified, it means all matches (i.e., Contexts are null).",
+                    doc: "组合查询条件, 组合支持AND和OR两种方式，可以嵌套，最多嵌套3层, 每层OR条件最大支持20个, 不指定该参数表示匹配全部(即conditions为null)\n\nCombined query conditions, supports both AND and OR, can be nested, supports up to 3 layers, each OR condition supports up to 20, not specifying this parameter means matching all (i.e., conditions is null)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8518,7 +8671,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "指定需要返回的字段, 不具备的字段将被忽略, 不指定则返回全部字段（返回全部字段会对性能产生影响，建议按需返回）\n\nSpecify the fields to be returned. Fields that do not exist will be ignored. If not specified, all fields will be returned (returning all fields will affect performance, and it is recommended to return on demand).",
+                    doc: "指定需要返回的字段, 不具备的字段将被忽略, 不指定则返回全部字段（返回全部字段会对性能产生影响，建议按需返回）\n\nSpecify the fields to be returned. Fields that are not available will be ignored. If not specified, all fields will be returned (returning all fields will affect performance, it is recommended to return as needed)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8527,7 +8680,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页设置\n\nPaging settings",
+                    doc: "分页设置\n\nPagination settings",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8545,7 +8698,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数, 最大500\n\nLimit bars per page, Max. 500",
+                    doc: "每页限制条数, 最大500\n\nNumber of records per page, default is 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8554,7 +8707,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "检索排序，遵循MongoDB语义格式{KEY}:{ORDER}，默认按照创建时间排序\n\nRetrieve sort, following mongordb semantic format {KEY}:{ORDER}, sorted by creation time by default",
+                    doc: "检索排序，遵循MongoDB语义格式{KEY}:{ORDER}，默认按照创建时间排序\n\nRetrieval sorting, follow the MongoDB semantic format {KEY}:{ORDER}, default sorting is by creation time",
                     choices: &[],
                 },
             ],
@@ -8564,7 +8717,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_module",
-            summary: "查询模块\n\nsearch module",
+            summary: "查询模块\n\nQuery Module",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_module/",
             flags: &[
@@ -8574,7 +8727,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8583,7 +8736,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nthe business id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8592,7 +8745,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群ID\n\nSet ID",
+                    doc: "集群ID\n\nCluster ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8601,7 +8754,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "查询字段，字段来自于模块定义的属性字段\n\nsearch fields",
+                    doc: "查询字段，字段来自于模块定义的属性字段\n\nQuery fields, fields come from the attributes defined in the module",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8610,7 +8763,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "查询条件，字段来自于模块定义的属性字段\n\nsearch condition",
+                    doc: "查询条件，字段来自于模块定义的属性字段\n\nQuery condition, fields come from the attributes defined in the module",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8619,7 +8772,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "模块名称 (described at line 101)\n\nmodule name (described at line 103)",
+                    doc: "模块名称 (described at line 101)\n\nModule name (described at line 103)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8628,7 +8781,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页条件\n\npage condition",
+                    doc: "分页条件\n\nPaging condition",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8637,7 +8790,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "记录开始位置\n\nstart record",
+                    doc: "记录开始位置\n\nRecord start position",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8646,7 +8799,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数\n\npage limit",
+                    doc: "每页限制条数\n\nLimit per page",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8655,7 +8808,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nthe field for sort",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
             ],
@@ -8665,7 +8818,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_object_attribute",
-            summary: "可通过可选参数根据模型id或业务id查询对象模型属性\n\nYou can query object model properties based on model id or business id with optional parameters",
+            summary: "可通过可选参数根据模型id或业务id查询对象模型属性(权限：模型查看权限)\n\nYou can use optional parameters to query object model properties based on the model id or business id (Permission: Model View Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_object_attribute/",
             flags: &[
@@ -8673,7 +8826,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     path: &["bk_obj_id"],
                     kind: crate::spec::Kind::Text,
                     list: false,
-                    required: false,
+                    required: true,
                     secret: false,
                     doc: "模型ID\n\nModel ID",
                     choices: &[],
@@ -8684,7 +8837,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务id，设置后查询结果包含业务自定义字段\n\nBusiness id: after setting, the query result contains the business user-defined field",
+                    doc: "业务id，设置后查询结果包含业务自定义字段\n\nBusiness id, if set, the query result contains business custom fields",
                     choices: &[],
                 },
             ],
@@ -8694,7 +8847,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_object_instances",
-            summary: "通用模型实例查询 (v3.10.1+)\n\nGeneral model instance query (v3.10.1+)",
+            summary: "通用模型实例查询 (版本：v3.10.1+，权限：模型实例查询权限)\n\nGeneral model instance query (Version: v3.10.1+, Permission: Model instance query permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_object_instances/",
             flags: &[
@@ -8713,7 +8866,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "组合查询条件, 组合支持AND和OR两种方式，可以嵌套，最多嵌套3层, 每层OR条件最大支持20个, 不指定该参数表示匹配全部(即conditions为null)\n\nCombined query criteria. Combination supports AND and OR, and can be nested up to 3 levels. Each level supports up to 20 OR criteria. If this parameter is not specified, it means all matches (i.e. Contexts are null).",
+                    doc: "组合查询条件, 组合支持AND和OR两种方式，可以嵌套，最多嵌套3层, 每层OR条件最大支持20个, 不指定该参数表示匹配全部(即conditions为null)\n\nCombined query conditions, supports AND and OR, can be nested, up to 3 levels of nesting, each OR condition supports up to 20 conditions, not specifying this parameter means matching all (i.e., conditions is null)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8731,7 +8884,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "按时间查询模型实例的查询条件\n\nQuery criteria for querying model instances by time",
+                    doc: "按时间查询模型实例的查询条件\n\nQuery conditions for model instances based on time",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8740,7 +8893,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "操作符，目前只支持and\n\nOperator, currently only and is supported",
+                    doc: "操作符，目前只支持and\n\nOperator, currently only supports 'and'",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8749,7 +8902,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "指定需要返回的字段, 不具备的字段将被忽略, 不指定则返回全部字段（返回全部字段会对性能产生影响，建议按需返回）\n\nSpecify the fields to be returned. Fields that do not exist will be ignored. If not specified, all fields will be returned (returning all fields will affect performance, and it is recommended to return on demand).",
+                    doc: "指定需要返回的字段, 不具备的字段将被忽略, 不指定则返回全部字段（返回全部字段会对性能产生影响，建议按需返回）\n\nSpecify the fields to be returned. Fields that are not available will be ignored. If not specified, all fields will be returned (returning all fields will impact performance, it is recommended to return as needed)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8758,7 +8911,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页设置\n\nPaging settings",
+                    doc: "分页设置\n\nPagination settings",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8776,7 +8929,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数, 最大500\n\nLimit bars per page, Max. 500",
+                    doc: "每页限制条数, 最大500\n\nPage limit, maximum 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8785,7 +8938,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "检索排序，遵循MongoDB语义格式{KEY}:{ORDER}，默认按照创建时间排序\n\nRetrieve sort, following mongordb semantic format {KEY}:{ORDER}, sorted by creation time by default",
+                    doc: "检索排序，遵循MongoDB语义格式{KEY}:{ORDER}，默认按照创建时间排序\n\nRetrieval sorting, follow the MongoDB semantic format {KEY}:{ORDER}, default sorting by creation time",
                     choices: &[],
                 },
             ],
@@ -8795,7 +8948,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_object_topo",
-            summary: "通过对象模型的分类ID查询普通模型拓扑\n\nQuery general model topology by classification ID of object model",
+            summary: "通过对象模型的分组ID查询普通模型拓扑(权限：模型拓扑视图编辑权限)\n\nQuery the topology of a common model through the classification ID of the object model (Permission: Model Topology View Edit Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_object_topo/",
             flags: &[
@@ -8805,7 +8958,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "对象模型的分类ID，只能用英文字母序列命名\n\nThe classification ID of the object model, which can only be named by English letter sequence",
+                    doc: "对象模型的分组ID\n\nClassification ID of the object model, can only be named with alphabetical sequence",
                     choices: &[],
                 },
             ],
@@ -8815,7 +8968,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_objects",
-            summary: "根据可选条件查询模型\n\nQuery model based on optional criteria",
+            summary: "根据可选条件查询模型(权限：模型查看权限)\n\nQuery models based on optional conditions (Permission: Model View Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_objects/",
             flags: &[
@@ -8834,7 +8987,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "本条数据的最后修改人员\n\nThe last person to modify this piece of data",
+                    doc: "本条数据的最后修改人员\n\nLast modifier of this data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8843,7 +8996,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "对象模型的分类ID，只能用英文字母序列命名\n\nThe classification ID of the object model, which can only be named by English letter sequence",
+                    doc: "对象模型的分类ID，只能用英文字母序列命名\n\nClassification ID of the object model, can only be named with alphabetical sequence",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8852,7 +9005,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "对象模型的ID，只能用英文字母序列命名\n\nThe ID of the object model, which can only be named in English letter sequence",
+                    doc: "对象模型的ID，只能用英文字母序列命名\n\nID of the object model, can only be named with alphabetical sequence",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8861,7 +9014,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "对象模型的名字，用于展示，可以使用人类可以阅读的任何语言\n\nThe name of the object model, for presentation, can be used in any language that humans can read",
+                    doc: "对象模型的名字，用于展示，可以使用人类可以阅读的任何语言\n\nName of the object model, used for display, can be any language readable by humans",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8870,7 +9023,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "对象模型在所属模型分组下的排序序号",
+                    doc: "对象模型在所属模型分组下的排序序号\n\nSorting order of the object model under the corresponding model group",
                     choices: &[],
                 },
             ],
@@ -8880,7 +9033,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_related_inst_asso",
-            summary: "查询某实例所有的关联关系（包含其作为关联关系原模型和关联关系目标模型的情况）\n\nQuery all Association relationships of an instance (including the case that it is the original model of Association relationship and the target model of Association relationship)",
+            summary: "查询某实例所有的关联关系（包含其作为关联关系原模型和关联关系目标模型的情况，权限：模型实例查询权限）\n\nQuery all relationships of a certain instance (including its situation as the original model and the target model of the relationship, Permission: Model Instance Query Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_related_inst_asso/",
             flags: &[
@@ -8890,7 +9043,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "实例id\n\nInstance id",
+                    doc: "实例id\n\nInstance ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8899,7 +9052,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "模型id\n\nModel id",
+                    doc: "模型id\n\nModel ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8926,7 +9079,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "分页大小，最大值500。\n\nPage size, maximum 500.",
+                    doc: "分页大小，最大值500。\n\nPage size, maximum value is 500.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8953,7 +9106,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数，最多10条\n\nPage limit, maxium 10",
+                    doc: "每页限制条数，最多10条\n\nNumber of records per page, up to 10",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8971,7 +9124,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "实例id (described at line 13)\n\nInstance id (described at line 13)",
+                    doc: "实例id (described at line 13)\n\nInstance ID (described at line 13)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -8980,7 +9133,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "模型id (described at line 14)\n\nModel id (described at line 14)",
+                    doc: "模型id (described at line 14)\n\nModel ID (described at line 14)",
                     choices: &[],
                 },
             ],
@@ -8990,7 +9143,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "search_set",
-            summary: "查询集群\n\nsearch set",
+            summary: "查询集群\n\nQuery Cluster",
             method: "POST",
             path: "/api/c/compapi/v2/cc/search_set/",
             flags: &[
@@ -9000,7 +9153,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9009,7 +9162,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nthe business id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9018,25 +9171,52 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "查询字段，所有字段均为set定义的字段，这些字段包括预置字段，也包括用户自定义字段\n\nsearch fields",
+                    doc: "查询字段，所有字段均为set定义的字段，这些字段包括预置字段，也包括用户自定义字段\n\nQuery fields, all fields are attributes defined in the set, including preset fields and user-defined fields",
                     choices: &[],
                 },
                 crate::spec::Flag {
                     path: &["condition"],
                     kind: crate::spec::Kind::Json,
                     list: false,
-                    required: true,
+                    required: false,
                     secret: false,
-                    doc: "查询条件，所有字段均为Set定义的字段，这些字段包括预置字段，也包括用户自定义字段\n\nsearch condition",
+                    doc: "查询条件，所有字段均为Set定义的字段，这些字段包括预置字段，也包括用户自定义字段\n\nQuery condition, all fields are attributes defined in the set, including preset fields and user-defined fields",
                     choices: &[],
                 },
                 crate::spec::Flag {
-                    path: &["condition", "bk_set_name"],
+                    path: &["filter"],
+                    kind: crate::spec::Kind::Json,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "属性组合查询条件\n\nset condition range",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["filter", "condition"],
                     kind: crate::spec::Kind::Text,
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群名称 (described at line 95)",
+                    doc: "规则操作符\n\nRule operator",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["time_condition"],
+                    kind: crate::spec::Kind::Json,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "按时间查询模型实例的查询条件\n\nset time range",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["time_condition", "oper"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "操作符，目前只支持and\n\nOperator, currently only supports and",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9045,7 +9225,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "分页条件\n\npage condition",
+                    doc: "分页条件\n\nPaging condition",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9054,7 +9234,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "记录开始位置\n\nstart record",
+                    doc: "记录开始位置\n\nRecord start position",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9063,7 +9243,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "每页限制条数,最大200\n\npage limit, max is 200",
+                    doc: "每页限制条数,最大200\n\nLimit per page",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9072,11 +9252,11 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nthe field for sort",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 2,\n  \"bk_supplier_account\": \"123456789\",\n  \"condition\": {\n    \"bk_set_name\": \"test\"\n  },\n  \"fields\": [\n    \"bk_set_name\"\n  ],\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_set_name\",\n    \"start\": 0\n  }\n}",
+            example: "{\n  \"bk_biz_id\": 2,\n  \"bk_supplier_account\": \"123456789\",\n  \"fields\": [\n    \"bk_set_name\"\n  ],\n  \"filter\": {\n    \"condition\": \"AND\",\n    \"rules\": [\n      {\n        \"field\": \"bk_set_name\",\n        \"operator\": \"equal\",\n        \"value\": \"test\"\n      }\n    ]\n  },\n  \"page\": {\n    \"limit\": 10,\n    \"sort\": \"bk_set_name\",\n    \"start\": 0\n  },\n  \"time_condition\": {\n    \"oper\": \"and\",\n    \"rules\": [\n      {\n        \"end\": \"2021-05-14 01:00:00\",\n        \"field\": \"create_time\",\n        \"start\": \"2021-05-13 01:00:00\"\n      }\n    ]\n  }\n}",
             call: crate::run::call_paged::<bkapi::cc::endpoints::SearchSet>,
             pages: Some(crate::run::all::<bkapi::cc::endpoints::SearchSet>),
         },
@@ -9092,7 +9272,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "分页参数\n\nPaging parameter",
+                    doc: "分页参数\n\nPagination parameters",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9110,7 +9290,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "每页限制条数,最大200\n\nLimit bars per page, Max. 200",
+                    doc: "每页限制条数,最大200\n\nNumber of records per page, maximum is 200",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9119,7 +9299,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "排序字段\n\nSort field",
+                    doc: "排序字段\n\nSorting field",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9128,7 +9308,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "查询条件\n\nQuery criteria",
+                    doc: "查询条件\n\nQuery conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9137,7 +9317,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "此处仅为示例数据，需要被设置为查询的字段\n\nThis is sample data only and needs to be set as a field for the query",
+                    doc: "此处仅为示例数据，需要被设置为查询的字段\n\nSubscription name (this is just an example data, it should be set to the field to be queried)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9156,7 +9336,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "subscribe_event",
-            summary: "订阅事件\n\nSubscription event",
+            summary: "订阅事件\n\nSubscribe to events",
             method: "POST",
             path: "/api/c/compapi/v2/cc/subscribe_event/",
             flags: &[
@@ -9166,7 +9346,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "订阅的名字\n\nName of subscription",
+                    doc: "订阅的名字\n\nName of the subscription",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9175,7 +9355,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "订阅事件的系统的名字\n\nThe name of the system to which the event is subscribed",
+                    doc: "订阅事件的系统的名字\n\nName of the system for subscribed events",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9193,7 +9373,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "事件发送成功校验模式,可选 1-httpstatus,2-regular\n\nEvent sending success verification mode, optional 1 HttpStatus, 2 regular",
+                    doc: "事件发送成功校验模式,可选 1-httpstatus,2-regular\n\nEvent send success verification mode, optional: 1-httpstatus, 2-regular",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9202,7 +9382,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "callback的httpstatus或正则\n\nHttpStatus or regular for callback",
+                    doc: "callback的httpstatus或正则\n\ncallback's httpstatus or regular expression",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9220,7 +9400,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "发送事件超时时间\n\nSend event timeout",
+                    doc: "发送事件超时时间\n\nTimeout for sending events",
                     choices: &[],
                 },
             ],
@@ -9230,7 +9410,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "sync_service_template_to_service_instance",
-            summary: "同步服务模板信息到相应的服务实例上(版本：v3.12.3+，权限：服务实例的的创建、编辑、删除权限)\n\nSynchronize the service template information to the corresponding service instance(v3.12.3+, permission: service instance create, edit, and delete permission)",
+            summary: "同步服务模板信息到相应的服务实例上(版本：v3.12.3+，权限：服务实例的的创建、编辑、删除权限)\n\nSynchronize service template information to the corresponding service instances (Version: v3.12.3+, Permission: Create, edit, delete permissions for service instances)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/sync_service_template_to_service_instance/",
             flags: &[
@@ -9258,7 +9438,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "待同步模块ID列表\n\nID list of the module to be synchronized",
+                    doc: "待同步模块ID列表\n\nList of module IDs to be synchronized",
                     choices: &[],
                 },
             ],
@@ -9270,7 +9450,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "sync_set_template_to_set",
-            summary: "根据业务id，集群模板id,待同步集群id列表，将指定业务下的集群模板同步到集群\n\nSynchronize that set template unde the specified service to the set according to the service id, the clust template id and the set id list to be synchronized",
+            summary: "根据业务id，集群模板id,待同步集群id列表，将指定业务下的集群模板同步到集群(权限：集群编辑权限)\n\nSynchronize cluster templates to clusters based on business ID, cluster template ID, and a list of clusters to be synchronized (Permission: Cluster editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/sync_set_template_to_set/",
             flags: &[
@@ -9289,7 +9469,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群模板ID\n\nSet template ID",
+                    doc: "集群模板ID\n\nCluster template ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9298,7 +9478,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "待同步集群ID列表\n\nList of set IDs to be synchronized",
+                    doc: "待同步集群ID列表\n\nList of clusters to be synchronized",
                     choices: &[],
                 },
             ],
@@ -9308,7 +9488,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "transfer_host_across_biz",
-            summary: "跨业务转移主机，只能将源业务空闲机池集群中的主机转移到目标业务的空闲机池集群(v3.10.27+，权限：主机转移到其他业务)\n\ntransfer hosts from one business to another business. can only transfer hosts between resource sets(v3.10.27+, permissions: host transferred to other business)",
+            summary: "跨业务转移主机，只能将源业务空闲机池集群中的主机转移到目标业务的空闲机池集群(v3.10.27+，权限：主机转移到其他业务)\n\nTransfer hosts across businesses. You can only transfer hosts from the source business's idle host pool cluster to the target business's idle host pool cluster (Version: v3.10.27+, Permission: Transfer hosts to another business)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/transfer_host_across_biz/",
             flags: &[
@@ -9318,7 +9498,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "要转移的主机所属的业务ID\n\nthe source business id these hosts belongs to",
+                    doc: "要转移的主机所属的业务ID\n\nThe business ID to which the hosts to be transferred belong",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9327,7 +9507,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: true,
                     secret: false,
-                    doc: "要转移的主机id列表，最大长度为500\n\nto be transfered hosts id list, max length is 500",
+                    doc: "要转移的主机id列表，最大长度为500\n\nList of host IDs to be transferred, with a maximum length of 500",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9336,7 +9516,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机要转移到的业务ID\n\nthe target business id",
+                    doc: "主机要转移到的业务ID\n\nThe business ID to which the hosts will be transferred",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9345,7 +9525,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机要转移到的模块ID，该模块ID必须为下空闲机池set下的模块ID。\n\nthe target module id，must be one of idle set's module",
+                    doc: "主机要转移到的模块ID，该模块ID必须为下空闲机池set下的模块ID。\n\nThe module ID to which the hosts will be transferred. This module ID must be under the idle host pool set.",
                     choices: &[],
                 },
             ],
@@ -9355,7 +9535,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "transfer_host_module",
-            summary: "业务内主机转移模块\n\ntransfer host to module in biz",
+            summary: "业务内主机转移模块(权限：服务实例编辑权限)\n\nHost Transfer to Module within Business (Permission: Service Instance Edit Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/transfer_host_module/",
             flags: &[
@@ -9365,7 +9545,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9399,9 +9579,9 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     path: &["is_increment"],
                     kind: crate::spec::Kind::Boolean,
                     list: false,
-                    required: true,
+                    required: false,
                     secret: false,
-                    doc: "覆盖或者追加,会删除原有关系. true是更新，false是覆盖\n\ncover or pursue, true will cover",
+                    doc: "覆盖或者追加,会删除原有关系. true是追加，false是覆盖，不填默认是false\n\nWhether to cover or append, will delete the original relationship. True is to append, false is to cover, not filling in is default to false",
                     choices: &[],
                 },
             ],
@@ -9411,7 +9591,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "transfer_host_to_faultmodule",
-            summary: "上交主机到业务的故障机模块\n\ntransfer host to fault module",
+            summary: "上交主机到业务的故障机模块(权限：服务实例编辑权限)\n\nTransfer Hosts to the Fault Module within Business (Permission: Service Instance Edit Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/transfer_host_to_faultmodule/",
             flags: &[
@@ -9421,7 +9601,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9449,7 +9629,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "transfer_host_to_idlemodule",
-            summary: "上交主机到业务的空闲机模块\n\ntransfer host to idle module",
+            summary: "上交主机到业务的空闲机模块(权限：服务实例编辑权限)\n\nTransfer Hosts to the Idle Module within Business (Permission: Service Instance Edit Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/transfer_host_to_idlemodule/",
             flags: &[
@@ -9459,7 +9639,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9487,7 +9667,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "transfer_host_to_recyclemodule",
-            summary: "上交主机到业务的待回收模块\n\nSubmit to the host to the module to be recovered of the service",
+            summary: "上交主机到业务的待回收模块(权限：服务实例编辑权限)\n\nSubmit hosts to the business's pending recycle module (Permission: Service Instance Edit Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/transfer_host_to_recyclemodule/",
             flags: &[
@@ -9506,7 +9686,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群ID\n\nSet ID",
+                    doc: "集群ID\n\nCluster ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9534,7 +9714,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "transfer_host_to_resourcemodule",
-            summary: "上交主机至资源池\n\ntransfer host to resource module",
+            summary: "上交主机至资源池(权限：主机归还主机池权限)\n\nReturn Hosts to the Resource Pool (Permission: Host Return to Host Pool Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/transfer_host_to_resourcemodule/",
             flags: &[
@@ -9544,7 +9724,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9562,7 +9742,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "转移到的主机池目录ID，默认转移到主机池的空闲机目录\n\nModule ID of the resource pool directory to transfer host to, default to the resource directory",
+                    doc: "转移到的主机池目录ID，默认转移到主机池的空闲机目录\n\nDirectory ID to which the hosts are transferred, default is the directory of idle hosts in the host pool",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9581,7 +9761,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "transfer_resourcehost_to_idlemodule",
-            summary: "资源池主机分配至业务的空闲机模块\n\ntransfer resource host to idle module",
+            summary: "资源池主机分配至业务的空闲机模块(权限：主机池主机分配到业务权限)\n\nAllocate Hosts from the Resource Pool to the Business Idle Host Module (Permission: Allocate Hosts from Host Pool to Business Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/transfer_resourcehost_to_idlemodule/",
             flags: &[
@@ -9591,7 +9771,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9621,7 +9801,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "transfer_sethost_to_idle_module",
-            summary: "根据业务id,集群id,模块id,将指定业务集群模块下的主机上交到业务的空闲机模块\n\nAccording to the service id, the set id and the module id, the host computer under the designated service set module is uploaded to the idle machine module of the service",
+            summary: "根据业务id,集群id,模块id,将指定业务集群模块下的主机上交到业务的空闲机模块(权限：服务实例编辑权限)\n\nTransfer hosts to the business's idle module under the specified business cluster and module (Permission: Service Instance Edit Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/transfer_sethost_to_idle_module/",
             flags: &[
@@ -9640,7 +9820,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群id\n\nSet id",
+                    doc: "集群id\n\nCluster ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9649,7 +9829,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模块id\n\nModule id",
+                    doc: "模块id\n\nModule ID",
                     choices: &[],
                 },
             ],
@@ -9659,7 +9839,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "unbind_host_agent",
-            summary: "将agent和主机解绑(v3.10.25+)\n\nUnbind agent to host (v3.10.25+).",
+            summary: "将agent和主机解绑(版本：v3.10.25+，权限：主机AgentID管理权限)\n\nUnbind agent from host (Version: v3.10.25+, Permission: Host AgentID Management Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/unbind_host_agent/",
             flags: &[
@@ -9669,7 +9849,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "要解绑的主机ID和agentID列表，最多200条\n\nlist of host IDs and agent IDs to bind, maximum length is 200",
+                    doc: "要解绑的主机ID和agentID列表，最多200条\n\nList of host IDs and agent IDs to unbind (up to 200)",
                     choices: &[],
                 },
             ],
@@ -9679,7 +9859,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "unsubcribe_event",
-            summary: "退订事件\n\nUnsubscribe event",
+            summary: "退订事件\n\nUnsubscribe from an event",
             method: "POST",
             path: "/api/c/compapi/v2/cc/unsubcribe_event/",
             flags: &[
@@ -9699,7 +9879,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_biz_custom_field",
-            summary: "更新业务自定义模型属性\n\nUpdate business custom model properties",
+            summary: "更新业务自定义模型属性(权限：业务自定义字段编辑权限)\n\nUpdate custom model attributes for a business (Permission: Business custom field editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_biz_custom_field/",
             flags: &[
@@ -9727,7 +9907,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "数据的描述信息\n\nDescription information of data",
+                    doc: "数据的描述信息\n\nDescription of the data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9736,7 +9916,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "表明唯一性\n\nShow uniqueness",
+                    doc: "表明唯一性\n\nIndicates uniqueness",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9745,7 +9925,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "表明是否只读\n\nIndicates whether it is read-only",
+                    doc: "表明是否只读\n\nIndicates if it is read-only",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9754,7 +9934,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "表明是否必填\n\nIndicates whether it is required",
+                    doc: "表明是否必填\n\nIndicates if it is required",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9772,7 +9952,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "用户自定义内容，存储的内容及格式由调用方决定, 以数字内容为例（{\"min\":1,\"max\":2}）\n\nUser-defined content, stored content and format determined by the caller, take digital content as an example ({\"min\": 1,\"max\":2}）",
+                    doc: "用户自定义内容，存储的内容及格式由调用方决定, 以数字内容为例（{\"min\":1,\"max\":2}）\n\nUser-defined content, the format and content are determined by the caller, using numeric content as an example ({\"min\":1,\"max\":2})",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9799,16 +9979,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "模型属性名，用于展示\n\nModel property name, used to show",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_property_type"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "定义的属性字段用于存储数据的数据类型（singlechar,longchar,int,enum,date,time,objuser,singleasst,multiasst,timezone,bool)\n\nThe data type of the defined attribute field used to store the data (singlechar,longchar,int,enum,date,time,objUser,singleasst,multiasst,timezone,bool)",
+                    doc: "模型属性名，用于展示\n\nModel attribute name for display",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9818,6 +9989,15 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     required: false,
                     secret: false,
                     doc: "单位\n\nUnit",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["bk_property_type"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "定义的属性字段用于存储数据的数据类型 （singlechar(短字符),longchar(长字符),int(整形),enum(枚举类型),date(日期),time(时间),objuser(用户),enummulti(枚举多选),enumquote(枚举引用),timezone(时区),bool(布尔),organization(组织))\n\nDefined property field for storing data types (singlechar(short string),longchar(long string),int(integer),enum(enum type),date(date),time(time),objuser(user),enummulti(multi-select enum),enumquote(enum reference),timezone(timezone),bool(boolean),organization(organization))",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9835,7 +10015,16 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "如果有关联其它的模型，那么就必需设置此字段，否则就不需要设置\n\nThis field must be set if there are other models associated with it, otherwise it is not required",
+                    doc: "如果有关联其它的模型，那么就必需设置此字段，否则就不需要设置\n\nIf there is a relationship with other models, then this field must be set; otherwise, it does not need to be set",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["default"],
+                    kind: crate::spec::Kind::Json,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "默认值\n\nDefault value",
                     choices: &[],
                 },
             ],
@@ -9845,7 +10034,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_business",
-            summary: "更新业务信息\n\nupdate the business",
+            summary: "更新业务信息(权限：业务编辑权限)\n\nUpdate Business Information (Permission: Business Edit Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_business/",
             flags: &[
@@ -9855,7 +10044,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9864,7 +10053,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nthe business id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9873,7 +10062,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务数据\n\nData",
+                    doc: "业务数据\n\nBusiness data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9882,7 +10071,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务名\n\nBusiness Name",
+                    doc: "业务名\n\nBusiness name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9891,7 +10080,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发人员\n\nthe developer",
+                    doc: "开发人员\n\nDeveloper",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9900,7 +10089,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "运维人员\n\nthe maintainers",
+                    doc: "运维人员\n\nMaintainer",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9909,7 +10098,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "产品人员\n\nthe productor",
+                    doc: "产品人员\n\nProductor",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9918,17 +10107,44 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "测试人员\n\nthe tester",
+                    doc: "测试人员\n\nTester",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "operator"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "操作人员\n\nOperator",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "life_cycle"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "生命周期：测试中(1)，已上线(2, 默认值)，停运(3)\n\nLife cycle: Testing(1), Online(2, default), Shutdown(3)",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "language"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "语言, \"1\"代表中文, \"2\"代表英文\n\nLanguage, \"1\" for Chinese, \"2\" for English",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_biz_developer\": \"admin\",\n    \"bk_biz_maintainer\": \"admin\",\n    \"bk_biz_name\": \"cc_app_test\",\n    \"bk_biz_productor\": \"admin\",\n    \"bk_biz_tester\": \"admin\"\n  }\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_biz_developer\": \"admin\",\n    \"bk_biz_maintainer\": \"admin\",\n    \"bk_biz_name\": \"cc_app_test\",\n    \"bk_biz_productor\": \"admin\",\n    \"bk_biz_tester\": \"admin\",\n    \"language\": \"1\",\n    \"life_cycle\": \"2\",\n    \"operator\": \"admin\"\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::UpdateBusiness>,
             pages: None,
         },
         crate::spec::Api {
             name: "update_business_enable_status",
-            summary: "根据业务id和状态值修改业务启用状态\n\nModify business enabling status according to business id and status value",
+            summary: "根据业务id和状态值修改业务启用状态(权限：业务归档权限)\n\nModify the business enable status based on the business ID and status value (Permission: Business archive permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_business_enable_status/",
             flags: &[
@@ -9947,7 +10163,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "启用状态，为disabled 或者enable\n\nEnabled status, disabled or enable",
+                    doc: "启用状态，为disabled 或者enable\n\nEnable status, either \"disabled\" or \"enable\"",
                     choices: &[],
                 },
             ],
@@ -9957,7 +10173,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_classification",
-            summary: "更新模型分类\n\nUpdate model classification",
+            summary: "更新模型分类(权限：模型分组编辑权限)\n\nUpdate model classification (Permission: Model group editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_classification/",
             flags: &[
@@ -9967,7 +10183,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "目标数据的记录ID，作为更新操作的条件\n\nRecord ID of the target data as a condition for the update operation",
+                    doc: "目标数据的记录ID，作为更新操作的条件\n\nThe record ID of the target data, used as a condition for the update operation",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9976,7 +10192,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "分类名\n\nClass name",
+                    doc: "分类名\n\nClassification name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -9985,7 +10201,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "模型分类的图标,取值可参考，取值可参考(classIcon.json)\n\nIcon of model classification, value can be referred to, value can be referred to (classIcon.json)",
+                    doc: "模型分类的图标,取值可参考，取值可参考(classIcon.json)\n\nModel classification icon, the value can refer to (classIcon.json)",
                     choices: &[],
                 },
             ],
@@ -9995,7 +10211,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_cloud_area",
-            summary: "更新云区域\n\nUpdate cloud area",
+            summary: "更新管控区域(权限：管控区域编辑权限)\n\nUpdate control area (Permission: Control area editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_cloud_area/",
             flags: &[
@@ -10005,7 +10221,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "云区域ID\n\nCloud area ID",
+                    doc: "管控区域ID\n\nControl area ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10014,17 +10230,17 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "",
+                    doc: "管控区域名称\n\nControl area name",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_cloud_id\": 5,\n  \"bk_cloud_name\": \"云区域1\"\n}",
+            example: "{\n  \"bk_cloud_id\": 5,\n  \"bk_cloud_name\": \"管控区域1\"\n}",
             call: crate::run::call::<bkapi::cc::endpoints::UpdateCloudArea>,
             pages: None,
         },
         crate::spec::Api {
             name: "update_dynamic_group",
-            summary: "更新动态分组 (V3.9.6)\n\nUpdate dynamic grouping (V3.9.6)",
+            summary: "更新动态分组 (版本：v3.9.6，权限：动态分组编辑权限)\n\nUpdate dynamic group (Version: v3.9.6, Permission: Dynamic group editing permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_dynamic_group/",
             flags: &[
@@ -10052,7 +10268,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "动态分组的目标资源对象类型, 目前可以为host,set.更新规则时需同时提供该字段和info两个字段\n\nThe target resource object type of dynamic grouping can be host, set at present. When updating rules, both this field and info field shall be provided.",
+                    doc: "动态分组的目标资源对象类型, 目前可以为host,set.更新规则时需同时提供该字段和info两个字段\n\nTarget resource object type of dynamic group, can be host, set. When updating rules, both this field and the info field must be provided",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10061,7 +10277,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "通用查询条件\n\nGeneral query criteria",
+                    doc: "通用查询条件\n\nGeneral query conditions",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10074,13 +10290,13 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_obj_id\": \"host\",\n  \"id\": \"XXXXXXXX\",\n  \"info\": {\n    \"condition\": [\n      {\n        \"bk_obj_id\": \"set\",\n        \"condition\": [\n          {\n            \"field\": \"default\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"module\",\n        \"condition\": [\n          {\n            \"field\": \"default\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"host\",\n        \"condition\": [\n          {\n            \"field\": \"bk_host_innerip\",\n            \"operator\": \"$eq\",\n            \"value\": \"127.0.0.1\"\n          }\n        ]\n      }\n    ]\n  },\n  \"name\": \"my-dynamic-group\"\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_obj_id\": \"host\",\n  \"id\": \"XXXXXXXX\",\n  \"info\": {\n    \"condition\": [\n      {\n        \"bk_obj_id\": \"set\",\n        \"condition\": [\n          {\n            \"field\": \"default\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"module\",\n        \"condition\": [\n          {\n            \"field\": \"default\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"host\",\n        \"condition\": [\n          {\n            \"field\": \"bk_host_innerip\",\n            \"operator\": \"$eq\",\n            \"value\": \"127.0.0.1\"\n          }\n        ]\n      }\n    ],\n    \"variable_condition\": [\n      {\n        \"bk_obj_id\": \"set\",\n        \"condition\": [\n          {\n            \"field\": \"bk_parent_id\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"module\",\n        \"condition\": [\n          {\n            \"field\": \"bk_parent_id\",\n            \"operator\": \"$ne\",\n            \"value\": 1\n          }\n        ]\n      },\n      {\n        \"bk_obj_id\": \"host\",\n        \"condition\": [\n          {\n            \"field\": \"bk_host_outerip\",\n            \"operator\": \"$eq\",\n            \"value\": \"127.0.0.1\"\n          }\n        ]\n      }\n    ]\n  },\n  \"name\": \"my-dynamic-group\"\n}",
             call: crate::run::call::<bkapi::cc::endpoints::UpdateDynamicGroup>,
             pages: None,
         },
         crate::spec::Api {
             name: "update_event_subscribe",
-            summary: "修改订阅\n\nModify Subscription",
+            summary: "修改订阅\n\nModify subscription",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_event_subscribe/",
             flags: &[
@@ -10090,7 +10306,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "开发商账号\n\nDeveloper account number",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10108,7 +10324,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "订阅的名字\n\nThe name of the subscription",
+                    doc: "订阅的名字\n\nName of the subscription",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10117,7 +10333,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "订阅事件的系统的名字\n\nThe name of the system to which the event is subscribed",
+                    doc: "订阅事件的系统的名字\n\nName of the system for subscription events",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10135,7 +10351,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "事件发送成功校验模式,可选 1-httpstatus,2-regular\n\nEvent sending success verification mode, optional 1 HttpStatus, 2 regular",
+                    doc: "事件发送成功校验模式,可选 1-httpstatus,2-regular\n\nEvent sending success verification mode, optional 1-httpstatus,2-regular",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10144,7 +10360,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "callback的httpstatus或正则\n\nHttpStatus or regular for callback",
+                    doc: "callback的httpstatus或正则\n\nCallback httpstatus or regular expression",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10153,7 +10369,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "订阅的事件,以逗号分隔\n\nSubscribed events, separated by commas",
+                    doc: "订阅的事件,以逗号分隔\n\nEvents for subscription, separated by commas",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10162,7 +10378,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "发送事件超时时间\n\nSend event timeout",
+                    doc: "发送事件超时时间\n\nTimeout for sending events",
                     choices: &[],
                 },
             ],
@@ -10172,7 +10388,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_host",
-            summary: "更新主机属性\n\nUpdate host property",
+            summary: "更新主机属性(权限：对于已分配到业务下的主机需要业务主机编辑权限，对于主机池主机需要主机池主机编辑权限)\n\nUpdate Host Properties (Permission: For hosts already assigned to a business, business host editing permission is required. For host pool hosts, host pool host editing permission is required)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_host/",
             flags: &[
@@ -10182,7 +10398,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10191,7 +10407,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "主机ID，多个以逗号分隔\n\nhost ID",
+                    doc: "主机ID，多个以逗号分隔\n\nHost ID, separated by commas",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10200,7 +10416,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机数据\n\nhost data",
+                    doc: "主机数据\n\nHost data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10209,17 +10425,215 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "主机名\n\nhost name",
+                    doc: "主机名\n\nHost name",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_comment"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "备注\n\nComment",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_cpu"],
+                    kind: crate::spec::Kind::Integer,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "CPU逻辑核心数\n\nCPU logical cores",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_cpu_architecture"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "CPU架构\n\nCPU architecture",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_cpu_module"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "CPU型号\n\nCPU model",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_disk"],
+                    kind: crate::spec::Kind::Integer,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "磁盘容量（GB）\n\nDisk capacity (GB)",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_host_outerip"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "主机外网IP\n\nHost outer IP",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_host_outerip_v6"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "主机外网IPv6\n\nHost outer IPv6",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_isp_name"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "所属运营商\n\nISP name",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_mac"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "主机内网MAC地址\n\nHost inner MAC address",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_mem"],
+                    kind: crate::spec::Kind::Integer,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "主机名内存容量（MB）\n\nHost memory capacity (MB)",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_os_bit"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "操作系统位数\n\nOperating system bit",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_os_name"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "操作系统名称\n\nOperating system name",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_os_type"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "操作系统类型\n\nOperating system type",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_os_version"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "操作系统版本\n\nOperating system version",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_outer_mac"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "主机外网MAC地址\n\nHost outer MAC address",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_province_name"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "所在省份\n\nProvince name",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_sla"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "SLA级别\n\nSLA level",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_sn"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "设备SN\n\nDevice SN",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_state"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "当前状态\n\nCurrent state",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_state_name"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "所在国家\n\nCountry",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "operator"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "主要维护人\n\nMain maintainer",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_bak_operator"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "备份维护人\n\nBackup maintainer",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_host_id\": \"1,2,3\",\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_host_name\": \"test\"\n  }\n}",
+            example: "{\n  \"bk_host_id\": \"1,2,3\",\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_bak_operator\": \"admin\",\n    \"bk_comment\": \"canway-host-101\",\n    \"bk_cpu\": 16,\n    \"bk_cpu_architecture\": \"arm\",\n    \"bk_cpu_module\": \"Intel(R) 2.00GHz\",\n    \"bk_disk\": 120,\n    \"bk_host_name\": \"test\",\n    \"bk_host_outerip\": \"12.0.0.3\",\n    \"bk_host_outerip_v6\": \"0000:0000:0000:0000:0000:0000:0000:0248\",\n    \"bk_isp_name\": \"3\",\n    \"bk_mac\": \"00:00:00:00:00:56\",\n    \"bk_mem\": 36666,\n    \"bk_os_bit\": \"32-bit\",\n    \"bk_os_name\": \"ubuntu\",\n    \"bk_os_type\": \"4\",\n    \"bk_os_version\": \"7.9.1\",\n    \"bk_outer_mac\": \"00:00:00:00:00:56\",\n    \"bk_province_name\": \"440000\",\n    \"bk_sla\": \"2\",\n    \"bk_sn\": \"abcd3252425\",\n    \"bk_state\": \"备用机\",\n    \"bk_state_name\": \"BE\",\n    \"operator\": \"admin\"\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::UpdateHost>,
             pages: None,
         },
         crate::spec::Api {
             name: "update_host_cloud_area_field",
-            summary: "根据主机id列表和云区域id,更新主机的云区域字段\n\nUpdate the host's cloud area field based on the host id list and cloud area id",
+            summary: "根据主机id列表和管控区域id,更新主机的管控区域字段(权限：业务主机编辑权限)\n\nUpdate the host's cloud area field based on the host id list and cloud area id",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_host_cloud_area_field/",
             flags: &[
@@ -10238,7 +10652,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "云区域ID\n\nCloud area ID",
+                    doc: "管控区域ID\n\nCloud area ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10257,7 +10671,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_inst",
-            summary: "更新对象实例 该接口只适用于自定义层级模型和通用模型实例上，不适用于业务、集群、模块、主机等模型实例\n\nUpdate object instance This interface is only applicable to user-defined hierarchical model and general model instances, not applicable to model instances such as business, set, module, host, etc",
+            summary: "更新对象实例(权限：模型实例编辑权限) 该接口只适用于自定义层级模型和通用模型实例上，不适用于业务、集群、模块、主机等模型实例\n\nUpdate Object Instance (Permission: Model Instance Editing Permission) This interface is only applicable to custom hierarchical models and general model instances, not applicable to model instances such as business, cluster, module, host, etc.",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_inst/",
             flags: &[
@@ -10285,7 +10699,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "实例名，也可以为其它自定义字段\n\nInstance name, or any other custom field",
+                    doc: "实例名，也可以为其它自定义字段\n\nInstance name, can also be other custom fields",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10294,7 +10708,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务ID， 当删除的是自定义主线层级模型实例时则必传\n\nBusiness ID, which must be transferred when deleting a user-defined mainline level model instance",
+                    doc: "业务ID， 当删除的是自定义主线层级模型实例时则必传\n\nBusiness ID, required when deleting custom mainline hierarchical model instances",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10313,7 +10727,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_kube_cluster_type",
-            summary: "更新容器集群类型(v3.12.1+，权限:容器集群的编辑权限)\n\nupdate container cluster type (v3.12.1+, permission: kube cluster editing permissions)",
+            summary: "更新容器集群类型(v3.12.1+，权限:容器集群的编辑权限)\n\nUpdate Container Cluster Type (v3.12.1+, Permission: Container Cluster Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_kube_cluster_type/",
             flags: &[
@@ -10323,7 +10737,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务ID\n\nbusiness ID",
+                    doc: "业务ID\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10332,7 +10746,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "cluster在cmdb中的唯一ID列表\n\nunique ID of the cluster in cmdb",
+                    doc: "cluster在cmdb中的唯一ID列表\n\nUnique ID list of clusters in CMDB",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10341,7 +10755,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群类型。枚举值：INDEPENDENT_CLUSTER（独立集群）、SHARE_CLUSTER（共享集群）\n\ncluster type. enum: INDEPENDENT_CLUSTER, SHARE_CLUSTER",
+                    doc: "集群类型。枚举值：INDEPENDENT_CLUSTER（独立集群）、SHARE_CLUSTER（共享集群）\n\nCluster type. Enumerated values: INDEPENDENT_CLUSTER (Independent Cluster), SHARE_CLUSTER (Shared Cluster)",
                     choices: &[],
                 },
             ],
@@ -10351,7 +10765,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_module",
-            summary: "更新模块\n\nupdate module",
+            summary: "更新模块(权限：业务拓扑编辑权限)\n\nUpdate Module (Permission: Business Topology Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_module/",
             flags: &[
@@ -10361,7 +10775,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10370,7 +10784,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nthe business id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10379,7 +10793,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群id\n\nthe set id",
+                    doc: "集群id\n\nCluster ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10388,7 +10802,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模块id\n\nmodule ID",
+                    doc: "模块id\n\nModule ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10397,7 +10811,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "模块数据\n\nmodule data",
+                    doc: "模块数据\n\nModule data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10409,14 +10823,41 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     doc: "模块名\n\nModule name",
                     choices: &[],
                 },
+                crate::spec::Flag {
+                    path: &["data", "bk_module_type"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "模块类型\n\nModule type",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "operator"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "主要维护人\n\nMain maintainer",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_bak_operator"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "备份维护人\n\nBackup maintainer",
+                    choices: &[],
+                },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_module_id\": 1,\n  \"bk_set_id\": 1,\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_module_name\": \"test\"\n  }\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_module_id\": 1,\n  \"bk_set_id\": 1,\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_bak_operator\": \"admin\",\n    \"bk_module_name\": \"test\",\n    \"bk_module_type\": \"1\",\n    \"operator\": \"admin\"\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::UpdateModule>,
             pages: None,
         },
         crate::spec::Api {
             name: "update_object",
-            summary: "更新模型定义\n\nUpdate model definition",
+            summary: "更新模型定义(权限：模型编辑权限)\n\nUpdate Model Definition (Permission: Model Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_object/",
             flags: &[
@@ -10426,7 +10867,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "对象模型的ID，作为更新操作的条件\n\nThe ID of the object model as a condition for the update operation",
+                    doc: "对象模型的ID，作为更新操作的条件\n\nID of the object model, used as a condition for the update operation",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10435,7 +10876,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "本条数据的最后修改人员\n\nThe last person to modify this piece of data",
+                    doc: "本条数据的最后修改人员\n\nLast modifier of this data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10444,7 +10885,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "对象模型的分类ID，只能用英文字母序列命名\n\nThe classification ID of the object model, which can only be named by English letter sequence",
+                    doc: "对象模型的分类ID，只能用英文字母序列命名\n\nClassification ID of the object model, can only be named with an alphabetical sequence",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10453,7 +10894,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "对象模型的名字\n\nThe name of the object model",
+                    doc: "对象模型的名字\n\nName of the object model",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10462,7 +10903,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "对象模型的ICON信息，用于前端显示，取值可参考(modleIcon.json)\n\nICON information of object model, used for front-end display, value can be referred to (modleIcon.json)",
+                    doc: "对象模型的ICON信息，用于前端显示，取值可参考(modleIcon.json)\n\nICON information of the object model, used for frontend display, values can be referred to (modleIcon.json)",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10471,7 +10912,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "用于前端展示的坐标\n\nCoordinates for front-end presentation",
+                    doc: "用于前端展示的坐标\n\nCoordinates for frontend display",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10480,7 +10921,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "对象模型在所属模型分组下的排序序号；更新该值时当设置的值超过分组模型中该值的最大值，则更新的值为最大值加一，如当设置的值为999，而当前分组模型中该值的最大值为6，则更新值设置为7",
+                    doc: "对象模型在所属模型分组下的排序序号；更新该值时当设置的值超过分组模型中该值的最大值，则更新的值为最大值加一，如当设置的值为999，而当前分组模型中该值的最大值为6，则更新值设置为7\n\nSorting number of the object model under its model group; when updating this value, if the set value exceeds the maximum value of this value in the group model, the updated value will be the maximum value plus one. For example, if the set value is 999, and the current maximum value of this value in the group model is 6, then the updated value will be set to 7",
                     choices: &[],
                 },
             ],
@@ -10490,7 +10931,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_object_attribute",
-            summary: "更新对象模型属性\n\nUpdate object model properties",
+            summary: "更新对象模型属性(权限：模型编辑权限)\n\nUpdate Object Model Property (Permission: Model Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_object_attribute/",
             flags: &[
@@ -10509,7 +10950,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "数据的描述信息\n\nDescription information of data",
+                    doc: "数据的描述信息\n\nDescription information of the data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10518,7 +10959,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "表明唯一性\n\nShow uniqueness",
+                    doc: "表明唯一性\n\nIndicates uniqueness",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10554,7 +10995,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "用户自定义内容，存储的内容及格式由调用方决定, 以数字内容为例（{\"min\":\"1\",\"max\":\"2\"}）\n\nUser-defined content, stored content and format determined by the caller, take digital content as an example ({\"min\":\"1\",\"max\":\"2\"}）",
+                    doc: "用户自定义内容，存储的内容及格式由调用方决定, 以数字内容为例（{\"min\":\"1\",\"max\":\"2\"}）\n\nUser-defined content, the content and format stored are determined by the caller. For example, using numeric content ({\"min\":\"1\",\"max\":\"2\"})",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10563,16 +11004,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "模型属性名，用于展示\n\nModel property name, used to show",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["bk_property_type"],
-                    kind: crate::spec::Kind::Text,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "定义的属性字段用于存储数据的数据类型（singlechar,longchar,int,enum,date,time,objuser,enummulti,enumquote,timezone,bool,organization)\n\nThe data type of the defined attribute field used to store the data (singlechar,longchar,int,enum,date,time,objUser,singleasst,multiasst,timezone,bool)",
+                    doc: "模型属性名，用于展示\n\nModel property name, used for display",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10582,6 +11014,15 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     required: false,
                     secret: false,
                     doc: "单位\n\nUnit",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["bk_property_type"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "定义的属性字段用于存储数据的数据类型 （singlechar(短字符),longchar(长字符),int(整形),enum(枚举类型),date(日期),time(时间),objuser(用户),enummulti(枚举多选),enumquote(枚举引用),timezone(时区),bool(布尔),organization(组织))\n\nDefined property field for storing data type (singlechar (short character), longchar (long character), int (integer), enum (enumeration type), date (date), time (time), objuser (user), enummulti (enumeration multiple), enumquote (enumeration reference), timezone (time zone), bool (boolean), organization (organization))",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10599,7 +11040,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "是否可多选，其中字段类型为短字符，长字符，数字，浮点，枚举，日期，时间，时区，布尔，列表暂时不支持可多选，在更新属性时，字段类型为上述类型时，不能将ismultiple更新为true，如果更新为true则会提示该类型暂不支持可多选。枚举多选，枚举引用，用户，组织字段支持可多选。\n\nWhether multiple choices are allowed, where the field type is singlechar, longchar, int, float, enum, date, time, timezone, bool, and the list, temporarily does not support multiple choices. When creating an attribute, the field type is the above type, and the ismultiple parameter can not be passed. The default is false. If you pass true, you will be prompted that the type does not support multiple choices. enummulti, enumquote , user and organization fields support multiple choices, among which the user field and organization field are true by default",
+                    doc: "是否可多选，其中字段类型为短字符，长字符，数字，浮点，枚举，日期，时间，时区，布尔，列表暂时不支持可多选，在更新属性时，字段类型为上述类型时，不能将ismultiple更新为true，如果更新为true则会提示该类型暂不支持可多选。枚举多选，枚举引用，用户，组织字段支持可多选。\n\nWhether it can be selected multiple times. For field types such as short character, long character, number, floating point, enumeration, date, time, time zone, boolean, multiple selection is not supported temporarily. When updating the property, if the field type is one of the above types, ismultiple cannot be updated to true. If updated to true, it will prompt that this type does not support multiple selection temporarily. Enumeration multiple selection, enumeration reference, user, organization fields support multiple selection.",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10608,7 +11049,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "给属性添加默认值，更新的时候，default的值根据字段的实际类型进行传递，如果想要置空字段的默认值，需要传递default:null\n\nAdd a default value to the attribute. When updating, the default value is passed according to the actual type of the field. If you want to set the default value of the empty field, you need to pass default: null",
+                    doc: "给属性添加默认值，更新的时候，default的值根据字段的实际类型进行传递，如果想要置空字段的默认值，需要传递default:null\n\nAdd a default value to the attribute. When updating, the value of default is passed according to the actual type of the field. If you want to clear the default value of the field, you need to pass default: null",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10627,7 +11068,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_proc_template",
-            summary: "更新进程模板信息\n\nUpdate process template information",
+            summary: "更新进程模板信息(权限：服务模板编辑权限)\n\nUpdate Process Template Information (Permission: Service Template Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_proc_template/",
             flags: &[
@@ -10646,7 +11087,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "需要更新的进程模板字段信息\n\nProcess template field information to update",
+                    doc: "需要更新的进程模板字段信息\n\nInformation of fields in the process template that need to be updated",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10655,7 +11096,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "业务id (described at line 322)\n\nBusiness ID (described at line 322)",
+                    doc: "业务id (described at line 315)\n\nBusiness ID (described at line 311)",
                     choices: &[],
                 },
             ],
@@ -10665,7 +11106,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_process_instance",
-            summary: "批量更新进程信息\n\nBatch update process information",
+            summary: "批量更新进程信息(权限：服务实例编辑权限)\n\nBatch Update Process Information (Permission: Service Instance Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_process_instance/",
             flags: &[
@@ -10675,7 +11116,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "进程信息,最大值为100\n\nprocess info, the max length is 100",
+                    doc: "进程信息,最大值为100\n\nProcess information, maximum 100 entries",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10694,7 +11135,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_project_id",
-            summary: "更新项目id，此接口为BCS进行项目数据迁移时的专用接口，其他平台请勿使用(版本：v3.10.23+，权限：项目的更新权限)\n\nupdate the project id. This API is a dedicated interface for BCS to migrate project data. Do not use it on other platforms (version: v3.10.23+, permissions: update permissions of the project)",
+            summary: "更新项目id，此接口为BCS进行项目数据迁移时的专用接口，其他平台请勿使用(版本：v3.10.23+，权限：项目更新权限)\n\nUpdate Project ID. This interface is dedicated to BCS for project data migration. Other platforms should not use it (Version: v3.10.23+, Permission: Project Update Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_project_id/",
             flags: &[
@@ -10704,7 +11145,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "project在cc中的id唯一标识\n\nThe unique identification of the project's id in cc",
+                    doc: "project在cc中的id唯一标识\n\nUnique identifier of the project in cc",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10713,7 +11154,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "bk_project_id需要更新的最终值\n\nThe final value of bk_project_id to be updated",
+                    doc: "bk_project_id需要更新的最终值\n\nThe final value that needs to be updated for bk_project_id",
                     choices: &[],
                 },
             ],
@@ -10723,7 +11164,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_service_category",
-            summary: "更新服务模板信息（目前仅名称字段可更新）\n\nUpdate service template information (currently only name field can be updated)",
+            summary: "更新服务分类(目前仅名称字段可更新，权限：服务分类编辑权限)\n\nUpdate service category (Currently, only the name field can be updated. Permission: Service Category Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_service_category/",
             flags: &[
@@ -10733,7 +11174,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "服务模板ID\n\nService template ID",
+                    doc: "服务分类ID\n\nService category ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10742,7 +11183,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "服务模板名称\n\nService template name",
+                    doc: "服务分类名称\n\nService category name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10761,7 +11202,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_service_template",
-            summary: "更新服务模板信息\n\nUpdate service template information",
+            summary: "更新服务模板信息(权限：服务模板编辑权限)\n\nUpdate service template information (Permission: Service Template Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_service_template/",
             flags: &[
@@ -10780,7 +11221,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "服务分类id\n\nService class id",
+                    doc: "服务分类id\n\nService category ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10808,7 +11249,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
         },
         crate::spec::Api {
             name: "update_set",
-            summary: "更新集群\n\nupdate set",
+            summary: "更新集群(权限：业务拓扑编辑权限)\n\nUpdate Cluster (Permission: Business Topology Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_set/",
             flags: &[
@@ -10818,7 +11259,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "开发商账号\n\nsupplier account code",
+                    doc: "开发商账号\n\nDeveloper account",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10827,7 +11268,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "业务id\n\nthe business id",
+                    doc: "业务id\n\nBusiness ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10836,7 +11277,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群id\n\nthe set id",
+                    doc: "集群id\n\nCluster ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10845,16 +11286,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群数据\n\ndata",
-                    choices: &[],
-                },
-                crate::spec::Flag {
-                    path: &["data", "bk_parent_id"],
-                    kind: crate::spec::Kind::Integer,
-                    list: false,
-                    required: false,
-                    secret: false,
-                    doc: "父节点的ID\n\nthe parent inst identifier",
+                    doc: "集群数据\n\nCluster data",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10863,17 +11295,93 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群名字\n\nset name",
+                    doc: "集群名字\n\nCluster name",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "default"],
+                    kind: crate::spec::Kind::Choice,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "0-普通集群，1-内置模块集合，默认为0\n\n0 - Normal cluster, 1 - Built-in module set, default is 0",
+                    choices: &[
+                        crate::spec::Choice {
+                            value: "0",
+                            label: "普通集群",
+                            label_en: "Normal cluster",
+                            integer: true,
+                        },
+                        crate::spec::Choice {
+                            value: "1",
+                            label: "内置模块集合",
+                            label_en: "Built-in module set",
+                            integer: true,
+                        },
+                    ],
+                },
+                crate::spec::Flag {
+                    path: &["data", "set_template_id"],
+                    kind: crate::spec::Kind::Integer,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "集群模板ID，需要通过集群模板创建集群时必填\n\nCluster template ID, required when creating a cluster through a cluster template",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_capacity"],
+                    kind: crate::spec::Kind::Integer,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "设计容量\n\nDesign capacity",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "description"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "备注、数据的描述信息\n\nRemarks, description of data",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_set_desc"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "集群描述\n\nCluster description",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_set_env"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "环境类型：测试(1)，体验(2)，正式(3, 默认值)\n\nEnvironment type: Test (1), Experience (2), Formal (3, default)",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["data", "bk_service_status"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "服务状态：开放(1, 默认值)，关闭(2)\n\nService status: Open (1, default), Close (2)",
                     choices: &[],
                 },
             ],
-            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_set_id\": 1,\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_parent_id\": 1,\n    \"bk_set_name\": \"test\"\n  }\n}",
+            example: "{\n  \"bk_biz_id\": 1,\n  \"bk_set_id\": 1,\n  \"bk_supplier_account\": \"123456789\",\n  \"data\": {\n    \"bk_capacity\": 500,\n    \"bk_service_status\": \"1\",\n    \"bk_set_desc\": \"集群描述\",\n    \"bk_set_env\": \"3\",\n    \"bk_set_name\": \"test\",\n    \"default\": 0,\n    \"description\": \"集群备注\"\n  }\n}",
             call: crate::run::call::<bkapi::cc::endpoints::UpdateSet>,
             pages: None,
         },
         crate::spec::Api {
             name: "update_set_template",
-            summary: "根据业务id和集群模板id,编辑指定业务下的集群模板\n\nAccording to the service id and the set template id, edit the set template under the specified service",
+            summary: "根据业务id和集群模板id,编辑指定业务下的集群模板(权限：集群模板编辑权限)\n\nEdit the specified cluster template under a business based on the business ID and cluster template ID (Permission: Cluster Template Editing Permission)",
             method: "POST",
             path: "/api/c/compapi/v2/cc/update_set_template/",
             flags: &[
@@ -10892,7 +11400,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: true,
                     secret: false,
-                    doc: "集群模板ID\n\nSet template ID",
+                    doc: "集群模板ID\n\nCluster template ID",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10901,7 +11409,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: false,
                     required: false,
                     secret: false,
-                    doc: "集群模板名称\n\nSet template name",
+                    doc: "集群模板名称\n\nCluster template name",
                     choices: &[],
                 },
                 crate::spec::Flag {
@@ -10910,7 +11418,7 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     list: true,
                     required: false,
                     secret: false,
-                    doc: "服务模板ID列表\n\nService template ID list",
+                    doc: "服务模板ID列表\n\nList of service template IDs",
                     choices: &[],
                 },
             ],

@@ -1102,12 +1102,31 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                 },
                 crate::spec::Flag {
                     path: &["level"],
-                    kind: crate::spec::Kind::Integer,
+                    kind: crate::spec::Kind::Choice,
                     list: false,
                     required: false,
                     secret: false,
                     doc: "告警级别，1为致命，2为预警，3为提醒",
-                    choices: &[],
+                    choices: &[
+                        crate::spec::Choice {
+                            value: "1",
+                            label: "致命",
+                            label_en: "",
+                            integer: true,
+                        },
+                        crate::spec::Choice {
+                            value: "2",
+                            label: "预警",
+                            label_en: "",
+                            integer: true,
+                        },
+                        crate::spec::Choice {
+                            value: "3",
+                            label: "提醒",
+                            label_en: "",
+                            integer: true,
+                        },
+                    ],
                 },
                 crate::spec::Flag {
                     path: &["alarm_content__contains"],

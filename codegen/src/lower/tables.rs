@@ -309,7 +309,35 @@ pub(super) fn documented_values(desc: &str) -> Vec<DocumentedValue> {
         return out;
     }
     let parenthesized = parenthesized_values(desc);
-    if parenthesized.len() >= 2 { parenthesized } else { Vec::new() }
+    if parenthesized.len() >= 2 {
+        return parenthesized;
+    }
+    let worded = values_for_words(desc);
+    if worded.len() >= 2 { worded } else { Vec::new() }
+}
+
+static VALUE_FOR_WORDS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[\s(（,，;；、:：。])(-?\d+)(?:\s+for\s+([A-Za-z][A-Za-z0-9_-]*(?:[ \t]+[A-Za-z][A-Za-z0-9_-]*)*)|\s*为\s*([^\s,，;；。、()（）]+))",
+    )
+    .ok()
+});
+
+/// `Type (0 for int, 1 for string)`, `0 for offline and 1 for online`, `0为不在线，1为在线`: codes each followed by
+/// what it stands for, each distinct code once.
+fn values_for_words(desc: &str) -> Vec<DocumentedValue> {
+    let mut out: Vec<DocumentedValue> = Vec::new();
+    let Some(re) = VALUE_FOR_WORDS.as_ref() else { return out };
+    for caps in re.captures_iter(desc) {
+        let Some(code) = caps.get(1) else { continue };
+        let Some(label) = caps.get(2).or_else(|| caps.get(3)) else { continue };
+        // `0 for offline and 1 for online`: the joining word is no part of a label.
+        let label = label.as_str().trim_end_matches(" and").trim_end_matches(" or").trim();
+        if !label.is_empty() && !out.iter().any(|v| v.code == code.as_str()) {
+            out.push(DocumentedValue { code: code.as_str().to_string(), label: label.to_string() });
+        }
+    }
+    out
 }
 
 /// `1(shell脚本)、2(bat脚本)`, each distinct code once.

@@ -310,6 +310,19 @@ fn extracts_value_lists_from_descriptions() {
         [pair("1", "shell脚本"), pair("2", "bat脚本"), pair("3", "perl脚本")]
     );
     assert!(documented_values("超时时间 10(秒)").is_empty());
+    // An English translation's `N for label` (CMDB's `max_surge.type`).
+    assert_eq!(pairs("Type (0 for int, 1 for string)"), [pair("0", "int"), pair("1", "string")]);
+    assert!(documented_values("Retry 3 for each host").is_empty());
+    assert_eq!(
+        pairs("agent online status, 0 for offline and 1 for online"),
+        [pair("0", "offline"), pair("1", "online")]
+    );
+    assert_eq!(pairs("agent在线状态，0为不在线，1为在线"), [pair("0", "不在线"), pair("1", "在线")]);
+    assert_eq!(pairs("进程托管类型。0为周期执行进程，1为常驻进程"), [pair("0", "周期执行进程"), pair("1", "常驻进程")]);
+    assert_eq!(
+        pairs("0 for circularly run process, 1 for permanent process and 2 for once-run process"),
+        [pair("0", "circularly run process"), pair("1", "permanent process"), pair("2", "once-run process")]
+    );
     // A version or an address is no list.
     assert!(documented_values("版本 1.0 或 2.0").is_empty());
     assert!(documented_values("IP 10.0.0.1, 10.0.0.2").is_empty());

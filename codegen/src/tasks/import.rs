@@ -22,14 +22,16 @@ use crate::read::metadata::{self, Provenance};
 /// What to import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
-    /// Only this system (`cc`, or its module name); all when `None`.
-    pub system: Option<String>,
+    /// Only these systems (`cc`, or their module names); all when empty. Several with `name` are one system: a
+    /// repository that keeps one ESB system's docs in two folders (CMDB's `cc` and its ESB-made `esb-cc`).
+    pub systems: Vec<String>,
     /// Recorded as the import date (`YYYY-MM-DD`).
     pub date: String,
     /// Folders of the tree (relative to it) that hold the newer revision of a system published twice.
     pub prefer: Vec<PathBuf>,
-    /// The name the one system imported gets in `into` (its folder, its module in `bkapi`): CMDB's gateway
-    /// resources, which the tree keeps in a folder named `open`, as `bk_cmdb`. Needs `system`.
+    /// The name the system imported gets in `into` (its folder, its module in `bkapi`): CMDB's gateway
+    /// resources, which the tree keeps in a folder named `open`, as `bk_cmdb`. Needs `systems`; the systems given
+    /// are then imported as this one.
     pub name: Option<String>,
 }
 
@@ -50,29 +52,36 @@ pub struct SystemImport {
 pub fn import(tree: &Path, into: &Path, options: &ImportOptions) -> Result<Vec<SystemImport>, Error> {
     let (sets, diagnostics) = discover(tree)?;
     let wanted = |set: &&DocSet| {
-        options.system.as_deref().is_none_or(|s| set.system == s || module_name(&set.system) == module_name(s))
+        options.systems.is_empty()
+            || options.systems.iter().any(|s| set.system == *s || module_name(&set.system) == module_name(s))
     };
     let mut chosen: Vec<DocSet> = sets.iter().filter(wanted).cloned().collect();
     for folder in chosen.iter_mut().flat_map(|s| &mut s.folders) {
         folder.preferred = options.prefer.iter().any(|p| folder.dir.starts_with(tree.join(p)));
     }
-    if chosen.is_empty() {
+    let missing: Vec<&String> = options
+        .systems
+        .iter()
+        .filter(|s| !chosen.iter().any(|set| set.system == **s || module_name(&set.system) == module_name(s)))
+        .collect();
+    if chosen.is_empty() || !missing.is_empty() {
         let known: Vec<&str> = sets.iter().map(|s| s.system.as_str()).collect();
+        let what = missing.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
         return Err(Error::Import {
-            message: match &options.system {
-                Some(s) => {
-                    format!("no doc folder of system `{s}` in {}; systems: {}", tree.display(), known.join(", "))
-                }
-                None => format!("no doc folder in {}", tree.display()),
+            message: if options.systems.is_empty() {
+                format!("no doc folder in {}", tree.display())
+            } else {
+                format!("no doc folder of system {what} in {}; systems: {}", tree.display(), known.join(", "))
             },
         });
     }
     if let Some(name) = &options.name
-        && (options.system.is_none() || chosen.len() != 1 || module_name(name) != *name)
+        && (options.systems.is_empty() || module_name(name) != *name)
     {
         return Err(Error::Import {
             message: format!(
-                "`--as {name}` names one system: give `--system` too, and a name that is a Rust module name (`{}`)",
+                "`--as {name}` names the system(s) given with `--system`: give them, and a name that is a Rust module \
+                 name (`{}`)",
                 module_name(name)
             ),
         });
@@ -80,13 +89,32 @@ pub fn import(tree: &Path, into: &Path, options: &ImportOptions) -> Result<Vec<S
     // Lowering tells which docs another publication supersedes.
     let loaded = load_sets(tree, &chosen, diagnostics, LowerOptions::default())?;
     let commit = git_commit(tree);
-    chosen
-        .iter()
-        .map(|set| {
-            let name = options.name.as_deref().unwrap_or(&set.system);
-            import_set(set, name, &loaded, into, commit.clone(), &options.date)
-        })
-        .collect()
+    if let Some(name) = &options.name {
+        let merged = merged_system(chosen, name);
+        return Ok(vec![import_set(&merged, name, &loaded, into, commit, &options.date)?]);
+    }
+    chosen.iter().map(|set| import_set(set, &set.system, &loaded, into, commit.clone(), &options.date)).collect()
+}
+
+/// Several systems of a tree as one (`--system cc --system esb-cc --as cc`): their folders in the order given. A
+/// folder keeps only the manifests of the flavor the first system's are of: an ESB system's docs kept beside a
+/// gateway's resource definitions are located by the ESB's manifest and path convention, not as gateway resources
+/// that happen to share their names.
+fn merged_system(mut sets: Vec<DocSet>, name: &str) -> DocSet {
+    let flavor = sets.iter().flat_map(|s| &s.folders).find_map(|f| f.manifests.first()).map(|m| m.flavor);
+    let mut folders = Vec::new();
+    let (mut meta_dir, mut meta_text) = (None, None);
+    for set in &mut sets {
+        meta_dir = meta_dir.or(set.meta_dir.take());
+        meta_text = meta_text.or(set.meta_text.take());
+        folders.append(&mut set.folders);
+    }
+    if let Some(flavor) = flavor {
+        for folder in &mut folders {
+            folder.manifests.retain(|m| m.flavor == flavor);
+        }
+    }
+    DocSet { system: name.to_string(), meta_dir, meta_text, folders }
 }
 
 /// The commit of the checkout `dir` is in, if it is one.

@@ -177,6 +177,108 @@ pub use get_agent_info::GetAgentInfoRequest;
 /// Types of [`get_agent_status`](super::endpoints::GetAgentStatus).
 pub mod get_agent_status {
     pub use super::get_agent_info::Hosts;
+    /// agent在线状态，0为不在线，1为在线
+    ///
+    /// agent online status, 0 for offline and 1 for online
+    ///
+    /// Defined in `api-docs/gse/zh_hans/get_agent_status.md` at line 66.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum BkAgentAlive {
+        /// 不在线 / offline
+        ///
+        /// Sent as `0`.
+        Offline,
+        /// 在线 / online
+        ///
+        /// Sent as `1`.
+        Online,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl BkAgentAlive {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Offline => 0i64,
+                Self::Online => 1i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl BkAgentAlive {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Offline => Some("不在线"),
+                Self::Online => Some("在线"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for BkAgentAlive {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for BkAgentAlive {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Offline),
+                "1" => return ::std::result::Result::Ok(Self::Online),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Offline") {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if text.eq_ignore_ascii_case("Online") {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            if ["不在线", "offline"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Offline);
+            }
+            if ["在线", "online"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Online);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "BkAgentAlive",
+                    "`0` (不在线), `1` (在线)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for BkAgentAlive {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Offline,
+                    1i64 => Self::Online,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "BkAgentAlive",
+                            ),
+                        );
+                    }
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// 查询agent实时在线状态
     ///
     /// query whether agents are online or offline
@@ -246,7 +348,7 @@ pub mod get_agent_status {
         /// agent在线状态，0为不在线，1为在线
         ///
         /// agent online status, 0 for offline and 1 for online
-        pub bk_agent_alive: Option<i64>,
+        pub bk_agent_alive: Option<BkAgentAlive>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
@@ -263,7 +365,7 @@ pub mod get_agent_status {
             ::std::result::Result::Ok(Self {
                 ip: record.opt_text("ip")?,
                 bk_cloud_id: record.opt_int("bk_cloud_id")?,
-                bk_agent_alive: record.opt_int("bk_agent_alive")?,
+                bk_agent_alive: record.field("bk_agent_alive")?,
                 extra: record.finish()?,
             })
         }
@@ -279,7 +381,9 @@ pub mod get_agent_status {
             record.finish()
         }
     }
-    crate::serde_through_wire!(GetAgentStatusRequest, GetAgentStatusResponseValue);
+    crate::serde_through_wire!(
+        BkAgentAlive, GetAgentStatusRequest, GetAgentStatusResponseValue
+    );
 }
 pub use get_agent_status::GetAgentStatusRequest;
 /// Types of [`get_proc_operate_result`](super::endpoints::GetProcOperateResult).
@@ -480,6 +584,120 @@ pub mod get_proc_operate_result_v2 {
 pub use get_proc_operate_result_v2::GetProcOperateResultV2Request;
 /// Types of [`get_proc_status`](super::endpoints::GetProcStatus).
 pub mod get_proc_status {
+    /// 期望运行状态。0为未注册，1为运行中，2为停止
+    ///
+    /// expected running status. 0:unregistered, 1:running, 2:stopped
+    ///
+    /// Defined in `api-docs/gse/zh_hans/get_proc_status.md` at line 115.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Flag {
+        /// 未注册 / unregistered
+        ///
+        /// Sent as `0`.
+        Unregistered,
+        /// 运行中 / running
+        ///
+        /// Sent as `1`.
+        Running,
+        /// 停止 / stopped
+        ///
+        /// Sent as `2`.
+        Stopped,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Flag {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Unregistered => 0i64,
+                Self::Running => 1i64,
+                Self::Stopped => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Flag {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Unregistered => Some("未注册"),
+                Self::Running => Some("运行中"),
+                Self::Stopped => Some("停止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Flag {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Flag {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Unregistered),
+                "1" => return ::std::result::Result::Ok(Self::Running),
+                "2" => return ::std::result::Result::Ok(Self::Stopped),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Unregistered") {
+                return ::std::result::Result::Ok(Self::Unregistered);
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Stopped") {
+                return ::std::result::Result::Ok(Self::Stopped);
+            }
+            if ["未注册", "unregistered"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Unregistered);
+            }
+            if ["运行中", "running"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["停止", "stopped"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Stopped);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Flag",
+                    "`0` (未注册), `1` (运行中), `2` (停止)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Flag {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Unregistered,
+                    1i64 => Self::Running,
+                    2i64 => Self::Stopped,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Flag"),
+                        );
+                    }
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     /// `GetProcStatusHosts`
     ///
     /// Defined in `api-docs/gse/zh_hans/get_proc_status.md` at line 24.
@@ -884,11 +1102,11 @@ pub mod get_proc_status {
         /// 期望运行状态。0为未注册，1为运行中，2为停止
         ///
         /// expected running status. 0:unregistered, 1:running, 2:stopped
-        pub flag: Option<i64>,
+        pub flag: Option<Flag>,
         /// 动态运行状态。0为未注册，1为运行中，2为停止
         ///
         /// realtime running status. 0:unregistered, 1:running, 2:stopped
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 进程信息
         ///
         /// process message
@@ -965,8 +1183,8 @@ pub mod get_proc_status {
             ::std::result::Result::Ok(Self {
                 meta: record.field("meta")?,
                 host: record.field("host")?,
-                flag: record.opt_int("flag")?,
-                status: record.opt_int("status")?,
+                flag: record.field("flag")?,
+                status: record.field("status")?,
                 message: record.opt_text("message")?,
                 pid: record.opt_int("pid")?,
                 version: record.opt_text("version")?,
@@ -1005,17 +1223,133 @@ pub mod get_proc_status {
             record.finish()
         }
     }
+    /// 动态运行状态。0为未注册，1为运行中，2为停止
+    ///
+    /// realtime running status. 0:unregistered, 1:running, 2:stopped
+    ///
+    /// Defined in `api-docs/gse/zh_hans/get_proc_status.md` at line 116.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 未注册 / unregistered
+        ///
+        /// Sent as `0`.
+        Unregistered,
+        /// 运行中 / running
+        ///
+        /// Sent as `1`.
+        Running,
+        /// 停止 / stopped
+        ///
+        /// Sent as `2`.
+        Stopped,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Status {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::Unregistered => 0i64,
+                Self::Running => 1i64,
+                Self::Stopped => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Status {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::Unregistered => Some("未注册"),
+                Self::Running => Some("运行中"),
+                Self::Stopped => Some("停止"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::Unregistered),
+                "1" => return ::std::result::Result::Ok(Self::Running),
+                "2" => return ::std::result::Result::Ok(Self::Stopped),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("Unregistered") {
+                return ::std::result::Result::Ok(Self::Unregistered);
+            }
+            if text.eq_ignore_ascii_case("Running") {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if text.eq_ignore_ascii_case("Stopped") {
+                return ::std::result::Result::Ok(Self::Stopped);
+            }
+            if ["未注册", "unregistered"].iter().any(|l| l.eq_ignore_ascii_case(text))
+            {
+                return ::std::result::Result::Ok(Self::Unregistered);
+            }
+            if ["运行中", "running"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Running);
+            }
+            if ["停止", "stopped"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::Stopped);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Status",
+                    "`0` (未注册), `1` (运行中), `2` (停止)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Status {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::Unregistered,
+                    1i64 => Self::Running,
+                    2i64 => Self::Stopped,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Status"),
+                        );
+                    }
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     crate::serde_through_wire!(
-        Hosts, GetProcStatusLabels, GetProcStatusMeta, GetProcStatusRequest,
-        GetProcStatusResponse, Host, Labels, Meta, ProcInfos
+        Flag, Hosts, GetProcStatusLabels, GetProcStatusMeta, GetProcStatusRequest,
+        GetProcStatusResponse, Host, Labels, Meta, ProcInfos, Status
     );
 }
 pub use get_proc_status::GetProcStatusRequest;
 pub use get_proc_status::GetProcStatusResponse;
 /// Types of [`get_proc_status_v2`](super::endpoints::GetProcStatusV2).
 pub mod get_proc_status_v2 {
+    pub use super::get_proc_status::Flag;
     pub use super::get_proc_status::Labels;
     pub use super::get_proc_status::Meta;
+    pub use super::get_proc_status::Status;
     /// `GetProcStatusV2Host`
     ///
     /// Defined in `api-docs/gse/zh_hans/get_proc_status_v2.md` at line 136.
@@ -1190,9 +1524,9 @@ pub mod get_proc_status_v2 {
         /// 主机，详见data.proc_infos.host定义
         pub host: Option<Host>,
         /// 期望运行状态。0为未注册，1为运行中，2为停止
-        pub flag: Option<i64>,
+        pub flag: Option<Flag>,
         /// 动态运行状态。0为未注册，1为运行中，2为停止
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 进程是否被托管。true为已托管，false为未托管
         pub isauto: Option<bool>,
         /// 进程信息
@@ -1250,8 +1584,8 @@ pub mod get_proc_status_v2 {
             ::std::result::Result::Ok(Self {
                 meta: record.field("meta")?,
                 host: record.field("host")?,
-                flag: record.opt_int("flag")?,
-                status: record.opt_int("status")?,
+                flag: record.field("flag")?,
+                status: record.field("status")?,
                 isauto: record.field("isauto")?,
                 message: record.opt_text("message")?,
                 pid: record.opt_int("pid")?,
@@ -2254,7 +2588,7 @@ pub mod operate_proc_multi {
     #[derive(Debug, Clone, PartialEq)]
     pub struct AliveMonitorPolicy {
         /// 托管类型，0为周期执行进程，1为常驻进程，2为单次执行进程
-        pub auto_type: i64,
+        pub auto_type: AutoType,
         /// 启动命令执行后开始检查进程存活的时间，单位秒，默认值为5
         pub start_check_secs: Option<i64>,
         /// 停止命令执行后开始检查进程存活的时间，单位秒
@@ -2276,9 +2610,9 @@ pub mod operate_proc_multi {
     impl AliveMonitorPolicy {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(auto_type: impl Into<i64>) -> Self {
+        pub fn new(auto_type: AutoType) -> Self {
             Self {
-                auto_type: auto_type.into(),
+                auto_type,
                 start_check_secs: None,
                 stop_check_secs: None,
                 start_retries: None,
@@ -2346,7 +2680,7 @@ pub mod operate_proc_multi {
                 ],
             )?;
             ::std::result::Result::Ok(Self {
-                auto_type: record.int("auto_type")?,
+                auto_type: record.field("auto_type")?,
                 start_check_secs: record.opt_int("start_check_secs")?,
                 stop_check_secs: record.opt_int("stop_check_secs")?,
                 start_retries: record.opt_int("start_retries")?,
@@ -2369,6 +2703,120 @@ pub mod operate_proc_multi {
             record.field("crotab_rule", &self.crotab_rule);
             self.extra.write_into(&mut record);
             record.finish()
+        }
+    }
+    /// 托管类型，0为周期执行进程，1为常驻进程，2为单次执行进程
+    ///
+    /// Defined in `api-docs/gse/zh_hans/operate_proc_multi.md` at line 76.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AutoType {
+        /// 周期执行进程
+        ///
+        /// Sent as `0`.
+        周期执行进程,
+        /// 常驻进程
+        ///
+        /// Sent as `1`.
+        常驻进程,
+        /// 单次执行进程
+        ///
+        /// Sent as `2`.
+        单次执行进程,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl AutoType {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::周期执行进程 => 0i64,
+                Self::常驻进程 => 1i64,
+                Self::单次执行进程 => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl AutoType {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::周期执行进程 => Some("周期执行进程"),
+                Self::常驻进程 => Some("常驻进程"),
+                Self::单次执行进程 => Some("单次执行进程"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for AutoType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for AutoType {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::周期执行进程),
+                "1" => return ::std::result::Result::Ok(Self::常驻进程),
+                "2" => return ::std::result::Result::Ok(Self::单次执行进程),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("周期执行进程") {
+                return ::std::result::Result::Ok(Self::周期执行进程);
+            }
+            if text.eq_ignore_ascii_case("常驻进程") {
+                return ::std::result::Result::Ok(Self::常驻进程);
+            }
+            if text.eq_ignore_ascii_case("单次执行进程") {
+                return ::std::result::Result::Ok(Self::单次执行进程);
+            }
+            if ["周期执行进程"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::周期执行进程);
+            }
+            if ["常驻进程"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::常驻进程);
+            }
+            if ["单次执行进程"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::单次执行进程);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "AutoType",
+                    "`0` (周期执行进程), `1` (常驻进程), `2` (单次执行进程)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for AutoType {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::周期执行进程,
+                    1i64 => Self::常驻进程,
+                    2i64 => Self::单次执行进程,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(
+                                &wire.to_string(),
+                                "AutoType",
+                            ),
+                        );
+                    }
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
         }
     }
     /// `Configmap`
@@ -3159,7 +3607,7 @@ pub mod operate_proc_multi {
         }
     }
     crate::serde_through_wire!(
-        AliveMonitorPolicy, Configmap, Control, Identity, Hosts, Labels, Meta,
+        AliveMonitorPolicy, AutoType, Configmap, Control, Identity, Hosts, Labels, Meta,
         OperateProcMultiRequest, OperateProcMultiResponse, Process, Spec,
         WarnReportPolicy
     );
@@ -3169,6 +3617,7 @@ pub use operate_proc_multi::OperateProcMultiResponse;
 /// Types of [`operate_proc_v2`](super::endpoints::OperateProcV2).
 pub mod operate_proc_v2 {
     pub use super::operate_proc_multi::AliveMonitorPolicy;
+    pub use super::operate_proc_multi::AutoType;
     pub use super::operate_proc_multi::Configmap;
     pub use super::operate_proc_multi::Control;
     pub use super::operate_proc_multi::Identity;
@@ -3485,6 +3934,7 @@ pub use operate_proc_v2::OperateProcV2Request;
 pub use operate_proc_v2::OperateProcV2Response;
 /// Types of [`register_proc_info`](super::endpoints::RegisterProcInfo).
 pub mod register_proc_info {
+    pub use super::operate_proc_multi::AutoType;
     pub use super::operate_proc_multi::Configmap;
     pub use super::operate_proc_multi::Control;
     pub use super::operate_proc_multi::Identity;
@@ -3497,7 +3947,7 @@ pub mod register_proc_info {
         /// 托管类型，0为周期执行进程，1为常驻进程，2为单次执行进程
         ///
         /// process monitor type, 0 for circularly run process, 1 for permanent process and 2 for once-run process
-        pub auto_type: i64,
+        pub auto_type: AutoType,
         /// 启动命令执行后开始检查进程存活的时间，单位秒，默认值为5
         ///
         /// the time to check the process after start operation in seconds. Default value is 5 seconds
@@ -3527,9 +3977,9 @@ pub mod register_proc_info {
     impl MonitorPolicy {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(auto_type: impl Into<i64>) -> Self {
+        pub fn new(auto_type: AutoType) -> Self {
             Self {
-                auto_type: auto_type.into(),
+                auto_type,
                 start_check_secs: None,
                 stop_check_secs: None,
                 start_retries: None,
@@ -3590,7 +4040,7 @@ pub mod register_proc_info {
                 ],
             )?;
             ::std::result::Result::Ok(Self {
-                auto_type: record.int("auto_type")?,
+                auto_type: record.field("auto_type")?,
                 start_check_secs: record.opt_int("start_check_secs")?,
                 stop_check_secs: record.opt_int("stop_check_secs")?,
                 start_retries: record.opt_int("start_retries")?,
@@ -4632,7 +5082,9 @@ pub mod set_process_group_info {
 pub use set_process_group_info::SetProcessGroupInfoRequest;
 /// Types of [`sync_proc_status`](super::endpoints::SyncProcStatus).
 pub mod sync_proc_status {
+    pub use super::get_proc_status::Flag;
     pub use super::get_proc_status::Host;
+    pub use super::get_proc_status::Status;
     /// `Page`
     ///
     /// Defined in `api-docs/gse/zh_hans/sync_proc_status.md` at line 22.
@@ -4806,9 +5258,9 @@ pub mod sync_proc_status {
         /// 主机，详见data.proc_infos.host定义
         pub host: Option<Host>,
         /// 期望运行状态。0为未注册，1为运行中，2为停止
-        pub flag: Option<i64>,
+        pub flag: Option<Flag>,
         /// 动态运行状态。0为未注册，1为运行中，2为停止
-        pub status: Option<i64>,
+        pub status: Option<Status>,
         /// 进程信息
         pub message: Option<String>,
         /// 进程pid
@@ -4863,8 +5315,8 @@ pub mod sync_proc_status {
             ::std::result::Result::Ok(Self {
                 meta: record.field("meta")?,
                 host: record.field("host")?,
-                flag: record.opt_int("flag")?,
-                status: record.opt_int("status")?,
+                flag: record.field("flag")?,
+                status: record.field("status")?,
                 message: record.opt_text("message")?,
                 pid: record.opt_int("pid")?,
                 version: record.opt_text("version")?,
@@ -5266,6 +5718,7 @@ pub mod unregister_proc_info {
 pub use unregister_proc_info::UnregisterProcInfoRequest;
 /// Types of [`update_proc_info`](super::endpoints::UpdateProcInfo).
 pub mod update_proc_info {
+    pub use super::operate_proc_multi::AutoType;
     pub use super::operate_proc_multi::Configmap;
     pub use super::operate_proc_multi::Control;
     pub use super::operate_proc_multi::Identity;
@@ -6499,26 +6952,28 @@ impl<'a> GseApi<'a> {
     ///         .to_string()).restart_cmd("./restart.sh".to_string())
     ///         .reload_cmd("./reload.sh".to_string()).kill_cmd("./kill.sh".to_string())
     ///         .version_cmd("./version.sh".to_string()).health_cmd("./health.sh"
-    ///         .to_string()), AliveMonitorPolicy::new(1_i64).start_check_secs(5_i64)
-    ///         .stop_check_secs(5_i64).start_retries(3_i64).start_interval(20_i64)
-    ///         .crotab_rule("".to_string())).warn_report_policy(WarnReportPolicy::default()
-    ///         .report_id(0_i64)).configmap(vec![Configmap::default().path("".to_string())
-    ///         .md5("".to_string())])), Process::new(Meta::new("gse".to_string(),
-    ///         "proc-test-2".to_string()).labels(Labels::default().proc_name("proc-test-2"
-    ///         .to_string())), vec![Hosts::new("10.0.0.1".to_string(), 1_i64)],
-    ///         OpType::Start, Spec::new(Identity::new("proc-test-2".to_string(),
-    ///         "/data/gsetest/".to_string(), "/data/gsetest/proc-test-2.pid".to_string(),
-    ///         "root".to_string()).config_path("/data/gsetest/proc-test-2.conf".to_string())
+    ///         .to_string()), AliveMonitorPolicy::new(AutoType::常驻进程)
+    ///         .start_check_secs(5_i64).stop_check_secs(5_i64).start_retries(3_i64)
+    ///         .start_interval(20_i64).crotab_rule("".to_string()))
+    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0_i64))
+    ///         .configmap(vec![Configmap::default().path("".to_string()).md5(""
+    ///         .to_string())])), Process::new(Meta::new("gse".to_string(), "proc-test-2"
+    ///         .to_string()).labels(Labels::default().proc_name("proc-test-2".to_string())),
+    ///         vec![Hosts::new("10.0.0.1".to_string(), 1_i64)], OpType::Start,
+    ///         Spec::new(Identity::new("proc-test-2".to_string(), "/data/gsetest/"
+    ///         .to_string(), "/data/gsetest/proc-test-2.pid".to_string(), "root"
+    ///         .to_string()).config_path("/data/gsetest/proc-test-2.conf".to_string())
     ///         .log_path("/data/gsetest/logs/".to_string()).index_key("".to_string()),
     ///         Control::default().start_cmd("./start.sh".to_string()).stop_cmd("./stop.sh"
     ///         .to_string()).restart_cmd("./restart.sh".to_string())
     ///         .reload_cmd("./reload.sh".to_string()).kill_cmd("./kill.sh".to_string())
     ///         .version_cmd("./version.sh".to_string()).health_cmd("./health.sh"
-    ///         .to_string()), AliveMonitorPolicy::new(1_i64).start_check_secs(5_i64)
-    ///         .stop_check_secs(5_i64).start_retries(3_i64).start_interval(20_i64)
-    ///         .crotab_rule("".to_string())).warn_report_policy(WarnReportPolicy::default()
-    ///         .report_id(0_i64)).configmap(vec![Configmap::default().path("".to_string())
-    ///         .md5("".to_string())]))
+    ///         .to_string()), AliveMonitorPolicy::new(AutoType::常驻进程)
+    ///         .start_check_secs(5_i64).stop_check_secs(5_i64).start_retries(3_i64)
+    ///         .start_interval(20_i64).crotab_rule("".to_string()))
+    ///         .warn_report_policy(WarnReportPolicy::default().report_id(0_i64))
+    ///         .configmap(vec![Configmap::default().path("".to_string()).md5(""
+    ///         .to_string())]))
     ///     ],
     /// );
     /// let response = client.gse().operate_proc_multi(request).await?;
@@ -6573,7 +7028,7 @@ impl<'a> GseApi<'a> {
     ///                 .kill_cmd("./kill.sh".to_string())
     ///                 .version_cmd("./version.sh".to_string())
     ///                 .health_cmd("./health.sh".to_string()),
-    ///             AliveMonitorPolicy::new(1_i64)
+    ///             AliveMonitorPolicy::new(AutoType::常驻进程)
     ///                 .start_check_secs(5_i64)
     ///                 .stop_check_secs(5_i64)
     ///                 .start_retries(3_i64)
@@ -6636,7 +7091,7 @@ impl<'a> GseApi<'a> {
     ///                 .version_cmd("./version.sh".to_string())
     ///                 .health_cmd("./health.sh".to_string()),
     ///             Resource::new(10.0, 10.0).fd(10000_i64).disk(100_i64).net(0_i64),
-    ///             MonitorPolicy::new(1_i64)
+    ///             MonitorPolicy::new(AutoType::常驻进程)
     ///                 .start_check_secs(5_i64)
     ///                 .stop_check_secs(5_i64)
     ///                 .start_retries(3_i64)
@@ -6829,7 +7284,7 @@ impl<'a> GseApi<'a> {
     ///                 .version_cmd("./version.sh".to_string())
     ///                 .health_cmd("./health.sh".to_string()),
     ///             Resource::new(10.0, 10.0).fd(10000_i64).disk(100_i64).net(0_i64),
-    ///             MonitorPolicy::new(1_i64)
+    ///             MonitorPolicy::new(AutoType::常驻进程)
     ///                 .start_check_secs(5_i64)
     ///                 .stop_check_secs(5_i64)
     ///                 .start_retries(3_i64)

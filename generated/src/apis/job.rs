@@ -9604,7 +9604,7 @@ pub mod operate_process {
         /// Agent管理进程索引key，可为空。当索引key为空时，索引key采用setupPath+proceName。如果有两个托管进程 setupPath+proceName相同，则需指定value_key，以作区分。
         pub value_key: Option<String>,
         /// 进程托管类型。0为周期执行进程，1为常驻进程，2为单次执行进程
-        pub r#type: Option<i64>,
+        pub r#type: Option<Type>,
         /// 进程循环执行周期
         pub cycle_time: Option<i64>,
         /// 进程实例数
@@ -9796,7 +9796,7 @@ pub mod operate_process {
             self
         }
         /// Sets `type`.
-        pub fn r#type(mut self, value: impl Into<i64>) -> Self {
+        pub fn r#type(mut self, value: impl Into<Type>) -> Self {
             self.r#type = Some(value.into());
             self
         }
@@ -9890,7 +9890,7 @@ pub mod operate_process {
                 func_id: record.opt_text("func_id")?,
                 instance_id: record.opt_text("instance_id")?,
                 value_key: record.opt_text("value_key")?,
-                r#type: record.opt_int("type")?,
+                r#type: record.field("type")?,
                 cycle_time: record.opt_int("cycle_time")?,
                 instance_num: record.opt_int("instance_num")?,
                 start_check_begin_time: record.opt_int("start_check_begin_time")?,
@@ -10034,8 +10034,119 @@ pub mod operate_process {
             record.finish()
         }
     }
+    /// 进程托管类型。0为周期执行进程，1为常驻进程，2为单次执行进程
+    ///
+    /// Defined in `api-docs/job/zh_hans/operate_process.md` at line 35.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// 周期执行进程
+        ///
+        /// Sent as `0`.
+        周期执行进程,
+        /// 常驻进程
+        ///
+        /// Sent as `1`.
+        常驻进程,
+        /// 单次执行进程
+        ///
+        /// Sent as `2`.
+        单次执行进程,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Type {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::周期执行进程 => 0i64,
+                Self::常驻进程 => 1i64,
+                Self::单次执行进程 => 2i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Type {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::周期执行进程 => Some("周期执行进程"),
+                Self::常驻进程 => Some("常驻进程"),
+                Self::单次执行进程 => Some("单次执行进程"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Type {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Type {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "0" => return ::std::result::Result::Ok(Self::周期执行进程),
+                "1" => return ::std::result::Result::Ok(Self::常驻进程),
+                "2" => return ::std::result::Result::Ok(Self::单次执行进程),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("周期执行进程") {
+                return ::std::result::Result::Ok(Self::周期执行进程);
+            }
+            if text.eq_ignore_ascii_case("常驻进程") {
+                return ::std::result::Result::Ok(Self::常驻进程);
+            }
+            if text.eq_ignore_ascii_case("单次执行进程") {
+                return ::std::result::Result::Ok(Self::单次执行进程);
+            }
+            if ["周期执行进程"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::周期执行进程);
+            }
+            if ["常驻进程"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::常驻进程);
+            }
+            if ["单次执行进程"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::单次执行进程);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Type",
+                    "`0` (周期执行进程), `1` (常驻进程), `2` (单次执行进程)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Type {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    0i64 => Self::周期执行进程,
+                    1i64 => Self::常驻进程,
+                    2i64 => Self::单次执行进程,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Type"),
+                        );
+                    }
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     crate::serde_through_wire!(
-        OpType, ProcessInfos, OperateProcessRequest, OperateProcessResponse
+        OpType, ProcessInfos, OperateProcessRequest, OperateProcessResponse, Type
     );
 }
 pub use operate_process::OperateProcessRequest;

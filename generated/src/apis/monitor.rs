@@ -8049,7 +8049,7 @@ pub mod get_alarms {
         /// 监控类型，可选base、cpu、men等，详情见下alarm_type
         pub alarm_type: Option<String>,
         /// 告警级别，1为致命，2为预警，3为提醒
-        pub level: Option<i64>,
+        pub level: Option<Level>,
         /// 包含的告警内容，从alarm_content字段中匹配
         ///
         /// Sent as `alarm_content__contains`.
@@ -8118,7 +8118,7 @@ pub mod get_alarms {
             self
         }
         /// Sets `level`.
-        pub fn level(mut self, value: impl Into<i64>) -> Self {
+        pub fn level(mut self, value: impl Into<Level>) -> Self {
             self.level = Some(value.into());
             self
         }
@@ -8197,7 +8197,7 @@ pub mod get_alarms {
                 source_time: record.opt_text("source_time")?,
                 id: record.opt_int("id")?,
                 alarm_type: record.opt_text("alarm_type")?,
-                level: record.opt_int("level")?,
+                level: record.field("level")?,
                 alarm_content_contains: record.opt_text("alarm_content__contains")?,
                 user_status: record.opt_text("user_status")?,
                 status: record.opt_text("status")?,
@@ -8293,7 +8293,7 @@ pub mod get_alarms {
         /// 告警类型
         pub alarm_type: Option<String>,
         /// 告警等级，1为严重，2为普通，3为轻微
-        pub level: Option<i64>,
+        pub level: Option<Level>,
         /// 告警后台内部匹配的维度 (Type inferred from the doc's example.)
         pub match_dimension: Option<MatchDimension>,
         /// 告警内容 (Type inferred from the doc's example.)
@@ -8340,7 +8340,7 @@ pub mod get_alarms {
                 status: record.opt_text("status")?,
                 user_status: record.opt_text("user_status")?,
                 alarm_type: record.opt_text("alarm_type")?,
-                level: record.opt_int("level")?,
+                level: record.field("level")?,
                 match_dimension: record.field("match_dimension")?,
                 alarm_content: record.field("alarm_content")?,
                 source_time: record.opt_text("source_time")?,
@@ -8371,9 +8371,120 @@ pub mod get_alarms {
             record.finish()
         }
     }
+    /// 告警级别，1为致命，2为预警，3为提醒
+    ///
+    /// Defined in `api-docs/monitor/zh_hans/get_alarms.md` at line 15.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Level {
+        /// 致命
+        ///
+        /// Sent as `1`.
+        致命,
+        /// 预警
+        ///
+        /// Sent as `2`.
+        预警,
+        /// 提醒
+        ///
+        /// Sent as `3`.
+        提醒,
+        /// A code the docs do not list (sent by a newer server).
+        Unknown(i64),
+    }
+    impl Level {
+        /// The code on the wire.
+        pub fn code(&self) -> i64 {
+            match self {
+                Self::致命 => 1i64,
+                Self::预警 => 2i64,
+                Self::提醒 => 3i64,
+                Self::Unknown(wire) => *wire,
+            }
+        }
+    }
+    impl Level {
+        /// The doc's label of the value (its first language's); `None` for an unlisted value or one without.
+        pub fn label(&self) -> Option<&'static str> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::致命 => Some("致命"),
+                Self::预警 => Some("预警"),
+                Self::提醒 => Some("提醒"),
+                _ => None,
+            }
+        }
+    }
+    /// The value as sent on the wire.
+    impl ::std::fmt::Display for Level {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}", self.code())
+        }
+    }
+    /// The wire value (`3`), the variant's name or a label in either language (`执行成功`, `Success`);
+    /// ASCII case is ignored. An unlisted value is refused (build `Unknown(…)` to send one).
+    impl ::std::str::FromStr for Level {
+        type Err = crate::wire::WireError;
+        fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            let text = text.trim();
+            match text {
+                "1" => return ::std::result::Result::Ok(Self::致命),
+                "2" => return ::std::result::Result::Ok(Self::预警),
+                "3" => return ::std::result::Result::Ok(Self::提醒),
+                _ => {}
+            }
+            if text.eq_ignore_ascii_case("致命") {
+                return ::std::result::Result::Ok(Self::致命);
+            }
+            if text.eq_ignore_ascii_case("预警") {
+                return ::std::result::Result::Ok(Self::预警);
+            }
+            if text.eq_ignore_ascii_case("提醒") {
+                return ::std::result::Result::Ok(Self::提醒);
+            }
+            if ["致命"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::致命);
+            }
+            if ["预警"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::预警);
+            }
+            if ["提醒"].iter().any(|l| l.eq_ignore_ascii_case(text)) {
+                return ::std::result::Result::Ok(Self::提醒);
+            }
+            ::std::result::Result::Err(
+                crate::wire::WireError::not_a_value(
+                    text,
+                    "Level",
+                    "`1` (致命), `2` (预警), `3` (提醒)",
+                ),
+            )
+        }
+    }
+    impl crate::wire::Wire for Level {
+        fn from_wire(
+            value: serde_json::Value,
+        ) -> ::std::result::Result<Self, crate::wire::WireError> {
+            let wire = crate::wire::code(value)?;
+            ::std::result::Result::Ok(
+                match wire {
+                    1i64 => Self::致命,
+                    2i64 => Self::预警,
+                    3i64 => Self::提醒,
+                    _ if crate::wire::is_checking() => {
+                        return ::std::result::Result::Err(
+                            crate::wire::WireError::unlisted(&wire.to_string(), "Level"),
+                        );
+                    }
+                    _ => Self::Unknown(wire),
+                },
+            )
+        }
+        fn to_wire(&self) -> serde_json::Value {
+            serde_json::Value::from(self.code())
+        }
+    }
     crate::serde_through_wire!(
         AlarmContent, MatchDimension, GetAlarmsRequest, GetAlarmsResponse,
-        GetAlarmsResult
+        GetAlarmsResult, Level
     );
 }
 pub use get_alarms::GetAlarmsRequest;
