@@ -416,13 +416,30 @@ impl Api {
     }
 }
 
-/// The request parameters an example shows: the example object without authentication keys.
-pub fn request_params(example: &serde_json::Value) -> serde_json::Value {
+/// The request parameters an example shows: the example object without the caller's credentials, except those
+/// the API takes as its own parameters (`credential_parameters`: bk-login's `verify_bk_token` checks a `bk_token`).
+pub fn request_params(example: &serde_json::Value, credential_parameters: &[String]) -> serde_json::Value {
+    let is_credential = |k: &str| AUTH_KEYS.contains(&k) && !credential_parameters.iter().any(|p| p == k);
     match example {
         serde_json::Value::Object(map) => serde_json::Value::Object(
-            map.iter().filter(|(k, _)| !AUTH_KEYS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            map.iter().filter(|(k, _)| !is_credential(k)).map(|(k, v)| (k.clone(), v.clone())).collect(),
         ),
         other => other.clone(),
+    }
+}
+
+/// The fields named like credentials (`bk_token`) that an API's request declares: its own parameters.
+pub fn credential_parameters<'a>(field_names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    field_names.into_iter().filter(|n| AUTH_KEYS.contains(n)).map(str::to_string).collect()
+}
+
+impl System {
+    /// [`credential_parameters`] of `api`'s request type.
+    pub fn credential_parameters(&self, api: &Api) -> Vec<String> {
+        match self.type_def(&api.request).map(|t| &t.kind) {
+            Some(TypeKind::Struct { fields }) => credential_parameters(fields.iter().map(|f| f.name.as_str())),
+            _ => Vec::new(),
+        }
     }
 }
 

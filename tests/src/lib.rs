@@ -40,10 +40,11 @@ pub fn find<'a>(ir: &'a Ir, system: &str, api: &str) -> (&'a System, &'a Api) {
         .unwrap_or_else(|| panic!("no API {system}.{api}"))
 }
 
-/// The request parameters of the doc's request example (authentication keys removed).
-pub fn request_example(api: &Api) -> Value {
+/// The request parameters of the doc's request example (the caller's credentials removed).
+pub fn request_example(system: &System, api: &Api) -> Value {
     let e = api.example(ExampleKind::Request).unwrap_or_else(|| panic!("{} has no request example", api.name));
-    request_params(e.value.as_ref().unwrap_or_else(|| panic!("{}: unreadable request example", api.name)))
+    let value = e.value.as_ref().unwrap_or_else(|| panic!("{}: unreadable request example", api.name));
+    request_params(value, &system.credential_parameters(api))
 }
 
 /// The doc's whole response example (envelope included).

@@ -74,7 +74,7 @@ impl EndpointVisitor for Compare<'_> {
             let Some(value) = &example.value else { continue };
             let variants = match example.kind {
                 ExampleKind::Request => {
-                    let params = request_params(value);
+                    let params = request_params(value, &system.credential_parameters(api));
                     let mut v = mutations(&params, &[]);
                     // One level down too: `target_server`, `hosts[0]`, …
                     for (key, inner) in params.as_object().into_iter().flatten() {

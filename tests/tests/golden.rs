@@ -37,7 +37,8 @@ struct RoundTrip {
 
 impl EndpointVisitor for RoundTrip {
     fn visit<E: Endpoint>(&mut self) {
-        let (_, api) = find(&self.ir, E::SYSTEM, E::NAME);
+        let (system, api) = find(&self.ir, E::SYSTEM, E::NAME);
+        let credentials = system.credential_parameters(api);
         let id = format!("{}.{}", E::SYSTEM, E::NAME);
         // The API's own examples, then those of its docs in other languages.
         let sources = std::iter::once((api.source.as_str(), api.examples.as_slice()))
@@ -76,7 +77,7 @@ impl EndpointVisitor for RoundTrip {
                 let drifted = accepted.iter().any(|(_, subject)| subject.starts_with(side));
                 let survives = match example.kind {
                     ExampleKind::Request => {
-                        let params = request_params(value);
+                        let params = request_params(value, &credentials);
                         let decoded = serde_json::from_value::<E::Request>(params.clone());
                         let back = decoded.ok().and_then(|r| serde_json::to_value(r).ok());
                         back.is_some_and(|back| every_value_kept(&params, &back))
@@ -219,10 +220,10 @@ fn corrected_types_are_what_the_wire_carries() {
 fn gateway_path_comes_from_the_resource_definition() {
     // The seed states a path whose placeholders match no parameter; its metadata gives the resource's.
     let seeds = load_seeds(true);
-    let (_, api) = find(&seeds.ir, "job-gateway", "fast_execute_script");
+    let (system, api) = find(&seeds.ir, "job-gateway", "fast_execute_script");
     assert_eq!(api.path, "/api/v3/fast_execute_script");
     // The scope values of the doc's request line are part of the request example.
-    let params = bkapi_tests::request_example(api);
+    let params = bkapi_tests::request_example(system, api);
     assert_eq!((params["bk_scope_type"].as_str(), params["bk_scope_id"].as_str()), (Some("biz"), Some("1")));
     // The imported gateway docs are located by bk-job's resources.yaml beside them.
     use bkapi::job_v3::endpoints::FastExecuteScript;

@@ -56,12 +56,13 @@ struct EveryApi<'a> {
 impl EndpointVisitor for EveryApi<'_> {
     fn visit<E: Endpoint>(&mut self) {
         let (system, api) = find(&self.ir, E::SYSTEM, E::NAME);
+        let credentials = system.credential_parameters(api);
         let from_example = api
             .example(ExampleKind::Request)
             .and_then(|e| e.value.as_ref())
             // An example the API's own validation would refuse (a key or a value its doc does not list, which the
             // types keep and send) gives way to the sample, as below.
-            .and_then(|v| bkapi::wire::checking(|| E::Request::from_wire(request_params(v))).ok())
+            .and_then(|v| bkapi::wire::checking(|| E::Request::from_wire(request_params(v, &credentials))).ok())
             // A body example does not carry the path: then the path parameters come from the sample.
             .filter(|r| E::PATH_PARAMS.iter().all(|p| r.to_wire().get(*p).is_some_and(|v| !v.is_null())));
         let request = from_example

@@ -34,8 +34,10 @@ fn python() -> PathBuf {
 
 /// The doc's request example of `E` (authentication removed) and the `data` of its response example.
 fn doc_examples<E: Endpoint>(ir: &bkapi_codegen::ir::Ir) -> (Value, Value) {
-    let (_, api) = find(ir, E::SYSTEM, E::NAME);
-    let request = api.example(ExampleKind::Request).and_then(|e| e.value.as_ref()).map(request_params);
+    let (system, api) = find(ir, E::SYSTEM, E::NAME);
+    let credentials = system.credential_parameters(api);
+    let request =
+        api.example(ExampleKind::Request).and_then(|e| e.value.as_ref()).map(|v| request_params(v, &credentials));
     let response = api
         .examples
         .iter()

@@ -80,8 +80,8 @@ async fn call<E: Endpoint>(
 /// The common case: request built from the doc's request example; the doc's response decoded.
 async fn doc_round_trip<E: Endpoint>(system: &str, wire_path: &str) -> (E::Response, E::Response) {
     let loaded = load(true);
-    let (_, api) = find(&loaded.ir, system, E::NAME);
-    let params = request_example(api);
+    let (system, api) = find(&loaded.ir, system, E::NAME);
+    let params = request_example(system, api);
     let request: E::Request = serde_json::from_value(params.clone()).unwrap();
     let got = call::<E>(request, wire_path, params, response_example(api)).await.unwrap_or_else(|e| panic!("{e}"));
     let expected: E::Response = serde_json::from_value(response_example_data(api)).unwrap();
@@ -120,8 +120,8 @@ async fn job_gateway_fast_execute_script_reaches_the_resource_path() {
 async fn nodeman_job_install_failure_envelope_is_an_api_error() {
     use bkapi::nodeman::endpoints::JobInstall;
     let loaded = load(true);
-    let (_, api) = find(&loaded.ir, "nodeman", "job_install");
-    let params = request_example(api);
+    let (system, api) = find(&loaded.ir, "nodeman", "job_install");
+    let params = request_example(system, api);
     let request: bkapi::nodeman::JobInstallRequest = serde_json::from_value(params.clone()).unwrap();
     // The doc's response example is a failure (`result: false`, code 3801013).
     let err = call::<JobInstall>(request, "/api/c/compapi/v2/nodeman/api/job/install/", params, response_example(api))
@@ -141,10 +141,10 @@ async fn monitor_deploy_script_collector_sends_the_documented_field() {
     use bkapi::monitor::deploy_script_collector::{DeployScriptCollectorRequest, TargetConf};
     use bkapi::monitor::endpoints::DeployScriptCollector;
     let loaded = load(true);
-    let (_, api) = find(&loaded.ir, "monitor", "deploy_script_collector");
+    let (system, api) = find(&loaded.ir, "monitor", "deploy_script_collector");
     // The doc's example sends `script_collector_id`; the table (which the bindings follow, see bkapi.toml)
     // names it `config_id`. Expected body: the example with that one key renamed.
-    let mut expected_body = request_example(api);
+    let mut expected_body = request_example(system, api);
     let map = expected_body.as_object_mut().unwrap();
     let id = map.remove("script_collector_id").expect("the doc's drifted key");
     map.insert("config_id".into(), id);

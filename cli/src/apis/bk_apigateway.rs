@@ -2681,6 +2681,15 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
             path: "/api/v2/open/mcp-servers/permissions/",
             flags: &[
                 crate::spec::Flag {
+                    path: &["bk_app_code"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: true,
+                    secret: false,
+                    doc: "蓝鲸应用编码",
+                    choices: &[],
+                },
+                crate::spec::Flag {
                     path: &["limit"],
                     kind: crate::spec::Kind::Integer,
                     list: false,
@@ -2711,6 +2720,15 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
             method: "GET",
             path: "/api/v2/open/mcp-servers/permissions/apply-records/",
             flags: &[
+                crate::spec::Flag {
+                    path: &["bk_app_code"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: true,
+                    secret: false,
+                    doc: "蓝鲸应用编码",
+                    choices: &[],
+                },
                 crate::spec::Flag {
                     path: &["mcp_server_id"],
                     kind: crate::spec::Kind::Integer,
@@ -2893,6 +2911,15 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
             path: "/api/v2/open/mcp-servers/permissions/apply-records/-/lookup/",
             flags: &[
                 crate::spec::Flag {
+                    path: &["bk_app_code"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: true,
+                    secret: false,
+                    doc: "蓝鲸应用编码",
+                    choices: &[],
+                },
+                crate::spec::Flag {
                     path: &["ids"],
                     kind: crate::spec::Kind::Text,
                     list: false,
@@ -2914,6 +2941,15 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
             method: "POST",
             path: "/api/v2/open/mcp-servers/permissions/apply/",
             flags: &[
+                crate::spec::Flag {
+                    path: &["bk_app_code"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "蓝鲸应用编码",
+                    choices: &[],
+                },
                 crate::spec::Flag {
                     path: &["mcp_server_ids"],
                     kind: crate::spec::Kind::Integer,
@@ -3312,6 +3348,15 @@ pub(crate) static SYSTEM: crate::spec::System = crate::spec::System {
                     required: false,
                     secret: false,
                     doc: "网关名称",
+                    choices: &[],
+                },
+                crate::spec::Flag {
+                    path: &["bk_app_code"],
+                    kind: crate::spec::Kind::Text,
+                    list: false,
+                    required: false,
+                    secret: false,
+                    doc: "应用编码",
                     choices: &[],
                 },
                 crate::spec::Flag {

@@ -16,6 +16,8 @@ mod bk_log;
 mod bk_log_search;
 #[cfg(feature = "bk_login")]
 mod bk_login;
+#[cfg(feature = "bk_login_gateway")]
+mod bk_login_gateway;
 #[cfg(feature = "bk_monitor")]
 mod bk_monitor;
 #[cfg(feature = "bk_paas")]
@@ -24,6 +26,8 @@ mod bk_paas;
 mod bk_sops;
 #[cfg(feature = "bk_user")]
 mod bk_user;
+#[cfg(feature = "bk_user_web")]
+mod bk_user_web;
 #[cfg(feature = "bkpaas3")]
 mod bkpaas3;
 #[cfg(feature = "bscp")]
@@ -78,10 +82,12 @@ pub(crate) fn systems() -> Vec<&'static crate::spec::System> {
     #[cfg(feature = "bk_log")] systems.push(&bk_log::SYSTEM);
     #[cfg(feature = "bk_log_search")] systems.push(&bk_log_search::SYSTEM);
     #[cfg(feature = "bk_login")] systems.push(&bk_login::SYSTEM);
+    #[cfg(feature = "bk_login_gateway")] systems.push(&bk_login_gateway::SYSTEM);
     #[cfg(feature = "bk_monitor")] systems.push(&bk_monitor::SYSTEM);
     #[cfg(feature = "bk_paas")] systems.push(&bk_paas::SYSTEM);
     #[cfg(feature = "bk_sops")] systems.push(&bk_sops::SYSTEM);
     #[cfg(feature = "bk_user")] systems.push(&bk_user::SYSTEM);
+    #[cfg(feature = "bk_user_web")] systems.push(&bk_user_web::SYSTEM);
     #[cfg(feature = "bkpaas3")] systems.push(&bkpaas3::SYSTEM);
     #[cfg(feature = "bscp")] systems.push(&bscp::SYSTEM);
     #[cfg(feature = "cc")] systems.push(&cc::SYSTEM);

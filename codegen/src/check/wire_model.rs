@@ -88,7 +88,7 @@ pub fn fit_example(system: &System, api: &Api, example: &Example) -> Fit {
     };
     match example.kind {
         ExampleKind::Request => {
-            let params = request_params(value);
+            let params = request_params(value, &system.credential_parameters(api));
             let out = w.named(&api.request, &params, "");
             w.finish(out, params);
         }

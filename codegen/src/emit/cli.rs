@@ -70,7 +70,7 @@ fn emit_cli_system(system: &System) -> TokenStream {
         let endpoint = quote!(bkapi::#m::endpoints::#marker);
         let (api_name, summary, method, path) = (&api.name, &api.summary, api.method.as_str(), &api.path);
         let flags = flags_of(system, api).into_iter().map(|flag| emit_flag(&flag));
-        let example = request_example(api);
+        let example = request_example(system, api);
         let (call, pages) = if is_paged(system, api) {
             (quote!(crate::run::call_paged::<#endpoint>), quote!(Some(crate::run::all::<#endpoint>)))
         } else {
@@ -263,13 +263,14 @@ fn emit_flag(flag: &Flag) -> TokenStream {
 }
 
 /// The doc's first request example, without the credentials, as the help shows it.
-fn request_example(api: &Api) -> String {
+fn request_example(system: &System, api: &Api) -> String {
+    let credential_parameters = system.credential_parameters(api);
     api.examples
         .iter()
         .filter(|e| e.kind == ExampleKind::Request)
         .find_map(|e| e.value.as_ref())
         .map(|v| {
-            let params = crate::ir::request_params(v);
+            let params = crate::ir::request_params(v, &credential_parameters);
             serde_json::to_string_pretty(&params).unwrap_or_default()
         })
         .unwrap_or_default()

@@ -13,7 +13,7 @@ use super::types::{field_idents, setter_ident};
 /// expressed in the types (a required field missing or of another type: drift the review reports).
 pub(super) fn request_example_code(system: &System, api: &Api) -> Option<String> {
     let example = api.example(crate::ir::ExampleKind::Request)?.value.as_ref()?;
-    let params = crate::ir::request_params(example);
+    let params = crate::ir::request_params(example, &system.credential_parameters(api));
     let cx = ExampleWriter { system, names: &api.names };
     let expr = cx.value_expr(&Type::Named(api.request.clone()), &params, false, false)?;
     // Formatted by prettyplease as the body of a function, then taken out of it.

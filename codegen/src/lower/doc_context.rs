@@ -36,6 +36,8 @@ pub(super) struct DocContext<'a> {
     /// Keys with a dot in them that the doc's examples send (`"event.content"`), read once when a table first needs
     /// them: a row of that name is the key, not a path.
     literal_dotted_keys: Option<HashSet<String>>,
+    /// Reading a gateway API's request: rows named like credentials (`bk_token`) are its parameters.
+    pub(super) credentials_are_parameters: bool,
 }
 
 impl<'a> DocContext<'a> {
@@ -65,6 +67,7 @@ impl<'a> DocContext<'a> {
             near: 0,
             diags: Vec::new(),
             literal_dotted_keys: None,
+            credentials_are_parameters: false,
         }
     }
 

@@ -406,12 +406,13 @@ pub(super) struct ExampleSides {
 }
 
 /// What the examples send on each side: the one place that tells a request's parameters and a response's data.
-pub(super) fn example_sides(examples: &[Example]) -> ExampleSides {
+/// `credential_parameters`: the request's fields named like credentials (see [`crate::ir::request_params`]).
+pub(super) fn example_sides(examples: &[Example], credential_parameters: &[String]) -> ExampleSides {
     let (mut requests, mut responses) = (Vec::new(), Vec::new());
     for e in examples {
         let Some(v) = &e.value else { continue };
         match e.kind {
-            ExampleKind::Request => requests.push((crate::ir::request_params(v), e.line)),
+            ExampleKind::Request => requests.push((crate::ir::request_params(v, credential_parameters), e.line)),
             // An error envelope carries no data: the runtime turns it into an error.
             ExampleKind::Response if crate::ir::is_error_response(v) => {}
             ExampleKind::Response => responses.push((crate::ir::response_data(v).clone(), e.line)),

@@ -126,7 +126,13 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     let camel = camel_ident(api_name);
 
     let (summary, summary_line, mut endpoint) = endpoint::stated_in_doc(doc, &cx.kinds, api_name);
+    // A gateway takes the caller's credentials in `X-Bkapi-Authorization` only: a `bk_token` row of a gateway
+    // API's request is the API's own parameter (bk-login's `verify_bk_token` checks the token it is given, the API
+    // gateway's `v2_open_list_mcp_server_app_permissions` lists the permissions of the app it is given), where an
+    // ESB doc's rows (or a table that lists the app's secret) describe the arguments the client sends every call.
+    cx.credentials_are_parameters = flavor == Flavor::Gateway;
     let mut request = cx.request_object(&camel, &summary);
+    cx.credentials_are_parameters = false;
     let documented = cx.documented_response(flavor);
     let found = cx.find_examples(&request.fields);
     let mut examples = found.examples;
@@ -189,7 +195,8 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
             meta_source,
         );
     }
-    let sides = find_examples::example_sides(&examples);
+    let credential_parameters = crate::ir::credential_parameters(request.fields.iter().map(|f| f.name.as_str()));
+    let sides = find_examples::example_sides(&examples, &credential_parameters);
     let mut response = params::response_type(response, &examples, &sides, &camel, file, &mut cx.diags);
     // A field the doc describes twice (a path row and a heading, or two spellings) is one, before examples settle it.
     cx.diags.extend(spellings::merge_spellings(&mut request, &mut response, file));

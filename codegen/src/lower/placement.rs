@@ -159,7 +159,8 @@ impl DocContext<'_> {
         if candidates.is_empty() {
             return;
         }
-        let places = example_places(examples);
+        let credential_parameters = crate::ir::credential_parameters(request.fields.iter().map(|f| f.name.as_str()));
+        let places = example_places(examples, &credential_parameters);
         for section in candidates {
             let Some(s) = self.doc.sections.get(section) else { continue };
             let Some(table) = s.tables().next() else { continue };
@@ -222,13 +223,13 @@ impl DocContext<'_> {
 }
 
 /// The object places of every example, keys merged per place and side.
-fn example_places(examples: &[Example]) -> Vec<Place> {
+fn example_places(examples: &[Example], credential_parameters: &[String]) -> Vec<Place> {
     let mut places: Vec<Place> = Vec::new();
     let mut index = PlaceIndex::new();
     for e in examples {
         let Some(v) = &e.value else { continue };
         let subject = match e.kind {
-            ExampleKind::Request => crate::ir::request_params(v),
+            ExampleKind::Request => crate::ir::request_params(v, credential_parameters),
             ExampleKind::Response if crate::ir::is_error_response(v) => continue,
             ExampleKind::Response => crate::ir::response_data(v).clone(),
         };

@@ -83,12 +83,17 @@ impl<'a> DocContext<'a> {
         let mut fields: Vec<FieldNode> = Vec::new();
         // Line of each name's first row: the duplicate check stays linear in the table's rows.
         let mut first_rows: HashMap<String, u32> = HashMap::new();
+        // A table that lists the app's secret describes the common arguments every call authenticates with (ESB
+        // docs, and gateway docs copied from them), not the API's own parameters.
+        let lists_common_arguments =
+            table.rows.iter().any(|r| matches!(row_name(cell(r, Some(cols.name))), "bk_app_secret" | "app_secret"));
+        let credentials_are_parameters = self.credentials_are_parameters && !lists_common_arguments;
         for row in &table.rows {
             let name = row_name(cell(row, Some(cols.name)));
             if name.is_empty() || name.chars().all(|c| c == '-' || c == '.') {
                 continue;
             }
-            if AUTH_KEYS.contains(&name) {
+            if AUTH_KEYS.contains(&name) && !credentials_are_parameters {
                 continue;
             }
             if is_swallowed_text(row, cols.name) {

@@ -618,3 +618,49 @@ fn a_key_beside_a_value_names_a_pair_and_a_lone_key_is_a_credential() {
     assert!(!key_of("Labels"), "a label's name is no credential");
     assert!(key_of("Host"), "an SSH key stays secret");
 }
+
+#[test]
+fn a_gateway_api_s_own_credential_parameter_is_a_field_and_the_common_arguments_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    // bk-login's layout: the gateway's resources beside its docs; `verify_bk_token` checks the token it is given.
+    let definitions = "swagger: '2.0'\nbasePath: /\npaths:\n  /bk-tokens/verify/:\n    get:\n      operationId: verify_bk_token\n  \
+                       /logs/:\n    get:\n      operationId: list_logs\n";
+    write(&root, "support-files/resources.yaml", definitions);
+    let row = |name: &str, what: &str| format!("| {name} | string | 是 | {what} |\n");
+    let head = "### 输入参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n";
+    let verify =
+        format!("{head}{}\n### 调用示例\n\n```json\n{{\"bk_token\": \"t0k\"}}\n```\n", row("bk_token", "登录态"));
+    write(&root, "support-files/apidocs/zh/verify_bk_token.md", &verify);
+    // A table that lists the app's secret describes the arguments every call authenticates with.
+    let common = format!(
+        "{head}{}{}{}{}",
+        row("bk_app_code", "应用"),
+        row("bk_app_secret", "秘钥"),
+        row("bk_token", "登录态"),
+        row("index", "索引")
+    );
+    write(&root, "support-files/apidocs/zh/list_logs.md", &common);
+    let loaded = load_docs(&root, LowerOptions::default()).unwrap();
+    let system = loaded.ir.systems.first().expect("one system");
+    assert_eq!(system.flavor, Flavor::Gateway);
+    let fields_of = |api_name: &str| {
+        let request = &api(&loaded, &system.name, api_name).request;
+        let t = system.types.iter().find(|t| &t.name == request).expect("the request type");
+        let TypeKind::Struct { fields } = &t.kind else { panic!("{request} is not a struct") };
+        fields.iter().map(|f| (f.name.clone(), f.required, f.secret)).collect::<Vec<_>>()
+    };
+    // Required: the example sends it (the example is no longer read without it).
+    assert_eq!(fields_of("verify_bk_token"), [("bk_token".to_string(), true, true)]);
+    assert_eq!(fields_of("list_logs"), [("index".to_string(), true, false)]);
+    // The example's `bk_token` is that parameter's value, not a credential to leave out: no drift.
+    let drift = crate::check::drift::check_api(system, api(&loaded, &system.name, "verify_bk_token"));
+    assert!(drift.is_empty(), "{drift:?}");
+    let examples = &api(&loaded, &system.name, "verify_bk_token").examples;
+    assert_eq!(examples.len(), 1, "{examples:?}");
+    let sent = crate::ir::request_params(
+        examples[0].value.as_ref().unwrap(),
+        &system.credential_parameters(api(&loaded, &system.name, "verify_bk_token")),
+    );
+    assert_eq!(sent, serde_json::json!({"bk_token": "t0k"}));
+}

@@ -90,6 +90,11 @@ pub fn import(tree: &Path, into: &Path, options: &ImportOptions) -> Result<Vec<S
     let loaded = load_sets(tree, &chosen, diagnostics, LowerOptions::default())?;
     let commit = git_commit(tree);
     if let Some(name) = &options.name {
+        // In the order given: the first system's docs and manifests come first (its file names stay unnumbered).
+        let given = |set: &DocSet| {
+            options.systems.iter().position(|s| set.system == *s || module_name(&set.system) == module_name(s))
+        };
+        chosen.sort_by_key(given);
         let merged = merged_system(chosen, name);
         return Ok(vec![import_set(&merged, name, &loaded, into, commit, &options.date)?]);
     }

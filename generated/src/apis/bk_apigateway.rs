@@ -12322,8 +12322,10 @@ pub mod v2_open_list_mcp_server_app_permissions {
     /// 获取 app_code 的权限列表
     ///
     /// Defined in `api-docs/bk_apigateway/zh/v2_open_list_mcp_server_app_permissions.md` at line 5.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct V2OpenListMcpServerAppPermissionsRequest {
+        /// 蓝鲸应用编码
+        pub bk_app_code: String,
         /// 最大返回条目数量，默认为 10
         pub limit: Option<i64>,
         /// 相对于完整未分页数据的起始位置，默认为 0
@@ -12331,6 +12333,18 @@ pub mod v2_open_list_mcp_server_app_permissions {
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
+    }
+    impl V2OpenListMcpServerAppPermissionsRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_app_code: impl Into<String>) -> Self {
+            Self {
+                bk_app_code: bk_app_code.into(),
+                limit: None,
+                offset: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
     }
     impl V2OpenListMcpServerAppPermissionsRequest {
         /// Sets `limit`.
@@ -12351,19 +12365,18 @@ pub mod v2_open_list_mcp_server_app_permissions {
             let mut record = crate::wire::Record::read(
                 value,
                 "V2OpenListMcpServerAppPermissionsRequest",
-                &["limit", "offset"],
+                &["bk_app_code", "limit", "offset"],
             )?;
             ::std::result::Result::Ok(Self {
+                bk_app_code: record.text("bk_app_code")?,
                 limit: record.opt_int("limit")?,
                 offset: record.opt_int("offset")?,
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_app_code", &self.bk_app_code);
             record.field("limit", &self.limit);
             record.field("offset", &self.offset);
             self.extra.write_into(&mut record);
@@ -12525,8 +12538,10 @@ pub mod v2_open_list_mcp_server_app_permissions_apply_records {
     /// 获取指定应用的 mcp_server 权限申请记录列表
     ///
     /// Defined in `api-docs/bk_apigateway/zh/v2_open_list_mcp_server_app_permissions_apply_records.md` at line 5.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct V2OpenListMcpServerAppPermissionsApplyRecordsRequest {
+        /// 蓝鲸应用编码
+        pub bk_app_code: String,
         /// mcp_server ID
         pub mcp_server_id: Option<i64>,
         /// 申请记录 ID
@@ -12538,6 +12553,20 @@ pub mod v2_open_list_mcp_server_app_permissions_apply_records {
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
+    }
+    impl V2OpenListMcpServerAppPermissionsApplyRecordsRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(bk_app_code: impl Into<String>) -> Self {
+            Self {
+                bk_app_code: bk_app_code.into(),
+                mcp_server_id: None,
+                record_id: None,
+                limit: None,
+                offset: None,
+                extra: crate::wire::Extra::default(),
+            }
+        }
     }
     impl V2OpenListMcpServerAppPermissionsApplyRecordsRequest {
         /// Sets `mcp_server_id`.
@@ -12568,9 +12597,10 @@ pub mod v2_open_list_mcp_server_app_permissions_apply_records {
             let mut record = crate::wire::Record::read(
                 value,
                 "V2OpenListMcpServerAppPermissionsApplyRecordsRequest",
-                &["mcp_server_id", "record_id", "limit", "offset"],
+                &["bk_app_code", "mcp_server_id", "record_id", "limit", "offset"],
             )?;
             ::std::result::Result::Ok(Self {
+                bk_app_code: record.text("bk_app_code")?,
                 mcp_server_id: record.opt_int("mcp_server_id")?,
                 record_id: record.opt_int("record_id")?,
                 limit: record.opt_int("limit")?,
@@ -12578,11 +12608,9 @@ pub mod v2_open_list_mcp_server_app_permissions_apply_records {
                 extra: record.finish()?,
             })
         }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_app_code", &self.bk_app_code);
             record.field("mcp_server_id", &self.mcp_server_id);
             record.field("record_id", &self.record_id);
             record.field("limit", &self.limit);
@@ -13714,6 +13742,8 @@ pub mod v2_open_lookup_mcp_server_app_permission_apply_records {
     /// Defined in `api-docs/bk_apigateway/zh/v2_open_lookup_mcp_server_app_permission_apply_records.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
     pub struct V2OpenLookupMcpServerAppPermissionApplyRecordsRequest {
+        /// 蓝鲸应用编码
+        pub bk_app_code: String,
         /// 申请记录 ID 列表，多个以逗号分隔，最多 50 个
         pub ids: String,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -13723,8 +13753,9 @@ pub mod v2_open_lookup_mcp_server_app_permission_apply_records {
     impl V2OpenLookupMcpServerAppPermissionApplyRecordsRequest {
         /// Creates a value from its required fields; optional fields start as `None`.
         #[allow(clippy::too_many_arguments)]
-        pub fn new(ids: impl Into<String>) -> Self {
+        pub fn new(bk_app_code: impl Into<String>, ids: impl Into<String>) -> Self {
             Self {
+                bk_app_code: bk_app_code.into(),
                 ids: ids.into(),
                 extra: crate::wire::Extra::default(),
             }
@@ -13737,15 +13768,17 @@ pub mod v2_open_lookup_mcp_server_app_permission_apply_records {
             let mut record = crate::wire::Record::read(
                 value,
                 "V2OpenLookupMcpServerAppPermissionApplyRecordsRequest",
-                &["ids"],
+                &["bk_app_code", "ids"],
             )?;
             ::std::result::Result::Ok(Self {
+                bk_app_code: record.text("bk_app_code")?,
                 ids: record.text("ids")?,
                 extra: record.finish()?,
             })
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_app_code", &self.bk_app_code);
             record.field("ids", &self.ids);
             self.extra.write_into(&mut record);
             record.finish()
@@ -13815,6 +13848,8 @@ pub mod v2_open_mcp_server_app_permissions_apply {
     /// Defined in `api-docs/bk_apigateway/zh/v2_open_mcp_server_app_permissions_apply.md` at line 5.
     #[derive(Debug, Clone, PartialEq)]
     pub struct V2OpenMcpServerAppPermissionsApplyRequest {
+        /// 蓝鲸应用编码
+        pub bk_app_code: Option<String>,
         /// mcp_server ID 列表，最多 50 个
         pub mcp_server_ids: Vec<i64>,
         /// 申请人
@@ -13836,6 +13871,7 @@ pub mod v2_open_mcp_server_app_permissions_apply {
             reason: impl Into<String>,
         ) -> Self {
             Self {
+                bk_app_code: None,
                 mcp_server_ids,
                 applied_by: applied_by.into(),
                 reason: reason.into(),
@@ -13845,6 +13881,11 @@ pub mod v2_open_mcp_server_app_permissions_apply {
         }
     }
     impl V2OpenMcpServerAppPermissionsApplyRequest {
+        /// Sets `bk_app_code`.
+        pub fn bk_app_code(mut self, value: impl Into<String>) -> Self {
+            self.bk_app_code = Some(value.into());
+            self
+        }
         /// Sets `app_code`.
         pub fn app_code(mut self, value: impl Into<String>) -> Self {
             self.app_code = Some(value.into());
@@ -13858,9 +13899,10 @@ pub mod v2_open_mcp_server_app_permissions_apply {
             let mut record = crate::wire::Record::read(
                 value,
                 "V2OpenMcpServerAppPermissionsApplyRequest",
-                &["mcp_server_ids", "applied_by", "reason", "app_code"],
+                &["bk_app_code", "mcp_server_ids", "applied_by", "reason", "app_code"],
             )?;
             ::std::result::Result::Ok(Self {
+                bk_app_code: record.opt_text("bk_app_code")?,
                 mcp_server_ids: record.field("mcp_server_ids")?,
                 applied_by: record.text("applied_by")?,
                 reason: record.text("reason")?,
@@ -13870,6 +13912,7 @@ pub mod v2_open_mcp_server_app_permissions_apply {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
+            record.field("bk_app_code", &self.bk_app_code);
             record.field("mcp_server_ids", &self.mcp_server_ids);
             record.field("applied_by", &self.applied_by);
             record.field("reason", &self.reason);
@@ -16164,6 +16207,8 @@ pub mod v2_sync_list_permissions {
         ///
         /// Path parameter.
         pub gateway_name: Option<String>,
+        /// 应用编码
+        pub bk_app_code: Option<String>,
         /// 授权维度，gateway 为网关，resource 为资源
         pub grant_dimension: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -16174,6 +16219,11 @@ pub mod v2_sync_list_permissions {
         /// Sets `gateway_name`.
         pub fn gateway_name(mut self, value: impl Into<String>) -> Self {
             self.gateway_name = Some(value.into());
+            self
+        }
+        /// Sets `bk_app_code`.
+        pub fn bk_app_code(mut self, value: impl Into<String>) -> Self {
+            self.bk_app_code = Some(value.into());
             self
         }
         /// Sets `grant_dimension`.
@@ -16189,10 +16239,11 @@ pub mod v2_sync_list_permissions {
             let mut record = crate::wire::Record::read(
                 value,
                 "V2SyncListPermissionsRequest",
-                &["gateway_name", "grant_dimension"],
+                &["gateway_name", "bk_app_code", "grant_dimension"],
             )?;
             ::std::result::Result::Ok(Self {
                 gateway_name: record.opt_text("gateway_name")?,
+                bk_app_code: record.opt_text("bk_app_code")?,
                 grant_dimension: record.opt_text("grant_dimension")?,
                 extra: record.finish()?,
             })
@@ -16203,6 +16254,7 @@ pub mod v2_sync_list_permissions {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("gateway_name", &self.gateway_name);
+            record.field("bk_app_code", &self.bk_app_code);
             record.field("grant_dimension", &self.grant_dimension);
             self.extra.write_into(&mut record);
             record.finish()
@@ -21875,6 +21927,9 @@ impl<'a> BkApigatewayApi<'a> {
     ///
     /// Generated from `api-docs/bk_apigateway/zh/v2_open_mcp_server_app_permissions_apply.md`.
     ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_app_code`: the doc says `required`, corrected to `optional` — the example at line 19 leaves it out or sends null
+    ///
     /// # Example
     ///
     /// The doc's request example, built with these types:
@@ -23502,6 +23557,9 @@ impl<'a> BkApigatewayBlockingApi<'a> {
     /// `POST /api/v2/open/mcp-servers/permissions/apply/`
     ///
     /// Generated from `api-docs/bk_apigateway/zh/v2_open_mcp_server_app_permissions_apply.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_app_code`: the doc says `required`, corrected to `optional` — the example at line 19 leaves it out or sends null
     pub fn v2_open_mcp_server_app_permissions_apply(
         &self,
         request: v2_open_mcp_server_app_permissions_apply::V2OpenMcpServerAppPermissionsApplyRequest,

@@ -2042,27 +2042,29 @@ pub mod list_user_department {
     /// Defined in `api-docs/bk_user/zh/list_user_department.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListUserDepartmentRequest {
+        /// 蓝鲸用户唯一标识
+        ///
+        /// Blueking user's unique identifier
+        ///
+        /// Path parameter.
+        pub bk_username: Option<String>,
         /// 是否包括祖先部门，默认为 false
         ///
         /// Whether to include ancestors, default is false
         pub with_ancestors: Option<bool>,
-        /// Path parameter (the doc's path names it; no table does): calls need it. (Type inferred from the doc's example.)
-        ///
-        /// Path parameter.
-        pub bk_username: Option<String>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
         /// reads one); for a response, also which required fields were absent.
         pub extra: crate::wire::Extra,
     }
     impl ListUserDepartmentRequest {
-        /// Sets `with_ancestors`.
-        pub fn with_ancestors(mut self, value: impl Into<bool>) -> Self {
-            self.with_ancestors = Some(value.into());
-            self
-        }
         /// Sets `bk_username`.
         pub fn bk_username(mut self, value: impl Into<String>) -> Self {
             self.bk_username = Some(value.into());
+            self
+        }
+        /// Sets `with_ancestors`.
+        pub fn with_ancestors(mut self, value: impl Into<bool>) -> Self {
+            self.with_ancestors = Some(value.into());
             self
         }
     }
@@ -2073,11 +2075,11 @@ pub mod list_user_department {
             let mut record = crate::wire::Record::read(
                 value,
                 "ListUserDepartmentRequest",
-                &["with_ancestors", "bk_username"],
+                &["bk_username", "with_ancestors"],
             )?;
             ::std::result::Result::Ok(Self {
-                with_ancestors: record.field("with_ancestors")?,
                 bk_username: record.opt_text("bk_username")?,
+                with_ancestors: record.field("with_ancestors")?,
                 extra: record.finish()?,
             })
         }
@@ -2086,8 +2088,8 @@ pub mod list_user_department {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("with_ancestors", &self.with_ancestors);
             record.field("bk_username", &self.bk_username);
+            record.field("with_ancestors", &self.with_ancestors);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -2155,7 +2157,9 @@ pub mod list_user_leader {
     /// Defined in `api-docs/bk_user/zh/list_user_leader.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListUserLeaderRequest {
-        /// Path parameter (the doc's path names it; no table does): calls need it. (Type inferred from the doc's example.)
+        /// 蓝鲸用户唯一标识
+        ///
+        /// Blueking user's unique identifier
         ///
         /// Path parameter.
         pub bk_username: Option<String>,
@@ -2689,7 +2693,9 @@ pub mod retrieve_user {
     /// Defined in `api-docs/bk_user/zh/retrieve_user.md` at line 5.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RetrieveUserRequest {
-        /// Path parameter (the doc's path names it; no table does): calls need it. (Type inferred from the doc's example.)
+        /// 蓝鲸用户唯一标识
+        ///
+        /// Blueking user's unique identifier
         ///
         /// Path parameter.
         pub bk_username: Option<String>,
@@ -4012,6 +4018,7 @@ impl<'a> BkUserApi<'a> {
     /// Generated from `api-docs/bk_user/zh/list_user_department.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_username`: the doc says `required`, corrected to `optional` — the example at line 15 leaves it out or sends null
     /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 22 sends a list of these objects
     ///
     /// # Example
@@ -4047,6 +4054,7 @@ impl<'a> BkUserApi<'a> {
     /// Generated from `api-docs/bk_user/zh/list_user_leader.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_username`: the doc says `required`, corrected to `optional` — the example at line 14 leaves it out or sends null
     /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 21 sends a list of these objects
     ///
     /// # Example
@@ -4206,6 +4214,9 @@ impl<'a> BkUserApi<'a> {
     /// `GET /api/v3/open/tenant/users/{bk_username}/`
     ///
     /// Generated from `api-docs/bk_user/zh/retrieve_user.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_username`: the doc says `required`, corrected to `optional` — the example at line 14 leaves it out or sends null
     ///
     /// # Example
     ///
@@ -4569,6 +4580,7 @@ impl<'a> BkUserBlockingApi<'a> {
     /// Generated from `api-docs/bk_user/zh/list_user_department.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_username`: the doc says `required`, corrected to `optional` — the example at line 15 leaves it out or sends null
     /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 22 sends a list of these objects
     pub fn list_user_department(
         &self,
@@ -4588,6 +4600,7 @@ impl<'a> BkUserBlockingApi<'a> {
     /// Generated from `api-docs/bk_user/zh/list_user_leader.md`.
     ///
     /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_username`: the doc says `required`, corrected to `optional` — the example at line 14 leaves it out or sends null
     /// - `response`: the doc says `object`, corrected to `array of objects` — the example at line 21 sends a list of these objects
     pub fn list_user_leader(
         &self,
@@ -4673,6 +4686,9 @@ impl<'a> BkUserBlockingApi<'a> {
     /// `GET /api/v3/open/tenant/users/{bk_username}/`
     ///
     /// Generated from `api-docs/bk_user/zh/retrieve_user.md`.
+    ///
+    /// Corrections applied to the doc (see `bkapi.toml`):
+    /// - `request.bk_username`: the doc says `required`, corrected to `optional` — the example at line 14 leaves it out or sends null
     pub fn retrieve_user(
         &self,
         request: retrieve_user::RetrieveUserRequest,

@@ -24,6 +24,9 @@ pub mod bk_log_search;
 ///`bk_login` APIs (ESB), from `api-docs/bk_login/`. Cargo feature `bk_login`.
 #[cfg(feature = "bk_login")]
 pub mod bk_login;
+///`bk_login_gateway` APIs (API gateway), from `api-docs/bk_login_gateway/`. Cargo feature `bk_login_gateway`.
+#[cfg(feature = "bk_login_gateway")]
+pub mod bk_login_gateway;
 ///`bk_monitor` APIs (API gateway), from `api-docs/bk_monitor/`. Cargo feature `bk_monitor`.
 #[cfg(feature = "bk_monitor")]
 pub mod bk_monitor;
@@ -36,6 +39,9 @@ pub mod bk_sops;
 ///`bk_user` APIs (API gateway), from `api-docs/bk_user/`. Cargo feature `bk_user`.
 #[cfg(feature = "bk_user")]
 pub mod bk_user;
+///`bk_user_web` APIs (API gateway), from `api-docs/bk_user_web/`. Cargo feature `bk_user_web`.
+#[cfg(feature = "bk_user_web")]
+pub mod bk_user_web;
 ///`bkpaas3` APIs (API gateway), from `api-docs/bkpaas3/`. Cargo feature `bkpaas3`.
 #[cfg(feature = "bkpaas3")]
 pub mod bkpaas3;
@@ -126,6 +132,9 @@ pub trait Apis {
     ///The `bk_login` APIs (ESB).
     #[cfg(feature = "bk_login")]
     fn bk_login(&self) -> bk_login::BkLoginApi<'_>;
+    ///The `bk_login_gateway` APIs (API gateway).
+    #[cfg(feature = "bk_login_gateway")]
+    fn bk_login_gateway(&self) -> bk_login_gateway::BkLoginGatewayApi<'_>;
     ///The `bk_monitor` APIs (API gateway).
     #[cfg(feature = "bk_monitor")]
     fn bk_monitor(&self) -> bk_monitor::BkMonitorApi<'_>;
@@ -138,6 +147,9 @@ pub trait Apis {
     ///The `bk_user` APIs (API gateway).
     #[cfg(feature = "bk_user")]
     fn bk_user(&self) -> bk_user::BkUserApi<'_>;
+    ///The `bk_user_web` APIs (API gateway).
+    #[cfg(feature = "bk_user_web")]
+    fn bk_user_web(&self) -> bk_user_web::BkUserWebApi<'_>;
     ///The `bkpaas3` APIs (API gateway).
     #[cfg(feature = "bkpaas3")]
     fn bkpaas3(&self) -> bkpaas3::Bkpaas3Api<'_>;
@@ -235,6 +247,10 @@ impl Apis for crate::Client {
     fn bk_login(&self) -> bk_login::BkLoginApi<'_> {
         bk_login::BkLoginApi::new(self)
     }
+    #[cfg(feature = "bk_login_gateway")]
+    fn bk_login_gateway(&self) -> bk_login_gateway::BkLoginGatewayApi<'_> {
+        bk_login_gateway::BkLoginGatewayApi::new(self)
+    }
     #[cfg(feature = "bk_monitor")]
     fn bk_monitor(&self) -> bk_monitor::BkMonitorApi<'_> {
         bk_monitor::BkMonitorApi::new(self)
@@ -250,6 +266,10 @@ impl Apis for crate::Client {
     #[cfg(feature = "bk_user")]
     fn bk_user(&self) -> bk_user::BkUserApi<'_> {
         bk_user::BkUserApi::new(self)
+    }
+    #[cfg(feature = "bk_user_web")]
+    fn bk_user_web(&self) -> bk_user_web::BkUserWebApi<'_> {
+        bk_user_web::BkUserWebApi::new(self)
     }
     #[cfg(feature = "bkpaas3")]
     fn bkpaas3(&self) -> bkpaas3::Bkpaas3Api<'_> {
@@ -364,6 +384,9 @@ pub trait BlockingApis {
     ///The `bk_login` APIs (ESB), blocking.
     #[cfg(feature = "bk_login")]
     fn bk_login(&self) -> bk_login::BkLoginBlockingApi<'_>;
+    ///The `bk_login_gateway` APIs (API gateway), blocking.
+    #[cfg(feature = "bk_login_gateway")]
+    fn bk_login_gateway(&self) -> bk_login_gateway::BkLoginGatewayBlockingApi<'_>;
     ///The `bk_monitor` APIs (API gateway), blocking.
     #[cfg(feature = "bk_monitor")]
     fn bk_monitor(&self) -> bk_monitor::BkMonitorBlockingApi<'_>;
@@ -376,6 +399,9 @@ pub trait BlockingApis {
     ///The `bk_user` APIs (API gateway), blocking.
     #[cfg(feature = "bk_user")]
     fn bk_user(&self) -> bk_user::BkUserBlockingApi<'_>;
+    ///The `bk_user_web` APIs (API gateway), blocking.
+    #[cfg(feature = "bk_user_web")]
+    fn bk_user_web(&self) -> bk_user_web::BkUserWebBlockingApi<'_>;
     ///The `bkpaas3` APIs (API gateway), blocking.
     #[cfg(feature = "bkpaas3")]
     fn bkpaas3(&self) -> bkpaas3::Bkpaas3BlockingApi<'_>;
@@ -474,6 +500,10 @@ impl BlockingApis for crate::blocking::Client {
     fn bk_login(&self) -> bk_login::BkLoginBlockingApi<'_> {
         bk_login::BkLoginBlockingApi::new(self)
     }
+    #[cfg(feature = "bk_login_gateway")]
+    fn bk_login_gateway(&self) -> bk_login_gateway::BkLoginGatewayBlockingApi<'_> {
+        bk_login_gateway::BkLoginGatewayBlockingApi::new(self)
+    }
     #[cfg(feature = "bk_monitor")]
     fn bk_monitor(&self) -> bk_monitor::BkMonitorBlockingApi<'_> {
         bk_monitor::BkMonitorBlockingApi::new(self)
@@ -489,6 +519,10 @@ impl BlockingApis for crate::blocking::Client {
     #[cfg(feature = "bk_user")]
     fn bk_user(&self) -> bk_user::BkUserBlockingApi<'_> {
         bk_user::BkUserBlockingApi::new(self)
+    }
+    #[cfg(feature = "bk_user_web")]
+    fn bk_user_web(&self) -> bk_user_web::BkUserWebBlockingApi<'_> {
+        bk_user_web::BkUserWebBlockingApi::new(self)
     }
     #[cfg(feature = "bkpaas3")]
     fn bkpaas3(&self) -> bkpaas3::Bkpaas3BlockingApi<'_> {
@@ -782,6 +816,7 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<bk_apigateway::endpoints::V2SyncStageMcpServers>();
     #[cfg(feature = "bk_apigateway")]
     visitor.visit::<bk_apigateway::endpoints::V2SyncStages>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::AddCloudHostToBiz>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::AddHostLock>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::AddHostToBusinessIdle>();
@@ -796,6 +831,14 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::BatchCreateInstanceAssociation>();
     #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchCreateKubeNamespace>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchCreateKubeNode>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchCreateKubePod>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchCreateKubeWorkload>();
+    #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::BatchCreateProcTemplate>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::BatchCreateProject>();
@@ -805,6 +848,16 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<bk_cmdb::endpoints::BatchDeleteBusinessSet>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::BatchDeleteInst>();
     #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchDeleteKubeCluster>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchDeleteKubeNamespace>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchDeleteKubeNode>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchDeleteKubePod>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchDeleteKubeWorkload>();
+    #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::BatchDeleteProject>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::BatchDeleteQuotedInst>();
@@ -812,13 +865,24 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::BatchUpdateBusinessSet>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::BatchUpdateHost>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchUpdateHostAllProperties>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::BatchUpdateInst>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchUpdateKubeCluster>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchUpdateKubeNamespace>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchUpdateKubeNode>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::BatchUpdateKubeWorkload>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::BatchUpdateProject>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::BatchUpdateQuotedInst>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::BindHostAgent>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CloneHostProperty>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CountBizHostCpu>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::CountInstanceAssociations>();
     #[cfg(feature = "bk_cmdb")]
@@ -832,7 +896,10 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateCloudArea>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::CreateDynamicGroup>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::CreateFullSyncCondForCache>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateInst>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateKubeCluster>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateModule>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::CreateObject>();
     #[cfg(feature = "bk_cmdb")]
@@ -851,7 +918,11 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<bk_cmdb::endpoints::DeleteClassification>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteCloudArea>();
     #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteCloudHostFromBiz>();
+    #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::DeleteDynamicGroup>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::DeleteFullSyncCondForCache>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteHost>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteHostLock>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteInst>();
@@ -877,6 +948,9 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::DeleteSetTemplate>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::ExecuteDynamicGroup>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::FindAuditById>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindBizTreeBriefInfo>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::FindBriefBizTopoNodeRelation>();
     #[cfg(feature = "bk_cmdb")]
@@ -887,9 +961,13 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<bk_cmdb::endpoints::FindHostBySetTemplate>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::FindHostByTopo>();
     #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindHostIdentifierPushResult>();
+    #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::FindHostRelationsWithTopo>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::FindHostTopoRelation>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::FindInstIdRuleTaskStatus>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::FindInstanceAssociation>();
     #[cfg(feature = "bk_cmdb")]
@@ -904,7 +982,11 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::FindSetBatch>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::FindTopoNodePaths>();
     #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::GetBizBriefCacheTopo>();
+    #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::GetBizInternalModule>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::GetBizKubeCacheTopo>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::GetDynamicGroup>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::GetHostBaseInfo>();
     #[cfg(feature = "bk_cmdb")]
@@ -912,6 +994,7 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::GetProcTemplate>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::GetServiceTemplate>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::HostInstallBk>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListBizHosts>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListBizHostsTopo>();
     #[cfg(feature = "bk_cmdb")]
@@ -920,20 +1003,42 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::ListBusinessSetTopo>();
     #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListCachedKubePodLabelKey>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListCachedKubePodLabelValue>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListCachedResByFullSyncCond>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListCachedResourceByIds>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListFullSyncCondForCache>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListHostDetailTopology>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListHostServiceTemplateId>();
+    #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::ListHostTotalMainlineTopo>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::ListHostsWithoutBiz>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubeCluster>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubeContainer>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListKubeContainerByTopo>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListKubeContainerInBizSet>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubeNamespace>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubeNode>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubePod>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListKubeWorkload>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListOperationAudit>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListProcTemplate>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::ListProcessDetailByIds>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::ListProcessInstance>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListProcessRelatedInfo>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListProject>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListQuotedInst>();
     #[cfg(feature = "bk_cmdb")]
@@ -950,9 +1055,13 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<bk_cmdb::endpoints::ListServiceInstanceDetail>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::ListServiceTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::ListServiceTemplateDifference>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ListSetTemplate>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::ListSetTemplateRelatedServiceTemplate>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::PushHostIdentifier>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::RemoveLabelFromServiceInstance>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::ResourceWatch>();
@@ -964,6 +1073,8 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::SearchDynamicGroup>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchHostLock>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::SearchHostidentifier>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchInst>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::SearchInstAssociationTopo>();
@@ -983,6 +1094,7 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::SearchRelatedInstAsso>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SearchSet>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::SyncInstIdRule>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::SyncSetTemplateToSet>();
     #[cfg(feature = "bk_cmdb")]
@@ -1012,10 +1124,16 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateCloudArea>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::UpdateDynamicGroup>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateFullSyncCondForCache>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateHost>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::UpdateHostCloudAreaField>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateIdRuleIncrId>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateInst>();
+    #[cfg(feature = "bk_cmdb")]
+    visitor.visit::<bk_cmdb::endpoints::UpdateKubeClusterType>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateModule>();
     #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateObject>();
     #[cfg(feature = "bk_cmdb")]
@@ -1024,6 +1142,7 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<bk_cmdb::endpoints::UpdateProcTemplate>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::UpdateProcessInstance>();
+    #[cfg(feature = "bk_cmdb")] visitor.visit::<bk_cmdb::endpoints::UpdateProjectId>();
     #[cfg(feature = "bk_cmdb")]
     visitor.visit::<bk_cmdb::endpoints::UpdateServiceCategory>();
     #[cfg(feature = "bk_cmdb")]
@@ -1291,6 +1410,10 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<bk_login::endpoints::GetBatchUsersPlatformRole>();
     #[cfg(feature = "bk_login")] visitor.visit::<bk_login::endpoints::GetUser>();
     #[cfg(feature = "bk_login")] visitor.visit::<bk_login::endpoints::IsLogin>();
+    #[cfg(feature = "bk_login_gateway")]
+    visitor.visit::<bk_login_gateway::endpoints::GetBkTokenUserinfo>();
+    #[cfg(feature = "bk_login_gateway")]
+    visitor.visit::<bk_login_gateway::endpoints::VerifyBkToken>();
     #[cfg(feature = "bk_monitor")]
     visitor.visit::<bk_monitor::endpoints::AccessBkDataByResultTable>();
     #[cfg(feature = "bk_monitor")] visitor.visit::<bk_monitor::endpoints::AddShield>();
@@ -1989,6 +2112,32 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "bk_user")]
     visitor.visit::<bk_user::endpoints::RetrieveDepartment>();
     #[cfg(feature = "bk_user")] visitor.visit::<bk_user::endpoints::RetrieveUser>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::BatchLookupDepartment>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::BatchLookupUser>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::BatchLookupVirtualUser>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::BatchQueryUserDisplayInfo>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::ListDataSourceOwnerTenant>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::ListDepartmentChild>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::ListDepartmentUser>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::ListVirtualUser>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::RetrieveUserDisplayInfo>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::SearchDepartment>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::SearchUser>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::SearchVirtualUser>();
+    #[cfg(feature = "bk_user_web")]
+    visitor.visit::<bk_user_web::endpoints::UpdateCurrentUserLanguage>();
     #[cfg(feature = "bkpaas3")]
     visitor.visit::<bkpaas3::endpoints::AnalysisDimensionPath>();
     #[cfg(feature = "bkpaas3")]
@@ -2710,9 +2859,33 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<monitor::endpoints::UpdateNoticeConfig>();
     #[cfg(feature = "monitor_v3")] visitor.visit::<monitor_v3::endpoints::AddShield>();
     #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::ApplyStrategiesToServices>();
+    #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::AsCodeExportConfig>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::AsCodeImportConfig>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::ChangeUptimeCheckTaskStatus>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::CollectorPluginDelete>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::CollectorPluginDetail>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::CollectorPluginList>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::CreateApplication>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::CreateCustomEventGroup>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::CreateCustomTimeSeries>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::CreateUptimeCheckGroup>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::CreateUptimeCheckNode>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::CreateUptimeCheckTask>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::CustomTimeSeriesDetail>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::DeleteActionConfig>();
     #[cfg(feature = "monitor_v3")]
@@ -2720,14 +2893,32 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::DeleteAlarmStrategyV2>();
     #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::DeleteAlarmStrategyV3>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::DeleteApplication>();
+    #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::DeleteCalendar>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::DeleteCollectConfig>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::DeleteCustomEventGroup>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::DeleteCustomTimeSeries>();
     #[cfg(feature = "monitor_v3")] visitor.visit::<monitor_v3::endpoints::DeleteItem>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::DeleteNoticeGroup>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::DeleteRuleGroup>();
     #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::DeleteUptimeCheckGroup>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::DeleteUptimeCheckNode>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::DeleteUptimeCheckTask>();
+    #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::DeleteUserGroups>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::DeployUptimeCheckTask>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::DisableShield>();
     #[cfg(feature = "monitor_v3")]
@@ -2737,15 +2928,41 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "monitor_v3")] visitor.visit::<monitor_v3::endpoints::EditItem>();
     #[cfg(feature = "monitor_v3")] visitor.visit::<monitor_v3::endpoints::EditShield>();
     #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::EditUptimeCheckGroup>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::EditUptimeCheckNode>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::EditUptimeCheckTask>();
+    #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::ExportPlugin>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::ExportUptimeCheckTask>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::GetActionConfig>();
     #[cfg(feature = "monitor_v3")] visitor.visit::<monitor_v3::endpoints::GetCalendar>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::GetCollectConfigList>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::GetCollectLogDetail>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::GetCollectStatus>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::GetCustomEventGroup>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::GetDashboardDetail>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::GetDashboardDirectoryTree>();
     #[cfg(feature = "monitor_v3")] visitor.visit::<monitor_v3::endpoints::GetEventLog>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::GetRenderImageTaskResult>();
     #[cfg(feature = "monitor_v3")] visitor.visit::<monitor_v3::endpoints::GetShield>();
     #[cfg(feature = "monitor_v3")] visitor.visit::<monitor_v3::endpoints::GetTsData>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::GetUptimeCheckGroupList>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::GetUptimeCheckNodeList>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::GetUptimeCheckTaskList>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::ImportUptimeCheckNode>();
     #[cfg(feature = "monitor_v3")]
@@ -2810,9 +3027,23 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::MetadataUpgradeResultTable>();
     #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::ModifyCustomEventGroup>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::ModifyCustomTimeSeries>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::PluginImportWithoutFrontend>();
+    #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::PreviewDutyRule>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::PreviewUserGroup>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::QueryCollectConfig>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::QueryCollectConfigDetail>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::QueryCustomEventGroup>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::RunCollectConfig>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::SaveActionConfig>();
     #[cfg(feature = "monitor_v3")]
@@ -2823,6 +3054,8 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<monitor_v3::endpoints::SaveAlarmStrategyV3>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::SaveCalendar>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::SaveCollectConfig>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::SaveDutyRule>();
     #[cfg(feature = "monitor_v3")] visitor.visit::<monitor_v3::endpoints::SaveItem>();
@@ -2858,12 +3091,49 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<monitor_v3::endpoints::SearchUserGroupDetail>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::SearchUserGroups>();
+    #[cfg(feature = "monitor_v3")] visitor.visit::<monitor_v3::endpoints::SendReport>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::SendReportMail>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::StartApplication>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::StartRenderImageTask>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::StopApplication>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::SwitchAlarmStrategy>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::SwitchAlarmStrategyByLabels>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::TestReportMail>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::TestUptimeCheckTask>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::TimeSeriesUnifyQuery>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::TimeSeriesUnifyQueryRaw>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::ToggleCollectConfigStatus>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::UpdatePartialStrategyV2>();
     #[cfg(feature = "monitor_v3")]
     visitor.visit::<monitor_v3::endpoints::UpdatePartialStrategyV3>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::UpgradeCollectPlugin>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::UptimeCheckGroupAddTask>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::UptimeCheckGroupInfo>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::UptimeCheckGroupRemoveTask>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::UptimeCheckNodeInfo>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::UptimeCheckTaskInfo>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::ValidateCustomEventGroupName>();
+    #[cfg(feature = "monitor_v3")]
+    visitor.visit::<monitor_v3::endpoints::ValidateCustomTsGroupName>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::AddCloud>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::AddTask>();
     #[cfg(feature = "nodeman")] visitor.visit::<nodeman::endpoints::ApList>();
@@ -2973,10 +3243,12 @@ pub fn mock_routes() -> Vec<crate::mock::Route> {
     #[cfg(feature = "bk_log")] bk_log::mock_routes(&mut routes);
     #[cfg(feature = "bk_log_search")] bk_log_search::mock_routes(&mut routes);
     #[cfg(feature = "bk_login")] bk_login::mock_routes(&mut routes);
+    #[cfg(feature = "bk_login_gateway")] bk_login_gateway::mock_routes(&mut routes);
     #[cfg(feature = "bk_monitor")] bk_monitor::mock_routes(&mut routes);
     #[cfg(feature = "bk_paas")] bk_paas::mock_routes(&mut routes);
     #[cfg(feature = "bk_sops")] bk_sops::mock_routes(&mut routes);
     #[cfg(feature = "bk_user")] bk_user::mock_routes(&mut routes);
+    #[cfg(feature = "bk_user_web")] bk_user_web::mock_routes(&mut routes);
     #[cfg(feature = "bkpaas3")] bkpaas3::mock_routes(&mut routes);
     #[cfg(feature = "bscp")] bscp::mock_routes(&mut routes);
     #[cfg(feature = "cc")] cc::mock_routes(&mut routes);
