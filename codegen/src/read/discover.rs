@@ -258,7 +258,7 @@ impl Locators<'_> {
     ) -> Result<Vec<Manifest>, Error> {
         let names: Vec<String> = docs.iter().filter_map(|d| api_name_of(d)).collect();
         if !self.below.contains_key(manifest_dir) {
-            let read = tree_manifests(manifest_dir, self.display, &mut self.diagnostics)?;
+            let read = self.tree_manifests(manifest_dir)?;
             self.below.insert(manifest_dir.to_path_buf(), read);
         }
         let below = self.below.get(manifest_dir).map_or(&[][..], Vec::as_slice);
@@ -276,11 +276,27 @@ impl Locators<'_> {
     }
 
     fn elsewhere_locating(&mut self, docs: &[PathBuf]) -> Result<Vec<Manifest>, Error> {
-        let definitions = match &self.tree {
-            Some(d) => d,
-            None => self.tree.insert(tree_manifests(self.root, self.display, &mut self.diagnostics)?),
-        };
-        Ok(definitions_locating(definitions, docs))
+        if self.tree.is_none() {
+            let read = self.tree_manifests(self.root)?;
+            self.tree = Some(read);
+        }
+        Ok(definitions_locating(self.tree.as_deref().unwrap_or_default(), docs))
+    }
+
+    /// Every manifest under `top`: gateway resource definitions (`resources.yaml`, other YAML, Swagger / OpenAPI
+    /// JSON) and ESB component lists, in path order. BlueKing's repositories keep definitions apart from the docs
+    /// (`support-files/bk-api-gateway/v3/`), and a system's own docs apart from the ESB's manifest of it. Each
+    /// folder's are read once (through [`Locators::in_folder`]), whichever question asks for them first.
+    fn tree_manifests(&mut self, top: &Path) -> Result<Vec<Manifest>, Error> {
+        let mut out = Vec::new();
+        let mut stack = vec![top.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let entries = sorted_entries(&dir)?;
+            let system_hint = esb_system_of(&dir, self.root).unwrap_or_else(|| file_name(&dir).into());
+            out.extend(self.in_folder(&dir, &system_hint)?);
+            stack.extend(subfolders(entries).into_iter().rev());
+        }
+        Ok(out)
     }
 }
 
@@ -471,32 +487,6 @@ fn folder_system_name(dir: &Path) -> String {
 /// The ESB system of a folder in the ESB layout: the folder above `apidocs` (`cmsi/apidocs/zh_hans` → `cmsi`).
 fn esb_system_of(dir: &Path, root: &Path) -> Option<String> {
     esb_component_dir(dir, root).map(|d| file_name(&d).to_string()).filter(|n| !n.is_empty())
-}
-
-/// Every manifest under `root`: gateway resource definitions (`resources.yaml`, other YAML, Swagger / OpenAPI
-/// JSON) and ESB component lists, in path order. BlueKing's repositories keep definitions apart from the docs
-/// (`support-files/bk-api-gateway/v3/`), and a system's own docs apart from the ESB's manifest of it.
-fn tree_manifests(
-    root: &Path,
-    display: &dyn Fn(&Path) -> String,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<Manifest>, Error> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    let mut problems = Vec::new();
-    while let Some(dir) = stack.pop() {
-        let entries = sorted_entries(&dir)?;
-        let system_hint = esb_system_of(&dir, root).unwrap_or_else(|| file_name(&dir).into());
-        out.extend(read_manifests(&dir, &system_hint, display, &mut problems)?);
-        stack.extend(subfolders(entries).into_iter().rev());
-    }
-    // A file beside some docs was read (and reported) already.
-    for d in problems {
-        if !diagnostics.contains(&d) {
-            diagnostics.push(d);
-        }
-    }
-    Ok(out)
 }
 
 /// The manifests from elsewhere in the tree that locate at least half of a folder's docs (by name, operationId
