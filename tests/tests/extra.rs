@@ -33,23 +33,26 @@ async fn answering(route: &str, data: Value) -> MockServer {
 async fn attributes_a_request_s_fields_ask_for_come_back_though_the_doc_does_not_list_them() {
     use bkapi::cc::ListBizHostsRequest;
     use bkapi::cc::list_biz_hosts::Page;
-    // `Info` lists 5 fields; CMDB returns the attributes `fields` names, and each installation adds its own.
-    let host = json!({"bk_host_id": 1, "bk_host_name": "web-1", "operator": ["admin", "ops"], "bk_custom_rack": 7});
+    // `Info` lists the host attributes CMDB documents; CMDB returns the attributes `fields` names, and each
+    // installation adds its own (here a list and a number).
+    let host =
+        json!({"bk_host_id": 1, "bk_host_name": "web-1", "bk_custom_owners": ["admin", "ops"], "bk_custom_rack": 7});
     let server = answering("/api/c/compapi/v2/cc/list_biz_hosts/", json!({"count": 1, "info": [host]})).await;
-    let fields = vec!["bk_host_id".to_string(), "bk_host_name".into(), "operator".into(), "bk_custom_rack".into()];
+    let fields =
+        vec!["bk_host_id".to_string(), "bk_host_name".into(), "bk_custom_owners".into(), "bk_custom_rack".into()];
     let request = ListBizHostsRequest::new(Page::new(0, 10), 2, fields);
     let answer = client(&server).cc().list_biz_hosts(request).await.unwrap();
     let info = answer.info.unwrap();
     let host = info.first().unwrap();
     assert_eq!(host.bk_host_id, Some(1));
-    assert_eq!(host.extra.get::<String>("bk_host_name").unwrap().unwrap(), "web-1");
-    assert_eq!(host.extra.get::<Vec<String>>("operator").unwrap().unwrap(), ["admin", "ops"]);
+    assert_eq!(host.bk_host_name.as_deref(), Some("web-1"));
+    assert_eq!(host.extra.get::<Vec<String>>("bk_custom_owners").unwrap().unwrap(), ["admin", "ops"]);
     assert_eq!(host.extra.get::<i64>("bk_custom_rack").unwrap().unwrap(), 7);
     // Written back unchanged (serde goes through the same reader and writer).
     let back = serde_json::to_value(host).unwrap();
     assert_eq!(
         back,
-        json!({"bk_host_id": 1, "bk_host_name": "web-1", "operator": ["admin", "ops"], "bk_custom_rack": 7})
+        json!({"bk_host_id": 1, "bk_host_name": "web-1", "bk_custom_owners": ["admin", "ops"], "bk_custom_rack": 7})
     );
 }
 

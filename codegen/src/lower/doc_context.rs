@@ -38,6 +38,11 @@ pub(super) struct DocContext<'a> {
     literal_dotted_keys: Option<HashSet<String>>,
     /// Reading a gateway API's request: rows named like credentials (`bk_token`) are its parameters.
     pub(super) credentials_are_parameters: bool,
+    /// The sections the request's tables took, and whether the response's envelope is being read: its `data`
+    /// takes a section after it, or one the request did not take (the request's `#### data` describes the
+    /// request's `data` parameter, not the response's data).
+    pub(super) request_sections: HashSet<usize>,
+    pub(super) reading_response_envelope: bool,
 }
 
 impl<'a> DocContext<'a> {
@@ -68,6 +73,8 @@ impl<'a> DocContext<'a> {
             diags: Vec::new(),
             literal_dotted_keys: None,
             credentials_are_parameters: false,
+            request_sections: HashSet::new(),
+            reading_response_envelope: false,
         }
     }
 

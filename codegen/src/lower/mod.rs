@@ -133,6 +133,7 @@ pub fn lower_api(input: LowerInput<'_>) -> (Option<ApiDraft>, Vec<Diagnostic>) {
     cx.credentials_are_parameters = flavor == Flavor::Gateway;
     let mut request = cx.request_object(&camel, &summary);
     cx.credentials_are_parameters = false;
+    cx.request_sections = cx.used.clone();
     let documented = cx.documented_response(flavor);
     let found = cx.find_examples(&request.fields);
     let mut examples = found.examples;

@@ -109,11 +109,13 @@ impl<'a> DocContext<'a> {
             Scope::Own => {
                 let candidates = self.by_name.get(&key)?;
                 let after = |i: &usize| self.section(*i).is_some_and(|s| s.line > self.near);
+                let not_the_request_s =
+                    |i: &usize| !(self.reading_response_envelope && key == "data" && self.request_sections.contains(i));
                 candidates
                     .iter()
                     .copied()
                     .find(|i| usable(i) && after(i))
-                    .or_else(|| candidates.iter().copied().find(usable))
+                    .or_else(|| candidates.iter().copied().find(|i| usable(i) && not_the_request_s(i)))
             }
             Scope::Shared => self.shared_by_name.get(&key)?.iter().copied().find(usable),
         }

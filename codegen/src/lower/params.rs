@@ -149,7 +149,9 @@ impl DocContext<'_> {
                     || (flavor == Flavor::Gateway && names.contains("error"))
                     || only_envelope_keys);
         // A table of the data itself sits at `data`: its nested sections are named `data.info`.
+        self.reading_response_envelope = is_envelope;
         let fields = self.fields_of(table, if is_envelope { "" } else { "data" }, ParamLocation::Body);
+        self.reading_response_envelope = false;
         if is_envelope {
             for f in fields {
                 if f.name == "data" {

@@ -3199,7 +3199,7 @@ pub mod batch_create_kube_namespace {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Hard",
                 &["cpu", "memory", "pods"],
@@ -3261,7 +3261,7 @@ pub mod batch_create_kube_namespace {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "MatchExpressions",
                 &["operator", "scope_name", "values"],
@@ -3378,7 +3378,7 @@ pub mod batch_create_kube_namespace {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "ScopeSelector",
                 &["match_expressions"],
@@ -3627,11 +3627,7 @@ pub mod batch_create_kube_node {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Labels",
-                &["env"],
-            )?;
+            let mut record = crate::wire::Record::read(value, "Labels", &["env"])?;
             ::std::result::Result::Ok(Self {
                 env: record.opt_text("env")?,
                 extra: record.finish()?,
@@ -3702,61 +3698,9 @@ pub mod batch_create_kube_node {
     }
     /// `BatchCreateKubeNodeResponse`
     ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_create_kube_node.md` at line 12.
+    /// Defined in `api-docs/bk_cmdb/zh/batch_create_kube_node.md` at line 94.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchCreateKubeNodeResponse {
-        /// 容器集群在cmdb中的ID
-        ///
-        /// Unique ID of the container cluster in CMDB
-        pub bk_cluster_id: Option<i64>,
-        /// 关联的主机ID
-        ///
-        /// Associated host ID
-        pub bk_host_id: Option<i64>,
-        /// 节点名称
-        ///
-        /// Node name
-        pub name: Option<String>,
-        /// 节点类型
-        ///
-        /// Node type
-        pub roles: Option<String>,
-        /// 标签
-        ///
-        /// Labels (Type inferred from the doc's example.)
-        pub labels: Option<Labels>,
-        /// 污点
-        ///
-        /// Taints (Type inferred from the doc's example.)
-        pub taints: Option<Taints>,
-        /// 是否关闭可调度，true为不可调度，false代表可调度
-        ///
-        /// Whether to disable scheduling, true means not schedulable, false means schedulable
-        pub unschedulable: Option<bool>,
-        /// 内网IP
-        ///
-        /// Internal IP addresses (Type inferred from the doc's example.)
-        pub internal_ip: Option<Vec<String>>,
-        /// 外网IP
-        ///
-        /// External IP addresses (Type inferred from the doc's example.)
-        pub external_ip: Option<Vec<String>>,
-        /// 主机名
-        ///
-        /// Hostname
-        pub hostname: Option<String>,
-        /// 运行时组件
-        ///
-        /// Runtime component
-        pub runtime_component: Option<String>,
-        /// kube-proxy 代理模式
-        ///
-        /// Kube-proxy proxy mode
-        pub kube_proxy_mode: Option<String>,
-        /// 此节点Pod地址的分配范围
-        ///
-        /// Allocation range of Pod addresses for this node
-        pub pod_cidr: Option<String>,
         /// `ids` (Not in the doc's table; seen in its example at line 94.)
         pub ids: Option<Vec<i64>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -3770,37 +3714,9 @@ pub mod batch_create_kube_node {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "BatchCreateKubeNodeResponse",
-                &[
-                    "bk_cluster_id",
-                    "bk_host_id",
-                    "name",
-                    "roles",
-                    "labels",
-                    "taints",
-                    "unschedulable",
-                    "internal_ip",
-                    "external_ip",
-                    "hostname",
-                    "runtime_component",
-                    "kube_proxy_mode",
-                    "pod_cidr",
-                    "ids",
-                ],
+                &["ids"],
             )?;
             ::std::result::Result::Ok(Self {
-                bk_cluster_id: record.opt_int("bk_cluster_id")?,
-                bk_host_id: record.opt_int("bk_host_id")?,
-                name: record.opt_text("name")?,
-                roles: record.opt_text("roles")?,
-                labels: record.field("labels")?,
-                taints: record.field("taints")?,
-                unschedulable: record.field("unschedulable")?,
-                internal_ip: record.field("internal_ip")?,
-                external_ip: record.field("external_ip")?,
-                hostname: record.opt_text("hostname")?,
-                runtime_component: record.opt_text("runtime_component")?,
-                kube_proxy_mode: record.opt_text("kube_proxy_mode")?,
-                pod_cidr: record.opt_text("pod_cidr")?,
                 ids: record.field("ids")?,
                 extra: record.finish()?,
             })
@@ -3810,19 +3726,6 @@ pub mod batch_create_kube_node {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_cluster_id", &self.bk_cluster_id);
-            record.field("bk_host_id", &self.bk_host_id);
-            record.field("name", &self.name);
-            record.field("roles", &self.roles);
-            record.field("labels", &self.labels);
-            record.field("taints", &self.taints);
-            record.field("unschedulable", &self.unschedulable);
-            record.field("internal_ip", &self.internal_ip);
-            record.field("external_ip", &self.external_ip);
-            record.field("hostname", &self.hostname);
-            record.field("runtime_component", &self.runtime_component);
-            record.field("kube_proxy_mode", &self.kube_proxy_mode);
-            record.field("pod_cidr", &self.pod_cidr);
             record.field("ids", &self.ids);
             self.extra.write_into(&mut record);
             record.finish()
@@ -3951,11 +3854,7 @@ pub mod batch_create_kube_pod {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Labels",
-                &["env"],
-            )?;
+            let mut record = crate::wire::Record::read(value, "Labels", &["env"])?;
             ::std::result::Result::Ok(Self {
                 env: record.opt_text("env")?,
                 extra: record.finish()?,
@@ -3967,204 +3866,6 @@ pub mod batch_create_kube_pod {
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
             record.field("env", &self.env);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `BatchCreateKubePodPods`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_create_kube_pod.md` at line 18.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct BatchCreateKubePodPods {
-        /// pod关联信息
-        ///
-        /// Associated pod information
-        pub spec: BatchCreateKubePodSpec,
-        /// pod关联host id
-        ///
-        /// Associated host ID
-        pub bk_host_id: i64,
-        /// pod名称
-        ///
-        /// Pod name
-        pub name: String,
-        /// pod负责人
-        ///
-        /// Person in charge of the pod
-        pub operator: Vec<String>,
-        /// 优先级
-        ///
-        /// Priority
-        pub priority: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 标签
-        ///
-        /// Labels (Type inferred from the doc's example.)
-        pub labels: Option<Labels>,
-        /// 容器网络IP
-        ///
-        /// Container network IP
-        pub ip: Option<String>,
-        /// 容器网络IP数组
-        ///
-        /// Array of container network IPs (Type inferred from the doc's example.)
-        pub ips: Option<Vec<Ips>>,
-        /// 卷信息
-        ///
-        /// Volume information
-        pub volumes: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 服务质量
-        ///
-        /// Quality of service
-        pub qos_class: Option<String>,
-        /// 节点标签选择器
-        ///
-        /// Node label selector
-        pub node_selectors: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 容忍度
-        ///
-        /// Tolerations
-        pub tolerations: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 容器信息
-        ///
-        /// Container information
-        pub containers: Option<Vec<Containers>>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl BatchCreateKubePodPods {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            spec: BatchCreateKubePodSpec,
-            bk_host_id: impl Into<i64>,
-            name: impl Into<String>,
-            operator: Vec<String>,
-        ) -> Self {
-            Self {
-                spec,
-                bk_host_id: bk_host_id.into(),
-                name: name.into(),
-                operator,
-                priority: None,
-                labels: None,
-                ip: None,
-                ips: None,
-                volumes: None,
-                qos_class: None,
-                node_selectors: None,
-                tolerations: None,
-                containers: None,
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    impl crate::wire::Wire for BatchCreateKubePodPods {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchCreateKubePodPods",
-                &[
-                    "spec",
-                    "bk_host_id",
-                    "name",
-                    "operator",
-                    "priority",
-                    "labels",
-                    "ip",
-                    "ips",
-                    "volumes",
-                    "qos_class",
-                    "node_selectors",
-                    "tolerations",
-                    "containers",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                spec: record.field("spec")?,
-                bk_host_id: record.int("bk_host_id")?,
-                name: record.text("name")?,
-                operator: record.field("operator")?,
-                priority: record.field("priority")?,
-                labels: record.field("labels")?,
-                ip: record.opt_text("ip")?,
-                ips: record.field("ips")?,
-                volumes: record.field("volumes")?,
-                qos_class: record.opt_text("qos_class")?,
-                node_selectors: record.field("node_selectors")?,
-                tolerations: record.field("tolerations")?,
-                containers: record.field("containers")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("spec", &self.spec);
-            record.field("bk_host_id", &self.bk_host_id);
-            record.field("name", &self.name);
-            record.field("operator", &self.operator);
-            record.field("priority", &self.priority);
-            record.field("labels", &self.labels);
-            record.field("ip", &self.ip);
-            record.field("ips", &self.ips);
-            record.field("volumes", &self.volumes);
-            record.field("qos_class", &self.qos_class);
-            record.field("node_selectors", &self.node_selectors);
-            record.field("tolerations", &self.tolerations);
-            record.field("containers", &self.containers);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `BatchCreateKubePodRef`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_create_kube_pod.md` at line 45.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct BatchCreateKubePodRef {
-        /// pod相关联的workload类别，具体类别见注意
-        ///
-        /// Category of the workload related to the pod, see notes for specific categories
-        pub kind: i64,
-        /// pod相关联的workload的ID
-        ///
-        /// ID of the workload related to the pod
-        pub id: i64,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl BatchCreateKubePodRef {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(kind: impl Into<i64>, id: impl Into<i64>) -> Self {
-            Self {
-                kind: kind.into(),
-                id: id.into(),
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    impl crate::wire::Wire for BatchCreateKubePodRef {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchCreateKubePodRef",
-                &["kind", "id"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                kind: record.int("kind")?,
-                id: record.int("id")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("kind", &self.kind);
-            record.field("id", &self.id);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -4217,17 +3918,9 @@ pub mod batch_create_kube_pod {
     }
     /// `BatchCreateKubePodResponse`
     ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_create_kube_pod.md` at line 11.
+    /// Defined in `api-docs/bk_cmdb/zh/batch_create_kube_pod.md` at line 149.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchCreateKubePodResponse {
-        /// 业务ID
-        ///
-        /// Business ID
-        pub bk_biz_id: Option<i64>,
-        /// 此业务下要创建pod的详细信息
-        ///
-        /// Detailed information for creating pods in this business
-        pub pods: Option<Vec<BatchCreateKubePodPods>>,
         /// `ids` (Not in the doc's table; seen in its example at line 149.)
         pub ids: Option<Vec<i64>>,
         /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
@@ -4241,11 +3934,9 @@ pub mod batch_create_kube_pod {
             let mut record = crate::wire::Record::read_response(
                 value,
                 "BatchCreateKubePodResponse",
-                &["bk_biz_id", "pods", "ids"],
+                &["ids"],
             )?;
             ::std::result::Result::Ok(Self {
-                bk_biz_id: record.opt_int("bk_biz_id")?,
-                pods: record.field("pods")?,
                 ids: record.field("ids")?,
                 extra: record.finish()?,
             })
@@ -4255,84 +3946,7 @@ pub mod batch_create_kube_pod {
         }
         fn to_wire(&self) -> serde_json::Value {
             let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_id", &self.bk_biz_id);
-            record.field("pods", &self.pods);
             record.field("ids", &self.ids);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `BatchCreateKubePodSpec`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_create_kube_pod.md` at line 36.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct BatchCreateKubePodSpec {
-        /// pod所在集群的ID
-        ///
-        /// ID of the cluster where the pod is located
-        pub bk_cluster_id: i64,
-        /// pod所属于namespace的ID
-        ///
-        /// ID of the namespace to which the pod belongs
-        pub bk_namespace_id: i64,
-        /// pod所在node的ID
-        ///
-        /// ID of the node where the pod is located
-        pub bk_node_id: i64,
-        /// pod对应workload的相关信息
-        ///
-        /// Relevant information about the pod
-        pub r#ref: BatchCreateKubePodRef,
-        /// ID of the pod (optional)
-        pub bk_pod_id: Option<i64>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl BatchCreateKubePodSpec {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            bk_cluster_id: impl Into<i64>,
-            bk_namespace_id: impl Into<i64>,
-            bk_node_id: impl Into<i64>,
-            r#ref: BatchCreateKubePodRef,
-        ) -> Self {
-            Self {
-                bk_cluster_id: bk_cluster_id.into(),
-                bk_namespace_id: bk_namespace_id.into(),
-                bk_node_id: bk_node_id.into(),
-                r#ref,
-                bk_pod_id: None,
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    impl crate::wire::Wire for BatchCreateKubePodSpec {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchCreateKubePodSpec",
-                &["bk_cluster_id", "bk_namespace_id", "bk_node_id", "ref", "bk_pod_id"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_cluster_id: record.int("bk_cluster_id")?,
-                bk_namespace_id: record.int("bk_namespace_id")?,
-                bk_node_id: record.int("bk_node_id")?,
-                r#ref: record.field("ref")?,
-                bk_pod_id: record.opt_int("bk_pod_id")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_cluster_id", &self.bk_cluster_id);
-            record.field("bk_namespace_id", &self.bk_namespace_id);
-            record.field("bk_node_id", &self.bk_node_id);
-            record.field("ref", &self.r#ref);
-            record.field("bk_pod_id", &self.bk_pod_id);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -4477,7 +4091,7 @@ pub mod batch_create_kube_pod {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Containers",
                 &[
@@ -4553,7 +4167,7 @@ pub mod batch_create_kube_pod {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(value, "Ips", &["ip"])?;
+            let mut record = crate::wire::Record::read(value, "Ips", &["ip"])?;
             ::std::result::Result::Ok(Self {
                 ip: record.opt_text("ip")?,
                 extra: record.finish()?,
@@ -4639,7 +4253,7 @@ pub mod batch_create_kube_pod {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Liveness",
                 &["exec", "httpGet", "tcpSocket", "grpc"],
@@ -5002,7 +4616,7 @@ pub mod batch_create_kube_pod {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Ports",
                 &["name", "hostPort", "containerPort", "protocol", "hostIP"],
@@ -5221,9 +4835,8 @@ pub mod batch_create_kube_pod {
         }
     }
     crate::serde_through_wire!(
-        Data, Labels, BatchCreateKubePodPods, BatchCreateKubePodRef,
-        BatchCreateKubePodRequest, BatchCreateKubePodResponse, BatchCreateKubePodSpec,
-        Containers, Ips, Liveness, Pods, Ports, Ref, Spec
+        Data, Labels, BatchCreateKubePodRequest, BatchCreateKubePodResponse, Containers,
+        Ips, Liveness, Pods, Ports, Ref, Spec
     );
 }
 pub use batch_create_kube_pod::BatchCreateKubePodRequest;
@@ -5641,7 +5254,7 @@ pub mod batch_create_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "MatchLabels",
                 &["test", "test2"],
@@ -5712,7 +5325,7 @@ pub mod batch_create_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "MaxSurge",
                 &["type", "int_val", "str_val"],
@@ -5782,7 +5395,7 @@ pub mod batch_create_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "MaxUnavailable",
                 &["type", "int_val", "str_val"],
@@ -5838,7 +5451,7 @@ pub mod batch_create_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "RollingUpdateStrategy",
                 &["max_unavailable", "max_surge"],
@@ -9007,64 +8620,6 @@ pub mod batch_delete_set {
 pub use batch_delete_set::BatchDeleteSetRequest;
 /// Types of [`batch_update_business_set`](super::endpoints::BatchUpdateBusinessSet).
 pub mod batch_update_business_set {
-    /// `BatchUpdateBusinessSetBkBizSetAttr`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_update_business_set.md` at line 19.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct BatchUpdateBusinessSetBkBizSetAttr {
-        /// 业务集名称
-        ///
-        /// Business set name
-        pub bk_biz_set_name: String,
-        /// 运维人员
-        ///
-        /// Operations personnel
-        pub bk_biz_maintainer: Option<String>,
-        /// 业务集描述
-        ///
-        /// Business set description
-        pub bk_biz_set_desc: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl BatchUpdateBusinessSetBkBizSetAttr {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_set_name: impl Into<String>) -> Self {
-            Self {
-                bk_biz_set_name: bk_biz_set_name.into(),
-                bk_biz_maintainer: None,
-                bk_biz_set_desc: None,
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    impl crate::wire::Wire for BatchUpdateBusinessSetBkBizSetAttr {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateBusinessSetBkBizSetAttr",
-                &["bk_biz_set_name", "bk_biz_maintainer", "bk_biz_set_desc"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_biz_set_name: record.text("bk_biz_set_name")?,
-                bk_biz_maintainer: record.opt_text("bk_biz_maintainer")?,
-                bk_biz_set_desc: record.opt_text("bk_biz_set_desc")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_set_name", &self.bk_biz_set_name);
-            record.field("bk_biz_maintainer", &self.bk_biz_maintainer);
-            record.field("bk_biz_set_desc", &self.bk_biz_set_desc);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// `BatchUpdateBusinessSetData`
     ///
     /// Defined in `api-docs/bk_cmdb/zh/batch_update_business_set.md` at line 12.
@@ -9169,49 +8724,6 @@ pub mod batch_update_business_set {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_set_ids", &self.bk_biz_set_ids);
             record.field("data", &self.data);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `BatchUpdateBusinessSetResponse`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_update_business_set.md` at line 12.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateBusinessSetResponse {
-        /// 业务集模型字段
-        ///
-        /// Business set model fields
-        pub bk_biz_set_attr: Option<BatchUpdateBusinessSetBkBizSetAttr>,
-        /// 所选业务范围
-        ///
-        /// Selected business scope
-        pub bk_scope: Option<BkScope>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateBusinessSetResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateBusinessSetResponse",
-                &["bk_biz_set_attr", "bk_scope"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_biz_set_attr: record.field("bk_biz_set_attr")?,
-                bk_scope: record.field("bk_scope")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_set_attr", &self.bk_biz_set_attr);
-            record.field("bk_scope", &self.bk_scope);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -9340,7 +8852,7 @@ pub mod batch_update_business_set {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "BkScope",
                 &["match_all", "filter"],
@@ -9393,7 +8905,7 @@ pub mod batch_update_business_set {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Filter",
                 &["condition", "rules"],
@@ -9456,7 +8968,7 @@ pub mod batch_update_business_set {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Rules",
                 &["field", "operator", "value"],
@@ -9478,12 +8990,10 @@ pub mod batch_update_business_set {
         }
     }
     crate::serde_through_wire!(
-        BatchUpdateBusinessSetBkBizSetAttr, Data, BatchUpdateBusinessSetRequest,
-        BatchUpdateBusinessSetResponse, BkBizSetAttr, BkScope, Filter, Rules
+        Data, BatchUpdateBusinessSetRequest, BkBizSetAttr, BkScope, Filter, Rules
     );
 }
 pub use batch_update_business_set::BatchUpdateBusinessSetRequest;
-pub use batch_update_business_set::BatchUpdateBusinessSetResponse;
 /// Types of [`batch_update_host`](super::endpoints::BatchUpdateHost).
 pub mod batch_update_host {
     /// 根据主机id和属性批量更新主机属性（不能用于更新主机属性中的管控区域字段，权限：业务主机编辑权限）
@@ -10274,107 +9784,9 @@ pub mod batch_update_kube_cluster {
             record.finish()
         }
     }
-    /// `BatchUpdateKubeClusterResponse`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_update_kube_cluster.md` at line 13.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateKubeClusterResponse {
-        /// 集群名称
-        ///
-        /// Cluster name
-        pub name: Option<String>,
-        /// 集群版本
-        ///
-        /// Cluster version
-        pub version: Option<String>,
-        /// 网络类型
-        ///
-        /// Network type
-        pub network_type: Option<String>,
-        /// 地域
-        ///
-        /// Region
-        pub region: Option<String>,
-        /// 集群网络
-        ///
-        /// Cluster network (Type inferred from the doc's example.)
-        pub network: Option<Vec<String>>,
-        /// 环境
-        ///
-        /// Environment
-        pub environment: Option<String>,
-        /// 项目ID
-        ///
-        /// Project ID
-        pub bk_project_id: Option<String>,
-        /// 项目名称
-        ///
-        /// Project name
-        pub bk_project_name: Option<String>,
-        /// 项目英文名
-        ///
-        /// Project English name
-        pub bk_project_code: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateKubeClusterResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateKubeClusterResponse",
-                &[
-                    "name",
-                    "version",
-                    "network_type",
-                    "region",
-                    "network",
-                    "environment",
-                    "bk_project_id",
-                    "bk_project_name",
-                    "bk_project_code",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                name: record.opt_text("name")?,
-                version: record.opt_text("version")?,
-                network_type: record.opt_text("network_type")?,
-                region: record.opt_text("region")?,
-                network: record.field("network")?,
-                environment: record.opt_text("environment")?,
-                bk_project_id: record.opt_text("bk_project_id")?,
-                bk_project_name: record.opt_text("bk_project_name")?,
-                bk_project_code: record.opt_text("bk_project_code")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("name", &self.name);
-            record.field("version", &self.version);
-            record.field("network_type", &self.network_type);
-            record.field("region", &self.region);
-            record.field("network", &self.network);
-            record.field("environment", &self.environment);
-            record.field("bk_project_id", &self.bk_project_id);
-            record.field("bk_project_name", &self.bk_project_name);
-            record.field("bk_project_code", &self.bk_project_code);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        Data, BatchUpdateKubeClusterRequest, BatchUpdateKubeClusterResponse
-    );
+    crate::serde_through_wire!(Data, BatchUpdateKubeClusterRequest);
 }
 pub use batch_update_kube_cluster::BatchUpdateKubeClusterRequest;
-pub use batch_update_kube_cluster::BatchUpdateKubeClusterResponse;
 /// Types of [`batch_update_kube_namespace`](super::endpoints::BatchUpdateKubeNamespace).
 pub mod batch_update_kube_namespace {
     pub use super::batch_create_kube_namespace::Hard;
@@ -10464,7 +9876,7 @@ pub mod batch_update_kube_namespace {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Labels",
                 &["test", "test2"],
@@ -10575,7 +9987,7 @@ pub mod batch_update_kube_namespace {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "ResourceQuotas",
                 &["hard", "scope_selector"],
@@ -10597,56 +10009,11 @@ pub mod batch_update_kube_namespace {
             record.finish()
         }
     }
-    /// `BatchUpdateKubeNamespaceResponse`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_update_kube_namespace.md` at line 13.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateKubeNamespaceResponse {
-        /// 标签
-        ///
-        /// Labels (Type inferred from the doc's example.)
-        pub labels: Option<Labels>,
-        /// 命名空间CPU与内存的requests与limits
-        ///
-        /// Namespace CPU and memory requests and limits (Type inferred from the doc's example.)
-        pub resource_quotas: Option<Vec<ResourceQuotas>>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateKubeNamespaceResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateKubeNamespaceResponse",
-                &["labels", "resource_quotas"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                labels: record.field("labels")?,
-                resource_quotas: record.field("resource_quotas")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("labels", &self.labels);
-            record.field("resource_quotas", &self.resource_quotas);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     crate::serde_through_wire!(
-        Data, Labels, BatchUpdateKubeNamespaceRequest, ResourceQuotas,
-        BatchUpdateKubeNamespaceResponse
+        Data, Labels, BatchUpdateKubeNamespaceRequest, ResourceQuotas
     );
 }
 pub use batch_update_kube_namespace::BatchUpdateKubeNamespaceRequest;
-pub use batch_update_kube_namespace::BatchUpdateKubeNamespaceResponse;
 /// Types of [`batch_update_kube_node`](super::endpoints::BatchUpdateKubeNode).
 pub mod batch_update_kube_node {
     pub use super::batch_create_kube_node::Taints;
@@ -10790,11 +10157,7 @@ pub mod batch_update_kube_node {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Labels",
-                &["env"],
-            )?;
+            let mut record = crate::wire::Record::read(value, "Labels", &["env"])?;
             ::std::result::Result::Ok(Self {
                 env: record.opt_text("env")?,
                 extra: record.finish()?,
@@ -10870,93 +10233,9 @@ pub mod batch_update_kube_node {
             record.finish()
         }
     }
-    /// `BatchUpdateKubeNodeResponse`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_update_kube_node.md` at line 13.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateKubeNodeResponse {
-        /// 标签
-        ///
-        /// Labels (Type inferred from the doc's example.)
-        pub labels: Option<Labels>,
-        /// cluster 名称
-        ///
-        /// Cluster name
-        pub taints: Option<String>,
-        /// 设置是否可调度
-        ///
-        /// Set whether it can be scheduled
-        pub unschedulable: Option<bool>,
-        /// 主机名
-        ///
-        /// Hostname
-        pub hostname: Option<String>,
-        /// 运行时组件
-        ///
-        /// Runtime component
-        pub runtime_component: Option<String>,
-        /// Kube-proxy 代理模式
-        ///
-        /// Kube-proxy proxy mode
-        pub kube_proxy_mode: Option<String>,
-        /// 此节点Pod地址的分配范围，例如：172.17.0.128/26
-        ///
-        /// Allocation range of Pod addresses on this node, e.g., 172.17.0.128/26
-        pub pod_cidr: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateKubeNodeResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateKubeNodeResponse",
-                &[
-                    "labels",
-                    "taints",
-                    "unschedulable",
-                    "hostname",
-                    "runtime_component",
-                    "kube_proxy_mode",
-                    "pod_cidr",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                labels: record.field("labels")?,
-                taints: record.opt_text("taints")?,
-                unschedulable: record.field("unschedulable")?,
-                hostname: record.opt_text("hostname")?,
-                runtime_component: record.opt_text("runtime_component")?,
-                kube_proxy_mode: record.opt_text("kube_proxy_mode")?,
-                pod_cidr: record.opt_text("pod_cidr")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("labels", &self.labels);
-            record.field("taints", &self.taints);
-            record.field("unschedulable", &self.unschedulable);
-            record.field("hostname", &self.hostname);
-            record.field("runtime_component", &self.runtime_component);
-            record.field("kube_proxy_mode", &self.kube_proxy_mode);
-            record.field("pod_cidr", &self.pod_cidr);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        Data, Labels, BatchUpdateKubeNodeRequest, BatchUpdateKubeNodeResponse
-    );
+    crate::serde_through_wire!(Data, Labels, BatchUpdateKubeNodeRequest);
 }
 pub use batch_update_kube_node::BatchUpdateKubeNodeRequest;
-pub use batch_update_kube_node::BatchUpdateKubeNodeResponse;
 /// Types of [`batch_update_kube_workload`](super::endpoints::BatchUpdateKubeWorkload).
 pub mod batch_update_kube_workload {
     pub use super::batch_create_kube_workload::MatchLabels;
@@ -11102,7 +10381,7 @@ pub mod batch_update_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Labels",
                 &["test", "test2"],
@@ -11168,7 +10447,7 @@ pub mod batch_update_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "MatchExpressions",
                 &["key", "operator", "values"],
@@ -11332,80 +10611,6 @@ pub mod batch_update_kube_workload {
             record.finish()
         }
     }
-    /// `BatchUpdateKubeWorkloadResponse`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_update_kube_workload.md` at line 14.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateKubeWorkloadResponse {
-        /// 标签
-        ///
-        /// Labels (Type inferred from the doc's example.)
-        pub labels: Option<Labels>,
-        /// 工作负载选择器
-        ///
-        /// Workload selector
-        pub selector: Option<Selector>,
-        /// 工作负载实例个数
-        ///
-        /// Number of workload instances
-        pub replicas: Option<i64>,
-        /// 工作负载更新机制
-        ///
-        /// Workload update mechanism
-        pub strategy_type: Option<String>,
-        /// 指定新创建的 Pod 在没有任意容器崩溃情况下的最小就绪时间， 只有超出这个时间 Pod 才被视为可用
-        ///
-        /// Specifies the minimum readiness time for newly created Pods, only Pods that exceed this time are considered available
-        pub min_ready_seconds: Option<i64>,
-        /// 滚动更新策略
-        ///
-        /// Rolling update strategy
-        pub rolling_update_strategy: Option<RollingUpdateStrategy>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateKubeWorkloadResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateKubeWorkloadResponse",
-                &[
-                    "labels",
-                    "selector",
-                    "replicas",
-                    "strategy_type",
-                    "min_ready_seconds",
-                    "rolling_update_strategy",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                labels: record.field("labels")?,
-                selector: record.field("selector")?,
-                replicas: record.opt_int("replicas")?,
-                strategy_type: record.opt_text("strategy_type")?,
-                min_ready_seconds: record.opt_int("min_ready_seconds")?,
-                rolling_update_strategy: record.field("rolling_update_strategy")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("labels", &self.labels);
-            record.field("selector", &self.selector);
-            record.field("replicas", &self.replicas);
-            record.field("strategy_type", &self.strategy_type);
-            record.field("min_ready_seconds", &self.min_ready_seconds);
-            record.field("rolling_update_strategy", &self.rolling_update_strategy);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// `BatchUpdateKubeWorkloadSelector`
     ///
     /// Defined in `api-docs/bk_cmdb/zh/batch_update_kube_workload.md` at line 25.
@@ -11442,7 +10647,7 @@ pub mod batch_update_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Selector",
                 &["match_labels", "match_expressions"],
@@ -11465,12 +10670,10 @@ pub mod batch_update_kube_workload {
         }
     }
     crate::serde_through_wire!(
-        Data, Labels, MatchExpressions, BatchUpdateKubeWorkloadRequest,
-        BatchUpdateKubeWorkloadResponse, Selector
+        Data, Labels, MatchExpressions, BatchUpdateKubeWorkloadRequest, Selector
     );
 }
 pub use batch_update_kube_workload::BatchUpdateKubeWorkloadRequest;
-pub use batch_update_kube_workload::BatchUpdateKubeWorkloadResponse;
 /// Types of [`batch_update_project`](super::endpoints::BatchUpdateProject).
 pub mod batch_update_project {
     /// `BatchUpdateProjectData`
@@ -11656,100 +10859,9 @@ pub mod batch_update_project {
             record.finish()
         }
     }
-    /// `BatchUpdateProjectResponse`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_update_project.md` at line 12.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateProjectResponse {
-        /// 项目名称
-        ///
-        /// Project name
-        pub bk_project_name: Option<String>,
-        /// 项目描述
-        ///
-        /// Project description
-        pub bk_project_desc: Option<String>,
-        /// 项目类型，可选值："mobile_game"(手游)、"pc_game"(端游)、"web_game"(页游)、"platform_prod"(平台产品)、"support_prod"(支撑产品)、"other"(其他)
-        ///
-        /// Project type, optional values: "mobile_game" (mobile game), "pc_game" (PC game), "web_game" (web game), "platform_prod" (platform product), "support_prod" (supporting product), "other" (other)
-        pub bk_project_type: Option<String>,
-        /// 保密级别，可选值："public"(公开)、"private"(私有)、"classified"(机密)
-        ///
-        /// Confidentiality level, optional values: "public" (public), "private" (private), "classified" (classified)
-        pub bk_project_sec_lvl: Option<String>,
-        /// 项目负责人
-        ///
-        /// Project owner
-        pub bk_project_owner: Option<String>,
-        /// 所属团队
-        ///
-        /// Belonging team (Type inferred from the doc's example.)
-        pub bk_project_team: Option<Vec<i64>>,
-        /// 项目图标
-        ///
-        /// Project icon
-        pub bk_project_icon: Option<String>,
-        /// 项目状态，可选值："enable"(启用)、"disabled"(未启用)
-        ///
-        /// Project status, optional values: "enable" (enabled), "disabled" (disabled)
-        pub bk_status: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateProjectResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateProjectResponse",
-                &[
-                    "bk_project_name",
-                    "bk_project_desc",
-                    "bk_project_type",
-                    "bk_project_sec_lvl",
-                    "bk_project_owner",
-                    "bk_project_team",
-                    "bk_project_icon",
-                    "bk_status",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_project_name: record.opt_text("bk_project_name")?,
-                bk_project_desc: record.opt_text("bk_project_desc")?,
-                bk_project_type: record.opt_text("bk_project_type")?,
-                bk_project_sec_lvl: record.opt_text("bk_project_sec_lvl")?,
-                bk_project_owner: record.opt_text("bk_project_owner")?,
-                bk_project_team: record.field("bk_project_team")?,
-                bk_project_icon: record.opt_text("bk_project_icon")?,
-                bk_status: record.opt_text("bk_status")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_project_name", &self.bk_project_name);
-            record.field("bk_project_desc", &self.bk_project_desc);
-            record.field("bk_project_type", &self.bk_project_type);
-            record.field("bk_project_sec_lvl", &self.bk_project_sec_lvl);
-            record.field("bk_project_owner", &self.bk_project_owner);
-            record.field("bk_project_team", &self.bk_project_team);
-            record.field("bk_project_icon", &self.bk_project_icon);
-            record.field("bk_status", &self.bk_status);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        Data, BatchUpdateProjectRequest, BatchUpdateProjectResponse
-    );
+    crate::serde_through_wire!(Data, BatchUpdateProjectRequest);
 }
 pub use batch_update_project::BatchUpdateProjectRequest;
-pub use batch_update_project::BatchUpdateProjectResponse;
 /// Types of [`batch_update_quoted_inst`](super::endpoints::BatchUpdateQuotedInst).
 pub mod batch_update_quoted_inst {
     /// `BatchUpdateQuotedInstData`
@@ -11959,61 +11071,9 @@ pub mod batch_update_quoted_inst {
             record.finish()
         }
     }
-    /// `BatchUpdateQuotedInstResponse`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/batch_update_quoted_inst.md` at line 14.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateQuotedInstResponse {
-        /// 名称，此处仅为示例，实际字段由模型属性决定
-        ///
-        /// Name, this is just an example, the actual fields depend on the model properties
-        pub name: Option<String>,
-        /// 维护人，此处仅为示例，实际字段由模型属性决定
-        ///
-        /// Operator, this is just an example, the actual fields depend on the model properties
-        pub operator: Option<String>,
-        /// 描述，此处仅为示例，实际字段由模型属性决定
-        ///
-        /// Description, this is just an example, the actual fields depend on the model properties
-        pub description: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateQuotedInstResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateQuotedInstResponse",
-                &["name", "operator", "description"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                name: record.opt_text("name")?,
-                operator: record.opt_text("operator")?,
-                description: record.opt_text("description")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("name", &self.name);
-            record.field("operator", &self.operator);
-            record.field("description", &self.description);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        Data, BatchUpdateQuotedInstRequest, BatchUpdateQuotedInstResponse
-    );
+    crate::serde_through_wire!(Data, BatchUpdateQuotedInstRequest);
 }
 pub use batch_update_quoted_inst::BatchUpdateQuotedInstRequest;
-pub use batch_update_quoted_inst::BatchUpdateQuotedInstResponse;
 /// Types of [`bind_host_agent`](super::endpoints::BindHostAgent).
 pub mod bind_host_agent {
     /// 将agent绑定到主机上(版本：v3.10.25+，权限：主机AgentID管理权限)
@@ -57418,54 +56478,9 @@ pub mod update_full_sync_cond_for_cache {
             record.finish()
         }
     }
-    /// `UpdateFullSyncCondForCacheResponse`
-    ///
-    /// Defined in `api-docs/bk_cmdb/zh/update_full_sync_cond_for_cache.md` at line 12.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct UpdateFullSyncCondForCacheResponse {
-        /// 同步周期，单位为小时，用于指定缓存的过期时间，最短为6小时，最长为7天
-        pub interval: i64,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl UpdateFullSyncCondForCacheResponse {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(interval: impl Into<i64>) -> Self {
-            Self {
-                interval: interval.into(),
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    impl crate::wire::Wire for UpdateFullSyncCondForCacheResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "UpdateFullSyncCondForCacheResponse",
-                &["interval"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                interval: record.int("interval")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("interval", &self.interval);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        Data, UpdateFullSyncCondForCacheRequest, UpdateFullSyncCondForCacheResponse
-    );
+    crate::serde_through_wire!(Data, UpdateFullSyncCondForCacheRequest);
 }
 pub use update_full_sync_cond_for_cache::UpdateFullSyncCondForCacheRequest;
-pub use update_full_sync_cond_for_cache::UpdateFullSyncCondForCacheResponse;
 /// Types of [`update_host`](super::endpoints::UpdateHost).
 pub mod update_host {
     /// 更新主机属性(权限：对于已分配到业务下的主机需要业务主机编辑权限，对于主机池主机需要主机池主机编辑权限)
@@ -62022,7 +61037,7 @@ pub mod endpoints {
     pub struct BatchUpdateBusinessSet;
     impl crate::Endpoint for BatchUpdateBusinessSet {
         type Request = super::batch_update_business_set::BatchUpdateBusinessSetRequest;
-        type Response = super::batch_update_business_set::BatchUpdateBusinessSetResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "bk_cmdb";
         const NAME: &'static str = "batch_update_business_set";
         const ID: &'static str = "bk_cmdb.batch_update_business_set";
@@ -62086,7 +61101,7 @@ pub mod endpoints {
     pub struct BatchUpdateKubeCluster;
     impl crate::Endpoint for BatchUpdateKubeCluster {
         type Request = super::batch_update_kube_cluster::BatchUpdateKubeClusterRequest;
-        type Response = super::batch_update_kube_cluster::BatchUpdateKubeClusterResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "bk_cmdb";
         const NAME: &'static str = "batch_update_kube_cluster";
         const ID: &'static str = "bk_cmdb.batch_update_kube_cluster";
@@ -62102,7 +61117,7 @@ pub mod endpoints {
     pub struct BatchUpdateKubeNamespace;
     impl crate::Endpoint for BatchUpdateKubeNamespace {
         type Request = super::batch_update_kube_namespace::BatchUpdateKubeNamespaceRequest;
-        type Response = super::batch_update_kube_namespace::BatchUpdateKubeNamespaceResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "bk_cmdb";
         const NAME: &'static str = "batch_update_kube_namespace";
         const ID: &'static str = "bk_cmdb.batch_update_kube_namespace";
@@ -62118,7 +61133,7 @@ pub mod endpoints {
     pub struct BatchUpdateKubeNode;
     impl crate::Endpoint for BatchUpdateKubeNode {
         type Request = super::batch_update_kube_node::BatchUpdateKubeNodeRequest;
-        type Response = super::batch_update_kube_node::BatchUpdateKubeNodeResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "bk_cmdb";
         const NAME: &'static str = "batch_update_kube_node";
         const ID: &'static str = "bk_cmdb.batch_update_kube_node";
@@ -62134,7 +61149,7 @@ pub mod endpoints {
     pub struct BatchUpdateKubeWorkload;
     impl crate::Endpoint for BatchUpdateKubeWorkload {
         type Request = super::batch_update_kube_workload::BatchUpdateKubeWorkloadRequest;
-        type Response = super::batch_update_kube_workload::BatchUpdateKubeWorkloadResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "bk_cmdb";
         const NAME: &'static str = "batch_update_kube_workload";
         const ID: &'static str = "bk_cmdb.batch_update_kube_workload";
@@ -62150,7 +61165,7 @@ pub mod endpoints {
     pub struct BatchUpdateProject;
     impl crate::Endpoint for BatchUpdateProject {
         type Request = super::batch_update_project::BatchUpdateProjectRequest;
-        type Response = super::batch_update_project::BatchUpdateProjectResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "bk_cmdb";
         const NAME: &'static str = "batch_update_project";
         const ID: &'static str = "bk_cmdb.batch_update_project";
@@ -62166,7 +61181,7 @@ pub mod endpoints {
     pub struct BatchUpdateQuotedInst;
     impl crate::Endpoint for BatchUpdateQuotedInst {
         type Request = super::batch_update_quoted_inst::BatchUpdateQuotedInstRequest;
-        type Response = super::batch_update_quoted_inst::BatchUpdateQuotedInstResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "bk_cmdb";
         const NAME: &'static str = "batch_update_quoted_inst";
         const ID: &'static str = "bk_cmdb.batch_update_quoted_inst";
@@ -65135,7 +64150,7 @@ pub mod endpoints {
     pub struct UpdateFullSyncCondForCache;
     impl crate::Endpoint for UpdateFullSyncCondForCache {
         type Request = super::update_full_sync_cond_for_cache::UpdateFullSyncCondForCacheRequest;
-        type Response = super::update_full_sync_cond_for_cache::UpdateFullSyncCondForCacheResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "bk_cmdb";
         const NAME: &'static str = "update_full_sync_cond_for_cache";
         const ID: &'static str = "bk_cmdb.update_full_sync_cond_for_cache";
@@ -65839,11 +64854,6 @@ impl<'a> BkCmdbApi<'a> {
     ///
     /// Generated from `api-docs/bk_cmdb/zh/batch_create_kube_node.md`.
     ///
-    /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response.bk_cluster_id`: the doc says `required`, corrected to `optional` — the example at line 94 leaves it out or sends null
-    /// - `response.bk_host_id`: the doc says `required`, corrected to `optional` — the example at line 94 leaves it out or sends null
-    /// - `response.name`: the doc says `required`, corrected to `optional` — the example at line 94 leaves it out or sends null
-    ///
     /// # Example
     ///
     /// The doc's request example, built with these types:
@@ -65895,8 +64905,6 @@ impl<'a> BkCmdbApi<'a> {
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.data.pods.spec.ref.kind`: the doc says `integer`, corrected to `string` — the example at line 97 sends `"deployment"`
     /// - `request.data.pods.priority`: the doc says `map`, corrected to `integer` — the example at line 97 sends integer
-    /// - `response.bk_biz_id`: the doc says `required`, corrected to `optional` — the example at line 149 leaves it out or sends null
-    /// - `response.pods`: the doc says `required`, corrected to `optional` — the example at line 149 leaves it out or sends null
     ///
     /// # Example
     ///
@@ -66479,10 +65487,7 @@ impl<'a> BkCmdbApi<'a> {
     pub async fn batch_update_business_set(
         &self,
         request: batch_update_business_set::BatchUpdateBusinessSetRequest,
-    ) -> std::result::Result<
-        batch_update_business_set::BatchUpdateBusinessSetResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateBusinessSet>(request).await
     }
     /// 根据主机id和属性批量更新主机属性（不能用于更新主机属性中的管控区域字段，权限：业务主机编辑权限）
@@ -66632,10 +65637,7 @@ impl<'a> BkCmdbApi<'a> {
     pub async fn batch_update_kube_cluster(
         &self,
         request: batch_update_kube_cluster::BatchUpdateKubeClusterRequest,
-    ) -> std::result::Result<
-        batch_update_kube_cluster::BatchUpdateKubeClusterResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeCluster>(request).await
     }
     /// 批量更新namespace (版本：v3.12.1+，权限：容器命名空间编辑)
@@ -66681,10 +65683,7 @@ impl<'a> BkCmdbApi<'a> {
     pub async fn batch_update_kube_namespace(
         &self,
         request: batch_update_kube_namespace::BatchUpdateKubeNamespaceRequest,
-    ) -> std::result::Result<
-        batch_update_kube_namespace::BatchUpdateKubeNamespaceResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeNamespace>(request).await
     }
     /// 更新容器节点属性字段(v3.12.1+，权限: 容器节点编辑权限)
@@ -66727,10 +65726,7 @@ impl<'a> BkCmdbApi<'a> {
     pub async fn batch_update_kube_node(
         &self,
         request: batch_update_kube_node::BatchUpdateKubeNodeRequest,
-    ) -> std::result::Result<
-        batch_update_kube_node::BatchUpdateKubeNodeResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeNode>(request).await
     }
     /// 批量更新workload (版本：v3.12.1+，权限：容器工作负载编辑)
@@ -66789,10 +65785,7 @@ impl<'a> BkCmdbApi<'a> {
     pub async fn batch_update_kube_workload(
         &self,
         request: batch_update_kube_workload::BatchUpdateKubeWorkloadRequest,
-    ) -> std::result::Result<
-        batch_update_kube_workload::BatchUpdateKubeWorkloadResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeWorkload>(request).await
     }
     /// 更新项目(版本：v3.10.23+，权限：项目的更新权限)
@@ -66832,10 +65825,7 @@ impl<'a> BkCmdbApi<'a> {
     pub async fn batch_update_project(
         &self,
         request: batch_update_project::BatchUpdateProjectRequest,
-    ) -> std::result::Result<
-        batch_update_project::BatchUpdateProjectResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateProject>(request).await
     }
     /// 批量更新被引用的模型的实例(v3.10.30+，权限：源模型实例的编辑权限)
@@ -66872,10 +65862,7 @@ impl<'a> BkCmdbApi<'a> {
     pub async fn batch_update_quoted_inst(
         &self,
         request: batch_update_quoted_inst::BatchUpdateQuotedInstRequest,
-    ) -> std::result::Result<
-        batch_update_quoted_inst::BatchUpdateQuotedInstResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateQuotedInst>(request).await
     }
     /// 将agent绑定到主机上(版本：v3.10.25+，权限：主机AgentID管理权限)
@@ -73278,10 +72265,7 @@ impl<'a> BkCmdbApi<'a> {
     pub async fn update_full_sync_cond_for_cache(
         &self,
         request: update_full_sync_cond_for_cache::UpdateFullSyncCondForCacheRequest,
-    ) -> std::result::Result<
-        update_full_sync_cond_for_cache::UpdateFullSyncCondForCacheResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::UpdateFullSyncCondForCache>(request).await
     }
     /// 更新主机属性(权限：对于已分配到业务下的主机需要业务主机编辑权限，对于主机池主机需要主机池主机编辑权限)
@@ -74055,11 +73039,6 @@ impl<'a> BkCmdbBlockingApi<'a> {
     /// `POST /api/v3/createmany/kube/node`
     ///
     /// Generated from `api-docs/bk_cmdb/zh/batch_create_kube_node.md`.
-    ///
-    /// Corrections applied to the doc (see `bkapi.toml`):
-    /// - `response.bk_cluster_id`: the doc says `required`, corrected to `optional` — the example at line 94 leaves it out or sends null
-    /// - `response.bk_host_id`: the doc says `required`, corrected to `optional` — the example at line 94 leaves it out or sends null
-    /// - `response.name`: the doc says `required`, corrected to `optional` — the example at line 94 leaves it out or sends null
     pub fn batch_create_kube_node(
         &self,
         request: batch_create_kube_node::BatchCreateKubeNodeRequest,
@@ -74080,8 +73059,6 @@ impl<'a> BkCmdbBlockingApi<'a> {
     /// Corrections applied to the doc (see `bkapi.toml`):
     /// - `request.data.pods.spec.ref.kind`: the doc says `integer`, corrected to `string` — the example at line 97 sends `"deployment"`
     /// - `request.data.pods.priority`: the doc says `map`, corrected to `integer` — the example at line 97 sends integer
-    /// - `response.bk_biz_id`: the doc says `required`, corrected to `optional` — the example at line 149 leaves it out or sends null
-    /// - `response.pods`: the doc says `required`, corrected to `optional` — the example at line 149 leaves it out or sends null
     pub fn batch_create_kube_pod(
         &self,
         request: batch_create_kube_pod::BatchCreateKubePodRequest,
@@ -74298,10 +73275,7 @@ impl<'a> BkCmdbBlockingApi<'a> {
     pub fn batch_update_business_set(
         &self,
         request: batch_update_business_set::BatchUpdateBusinessSetRequest,
-    ) -> std::result::Result<
-        batch_update_business_set::BatchUpdateBusinessSetResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateBusinessSet>(request)
     }
     /// 根据主机id和属性批量更新主机属性（不能用于更新主机属性中的管控区域字段，权限：业务主机编辑权限）
@@ -74356,10 +73330,7 @@ impl<'a> BkCmdbBlockingApi<'a> {
     pub fn batch_update_kube_cluster(
         &self,
         request: batch_update_kube_cluster::BatchUpdateKubeClusterRequest,
-    ) -> std::result::Result<
-        batch_update_kube_cluster::BatchUpdateKubeClusterResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeCluster>(request)
     }
     /// 批量更新namespace (版本：v3.12.1+，权限：容器命名空间编辑)
@@ -74372,10 +73343,7 @@ impl<'a> BkCmdbBlockingApi<'a> {
     pub fn batch_update_kube_namespace(
         &self,
         request: batch_update_kube_namespace::BatchUpdateKubeNamespaceRequest,
-    ) -> std::result::Result<
-        batch_update_kube_namespace::BatchUpdateKubeNamespaceResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeNamespace>(request)
     }
     /// 更新容器节点属性字段(v3.12.1+，权限: 容器节点编辑权限)
@@ -74391,10 +73359,7 @@ impl<'a> BkCmdbBlockingApi<'a> {
     pub fn batch_update_kube_node(
         &self,
         request: batch_update_kube_node::BatchUpdateKubeNodeRequest,
-    ) -> std::result::Result<
-        batch_update_kube_node::BatchUpdateKubeNodeResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeNode>(request)
     }
     /// 批量更新workload (版本：v3.12.1+，权限：容器工作负载编辑)
@@ -74407,10 +73372,7 @@ impl<'a> BkCmdbBlockingApi<'a> {
     pub fn batch_update_kube_workload(
         &self,
         request: batch_update_kube_workload::BatchUpdateKubeWorkloadRequest,
-    ) -> std::result::Result<
-        batch_update_kube_workload::BatchUpdateKubeWorkloadResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeWorkload>(request)
     }
     /// 更新项目(版本：v3.10.23+，权限：项目的更新权限)
@@ -74423,10 +73385,7 @@ impl<'a> BkCmdbBlockingApi<'a> {
     pub fn batch_update_project(
         &self,
         request: batch_update_project::BatchUpdateProjectRequest,
-    ) -> std::result::Result<
-        batch_update_project::BatchUpdateProjectResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateProject>(request)
     }
     /// 批量更新被引用的模型的实例(v3.10.30+，权限：源模型实例的编辑权限)
@@ -74439,10 +73398,7 @@ impl<'a> BkCmdbBlockingApi<'a> {
     pub fn batch_update_quoted_inst(
         &self,
         request: batch_update_quoted_inst::BatchUpdateQuotedInstRequest,
-    ) -> std::result::Result<
-        batch_update_quoted_inst::BatchUpdateQuotedInstResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateQuotedInst>(request)
     }
     /// 将agent绑定到主机上(版本：v3.10.25+，权限：主机AgentID管理权限)
@@ -77242,10 +76198,7 @@ impl<'a> BkCmdbBlockingApi<'a> {
     pub fn update_full_sync_cond_for_cache(
         &self,
         request: update_full_sync_cond_for_cache::UpdateFullSyncCondForCacheRequest,
-    ) -> std::result::Result<
-        update_full_sync_cond_for_cache::UpdateFullSyncCondForCacheResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::UpdateFullSyncCondForCache>(request)
     }
     /// 更新主机属性(权限：对于已分配到业务下的主机需要业务主机编辑权限，对于主机池主机需要主机池主机编辑权限)

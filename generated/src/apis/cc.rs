@@ -3195,7 +3195,7 @@ pub mod batch_create_kube_namespace {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Hard",
                 &["cpu", "memory", "pods"],
@@ -3257,7 +3257,7 @@ pub mod batch_create_kube_namespace {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "MatchExpressions",
                 &["operator", "scope_name", "values"],
@@ -3374,7 +3374,7 @@ pub mod batch_create_kube_namespace {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "ScopeSelector",
                 &["match_expressions"],
@@ -5226,7 +5226,7 @@ pub mod batch_create_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "MatchLabels",
                 &["test", "test2"],
@@ -5297,7 +5297,7 @@ pub mod batch_create_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "MaxSurge",
                 &["type", "int_val", "str_val"],
@@ -5367,7 +5367,7 @@ pub mod batch_create_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "MaxUnavailable",
                 &["type", "int_val", "str_val"],
@@ -5423,7 +5423,7 @@ pub mod batch_create_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "RollingUpdateStrategy",
                 &["max_unavailable", "max_surge"],
@@ -8572,64 +8572,6 @@ pub mod batch_delete_set {
 pub use batch_delete_set::BatchDeleteSetRequest;
 /// Types of [`batch_update_business_set`](super::endpoints::BatchUpdateBusinessSet).
 pub mod batch_update_business_set {
-    /// `BatchUpdateBusinessSetBkBizSetAttr`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/batch_update_business_set.md` at line 23.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct BatchUpdateBusinessSetBkBizSetAttr {
-        /// 业务集名称
-        ///
-        /// Business set name
-        pub bk_biz_set_name: String,
-        /// 运维人员
-        ///
-        /// Operations personnel
-        pub bk_biz_maintainer: Option<String>,
-        /// 业务集描述
-        ///
-        /// Business set description
-        pub bk_biz_set_desc: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl BatchUpdateBusinessSetBkBizSetAttr {
-        /// Creates a value from its required fields; optional fields start as `None`.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(bk_biz_set_name: impl Into<String>) -> Self {
-            Self {
-                bk_biz_set_name: bk_biz_set_name.into(),
-                bk_biz_maintainer: None,
-                bk_biz_set_desc: None,
-                extra: crate::wire::Extra::default(),
-            }
-        }
-    }
-    impl crate::wire::Wire for BatchUpdateBusinessSetBkBizSetAttr {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateBusinessSetBkBizSetAttr",
-                &["bk_biz_set_name", "bk_biz_maintainer", "bk_biz_set_desc"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_biz_set_name: record.text("bk_biz_set_name")?,
-                bk_biz_maintainer: record.opt_text("bk_biz_maintainer")?,
-                bk_biz_set_desc: record.opt_text("bk_biz_set_desc")?,
-                extra: record.finish()?,
-            })
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_set_name", &self.bk_biz_set_name);
-            record.field("bk_biz_maintainer", &self.bk_biz_maintainer);
-            record.field("bk_biz_set_desc", &self.bk_biz_set_desc);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// `BatchUpdateBusinessSetData`
     ///
     /// Defined in `api-docs/cc/zh_hans/batch_update_business_set.md` at line 16.
@@ -8734,49 +8676,6 @@ pub mod batch_update_business_set {
             let mut record = crate::wire::RecordWriter::new();
             record.field("bk_biz_set_ids", &self.bk_biz_set_ids);
             record.field("data", &self.data);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    /// `BatchUpdateBusinessSetResponse`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/batch_update_business_set.md` at line 16.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateBusinessSetResponse {
-        /// 业务集模型字段
-        ///
-        /// Business set model fields
-        pub bk_biz_set_attr: Option<BatchUpdateBusinessSetBkBizSetAttr>,
-        /// 所选业务范围
-        ///
-        /// Selected business scope
-        pub bk_scope: Option<BkScope>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateBusinessSetResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateBusinessSetResponse",
-                &["bk_biz_set_attr", "bk_scope"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_biz_set_attr: record.field("bk_biz_set_attr")?,
-                bk_scope: record.field("bk_scope")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_set_attr", &self.bk_biz_set_attr);
-            record.field("bk_scope", &self.bk_scope);
             self.extra.write_into(&mut record);
             record.finish()
         }
@@ -8905,7 +8804,7 @@ pub mod batch_update_business_set {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "BkScope",
                 &["match_all", "filter"],
@@ -8958,7 +8857,7 @@ pub mod batch_update_business_set {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Filter",
                 &["condition", "rules"],
@@ -9021,7 +8920,7 @@ pub mod batch_update_business_set {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Rules",
                 &["field", "operator", "value"],
@@ -9043,12 +8942,10 @@ pub mod batch_update_business_set {
         }
     }
     crate::serde_through_wire!(
-        BatchUpdateBusinessSetBkBizSetAttr, Data, BatchUpdateBusinessSetRequest,
-        BatchUpdateBusinessSetResponse, BkBizSetAttr, BkScope, Filter, Rules
+        Data, BatchUpdateBusinessSetRequest, BkBizSetAttr, BkScope, Filter, Rules
     );
 }
 pub use batch_update_business_set::BatchUpdateBusinessSetRequest;
-pub use batch_update_business_set::BatchUpdateBusinessSetResponse;
 /// Types of [`batch_update_host`](super::endpoints::BatchUpdateHost).
 pub mod batch_update_host {
     /// 根据主机id和属性批量更新主机属性（不能用于更新主机属性中的管控区域字段，权限：业务主机编辑权限）
@@ -9585,107 +9482,9 @@ pub mod batch_update_kube_cluster {
             record.finish()
         }
     }
-    /// `BatchUpdateKubeClusterResponse`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/batch_update_kube_cluster.md` at line 17.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateKubeClusterResponse {
-        /// 集群名称
-        ///
-        /// Cluster name
-        pub name: Option<String>,
-        /// 集群版本
-        ///
-        /// Cluster version
-        pub version: Option<String>,
-        /// 网络类型
-        ///
-        /// Network type
-        pub network_type: Option<String>,
-        /// 地域
-        ///
-        /// Region
-        pub region: Option<String>,
-        /// 集群网络
-        ///
-        /// Cluster network (Type inferred from the doc's example.)
-        pub network: Option<Vec<String>>,
-        /// 环境
-        ///
-        /// Environment
-        pub environment: Option<String>,
-        /// 项目ID
-        ///
-        /// Project ID
-        pub bk_project_id: Option<String>,
-        /// 项目名称
-        ///
-        /// Project name
-        pub bk_project_name: Option<String>,
-        /// 项目英文名
-        ///
-        /// Project English name
-        pub bk_project_code: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateKubeClusterResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateKubeClusterResponse",
-                &[
-                    "name",
-                    "version",
-                    "network_type",
-                    "region",
-                    "network",
-                    "environment",
-                    "bk_project_id",
-                    "bk_project_name",
-                    "bk_project_code",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                name: record.opt_text("name")?,
-                version: record.opt_text("version")?,
-                network_type: record.opt_text("network_type")?,
-                region: record.opt_text("region")?,
-                network: record.field("network")?,
-                environment: record.opt_text("environment")?,
-                bk_project_id: record.opt_text("bk_project_id")?,
-                bk_project_name: record.opt_text("bk_project_name")?,
-                bk_project_code: record.opt_text("bk_project_code")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("name", &self.name);
-            record.field("version", &self.version);
-            record.field("network_type", &self.network_type);
-            record.field("region", &self.region);
-            record.field("network", &self.network);
-            record.field("environment", &self.environment);
-            record.field("bk_project_id", &self.bk_project_id);
-            record.field("bk_project_name", &self.bk_project_name);
-            record.field("bk_project_code", &self.bk_project_code);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        Data, BatchUpdateKubeClusterRequest, BatchUpdateKubeClusterResponse
-    );
+    crate::serde_through_wire!(Data, BatchUpdateKubeClusterRequest);
 }
 pub use batch_update_kube_cluster::BatchUpdateKubeClusterRequest;
-pub use batch_update_kube_cluster::BatchUpdateKubeClusterResponse;
 /// Types of [`batch_update_kube_namespace`](super::endpoints::BatchUpdateKubeNamespace).
 pub mod batch_update_kube_namespace {
     pub use super::batch_create_kube_namespace::Hard;
@@ -9775,7 +9574,7 @@ pub mod batch_update_kube_namespace {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Labels",
                 &["test", "test2"],
@@ -9886,7 +9685,7 @@ pub mod batch_update_kube_namespace {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "ResourceQuotas",
                 &["hard", "scope_selector"],
@@ -9908,56 +9707,11 @@ pub mod batch_update_kube_namespace {
             record.finish()
         }
     }
-    /// `BatchUpdateKubeNamespaceResponse`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/batch_update_kube_namespace.md` at line 17.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateKubeNamespaceResponse {
-        /// 标签
-        ///
-        /// Labels (Type inferred from the doc's example.)
-        pub labels: Option<Labels>,
-        /// 命名空间CPU与内存的requests与limits
-        ///
-        /// Namespace CPU and memory requests and limits (Type inferred from the doc's example.)
-        pub resource_quotas: Option<Vec<ResourceQuotas>>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateKubeNamespaceResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateKubeNamespaceResponse",
-                &["labels", "resource_quotas"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                labels: record.field("labels")?,
-                resource_quotas: record.field("resource_quotas")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("labels", &self.labels);
-            record.field("resource_quotas", &self.resource_quotas);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     crate::serde_through_wire!(
-        Data, Labels, BatchUpdateKubeNamespaceRequest, ResourceQuotas,
-        BatchUpdateKubeNamespaceResponse
+        Data, Labels, BatchUpdateKubeNamespaceRequest, ResourceQuotas
     );
 }
 pub use batch_update_kube_namespace::BatchUpdateKubeNamespaceRequest;
-pub use batch_update_kube_namespace::BatchUpdateKubeNamespaceResponse;
 /// Types of [`batch_update_kube_node`](super::endpoints::BatchUpdateKubeNode).
 pub mod batch_update_kube_node {
     pub use super::batch_create_kube_node::Taints;
@@ -10101,11 +9855,7 @@ pub mod batch_update_kube_node {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "Labels",
-                &["env"],
-            )?;
+            let mut record = crate::wire::Record::read(value, "Labels", &["env"])?;
             ::std::result::Result::Ok(Self {
                 env: record.opt_text("env")?,
                 extra: record.finish()?,
@@ -10181,93 +9931,9 @@ pub mod batch_update_kube_node {
             record.finish()
         }
     }
-    /// `BatchUpdateKubeNodeResponse`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/batch_update_kube_node.md` at line 17.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateKubeNodeResponse {
-        /// 标签
-        ///
-        /// Labels (Type inferred from the doc's example.)
-        pub labels: Option<Labels>,
-        /// cluster 名称
-        ///
-        /// Cluster name
-        pub taints: Option<String>,
-        /// 设置是否可调度
-        ///
-        /// Set whether it can be scheduled
-        pub unschedulable: Option<bool>,
-        /// 主机名
-        ///
-        /// Hostname
-        pub hostname: Option<String>,
-        /// 运行时组件
-        ///
-        /// Runtime component
-        pub runtime_component: Option<String>,
-        /// Kube-proxy 代理模式
-        ///
-        /// Kube-proxy proxy mode
-        pub kube_proxy_mode: Option<String>,
-        /// 此节点Pod地址的分配范围，例如：172.17.0.128/26
-        ///
-        /// Allocation range of Pod addresses on this node, e.g., 172.17.0.128/26
-        pub pod_cidr: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateKubeNodeResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateKubeNodeResponse",
-                &[
-                    "labels",
-                    "taints",
-                    "unschedulable",
-                    "hostname",
-                    "runtime_component",
-                    "kube_proxy_mode",
-                    "pod_cidr",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                labels: record.field("labels")?,
-                taints: record.opt_text("taints")?,
-                unschedulable: record.field("unschedulable")?,
-                hostname: record.opt_text("hostname")?,
-                runtime_component: record.opt_text("runtime_component")?,
-                kube_proxy_mode: record.opt_text("kube_proxy_mode")?,
-                pod_cidr: record.opt_text("pod_cidr")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("labels", &self.labels);
-            record.field("taints", &self.taints);
-            record.field("unschedulable", &self.unschedulable);
-            record.field("hostname", &self.hostname);
-            record.field("runtime_component", &self.runtime_component);
-            record.field("kube_proxy_mode", &self.kube_proxy_mode);
-            record.field("pod_cidr", &self.pod_cidr);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        Data, Labels, BatchUpdateKubeNodeRequest, BatchUpdateKubeNodeResponse
-    );
+    crate::serde_through_wire!(Data, Labels, BatchUpdateKubeNodeRequest);
 }
 pub use batch_update_kube_node::BatchUpdateKubeNodeRequest;
-pub use batch_update_kube_node::BatchUpdateKubeNodeResponse;
 /// Types of [`batch_update_kube_workload`](super::endpoints::BatchUpdateKubeWorkload).
 pub mod batch_update_kube_workload {
     pub use super::batch_create_kube_workload::MatchLabels;
@@ -10413,7 +10079,7 @@ pub mod batch_update_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Labels",
                 &["test", "test2"],
@@ -10479,7 +10145,7 @@ pub mod batch_update_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "MatchExpressions",
                 &["key", "operator", "values"],
@@ -10641,80 +10307,6 @@ pub mod batch_update_kube_workload {
             record.finish()
         }
     }
-    /// `BatchUpdateKubeWorkloadResponse`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/batch_update_kube_workload.md` at line 18.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateKubeWorkloadResponse {
-        /// 标签
-        ///
-        /// Labels (Type inferred from the doc's example.)
-        pub labels: Option<Labels>,
-        /// 工作负载选择器
-        ///
-        /// Workload selector
-        pub selector: Option<Selector>,
-        /// 工作负载实例个数
-        ///
-        /// Number of workload instances
-        pub replicas: Option<i64>,
-        /// 工作负载更新机制
-        ///
-        /// Workload update mechanism
-        pub strategy_type: Option<String>,
-        /// 指定新创建的 Pod 在没有任意容器崩溃情况下的最小就绪时间， 只有超出这个时间 Pod 才被视为可用
-        ///
-        /// Specifies the minimum readiness time for newly created Pods, only Pods that exceed this time are considered available
-        pub min_ready_seconds: Option<i64>,
-        /// 滚动更新策略
-        ///
-        /// Rolling update strategy
-        pub rolling_update_strategy: Option<RollingUpdateStrategy>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateKubeWorkloadResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateKubeWorkloadResponse",
-                &[
-                    "labels",
-                    "selector",
-                    "replicas",
-                    "strategy_type",
-                    "min_ready_seconds",
-                    "rolling_update_strategy",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                labels: record.field("labels")?,
-                selector: record.field("selector")?,
-                replicas: record.opt_int("replicas")?,
-                strategy_type: record.opt_text("strategy_type")?,
-                min_ready_seconds: record.opt_int("min_ready_seconds")?,
-                rolling_update_strategy: record.field("rolling_update_strategy")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("labels", &self.labels);
-            record.field("selector", &self.selector);
-            record.field("replicas", &self.replicas);
-            record.field("strategy_type", &self.strategy_type);
-            record.field("min_ready_seconds", &self.min_ready_seconds);
-            record.field("rolling_update_strategy", &self.rolling_update_strategy);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
     /// `BatchUpdateKubeWorkloadSelector`
     ///
     /// Defined in `api-docs/cc/zh_hans/batch_update_kube_workload.md` at line 29.
@@ -10751,7 +10343,7 @@ pub mod batch_update_kube_workload {
         fn from_wire(
             value: serde_json::Value,
         ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
+            let mut record = crate::wire::Record::read(
                 value,
                 "Selector",
                 &["match_labels", "match_expressions"],
@@ -10774,12 +10366,10 @@ pub mod batch_update_kube_workload {
         }
     }
     crate::serde_through_wire!(
-        Data, Labels, MatchExpressions, BatchUpdateKubeWorkloadRequest,
-        BatchUpdateKubeWorkloadResponse, Selector
+        Data, Labels, MatchExpressions, BatchUpdateKubeWorkloadRequest, Selector
     );
 }
 pub use batch_update_kube_workload::BatchUpdateKubeWorkloadRequest;
-pub use batch_update_kube_workload::BatchUpdateKubeWorkloadResponse;
 /// Types of [`batch_update_project`](super::endpoints::BatchUpdateProject).
 pub mod batch_update_project {
     /// `BatchUpdateProjectData`
@@ -10965,100 +10555,9 @@ pub mod batch_update_project {
             record.finish()
         }
     }
-    /// `BatchUpdateProjectResponse`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/batch_update_project.md` at line 16.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateProjectResponse {
-        /// 项目名称
-        ///
-        /// Project name
-        pub bk_project_name: Option<String>,
-        /// 项目描述
-        ///
-        /// Project description
-        pub bk_project_desc: Option<String>,
-        /// 项目类型，可选值："mobile_game"(手游)、"pc_game"(端游)、"web_game"(页游)、"platform_prod"(平台产品)、"support_prod"(支撑产品)、"other"(其他)
-        ///
-        /// Project type, optional values: "mobile_game" (mobile game), "pc_game" (PC game), "web_game" (web game), "platform_prod" (platform product), "support_prod" (supporting product), "other" (other)
-        pub bk_project_type: Option<String>,
-        /// 保密级别，可选值："public"(公开)、"private"(私有)、"classified"(机密)
-        ///
-        /// Confidentiality level, optional values: "public" (public), "private" (private), "classified" (classified)
-        pub bk_project_sec_lvl: Option<String>,
-        /// 项目负责人
-        ///
-        /// Project owner
-        pub bk_project_owner: Option<String>,
-        /// 所属团队
-        ///
-        /// Belonging team (Type inferred from the doc's example.)
-        pub bk_project_team: Option<Vec<i64>>,
-        /// 项目图标
-        ///
-        /// Project icon
-        pub bk_project_icon: Option<String>,
-        /// 项目状态，可选值："enable"(启用)、"disabled"(未启用)
-        ///
-        /// Project status, optional values: "enable" (enabled), "disabled" (disabled)
-        pub bk_status: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateProjectResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateProjectResponse",
-                &[
-                    "bk_project_name",
-                    "bk_project_desc",
-                    "bk_project_type",
-                    "bk_project_sec_lvl",
-                    "bk_project_owner",
-                    "bk_project_team",
-                    "bk_project_icon",
-                    "bk_status",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_project_name: record.opt_text("bk_project_name")?,
-                bk_project_desc: record.opt_text("bk_project_desc")?,
-                bk_project_type: record.opt_text("bk_project_type")?,
-                bk_project_sec_lvl: record.opt_text("bk_project_sec_lvl")?,
-                bk_project_owner: record.opt_text("bk_project_owner")?,
-                bk_project_team: record.field("bk_project_team")?,
-                bk_project_icon: record.opt_text("bk_project_icon")?,
-                bk_status: record.opt_text("bk_status")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_project_name", &self.bk_project_name);
-            record.field("bk_project_desc", &self.bk_project_desc);
-            record.field("bk_project_type", &self.bk_project_type);
-            record.field("bk_project_sec_lvl", &self.bk_project_sec_lvl);
-            record.field("bk_project_owner", &self.bk_project_owner);
-            record.field("bk_project_team", &self.bk_project_team);
-            record.field("bk_project_icon", &self.bk_project_icon);
-            record.field("bk_status", &self.bk_status);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        Data, BatchUpdateProjectRequest, BatchUpdateProjectResponse
-    );
+    crate::serde_through_wire!(Data, BatchUpdateProjectRequest);
 }
 pub use batch_update_project::BatchUpdateProjectRequest;
-pub use batch_update_project::BatchUpdateProjectResponse;
 /// Types of [`batch_update_quoted_inst`](super::endpoints::BatchUpdateQuotedInst).
 pub mod batch_update_quoted_inst {
     /// `BatchUpdateQuotedInstData`
@@ -11268,61 +10767,9 @@ pub mod batch_update_quoted_inst {
             record.finish()
         }
     }
-    /// `BatchUpdateQuotedInstResponse`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/batch_update_quoted_inst.md` at line 18.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct BatchUpdateQuotedInstResponse {
-        /// 名称，此处仅为示例，实际字段由模型属性决定
-        ///
-        /// Name, this is just an example, the actual fields depend on the model properties
-        pub name: Option<String>,
-        /// 维护人，此处仅为示例，实际字段由模型属性决定
-        ///
-        /// Operator, this is just an example, the actual fields depend on the model properties
-        pub operator: Option<String>,
-        /// 描述，此处仅为示例，实际字段由模型属性决定
-        ///
-        /// Description, this is just an example, the actual fields depend on the model properties
-        pub description: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for BatchUpdateQuotedInstResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "BatchUpdateQuotedInstResponse",
-                &["name", "operator", "description"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                name: record.opt_text("name")?,
-                operator: record.opt_text("operator")?,
-                description: record.opt_text("description")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("name", &self.name);
-            record.field("operator", &self.operator);
-            record.field("description", &self.description);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        Data, BatchUpdateQuotedInstRequest, BatchUpdateQuotedInstResponse
-    );
+    crate::serde_through_wire!(Data, BatchUpdateQuotedInstRequest);
 }
 pub use batch_update_quoted_inst::BatchUpdateQuotedInstRequest;
-pub use batch_update_quoted_inst::BatchUpdateQuotedInstResponse;
 /// Types of [`bind_host_agent`](super::endpoints::BindHostAgent).
 pub mod bind_host_agent {
     /// 将agent绑定到主机上(版本：v3.10.25+，权限：主机AgentID管理权限)
@@ -54546,98 +53993,9 @@ pub mod update_business {
             record.finish()
         }
     }
-    /// `UpdateBusinessResponse`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/update_business.md` at line 17.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct UpdateBusinessResponse {
-        /// 业务名
-        ///
-        /// Business name
-        pub bk_biz_name: Option<String>,
-        /// 开发人员
-        ///
-        /// Developer
-        pub bk_biz_developer: Option<String>,
-        /// 运维人员
-        ///
-        /// Maintainer
-        pub bk_biz_maintainer: Option<String>,
-        /// 产品人员
-        ///
-        /// Productor
-        pub bk_biz_productor: Option<String>,
-        /// 测试人员
-        ///
-        /// Tester
-        pub bk_biz_tester: Option<String>,
-        /// 操作人员
-        ///
-        /// Operator
-        pub operator: Option<String>,
-        /// 生命周期：测试中(1)，已上线(2, 默认值)，停运(3)
-        ///
-        /// Life cycle: Testing(1), Online(2, default), Shutdown(3)
-        pub life_cycle: Option<String>,
-        /// 语言, "1"代表中文, "2"代表英文
-        ///
-        /// Language, "1" for Chinese, "2" for English
-        pub language: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for UpdateBusinessResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "UpdateBusinessResponse",
-                &[
-                    "bk_biz_name",
-                    "bk_biz_developer",
-                    "bk_biz_maintainer",
-                    "bk_biz_productor",
-                    "bk_biz_tester",
-                    "operator",
-                    "life_cycle",
-                    "language",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_biz_name: record.opt_text("bk_biz_name")?,
-                bk_biz_developer: record.opt_text("bk_biz_developer")?,
-                bk_biz_maintainer: record.opt_text("bk_biz_maintainer")?,
-                bk_biz_productor: record.opt_text("bk_biz_productor")?,
-                bk_biz_tester: record.opt_text("bk_biz_tester")?,
-                operator: record.opt_text("operator")?,
-                life_cycle: record.opt_text("life_cycle")?,
-                language: record.opt_text("language")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_biz_name", &self.bk_biz_name);
-            record.field("bk_biz_developer", &self.bk_biz_developer);
-            record.field("bk_biz_maintainer", &self.bk_biz_maintainer);
-            record.field("bk_biz_productor", &self.bk_biz_productor);
-            record.field("bk_biz_tester", &self.bk_biz_tester);
-            record.field("operator", &self.operator);
-            record.field("life_cycle", &self.life_cycle);
-            record.field("language", &self.language);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(Data, UpdateBusinessRequest, UpdateBusinessResponse);
+    crate::serde_through_wire!(Data, UpdateBusinessRequest);
 }
 pub use update_business::UpdateBusinessRequest;
-pub use update_business::UpdateBusinessResponse;
 /// Types of [`update_business_enable_status`](super::endpoints::UpdateBusinessEnableStatus).
 pub mod update_business_enable_status {
     /// 根据业务id和状态值修改业务启用状态(权限：业务归档权限)
@@ -55686,203 +55044,9 @@ pub mod update_host {
             record.finish()
         }
     }
-    /// `UpdateHostResponse`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/update_host.md` at line 17.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct UpdateHostResponse {
-        /// 主机名
-        ///
-        /// Host name
-        pub bk_host_name: Option<String>,
-        /// 备注
-        ///
-        /// Comment
-        pub bk_comment: Option<String>,
-        /// CPU逻辑核心数
-        ///
-        /// CPU logical cores
-        pub bk_cpu: Option<i64>,
-        /// CPU架构
-        ///
-        /// CPU architecture
-        pub bk_cpu_architecture: Option<String>,
-        /// CPU型号
-        ///
-        /// CPU model
-        pub bk_cpu_module: Option<String>,
-        /// 磁盘容量（GB）
-        ///
-        /// Disk capacity (GB)
-        pub bk_disk: Option<i64>,
-        /// 主机外网IP
-        ///
-        /// Host outer IP
-        pub bk_host_outerip: Option<String>,
-        /// 主机外网IPv6
-        ///
-        /// Host outer IPv6
-        pub bk_host_outerip_v6: Option<String>,
-        /// 所属运营商
-        ///
-        /// ISP name
-        pub bk_isp_name: Option<String>,
-        /// 主机内网MAC地址
-        ///
-        /// Host inner MAC address
-        pub bk_mac: Option<String>,
-        /// 主机名内存容量（MB）
-        ///
-        /// Host memory capacity (MB)
-        pub bk_mem: Option<i64>,
-        /// 操作系统位数
-        ///
-        /// Operating system bit
-        pub bk_os_bit: Option<String>,
-        /// 操作系统名称
-        ///
-        /// Operating system name
-        pub bk_os_name: Option<String>,
-        /// 操作系统类型
-        ///
-        /// Operating system type
-        pub bk_os_type: Option<String>,
-        /// 操作系统版本
-        ///
-        /// Operating system version
-        pub bk_os_version: Option<String>,
-        /// 主机外网MAC地址
-        ///
-        /// Host outer MAC address
-        pub bk_outer_mac: Option<String>,
-        /// 所在省份
-        ///
-        /// Province name
-        pub bk_province_name: Option<String>,
-        /// SLA级别
-        ///
-        /// SLA level
-        pub bk_sla: Option<String>,
-        /// 设备SN
-        ///
-        /// Device SN
-        pub bk_sn: Option<String>,
-        /// 当前状态
-        ///
-        /// Current state
-        pub bk_state: Option<String>,
-        /// 所在国家
-        ///
-        /// Country
-        pub bk_state_name: Option<String>,
-        /// 主要维护人
-        ///
-        /// Main maintainer
-        pub operator: Option<String>,
-        /// 备份维护人
-        ///
-        /// Backup maintainer
-        pub bk_bak_operator: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for UpdateHostResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "UpdateHostResponse",
-                &[
-                    "bk_host_name",
-                    "bk_comment",
-                    "bk_cpu",
-                    "bk_cpu_architecture",
-                    "bk_cpu_module",
-                    "bk_disk",
-                    "bk_host_outerip",
-                    "bk_host_outerip_v6",
-                    "bk_isp_name",
-                    "bk_mac",
-                    "bk_mem",
-                    "bk_os_bit",
-                    "bk_os_name",
-                    "bk_os_type",
-                    "bk_os_version",
-                    "bk_outer_mac",
-                    "bk_province_name",
-                    "bk_sla",
-                    "bk_sn",
-                    "bk_state",
-                    "bk_state_name",
-                    "operator",
-                    "bk_bak_operator",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_host_name: record.opt_text("bk_host_name")?,
-                bk_comment: record.opt_text("bk_comment")?,
-                bk_cpu: record.opt_int("bk_cpu")?,
-                bk_cpu_architecture: record.opt_text("bk_cpu_architecture")?,
-                bk_cpu_module: record.opt_text("bk_cpu_module")?,
-                bk_disk: record.opt_int("bk_disk")?,
-                bk_host_outerip: record.opt_text("bk_host_outerip")?,
-                bk_host_outerip_v6: record.opt_text("bk_host_outerip_v6")?,
-                bk_isp_name: record.opt_text("bk_isp_name")?,
-                bk_mac: record.opt_text("bk_mac")?,
-                bk_mem: record.opt_int("bk_mem")?,
-                bk_os_bit: record.opt_text("bk_os_bit")?,
-                bk_os_name: record.opt_text("bk_os_name")?,
-                bk_os_type: record.opt_text("bk_os_type")?,
-                bk_os_version: record.opt_text("bk_os_version")?,
-                bk_outer_mac: record.opt_text("bk_outer_mac")?,
-                bk_province_name: record.opt_text("bk_province_name")?,
-                bk_sla: record.opt_text("bk_sla")?,
-                bk_sn: record.opt_text("bk_sn")?,
-                bk_state: record.opt_text("bk_state")?,
-                bk_state_name: record.opt_text("bk_state_name")?,
-                operator: record.opt_text("operator")?,
-                bk_bak_operator: record.opt_text("bk_bak_operator")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_host_name", &self.bk_host_name);
-            record.field("bk_comment", &self.bk_comment);
-            record.field("bk_cpu", &self.bk_cpu);
-            record.field("bk_cpu_architecture", &self.bk_cpu_architecture);
-            record.field("bk_cpu_module", &self.bk_cpu_module);
-            record.field("bk_disk", &self.bk_disk);
-            record.field("bk_host_outerip", &self.bk_host_outerip);
-            record.field("bk_host_outerip_v6", &self.bk_host_outerip_v6);
-            record.field("bk_isp_name", &self.bk_isp_name);
-            record.field("bk_mac", &self.bk_mac);
-            record.field("bk_mem", &self.bk_mem);
-            record.field("bk_os_bit", &self.bk_os_bit);
-            record.field("bk_os_name", &self.bk_os_name);
-            record.field("bk_os_type", &self.bk_os_type);
-            record.field("bk_os_version", &self.bk_os_version);
-            record.field("bk_outer_mac", &self.bk_outer_mac);
-            record.field("bk_province_name", &self.bk_province_name);
-            record.field("bk_sla", &self.bk_sla);
-            record.field("bk_sn", &self.bk_sn);
-            record.field("bk_state", &self.bk_state);
-            record.field("bk_state_name", &self.bk_state_name);
-            record.field("operator", &self.operator);
-            record.field("bk_bak_operator", &self.bk_bak_operator);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(Data, UpdateHostRequest, UpdateHostResponse);
+    crate::serde_through_wire!(Data, UpdateHostRequest);
 }
 pub use update_host::UpdateHostRequest;
-pub use update_host::UpdateHostResponse;
 /// Types of [`update_host_cloud_area_field`](super::endpoints::UpdateHostCloudAreaField).
 pub mod update_host_cloud_area_field {
     /// 根据主机id列表和管控区域id,更新主机的管控区域字段(权限：业务主机编辑权限)
@@ -56361,65 +55525,9 @@ pub mod update_module {
             record.finish()
         }
     }
-    /// `UpdateModuleResponse`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/update_module.md` at line 19.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct UpdateModuleResponse {
-        /// 模块名
-        ///
-        /// Module name
-        pub bk_module_name: Option<String>,
-        /// 模块类型
-        ///
-        /// Module type
-        pub bk_module_type: Option<String>,
-        /// 主要维护人
-        ///
-        /// Main maintainer
-        pub operator: Option<String>,
-        /// 备份维护人
-        ///
-        /// Backup maintainer
-        pub bk_bak_operator: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for UpdateModuleResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "UpdateModuleResponse",
-                &["bk_module_name", "bk_module_type", "operator", "bk_bak_operator"],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_module_name: record.opt_text("bk_module_name")?,
-                bk_module_type: record.opt_text("bk_module_type")?,
-                operator: record.opt_text("operator")?,
-                bk_bak_operator: record.opt_text("bk_bak_operator")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_module_name", &self.bk_module_name);
-            record.field("bk_module_type", &self.bk_module_type);
-            record.field("operator", &self.operator);
-            record.field("bk_bak_operator", &self.bk_bak_operator);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(Data, UpdateModuleRequest, UpdateModuleResponse);
+    crate::serde_through_wire!(Data, UpdateModuleRequest);
 }
 pub use update_module::UpdateModuleRequest;
-pub use update_module::UpdateModuleResponse;
 /// Types of [`update_object`](super::endpoints::UpdateObject).
 pub mod update_object {
     /// 更新模型定义(权限：模型编辑权限)
@@ -58637,100 +57745,9 @@ pub mod update_set {
             record.finish()
         }
     }
-    /// `UpdateSetResponse`
-    ///
-    /// Defined in `api-docs/cc/zh_hans/update_set.md` at line 18.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct UpdateSetResponse {
-        /// 集群名字
-        ///
-        /// Cluster name
-        pub bk_set_name: Option<String>,
-        /// 0-普通集群，1-内置模块集合，默认为0
-        ///
-        /// 0 - Normal cluster, 1 - Built-in module set, default is 0
-        pub default: Option<UpdateSetDefault>,
-        /// 集群模板ID，需要通过集群模板创建集群时必填
-        ///
-        /// Cluster template ID, required when creating a cluster through a cluster template
-        pub set_template_id: Option<i64>,
-        /// 设计容量
-        ///
-        /// Design capacity
-        pub bk_capacity: Option<i64>,
-        /// 备注、数据的描述信息
-        ///
-        /// Remarks, description of data
-        pub description: Option<String>,
-        /// 集群描述
-        ///
-        /// Cluster description
-        pub bk_set_desc: Option<String>,
-        /// 环境类型：测试(1)，体验(2)，正式(3, 默认值)
-        ///
-        /// Environment type: Test (1), Experience (2), Formal (3, default)
-        pub bk_set_env: Option<String>,
-        /// 服务状态：开放(1, 默认值)，关闭(2)
-        ///
-        /// Service status: Open (1, default), Close (2)
-        pub bk_service_status: Option<String>,
-        /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-        /// reads one); for a response, also which required fields were absent.
-        pub extra: crate::wire::Extra,
-    }
-    impl crate::wire::Wire for UpdateSetResponse {
-        fn from_wire(
-            value: serde_json::Value,
-        ) -> ::std::result::Result<Self, crate::wire::WireError> {
-            let mut record = crate::wire::Record::read_response(
-                value,
-                "UpdateSetResponse",
-                &[
-                    "bk_set_name",
-                    "default",
-                    "set_template_id",
-                    "bk_capacity",
-                    "description",
-                    "bk_set_desc",
-                    "bk_set_env",
-                    "bk_service_status",
-                ],
-            )?;
-            ::std::result::Result::Ok(Self {
-                bk_set_name: record.opt_text("bk_set_name")?,
-                default: record.field("default")?,
-                set_template_id: record.opt_int("set_template_id")?,
-                bk_capacity: record.opt_int("bk_capacity")?,
-                description: record.opt_text("description")?,
-                bk_set_desc: record.opt_text("bk_set_desc")?,
-                bk_set_env: record.opt_text("bk_set_env")?,
-                bk_service_status: record.opt_text("bk_service_status")?,
-                extra: record.finish()?,
-            })
-        }
-        fn placeholder() -> ::std::option::Option<Self> {
-            ::std::option::Option::Some(Self::default())
-        }
-        fn to_wire(&self) -> serde_json::Value {
-            let mut record = crate::wire::RecordWriter::new();
-            record.field("bk_set_name", &self.bk_set_name);
-            record.field("default", &self.default);
-            record.field("set_template_id", &self.set_template_id);
-            record.field("bk_capacity", &self.bk_capacity);
-            record.field("description", &self.description);
-            record.field("bk_set_desc", &self.bk_set_desc);
-            record.field("bk_set_env", &self.bk_set_env);
-            record.field("bk_service_status", &self.bk_service_status);
-            self.extra.write_into(&mut record);
-            record.finish()
-        }
-    }
-    crate::serde_through_wire!(
-        Data, UpdateSetDefault, UpdateSetRequest, UpdateSetResponse
-    );
+    crate::serde_through_wire!(Data, UpdateSetDefault, UpdateSetRequest);
 }
 pub use update_set::UpdateSetRequest;
-pub use update_set::UpdateSetResponse;
 /// Types of [`update_set_template`](super::endpoints::UpdateSetTemplate).
 pub mod update_set_template {
     /// 根据业务id和集群模板id,编辑指定业务下的集群模板(权限：集群模板编辑权限)
@@ -60256,7 +59273,7 @@ pub mod endpoints {
     pub struct BatchUpdateBusinessSet;
     impl crate::Endpoint for BatchUpdateBusinessSet {
         type Request = super::batch_update_business_set::BatchUpdateBusinessSetRequest;
-        type Response = super::batch_update_business_set::BatchUpdateBusinessSetResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "batch_update_business_set";
         const ID: &'static str = "cc.batch_update_business_set";
@@ -60301,7 +59318,7 @@ pub mod endpoints {
     pub struct BatchUpdateKubeCluster;
     impl crate::Endpoint for BatchUpdateKubeCluster {
         type Request = super::batch_update_kube_cluster::BatchUpdateKubeClusterRequest;
-        type Response = super::batch_update_kube_cluster::BatchUpdateKubeClusterResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "batch_update_kube_cluster";
         const ID: &'static str = "cc.batch_update_kube_cluster";
@@ -60316,7 +59333,7 @@ pub mod endpoints {
     pub struct BatchUpdateKubeNamespace;
     impl crate::Endpoint for BatchUpdateKubeNamespace {
         type Request = super::batch_update_kube_namespace::BatchUpdateKubeNamespaceRequest;
-        type Response = super::batch_update_kube_namespace::BatchUpdateKubeNamespaceResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "batch_update_kube_namespace";
         const ID: &'static str = "cc.batch_update_kube_namespace";
@@ -60331,7 +59348,7 @@ pub mod endpoints {
     pub struct BatchUpdateKubeNode;
     impl crate::Endpoint for BatchUpdateKubeNode {
         type Request = super::batch_update_kube_node::BatchUpdateKubeNodeRequest;
-        type Response = super::batch_update_kube_node::BatchUpdateKubeNodeResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "batch_update_kube_node";
         const ID: &'static str = "cc.batch_update_kube_node";
@@ -60346,7 +59363,7 @@ pub mod endpoints {
     pub struct BatchUpdateKubeWorkload;
     impl crate::Endpoint for BatchUpdateKubeWorkload {
         type Request = super::batch_update_kube_workload::BatchUpdateKubeWorkloadRequest;
-        type Response = super::batch_update_kube_workload::BatchUpdateKubeWorkloadResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "batch_update_kube_workload";
         const ID: &'static str = "cc.batch_update_kube_workload";
@@ -60361,7 +59378,7 @@ pub mod endpoints {
     pub struct BatchUpdateProject;
     impl crate::Endpoint for BatchUpdateProject {
         type Request = super::batch_update_project::BatchUpdateProjectRequest;
-        type Response = super::batch_update_project::BatchUpdateProjectResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "batch_update_project";
         const ID: &'static str = "cc.batch_update_project";
@@ -60376,7 +59393,7 @@ pub mod endpoints {
     pub struct BatchUpdateQuotedInst;
     impl crate::Endpoint for BatchUpdateQuotedInst {
         type Request = super::batch_update_quoted_inst::BatchUpdateQuotedInstRequest;
-        type Response = super::batch_update_quoted_inst::BatchUpdateQuotedInstResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "batch_update_quoted_inst";
         const ID: &'static str = "cc.batch_update_quoted_inst";
@@ -63000,7 +62017,7 @@ pub mod endpoints {
     pub struct UpdateBusiness;
     impl crate::Endpoint for UpdateBusiness {
         type Request = super::update_business::UpdateBusinessRequest;
-        type Response = super::update_business::UpdateBusinessResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "update_business";
         const ID: &'static str = "cc.update_business";
@@ -63090,7 +62107,7 @@ pub mod endpoints {
     pub struct UpdateHost;
     impl crate::Endpoint for UpdateHost {
         type Request = super::update_host::UpdateHostRequest;
-        type Response = super::update_host::UpdateHostResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "update_host";
         const ID: &'static str = "cc.update_host";
@@ -63150,7 +62167,7 @@ pub mod endpoints {
     pub struct UpdateModule;
     impl crate::Endpoint for UpdateModule {
         type Request = super::update_module::UpdateModuleRequest;
-        type Response = super::update_module::UpdateModuleResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "update_module";
         const ID: &'static str = "cc.update_module";
@@ -63270,7 +62287,7 @@ pub mod endpoints {
     pub struct UpdateSet;
     impl crate::Endpoint for UpdateSet {
         type Request = super::update_set::UpdateSetRequest;
-        type Response = super::update_set::UpdateSetResponse;
+        type Response = serde_json::Map<String, serde_json::Value>;
         const SYSTEM: &'static str = "cc";
         const NAME: &'static str = "update_set";
         const ID: &'static str = "cc.update_set";
@@ -64381,10 +63398,7 @@ impl<'a> CcApi<'a> {
     pub async fn batch_update_business_set(
         &self,
         request: batch_update_business_set::BatchUpdateBusinessSetRequest,
-    ) -> std::result::Result<
-        batch_update_business_set::BatchUpdateBusinessSetResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateBusinessSet>(request).await
     }
     /// 根据主机id和属性批量更新主机属性（不能用于更新主机属性中的管控区域字段，权限：业务主机编辑权限）
@@ -64499,10 +63513,7 @@ impl<'a> CcApi<'a> {
     pub async fn batch_update_kube_cluster(
         &self,
         request: batch_update_kube_cluster::BatchUpdateKubeClusterRequest,
-    ) -> std::result::Result<
-        batch_update_kube_cluster::BatchUpdateKubeClusterResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeCluster>(request).await
     }
     /// 批量更新namespace (版本：v3.12.1+，权限：容器命名空间编辑)
@@ -64548,10 +63559,7 @@ impl<'a> CcApi<'a> {
     pub async fn batch_update_kube_namespace(
         &self,
         request: batch_update_kube_namespace::BatchUpdateKubeNamespaceRequest,
-    ) -> std::result::Result<
-        batch_update_kube_namespace::BatchUpdateKubeNamespaceResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeNamespace>(request).await
     }
     /// 更新容器节点属性字段(v3.12.1+，权限: 容器节点编辑权限)
@@ -64594,10 +63602,7 @@ impl<'a> CcApi<'a> {
     pub async fn batch_update_kube_node(
         &self,
         request: batch_update_kube_node::BatchUpdateKubeNodeRequest,
-    ) -> std::result::Result<
-        batch_update_kube_node::BatchUpdateKubeNodeResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeNode>(request).await
     }
     /// 批量更新workload (版本：v3.12.1+，权限：容器工作负载编辑)
@@ -64656,10 +63661,7 @@ impl<'a> CcApi<'a> {
     pub async fn batch_update_kube_workload(
         &self,
         request: batch_update_kube_workload::BatchUpdateKubeWorkloadRequest,
-    ) -> std::result::Result<
-        batch_update_kube_workload::BatchUpdateKubeWorkloadResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeWorkload>(request).await
     }
     /// 更新项目(版本：v3.10.23+，权限：项目的更新权限)
@@ -64699,10 +63701,7 @@ impl<'a> CcApi<'a> {
     pub async fn batch_update_project(
         &self,
         request: batch_update_project::BatchUpdateProjectRequest,
-    ) -> std::result::Result<
-        batch_update_project::BatchUpdateProjectResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateProject>(request).await
     }
     /// 批量更新被引用的模型的实例(v3.10.30+，权限：源模型实例的编辑权限)
@@ -64739,10 +63738,7 @@ impl<'a> CcApi<'a> {
     pub async fn batch_update_quoted_inst(
         &self,
         request: batch_update_quoted_inst::BatchUpdateQuotedInstRequest,
-    ) -> std::result::Result<
-        batch_update_quoted_inst::BatchUpdateQuotedInstResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateQuotedInst>(request).await
     }
     /// 将agent绑定到主机上(版本：v3.10.25+，权限：主机AgentID管理权限)
@@ -70831,7 +69827,7 @@ impl<'a> CcApi<'a> {
     pub async fn update_business(
         &self,
         request: update_business::UpdateBusinessRequest,
-    ) -> std::result::Result<update_business::UpdateBusinessResponse, crate::Error> {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::UpdateBusiness>(request).await
     }
     /// 根据业务id和状态值修改业务启用状态(权限：业务归档权限)
@@ -71105,7 +70101,7 @@ impl<'a> CcApi<'a> {
     pub async fn update_host(
         &self,
         request: update_host::UpdateHostRequest,
-    ) -> std::result::Result<update_host::UpdateHostResponse, crate::Error> {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::UpdateHost>(request).await
     }
     /// 根据主机id列表和管控区域id,更新主机的管控区域字段(权限：业务主机编辑权限)
@@ -71243,7 +70239,7 @@ impl<'a> CcApi<'a> {
     pub async fn update_module(
         &self,
         request: update_module::UpdateModuleRequest,
-    ) -> std::result::Result<update_module::UpdateModuleResponse, crate::Error> {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::UpdateModule>(request).await
     }
     /// 更新模型定义(权限：模型编辑权限)
@@ -71607,7 +70603,7 @@ impl<'a> CcApi<'a> {
     pub async fn update_set(
         &self,
         request: update_set::UpdateSetRequest,
-    ) -> std::result::Result<update_set::UpdateSetResponse, crate::Error> {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::UpdateSet>(request).await
     }
     /// 根据业务id和集群模板id,编辑指定业务下的集群模板(权限：集群模板编辑权限)
@@ -72063,10 +71059,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn batch_update_business_set(
         &self,
         request: batch_update_business_set::BatchUpdateBusinessSetRequest,
-    ) -> std::result::Result<
-        batch_update_business_set::BatchUpdateBusinessSetResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateBusinessSet>(request)
     }
     /// 根据主机id和属性批量更新主机属性（不能用于更新主机属性中的管控区域字段，权限：业务主机编辑权限）
@@ -72108,10 +71101,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn batch_update_kube_cluster(
         &self,
         request: batch_update_kube_cluster::BatchUpdateKubeClusterRequest,
-    ) -> std::result::Result<
-        batch_update_kube_cluster::BatchUpdateKubeClusterResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeCluster>(request)
     }
     /// 批量更新namespace (版本：v3.12.1+，权限：容器命名空间编辑)
@@ -72124,10 +71114,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn batch_update_kube_namespace(
         &self,
         request: batch_update_kube_namespace::BatchUpdateKubeNamespaceRequest,
-    ) -> std::result::Result<
-        batch_update_kube_namespace::BatchUpdateKubeNamespaceResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeNamespace>(request)
     }
     /// 更新容器节点属性字段(v3.12.1+，权限: 容器节点编辑权限)
@@ -72143,10 +71130,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn batch_update_kube_node(
         &self,
         request: batch_update_kube_node::BatchUpdateKubeNodeRequest,
-    ) -> std::result::Result<
-        batch_update_kube_node::BatchUpdateKubeNodeResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeNode>(request)
     }
     /// 批量更新workload (版本：v3.12.1+，权限：容器工作负载编辑)
@@ -72159,10 +71143,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn batch_update_kube_workload(
         &self,
         request: batch_update_kube_workload::BatchUpdateKubeWorkloadRequest,
-    ) -> std::result::Result<
-        batch_update_kube_workload::BatchUpdateKubeWorkloadResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateKubeWorkload>(request)
     }
     /// 更新项目(版本：v3.10.23+，权限：项目的更新权限)
@@ -72175,10 +71156,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn batch_update_project(
         &self,
         request: batch_update_project::BatchUpdateProjectRequest,
-    ) -> std::result::Result<
-        batch_update_project::BatchUpdateProjectResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateProject>(request)
     }
     /// 批量更新被引用的模型的实例(v3.10.30+，权限：源模型实例的编辑权限)
@@ -72191,10 +71169,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn batch_update_quoted_inst(
         &self,
         request: batch_update_quoted_inst::BatchUpdateQuotedInstRequest,
-    ) -> std::result::Result<
-        batch_update_quoted_inst::BatchUpdateQuotedInstResponse,
-        crate::Error,
-    > {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::BatchUpdateQuotedInst>(request)
     }
     /// 将agent绑定到主机上(版本：v3.10.25+，权限：主机AgentID管理权限)
@@ -74885,7 +73860,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn update_business(
         &self,
         request: update_business::UpdateBusinessRequest,
-    ) -> std::result::Result<update_business::UpdateBusinessResponse, crate::Error> {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::UpdateBusiness>(request)
     }
     /// 根据业务id和状态值修改业务启用状态(权限：业务归档权限)
@@ -74990,7 +73965,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn update_host(
         &self,
         request: update_host::UpdateHostRequest,
-    ) -> std::result::Result<update_host::UpdateHostResponse, crate::Error> {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::UpdateHost>(request)
     }
     /// 根据主机id列表和管控区域id,更新主机的管控区域字段(权限：业务主机编辑权限)
@@ -75047,7 +74022,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn update_module(
         &self,
         request: update_module::UpdateModuleRequest,
-    ) -> std::result::Result<update_module::UpdateModuleResponse, crate::Error> {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::UpdateModule>(request)
     }
     /// 更新模型定义(权限：模型编辑权限)
@@ -75171,7 +74146,7 @@ impl<'a> CcBlockingApi<'a> {
     pub fn update_set(
         &self,
         request: update_set::UpdateSetRequest,
-    ) -> std::result::Result<update_set::UpdateSetResponse, crate::Error> {
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
         self.client.call::<endpoints::UpdateSet>(request)
     }
     /// 根据业务id和集群模板id,编辑指定业务下的集群模板(权限：集群模板编辑权限)

@@ -131,6 +131,10 @@ pub mod query_example_with_comment;
 pub mod query_string_example;
 
 #[rustfmt::skip]
+#[path = "../../../../tests/fixtures/request_data_is_not_the_response_s.rs"]
+pub mod request_data_is_not_the_response_s;
+
+#[rustfmt::skip]
 #[path = "../../../../tests/fixtures/request_in_two_forms.rs"]
 pub mod request_in_two_forms;
 
