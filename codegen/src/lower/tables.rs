@@ -331,29 +331,33 @@ static VALUE_FOR_WORDS: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// `Type (0 for int, 1 for string)`, `0 for offline and 1 for online`, `0为不在线，1为在线`: codes each followed by
 /// what it stands for, each distinct code once.
 fn values_for_words(desc: &str) -> Vec<DocumentedValue> {
-    let mut out: Vec<DocumentedValue> = Vec::new();
-    let Some(re) = VALUE_FOR_WORDS.as_ref() else { return out };
-    for caps in re.captures_iter(desc) {
-        let Some(code) = caps.get(1) else { continue };
-        let Some(label) = caps.get(2).or_else(|| caps.get(3)) else { continue };
+    distinct_values(VALUE_FOR_WORDS.as_ref(), desc, |caps| {
         // `0 for offline and 1 for online`: the joining word is no part of a label.
-        let label = label.as_str().trim_end_matches(" and").trim_end_matches(" or").trim();
-        if !label.is_empty() && !out.iter().any(|v| v.code == code.as_str()) {
-            out.push(DocumentedValue { code: code.as_str().to_string(), label: label.to_string() });
-        }
-    }
-    out
+        let label = caps.get(2).or_else(|| caps.get(3))?.as_str();
+        Some(label.trim_end_matches(" and").trim_end_matches(" or").trim())
+    })
 }
 
 /// `1(shell脚本)、2(bat脚本)`, each distinct code once.
 fn parenthesized_values(desc: &str) -> Vec<DocumentedValue> {
+    distinct_values(PARENTHESIZED_VALUE.as_ref(), desc, |caps| caps.get(2).map(|l| l.as_str()))
+}
+
+/// The code (capture 1) and label (`label_of`) of each match of `re` in `desc`, each distinct code once; a match
+/// without a label is skipped.
+fn distinct_values<'d>(
+    re: Option<&Regex>,
+    desc: &'d str,
+    label_of: impl Fn(&regex::Captures<'d>) -> Option<&'d str>,
+) -> Vec<DocumentedValue> {
     let mut out: Vec<DocumentedValue> = Vec::new();
-    let Some(re) = PARENTHESIZED_VALUE.as_ref() else { return out };
+    let Some(re) = re else { return out };
     for caps in re.captures_iter(desc) {
-        if let (Some(code), Some(label)) = (caps.get(1), caps.get(2))
+        if let (Some(code), Some(label)) = (caps.get(1), label_of(&caps))
+            && !label.is_empty()
             && !out.iter().any(|v| v.code == code.as_str())
         {
-            out.push(DocumentedValue { code: code.as_str().to_string(), label: label.as_str().to_string() });
+            out.push(DocumentedValue { code: code.as_str().to_string(), label: label.to_string() });
         }
     }
     out

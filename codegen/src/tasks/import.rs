@@ -51,19 +51,12 @@ pub struct SystemImport {
 /// [`crate::pipeline::REVISION_RULE`]); the others are recorded as superseded, with why.
 pub fn import(tree: &Path, into: &Path, options: &ImportOptions) -> Result<Vec<SystemImport>, Error> {
     let (sets, diagnostics) = discover(tree)?;
-    let wanted = |set: &&DocSet| {
-        options.systems.is_empty()
-            || options.systems.iter().any(|s| set.system == *s || module_name(&set.system) == module_name(s))
-    };
+    let wanted = |set: &&DocSet| options.systems.is_empty() || options.systems.iter().any(|s| is_named(set, s));
     let mut chosen: Vec<DocSet> = sets.iter().filter(wanted).cloned().collect();
     for folder in chosen.iter_mut().flat_map(|s| &mut s.folders) {
         folder.preferred = options.prefer.iter().any(|p| folder.dir.starts_with(tree.join(p)));
     }
-    let missing: Vec<&String> = options
-        .systems
-        .iter()
-        .filter(|s| !chosen.iter().any(|set| set.system == **s || module_name(&set.system) == module_name(s)))
-        .collect();
+    let missing: Vec<&String> = options.systems.iter().filter(|s| !chosen.iter().any(|set| is_named(set, s))).collect();
     if chosen.is_empty() || !missing.is_empty() {
         let known: Vec<&str> = sets.iter().map(|s| s.system.as_str()).collect();
         let what = missing.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
@@ -91,14 +84,16 @@ pub fn import(tree: &Path, into: &Path, options: &ImportOptions) -> Result<Vec<S
     let commit = git_commit(tree);
     if let Some(name) = &options.name {
         // In the order given: the first system's docs and manifests come first (its file names stay unnumbered).
-        let given = |set: &DocSet| {
-            options.systems.iter().position(|s| set.system == *s || module_name(&set.system) == module_name(s))
-        };
-        chosen.sort_by_key(given);
+        chosen.sort_by_key(|set| options.systems.iter().position(|s| is_named(set, s)));
         let merged = merged_system(chosen, name);
         return Ok(vec![import_set(&merged, name, &loaded, into, commit, &options.date)?]);
     }
     chosen.iter().map(|set| import_set(set, &set.system, &loaded, into, commit.clone(), &options.date)).collect()
+}
+
+/// Whether `set` is the system `--system name` asks for: by its name or its module name (`esb-cc`, `esb_cc`).
+fn is_named(set: &DocSet, name: &str) -> bool {
+    set.system == name || module_name(&set.system) == module_name(name)
 }
 
 /// Several systems of a tree as one (`--system cc --system esb-cc --as cc`): their folders in the order given. A
