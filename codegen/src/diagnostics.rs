@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Generation cannot be trusted: `regen` refuses to write.
@@ -13,7 +13,7 @@ pub enum Severity {
     Warning,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub file: String,
@@ -22,8 +22,8 @@ pub struct Diagnostic {
     /// What to do about it.
     pub help: Option<String>,
     /// Stable code of the doc problems `cargo xtask drift` reviews (`D007` unknown type word, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "known_code")]
+    pub code: Option<Code>,
     /// What a coded diagnostic is about (`hosts.port`, `server → topo_node`): the baseline keys accepted
     /// findings by it, so rewording a message does not change what is accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -31,6 +31,19 @@ pub struct Diagnostic {
     /// The other place that says otherwise (file, line): the `en` doc of a `zh_hans` one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub related: Option<Box<(String, u32)>>,
+}
+
+/// One of [`codes::CODES`]. (A name, not `&'static str` in the field: serde would take that as borrowed from
+/// the input, and a diagnostic could only be read from `'static` text.)
+pub type Code = &'static str;
+
+/// A code read back (the pipeline's cache): one of [`codes::CODES`], else an error.
+fn known_code<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<&'static str>, D::Error> {
+    let Some(code) = Option::<String>::deserialize(deserializer)? else { return Ok(None) };
+    match codes::CODES.iter().find(|(known, _)| *known == code) {
+        Some((known, _)) => Ok(Some(known)),
+        None => Err(serde::de::Error::custom(format!("unknown diagnostic code `{code}`"))),
+    }
 }
 
 impl Diagnostic {

@@ -144,15 +144,19 @@ fn the_cache_serves_only_the_generator_that_filled_it() {
     let (out, cli, cache) = (tmp.path().join("apis"), tmp.path().join("cli"), tmp.path().join("cache"));
     let first = cached_regen(&seeds_dir(), &out, &cli, &cache, "generator 1");
     assert_eq!(first.systems_emitted.len(), 5, "an empty cache: every system emitted");
+    assert_eq!(first.systems_built.len(), 5, "and every system lowered");
     let written = (snapshot(&out), snapshot(&cli));
 
     let again = cached_regen(&seeds_dir(), &out, &cli, &cache, "generator 1");
     assert_eq!((again.systems_emitted.len(), again.systems_from_cache), (0, 5), "same docs, same generator");
+    assert!(again.systems_built.is_empty(), "nothing lowered again: {:?}", again.systems_built);
+    assert_eq!(again.warnings, first.warnings, "the cached builds tell what the fresh ones told");
     assert!(again.changed.is_empty());
     assert_eq!((snapshot(&out), snapshot(&cli)), written);
 
     let rebuilt = cached_regen(&seeds_dir(), &out, &cli, &cache, "generator 2");
     assert_eq!((rebuilt.systems_emitted.len(), rebuilt.systems_from_cache), (5, 0), "another generator emits all");
+    assert_eq!(rebuilt.systems_built.len(), 5, "and lowers all");
 }
 
 #[test]
@@ -169,6 +173,7 @@ fn an_edited_doc_emits_exactly_its_system_and_the_output_is_a_fresh_regen() {
     assert_ne!(edited, text, "the seed doc has a `业务 ID` description to edit");
     fs::write(&doc, edited).unwrap();
     let after = cached_regen(&docs, &out, &cli, &cache, "generator");
+    assert_eq!(after.systems_built, vec!["jobv3".to_string()], "only the edited doc's system is lowered");
     assert_eq!(after.systems_emitted, vec!["jobv3".to_string()]);
     assert_eq!(after.systems_from_cache, 4);
     let changed: Vec<String> = after.changed.iter().map(|p| p.display().to_string()).collect();
@@ -178,7 +183,9 @@ fn an_edited_doc_emits_exactly_its_system_and_the_output_is_a_fresh_regen() {
     let (fresh_out, fresh_cli) = (tmp.path().join("fresh"), tmp.path().join("fresh-cli"));
     let outputs =
         bkapi_codegen::tasks::regen::Outputs { bindings: fresh_out.clone(), cli: Some(fresh_cli.clone()), cache: None };
-    bkapi_codegen::tasks::regen::regen_into(&docs, &outputs, Mode::Write).unwrap();
+    let fresh = bkapi_codegen::tasks::regen::regen_into(&docs, &outputs, Mode::Write).unwrap();
+    assert_eq!(after.warnings, fresh.warnings, "the cached builds' diagnostics are a fresh build's");
+    assert_eq!((after.drift.len(), after.accepted_drift.len()), (fresh.drift.len(), fresh.accepted_drift.len()));
     assert_eq!(snapshot(&out), snapshot(&fresh_out));
     assert_eq!(snapshot(&cli), snapshot(&fresh_cli));
 }

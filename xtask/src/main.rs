@@ -36,8 +36,8 @@ enum Command {
         /// manifests' features and the command line's tables follow the workspace's own bindings only.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Emit every system again instead of reusing, for the systems whose IR did not change, what this generator
-        /// emitted before (kept in `target/bkapi-regen/`).
+        /// Lower and emit every system again instead of reusing what this generator built (for the systems whose
+        /// input did not change) and emitted (whose IR did not change) before, kept in `target/bkapi-regen/`.
         #[arg(long)]
         no_cache: bool,
     },
@@ -220,13 +220,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             eprintln!(
                 "regen: {} file(s) {verb}, {} changed, {} removed, {} warning(s), {} accepted and {} unaccepted drift(s); \
-                 {} system(s) emitted, {} from the cache",
+                 {} system(s) lowered, {} emitted, {} from the cache",
                 report.unchanged + report.changed.len(),
                 report.changed.len(),
                 report.removed.len(),
                 report.warnings.len(),
                 report.accepted_drift.len(),
                 report.drift.len(),
+                report.systems_built.len(),
                 report.systems_emitted.len(),
                 report.systems_from_cache
             );

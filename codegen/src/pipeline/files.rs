@@ -3,7 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{DocSet, DocText, Loaded, SystemInput, UnreadableDoc, build_system, discover};
+use rayon::prelude::*;
+
+use super::cache::BuildCache;
+use super::{DocSet, DocText, Loaded, SystemBuild, SystemInput, UnreadableDoc, build_system, discover};
 use crate::Error;
 use crate::diagnostics::Diagnostic;
 use crate::ir::Ir;
@@ -30,6 +33,29 @@ pub fn load_sets(
         loaded.add(build_system(&read_system(set, root, None)?, options));
     }
     Ok(loaded)
+}
+
+/// [`load_docs`] through a [`BuildCache`]: a system whose input is the one an entry was built from comes from
+/// there, the others are built (and stored). Also gives the names of the systems built.
+pub fn load_docs_cached(
+    root: &Path,
+    options: LowerOptions,
+    cache: &BuildCache,
+) -> Result<(Loaded, Vec<String>), Error> {
+    let (sets, diagnostics) = discover(root)?;
+    // Systems are read (and mostly taken from the cache) in parallel; the outcome keeps the tree's order.
+    let builds: Vec<Result<(SystemBuild, bool), Error>> =
+        sets.par_iter().map(|set| Ok(cache.build(&read_system(set, root, None)?, options))).collect();
+    let mut loaded = Loaded { ir: Ir { systems: Vec::new() }, diagnostics, docs: Vec::new() };
+    let mut built = Vec::new();
+    for build in builds {
+        let (build, was_built) = build?;
+        if was_built {
+            built.push(build.system.name.clone());
+        }
+        loaded.add(build);
+    }
+    Ok((loaded, built))
 }
 
 /// Loads one doc file, as an API of the system its folder belongs to (for `cargo xtask ir`).
@@ -62,7 +88,7 @@ pub fn load_doc(path: &Path, options: LowerOptions) -> Result<Loaded, Error> {
 }
 
 /// Reads a system's docs (all of them, or `only` that one), and what beside them locates their APIs.
-fn read_system(set: &DocSet, root: &Path, only: Option<&Path>) -> Result<SystemInput, Error> {
+pub(super) fn read_system(set: &DocSet, root: &Path, only: Option<&Path>) -> Result<SystemInput, Error> {
     let mut docs = Vec::new();
     let mut unreadable = Vec::new();
     let paths: Vec<(usize, PathBuf)> = match only {

@@ -5,6 +5,7 @@
 //!
 //! Invariant: the pipeline imports `read/`, `lower/` and `check/`, never `emit/` or the tasks.
 
+mod cache;
 mod doc_passes;
 mod files;
 mod system_passes;
@@ -13,7 +14,7 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::{Ir, System};
@@ -22,7 +23,8 @@ pub use crate::lower::LowerOptions;
 use crate::lower::typespace;
 pub use crate::read::discover::{DocFolder, DocSet, api_name_of, discover};
 use crate::read::locate::Route;
-pub use files::{load_doc, load_docs, load_sets};
+pub use cache::BuildCache;
+pub use files::{load_doc, load_docs, load_docs_cached, load_sets};
 pub use system_passes::REVISION_RULE;
 
 /// The IR of a docs tree and everything worth telling about it.
@@ -47,7 +49,7 @@ impl Loaded {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocOutcome {
     /// The doc, relative to the tree's parent folder.
     pub file: String,
@@ -72,7 +74,7 @@ impl DocOutcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocStatus {
     /// In the IR, with method and path (as the API, or as its doc in another language).

@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostic;
 use crate::emit::{self, GeneratedFile, HEADER};
 use crate::ir::{Ir, System};
 use crate::lower::LowerOptions;
-use crate::pipeline::load_docs;
+use crate::pipeline::{BuildCache, load_docs, load_docs_cached};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -38,6 +38,8 @@ pub struct Report {
     pub accepted_drift: Vec<Finding>,
     /// The generated crate's Cargo features, one per system (for [`ensure_features`]).
     pub features: Vec<String>,
+    /// Systems whose docs were lowered by this run; the others' builds came from the [`EmitCache`].
+    pub systems_built: Vec<String>,
     /// Systems whose files were emitted by this run; the others came from the [`EmitCache`].
     pub systems_emitted: Vec<String>,
     pub systems_from_cache: usize,
@@ -61,10 +63,11 @@ pub struct Outputs {
     pub cache: Option<EmitCache>,
 }
 
-/// What earlier regens emitted per system, kept outside the repository (xtask: `target/bkapi-regen/`), so that a
-/// regen emits again only the systems whose IR changed. A system's entry is keyed by the SHA-256 of `generator`
-/// and of its IR as JSON: what a system's files hold depends on nothing else ([`emit::emit_system_file`]), so an
-/// entry is never stale — a changed doc changes its system's IR, a changed generator changes `generator`.
+/// What earlier regens built and emitted per system, kept outside the repository (xtask: `target/bkapi-regen/`),
+/// so that a regen lowers again only the systems whose input changed ([`BuildCache`], under `builds/`) and emits
+/// again only those whose IR changed. A system's emitted files are keyed by the SHA-256 of `generator` and of its
+/// IR as JSON: what they hold depends on nothing else ([`emit::emit_system_file`]), so an entry is never stale —
+/// a changed doc changes its system's IR, a changed generator changes `generator`.
 #[derive(Debug, Clone)]
 pub struct EmitCache {
     pub dir: PathBuf,
@@ -81,6 +84,11 @@ struct CacheEntry {
 }
 
 impl EmitCache {
+    /// Where the systems' builds are kept, by the same generator.
+    pub fn builds(&self) -> BuildCache {
+        BuildCache { dir: self.dir.join("builds"), generator: self.generator.clone() }
+    }
+
     fn key(&self, system: &System) -> Result<String, Error> {
         let ir = serde_json::to_vec(system)
             .map_err(|e| Error::Emit { file: system.name.clone(), message: format!("the IR as JSON: {e}") })?;
@@ -91,9 +99,10 @@ impl EmitCache {
         Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
     }
 
-    /// Forgets one system's entry: its next regen emits it, as after a change to one of its docs.
+    /// Forgets one system's entries: its next regen builds and emits it, as after a change to one of its docs.
     pub fn forget(&self, system: &str) {
         let _ = fs::remove_file(self.dir.join(format!("{system}.json")));
+        self.builds().forget(system);
     }
 
     fn entry_path(&self, system: &System, what: &str) -> PathBuf {
@@ -195,7 +204,14 @@ pub fn emit_files(ir: &Ir, with_cli: bool, cache: Option<&EmitCache>) -> Result<
 
 /// [`regen`] into every folder of `outputs`; paths in the report are relative to their folder.
 pub fn regen_into(docs_dir: &Path, outputs: &Outputs, mode: Mode) -> Result<Report, Error> {
-    let loaded = load_docs(docs_dir, LowerOptions::default())?;
+    let (loaded, systems_built) = match &outputs.cache {
+        Some(cache) => load_docs_cached(docs_dir, LowerOptions::default(), &cache.builds())?,
+        None => {
+            let loaded = load_docs(docs_dir, LowerOptions::default())?;
+            let built = loaded.ir.systems.iter().map(|s| s.name.clone()).collect();
+            (loaded, built)
+        }
+    };
     let baseline = load_baseline(docs_dir)?;
     // An error a maintainer reviewed and accepted (an unreadable example, a field listed twice) is drift; any
     // other stops regen.
@@ -204,7 +220,7 @@ pub fn regen_into(docs_dir: &Path, outputs: &Outputs, mode: Mode) -> Result<Repo
         return Err(Error::Docs { diagnostics: errors });
     }
     let features = loaded.ir.systems.iter().map(|s| emit::feature_name(&s.name)).collect();
-    let mut report = Report { warnings: loaded.diagnostics.clone(), features, ..Report::default() };
+    let mut report = Report { warnings: loaded.diagnostics.clone(), features, systems_built, ..Report::default() };
     let emitted = emit_files(&loaded.ir, outputs.cli.is_some(), outputs.cache.as_ref())?;
     (report.systems_emitted, report.systems_from_cache) = (emitted.systems_emitted, emitted.systems_from_cache);
     let (files, cli_files) = (emitted.bindings, emitted.cli);
