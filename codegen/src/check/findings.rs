@@ -79,14 +79,40 @@ fn drift_code(kind: DriftKind) -> &'static str {
 /// Reads the doc files findings point into, once each, relative to `base`.
 struct Sources<'a> {
     base: &'a Path,
-    texts: BTreeMap<String, Option<String>>,
+    texts: BTreeMap<String, Option<Source>>,
+}
+
+/// A file's text and where each of its lines (as `str::lines` cuts them) starts and ends: a finding's line is
+/// looked up, not counted from the start (thousands of findings, each searching up to 500 lines).
+struct Source {
+    text: String,
+    lines: Vec<std::ops::Range<usize>>,
+}
+
+impl Source {
+    fn new(text: String) -> Self {
+        let start = text.as_ptr() as usize;
+        let lines = text
+            .lines()
+            .map(|l| {
+                let from = l.as_ptr() as usize - start;
+                from..from + l.len()
+            })
+            .collect();
+        Source { text, lines }
+    }
 }
 
 impl Sources<'_> {
     fn line(&mut self, file: &str, line: u32) -> Option<String> {
         let base = self.base;
-        let text = self.texts.entry(file.to_string()).or_insert_with(|| std::fs::read_to_string(base.join(file)).ok());
-        text.as_deref()?.lines().nth(usize::try_from(line).ok()?.checked_sub(1)?).map(str::to_string)
+        let source = self
+            .texts
+            .entry(file.to_string())
+            .or_insert_with(|| std::fs::read_to_string(base.join(file)).ok().map(Source::new))
+            .as_ref()?;
+        let range = source.lines.get(usize::try_from(line).ok()?.checked_sub(1)?)?;
+        source.text.get(range.clone()).map(str::to_string)
     }
 
     /// From `line` on, the first line (in the same code block) holding `needle`, and its column.
