@@ -189,3 +189,24 @@ fn an_edited_doc_emits_exactly_its_system_and_the_output_is_a_fresh_regen() {
     assert_eq!(snapshot(&out), snapshot(&fresh_out));
     assert_eq!(snapshot(&cli), snapshot(&fresh_cli));
 }
+
+#[test]
+fn a_removed_doc_rewrites_the_roots_and_the_cache_gives_what_a_fresh_regen_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("seeds");
+    copy_dir(&seeds_dir(), &docs).unwrap();
+    let (out, cli, cache) = (tmp.path().join("apis"), tmp.path().join("cli"), tmp.path().join("cache"));
+    cached_regen(&docs, &out, &cli, &cache, "generator");
+
+    fs::remove_file(docs.join("jobv3/fast_execute_script.md")).unwrap();
+    let after = cached_regen(&docs, &out, &cli, &cache, "generator");
+    let changed: Vec<String> = after.changed.iter().map(|p| p.display().to_string()).collect();
+    assert!(changed.contains(&"mod.rs".to_string()), "the bindings' root lists the APIs: {changed:?}");
+
+    let (fresh_out, fresh_cli) = (tmp.path().join("fresh"), tmp.path().join("fresh-cli"));
+    let outputs =
+        bkapi_codegen::tasks::regen::Outputs { bindings: fresh_out.clone(), cli: Some(fresh_cli.clone()), cache: None };
+    bkapi_codegen::tasks::regen::regen_into(&docs, &outputs, Mode::Write).unwrap();
+    assert_eq!(snapshot(&out), snapshot(&fresh_out));
+    assert_eq!(snapshot(&cli), snapshot(&fresh_cli));
+}

@@ -109,6 +109,42 @@ impl EmitCache {
         self.dir.join(format!("{}.{what}", system.name))
     }
 
+    /// The key of the roots (`mod.rs`): every system's key, in order.
+    fn root_key(&self, keys: &[Option<String>]) -> String {
+        let mut hash = Sha256::new();
+        hash.update(self.generator.as_bytes());
+        for key in keys {
+            hash.update([0]);
+            hash.update(key.as_deref().unwrap_or("").as_bytes());
+        }
+        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// A root file (`name`: `bindings` or `cli`) from the cache when its entry has `key`, else emitted and stored.
+    fn root(
+        &self,
+        name: &str,
+        key: &str,
+        emit: impl FnOnce() -> Result<GeneratedFile, Error>,
+    ) -> Result<GeneratedFile, Error> {
+        let (entry_path, content_path) =
+            (self.dir.join(format!("roots/{name}.json")), self.dir.join(format!("roots/{name}.rs")));
+        let cached = fs::read(&entry_path).ok().and_then(|b| serde_json::from_slice::<CacheEntry>(&b).ok());
+        if let Some(entry) = cached.filter(|e| e.key == key)
+            && let Ok(content) = fs::read_to_string(&content_path)
+        {
+            return Ok(GeneratedFile { path: entry.bindings, content });
+        }
+        let file = emit()?;
+        let entry = CacheEntry { key: key.to_string(), bindings: file.path.clone(), cli: None };
+        // Content first, the entry with its key last (as [`EmitCache::store`]); a failure costs time only.
+        let _ = fs::create_dir_all(self.dir.join("roots"))
+            .and_then(|()| fs::remove_file(&entry_path).or(Ok(())))
+            .and_then(|()| fs::write(&content_path, &file.content))
+            .and_then(|()| fs::write(&entry_path, serde_json::to_vec(&entry).map_err(std::io::Error::other)?));
+        Ok(file)
+    }
+
     /// The system's files, when the entry has this key (and the command line's when they are wanted).
     fn load(&self, system: &System, key: &str, with_cli: bool) -> Option<SystemFiles> {
         let entry: CacheEntry = serde_json::from_slice(&fs::read(self.entry_path(system, "json")).ok()?).ok()?;
@@ -165,12 +201,14 @@ pub struct Emitted {
 /// Every generated file of `ir`: the roots always (they list the systems), each system's from `cache` where its
 /// entry matches, else emitted (and stored there). The command line's files only `with_cli`.
 pub fn emit_files(ir: &Ir, with_cli: bool, cache: Option<&EmitCache>) -> Result<Emitted, Error> {
+    let keys: Vec<Option<String>> =
+        ir.systems.par_iter().map(|system| cache.map(|c| c.key(system)).transpose()).collect::<Result<_, _>>()?;
     let systems: Vec<Result<SystemFiles, Error>> = ir
         .systems
         .par_iter()
-        .map(|system| {
-            let key = cache.map(|c| c.key(system)).transpose()?;
-            if let (Some(c), Some(k)) = (cache, &key)
+        .zip(&keys)
+        .map(|(system, key)| {
+            if let (Some(c), Some(k)) = (cache, key)
                 && let Some(files) = c.load(system, k, with_cli)
             {
                 return Ok(files);
@@ -178,16 +216,22 @@ pub fn emit_files(ir: &Ir, with_cli: bool, cache: Option<&EmitCache>) -> Result<
             let bindings = emit::emit_system_file(system)?;
             let cli = if with_cli { Some(emit::cli::emit_cli_system_file(system)?) } else { None };
             let files = SystemFiles { bindings, cli, emitted: true };
-            if let (Some(c), Some(k)) = (cache, &key) {
+            if let (Some(c), Some(k)) = (cache, key) {
                 // A cache that cannot be written costs the next run time, not correctness.
                 let _ = c.store(system, k, &files);
             }
             Ok(files)
         })
         .collect();
-    let mut out = Emitted { bindings: vec![emit::emit_root_file(ir)?], ..Emitted::default() };
+    // The roots are the IR's (its systems, in order): keyed by every system's key.
+    let root_key = cache.map(|c| c.root_key(&keys));
+    let root = |name: &str, emit: fn(&Ir) -> Result<GeneratedFile, Error>| match (cache, &root_key) {
+        (Some(c), Some(k)) => c.root(name, k, || emit(ir)),
+        _ => emit(ir),
+    };
+    let mut out = Emitted { bindings: vec![root("bindings", emit::emit_root_file)?], ..Emitted::default() };
     if with_cli {
-        out.cli.push(emit::cli::emit_cli_root_file(ir)?);
+        out.cli.push(root("cli", emit::cli::emit_cli_root_file)?);
     }
     for (system, files) in ir.systems.iter().zip(systems) {
         let files = files?;
