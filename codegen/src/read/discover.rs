@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::Error;
 use crate::diagnostics::Diagnostic;
 use crate::ir::Flavor;
@@ -176,9 +178,14 @@ fn subfolders(entries: Vec<PathBuf>) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Every folder under `root` (itself included) that holds docs, with its docs, in sorted order.
-fn doc_folders(root: &Path) -> Result<Vec<(PathBuf, Vec<PathBuf>)>, Error> {
+/// A folder and its docs.
+type DocsOfFolder = (PathBuf, Vec<PathBuf>);
+
+/// Every folder under `root` (itself included) that holds docs, with its docs, in sorted order; and every file
+/// that may be a manifest (YAML, JSON), for [`parse_definitions`].
+fn doc_folders(root: &Path) -> Result<(Vec<DocsOfFolder>, Vec<PathBuf>), Error> {
     let mut out = Vec::new();
+    let mut definitions = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = sorted_entries(&dir)?;
@@ -186,10 +193,47 @@ fn doc_folders(root: &Path) -> Result<Vec<(PathBuf, Vec<PathBuf>)>, Error> {
         if !docs.is_empty() {
             out.push((dir.clone(), docs));
         }
+        definitions.extend(entries.iter().filter(|p| is_definition_file(p)).cloned());
         // Reversed onto the stack so folders come off it in sorted order.
         stack.extend(subfolders(entries).into_iter().rev());
     }
-    Ok(out)
+    Ok((out, definitions))
+}
+
+/// YAML, and OpenAPI / Swagger definitions in JSON (a subset of YAML).
+fn is_definition_file(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") && p.is_file()
+}
+
+/// A definition file read and parsed ahead: its text and YAML value (or why not); `None` for JSON that is no
+/// OpenAPI document.
+type Parsed = Result<Option<(String, Result<serde_yaml_ng::Value, Box<Diagnostic>>)>, Error>;
+
+/// Reads and parses every definition file of the tree in parallel: parsing YAML is most of discovery's time and
+/// depends on a file's text alone. [`read_manifests`] interprets them, in order, as folders ask.
+fn parse_definitions(files: Vec<PathBuf>, display: &dyn Fn(&Path) -> String) -> HashMap<PathBuf, Parsed> {
+    // Named first: `display` need not be shared between threads.
+    let named: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .map(|p| {
+            let shown = display(&p);
+            (p, shown)
+        })
+        .collect();
+    named
+        .into_par_iter()
+        .map(|(path, shown)| {
+            let parsed = read(&path).map(|text| {
+                let json = path.extension().is_some_and(|e| e == "json");
+                if json && !(text.contains("\"openapi\"") || text.contains("\"swagger\"")) {
+                    return None;
+                }
+                let value = locate::parse_manifest(&shown, &text);
+                Some((text, value))
+            });
+            (path, parsed)
+        })
+        .collect()
 }
 
 /// What groups folders into one system: its metadata folder, else the folder of the gateway definitions that
@@ -213,6 +257,8 @@ struct Locators<'a> {
     /// Every manifest below a folder, by folder (see [`Locators::with_split_definitions`]): read once, though each
     /// language's docs folder asks.
     below: HashMap<PathBuf, Vec<Manifest>>,
+    /// The tree's definition files, parsed ahead ([`parse_definitions`]); each taken once, as its folder is read.
+    parsed: HashMap<PathBuf, Parsed>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -229,7 +275,7 @@ impl Locators<'_> {
         if let Some(found) = self.by_folder.get(dir) {
             return Ok(found.clone());
         }
-        let found = read_manifests(dir, system_hint, self.display, &mut self.diagnostics)?;
+        let found = read_manifests(dir, system_hint, self.display, &mut self.parsed, &mut self.diagnostics)?;
         self.by_folder.insert(dir.to_path_buf(), found.clone());
         Ok(found)
     }
@@ -305,6 +351,7 @@ impl Locators<'_> {
 pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
     let display_base = root.parent().unwrap_or(root).to_path_buf();
     let display = |p: &Path| p.strip_prefix(&display_base).unwrap_or(p).display().to_string();
+    let (folders, definition_files) = doc_folders(root)?;
     let mut locators = Locators {
         root,
         display: &display,
@@ -312,10 +359,11 @@ pub fn discover(root: &Path) -> Result<(Vec<DocSet>, Vec<Diagnostic>), Error> {
         metadata: HashMap::new(),
         tree: None,
         below: HashMap::new(),
+        parsed: parse_definitions(definition_files, &display),
         diagnostics: Vec::new(),
     };
     let mut sets: Vec<(SystemKey, DocSet)> = Vec::new();
-    for (dir, docs) in doc_folders(root)? {
+    for (dir, docs) in folders {
         let (system, meta_dir, definitions, folder) = folder_of(&dir, docs, root, &mut locators)?;
         let key = match (&meta_dir, definitions) {
             (Some(m), _) => SystemKey::Metadata(m.clone()),
@@ -503,25 +551,34 @@ fn definitions_locating(definitions: &[Manifest], docs: &[PathBuf]) -> Vec<Manif
 }
 
 /// The manifests in one folder: every YAML file that is an ESB component list or a gateway resource definition.
+/// Files in `parsed` are taken from there.
 fn read_manifests(
     dir: &Path,
     system: &str,
     display: &dyn Fn(&Path) -> String,
+    parsed: &mut HashMap<PathBuf, Parsed>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Manifest>, Error> {
     let mut out = Vec::new();
     for p in sorted_entries(dir)? {
-        // YAML, and OpenAPI / Swagger definitions in JSON (a subset of YAML).
-        let definition = p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
-        if !definition || !p.is_file() {
+        if !is_definition_file(&p) {
             continue;
         }
-        let text = read(&p)?;
-        let json = p.extension().is_some_and(|e| e == "json");
-        if json && !(text.contains("\"openapi\"") || text.contains("\"swagger\"")) {
+        let shown = display(&p);
+        let Some((text, value)) = parsed.remove(&p).unwrap_or_else(|| {
+            let json = p.extension().is_some_and(|e| e == "json");
+            read(&p).map(|text| {
+                let openapi = text.contains("\"openapi\"") || text.contains("\"swagger\"");
+                (!json || openapi).then(|| {
+                    let value = locate::parse_manifest(&shown, &text);
+                    (text, value)
+                })
+            })
+        })?
+        else {
             continue;
-        }
-        match locate::read_manifest(&display(&p), &text, system) {
+        };
+        match value.and_then(|value| locate::manifest_from_value(&shown, &text, value, system)) {
             Ok(Some(m)) => {
                 for problem in &m.problems {
                     if !diagnostics.contains(problem) {

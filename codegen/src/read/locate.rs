@@ -206,8 +206,24 @@ fn has_resource_paths(value: &serde_yaml_ng::Value) -> bool {
 /// Reads a YAML file as a manifest: an ESB component list or an OpenAPI gateway resource definition.
 /// `Ok(None)`: valid YAML, but neither. `system` names the ESB system for entries without a `path`.
 pub fn read_manifest(file: &str, text: &str, system: &str) -> Result<Option<Manifest>, Box<Diagnostic>> {
+    manifest_from_value(file, text, parse_manifest(file, text)?, system)
+}
+
+/// A manifest file's YAML (or JSON) as a value: the costly part of [`read_manifest`], which depends on the text
+/// alone (discovery parses a tree's files in parallel, then interprets them in order).
+pub fn parse_manifest(file: &str, text: &str) -> Result<serde_yaml_ng::Value, Box<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| Box::new(yaml_error(file, &e)))?;
+    serde_yaml_ng::from_str(text).map_err(|e| Box::new(yaml_error(file, &e)))
+}
+
+/// [`read_manifest`] of a file already parsed by [`parse_manifest`].
+pub fn manifest_from_value(
+    file: &str,
+    text: &str,
+    value: serde_yaml_ng::Value,
+    system: &str,
+) -> Result<Option<Manifest>, Box<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if value.get("openapi").is_some() || value.get("swagger").is_some() || has_resource_paths(&value) {
         return Ok(Some(read_gateway(file, text, &value)));
     }
