@@ -210,3 +210,28 @@ fn a_removed_doc_rewrites_the_roots_and_the_cache_gives_what_a_fresh_regen_write
     assert_eq!(snapshot(&out), snapshot(&fresh_out));
     assert_eq!(snapshot(&cli), snapshot(&fresh_cli));
 }
+
+#[test]
+fn an_edited_metadata_file_lowers_its_system_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("seeds");
+    copy_dir(&seeds_dir(), &docs).unwrap();
+    let (out, cli, cache) = (tmp.path().join("apis"), tmp.path().join("cli"), tmp.path().join("cache"));
+    let before = cached_regen(&docs, &out, &cli, &cache, "generator");
+
+    // Only the metadata changes (its correction goes): the docs' texts are the ones the cache has seen.
+    let meta = docs.join("jobv3/bkapi.toml");
+    let text = fs::read_to_string(&meta).unwrap();
+    let cut = text.find("[[apis.fast_execute_script.corrections]]").expect("the seed's metadata has a correction");
+    fs::write(&meta, &text[..cut]).unwrap();
+    let after = cached_regen(&docs, &out, &cli, &cache, "generator");
+    assert_eq!(after.systems_built, vec!["jobv3".to_string()]);
+    assert_ne!(after.drift.len(), before.drift.len(), "without the correction, the doc's contradiction is drift");
+
+    let (fresh_out, fresh_cli) = (tmp.path().join("fresh"), tmp.path().join("fresh-cli"));
+    let outputs =
+        bkapi_codegen::tasks::regen::Outputs { bindings: fresh_out.clone(), cli: Some(fresh_cli.clone()), cache: None };
+    let fresh = bkapi_codegen::tasks::regen::regen_into(&docs, &outputs, Mode::Write).unwrap();
+    assert_eq!((after.warnings, after.drift), (fresh.warnings, fresh.drift));
+    assert_eq!(snapshot(&out), snapshot(&fresh_out));
+}
