@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -58,8 +59,9 @@ pub struct DocFolder {
     /// `zh_hans`, `en`, …: the folder's name when it names a language, else what its docs are written in.
     pub language: String,
     pub docs: Vec<PathBuf>,
-    /// ESB manifests or gateway resource definitions that locate the docs, nearest folder first.
-    pub manifests: Vec<Manifest>,
+    /// ESB manifests or gateway resource definitions that locate the docs, nearest folder first (shared: one
+    /// file locates many folders).
+    pub manifests: Vec<Arc<Manifest>>,
     /// The ESB system whose path convention locates APIs that no manifest names.
     pub esb_convention: Option<String>,
     /// The folder holding ESB components coded in Python (`<api>.py`, which say their method), if any.
@@ -246,17 +248,20 @@ enum SystemKey {
     Name(String),
 }
 
+/// A folder and the manifests in it.
+type FolderManifests = (PathBuf, Vec<Arc<Manifest>>);
+
 /// Reads manifests and metadata once per folder, and the whole tree's manifests once, as folders ask for them.
 struct Locators<'a> {
     root: &'a Path,
     display: &'a dyn Fn(&Path) -> String,
-    by_folder: HashMap<PathBuf, Vec<Manifest>>,
+    by_folder: HashMap<PathBuf, Vec<Arc<Manifest>>>,
     /// `bkapi.toml` text by metadata folder.
     metadata: HashMap<PathBuf, String>,
-    tree: Option<Vec<Manifest>>,
+    tree: Option<Vec<Arc<Manifest>>>,
     /// Every manifest below a folder, by folder (see [`Locators::with_split_definitions`]): read once, though each
     /// language's docs folder asks.
-    below: HashMap<PathBuf, Vec<Manifest>>,
+    below: HashMap<PathBuf, Vec<Arc<Manifest>>>,
     /// The tree's definition files, parsed ahead ([`parse_definitions`]); each taken once, as its folder is read.
     parsed: HashMap<PathBuf, Parsed>,
     diagnostics: Vec<Diagnostic>,
@@ -271,7 +276,7 @@ impl Locators<'_> {
         Ok(self.metadata.get(dir).map_or("", String::as_str))
     }
 
-    fn in_folder(&mut self, dir: &Path, system_hint: &str) -> Result<Vec<Manifest>, Error> {
+    fn in_folder(&mut self, dir: &Path, system_hint: &str) -> Result<Vec<Arc<Manifest>>, Error> {
         if let Some(found) = self.by_folder.get(dir) {
             return Ok(found.clone());
         }
@@ -281,7 +286,7 @@ impl Locators<'_> {
     }
 
     /// The nearest folder from `dir` up to the root that has manifests, and those manifests.
-    fn nearest(&mut self, dir: &Path) -> Result<Option<(PathBuf, Vec<Manifest>)>, Error> {
+    fn nearest(&mut self, dir: &Path) -> Result<Option<FolderManifests>, Error> {
         let root = self.root;
         for ancestor in dir.ancestors().take_while(|a| a.starts_with(root)) {
             let hint = esb_system_of(ancestor, root).unwrap_or_else(|| file_name(ancestor).into());
@@ -299,9 +304,9 @@ impl Locators<'_> {
     fn with_split_definitions(
         &mut self,
         manifest_dir: &Path,
-        mut found: Vec<Manifest>,
+        mut found: Vec<Arc<Manifest>>,
         docs: &[PathBuf],
-    ) -> Result<Vec<Manifest>, Error> {
+    ) -> Result<Vec<Arc<Manifest>>, Error> {
         let names: Vec<String> = docs.iter().filter_map(|d| api_name_of(d)).collect();
         if !self.below.contains_key(manifest_dir) {
             let read = self.tree_manifests(manifest_dir)?;
@@ -321,7 +326,7 @@ impl Locators<'_> {
         Ok(found)
     }
 
-    fn elsewhere_locating(&mut self, docs: &[PathBuf]) -> Result<Vec<Manifest>, Error> {
+    fn elsewhere_locating(&mut self, docs: &[PathBuf]) -> Result<Vec<Arc<Manifest>>, Error> {
         if self.tree.is_none() {
             let read = self.tree_manifests(self.root)?;
             self.tree = Some(read);
@@ -333,7 +338,7 @@ impl Locators<'_> {
     /// JSON) and ESB component lists, in path order. BlueKing's repositories keep definitions apart from the docs
     /// (`support-files/bk-api-gateway/v3/`), and a system's own docs apart from the ESB's manifest of it. Each
     /// folder's are read once (through [`Locators::in_folder`]), whichever question asks for them first.
-    fn tree_manifests(&mut self, top: &Path) -> Result<Vec<Manifest>, Error> {
+    fn tree_manifests(&mut self, top: &Path) -> Result<Vec<Arc<Manifest>>, Error> {
         let mut out = Vec::new();
         let mut stack = vec![top.to_path_buf()];
         while let Some(dir) = stack.pop() {
@@ -479,7 +484,7 @@ fn folder_of(
                     // `data/apidocs/zh` with their resource definitions in `data/apigw-definitions/`. Gateway
                     // definitions elsewhere that locate the docs are theirs, and no path is guessed.
                     let elsewhere = locators.elsewhere_locating(&docs)?;
-                    let gateway: Vec<Manifest> =
+                    let gateway: Vec<Arc<Manifest>> =
                         elsewhere.into_iter().filter(|m| m.flavor == Flavor::Gateway).collect();
                     if gateway.is_empty() {
                         (esb.clone(), Vec::new(), esb_system.clone(), components, None)
@@ -539,15 +544,15 @@ fn esb_system_of(dir: &Path, root: &Path) -> Option<String> {
 
 /// The manifests from elsewhere in the tree that locate at least half of a folder's docs (by name, operationId
 /// or resource path): one name in common is no evidence that a manifest is about these docs.
-fn definitions_locating(definitions: &[Manifest], docs: &[PathBuf]) -> Vec<Manifest> {
+fn definitions_locating(definitions: &[Arc<Manifest>], docs: &[PathBuf]) -> Vec<Arc<Manifest>> {
     let names: Vec<String> = docs.iter().filter_map(|d| api_name_of(d)).collect();
-    let mut found: Vec<(usize, &Manifest)> = definitions
+    let mut found: Vec<(usize, &Arc<Manifest>)> = definitions
         .iter()
         .map(|m| (names.iter().filter(|n| m.find(n).is_some()).count(), m))
         .filter(|(hits, _)| *hits > 0 && hits * 2 >= names.len())
         .collect();
     found.sort_by_key(|(hits, _)| std::cmp::Reverse(*hits));
-    found.into_iter().map(|(_, m)| m.clone()).collect()
+    found.into_iter().map(|(_, m)| Arc::clone(m)).collect()
 }
 
 /// The manifests in one folder: every YAML file that is an ESB component list or a gateway resource definition.
@@ -558,7 +563,7 @@ fn read_manifests(
     display: &dyn Fn(&Path) -> String,
     parsed: &mut HashMap<PathBuf, Parsed>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<Manifest>, Error> {
+) -> Result<Vec<Arc<Manifest>>, Error> {
     let mut out = Vec::new();
     for p in sorted_entries(dir)? {
         if !is_definition_file(&p) {
@@ -585,7 +590,7 @@ fn read_manifests(
                         diagnostics.push(problem.clone());
                     }
                 }
-                out.push(Manifest { source: p.clone(), ..m });
+                out.push(Arc::new(Manifest { source: p.clone(), ..m }));
             }
             Ok(None) => {}
             Err(d) => diagnostics.push(*d),

@@ -2,6 +2,7 @@
 //! docs, in an ESB system manifest (`<system>.yaml`, a list of components) or an API-gateway resource
 //! definition (`resources.yaml`, OpenAPI 3 whose `operationId` is the doc's file name).
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
@@ -55,10 +56,10 @@ impl Route {
 
 /// A doc's route among the manifests beside it: the best kind of match in any of them (an exact name in the
 /// second file beats words in the first); two different entries found the same way are no evidence for either.
-pub fn find_route(manifests: &[Manifest], api: &str) -> Option<Route> {
+pub fn find_route<M: Borrow<Manifest>>(manifests: &[M], api: &str) -> Option<Route> {
     [Match::Exact, Match::PathEnd, Match::NameWords, Match::PathWords].into_iter().find_map(|how| {
         // Manifests that repeat an entry (a system's two revisions of its component list) agree: one route.
-        let mut found = manifests.iter().filter_map(|m| m.find_as(api, how));
+        let mut found = manifests.iter().filter_map(|m| m.borrow().find_as(api, how));
         let first = found.next()?;
         found.all(|r| r.method == first.method && r.path == first.path && r.name == first.name).then_some(first)
     })
@@ -66,9 +67,9 @@ pub fn find_route(manifests: &[Manifest], api: &str) -> Option<Route> {
 
 /// Why no route was taken from an entry whose backend path has the doc's words: it writes (see
 /// [`Match::PathWords`]). For the help text of the route that is used instead.
-pub fn refused_guess(manifests: &[Manifest], api: &str) -> Option<String> {
+pub fn refused_guess<M: Borrow<Manifest>>(manifests: &[M], api: &str) -> Option<String> {
     manifests.iter().find_map(|m| {
-        let (name, route) = m.path_words_entry(api)?;
+        let (name, route) = m.borrow().path_words_entry(api)?;
         let method = route.method.map_or("an unknown method", HttpMethod::as_str);
         (!route.method.is_some_and(|m| m == HttpMethod::Get)).then(|| {
             format!(
