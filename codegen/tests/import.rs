@@ -255,6 +255,11 @@ fn a_gateway_system_is_imported_under_the_name_given_with_its_gateway_s_name() {
         locations(into.path()),
         vec![("list_hosts".to_string(), HttpMethod::Post, "/api/v3/hosts/".to_string())]
     );
+    // Imported again, nothing changes: the unlocated doc stays out and recorded as such, not listed as a file.
+    let metadata_before = fs::read_to_string(into.path().join("bk_demo/bkapi.toml")).unwrap();
+    import(tree.path(), into.path(), &named).unwrap();
+    let metadata_after = fs::read_to_string(into.path().join("bk_demo/bkapi.toml")).unwrap();
+    assert_eq!(metadata_after, metadata_before, "a second import is the first");
     // A name is for one system: without `--system` it is refused.
     let unnamed = ImportOptions { name: Some("bk_demo".into()), ..options() };
     let err = import(tree.path(), tempfile::tempdir().unwrap().path(), &unnamed).unwrap_err().to_string();

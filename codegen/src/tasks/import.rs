@@ -278,11 +278,16 @@ fn import_set(
         superseded: plan.superseded,
         unlocated: BTreeMap::new(),
     };
-    let write_metadata = |provenance: &Provenance| -> Result<(), Error> {
+    // What the file holds now: the second write compares with the first's text, not the text before the
+    // import (a re-import that ends where it began would otherwise leave the first write's provenance, which
+    // lists a doc then taken out again).
+    let mut on_disk = old_text.clone();
+    let mut write_metadata = |provenance: &Provenance| -> Result<(), Error> {
         let text = with_import_metadata(&old_text, set, provenance)
             .map_err(|message| Error::Metadata { path: meta_path.clone(), message })?;
-        if text != old_text {
-            fs::write(&meta_path, text).map_err(io(&meta_path))?;
+        if text != on_disk {
+            fs::write(&meta_path, &text).map_err(io(&meta_path))?;
+            on_disk = text;
         }
         Ok(())
     };
