@@ -30,6 +30,7 @@ use crate::Error;
 use crate::ir::{Api, Flavor, Ir, System, Type};
 use crate::naming::{api_struct_name, bare_module_name, camel_ident, field_ident_text, make_ident, module_file_name};
 use crate_root::emit_root;
+pub use render::FormatMemo;
 use system_file::emit_system;
 use types::{Names, rust_type};
 
@@ -62,7 +63,14 @@ pub fn emit_root_file(ir: &Ir) -> Result<GeneratedFile, Error> {
 /// One system's file: what it holds depends on that system's IR alone (a regen's cache relies on it).
 pub fn emit_system_file(system: &System) -> Result<GeneratedFile, Error> {
     let path = module_file_name(&system.name);
-    let content = emit_system(system).map_err(|message| Error::Emit { file: path.clone(), message })?;
+    let content = emit_system(system, None).map_err(|message| Error::Emit { file: path.clone(), message })?;
+    Ok(GeneratedFile { path, content })
+}
+
+/// [`emit_system_file`], formatting through `memo` (the same text, sooner when the memo has its items).
+pub fn emit_system_file_with(system: &System, memo: &mut FormatMemo) -> Result<GeneratedFile, Error> {
+    let path = module_file_name(&system.name);
+    let content = emit_system(system, Some(memo)).map_err(|message| Error::Emit { file: path.clone(), message })?;
     Ok(GeneratedFile { path, content })
 }
 

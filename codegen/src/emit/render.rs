@@ -5,13 +5,18 @@
 //! chunk of a module's or an impl's body, is a syntax tree at any time; the text is the same prettyplease prints
 //! for the whole file (regen `--check` holds that on every shipped system).
 
+use std::collections::{HashMap, HashSet};
+
 use proc_macro2::TokenStream;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::HEADER;
 
 /// A generated file's text, built item by item.
-pub(super) struct Source {
+pub(super) struct Source<'m> {
     text: String,
+    memo: Option<&'m mut FormatMemo>,
 }
 
 fn format(tokens: TokenStream) -> Result<String, String> {
@@ -19,14 +24,68 @@ fn format(tokens: TokenStream) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
-impl Source {
+/// Texts formatted before, by the SHA-256 of their tokens' text. Formatting (syn's parse and prettyplease) is
+/// most of emitting and depends on the tokens alone, so a system emitted again after one of its docs changed
+/// formats only what that doc's items became. Regen keeps one per system in its cache.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct FormatMemo {
+    formatted: HashMap<String, String>,
+    /// The entries this emission asked for: what is kept for the next one.
+    #[serde(skip)]
+    used: HashSet<String>,
+}
+
+impl FormatMemo {
+    fn format(&mut self, tokens: TokenStream) -> Result<String, String> {
+        let key: String = Sha256::digest(tokens.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let text = match self.formatted.get(&key) {
+            Some(text) => text.clone(),
+            None => {
+                let text = format(tokens)?;
+                self.formatted.insert(key.clone(), text.clone());
+                text
+            }
+        };
+        self.used.insert(key);
+        Ok(text)
+    }
+
+    /// Drops the entries the last emission did not ask for (items that are gone).
+    pub fn keep_used(&mut self) {
+        let used = std::mem::take(&mut self.used);
+        self.formatted.retain(|key, _| used.contains(key));
+    }
+
+    /// How many texts it holds.
+    pub fn len(&self) -> usize {
+        self.formatted.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.formatted.is_empty()
+    }
+}
+
+impl<'m> Source<'m> {
     pub(super) fn new() -> Self {
-        Source { text: format!("{HEADER}\n") }
+        Source { text: format!("{HEADER}\n"), memo: None }
+    }
+
+    /// A source whose items are formatted through `memo`.
+    pub(super) fn with_memo(memo: &'m mut FormatMemo) -> Self {
+        Source { memo: Some(memo), ..Source::new() }
+    }
+
+    fn format(&mut self, tokens: TokenStream) -> Result<String, String> {
+        match self.memo.as_deref_mut() {
+            Some(memo) => memo.format(tokens),
+            None => format(tokens),
+        }
     }
 
     /// Top-level items (or a file's inner attributes).
     pub(super) fn items(&mut self, tokens: TokenStream) -> Result<(), String> {
-        let text = format(tokens)?;
+        let text = self.format(tokens)?;
         self.text.push_str(&text);
         // A file of inner attributes alone ends without its line's end when the attribute fits on one line;
         // in the whole file, the items after it start on the next line.
@@ -44,7 +103,7 @@ impl Source {
         open: impl Fn(TokenStream) -> TokenStream,
         chunks: impl IntoIterator<Item = TokenStream>,
     ) -> Result<(), String> {
-        let empty = format(open(TokenStream::new()))?;
+        let empty = self.format(open(TokenStream::new()))?;
         let head = empty
             .strip_suffix("{}\n")
             .map(|h| format!("{h}{{\n"))
@@ -55,7 +114,7 @@ impl Source {
             if chunk.is_empty() {
                 continue;
             }
-            let whole = format(open(chunk))?;
+            let whole = self.format(open(chunk))?;
             let inner = whole
                 .strip_prefix(head.as_str())
                 .and_then(|rest| rest.strip_suffix("}\n"))
@@ -109,6 +168,51 @@ mod tests {
             format(quote!(#![allow(dead_code)] #[doc = " Types."] pub mod shapes { #(#all)* } pub use shapes::Square;))
                 .unwrap();
         assert_eq!(source.finish(), format!("{HEADER}\n{whole}"));
+    }
+
+    /// The test's file, built with or without a memo.
+    fn shapes(memo: Option<&mut FormatMemo>, side: &str) -> String {
+        let side = quote::format_ident!("{side}");
+        let mut source = match memo {
+            Some(memo) => Source::with_memo(memo),
+            None => Source::new(),
+        };
+        let open = |body: TokenStream| quote!(#[doc = " Types."] pub mod shapes { #body });
+        let chunks = [
+            quote!(#[derive(Debug)] pub struct Square { pub #side: u64 }),
+            quote!(impl Square { pub fn area(&self) -> u64 { self.#side * self.#side } }),
+        ];
+        source.block(open, chunks).unwrap();
+        source
+            .items(quote!(
+                pub use shapes::Square;
+            ))
+            .unwrap();
+        source.finish()
+    }
+
+    #[test]
+    fn a_memo_gives_the_text_formatted_without_it_and_keeps_what_was_asked_for() {
+        let plain = shapes(None, "side");
+        let mut memo = FormatMemo::default();
+        assert_eq!(shapes(Some(&mut memo), "side"), plain, "filling the memo");
+        memo.keep_used();
+        let filled = memo.len();
+        assert!(filled >= 4, "the block's head, its two chunks and the items: {filled}");
+        assert_eq!(shapes(Some(&mut memo), "side"), plain, "from the memo");
+        // What the memo holds is what comes out: it is read, not only written.
+        for text in memo.formatted.values_mut() {
+            *text = text.replace("area", "poisoned");
+        }
+        assert!(shapes(Some(&mut memo), "side").contains("poisoned"));
+        // Items that are gone are dropped; the block's head and the items that did not change stay.
+        let mut memo = FormatMemo::default();
+        shapes(Some(&mut memo), "side");
+        memo.keep_used();
+        shapes(Some(&mut memo), "edge");
+        memo.keep_used();
+        assert_eq!(memo.len(), filled, "the old chunks gone, the new ones in");
+        assert_eq!(shapes(Some(&mut memo), "edge"), shapes(None, "edge"));
     }
 
     #[test]

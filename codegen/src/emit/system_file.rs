@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::mock;
-use super::render::Source;
+use super::render::{FormatMemo, Source};
 use crate::ir::{Api, System, Type, TypeDef, TypeKind};
 use crate::naming::module_name;
 use crate::naming::{camel_ident, field_ident_text, make_ident};
@@ -19,7 +19,7 @@ use super::{api_module_ident, api_struct_ident, blocking_api_struct_ident, marke
 
 /// One system's file, rendered item by item (see [`super::render`]): each API's module a type at a time, the API
 /// structs a method at a time.
-pub(super) fn emit_system(system: &System) -> Result<String, String> {
+pub(super) fn emit_system(system: &System, memo: Option<&mut FormatMemo>) -> Result<String, String> {
     let api_struct = api_struct_ident(system);
     let blocking_struct = blocking_api_struct_ident(system);
     let blocking_doc = format!(
@@ -33,7 +33,10 @@ pub(super) fn emit_system(system: &System) -> Result<String, String> {
         system.name,
         m = module_name(&system.name)
     );
-    let mut source = Source::new();
+    let mut source = match memo {
+        Some(memo) => Source::with_memo(memo),
+        None => Source::new(),
+    };
     source.items(quote! {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
     })?;

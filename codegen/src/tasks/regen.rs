@@ -11,7 +11,7 @@ use crate::Error;
 use crate::check::baseline::load_baseline;
 use crate::check::findings::{self, Finding};
 use crate::diagnostics::Diagnostic;
-use crate::emit::{self, GeneratedFile, HEADER};
+use crate::emit::{self, FormatMemo, GeneratedFile, HEADER};
 use crate::ir::{Ir, System};
 use crate::lower::LowerOptions;
 use crate::pipeline::{BuildCache, load_docs, load_docs_cached};
@@ -145,6 +145,25 @@ impl EmitCache {
         Ok(file)
     }
 
+    fn memo_path(&self, system: &System) -> PathBuf {
+        self.dir.join(format!("memo/{}.json", system.name))
+    }
+
+    /// The texts the system's last emission by this generator formatted; empty when there are none.
+    fn load_memo(&self, system: &System) -> FormatMemo {
+        let file = fs::read(self.memo_path(system)).ok().and_then(|b| serde_json::from_slice::<MemoFile>(&b).ok());
+        file.filter(|f| f.generator == self.generator).map(|f| f.memo).unwrap_or_default()
+    }
+
+    fn store_memo(&self, system: &System, memo: FormatMemo) -> std::io::Result<()> {
+        let path = self.memo_path(system);
+        fs::create_dir_all(path.parent().unwrap_or(&self.dir))?;
+        let file = MemoFile { generator: self.generator.clone(), memo };
+        let partial = path.with_extension(format!("json.{}.partial", std::process::id()));
+        fs::write(&partial, serde_json::to_vec(&file).map_err(std::io::Error::other)?)?;
+        fs::rename(&partial, &path)
+    }
+
     /// The system's files, when the entry has this key (and the command line's when they are wanted).
     fn load(&self, system: &System, key: &str, with_cli: bool) -> Option<SystemFiles> {
         let entry: CacheEntry = serde_json::from_slice(&fs::read(self.entry_path(system, "json")).ok()?).ok()?;
@@ -182,6 +201,13 @@ impl EmitCache {
     }
 }
 
+/// A system's [`FormatMemo`] as kept, with the generator that filled it (another one's texts may differ).
+#[derive(Serialize, Deserialize)]
+struct MemoFile {
+    generator: String,
+    memo: FormatMemo,
+}
+
 /// A system's generated files: the bindings', and the command line's when a regen writes them.
 struct SystemFiles {
     bindings: GeneratedFile,
@@ -213,7 +239,17 @@ pub fn emit_files(ir: &Ir, with_cli: bool, cache: Option<&EmitCache>) -> Result<
             {
                 return Ok(files);
             }
-            let bindings = emit::emit_system_file(system)?;
+            let bindings = match cache {
+                Some(c) => {
+                    // What the system's last emission formatted: its unchanged items are not formatted again.
+                    let mut memo = c.load_memo(system);
+                    let file = emit::emit_system_file_with(system, &mut memo)?;
+                    memo.keep_used();
+                    let _ = c.store_memo(system, memo);
+                    file
+                }
+                None => emit::emit_system_file(system)?,
+            };
             let cli = if with_cli { Some(emit::cli::emit_cli_system_file(system)?) } else { None };
             let files = SystemFiles { bindings, cli, emitted: true };
             if let (Some(c), Some(k)) = (cache, key) {
