@@ -78,7 +78,7 @@ fn time_generator(dir: &Path, iterations: u32) -> anyhow::Result<Ir> {
     }
     // Warm: a regen after one doc changed. The systems whose input is unchanged come from the regen cache, built
     // and emitted; the changed one is lowered and emitted again (its entries forgotten, as a change to one of its
-    // docs does).
+    // docs does), its items' texts from its format memo (a real edit formats that doc's few items again).
     let (mut warms, mut warm_loads) = (Vec::new(), Vec::new());
     let cache_dir = tempfile::tempdir()?;
     let cache =
