@@ -105,8 +105,7 @@ fn load(path: &Path, key: &str) -> Option<SystemBuild> {
     Some(SystemBuild { system: entry.system, diagnostics: entry.diagnostics, docs })
 }
 
-/// Stores an entry through a temporary file (of this process) renamed into place: an interrupted store, or two
-/// regens at once, leave no half entry.
+/// Stores an entry ([`replace_file`]).
 fn store(path: &Path, key: &str, build: &SystemBuild) -> std::io::Result<()> {
     fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
     let entry = EntryRef {
@@ -117,8 +116,15 @@ fn store(path: &Path, key: &str, build: &SystemBuild) -> std::io::Result<()> {
         doc_paths: build.docs.iter().map(|d| d.path.as_path()).collect(),
         superseded_whys: build.docs.iter().map(|d| d.superseded_why.as_str()).collect(),
     };
-    let partial = path.with_extension(format!("json.{}.partial", std::process::id()));
-    fs::write(&partial, serde_json::to_vec(&entry).map_err(std::io::Error::other)?)?;
+    replace_file(path, &serde_json::to_vec(&entry).map_err(std::io::Error::other)?)
+}
+
+/// Writes `bytes` to `path` through a file of this process renamed into place: an interrupted write, or two
+/// regens at once, leave no half file.
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(format!(".{}.partial", std::process::id()));
+    fs::write(&partial, bytes)?;
     fs::rename(&partial, path)
 }
 

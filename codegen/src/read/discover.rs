@@ -225,17 +225,21 @@ fn parse_definitions(files: Vec<PathBuf>, display: &dyn Fn(&Path) -> String) -> 
     named
         .into_par_iter()
         .map(|(path, shown)| {
-            let parsed = read(&path).map(|text| {
-                let json = path.extension().is_some_and(|e| e == "json");
-                if json && !(text.contains("\"openapi\"") || text.contains("\"swagger\"")) {
-                    return None;
-                }
-                let value = locate::parse_manifest(&shown, &text);
-                Some((text, value))
-            });
+            let parsed = read_definition(&path, &shown);
             (path, parsed)
         })
         .collect()
+}
+
+/// One definition file read and parsed (`shown`: its name in diagnostics); JSON only when it is OpenAPI.
+fn read_definition(path: &Path, shown: &str) -> Parsed {
+    let text = read(path)?;
+    let json = path.extension().is_some_and(|e| e == "json");
+    if json && !(text.contains("\"openapi\"") || text.contains("\"swagger\"")) {
+        return Ok(None);
+    }
+    let value = locate::parse_manifest(shown, &text);
+    Ok(Some((text, value)))
 }
 
 /// What groups folders into one system: its metadata folder, else the folder of the gateway definitions that
@@ -570,17 +574,7 @@ fn read_manifests(
             continue;
         }
         let shown = display(&p);
-        let Some((text, value)) = parsed.remove(&p).unwrap_or_else(|| {
-            let json = p.extension().is_some_and(|e| e == "json");
-            read(&p).map(|text| {
-                let openapi = text.contains("\"openapi\"") || text.contains("\"swagger\"");
-                (!json || openapi).then(|| {
-                    let value = locate::parse_manifest(&shown, &text);
-                    (text, value)
-                })
-            })
-        })?
-        else {
+        let Some((text, value)) = parsed.remove(&p).unwrap_or_else(|| read_definition(&p, &shown))? else {
             continue;
         };
         match value.and_then(|value| locate::manifest_from_value(&shown, &text, value, system)) {

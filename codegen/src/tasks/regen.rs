@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostic;
 use crate::emit::{self, FormatMemo, GeneratedFile, HEADER};
 use crate::ir::{Ir, System};
 use crate::lower::LowerOptions;
-use crate::pipeline::{BuildCache, load_docs, load_docs_cached};
+use crate::pipeline::{BuildCache, load_docs, load_docs_cached, replace_file};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -159,9 +159,7 @@ impl EmitCache {
         let path = self.memo_path(system);
         fs::create_dir_all(path.parent().unwrap_or(&self.dir))?;
         let file = MemoFile { generator: self.generator.clone(), memo };
-        let partial = path.with_extension(format!("json.{}.partial", std::process::id()));
-        fs::write(&partial, serde_json::to_vec(&file).map_err(std::io::Error::other)?)?;
-        fs::rename(&partial, &path)
+        replace_file(&path, &serde_json::to_vec(&file).map_err(std::io::Error::other)?)
     }
 
     /// The system's files, when the entry has this key (and the command line's when they are wanted).
