@@ -62,15 +62,17 @@ pub fn emit_root_file(ir: &Ir) -> Result<GeneratedFile, Error> {
 
 /// One system's file: what it holds depends on that system's IR alone (a regen's cache relies on it).
 pub fn emit_system_file(system: &System) -> Result<GeneratedFile, Error> {
-    let path = module_file_name(&system.name);
-    let content = emit_system(system, None).map_err(|message| Error::Emit { file: path.clone(), message })?;
-    Ok(GeneratedFile { path, content })
+    system_file(system, None)
 }
 
 /// [`emit_system_file`], formatting through `memo` (the same text, sooner when the memo has its items).
 pub fn emit_system_file_with(system: &System, memo: &mut FormatMemo) -> Result<GeneratedFile, Error> {
+    system_file(system, Some(memo))
+}
+
+fn system_file(system: &System, memo: Option<&mut FormatMemo>) -> Result<GeneratedFile, Error> {
     let path = module_file_name(&system.name);
-    let content = emit_system(system, Some(memo)).map_err(|message| Error::Emit { file: path.clone(), message })?;
+    let content = emit_system(system, memo).map_err(|message| Error::Emit { file: path.clone(), message })?;
     Ok(GeneratedFile { path, content })
 }
 

@@ -71,9 +71,9 @@ impl<'m> Source<'m> {
         Source { text: format!("{HEADER}\n"), memo: None }
     }
 
-    /// A source whose items are formatted through `memo`.
-    pub(super) fn with_memo(memo: &'m mut FormatMemo) -> Self {
-        Source { memo: Some(memo), ..Source::new() }
+    /// A source whose items are formatted through `memo`, when there is one.
+    pub(super) fn with_memo(memo: Option<&'m mut FormatMemo>) -> Self {
+        Source { memo, ..Source::new() }
     }
 
     fn format(&mut self, tokens: TokenStream) -> Result<String, String> {
@@ -173,10 +173,7 @@ mod tests {
     /// The test's file, built with or without a memo.
     fn shapes(memo: Option<&mut FormatMemo>, side: &str) -> String {
         let side = quote::format_ident!("{side}");
-        let mut source = match memo {
-            Some(memo) => Source::with_memo(memo),
-            None => Source::new(),
-        };
+        let mut source = Source::with_memo(memo);
         let open = |body: TokenStream| quote!(#[doc = " Types."] pub mod shapes { #body });
         let chunks = [
             quote!(#[derive(Debug)] pub struct Square { pub #side: u64 }),

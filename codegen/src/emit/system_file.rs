@@ -33,10 +33,7 @@ pub(super) fn emit_system(system: &System, memo: Option<&mut FormatMemo>) -> Res
         system.name,
         m = module_name(&system.name)
     );
-    let mut source = match memo {
-        Some(memo) => Source::with_memo(memo),
-        None => Source::new(),
-    };
+    let mut source = Source::with_memo(memo);
     source.items(quote! {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
     })?;

@@ -85,7 +85,7 @@ impl BuildCache {
             part(doc.text.as_bytes());
         }
         part(format!("{:?} {}", input.unreadable, input.partial).as_bytes());
-        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hex(&hash.finalize())
     }
 }
 
@@ -117,6 +117,11 @@ fn store(path: &Path, key: &str, build: &SystemBuild) -> std::io::Result<()> {
         superseded_whys: build.docs.iter().map(|d| d.superseded_why.as_str()).collect(),
     };
     replace_file(path, &serde_json::to_vec(&entry).map_err(std::io::Error::other)?)
+}
+
+/// A digest as lowercase hex: the caches' keys and the provenance's file digests.
+pub(crate) fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Writes `bytes` to `path` through a file of this process renamed into place: an interrupted write, or two

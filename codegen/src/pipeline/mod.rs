@@ -24,7 +24,7 @@ use crate::lower::typespace;
 pub use crate::read::discover::{DocFolder, DocSet, api_name_of, discover};
 use crate::read::locate::Route;
 pub use cache::BuildCache;
-pub(crate) use cache::replace_file;
+pub(crate) use cache::{hex, replace_file};
 pub use files::{load_doc, load_docs, load_docs_cached, load_sets};
 pub use system_passes::REVISION_RULE;
 

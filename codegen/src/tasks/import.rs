@@ -15,7 +15,7 @@ use crate::Error;
 use crate::ir::Flavor;
 use crate::lower::LowerOptions;
 use crate::naming::module_name;
-use crate::pipeline::{DocOutcome, DocSet, DocStatus, Loaded, api_name_of, discover, load_sets};
+use crate::pipeline::{DocOutcome, DocSet, DocStatus, Loaded, api_name_of, discover, hex, load_sets};
 use crate::read::discover::COMPONENTS_DIR;
 use crate::read::metadata::{self, Provenance};
 
@@ -136,9 +136,7 @@ fn gateway_of_file(file: &str) -> Option<String> {
 }
 
 fn sha256(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    format!("sha256:{}", hex(&Sha256::digest(bytes)))
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {

@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostic;
 use crate::emit::{self, FormatMemo, GeneratedFile, HEADER};
 use crate::ir::{Ir, System};
 use crate::lower::LowerOptions;
-use crate::pipeline::{BuildCache, load_docs, load_docs_cached, replace_file};
+use crate::pipeline::{BuildCache, hex, load_docs, load_docs_cached, replace_file};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -96,7 +96,7 @@ impl EmitCache {
         hash.update(self.generator.as_bytes());
         hash.update([0]);
         hash.update(&ir);
-        Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        Ok(hex(&hash.finalize()))
     }
 
     /// Forgets one system's entries: its next regen builds and emits it, as after a change to one of its docs.
@@ -117,7 +117,7 @@ impl EmitCache {
             hash.update([0]);
             hash.update(key.as_deref().unwrap_or("").as_bytes());
         }
-        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hex(&hash.finalize())
     }
 
     /// A root file (`name`: `bindings` or `cli`) from the cache when its entry has `key`, else emitted and stored.
