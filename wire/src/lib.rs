@@ -532,7 +532,13 @@ impl<T: Wire> Wire for Vec<T> {
     fn from_wire(value: Value) -> Result<Self, WireError> {
         match value {
             Value::Array(items) => {
-                items.into_iter().enumerate().map(|(i, v)| T::from_wire(v).map_err(|e| e.at_index(i))).collect()
+                // Sized up front: a `Result` iterator's size hint is 0, and growing a list of large records
+                // copies them again at each doubling.
+                let mut list = Vec::with_capacity(items.len());
+                for (i, v) in items.into_iter().enumerate() {
+                    list.push(T::from_wire(v).map_err(|e| e.at_index(i))?);
+                }
+                Ok(list)
             }
             other => Err(WireError::invalid(&other, "a sequence")),
         }
