@@ -151,6 +151,40 @@ mod tests {
     }
 
     #[test]
+    fn an_item_of_many_members_formatted_in_pieces_reads_as_formatted_whole() {
+        use super::render::{Chunk, Source};
+        use super::types::{Names, emit_type};
+        // 600 fields, every other one required: the struct, its setters and its builder's struct and methods are
+        // items of more members than one piece holds.
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("esb/big/apidocs/zh_hans");
+        std::fs::create_dir_all(&folder).unwrap();
+        let mut doc = String::from("### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n");
+        for i in 0..600 {
+            let required = if i % 2 == 0 { "是" } else { "否" };
+            doc.push_str(&format!("| field_number_{i} | int | {required} | 字段 {i}：1: a, 2: b |\n"));
+        }
+        std::fs::write(folder.join("get_big.md"), doc).unwrap();
+        let loaded = crate::pipeline::load_docs(dir.path(), crate::lower::LowerOptions::default()).unwrap();
+        let system = &loaded.ir.systems[0];
+        let api = &system.apis[0];
+        let request = system.types.iter().find(|t| t.name == api.request).unwrap();
+        let empty = TokenStream::new();
+        let names = Names { names: &api.names, path: &empty };
+        let open = |body: TokenStream| quote!(pub mod get_big { #body });
+        let chunks = emit_type(request, true, names);
+        let in_pieces = chunks.iter().filter(|c| matches!(c, Chunk::Pieces { .. })).count();
+        assert_eq!(in_pieces, 4, "the struct, its setters, the builder's struct and its methods");
+        let mut pieces = Source::new();
+        pieces.block(open, chunks).unwrap();
+        let mut whole = Source::new();
+        whole.block(open, emit_type(request, true, names).into_iter().map(|c| Chunk::Whole(c.tokens()))).unwrap();
+        let (pieces, whole) = (pieces.finish(), whole.finish());
+        assert!(whole.contains("pub field_number_599: Option<FieldNumber599>,"), "{whole}");
+        assert_eq!(pieces, whole);
+    }
+
+    #[test]
     fn setters_never_shadow_the_constructor_or_trait_methods() {
         assert_eq!(setter_ident(&format_ident!("ip_list")), "ip_list");
         assert_eq!(setter_ident(&format_ident!("r#type")), "r#type");

@@ -24,6 +24,52 @@ fn format(tokens: TokenStream) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// Members (fields, methods) of one item formatted together at most: an item of 100,000 setters formatted whole
+/// takes time and memory that grow faster than its size.
+const PIECE: usize = 256;
+
+/// A part of a block's body: tokens formatted whole, or an item whose own body comes in pieces (a struct of 40,000
+/// fields, an impl of 40,000 setters), each formatted inside the item on its own. The text is the same.
+pub(super) enum Chunk<'c> {
+    Whole(TokenStream),
+    Pieces { open: Box<dyn Fn(TokenStream) -> TokenStream + 'c>, pieces: Box<dyn Iterator<Item = TokenStream> + 'c> },
+}
+
+impl From<TokenStream> for Chunk<'_> {
+    fn from(tokens: TokenStream) -> Self {
+        Chunk::Whole(tokens)
+    }
+}
+
+impl<'c> Chunk<'c> {
+    /// The item `open(members)` of `count` members: whole when it has few, else in pieces of [`PIECE`] members,
+    /// each built when its turn comes.
+    pub(super) fn item(
+        open: impl Fn(TokenStream) -> TokenStream + 'c,
+        count: usize,
+        members: impl Iterator<Item = TokenStream> + 'c,
+    ) -> Self {
+        if count <= PIECE {
+            return Chunk::Whole(open(members.collect()));
+        }
+        let mut members = members.peekable();
+        let pieces = std::iter::from_fn(move || {
+            members.peek()?;
+            Some(members.by_ref().take(PIECE).collect::<TokenStream>())
+        });
+        Chunk::Pieces { open: Box::new(open), pieces: Box::new(pieces) }
+    }
+
+    /// The whole item's tokens (what the pieces are formatted as).
+    #[cfg(test)]
+    pub(super) fn tokens(self) -> TokenStream {
+        match self {
+            Chunk::Whole(tokens) => tokens,
+            Chunk::Pieces { open, pieces } => open(pieces.collect()),
+        }
+    }
+}
+
 /// Texts formatted before, by the SHA-256 of their tokens' text. Formatting (syn's parse and prettyplease) is
 /// most of emitting and depends on the tokens alone, so a system emitted again after one of its docs changed
 /// formats only what that doc's items became. Regen keeps one per system in its cache.
@@ -98,10 +144,10 @@ impl<'m> Source<'m> {
     /// One top-level item with a body (`mod m { … }`, `impl T { … }`): `open(body)` is the item around `body`,
     /// and the body is `chunks`, each formatted inside the item on its own (its indentation and line width are
     /// the body's) and cut out of it.
-    pub(super) fn block(
+    pub(super) fn block<'c, C: Into<Chunk<'c>>>(
         &mut self,
         open: impl Fn(TokenStream) -> TokenStream,
-        chunks: impl IntoIterator<Item = TokenStream>,
+        chunks: impl IntoIterator<Item = C>,
     ) -> Result<(), String> {
         let empty = self.format(open(TokenStream::new()))?;
         let head = empty
@@ -111,21 +157,71 @@ impl<'m> Source<'m> {
         let start = self.text.len();
         self.text.push_str(&head);
         for chunk in chunks {
-            if chunk.is_empty() {
-                continue;
+            match chunk.into() {
+                Chunk::Whole(tokens) if tokens.is_empty() => {}
+                Chunk::Whole(tokens) => {
+                    let inner = self.inside(&open, &head, tokens)?;
+                    self.text.push_str(&inner);
+                }
+                Chunk::Pieces { open: item, pieces } => self.item_in_pieces(&open, &head, &item, pieces)?,
             }
-            let whole = self.format(open(chunk))?;
-            let inner = whole
-                .strip_prefix(head.as_str())
-                .and_then(|rest| rest.strip_suffix("}\n"))
-                .ok_or_else(|| format!("a block's text does not start with its head `{head}`: {whole}"))?;
-            self.text.push_str(inner);
         }
         if self.text.len() == start + head.len() {
             self.text.truncate(start);
             self.text.push_str(&empty);
         } else {
             self.text.push_str("}\n");
+        }
+        Ok(())
+    }
+
+    /// `body` formatted inside `open`, whose text starts with `head`: the text between `head` and the closing brace.
+    fn inside(
+        &mut self,
+        open: &dyn Fn(TokenStream) -> TokenStream,
+        head: &str,
+        body: TokenStream,
+    ) -> Result<String, String> {
+        let whole = self.format(open(body))?;
+        whole
+            .strip_prefix(head)
+            .and_then(|rest| rest.strip_suffix("}\n"))
+            .map(str::to_string)
+            .ok_or_else(|| format!("a block's text does not start with its head `{head}`: {whole}"))
+    }
+
+    /// An item of a block's body (`open` around it, its text starting with `head`) whose own body comes in
+    /// `pieces`: the item's head, each piece formatted inside the item on its own, the item's closing brace.
+    fn item_in_pieces(
+        &mut self,
+        open: &dyn Fn(TokenStream) -> TokenStream,
+        head: &str,
+        item: &dyn Fn(TokenStream) -> TokenStream,
+        pieces: Box<dyn Iterator<Item = TokenStream> + '_>,
+    ) -> Result<(), String> {
+        let around = |body: TokenStream| open(item(body));
+        let empty = self.inside(&around, head, TokenStream::new())?;
+        let item_head = empty
+            .strip_suffix("{}\n")
+            .map(|h| format!("{h}{{\n"))
+            .ok_or_else(|| format!("an empty item does not end in `{{}}`: {empty}"))?;
+        let indent: String = item_head.lines().last().unwrap_or_default().chars().take_while(|c| *c == ' ').collect();
+        let close = format!("{indent}}}\n");
+        let mut body = String::new();
+        for piece in pieces.filter(|p| !p.is_empty()) {
+            let text = self.inside(&around, head, piece)?;
+            let inner = text
+                .strip_prefix(item_head.as_str())
+                .and_then(|rest| rest.strip_suffix(close.as_str()))
+                .ok_or_else(|| format!("an item's text does not start with its head `{item_head}`: {text}"))?;
+            body.push_str(inner);
+        }
+        if body.is_empty() {
+            self.text.push_str(&empty);
+        } else {
+            self.text.push_str(&item_head);
+            self.text.push_str(&body);
+            self.text.push_str(&close);
         }
         Ok(())
     }

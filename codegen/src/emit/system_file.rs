@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::mock;
-use super::render::{FormatMemo, Source};
+use super::render::{Chunk, FormatMemo, Source};
 use crate::ir::{Api, System, Type, TypeDef, TypeKind};
 use crate::naming::module_name;
 use crate::naming::{camel_ident, field_ident_text, make_ident};
@@ -123,7 +123,7 @@ fn emit_api_module(
     let definitions = homed.into_iter().flat_map(|def| emit_type(def, request_side.contains(def.name.as_str()), names));
     source.block(
         |body| quote!(#[doc = #doc] pub mod #module { #body }),
-        std::iter::once(quote!(#(#reexports)*)).chain(definitions).chain(serde),
+        std::iter::once(Chunk::from(quote!(#(#reexports)*))).chain(definitions).chain(serde.map(Chunk::from)),
     )?;
     // Beside the module too: names that start with the API's own (`FastExecuteScriptRequest`), which no other
     // API's can be.

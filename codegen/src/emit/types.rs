@@ -10,6 +10,7 @@ use crate::ir::{Field, ParamLocation, Type, TypeDef, TypeKind};
 use crate::naming::unique_field_ident;
 
 use super::enums::emit_enum;
+use super::render::Chunk;
 use super::rustdoc::doc_text;
 use super::wire_impls::emit_struct_wire;
 
@@ -40,9 +41,10 @@ pub(super) fn setter_ident(field: &Ident) -> Ident {
 }
 
 /// `value.field(x)` for each optional field: `FastExecuteScriptRequest::new(2).script_content("…")`.
-pub(super) fn emit_setters(name: &Ident, fields: &[Field], idents: &[Ident], names: Names<'_>) -> TokenStream {
-    let setters = fields.iter().zip(idents).filter(|(f, _)| !f.required).map(|(f, ident)| {
-        let setter = setter_ident(ident);
+pub(super) fn emit_setters<'a>(name: &Ident, fields: &'a [Field], idents: Vec<Ident>, names: Names<'a>) -> Chunk<'a> {
+    let count = fields.iter().filter(|f| !f.required).count();
+    let setters = fields.iter().zip(idents).filter(|(f, _)| !f.required).map(move |(f, ident)| {
+        let setter = setter_ident(&ident);
         let ty = field_type(f, names);
         let doc = format!(" Sets `{}`.", f.name);
         let deprecated = f.deprecated.then(|| {
@@ -58,13 +60,15 @@ pub(super) fn emit_setters(name: &Ident, fields: &[Field], idents: &[Ident], nam
             }
         }
     });
-    quote!(impl #name { #(#setters)* })
+    let name = name.clone();
+    Chunk::item(move |setters| quote!(impl #name { #setters }), count, setters)
 }
 
 /// `with_setters`: a request's type. A type responses reach is read tolerantly (see `crate::wire::Record`).
-/// In parts (the definition, its impls), each rendered on its own: a type of 40,000 fields is a large syntax
-/// tree, and several of them at once a larger one.
-pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> Vec<TokenStream> {
+/// In parts (the definition, its impls), each rendered on its own, and the parts of many members (fields,
+/// setters) in pieces ([`Chunk::item`]): a type of 40,000 fields is a large syntax tree, and several of them at
+/// once a larger one.
+pub(super) fn emit_type<'a>(def: &'a TypeDef, with_setters: bool, names: Names<'a>) -> Vec<Chunk<'a>> {
     let name = format_ident!("{}", def.local);
     let doc = doc_text(&def.doc, &format!("`{}`", def.name));
     let origin = format!(" Defined in `{}` at line {}.", def.source, def.line);
@@ -74,7 +78,16 @@ pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> 
             let default = all_optional.then(|| quote!(Default,));
             let idents = field_idents(fields);
             let extra = extra_ident(&idents);
-            let field_tokens = fields.iter().zip(&idents).map(|(f, ident)| emit_field(f, ident, names));
+            let extra_field = quote! {
+                /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
+                /// reads one); for a response, also which required fields were absent.
+                pub #extra: crate::wire::Extra,
+            };
+            let members = fields
+                .iter()
+                .zip(idents.clone())
+                .map(move |(f, ident)| emit_field(f, &ident, names))
+                .chain(std::iter::once(extra_field));
             let constructor = (!all_optional).then(|| {
                 // Text and numbers as anything that converts (`new(BkScopeType::Biz, "2")`); lists, maps and named
                 // types as they are, where a conversion would leave `vec![]` or `.into()` without a type.
@@ -105,22 +118,33 @@ pub(super) fn emit_type(def: &TypeDef, with_setters: bool, names: Names<'_>) -> 
                 .then(|| emit_builder(&name, fields, &idents, names));
             let wire = emit_struct_wire(&name, fields, &idents, &extra, def.in_responses);
             let setters = (with_setters && fields.iter().any(|f| !f.required))
-                .then(|| emit_setters(&name, fields, &idents, names));
-            let definition = quote! {
-                #doc
-                #[doc = ""]
-                #[doc = #origin]
-                #[derive(Debug, Clone, PartialEq, #default)]
-                pub struct #name {
-                    #(#field_tokens)*
-                    /// The keys the doc does not list, kept and sent back as they came (`extra.get::<T>(key)`
-                    /// reads one); for a response, also which required fields were absent.
-                    pub #extra: crate::wire::Extra,
-                }
-            };
-            [Some(definition), constructor, builder, setters, Some(wire)].into_iter().flatten().collect()
+                .then(|| emit_setters(&name, fields, idents, names));
+            let struct_name = name.clone();
+            let definition = Chunk::item(
+                move |members| {
+                    quote! {
+                        #doc
+                        #[doc = ""]
+                        #[doc = #origin]
+                        #[derive(Debug, Clone, PartialEq, #default)]
+                        pub struct #struct_name {
+                            #members
+                        }
+                    }
+                },
+                fields.len() + 1,
+                members,
+            );
+            let mut parts = vec![definition];
+            parts.extend(constructor.map(Chunk::from));
+            parts.extend(builder.into_iter().flatten());
+            parts.extend(setters);
+            parts.push(Chunk::from(wire));
+            parts
         }
-        TypeKind::Enum { values, open, repr } => vec![emit_enum(&name, &doc, &origin, values, *open, *repr)],
+        TypeKind::Enum { values, open, repr } => {
+            vec![Chunk::from(emit_enum(&name, &doc, &origin, values, *open, *repr))]
+        }
     }
 }
 
@@ -129,16 +153,35 @@ const BUILDER_FROM: usize = 3;
 
 /// `XRequest::builder().bk_biz_id(2).bk_scope_type(…)…build()?`: each required field set by name, `build`
 /// saying which one is missing. Optional fields are set on the built value, by its setters.
-fn emit_builder(name: &Ident, fields: &[Field], idents: &[Ident], names: Names<'_>) -> TokenStream {
+/// In three parts: the builder's struct, `builder()`, and the builder's setters with `build`.
+fn emit_builder<'a>(name: &Ident, fields: &'a [Field], idents: &[Ident], names: Names<'a>) -> [Chunk<'a>; 3] {
     let builder = format_ident!("{name}Builder");
-    let required: Vec<(&Field, &Ident)> = fields.iter().zip(idents).filter(|(f, _)| f.required).collect();
-    let slots = required.iter().map(|(f, ident)| {
+    let required: Vec<(&Field, Ident)> =
+        fields.iter().zip(idents).filter(|(f, _)| f.required).map(|(f, i)| (f, i.clone())).collect();
+    let count = required.len();
+    let slots = required.clone().into_iter().map(move |(f, ident)| {
         let ty = field_type(f, names);
         quote!(#ident: Option<#ty>,)
     });
-    let setters = required.iter().map(|(f, ident)| {
+    let takes: TokenStream = required
+        .iter()
+        .map(|(f, ident)| {
+            let key = &f.name;
+            quote!(let #ident = self.#ident.ok_or_else(|| crate::wire::WireError::new(format!("missing field `{}`", #key)))?;)
+        })
+        .collect();
+    let args = required.iter().map(|(_, ident)| ident);
+    let build = quote! {
+        /// The value, or an error naming the first required field not set.
+        #[allow(deprecated)]
+        pub fn build(self) -> ::std::result::Result<#name, crate::wire::WireError> {
+            #takes
+            ::std::result::Result::Ok(#name::new(#(#args),*))
+        }
+    };
+    let setters = required.into_iter().map(move |(f, ident)| {
         let ty = field_type(f, names);
-        let setter = setter_ident(ident);
+        let setter = setter_ident(&ident);
         let doc = format!(" Sets `{}` (required).", f.name);
         quote! {
             #[doc = #doc]
@@ -148,39 +191,37 @@ fn emit_builder(name: &Ident, fields: &[Field], idents: &[Ident], names: Names<'
             }
         }
     });
-    let takes = required.iter().map(|(f, ident)| {
-        let key = &f.name;
-        quote!(let #ident = self.#ident.ok_or_else(|| crate::wire::WireError::new(format!("missing field `{}`", #key)))?;)
-    });
-    let args = required.iter().map(|(_, ident)| quote!(#ident));
     let doc = format!(" Builds a [`{name}`], its required fields set by name.");
     let builder_doc = format!(" Starts a [`{builder}`]: each required field by name, then `build()`.");
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, Default)]
-        #[must_use]
-        pub struct #builder {
-            #(#slots)*
-        }
-
+    let (struct_name, impl_name) = (builder.clone(), builder.clone());
+    let definition = Chunk::item(
+        move |slots| {
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, Default)]
+                #[must_use]
+                pub struct #struct_name {
+                    #slots
+                }
+            }
+        },
+        count,
+        slots,
+    );
+    let start = Chunk::from(quote! {
         impl #name {
             #[doc = #builder_doc]
             pub fn builder() -> #builder {
                 #builder::default()
             }
         }
-
-        impl #builder {
-            #(#setters)*
-
-            /// The value, or an error naming the first required field not set.
-            #[allow(deprecated)]
-            pub fn build(self) -> ::std::result::Result<#name, crate::wire::WireError> {
-                #(#takes)*
-                ::std::result::Result::Ok(#name::new(#(#args),*))
-            }
-        }
-    }
+    });
+    let methods = Chunk::item(
+        move |methods| quote!(impl #impl_name { #methods }),
+        count + 1,
+        setters.chain(std::iter::once(build)),
+    );
+    [definition, start, methods]
 }
 
 pub(super) fn emit_field(f: &Field, ident: &Ident, names: Names<'_>) -> TokenStream {
