@@ -60,6 +60,19 @@ impl<'c> Chunk<'c> {
         Chunk::Pieces { open: Box::new(open), pieces: Box::new(pieces) }
     }
 
+    /// The item `open(fns)` whose functions each have about `size` members (statements, fields): whole when they
+    /// are small, else a function at a time.
+    pub(super) fn fns(
+        open: impl Fn(TokenStream) -> TokenStream + 'c,
+        size: usize,
+        fns: impl Iterator<Item = TokenStream> + 'c,
+    ) -> Self {
+        match size <= PIECE {
+            true => Chunk::Whole(open(fns.collect())),
+            false => Chunk::Pieces { open: Box::new(open), pieces: Box::new(fns) },
+        }
+    }
+
     /// The whole item's tokens (what the pieces are formatted as).
     #[cfg(test)]
     pub(super) fn tokens(self) -> TokenStream {

@@ -139,7 +139,7 @@ pub(super) fn emit_type<'a>(def: &'a TypeDef, with_setters: bool, names: Names<'
             parts.extend(constructor.map(Chunk::from));
             parts.extend(builder.into_iter().flatten());
             parts.extend(setters);
-            parts.push(Chunk::from(wire));
+            parts.push(wire);
             parts
         }
         TypeKind::Enum { values, open, repr } => {
