@@ -220,20 +220,20 @@ impl<'m> Source<'m> {
             .ok_or_else(|| format!("an empty item does not end in `{{}}`: {empty}"))?;
         let indent: String = item_head.lines().last().unwrap_or_default().chars().take_while(|c| *c == ' ').collect();
         let close = format!("{indent}}}\n");
-        let mut body = String::new();
+        let start = self.text.len();
+        self.text.push_str(&item_head);
         for piece in pieces.filter(|p| !p.is_empty()) {
             let text = self.inside(&around, head, piece)?;
             let inner = text
                 .strip_prefix(item_head.as_str())
                 .and_then(|rest| rest.strip_suffix(close.as_str()))
                 .ok_or_else(|| format!("an item's text does not start with its head `{item_head}`: {text}"))?;
-            body.push_str(inner);
+            self.text.push_str(inner);
         }
-        if body.is_empty() {
+        if self.text.len() == start + item_head.len() {
+            self.text.truncate(start);
             self.text.push_str(&empty);
         } else {
-            self.text.push_str(&item_head);
-            self.text.push_str(&body);
             self.text.push_str(&close);
         }
         Ok(())
