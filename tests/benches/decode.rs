@@ -64,6 +64,83 @@ struct Host {
     bk_bak_operator: Option<String>,
 }
 
+/// Holds the two shapes equal: the destructuring names every field of the generated type (a field added to it
+/// does not compile here), and `Host` is built from exactly those.
+#[allow(dead_code)]
+fn same_shape(host: bkapi::cc::list_biz_hosts::Info) -> Host {
+    let bkapi::cc::list_biz_hosts::Info {
+        bk_host_name,
+        bk_host_innerip,
+        bk_host_id,
+        bk_cloud_id,
+        import_from,
+        bk_asset_id,
+        bk_cloud_inst_id,
+        bk_cloud_vendor,
+        bk_cloud_host_status,
+        bk_comment,
+        bk_cpu,
+        bk_cpu_architecture,
+        bk_cpu_module,
+        bk_disk,
+        bk_host_outerip,
+        bk_host_innerip_v6,
+        bk_host_outerip_v6,
+        bk_isp_name,
+        bk_mac,
+        bk_mem,
+        bk_os_bit,
+        bk_os_name,
+        bk_os_type,
+        bk_os_version,
+        bk_outer_mac,
+        bk_province_name,
+        bk_service_term,
+        bk_sla,
+        bk_sn,
+        bk_state,
+        bk_state_name,
+        operator,
+        bk_bak_operator,
+        extra: _,
+    } = host;
+    Host {
+        bk_host_name,
+        bk_host_innerip,
+        bk_host_id,
+        bk_cloud_id,
+        import_from,
+        bk_asset_id,
+        bk_cloud_inst_id,
+        bk_cloud_vendor,
+        bk_cloud_host_status,
+        bk_comment,
+        bk_cpu,
+        bk_cpu_architecture,
+        bk_cpu_module,
+        bk_disk,
+        bk_host_outerip,
+        bk_host_innerip_v6,
+        bk_host_outerip_v6,
+        bk_isp_name,
+        bk_mac,
+        bk_mem,
+        bk_os_bit,
+        bk_os_name,
+        bk_os_type,
+        bk_os_version,
+        bk_outer_mac,
+        bk_province_name,
+        bk_service_term,
+        bk_sla,
+        bk_sn,
+        bk_state,
+        bk_state_name,
+        operator,
+        bk_bak_operator,
+    }
+}
+
 #[derive(Deserialize)]
 #[allow(dead_code)]
 struct IpLog {
