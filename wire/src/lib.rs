@@ -7,7 +7,8 @@
 //! more to compile than the small record readers below, and a bindings crate has thousands of types.
 //!
 //! Leniency is per field, as BlueKing sends it: a record's integer fields take numeric strings (and `""` as
-//! absent when optional), its string fields take numbers as their text ([`Record::int`], [`Record::text`], …).
+//! absent when optional), its string fields take numbers as their text ([`Record::int`], [`Record::text`], …),
+//! and an optional field whose type takes no text (a list, a map, a record) takes `""` as absent.
 //! What is *sent* is always the documented type.
 //!
 //! This crate has no HTTP in it: the runtime (`bkapi-runtime`, which re-exports it as `bkapi::wire`) and the
@@ -508,9 +509,17 @@ pub fn lenient_text(value: Value) -> Result<Option<String>, WireError> {
 }
 
 impl<T: Wire> Wire for Option<T> {
+    /// Null is `None`; so is `""` where `T` takes no text (a list, a map, a record, a number): what BlueKing's
+    /// Python servers send for "nothing" in such a field, as an optional integer's `""` is `None`. Inside
+    /// [`checking`], `""` is refused as `T` refuses it: an API's own validation would.
     fn from_wire(value: Value) -> Result<Self, WireError> {
         match value {
             Value::Null => Ok(None),
+            Value::String(s) if s.is_empty() => match T::from_wire(Value::String(s)) {
+                Ok(v) => Ok(Some(v)),
+                Err(_) if !is_checking() => Ok(None),
+                Err(e) => Err(e),
+            },
             v => T::from_wire(v).map(Some),
         }
     }
@@ -800,6 +809,24 @@ mod tests {
         assert_eq!(extra.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["custom_owner", "ipv6"]);
         // A response's record never refuses what a server sends.
         assert!(Record::read_response(json!({"bk_biz_idd": 1}), "Req", keys).unwrap().finish().is_ok());
+    }
+
+    #[test]
+    fn an_optional_field_takes_empty_text_as_absent_where_its_type_takes_no_text() {
+        // monitor's `get_event_log` sends `"extend_info": ""` for an event without details (an object).
+        let mut r = record(json!({"map": "", "list": "", "n": "", "s": "", "any": "", "bad": "x"}));
+        assert_eq!(r.field::<Option<Map<String, Value>>>("map"), Ok(None));
+        assert_eq!(r.field::<Option<Vec<i64>>>("list"), Ok(None));
+        assert_eq!(r.field::<Option<f64>>("n"), Ok(None));
+        // Text is a value where the type takes text.
+        assert_eq!(r.field::<Option<String>>("s"), Ok(Some(String::new())));
+        assert_eq!(r.field::<Option<Value>>("any"), Ok(Some(json!(""))));
+        // Only empty text: other text is still an error, with its path; and a required field is still strict.
+        assert_eq!(r.field::<Option<Vec<i64>>>("bad").unwrap_err().path(), "bad");
+        assert!(record(json!({"list": ""})).field::<Vec<i64>>("list").is_err());
+        // An API's own validation refuses it.
+        let checked = checking(|| record(json!({"map": ""})).field::<Option<Map<String, Value>>>("map"));
+        assert_eq!(checked.unwrap_err().path(), "map");
     }
 
     #[test]

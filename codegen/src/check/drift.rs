@@ -187,7 +187,7 @@ impl<'a> Checker<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::Type;
+    use crate::ir::{ExampleKind, Type};
     use crate::lower::LowerOptions;
     use crate::pipeline::load_doc;
 
@@ -218,6 +218,26 @@ mod tests {
         let TypeKind::Struct { fields } = &request.kind else { panic!() };
         let extra = fields.iter().find(|f| f.name == "extra").unwrap();
         assert_eq!(extra.from_example, Some(12));
+    }
+
+    #[test]
+    fn empty_text_in_an_optional_object_field_decodes_as_absent_and_is_drift() {
+        // monitor's `get_event_log`: `extend_info` is documented as an object and sent as `""`.
+        let (_dir, loaded) = load_one(
+            "POST /api/c/compapi/v2/s/x/\n\n### 请求参数\n\n| 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n\
+             | id | int | 是 | x |\n\n### 返回结果示例\n\n```json\n\
+             {\"result\": true, \"data\": {\"event_id\": 1, \"extend_info\": \"\"}}\n```\n\n### 返回结果参数说明\n\n\
+             | 字段 | 类型 | 必选 | 描述 |\n|---|---|---|---|\n| event_id | int | 否 | 事件 |\n\
+             | extend_info | dict | 否 | 扩展信息 |\n",
+        );
+        let system = &loaded.ir.systems[0];
+        let api = &system.apis[0];
+        let response = api.examples.iter().find(|e| e.kind == ExampleKind::Response).unwrap();
+        assert_eq!(crate::check::wire_model::decode_example(system, api, response), Ok(()));
+        let drift = check_api(system, api);
+        let mismatched: Vec<&str> =
+            drift.iter().filter(|d| d.kind == DriftKind::TypeMismatch).map(|d| d.path.as_str()).collect();
+        assert_eq!(mismatched, ["data.extend_info"], "{drift:#?}");
     }
 
     #[test]

@@ -411,7 +411,27 @@ impl<'a> Walker<'a> {
                     v => self.reject(path, format!("expected a string or a number, found {}", serde_kind(v))),
                 }
             }
+            // `bkapi_wire`'s `Option`: `""` where the type takes no text is absent (drift all the same).
+            Value::String(s) if s.is_empty() && !f.required && !self.takes_text(&f.ty) => {
+                let _ = self.scalar_issues(f, v, path);
+                Ok(None)
+            }
             v => self.value(&f.ty, v, path, f.line, &f.documented_values),
+        }
+    }
+
+    /// Whether `""` reads as a value of the type, not as absent: strings, untyped JSON, an enum sent as strings
+    /// that is open (`Unknown("")`) or lists `""`.
+    fn takes_text(&self, ty: &Type) -> bool {
+        match ty {
+            Type::String | Type::Json => true,
+            Type::Named(n) => match self.system.type_def(n).map(|d| &d.kind) {
+                Some(TypeKind::Enum { repr: EnumRepr::String, open, values }) => {
+                    *open || values.iter().any(|v| v.value.is_empty())
+                }
+                _ => false,
+            },
+            Type::Integer | Type::Number | Type::Boolean | Type::Array(_) | Type::Map(_) => false,
         }
     }
 
