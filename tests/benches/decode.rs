@@ -24,11 +24,27 @@ struct HostPage {
     info: Option<Vec<Host>>,
 }
 
-/// The fields of the generated `cc::list_biz_hosts::Info`, all of them: a derive with fewer fields would time a
-/// smaller shape, not the same decode.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct Host {
+/// `Host`, with the fields of the generated `cc::list_biz_hosts::Info`, all of them (a derive with fewer fields
+/// would time a smaller shape, not the same decode), from one list that also holds the two shapes equal:
+/// `same_shape` destructures the generated type naming every field (a field added to it does not compile) and
+/// builds `Host` from exactly those.
+macro_rules! host_with_the_fields_of_info {
+    ($($field:ident: $ty:ty,)*) => {
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct Host {
+            $($field: $ty,)*
+        }
+
+        #[allow(dead_code)]
+        fn same_shape(host: bkapi::cc::list_biz_hosts::Info) -> Host {
+            let bkapi::cc::list_biz_hosts::Info { $($field,)* extra: _ } = host;
+            Host { $($field,)* }
+        }
+    };
+}
+
+host_with_the_fields_of_info! {
     bk_host_name: Option<String>,
     bk_host_innerip: Option<String>,
     bk_host_id: Option<i64>,
@@ -62,83 +78,6 @@ struct Host {
     bk_state_name: Option<String>,
     operator: Option<String>,
     bk_bak_operator: Option<String>,
-}
-
-/// Holds the two shapes equal: the destructuring names every field of the generated type (a field added to it
-/// does not compile here), and `Host` is built from exactly those.
-#[allow(dead_code)]
-fn same_shape(host: bkapi::cc::list_biz_hosts::Info) -> Host {
-    let bkapi::cc::list_biz_hosts::Info {
-        bk_host_name,
-        bk_host_innerip,
-        bk_host_id,
-        bk_cloud_id,
-        import_from,
-        bk_asset_id,
-        bk_cloud_inst_id,
-        bk_cloud_vendor,
-        bk_cloud_host_status,
-        bk_comment,
-        bk_cpu,
-        bk_cpu_architecture,
-        bk_cpu_module,
-        bk_disk,
-        bk_host_outerip,
-        bk_host_innerip_v6,
-        bk_host_outerip_v6,
-        bk_isp_name,
-        bk_mac,
-        bk_mem,
-        bk_os_bit,
-        bk_os_name,
-        bk_os_type,
-        bk_os_version,
-        bk_outer_mac,
-        bk_province_name,
-        bk_service_term,
-        bk_sla,
-        bk_sn,
-        bk_state,
-        bk_state_name,
-        operator,
-        bk_bak_operator,
-        extra: _,
-    } = host;
-    Host {
-        bk_host_name,
-        bk_host_innerip,
-        bk_host_id,
-        bk_cloud_id,
-        import_from,
-        bk_asset_id,
-        bk_cloud_inst_id,
-        bk_cloud_vendor,
-        bk_cloud_host_status,
-        bk_comment,
-        bk_cpu,
-        bk_cpu_architecture,
-        bk_cpu_module,
-        bk_disk,
-        bk_host_outerip,
-        bk_host_innerip_v6,
-        bk_host_outerip_v6,
-        bk_isp_name,
-        bk_mac,
-        bk_mem,
-        bk_os_bit,
-        bk_os_name,
-        bk_os_type,
-        bk_os_version,
-        bk_outer_mac,
-        bk_province_name,
-        bk_service_term,
-        bk_sla,
-        bk_sn,
-        bk_state,
-        bk_state_name,
-        operator,
-        bk_bak_operator,
-    }
 }
 
 #[derive(Deserialize)]

@@ -218,9 +218,7 @@ impl<'a> Walker<'a> {
             }
             // `data: ""` (CMDB's answer with nothing to return) where the type reads no text: its empty value.
             Value::String(s)
-                if s.is_empty()
-                    && !matches!(api.response, Type::String | Type::Json)
-                    && self.accepts_empty(&api.response) =>
+                if s.is_empty() && !self.takes_text(&api.response) && self.accepts_empty(&api.response) =>
             {
                 Ok(Some(self.empty_of(&api.response).unwrap_or(Value::Null)))
             }

@@ -49,15 +49,12 @@ impl<'c> Chunk<'c> {
         count: usize,
         members: impl Iterator<Item = TokenStream> + 'c,
     ) -> Self {
-        if count <= PIECE {
-            return Chunk::Whole(open(members.collect()));
-        }
         let mut members = members.peekable();
         let pieces = std::iter::from_fn(move || {
             members.peek()?;
             Some(members.by_ref().take(PIECE).collect::<TokenStream>())
         });
-        Chunk::Pieces { open: Box::new(open), pieces: Box::new(pieces) }
+        Self::whole_or_pieces(open, count <= PIECE, pieces)
     }
 
     /// The item `open(fns)` whose functions each have about `size` members (statements, fields): whole when they
@@ -67,9 +64,18 @@ impl<'c> Chunk<'c> {
         size: usize,
         fns: impl Iterator<Item = TokenStream> + 'c,
     ) -> Self {
-        match size <= PIECE {
-            true => Chunk::Whole(open(fns.collect())),
-            false => Chunk::Pieces { open: Box::new(open), pieces: Box::new(fns) },
+        Self::whole_or_pieces(open, size <= PIECE, fns)
+    }
+
+    /// `open` around all of `pieces` when `whole`, else the pieces one at a time.
+    fn whole_or_pieces(
+        open: impl Fn(TokenStream) -> TokenStream + 'c,
+        whole: bool,
+        pieces: impl Iterator<Item = TokenStream> + 'c,
+    ) -> Self {
+        match whole {
+            true => Chunk::Whole(open(pieces.collect())),
+            false => Chunk::Pieces { open: Box::new(open), pieces: Box::new(pieces) },
         }
     }
 
